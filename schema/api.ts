@@ -1,0 +1,119 @@
+/**
+ * Request shapes of the JSON API, as zod schemas shared by the server (validation) and the
+ * client (types). Every string and list is bounded; the limits are named here and documented
+ * in the README.
+ */
+import { z } from 'zod';
+import { contentFormats } from './import/parse-content.ts';
+
+/** Longest quote a gloss may target, in UTF-16 code units. */
+export const maxQuoteLength = 1000;
+/** Longest prefix or suffix accepted; only the nearest 32 characters are kept. */
+export const maxContextLength = 1000;
+/** Largest text content accepted, in UTF-16 code units of its source (10 MiB). */
+export const maxTextContentLength = 10 * 1024 * 1024;
+/** Largest gloss or reply body source, in UTF-16 code units. */
+export const maxBodyLength = 32 * 1024;
+
+export const handleShape = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$/, 'A handle is 2–32 letters, digits, "_", "." or "-", not starting with "." or "-"');
+export const passwordShape = z.string().min(8, 'A password has at least 8 characters').max(256);
+export const slugShape = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A slug is 1–64 lower-case letters, digits or "-", starting with a letter or digit');
+
+export const signupShape = z.strictObject({
+  handle: handleShape,
+  password: passwordShape,
+  displayName: z.string().trim().min(1).max(80).optional(),
+});
+export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const tokenShape = z.strictObject({ name: z.string().trim().min(1).max(80) });
+
+export const visibilityShape = z.enum(['public', 'private']);
+export const directionShape = z.enum(['ltr', 'rtl', 'auto']);
+export const formatShape = z.enum(contentFormats);
+export const languageShape = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A language is a BCP 47 tag such as "en" or "he"');
+
+const contentShape = z.union([z.string().max(maxTextContentLength), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+
+export const createTextShape = z.strictObject({
+  title: z.string().trim().min(1).max(300),
+  slug: slugShape.optional(),
+  language: languageShape,
+  direction: directionShape.optional(),
+  license: z.string().trim().max(300).optional(),
+  attribution: z.string().trim().max(1000).optional(),
+  visibility: visibilityShape.optional(),
+  format: formatShape,
+  content: contentShape,
+});
+
+export const stepJsonShape = z.record(z.string(), z.unknown());
+export const createVersionShape = z.union([
+  z.strictObject({ format: formatShape, content: contentShape }),
+  z.strictObject({ steps: z.array(stepJsonShape).min(1).max(10_000), baseVersion: z.number().int().positive() }),
+]);
+
+export const colorShape = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour is written #rrggbb');
+export const createLayerShape = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  slug: slugShape.optional(),
+  description: z.string().trim().max(2000).optional(),
+  color: colorShape.optional(),
+  visibility: visibilityShape,
+  writePolicy: z.enum(['owner', 'signed_in']).optional(),
+  license: z.string().trim().max(300).optional(),
+  attribution: z.string().trim().max(1000).optional(),
+});
+export const updateLayerShape = createLayerShape.omit({ slug: true }).partial();
+
+export const motivationShape = z.enum([
+  'commenting',
+  'questioning',
+  'replying',
+  'describing',
+  'editing',
+  'linking',
+  'tagging',
+  'classifying',
+  'highlighting',
+  'assessing',
+]);
+
+export const bodyShape = z.union([
+  z.strictObject({ markdown: z.string().max(maxBodyLength) }),
+  z.strictObject({ doc: z.record(z.string(), z.unknown()) }),
+]);
+
+export const targetShape = z.strictObject({
+  exact: z.string().min(1).max(maxQuoteLength),
+  prefix: z.string().max(maxContextLength).optional(),
+  suffix: z.string().max(maxContextLength).optional(),
+  start: z.number().int().nonnegative().optional(),
+  end: z.number().int().nonnegative().optional(),
+  gloss: z.number().int().positive().optional(),
+});
+
+export const createGlossShape = z.strictObject({
+  target: targetShape,
+  body: bodyShape,
+  motivation: motivationShape.optional(),
+});
+export const updateGlossShape = z
+  .strictObject({ body: bodyShape.optional(), motivation: motivationShape.optional() })
+  .refine((v) => v.body !== undefined || v.motivation !== undefined, 'Nothing to change: give body or motivation');
+
+export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional() });
+export const updateReplyShape = z.strictObject({ body: bodyShape });
+
+export type CreateTextInput = z.infer<typeof createTextShape>;
+export type CreateVersionInput = z.infer<typeof createVersionShape>;
+export type CreateLayerInput = z.infer<typeof createLayerShape>;
+export type UpdateLayerInput = z.infer<typeof updateLayerShape>;
+export type CreateGlossInput = z.infer<typeof createGlossShape>;
+export type UpdateGlossInput = z.infer<typeof updateGlossShape>;
+export type BodyInput = z.infer<typeof bodyShape>;
+export type TargetInput = z.infer<typeof targetShape>;
+export type CreateReplyInput = z.infer<typeof createReplyShape>;

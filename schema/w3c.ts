@@ -1,0 +1,179 @@
+/**
+ * Glosses as W3C Web Annotations, and layers as W3C annotation containers
+ * (https://www.w3.org/TR/annotation-model/, https://www.w3.org/TR/annotation-protocol/).
+ *
+ * A gloss's selectors are exported as alternatives that all describe the same span: a
+ * TextQuoteSelector, a TextPositionSelector counted in Unicode code points (the W3C rule; Daf
+ * counts UTF-16 inside), and, on segmented texts, a FragmentSelector naming the segment refined
+ * by the quote. Bodies travel as Markdown.
+ */
+import { defaultMarkdownSerializer } from 'prosemirror-markdown';
+import type { Node as PMNode } from 'prosemirror-model';
+import { z } from 'zod';
+import { CodePointIndex } from './code-points.ts';
+import { glossSchema } from './document.ts';
+
+/** The JSON-LD context of every annotation document. */
+export const annoContext = 'http://www.w3.org/ns/anno.jsonld';
+/** The media type of annotation documents, with the W3C profile. */
+export const annoMediaType = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
+/** Annotations per page of a container. */
+export const containerPageSize = 100;
+
+/** What the exporter needs to know of a gloss. */
+export interface GlossForExport {
+  id: number;
+  textSlug: string;
+  layerSlug: string;
+  /** Layer of the gloss this one comments on, when it targets a gloss. */
+  targetGloss: { id: number; layerSlug: string } | null;
+  motivation: string;
+  created: string;
+  updated: string;
+  author: { handle: string; name: string } | null;
+  bodyDoc: unknown;
+  selectors: { exact: string; prefix: string; suffix: string; start: number; end: number; segment: string | null };
+}
+
+/** The URLs of Daf's resources under one base URL (no trailing slash). */
+export class DafUrls {
+  constructor(readonly base: string) {}
+  text(slug: string) {
+    return `${this.base}/t/${encodeURIComponent(slug)}`;
+  }
+  container(text: string, layer: string) {
+    return `${this.base}/annotations/${encodeURIComponent(text)}/${encodeURIComponent(layer)}/`;
+  }
+  annotation(text: string, layer: string, id: number) {
+    return `${this.container(text, layer)}${id}`;
+  }
+  person(handle: string) {
+    return `${this.base}/u/${encodeURIComponent(handle)}`;
+  }
+  /** Where the meaning of a segment FragmentSelector value is described. */
+  segmentSpec() {
+    return `${this.base}/api/openapi.json#segment-ref`;
+  }
+}
+
+/** Serializes a gloss body to Markdown. */
+export function bodyToMarkdown(doc: unknown): string {
+  return defaultMarkdownSerializer.serialize(glossSchema.nodeFromJSON(doc) as PMNode);
+}
+
+/**
+ * A gloss as a W3C Annotation. `targetText` is the projection the selectors count in (the
+ * text version, or the target gloss's body), needed to convert offsets to code points.
+ */
+export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex: CodePointIndex): Record<string, unknown> {
+  const s = g.selectors;
+  const quote = { type: 'TextQuoteSelector', exact: s.exact, prefix: s.prefix, suffix: s.suffix };
+  const selector: Record<string, unknown>[] = [
+    quote,
+    { type: 'TextPositionSelector', start: targetIndex.toCodePoints(s.start), end: targetIndex.toCodePoints(s.end) },
+  ];
+  if (s.segment) {
+    selector.push({ type: 'FragmentSelector', conformsTo: urls.segmentSpec(), value: s.segment, refinedBy: quote });
+  }
+  const source = g.targetGloss ? urls.annotation(g.textSlug, g.targetGloss.layerSlug, g.targetGloss.id) : urls.text(g.textSlug);
+  const annotation: Record<string, unknown> = {
+    '@context': annoContext,
+    id: urls.annotation(g.textSlug, g.layerSlug, g.id),
+    type: 'Annotation',
+    motivation: g.motivation,
+    created: g.created,
+    modified: g.updated,
+    target: { source, selector },
+  };
+  if (g.author) {
+    annotation.creator = { id: urls.person(g.author.handle), type: 'Person', nickname: g.author.handle, name: g.author.name };
+  }
+  const markdown = bodyToMarkdown(g.bodyDoc);
+  if (markdown.trim()) annotation.body = { type: 'TextualBody', value: markdown, format: 'text/markdown' };
+  return annotation;
+}
+
+const selectorShape = z.looseObject({ type: z.string().max(64) });
+const textualBodyShape = z.looseObject({
+  type: z.literal('TextualBody').optional(),
+  value: z.string().max(64 * 1024),
+  format: z.string().max(100).optional(),
+  purpose: z.string().max(64).optional(),
+});
+
+/** The parts of an incoming annotation that Daf reads; the rest is ignored. */
+export const incomingAnnotationShape = z.looseObject({
+  id: z.string().max(2048).optional(),
+  type: z.union([z.literal('Annotation'), z.array(z.string()).refine((t) => t.includes('Annotation'))]).optional(),
+  motivation: z.union([z.string().max(64), z.array(z.string().max(64)).min(1)]).optional(),
+  body: z.union([textualBodyShape, z.array(textualBodyShape).max(16)]).optional(),
+  bodyValue: z.string().max(64 * 1024).optional(),
+  target: z.union([
+    z.string().max(2048),
+    z.looseObject({
+      source: z.string().max(2048),
+      selector: z.union([selectorShape, z.array(selectorShape).max(16)]).optional(),
+    }),
+  ]),
+});
+export type IncomingAnnotation = z.infer<typeof incomingAnnotationShape>;
+
+/** What an incoming annotation asks for, in Daf's terms (offsets still in code points). */
+export interface AnnotationRequest {
+  source: string;
+  exact: string | null;
+  prefix: string;
+  suffix: string;
+  /** Code-point offsets from a TextPositionSelector, if any. */
+  cpStart: number | null;
+  cpEnd: number | null;
+  segment: string | null;
+  motivation: string;
+  body: { markdown: string };
+}
+
+/**
+ * Reads an annotation's target and body. Returns a RangeError-free description; the caller
+ * resolves `source` (this text, or a gloss on it) and anchors by the selectors.
+ */
+export function readAnnotation(a: IncomingAnnotation): AnnotationRequest {
+  const target = typeof a.target === 'string' ? { source: a.target } : a.target;
+  const selectors = 'selector' in target && target.selector ? (Array.isArray(target.selector) ? target.selector : [target.selector]) : [];
+  const out: AnnotationRequest = {
+    source: target.source,
+    exact: null,
+    prefix: '',
+    suffix: '',
+    cpStart: null,
+    cpEnd: null,
+    segment: null,
+    motivation: Array.isArray(a.motivation) ? a.motivation[0] : (a.motivation ?? 'commenting'),
+    body: { markdown: '' },
+  };
+  const visit = (sel: Record<string, unknown>) => {
+    if (sel.type === 'TextQuoteSelector' && typeof sel.exact === 'string' && out.exact === null) {
+      out.exact = sel.exact;
+      out.prefix = typeof sel.prefix === 'string' ? sel.prefix : '';
+      out.suffix = typeof sel.suffix === 'string' ? sel.suffix : '';
+    } else if (sel.type === 'TextPositionSelector' && Number.isInteger(sel.start) && Number.isInteger(sel.end)) {
+      out.cpStart = sel.start as number;
+      out.cpEnd = sel.end as number;
+    } else if (sel.type === 'FragmentSelector' && typeof sel.value === 'string' && String(sel.conformsTo ?? '').endsWith('#segment-ref')) {
+      out.segment = sel.value;
+    }
+    if (sel.refinedBy && typeof sel.refinedBy === 'object') visit(sel.refinedBy as Record<string, unknown>);
+  };
+  selectors.forEach((s) => visit(s as Record<string, unknown>));
+  const bodies = a.body === undefined ? [] : Array.isArray(a.body) ? a.body : [a.body];
+  const textual = bodies.find((b) => b.purpose !== 'tagging') ?? bodies[0];
+  if (textual) {
+    const plain = textual.format === 'text/plain';
+    const html = textual.format === 'text/html';
+    const value = html ? textual.value.replace(/<[^>]*>/g, '') : textual.value;
+    // Plain text is escaped so Markdown syntax in it stays literal.
+    out.body.markdown = plain || html ? value.replace(/([\\`*_[\]#<>!|-])/g, '\\$1') : value;
+  } else if (a.bodyValue !== undefined) {
+    out.body.markdown = a.bodyValue.replace(/([\\`*_[\]#<>!|-])/g, '\\$1');
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * The Hono app: middleware, the API sub-apps, the W3C containers, and the one error handler
+ * that turns every failure into `{ "error": { "code", "message" } }`.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError } from './errors.ts';
+import { authenticate } from './middleware/auth.ts';
+import type { AppEnv } from './middleware/env.ts';
+import { annotationRoutes } from './routes/annotations.ts';
+import { authRoutes } from './routes/auth.ts';
+import { eventRoutes } from './routes/events.ts';
+import { glossRoutes } from './routes/glosses.ts';
+import { openapiRoutes } from './routes/openapi.ts';
+import { searchRoutes } from './routes/search.ts';
+import { textRoutes } from './routes/texts.ts';
+import type { AppContext } from './services/context.ts';
+
+export interface AppOptions {
+  /**
+   * The public base URL (e.g. `https://daf.example.org`), used in W3C ids and for the origin
+   * check. When unset, it is taken from each request's own URL.
+   */
+  baseUrl?: string;
+  /** Log 500s somewhere other than stderr (tests). */
+  logError?: (err: unknown) => void;
+}
+
+/** Builds the app around a context (database, event bus, throttle). */
+export function createApp(ctx: AppContext, options: AppOptions = {}) {
+  const logError = options.logError ?? ((err: unknown) => console.error(err));
+  const app = new Hono<AppEnv>();
+
+  app.use(async function context(c, next) {
+    c.set('ctx', ctx);
+    c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
+    await next();
+  });
+  app.use('/api/*', authenticate());
+  app.use('/annotations/*', authenticate());
+
+  const api = new Hono<AppEnv>()
+    .route('/', authRoutes)
+    .route('/texts', textRoutes)
+    .route('/texts', eventRoutes)
+    .route('/', glossRoutes)
+    .route('/', searchRoutes)
+    .route('/', openapiRoutes);
+  app.route('/api', api);
+  app.route('/annotations', annotationRoutes);
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      return c.json({ error: { code: err.code, message: err.message } }, err.status, err.headers);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json({ error: { code: 'bad_request', message: err.message || 'Bad request' } }, err.status);
+    }
+    logError(err);
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged' } }, 500);
+  });
+  return app;
+}
+
+/** The app's type, for typed clients. */
+export type DafApp = ReturnType<typeof createApp>;

@@ -1,0 +1,41 @@
+/** `daf import FILE --title T`: create a text from a Markdown, plain-text or ProseMirror JSON file. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTextShape } from '../../schema/api.ts';
+import { AppError } from '../errors.ts';
+import { parseWith } from '../middleware/body.ts';
+import { ensureLocalUser } from '../services/auth.ts';
+import { createText } from '../services/texts.ts';
+import { withContext } from './open-cli-context.ts';
+import { UsageError } from './usage-error.ts';
+
+const formatByExtension: Record<string, string> = { '.md': 'markdown', '.markdown': 'markdown', '.txt': 'plain', '.json': 'prosemirror' };
+
+export async function importCommand({ values, positionals, db }: { values: Record<string, unknown>; positionals: string[]; db: string }) {
+  if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
+  if (!values.title) throw new UsageError('import needs --title');
+  const file = positionals[0];
+  const format = (values.format as string | undefined) ?? formatByExtension[path.extname(file).toLowerCase()] ?? 'plain';
+  let content: string;
+  try {
+    content = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AppError('file_unreadable', 400, `Cannot read ${file}: ${(e as Error).message}`);
+  }
+  const input = parseWith(createTextShape, {
+    title: values.title,
+    slug: values.slug,
+    language: values.lang ?? 'en',
+    direction: values.direction,
+    license: values.license,
+    attribution: values.attribution,
+    visibility: values.private ? 'private' : 'public',
+    format,
+    content,
+  });
+  await withContext(db, async (ctx) => {
+    const owner = await ensureLocalUser(ctx.db, (values.owner as string | undefined) ?? 'daf', 'Daf Library');
+    const text = await createText(ctx, owner, input);
+    process.stdout.write(`${JSON.stringify({ text: text.slug, version: 1 })}\n`);
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * `daf <command>`: serve, import, import-sefaria, export-layer, backup. Every command takes
+ * `--db PATH` (default `./data/daf.db`, or `DAF_DB`). Errors go to stderr with exit code 1
+ * (2 for a usage mistake); results go to stdout.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError } from '../errors.ts';
+import { backupCommand } from './backup.ts';
+import { exportLayerCommand } from './export-layer.ts';
+import { importCommand } from './import.ts';
+import { importSefariaCommand } from './import-sefaria.ts';
+import { serveCommand } from './serve.ts';
+import { UsageError } from './usage-error.ts';
+
+const usage = `Usage: daf <command> [options]
+
+Commands:
+  serve                         Serve Daf (loads the demo into an empty database)
+        [--port N] [--host H] [--base-url URL] [--no-demo]
+  import FILE --title T         Import a text from a file
+        [--slug S] [--lang L] [--format markdown|plain|prosemirror]
+        [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
+  import-sefaria BASE.json [COMMENTARY.json…]
+                                Import a Sefaria text and its commentaries (one layer each);
+        [--slug S] [--title T] [--owner HANDLE]      prints a JSON summary
+  export-layer TEXT LAYER       Print a layer as a W3C AnnotationCollection, all pages embedded
+        [--base-url URL]
+  backup OUT.db                 Write a consistent copy of the database (safe while serving)
+
+Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment variable).
+`;
+
+const commands: Record<string, { options: ParseArgsConfig['options']; run: (args: { values: Record<string, unknown>; positionals: string[]; db: string }) => Promise<void> }> = {
+  serve: {
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'no-demo': { type: 'boolean' } },
+    run: serveCommand,
+  },
+  import: {
+    options: {
+      title: { type: 'string' },
+      slug: { type: 'string' },
+      lang: { type: 'string' },
+      format: { type: 'string' },
+      direction: { type: 'string' },
+      license: { type: 'string' },
+      attribution: { type: 'string' },
+      owner: { type: 'string' },
+      private: { type: 'boolean' },
+    },
+    run: importCommand,
+  },
+  'import-sefaria': {
+    options: { slug: { type: 'string' }, title: { type: 'string' }, owner: { type: 'string' } },
+    run: importSefariaCommand,
+  },
+  'export-layer': { options: { 'base-url': { type: 'string' } }, run: exportLayerCommand },
+  backup: { options: {}, run: backupCommand },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`daf: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    process.stderr.write(`daf ${name}: ${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const db = (parsed.values.db as string | undefined) ?? process.env.DAF_DB ?? './data/daf.db';
+  try {
+    await command.run({ values: parsed.values, positionals: parsed.positionals, db });
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`daf ${name}: ${e.message}\n\n${usage}`);
+      return 2;
+    }
+    if (e instanceof AppError) {
+      process.stderr.write(`daf ${name}: ${e.message} (${e.code})\n`);
+      return 1;
+    }
+    process.stderr.write(`daf ${name}: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;

@@ -1,0 +1,13 @@
+/** Opening the database for a one-shot command, and closing it whatever happens. */
+import { createContext } from '../main.ts';
+import type { AppContext } from '../services/context.ts';
+import { openDatabase, type OpenDatabase } from '../storage/open-database.ts';
+
+export async function withContext<T>(dbPath: string, run: (ctx: AppContext, database: OpenDatabase) => Promise<T>): Promise<T> {
+  const database = await openDatabase(dbPath);
+  try {
+    return await run(createContext(database.db), database);
+  } finally {
+    await database.close();
+  }
+}

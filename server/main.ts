@@ -1,0 +1,66 @@
+/**
+ * Starting Daf: open the database, migrate, load the demo into an empty database, and serve
+ * the app on a port. Used by `daf serve` and by tests that need a real HTTP server.
+ */
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { EventBus } from './services/event-bus.ts';
+import { Throttle } from './services/throttle.ts';
+import type { AppContext } from './services/context.ts';
+import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
+import { loadDemo, isEmpty } from './demo.ts';
+
+/** Failed log-ins allowed per handle and per address in the window below. */
+const loginFailureLimit = 10;
+const loginWindowMs = 15 * 60 * 1000;
+
+/** Builds the context around an open database. */
+export function createContext(db: OpenDatabase['db']): AppContext {
+  return { db, bus: new EventBus(), loginThrottle: new Throttle(loginFailureLimit, loginWindowMs) };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: OpenDatabase;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+/** Opens the database at `dbPath` and serves Daf on `port` (0 picks a free one). */
+export async function startServer(options: {
+  dbPath: string;
+  port: number;
+  host?: string;
+  baseUrl?: string;
+  demo?: boolean;
+  log?: (line: string) => void;
+}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const database = await openDatabase(options.dbPath);
+  const context = createContext(database.db);
+  if (options.demo !== false && (await isEmpty(database.db))) {
+    const summary = await loadDemo(context);
+    log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
+  }
+  const app = createApp(context, { baseUrl: options.baseUrl });
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = options.baseUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  return {
+    url,
+    port,
+    database,
+    context,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

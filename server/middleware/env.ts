@@ -1,0 +1,15 @@
+/** The Hono environment of Daf's app: what middleware puts on the context for routes. */
+import type { AppContext } from '../services/context.ts';
+import type { Viewer } from '../services/policy.ts';
+
+export type AppEnv = {
+  Variables: {
+    ctx: AppContext;
+    /** The person making the request, or null for a visitor. */
+    viewer: Viewer | null;
+    /** How the viewer was recognised: a session cookie needs origin checks, a bearer token not. */
+    authMethod: 'cookie' | 'bearer' | null;
+    /** The base URL of this server as the client sees it, without a trailing slash. */
+    baseUrl: string;
+  };
+};

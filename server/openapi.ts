@@ -1,0 +1,129 @@
+/**
+ * The OpenAPI 3.1 description of the JSON API. Request bodies come from the same zod shapes
+ * the server validates with (`z.toJSONSchema`), so the document cannot drift from the checks.
+ */
+import { z } from 'zod';
+import * as shapes from '../schema/api.ts';
+
+type Op = {
+  summary: string;
+  body?: z.ZodType;
+  auth?: boolean;
+  status?: number;
+  params?: string[];
+  query?: string[];
+};
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', description: 'snake_case, stable' }, message: { type: 'string' } },
+    },
+  },
+};
+
+/** Every route of the API: path → method → description. The route test checks it is complete. */
+export const apiOperations: Record<string, Record<string, Op>> = {
+  '/api/auth/signup': { post: { summary: 'Create an account and start a session (sets the daf_session cookie)', body: shapes.signupShape, status: 201 } },
+  '/api/auth/login': { post: { summary: 'Log in (throttled: 429 with Retry-After after repeated failures)', body: shapes.loginShape } },
+  '/api/auth/logout': { post: { summary: 'End the session', status: 204 } },
+  '/api/me': { get: { summary: 'The signed-in person', auth: true } },
+  '/api/tokens': {
+    get: { summary: 'Your bearer tokens (without secrets)', auth: true },
+    post: { summary: 'Create a bearer token; its secret is shown once', body: shapes.tokenShape, auth: true, status: 201 },
+  },
+  '/api/tokens/{id}': { delete: { summary: 'Revoke a bearer token', auth: true, status: 204, params: ['id'] } },
+  '/api/texts': {
+    get: { summary: 'Texts you may read, newest first', query: ['limit', 'offset'] },
+    post: { summary: 'Create a text from Markdown, plain text, ProseMirror JSON or a Sefaria export', body: shapes.createTextShape, auth: true, status: 201 },
+  },
+  '/api/texts/{slug}': { get: { summary: 'A version of a text (current by default): metadata, doc, text projection, segments', params: ['slug'], query: ['version'] } },
+  '/api/texts/{slug}/versions': {
+    get: { summary: 'The versions of a text', params: ['slug'] },
+    post: { summary: 'Add a version (whole content, or ProseMirror steps against baseVersion); re-anchors every gloss and reports counts by status', body: shapes.createVersionShape, auth: true, status: 201, params: ['slug'] },
+  },
+  '/api/texts/{slug}/layers': {
+    get: { summary: 'Layers of a text you may read, with gloss counts', params: ['slug'] },
+    post: { summary: 'Create a layer', body: shapes.createLayerShape, auth: true, status: 201, params: ['slug'] },
+  },
+  '/api/texts/{slug}/layers/{layer}': {
+    get: { summary: 'One layer', params: ['slug', 'layer'] },
+    patch: { summary: 'Change a layer (owner only)', body: shapes.updateLayerShape, auth: true, params: ['slug', 'layer'] },
+  },
+  '/api/texts/{slug}/layers/{layer}/glosses': {
+    get: { summary: 'The glosses of one layer', params: ['slug', 'layer'] },
+    post: { summary: 'Write a gloss on a span of the text, or (target.gloss) on a span of another gloss; 422 anchor_not_found if the quote is not there', body: shapes.createGlossShape, auth: true, status: 201, params: ['slug', 'layer'] },
+  },
+  '/api/texts/{slug}/layers/{layer}/import': {
+    post: { summary: 'Import a W3C AnnotationCollection, AnnotationPage or array of annotations; each is anchored by its selectors', auth: true, status: 201, params: ['slug', 'layer'] },
+  },
+  '/api/texts/{slug}/glosses': { get: { summary: 'All glosses of a text you may read, with anchors and threads', params: ['slug'], query: ['layer', 'version'] } },
+  '/api/texts/{slug}/events': { get: { summary: 'Server-Sent Events: version.created, layer.*, gloss.*, reply.*; resumes from Last-Event-ID or ?since=', params: ['slug'], query: ['since'] } },
+  '/api/glosses/{id}': {
+    get: { summary: 'One gloss with its thread', params: ['id'] },
+    patch: { summary: 'Edit your gloss (glosses on it re-anchor)', body: shapes.updateGlossShape, auth: true, params: ['id'] },
+    delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
+  },
+  '/api/glosses/{id}/replies': { post: { summary: 'Reply in a gloss thread (parent: a reply to answer)', body: shapes.createReplyShape, auth: true, status: 201, params: ['id'] } },
+  '/api/replies/{id}': {
+    patch: { summary: 'Edit your reply', body: shapes.updateReplyShape, auth: true, params: ['id'] },
+    delete: { summary: 'Delete your reply (a tombstone stays if it has answers)', auth: true, params: ['id'] },
+  },
+  '/api/search': { get: { summary: 'Ranked full-text search over texts, glosses and replies you may read; snippets with highlight ranges', query: ['q', 'text', 'limit', 'offset'] } },
+  '/api/openapi.json': { get: { summary: 'This document' } },
+  '/annotations/{text}/{layer}/': {
+    get: { summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage)', params: ['text', 'layer'], query: ['page'] },
+    post: { summary: 'Create an annotation (201 + Location)', auth: true, status: 201, params: ['text', 'layer'] },
+  },
+  '/annotations/{text}/{layer}/{id}': {
+    get: { summary: 'One annotation (ETag)', params: ['text', 'layer', 'id'] },
+    put: { summary: 'Replace an annotation body (If-Match required)', auth: true, params: ['text', 'layer', 'id'] },
+    delete: { summary: 'Delete an annotation (If-Match required)', auth: true, status: 204, params: ['text', 'layer', 'id'] },
+  },
+};
+
+/** The OpenAPI document for a server at `baseUrl`. */
+export function openapiDocument(baseUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of Object.entries(apiOperations)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(methods)) {
+      const status = String(op.status ?? 200);
+      paths[path][method] = {
+        summary: op.summary,
+        parameters: [
+          ...(op.params ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+          ...(op.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+        ],
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.body, { unrepresentable: 'any' }) } } } } : {}),
+        ...(op.auth ? { security: [{ cookie: [] }, { bearer: [] }] } : {}),
+        responses: {
+          [status]: { description: 'Success' },
+          '4XX': { description: 'A problem with the request', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Daf API',
+      version: '0.1.0',
+      description:
+        'Layered commentary on texts. Offsets are UTF-16 code units into a version\'s `text` projection; W3C selectors under /annotations count code points. A segment FragmentSelector (conformsTo this document, #segment-ref) names a segment by its ref, e.g. "1:5".',
+    },
+    servers: [{ url: baseUrl }],
+    paths,
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        cookie: { type: 'apiKey', in: 'cookie', name: 'daf_session', description: 'Unsafe requests must show our Origin' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /api/tokens' },
+      },
+    },
+  };
+}

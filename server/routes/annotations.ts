@@ -1,0 +1,89 @@
+/**
+ * The W3C Web Annotation Protocol: each layer is a container at `/annotations/:text/:layer/`.
+ * Responses are JSON-LD with the anno.jsonld profile, carry ETags, and honour If-None-Match;
+ * PUT and DELETE require a matching If-Match (428 without one, 412 when it is stale), so that
+ * two editors never overwrite each other silently.
+ */
+import { Hono, type Context } from 'hono';
+import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
+import { AppError } from '../errors.ts';
+import { readBodyText, defaultBodyLimit } from '../middleware/body.ts';
+import type { AppEnv } from '../middleware/env.ts';
+import * as annotations from '../services/annotations.ts';
+import { idParam, intQuery, requireViewer } from './params.ts';
+
+const allowContainer = 'GET, HEAD, POST, OPTIONS';
+const allowAnnotation = 'GET, HEAD, PUT, DELETE, OPTIONS';
+
+function ld(c: Context<AppEnv>, body: unknown, status: 200 | 201, headers: Record<string, string>) {
+  return c.body(JSON.stringify(body), status, { 'content-type': annoMediaType, Vary: 'Accept, Prefer, Cookie, Authorization', ...headers });
+}
+
+async function readLd(c: Context<AppEnv>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(ld\+)?json\b/i.test(type)) {
+    await readBodyText(c, defaultBodyLimit).catch(() => {});
+    throw new AppError('unsupported_media_type', 415, `Send the annotation as ${annoMediaType}`);
+  }
+  try {
+    return JSON.parse(await readBodyText(c, defaultBodyLimit));
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('invalid_json', 400, 'The body is not valid JSON');
+  }
+}
+
+async function requireFreshEtag(c: Context<AppEnv>, current: string) {
+  const ifMatch = c.req.header('if-match');
+  if (!ifMatch) throw new AppError('precondition_required', 428, 'Send If-Match with the ETag you last read');
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (!tags.includes('*') && !tags.includes(current)) throw new AppError('precondition_failed', 412, 'The annotation changed since you read it');
+}
+
+export const annotationRoutes = new Hono<AppEnv>()
+  .get('/:text/:layer/', async (c) => {
+    const urls = new DafUrls(c.var.baseUrl);
+    const page = c.req.query('page') === undefined ? undefined : intQuery(c, 'page', 0, 0, 1_000_000);
+    const { body, etag } = await annotations.containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), urls, page);
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+    const headers: Record<string, string> = { ETag: etag, Allow: allowContainer };
+    if (page === undefined) {
+      headers.Link = '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", <http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"';
+      headers['Accept-Post'] = annoMediaType;
+    }
+    return ld(c, body, 200, headers);
+  })
+  .post('/:text/:layer/', async (c) => {
+    const viewer = requireViewer(c);
+    const urls = new DafUrls(c.var.baseUrl);
+    const value = await readLd(c);
+    const { id } = await annotations.createFromAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), value, urls);
+    const { body, etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    return ld(c, body, 201, { ETag: etag, Location: String(body.id), Allow: allowAnnotation });
+  })
+  .get('/:text/:layer/:id', async (c) => {
+    const urls = new DafUrls(c.var.baseUrl);
+    const { body, etag } = await annotations.annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+    return ld(c, body, 200, { ETag: etag, Allow: allowAnnotation });
+  })
+  .put('/:text/:layer/:id', async (c) => {
+    const viewer = requireViewer(c);
+    const urls = new DafUrls(c.var.baseUrl);
+    const id = idParam(c, 'id');
+    const value = await readLd(c);
+    const { etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    await requireFreshEtag(c, etag);
+    await annotations.replaceAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, value);
+    const fresh = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    return ld(c, fresh.body, 200, { ETag: fresh.etag, Allow: allowAnnotation });
+  })
+  .delete('/:text/:layer/:id', async (c) => {
+    const viewer = requireViewer(c);
+    const urls = new DafUrls(c.var.baseUrl);
+    const id = idParam(c, 'id');
+    const { etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    await requireFreshEtag(c, etag);
+    await annotations.deleteAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id);
+    return c.body(null, 204);
+  });

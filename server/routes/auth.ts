@@ -1,0 +1,63 @@
+/** Accounts: sign-up, log-in, log-out, who am I, and bearer tokens. */
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { loginShape, signupShape, tokenShape } from '../../schema/api.ts';
+import { readJson } from '../middleware/body.ts';
+import { sessionCookie } from '../middleware/auth.ts';
+import type { AppEnv } from '../middleware/env.ts';
+import * as auth from '../services/auth.ts';
+import { idParam, requireViewer } from './params.ts';
+import type { Context } from 'hono';
+
+function startSession(c: Context<AppEnv>, secret: string) {
+  setCookie(c, sessionCookie, secret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.var.baseUrl.startsWith('https:'),
+    path: '/',
+    maxAge: auth.sessionDays * 86_400,
+  });
+}
+
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local'; // app.request() in tests has no socket
+  }
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .post('/auth/signup', async (c) => {
+    const input = await readJson(c, signupShape);
+    const viewer = await auth.signup(c.var.ctx.db, input);
+    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
+    return c.json({ handle: viewer.handle, name: viewer.displayName }, 201);
+  })
+  .post('/auth/login', async (c) => {
+    const input = await readJson(c, loginShape);
+    const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginThrottle, { ...input, address: clientAddress(c) });
+    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
+    return c.json({ handle: viewer.handle, name: viewer.displayName });
+  })
+  .post('/auth/logout', async (c) => {
+    const secret = getCookie(c, sessionCookie);
+    if (secret) await auth.endSession(c.var.ctx.db, secret);
+    deleteCookie(c, sessionCookie, { path: '/' });
+    return c.body(null, 204);
+  })
+  .get('/me', (c) => {
+    const viewer = requireViewer(c);
+    return c.json({ handle: viewer.handle, name: viewer.displayName });
+  })
+  .get('/tokens', async (c) => c.json({ tokens: await auth.listTokens(c.var.ctx.db, requireViewer(c)) }))
+  .post('/tokens', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, tokenShape);
+    return c.json(await auth.createToken(c.var.ctx.db, viewer, input.name), 201);
+  })
+  .delete('/tokens/:id', async (c) => {
+    await auth.revokeToken(c.var.ctx.db, requireViewer(c), idParam(c, 'id'));
+    return c.body(null, 204);
+  });

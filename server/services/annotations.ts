@@ -1,0 +1,387 @@
+/**
+ * Layers as W3C annotation containers: the collection and its pages, single annotations,
+ * creating, replacing and deleting through the Web Annotation Protocol, bulk import of an
+ * AnnotationCollection, and the full export used by `daf export-layer`.
+ */
+import { createHash } from 'node:crypto';
+import { createAnchorTarget, resolveAnchor, type Segment } from '../../schema/anchoring/index.ts';
+import { motivationShape } from '../../schema/api.ts';
+import { CodePointIndex } from '../../schema/code-points.ts';
+import {
+  annoContext,
+  containerPageSize,
+  DafUrls,
+  glossToAnnotation,
+  incomingAnnotationShape,
+  readAnnotation,
+  type AnnotationRequest,
+  type GlossForExport,
+  type IncomingAnnotation,
+} from '../../schema/w3c.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { DB, TextRow } from '../storage/database.ts';
+import * as glosses from '../storage/glosses.ts';
+import { indexItem } from '../storage/search-index.ts';
+import { parseBody } from './bodies.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { createGloss, deleteGloss, readableGloss, selectorsJson, updateGloss } from './glosses.ts';
+import { readableLayer } from './layers.ts';
+import { canWriteLayer, type Viewer } from './policy.ts';
+import { emptyCounts, toAnchorRow, type AnchorCounts, type StoredSelectors } from './reanchor.ts';
+import { textVersion } from './texts.ts';
+
+/** Largest number of annotations accepted in one import. */
+export const maxImportSize = 5000;
+
+interface ExportRow {
+  id: number;
+  layer_slug: string;
+  target_gloss_id: number | null;
+  target_layer_slug: string | null;
+  target_body_text: string | null;
+  target_version: number;
+  selectors: string;
+  body_doc: string;
+  motivation: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  author_handle: string;
+  author_name: string;
+}
+
+async function exportRows(db: DB, layerId: number, page?: { limit: number; offset: number }, glossId?: number): Promise<ExportRow[]> {
+  let q = db
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('user as u', 'u.id', 'g.author_id')
+    .leftJoin('gloss as tg', 'tg.id', 'g.target_gloss_id')
+    .leftJoin('layer as tl', 'tl.id', 'tg.layer_id')
+    .select([
+      'g.id',
+      'l.slug as layer_slug',
+      'g.target_gloss_id',
+      'tl.slug as target_layer_slug',
+      'tg.body_text as target_body_text',
+      'g.target_version',
+      'g.selectors',
+      'g.body_doc',
+      'g.motivation',
+      'g.status',
+      'g.created_at',
+      'g.updated_at',
+      'u.handle as author_handle',
+      'u.display_name as author_name',
+    ])
+    .where('g.layer_id', '=', layerId)
+    .where('g.status', '=', 'active')
+    .orderBy('g.id');
+  if (glossId !== undefined) q = q.where('g.id', '=', glossId);
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return q.execute();
+}
+
+/** Converts rows to annotations; offsets are converted against the text each was made on. */
+async function toAnnotations(db: DB, text: TextRow, rows: ExportRow[], urls: DafUrls): Promise<Record<string, unknown>[]> {
+  const versionIndex = new Map<number, CodePointIndex>();
+  const out: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    const sel = JSON.parse(r.selectors) as StoredSelectors;
+    let index: CodePointIndex;
+    if (r.target_gloss_id !== null) {
+      index = new CodePointIndex(r.target_body_text ?? '');
+    } else {
+      const v = r.target_version;
+      if (!versionIndex.has(v)) versionIndex.set(v, new CodePointIndex((await textVersion(db, text, v)).projection));
+      index = versionIndex.get(v)!;
+    }
+    const g: GlossForExport = {
+      id: r.id,
+      textSlug: text.slug,
+      layerSlug: r.layer_slug,
+      targetGloss: r.target_gloss_id === null ? null : { id: r.target_gloss_id, layerSlug: r.target_layer_slug ?? '' },
+      motivation: r.motivation,
+      created: r.created_at,
+      updated: r.updated_at,
+      author: { handle: r.author_handle, name: r.author_name },
+      bodyDoc: JSON.parse(r.body_doc),
+      selectors: sel,
+    };
+    // Offsets past a body that has since changed cannot be converted: clamp to its length.
+    const s = { ...sel, start: Math.min(sel.start, index.text.length), end: Math.min(sel.end, index.text.length) };
+    out.push(glossToAnnotation({ ...g, selectors: s }, urls, index));
+  }
+  return out;
+}
+
+/** A weak validator for a set of rows: changes whenever any of them changes. */
+function etagOf(parts: (string | number)[]): string {
+  return `W/"${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 27)}"`;
+}
+
+async function countActive(db: DB, layerId: number): Promise<{ total: number; tag: string }> {
+  const row = await db
+    .selectFrom('gloss')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.max('id').as('m')])
+    .where('layer_id', '=', layerId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.n), tag: `${row.n}:${row.u ?? ''}:${row.m ?? ''}` };
+}
+
+/**
+ * The container (`page` undefined) or one of its pages. The container embeds nothing but
+ * links to its first and last pages, as the protocol's PreferMinimalContainer would.
+ */
+export async function containerDocument(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  textSlug: string,
+  layerSlug: string,
+  urls: DafUrls,
+  page?: number,
+): Promise<{ body: Record<string, unknown>; etag: string }> {
+  const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const { total, tag } = await countActive(ctx.db, layer.id);
+  const containerUrl = urls.container(text.slug, layer.slug);
+  const lastPage = Math.max(0, Math.ceil(total / containerPageSize) - 1);
+  const etag = etagOf([layer.id, layer.name, layer.visibility, tag, page ?? 'c']);
+  if (page === undefined) {
+    return {
+      etag,
+      body: {
+        '@context': [annoContext, 'http://www.w3.org/ns/ldp.jsonld'],
+        id: containerUrl,
+        type: ['BasicContainer', 'AnnotationCollection'],
+        label: layer.name,
+        total,
+        first: `${containerUrl}?page=0`,
+        last: `${containerUrl}?page=${lastPage}`,
+      },
+    };
+  }
+  if (page > lastPage) throw notFound(`Page ${page}`);
+  const rows = await exportRows(ctx.db, layer.id, { limit: containerPageSize, offset: page * containerPageSize });
+  const body: Record<string, unknown> = {
+    '@context': annoContext,
+    id: `${containerUrl}?page=${page}`,
+    type: 'AnnotationPage',
+    partOf: { id: containerUrl, label: layer.name, total },
+    startIndex: page * containerPageSize,
+    items: await toAnnotations(ctx.db, text, rows, urls),
+  };
+  if (page > 0) body.prev = `${containerUrl}?page=${page - 1}`;
+  if (page < lastPage) body.next = `${containerUrl}?page=${page + 1}`;
+  return { body, etag };
+}
+
+/** The whole layer as one AnnotationCollection with every annotation embedded (for export). */
+export async function exportLayer(ctx: AppContext, viewer: Viewer | null, textSlug: string, layerSlug: string, urls: DafUrls) {
+  const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const rows = await exportRows(ctx.db, layer.id);
+  const containerUrl = urls.container(text.slug, layer.slug);
+  return {
+    '@context': annoContext,
+    id: containerUrl,
+    type: 'AnnotationCollection',
+    label: layer.name,
+    total: rows.length,
+    first: {
+      id: `${containerUrl}?page=all`,
+      type: 'AnnotationPage',
+      startIndex: 0,
+      items: await toAnnotations(ctx.db, text, rows, urls),
+    },
+  };
+}
+
+/** One annotation with its ETag; 404 unless it is an active gloss of this layer. */
+export async function annotationDocument(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  textSlug: string,
+  layerSlug: string,
+  id: number,
+  urls: DafUrls,
+): Promise<{ body: Record<string, unknown>; etag: string }> {
+  const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const rows = await exportRows(ctx.db, layer.id, undefined, id);
+  if (rows.length === 0) throw notFound(`Annotation ${id}`);
+  const [body] = await toAnnotations(ctx.db, text, rows, urls);
+  return { body, etag: etagOf([id, rows[0].updated_at]) };
+}
+
+/** Parses an incoming annotation, 400 when it is not one. */
+export function parseAnnotation(value: unknown): AnnotationRequest {
+  const parsed = incomingAnnotationShape.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('invalid_annotation', 400, `Not a Web Annotation: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return readAnnotation(parsed.data as IncomingAnnotation);
+}
+
+function motivationOf(req: AnnotationRequest) {
+  const m = motivationShape.safeParse(req.motivation);
+  return m.success ? m.data : 'commenting';
+}
+
+/** The id of the gloss on this text that an annotation's `source` names, or null for the text. */
+function sourceGloss(req: AnnotationRequest, text: TextRow, urls: DafUrls): number | null {
+  if (req.source === urls.text(text.slug) || req.source === `${urls.base}/api/texts/${text.slug}`) return null;
+  const prefix = `${urls.base}/annotations/${encodeURIComponent(text.slug)}/`;
+  if (req.source.startsWith(prefix)) {
+    const id = Number(req.source.slice(prefix.length).split('/')[1]);
+    if (Number.isSafeInteger(id) && id > 0) return id;
+  }
+  throw new AppError('unknown_source', 422, `The target source ${req.source.slice(0, 200)} is not this text or a gloss on it`);
+}
+
+/** Creates a gloss from a POSTed annotation; the quote must be found (422 otherwise). */
+export async function createFromAnnotation(
+  ctx: AppContext,
+  viewer: Viewer,
+  textSlug: string,
+  layerSlug: string,
+  value: unknown,
+  urls: DafUrls,
+): Promise<{ id: number }> {
+  const req = parseAnnotation(value);
+  const { text } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const glossId = sourceGloss(req, text, urls);
+  if (!req.exact) throw new AppError('invalid_annotation', 400, 'The target needs a TextQuoteSelector');
+  const targetText =
+    glossId === null ? (await textVersion(ctx.db, text)).projection : (await readableGloss(ctx.db, viewer, glossId)).gloss.body_text;
+  const span = codeUnitSpan(req, targetText);
+  const { id } = await createGloss(ctx, viewer, textSlug, layerSlug, {
+    target: {
+      exact: req.exact.slice(0, 1000),
+      prefix: req.prefix.slice(-1000),
+      suffix: req.suffix.slice(0, 1000),
+      ...(span ?? {}),
+      ...(glossId === null ? {} : { gloss: glossId }),
+    },
+    body: req.body,
+    motivation: motivationOf(req),
+  });
+  return { id };
+}
+
+/** The UTF-16 span of an annotation's TextPositionSelector, or null if it has none that fits. */
+function codeUnitSpan(req: AnnotationRequest, targetText: string): { start: number; end: number } | null {
+  if (req.cpStart === null || req.cpEnd === null) return null;
+  const index = new CodePointIndex(targetText);
+  if (req.cpStart < 0 || req.cpEnd < req.cpStart || req.cpEnd > index.length) return null;
+  return { start: index.toCodeUnits(req.cpStart), end: index.toCodeUnits(req.cpEnd) };
+}
+
+/** Replaces an annotation's body and motivation (its target stays: glosses do not move by PUT). */
+export async function replaceAnnotation(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, id: number, value: unknown) {
+  const req = parseAnnotation(value);
+  await ensureInLayer(ctx, viewer, textSlug, layerSlug, id);
+  await updateGloss(ctx, viewer, id, { body: req.body, motivation: motivationOf(req) });
+}
+
+/** Deletes an annotation. */
+export async function deleteAnnotation(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, id: number) {
+  await ensureInLayer(ctx, viewer, textSlug, layerSlug, id);
+  await deleteGloss(ctx, viewer, id);
+}
+
+async function ensureInLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, id: number) {
+  const { layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const gloss = await glosses.findGloss(ctx.db, id);
+  if (!gloss || gloss.layer_id !== layer.id || gloss.status !== 'active') throw notFound(`Annotation ${id}`);
+}
+
+/** The annotations of an AnnotationCollection, an AnnotationPage, or a plain array. */
+export function annotationsOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.items)) return v.items;
+    const pages: unknown[] = [];
+    let page = v.first;
+    for (let i = 0; page && typeof page === 'object' && i < 1000; i++) {
+      const p = page as Record<string, unknown>;
+      if (Array.isArray(p.items)) pages.push(...p.items);
+      page = p.next;
+    }
+    if (pages.length > 0 || 'first' in v) return pages;
+  }
+  throw new AppError('invalid_annotation', 400, 'Send an AnnotationCollection with embedded pages, an AnnotationPage, or an array of annotations');
+}
+
+/**
+ * Imports annotations into a layer in one transaction, anchoring each through the whole §5
+ * ladder (an import may land as `segment` or `orphan` rather than fail). Annotations whose
+ * target is not this text are reported, not imported. All or nothing for malformed input.
+ */
+export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, value: unknown, urls: DafUrls) {
+  const items = annotationsOf(value);
+  if (items.length > maxImportSize) throw new AppError('too_many', 413, `At most ${maxImportSize} annotations per import`);
+  const requests = items.map((item, i) => {
+    try {
+      return parseAnnotation(item);
+    } catch (e) {
+      if (e instanceof AppError) throw new AppError(e.code, e.status, `Annotation ${i}: ${e.message}`);
+      throw e;
+    }
+  });
+  const bodies = requests.map((r) => parseBody(r.body, { allowEmpty: true }));
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
+    if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
+    const version = await textVersion(trx, text);
+    const segments = JSON.parse(version.segments) as Segment[];
+    const target = createAnchorTarget(version.projection, segments);
+    const counts: AnchorCounts = emptyCounts();
+    const skipped: { index: number; reason: string }[] = [];
+    const now = new Date().toISOString();
+    for (let i = 0; i < requests.length; i++) {
+      const req = requests[i];
+      if (req.source !== urls.text(text.slug) || !req.exact || req.exact.length > 1000) {
+        skipped.push({ index: i, reason: !req.exact ? 'no TextQuoteSelector' : 'target is not this text' });
+        continue;
+      }
+      const span = codeUnitSpan(req, version.projection);
+      const anchor = resolveAnchor(
+        { exact: req.exact, prefix: req.prefix.slice(-32), suffix: req.suffix.slice(0, 32), start: span?.start ?? null, end: span?.end ?? null, segment: req.segment },
+        target,
+      );
+      counts[anchor.status]++;
+      const selectors =
+        anchor.start !== null && anchor.status !== 'segment'
+          ? selectorsJson(version.projection, anchor.start, anchor.end, segments)
+          : JSON.stringify({ exact: req.exact, prefix: req.prefix.slice(-32), suffix: req.suffix.slice(0, 32), start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
+      const gloss = await glosses.insertGloss(trx, {
+        layer_id: layer.id,
+        text_id: text.id,
+        target_gloss_id: null,
+        target_version: version.number,
+        selectors,
+        body_doc: bodies[i].json,
+        body_text: bodies[i].text,
+        body_revision: 1,
+        author_id: viewer.id,
+        motivation: motivationOf(req),
+        status: 'active',
+        created_at: now,
+        updated_at: now,
+      });
+      await glosses.upsertAnchors(trx, [toAnchorRow(gloss.id, version.number, anchor, version.projection)]);
+      await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: bodies[i].text });
+    }
+    await recordEvent(trx, {
+      textId: text.id,
+      layerIds: [layer.id],
+      kind: 'layer.updated',
+      payload: JSON.stringify({ slug: layer.slug, imported: requests.length - skipped.length }),
+    });
+    return { textId: text.id, imported: requests.length - skipped.length, anchors: counts, skipped };
+  });
+  ctx.bus.notify(result.textId);
+  return { imported: result.imported, anchors: result.anchors, skipped: result.skipped };
+}
+

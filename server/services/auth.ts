@@ -1,0 +1,150 @@
+/**
+ * Accounts: sign-up, log-in with throttling, cookie sessions, and bearer tokens for scripts.
+ * Secrets are 32 random bytes; only their SHA-256 is stored, so a copy of the database does
+ * not let anyone in.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import type { DB, UserRow } from '../storage/database.ts';
+import * as users from '../storage/users.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import type { Viewer } from './policy.ts';
+import type { Throttle } from './throttle.ts';
+
+/** How long a session cookie lives. */
+export const sessionDays = 30;
+
+/** A fixed hash to verify against when the handle is unknown, so timing does not tell. */
+let decoyHash: Promise<string> | null = null;
+
+/** SHA-256 of a secret, hex. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function newSecret(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+/** The viewer form of a user row. */
+export function toViewer(user: UserRow): Viewer {
+  return { id: user.id, handle: user.handle, displayName: user.display_name };
+}
+
+/** Creates an account; 409 `handle_taken` if the handle exists in any case. */
+export async function signup(db: DB, input: { handle: string; password: string; displayName?: string }): Promise<Viewer> {
+  if (await users.findUserByHandle(db, input.handle)) {
+    throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
+  }
+  const password_hash = await hashPassword(input.password);
+  try {
+    const user = await users.insertUser(db, {
+      handle: input.handle,
+      display_name: input.displayName?.trim() || input.handle,
+      password_hash,
+      created_at: new Date().toISOString(),
+    });
+    return toViewer(user);
+  } catch (e) {
+    // Two sign-ups racing for one handle: the unique index decides.
+    if (String(e).includes('UNIQUE')) throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
+    throw e;
+  }
+}
+
+/**
+ * Checks a handle and password. Failures count against the handle and the client address;
+ * past the limit the answer is 429 with Retry-After, whether or not the password is right.
+ */
+export async function login(
+  db: DB,
+  throttle: Throttle,
+  input: { handle: string; password: string; address: string },
+): Promise<Viewer> {
+  const keys = [`h:${input.handle.toLowerCase()}`, `a:${input.address}`];
+  const wait = Math.max(...keys.map((k) => throttle.retryAfter(k)));
+  if (wait > 0) {
+    throw new AppError('too_many_attempts', 429, `Too many failed log-ins; try again in ${wait} s`, {
+      'Retry-After': String(wait),
+    });
+  }
+  const user = await users.findUserByHandle(db, input.handle);
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
+  if (!user || !ok) {
+    keys.forEach((k) => throttle.fail(k));
+    throw new AppError('bad_credentials', 401, 'Wrong handle or password');
+  }
+  throttle.reset(keys[0]);
+  return toViewer(user);
+}
+
+/** Starts a session and returns its secret for the cookie. */
+export async function createSession(db: DB, userId: number): Promise<string> {
+  const secret = newSecret('');
+  const now = new Date();
+  const expires = new Date(now.getTime() + sessionDays * 86_400_000);
+  await users.insertSession(db, {
+    user_id: userId,
+    token_hash: hashSecret(secret),
+    created_at: now.toISOString(),
+    expires_at: expires.toISOString(),
+  });
+  return secret;
+}
+
+/** Ends a session (no error if it is unknown). */
+export async function endSession(db: DB, secret: string): Promise<void> {
+  await users.deleteSession(db, hashSecret(secret));
+}
+
+/** The viewer of a session cookie, or null. */
+export async function viewerForSession(db: DB, secret: string): Promise<Viewer | null> {
+  const user = await users.findUserBySession(db, hashSecret(secret), new Date().toISOString());
+  return user ? toViewer(user) : null;
+}
+
+/** The viewer of a bearer token, or null. */
+export async function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
+  const user = await users.findUserByApiToken(db, hashSecret(secret));
+  return user ? toViewer(user) : null;
+}
+
+/** Creates a named bearer token; the secret is shown once, here. */
+export async function createToken(db: DB, viewer: Viewer, name: string) {
+  const secret = newSecret('daf_');
+  const row = await users.insertApiToken(db, {
+    user_id: viewer.id,
+    name,
+    token_hash: hashSecret(secret),
+    created_at: new Date().toISOString(),
+  });
+  return { id: row.id, name: row.name, created: row.created_at, token: secret };
+}
+
+/** The viewer's tokens, without secrets. */
+export async function listTokens(db: DB, viewer: Viewer) {
+  const rows = await users.listApiTokens(db, viewer.id);
+  return rows.map((r) => ({ id: r.id, name: r.name, created: r.created_at, lastUsed: r.last_used_at }));
+}
+
+/** Revokes one of the viewer's tokens; 404 if it is not theirs. */
+export async function revokeToken(db: DB, viewer: Viewer, id: number): Promise<void> {
+  if (!(await users.deleteApiToken(db, viewer.id, id))) throw new AppError('not_found', 404, 'Token not found');
+}
+
+/**
+ * The account that owns what the command line creates (imports, the demo). Created on first
+ * use with a locked password: nobody can log in as it until an operator sets one.
+ */
+export async function ensureLocalUser(db: DB, handle: string, displayName = handle): Promise<Viewer> {
+  const existing = await users.findUserByHandle(db, handle);
+  if (existing) return toViewer(existing);
+  const user = await users.insertUser(db, {
+    handle,
+    display_name: displayName,
+    password_hash: '!locked',
+    created_at: new Date().toISOString(),
+  });
+  return toViewer(user);
+}

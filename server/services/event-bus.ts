@@ -1,0 +1,25 @@
+/**
+ * Wakes live-event streams when a text has new events. The event log in the database is the
+ * truth; the bus only says "look again", so a stream that misses a wake-up still catches up at
+ * its next poll, and a second process writing to the same database is seen too.
+ */
+import { EventEmitter } from 'node:events';
+
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Says that text `textId` has new events. Call after the transaction that wrote them commits. */
+  notify(textId: number): void {
+    this.emitter.emit(`text:${textId}`);
+  }
+
+  /** Calls `listener` whenever text `textId` has new events; returns the unsubscribe function. */
+  subscribe(textId: number, listener: () => void): () => void {
+    this.emitter.on(`text:${textId}`, listener);
+    return () => this.emitter.off(`text:${textId}`, listener);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Glosses: commentary anchored to a span of a text or of another gloss's body, to any depth,
+ * each with its thread of replies. Writing resolves the quote against the current version and
+ * stores canonical selectors (DESIGN §5); editing a body re-anchors the glosses on it; deleting
+ * a gloss that has replies or glosses on it leaves a tombstone so nothing beneath is lost.
+ */
+import { describeRange, matchQuote, type Segment } from '../../schema/anchoring/index.ts';
+import type { CreateGlossInput, TargetInput, UpdateGlossInput } from '../../schema/api.ts';
+import { AppError, notFound } from '../errors.ts';
+import { glossJson, repliesByGloss } from '../presenters/gloss.ts';
+import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
+import * as glosses from '../storage/glosses.ts';
+import * as layers from '../storage/layers.ts';
+import { indexItem, removeItem } from '../storage/search-index.ts';
+import * as texts from '../storage/texts.ts';
+import { parseBody } from './bodies.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { canEditPost, canReadLayer, canWriteLayer, readersContained, type Viewer } from './policy.ts';
+import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
+import { readableLayer } from './layers.ts';
+import { readableText, textVersion } from './texts.ts';
+
+/** An empty gloss-schema document: what a tombstone keeps of its body. */
+const emptyBodyJson = '{"type":"doc","content":[{"type":"paragraph"}]}';
+
+/**
+ * Finds the span a target names in `text`: the given offsets if the quote is there, else the
+ * quote near them (or anywhere, if no offsets were given), using the same matcher as
+ * re-anchoring. Null when the quote cannot be found with confidence.
+ */
+export function locateTarget(text: string, target: TargetInput): { start: number; end: number } | null {
+  const { exact, start, end } = target;
+  if (start !== undefined && end !== undefined && end <= text.length && start <= end && text.slice(start, end) === exact) {
+    return { start, end };
+  }
+  const match = matchQuote(text, exact, { prefix: target.prefix, suffix: target.suffix, hint: start });
+  return match ? { start: match.start, end: match.end } : null;
+}
+
+/** Builds the stored selectors JSON for a span; its key order is part of the listing format. */
+export function selectorsJson(text: string, start: number, end: number, segments: Segment[]): string {
+  const d = describeRange(text, start, end, segments);
+  const sel: StoredSelectors = { exact: d.exact, prefix: d.prefix, suffix: d.suffix, start, end, segment: d.segment ?? null };
+  return JSON.stringify(sel);
+}
+
+/** The JSON of one gloss (with its thread) for event payloads and single reads. */
+async function glossJsonById(db: DB, text: TextRow, glossId: number, viewer: Viewer | null, everything = false): Promise<string | null> {
+  const rows = await glosses.listGlosses(db, viewer, text.id, text.current_version, { glossId, everything });
+  if (rows.length === 0) return null;
+  const replies = repliesByGloss(await glosses.listReplies(db, [glossId]));
+  return glossJson(rows[0], text.slug, replies.get(glossId) ?? []);
+}
+
+/** The gloss listing of a text as a JSON string `{"glosses":[…]}`. */
+export async function listGlossesJson(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  textSlug: string,
+  options: { layers?: string[]; version?: number } = {},
+): Promise<string> {
+  const text = await readableText(ctx.db, viewer, textSlug);
+  const version = options.version ?? text.current_version;
+  if (version !== text.current_version) await textVersion(ctx.db, text, version);
+  const rows = await glosses.listGlosses(ctx.db, viewer, text.id, version, { layerSlugs: options.layers });
+  const replies = repliesByGloss(await glosses.listRepliesOfText(ctx.db, text.id));
+  const parts = rows.map((g) => glossJson(g, text.slug, replies.get(g.id) ?? []));
+  return `{"text":${JSON.stringify(text.slug)},"version":${version},"glosses":[${parts.join(',')}]}`;
+}
+
+/** Loads a gloss with its text and layer, if the viewer may see it; else 404. */
+export async function readableGloss(db: DB, viewer: Viewer | null, id: number): Promise<{ gloss: GlossRow; text: TextRow; layer: LayerRow }> {
+  const gloss = await glosses.findGloss(db, id);
+  if (!gloss) throw notFound(`Gloss ${id}`);
+  const text = await texts.findTextById(db, gloss.text_id);
+  const layer = await layers.findLayerById(db, gloss.layer_id);
+  if (!text || !layer || !canReadLayer(viewer, text, layer)) throw notFound(`Gloss ${id}`);
+  return { gloss, text, layer };
+}
+
+/** One gloss with its thread, as JSON. */
+export async function getGlossJson(ctx: AppContext, viewer: Viewer | null, id: number): Promise<string> {
+  const { text } = await readableGloss(ctx.db, viewer, id);
+  return (await glossJsonById(ctx.db, text, id, viewer)) ?? (() => { throw notFound(`Gloss ${id}`); })();
+}
+
+/** Creates a gloss in a layer; 422 `anchor_not_found` when its quote is not in its target. */
+export async function createGloss(
+  ctx: AppContext,
+  viewer: Viewer,
+  textSlug: string,
+  layerSlug: string,
+  input: CreateGlossInput,
+): Promise<{ id: number; json: string }> {
+  const motivation = input.motivation ?? 'commenting';
+  const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
+    if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
+    let targetText: string;
+    let segments: Segment[];
+    let version: number;
+    let targetGlossId: number | null = null;
+    if (input.target.gloss !== undefined) {
+      const parent = await glosses.findGloss(trx, input.target.gloss);
+      const parentLayer = parent && (await layers.findLayerById(trx, parent.layer_id));
+      if (!parent || parent.text_id !== text.id || !parentLayer || !canReadLayer(viewer, text, parentLayer)) {
+        throw new AppError('target_not_found', 422, `Gloss ${input.target.gloss} is not a gloss on this text`);
+      }
+      if (parent.status === 'deleted') throw new AppError('target_deleted', 409, `Gloss ${parent.id} was deleted`);
+      if (!readersContained(layer, parentLayer)) {
+        throw new AppError('visibility_mismatch', 409, `Layer "${layer.slug}" has readers who cannot see the gloss it would comment on`);
+      }
+      targetText = parent.body_text;
+      segments = [];
+      version = parent.body_revision;
+      targetGlossId = parent.id;
+    } else {
+      const current = await textVersion(trx, text);
+      targetText = current.projection;
+      segments = JSON.parse(current.segments) as Segment[];
+      version = current.number;
+    }
+    const span = locateTarget(targetText, input.target);
+    if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
+    const now = new Date().toISOString();
+    const gloss = await glosses.insertGloss(trx, {
+      layer_id: layer.id,
+      text_id: text.id,
+      target_gloss_id: targetGlossId,
+      target_version: version,
+      selectors: selectorsJson(targetText, span.start, span.end, segments),
+      body_doc: body.json,
+      body_text: body.text,
+      body_revision: 1,
+      author_id: viewer.id,
+      motivation,
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await glosses.upsertAnchors(trx, [
+      { gloss_id: gloss.id, version, start: span.start, end: span.end, status: 'exact', score: 1, exact: targetText.slice(span.start, span.end) },
+    ]);
+    await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: body.text });
+    const json = (await glossJsonById(trx, text, gloss.id, viewer, true))!;
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json });
+    return { textId: text.id, id: gloss.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return { id: result.id, json: result.json };
+}
+
+/** Edits a gloss's body or motivation (author only); glosses on its body re-anchor. */
+export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
+    if (!canEditPost(viewer, gloss)) throw new AppError('forbidden', 403, 'Only the author may edit a gloss');
+    if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
+    const motivation = input.motivation ?? gloss.motivation;
+    const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
+    if (input.body) {
+      const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
+      const revision = gloss.body_revision + 1;
+      Object.assign(changes, { body_doc: body.json, body_text: body.text, body_revision: revision });
+      await glosses.updateGloss(trx, id, changes);
+      await reanchorChildren(trx, id, { revision: gloss.body_revision, text: gloss.body_text }, { revision, text: body.text });
+      await indexItem(trx, { kind: 'gloss', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
+    } else {
+      await glosses.updateGloss(trx, id, changes);
+    }
+    const json = (await glossJsonById(trx, text, id, viewer, true))!;
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}
+
+/**
+ * Deletes a gloss (author only). With replies or glosses beneath it, it becomes a tombstone:
+ * its words and author are gone, its place and everything under it stay.
+ */
+export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): Promise<{ tombstone: boolean }> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
+    if (!canEditPost(viewer, gloss)) throw new AppError('forbidden', 403, 'Only the author may delete a gloss');
+    if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted already`);
+    const tombstone = await glosses.glossHasDependents(trx, id);
+    if (tombstone) {
+      await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: new Date().toISOString() });
+    } else {
+      await glosses.deleteGlossRow(trx, id);
+    }
+    await removeItem(trx, 'gloss', id);
+    await recordEvent(trx, {
+      textId: text.id,
+      layerIds: [layer.id],
+      kind: 'gloss.deleted',
+      payload: JSON.stringify({ id, layer: layer.slug, tombstone }),
+    });
+    return { textId: text.id, tombstone };
+  });
+  ctx.bus.notify(result.textId);
+  return { tombstone: result.tombstone };
+}

@@ -1,0 +1,134 @@
+/**
+ * Layers: named streams of commentary on one text. A layer has an owner, a visibility and a
+ * write policy. One invariant protects commentary on commentary: everyone who can read a gloss
+ * can read the gloss it comments on. It is checked when a gloss on a gloss is written and when
+ * a layer's visibility changes, so lists, counts and search never need to walk chains.
+ */
+import type { CreateLayerInput, UpdateLayerInput } from '../../schema/api.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { DB, LayerRow, TextRow } from '../storage/database.ts';
+import * as glosses from '../storage/glosses.ts';
+import * as layers from '../storage/layers.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { canCreateLayer, canManageLayer, canReadLayer, readersContained, type Viewer } from './policy.ts';
+import { slugify, uniqueSlug } from './slugs.ts';
+import { readableText } from './texts.ts';
+
+/** Colours given to new layers in turn when none is chosen; readable on white and on dark. */
+const palette = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a', '#b83280', '#8a6d00', '#c05621', '#285e61'];
+
+/** The JSON of a layer. */
+export function layerJson(layer: LayerRow & { owner_handle?: string; gloss_count?: number | null }) {
+  return {
+    slug: layer.slug,
+    name: layer.name,
+    description: layer.description,
+    color: layer.color,
+    visibility: layer.visibility,
+    writePolicy: layer.write_policy,
+    license: layer.license,
+    attribution: layer.attribution,
+    owner: layer.owner_handle,
+    glossCount: layer.gloss_count === undefined ? undefined : Number(layer.gloss_count ?? 0),
+    created: layer.created_at,
+  };
+}
+
+/** Loads a text and one of its layers that the viewer may read, or throws 404. */
+export async function readableLayer(
+  db: DB,
+  viewer: Viewer | null,
+  textSlug: string,
+  layerSlug: string,
+): Promise<{ text: TextRow; layer: LayerRow }> {
+  const text = await readableText(db, viewer, textSlug);
+  const layer = await layers.findLayer(db, text.id, layerSlug);
+  if (!layer || !canReadLayer(viewer, text, layer)) throw notFound(`Layer "${layerSlug}"`);
+  return { text, layer };
+}
+
+/** The layers of a text the viewer may see, with gloss counts. */
+export async function listLayers(ctx: AppContext, viewer: Viewer | null, textSlug: string) {
+  const text = await readableText(ctx.db, viewer, textSlug);
+  const rows = await layers.listVisibleLayers(ctx.db, viewer, text.id);
+  return rows.map(layerJson);
+}
+
+/** Creates a layer on a text. */
+export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: string, input: CreateLayerInput) {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const text = await readableText(trx, viewer, textSlug);
+    if (!canCreateLayer(viewer, text)) throw new AppError('forbidden', 403, 'You may not add layers to this text');
+    const taken = async (slug: string) => (await layers.findLayer(trx, text.id, slug)) !== undefined;
+    let slug = input.slug;
+    if (slug) {
+      if (await taken(slug)) throw new AppError('slug_taken', 409, `Layer "${slug}" exists already on this text`);
+    } else {
+      slug = await uniqueSlug(slugify(input.name, 'layer'), taken);
+    }
+    const count = (await layers.listVisibleLayers(trx, null, text.id)).length;
+    const layer = await layers.insertLayer(trx, {
+      text_id: text.id,
+      slug,
+      name: input.name,
+      description: input.description ?? '',
+      color: input.color ?? palette[count % palette.length],
+      owner_id: viewer.id,
+      visibility: input.visibility,
+      write_policy: input.writePolicy ?? 'owner',
+      license: input.license ?? null,
+      attribution: input.attribution ?? null,
+      created_at: new Date().toISOString(),
+    });
+    const json = layerJson({ ...layer, owner_handle: viewer.handle, gloss_count: 0 });
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}
+
+/**
+ * Changes a layer's name, description, colour, visibility or write policy (owner only). A
+ * visibility change that would let someone read a gloss whose target they cannot read, or
+ * hide a target from readers of glosses on it, is refused with 409.
+ */
+export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
+    if (!canManageLayer(viewer, layer)) throw new AppError('forbidden', 403, 'Only the owner of a layer may change it');
+    const next: LayerRow = {
+      ...layer,
+      name: input.name ?? layer.name,
+      description: input.description ?? layer.description,
+      color: input.color ?? layer.color,
+      visibility: input.visibility ?? layer.visibility,
+      write_policy: input.writePolicy ?? layer.write_policy,
+    };
+    if (next.visibility !== layer.visibility) {
+      for (const child of await glosses.glossesTargetingLayer(trx, layer.id)) {
+        if (!readersContained(child, next)) {
+          throw new AppError('layer_has_dependents', 409, 'Glosses in other layers comment on this layer; their readers would lose sight of what they comment on');
+        }
+      }
+      for (const parent of await glosses.layersTargetedBy(trx, layer.id)) {
+        if (!readersContained(next, parent)) {
+          throw new AppError('layer_has_dependents', 409, 'This layer comments on glosses that its new readers could not see');
+        }
+      }
+    }
+    await layers.updateLayer(trx, layer.id, {
+      name: next.name,
+      description: next.description,
+      color: next.color,
+      visibility: next.visibility,
+      write_policy: next.write_policy,
+    });
+    const json = layerJson(next);
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}

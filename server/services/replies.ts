@@ -1,0 +1,111 @@
+/**
+ * Replies: the conversation under a gloss. Threads nest through `parent`. A reply is
+ * conversation, not commentary: it has no anchor, and glosses cannot target it.
+ */
+import type { CreateReplyInput } from '../../schema/api.ts';
+import { AppError, notFound } from '../errors.ts';
+import { replyJson } from '../presenters/gloss.ts';
+import type { DB } from '../storage/database.ts';
+import * as glosses from '../storage/glosses.ts';
+import { indexItem, removeItem } from '../storage/search-index.ts';
+import type { BodyInput } from '../../schema/api.ts';
+import { parseBody } from './bodies.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { readableGloss } from './glosses.ts';
+import { canEditPost, canReply, type Viewer } from './policy.ts';
+
+async function replyJsonById(db: DB, glossId: number, id: number): Promise<string> {
+  const row = (await glosses.listReplies(db, [glossId])).find((r) => r.id === id);
+  if (!row) throw notFound(`Reply ${id}`);
+  return replyJson(row);
+}
+
+/** Loads a reply the viewer may see, with its gloss, text and layer. */
+async function readableReply(db: DB, viewer: Viewer | null, id: number) {
+  const reply = await glosses.findReply(db, id);
+  if (!reply) throw notFound(`Reply ${id}`);
+  const found = await readableGloss(db, viewer, reply.gloss_id).catch(() => null);
+  if (!found) throw notFound(`Reply ${id}`);
+  return { reply, ...found };
+}
+
+/** Adds a reply under a gloss (or under another reply of the same gloss). */
+export async function createReply(ctx: AppContext, viewer: Viewer, glossId: number, input: CreateReplyInput) {
+  const body = parseBody(input.body);
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { gloss, text, layer } = await readableGloss(trx, viewer, glossId);
+    if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'You may not reply here');
+    if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${glossId} was deleted; its thread is closed`);
+    if (input.parent !== undefined) {
+      const parent = await glosses.findReply(trx, input.parent);
+      if (!parent || parent.gloss_id !== glossId) {
+        throw new AppError('parent_not_found', 422, `Reply ${input.parent} is not in the thread of gloss ${glossId}`);
+      }
+    }
+    const now = new Date().toISOString();
+    const reply = await glosses.insertReply(trx, {
+      gloss_id: glossId,
+      parent_id: input.parent ?? null,
+      author_id: viewer.id,
+      body_doc: body.json,
+      body_text: body.text,
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: text.id, layerId: layer.id, body: body.text });
+    const json = await replyJsonById(trx, glossId, reply.id);
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}
+
+/** Edits a reply (author only). */
+export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, input: { body: BodyInput }) {
+  const body = parseBody(input.body);
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { reply, text, layer } = await readableReply(trx, viewer, id);
+    if (!canEditPost(viewer, reply)) throw new AppError('forbidden', 403, 'Only the author may edit a reply');
+    if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
+    await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, updated_at: new Date().toISOString() });
+    await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
+    const json = await replyJsonById(trx, reply.gloss_id, id);
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}
+
+/** Deletes a reply (author only); one with answers beneath it becomes a tombstone. */
+export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { reply, text, layer } = await readableReply(trx, viewer, id);
+    if (!canEditPost(viewer, reply)) throw new AppError('forbidden', 403, 'Only the author may delete a reply');
+    if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted already`);
+    const tombstone = await glosses.replyHasChildren(trx, id);
+    if (tombstone) {
+      await glosses.updateReply(trx, id, {
+        status: 'deleted',
+        body_doc: '{"type":"doc","content":[{"type":"paragraph"}]}',
+        body_text: '',
+        updated_at: new Date().toISOString(),
+      });
+    } else {
+      await glosses.deleteReplyRow(trx, id);
+    }
+    await removeItem(trx, 'reply', id);
+    await recordEvent(trx, {
+      textId: text.id,
+      layerIds: [layer.id],
+      kind: 'reply.deleted',
+      payload: JSON.stringify({ id, gloss: reply.gloss_id, tombstone }),
+    });
+    return { textId: text.id, tombstone };
+  });
+  ctx.bus.notify(result.textId);
+  return { tombstone: result.tombstone };
+}

@@ -1,0 +1,76 @@
+/**
+ * Search over texts, glosses and replies, ranked, with snippets whose matches are given as
+ * ranges — never as HTML — and only over what the viewer may read.
+ */
+import { AppError } from '../errors.ts';
+import type { DB } from '../storage/database.ts';
+import { matchClose, matchOpen, searchIndex, toMatchQuery } from '../storage/search-index.ts';
+import type { AppContext } from './context.ts';
+import type { Viewer } from './policy.ts';
+import { readableText } from './texts.ts';
+
+/** One result. `highlights` are [start, end) ranges of matched words inside `snippet`. */
+export interface SearchResult {
+  kind: 'text' | 'gloss' | 'reply';
+  id: number;
+  text: string;
+  textTitle: string;
+  layer: string | null;
+  gloss: number | null;
+  snippet: string;
+  highlights: [number, number][];
+}
+
+/** Splits an FTS snippet with match markers into plain text and highlight ranges. */
+export function splitSnippet(marked: string): { snippet: string; highlights: [number, number][] } {
+  let snippet = '';
+  const highlights: [number, number][] = [];
+  let open = -1;
+  for (const ch of marked) {
+    if (ch === matchOpen) open = snippet.length;
+    else if (ch === matchClose) {
+      if (open >= 0) highlights.push([open, snippet.length]);
+      open = -1;
+    } else snippet += ch;
+  }
+  return { snippet, highlights };
+}
+
+/** Searches; 400 when the query has no searchable word. */
+export async function search(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  query: { q: string; text?: string; limit: number; offset: number },
+): Promise<SearchResult[]> {
+  const match = toMatchQuery(query.q);
+  if (match === null) throw new AppError('bad_query', 400, 'The query has no words to search for');
+  const textId = query.text === undefined ? undefined : (await readableText(ctx.db, viewer, query.text)).id;
+  const hits = await searchIndex(ctx.db, viewer, match, { textId, limit: query.limit, offset: query.offset });
+  return describeHits(ctx.db, hits);
+}
+
+async function describeHits(db: DB, hits: Awaited<ReturnType<typeof searchIndex>>): Promise<SearchResult[]> {
+  if (hits.length === 0) return [];
+  const textIds = [...new Set(hits.map((h) => Number(h.text_id)))];
+  const layerIds = [...new Set(hits.map((h) => h.layer_id).filter((id): id is number => id !== null).map(Number))];
+  const replyIds = hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id));
+  const textRows = await db.selectFrom('text').select(['id', 'slug', 'title']).where('id', 'in', textIds).execute();
+  const layerRows = layerIds.length ? await db.selectFrom('layer').select(['id', 'slug']).where('id', 'in', layerIds).execute() : [];
+  const replyRows = replyIds.length ? await db.selectFrom('reply').select(['id', 'gloss_id']).where('id', 'in', replyIds).execute() : [];
+  const textsById = new Map(textRows.map((t) => [t.id, t]));
+  const layersById = new Map(layerRows.map((l) => [l.id, l.slug]));
+  const glossOfReply = new Map(replyRows.map((r) => [r.id, r.gloss_id]));
+  return hits.map((h) => {
+    const t = textsById.get(Number(h.text_id))!;
+    const id = Number(h.item_id);
+    return {
+      kind: h.kind,
+      id,
+      text: t.slug,
+      textTitle: t.title,
+      layer: h.layer_id === null ? null : (layersById.get(Number(h.layer_id)) ?? null),
+      gloss: h.kind === 'gloss' ? id : h.kind === 'reply' ? (glossOfReply.get(id) ?? null) : null,
+      ...splitSnippet(h.snippet),
+    };
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * Importing a Sefaria base text with its commentaries: the text gets one `segment` per `c:v`,
+ * each commentary becomes a layer, and each comment is anchored to the span of its opening
+ * words (the dibur hamatchil) inside its own segment, using the normalized matcher (so an
+ * unpointed lemma finds a pointed text). When the words are not there, the comment anchors to
+ * its whole segment. A comment never lands outside its own segment: every search is confined
+ * to it.
+ */
+import { matchQuote, type Segment } from '../../schema/anchoring/index.ts';
+import { maxQuoteLength } from '../../schema/api.ts';
+import {
+  parseSefariaFile,
+  sefariaComments,
+  sefariaDirection,
+  sefariaLanguage,
+  type SefariaFile,
+} from '../../schema/import/sefaria.ts';
+import { AppError } from '../errors.ts';
+import * as glossStore from '../storage/glosses.ts';
+import * as layerStore from '../storage/layers.ts';
+import { indexItem } from '../storage/search-index.ts';
+import type { AppContext } from './context.ts';
+import { selectorsJson } from './glosses.ts';
+import type { Viewer } from './policy.ts';
+import { emptyCounts, type AnchorCounts } from './reanchor.ts';
+import { slugify, uniqueSlug } from './slugs.ts';
+import { createText, textVersion } from './texts.ts';
+import { ContentError } from '../../schema/import/content-error.ts';
+import { Projection } from '../../schema/projection.ts';
+
+/** What an import made. */
+export interface SefariaImportSummary {
+  text: string;
+  segments: number;
+  layers: { slug: string; name: string; glosses: number; anchors: AnchorCounts }[];
+}
+
+/** Attribution line for a Sefaria file. */
+export function sefariaAttribution(file: SefariaFile): string {
+  const parts = [file.versionTitle, 'via Sefaria'].filter(Boolean);
+  return parts.join(' — ') + (file.versionSource ? ` (${file.versionSource})` : '');
+}
+
+/** A license field as Sefaria writes it, or null when it says "unknown". */
+function sefariaLicense(file: SefariaFile): string | null {
+  return file.license && file.license.toLowerCase() !== 'unknown' ? file.license : null;
+}
+
+/** The commentator's name: "Bartenura on Pirkei Avot" → "Bartenura". */
+export function commentatorName(file: SefariaFile): string {
+  const i = file.title.indexOf(' on ');
+  return i > 0 ? file.title.slice(0, i) : file.title;
+}
+
+/**
+ * Imports `base` with `commentaries` (parsed JSON values). Creates the text as `owner`;
+ * `options` override the slug, title, license and attribution of the text.
+ */
+export async function importSefaria(
+  ctx: AppContext,
+  owner: Viewer,
+  baseValue: unknown,
+  commentaryValues: unknown[],
+  options: { slug?: string; title?: string; license?: string; attribution?: string; visibility?: 'public' | 'private' } = {},
+): Promise<SefariaImportSummary> {
+  let base: SefariaFile;
+  let commentaries: SefariaFile[];
+  try {
+    base = parseSefariaFile(baseValue);
+    commentaries = commentaryValues.map(parseSefariaFile);
+  } catch (e) {
+    if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
+    throw e;
+  }
+  const language = sefariaLanguage(base);
+  const text = await createText(ctx, owner, {
+    title: options.title ?? base.title,
+    slug: options.slug,
+    language,
+    direction: sefariaDirection(base),
+    license: options.license ?? sefariaLicense(base) ?? undefined,
+    attribution: options.attribution ?? sefariaAttribution(base),
+    visibility: options.visibility,
+    format: 'sefaria',
+    content: base,
+  });
+  const version = await textVersion(ctx.db, text);
+  const segments = JSON.parse(version.segments) as Segment[];
+  const byRef = new Map(segments.map((s) => [s.ref, s]));
+  const baseDepth = segments[0]?.ref.split(':').length ?? 1;
+  const summary: SefariaImportSummary = { text: text.slug, segments: segments.length, layers: [] };
+
+  for (const file of commentaries) {
+    let comments;
+    try {
+      comments = sefariaComments(file, baseDepth);
+    } catch (e) {
+      if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
+      throw e;
+    }
+    const name = commentatorName(file);
+    const result = await ctx.db.transaction().execute(async (trx) => {
+      const slugBase = slugify(`${name}${sefariaLanguage(file) !== language ? `-${sefariaLanguage(file)}` : ''}`, 'commentary');
+      const slug = await uniqueSlug(slugBase, async (s) => (await layerStore.findLayer(trx, text.id, s)) !== undefined);
+      const layer = await layerStore.insertLayer(trx, {
+        text_id: text.id,
+        slug,
+        name,
+        description: file.title,
+        color: ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a'][summary.layers.length % 4],
+        owner_id: owner.id,
+        visibility: options.visibility ?? 'public',
+        write_policy: 'owner',
+        license: sefariaLicense(file),
+        attribution: sefariaAttribution(file),
+        created_at: new Date().toISOString(),
+      });
+      const counts = emptyCounts();
+      let created = 0;
+      const now = new Date().toISOString();
+      for (const comment of comments) {
+        const segment = byRef.get(comment.baseRef);
+        if (!segment) continue; // a comment on a segment the base lacks: nowhere safe to put it
+        const match =
+          comment.lemma === null
+            ? null
+            : matchQuote(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
+        let span: { start: number; end: number };
+        let status: 'exact' | 'fuzzy' | 'segment';
+        if (match && match.start >= segment.start && match.end <= segment.end) {
+          span = match;
+          status = match.kind === 'fuzzy' ? 'fuzzy' : 'exact';
+        } else {
+          span = { start: segment.start, end: Math.min(segment.end, segment.start + maxQuoteLength) };
+          status = 'segment';
+        }
+        counts[status]++;
+        const body = comment.doc;
+        const bodyText = new Projection(body).text;
+        const gloss = await glossStore.insertGloss(trx, {
+          layer_id: layer.id,
+          text_id: text.id,
+          target_gloss_id: null,
+          target_version: version.number,
+          selectors: selectorsJson(version.projection, span.start, span.end, segments),
+          body_doc: JSON.stringify(body.toJSON()),
+          body_text: bodyText,
+          body_revision: 1,
+          author_id: owner.id,
+          motivation: 'commenting',
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+        });
+        await glossStore.upsertAnchors(trx, [
+          {
+            gloss_id: gloss.id,
+            version: version.number,
+            start: span.start,
+            end: span.end,
+            status,
+            score: status === 'segment' ? 0 : (match?.score ?? 1),
+            exact: version.projection.slice(span.start, span.end),
+          },
+        ]);
+        await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: bodyText });
+        created++;
+      }
+      return { slug, name, glosses: created, anchors: counts };
+    });
+    summary.layers.push(result);
+  }
+  return summary;
+}

@@ -1,0 +1,240 @@
+/**
+ * Texts and their versions: create from any import format, read a version with its projection
+ * and segment map, add a version (whole new content, or ProseMirror steps against the current
+ * version) and re-anchor every gloss on it.
+ */
+import { Step, Transform } from 'prosemirror-transform';
+import type { Node as PMNode } from 'prosemirror-model';
+import type { TextMapper } from '../../schema/anchoring/index.ts';
+import { textSchema } from '../../schema/document.ts';
+import { ContentError } from '../../schema/import/content-error.ts';
+import { checkDocument, parseContent, type ContentFormat } from '../../schema/import/parse-content.ts';
+import { Projection } from '../../schema/projection.ts';
+import { maxTextContentLength, type CreateTextInput, type CreateVersionInput } from '../../schema/api.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
+import * as texts from '../storage/texts.ts';
+import { indexItem } from '../storage/search-index.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { canEditText, canReadText, type Viewer } from './policy.ts';
+import { reanchorText, type AnchorCounts } from './reanchor.ts';
+import { slugify, uniqueSlug } from './slugs.ts';
+
+/** Parses content into a text document, turning content problems into a 422. */
+export function parseTextContent(format: ContentFormat, content: unknown): PMNode {
+  let doc: PMNode;
+  try {
+    doc = parseContent(format, content, 'text');
+  } catch (e) {
+    if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
+    throw e;
+  }
+  const projection = new Projection(doc);
+  if (projection.text.length > maxTextContentLength) {
+    throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
+  }
+  return doc;
+}
+
+/** Loads a text the viewer may read, or throws 404 (a private text's existence is private too). */
+export async function readableText(db: DB, viewer: Viewer | null, slug: string): Promise<TextRow> {
+  const text = await texts.findTextBySlug(db, slug);
+  if (!text || !canReadText(viewer, text)) throw notFound(`Text "${slug}"`);
+  return text;
+}
+
+/** Creates a text with its first version. */
+export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
+  const doc = parseTextContent(input.format, input.content);
+  const projection = new Projection(doc);
+  const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
+  return ctx.db.transaction().execute(async (trx) => {
+    let slug = input.slug;
+    if (slug) {
+      if (await texts.slugExists(trx, slug)) throw new AppError('slug_taken', 409, `A text "${slug}" exists already`);
+    } else {
+      slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
+    }
+    const now = new Date().toISOString();
+    const text = await texts.insertText(trx, {
+      slug,
+      title: input.title,
+      language: input.language,
+      direction,
+      license: input.license ?? null,
+      attribution: input.attribution ?? null,
+      owner_id: viewer.id,
+      visibility: input.visibility ?? 'public',
+      current_version: 1,
+      created_at: now,
+    });
+    await texts.insertVersion(trx, {
+      text_id: text.id,
+      number: 1,
+      doc: JSON.stringify(doc.toJSON()),
+      projection: projection.text,
+      segments: JSON.stringify(projection.segments),
+      created_by: viewer.id,
+      created_at: now,
+    });
+    await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${projection.text}` });
+    return text;
+  });
+}
+
+/** The summary of a text used in lists. */
+export function textSummary(text: TextRow & { owner_handle?: string }) {
+  return {
+    slug: text.slug,
+    title: text.title,
+    language: text.language,
+    direction: text.direction,
+    license: text.license,
+    attribution: text.attribution,
+    visibility: text.visibility,
+    owner: text.owner_handle ?? undefined,
+    version: { number: text.current_version },
+    created: text.created_at,
+  };
+}
+
+/** Texts the viewer may see. */
+export async function listTexts(ctx: AppContext, viewer: Viewer | null, page: { limit: number; offset: number }) {
+  const rows = await texts.listVisibleTexts(ctx.db, viewer, page.limit, page.offset);
+  return rows.map(textSummary);
+}
+
+/** A version of a text (the current one by default), or 404. */
+export async function textVersion(db: DB, text: TextRow, number = text.current_version): Promise<TextVersionRow> {
+  const version = await texts.findVersion(db, text.id, number);
+  if (!version) throw notFound(`Version ${number} of "${text.slug}"`);
+  return version;
+}
+
+/**
+ * The JSON of a text at a version: its metadata, the document, the projection and the segment
+ * map. Built by splicing the stored JSON, since a text can be megabytes long.
+ */
+export function textVersionJson(text: TextRow, version: TextVersionRow): string {
+  const meta = JSON.stringify({
+    slug: text.slug,
+    title: text.title,
+    language: text.language,
+    direction: text.direction,
+    license: text.license,
+    attribution: text.attribution,
+    visibility: text.visibility,
+    currentVersion: text.current_version,
+    version: { number: version.number, created: version.created_at },
+  });
+  return `${meta.slice(0, -1)},"doc":${version.doc},"text":${JSON.stringify(version.projection)},"segments":${version.segments}}`;
+}
+
+/** The versions of a text, oldest first. */
+export async function listVersions(db: DB, text: TextRow) {
+  const rows = await texts.listVersions(db, text.id);
+  return rows.map((r) => ({ number: r.number, created: r.created_at, createdBy: r.handle }));
+}
+
+/**
+ * Adds a version: whole new content, or ProseMirror steps made against `baseVersion`, which
+ * must be the current version (409 otherwise: someone else revised it first). Every gloss on
+ * the text is re-anchored in the same transaction; the counts by status are returned.
+ */
+export async function addVersion(
+  ctx: AppContext,
+  viewer: Viewer,
+  slug: string,
+  input: CreateVersionInput,
+): Promise<{ number: number; anchors: AnchorCounts }> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const text = await readableText(trx, viewer, slug);
+    if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');
+    const current = await textVersion(trx, text);
+    const oldDoc = textSchema.nodeFromJSON(JSON.parse(current.doc));
+    let newDoc: PMNode;
+    let mapper: TextMapper | undefined;
+    if ('steps' in input) {
+      if (input.baseVersion !== current.number) {
+        throw new AppError('version_conflict', 409, `The steps are against version ${input.baseVersion}, but the text is at version ${current.number}`);
+      }
+      ({ doc: newDoc, mapper } = applySteps(oldDoc, input.steps));
+    } else {
+      newDoc = parseTextContent(input.format, input.content);
+    }
+    const projection = new Projection(newDoc);
+    if (projection.text.length > maxTextContentLength) {
+      throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
+    }
+    const number = current.number + 1;
+    const now = new Date().toISOString();
+    await texts.insertVersion(trx, {
+      text_id: text.id,
+      number,
+      doc: JSON.stringify(newDoc.toJSON()),
+      projection: projection.text,
+      segments: JSON.stringify(projection.segments),
+      created_by: viewer.id,
+      created_at: now,
+    });
+    await texts.setCurrentVersion(trx, text.id, number);
+    const anchors = await reanchorText(
+      trx,
+      text.id,
+      { number: current.number, projection: current.projection },
+      { number, projection: projection.text, segments: projection.segments },
+      mapper,
+    );
+    await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${text.title}\n${projection.text}` });
+    await recordEvent(trx, {
+      textId: text.id,
+      layerIds: [],
+      kind: 'version.created',
+      payload: JSON.stringify({ text: text.slug, version: { number, created: now }, anchors }),
+    });
+    return { textId: text.id, number, anchors };
+  });
+  ctx.bus.notify(result.textId);
+  return { number: result.number, anchors: result.anchors };
+}
+
+/**
+ * Applies ProseMirror steps to a document and returns the new document with a mapper from old
+ * projection offsets to new ones through the steps' own maps (exact, unlike a diff).
+ */
+function applySteps(doc: PMNode, stepsJson: unknown[]): { doc: PMNode; mapper: TextMapper } {
+  const tr = new Transform(doc);
+  stepsJson.forEach((json, i) => {
+    let step: Step;
+    try {
+      step = Step.fromJSON(textSchema, json);
+    } catch (e) {
+      throw new AppError('invalid_steps', 422, `Step ${i} is not a valid step: ${(e as Error).message}`);
+    }
+    const result = tr.maybeStep(step);
+    if (result.failed) throw new AppError('invalid_steps', 422, `Step ${i} does not apply: ${result.failed}`);
+  });
+  try {
+    checkDocument(tr.doc);
+  } catch (e) {
+    if (e instanceof ContentError) throw new AppError('invalid_steps', 422, e.message);
+    throw e;
+  }
+  const before = new Projection(doc);
+  const after = new Projection(tr.doc);
+  const mapping = tr.mapping;
+  // A range is deleted when mapping its two ends meets: everything between them is gone.
+  const mapper: TextMapper = {
+    map(offset, assoc) {
+      const pos = mapping.map(before.posAt(offset), assoc);
+      return after.offsetAt(pos);
+    },
+    deletedBetween(start, end) {
+      const a = mapping.mapResult(before.posAt(start), 1);
+      const b = mapping.mapResult(before.posAt(end), -1);
+      return a.pos >= b.pos;
+    },
+  };
+  return { doc: tr.doc, mapper };
+}

@@ -1,0 +1,34 @@
+/** SQL for the event log. Returns rows; no rules here. */
+import type { DB, EventRow, NewRow } from './database.ts';
+
+export async function insertEvent(db: DB, row: NewRow<'event'>): Promise<EventRow> {
+  return db.insertInto('event').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Events of a text after `afterId`, oldest first, at most `limit`. */
+export async function eventsAfter(db: DB, textId: number, afterId: number, limit: number): Promise<EventRow[]> {
+  return db
+    .selectFrom('event')
+    .selectAll()
+    .where('text_id', '=', textId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The newest event id of a text, or 0. */
+export async function lastEventId(db: DB, textId: number): Promise<number> {
+  const row = await db
+    .selectFrom('event')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('text_id', '=', textId)
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Layer rows needed to check an event's visibility. */
+export async function layersByIds(db: DB, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('layer').select(['id', 'visibility', 'owner_id']).where('id', 'in', ids).execute();
+}

@@ -1,0 +1,42 @@
+/** SQL for layers. Returns rows; no rules here. */
+import type { Viewer } from '../services/policy.ts';
+import { layerVisibleSql } from '../services/policy.ts';
+import type { DB, LayerRow, NewRow } from './database.ts';
+
+export async function findLayer(db: DB, textId: number, slug: string): Promise<LayerRow | undefined> {
+  return db.selectFrom('layer').selectAll().where('text_id', '=', textId).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findLayerById(db: DB, id: number): Promise<LayerRow | undefined> {
+  return db.selectFrom('layer').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertLayer(db: DB, row: NewRow<'layer'>): Promise<LayerRow> {
+  return db.insertInto('layer').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateLayer(db: DB, id: number, changes: Partial<Omit<LayerRow, 'id'>>): Promise<void> {
+  await db.updateTable('layer').set(changes).where('id', '=', id).execute();
+}
+
+/** The layers of a text that the viewer may see, with their owner's handle and gloss count. */
+export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: number) {
+  return db
+    .selectFrom('layer as l')
+    .innerJoin('text as t', 't.id', 'l.text_id')
+    .innerJoin('user as u', 'u.id', 'l.owner_id')
+    .selectAll('l')
+    .select('u.handle as owner_handle')
+    .select((eb) =>
+      eb
+        .selectFrom('gloss as g')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('g.layer_id', '=', 'l.id')
+        .where('g.status', '=', 'active')
+        .as('gloss_count'),
+    )
+    .where('l.text_id', '=', textId)
+    .where(layerVisibleSql(viewer))
+    .orderBy('l.id')
+    .execute();
+}

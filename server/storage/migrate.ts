@@ -1,0 +1,22 @@
+/**
+ * Runs the migrations in `migrations/`, in name order. They are imported statically so the
+ * migrator works the same from source, from a bundle and in tests.
+ */
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as core from './migrations/2026_11_27_001_core.ts';
+import * as search from './migrations/2026_11_27_002_search.ts';
+
+const migrations: Record<string, Migration> = {
+  '2026_11_27_001_core': core,
+  '2026_11_27_002_search': search,
+};
+
+/** Brings the database to the latest schema; throws if a migration fails. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The full-text index, SQLite FTS5 flavour. This is the one module that knows how search is
+ * stored; a PostgreSQL version (tsvector) would implement the same four functions.
+ *
+ * Indexed text is folded for search — Hebrew points and cantillation removed, NFC — so an
+ * unpointed query finds a pointed text. Snippets therefore come back unpointed.
+ */
+import { sql } from 'kysely';
+import type { Viewer } from '../services/policy.ts';
+import { layerVisibleRawSql, textVisibleRawSql } from '../services/policy.ts';
+import type { DB } from './database.ts';
+
+/** What an index entry stands for. */
+export type SearchKind = 'text' | 'gloss' | 'reply';
+
+/** Marks put around matches inside snippets; private-use characters that no text contains. */
+export const matchOpen = '\uE000';
+export const matchClose = '\uE001';
+
+/** Folds text for indexing and querying: NFC, Hebrew points and cantillation removed, maqaf as space. */
+export function foldForSearch(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\u05BE/g, ' ')
+    .replace(/[\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7]/g, '');
+}
+
+/** Adds or replaces the entry for one item. */
+export async function indexItem(
+  db: DB,
+  item: { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string },
+): Promise<void> {
+  await removeItem(db, item.kind, item.itemId);
+  await sql`INSERT INTO search_index (body, kind, item_id, text_id, layer_id)
+            VALUES (${foldForSearch(item.body)}, ${item.kind}, ${item.itemId}, ${item.textId}, ${item.layerId})`.execute(db);
+}
+
+/** Removes the entry for one item, if any. */
+export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {
+  await sql`DELETE FROM search_index WHERE kind = ${kind} AND item_id = ${itemId}`.execute(db);
+}
+
+/**
+ * Turns what a person typed into an FTS5 query: each word becomes a quoted phrase (so FTS
+ * operators and punctuation in the input are inert), all words required, the last one as a
+ * prefix. Returns null when nothing searchable is left.
+ */
+export function toMatchQuery(input: string): string | null {
+  const words = foldForSearch(input)
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 16);
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+/** One raw search hit. */
+export interface SearchHit {
+  kind: SearchKind;
+  item_id: number;
+  text_id: number;
+  layer_id: number | null;
+  snippet: string;
+  rank: number;
+}
+
+/**
+ * Ranked hits the viewer may see: texts they may read, glosses and replies in layers they may
+ * read. The visibility test is inside the query, so nothing hidden is counted or returned.
+ */
+export async function searchIndex(
+  db: DB,
+  viewer: Viewer | null,
+  match: string,
+  options: { textId?: number; limit: number; offset: number },
+): Promise<SearchHit[]> {
+  const textFilter = options.textId === undefined ? sql`` : sql`AND si.text_id = ${options.textId}`;
+  const result = await sql<SearchHit>`
+    SELECT si.kind AS kind, si.item_id AS item_id, si.text_id AS text_id, si.layer_id AS layer_id,
+           snippet(search_index, 0, ${matchOpen}, ${matchClose}, '…', 16) AS snippet,
+           bm25(search_index) AS rank
+    FROM search_index si
+    JOIN text t ON t.id = si.text_id
+    LEFT JOIN layer l ON l.id = si.layer_id
+    WHERE search_index MATCH ${match}
+      ${textFilter}
+      AND ${textVisibleRawSql(viewer, 't')}
+      AND (si.layer_id IS NULL OR ${layerVisibleRawSql(viewer, 't', 'l')})
+    ORDER BY rank
+    LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db);
+  return result.rows;
+}

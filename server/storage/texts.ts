@@ -1,0 +1,61 @@
+/** SQL for texts and their versions. Returns rows; no rules here. */
+import type { Viewer } from '../services/policy.ts';
+import { textVisibleSql } from '../services/policy.ts';
+import type { DB, NewRow, TextRow, TextVersionRow } from './database.ts';
+
+export async function findTextBySlug(db: DB, slug: string): Promise<TextRow | undefined> {
+  return db.selectFrom('text').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findTextById(db: DB, id: number): Promise<TextRow | undefined> {
+  return db.selectFrom('text').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function slugExists(db: DB, slug: string): Promise<boolean> {
+  return (await db.selectFrom('text').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
+}
+
+export async function insertText(db: DB, row: NewRow<'text'>): Promise<TextRow> {
+  return db.insertInto('text').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertVersion(db: DB, row: NewRow<'text_version'>): Promise<void> {
+  await db.insertInto('text_version').values(row).execute();
+}
+
+export async function setCurrentVersion(db: DB, textId: number, number: number): Promise<void> {
+  await db.updateTable('text').set({ current_version: number }).where('id', '=', textId).execute();
+}
+
+export async function findVersion(db: DB, textId: number, number: number): Promise<TextVersionRow | undefined> {
+  return db
+    .selectFrom('text_version')
+    .selectAll()
+    .where('text_id', '=', textId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+}
+
+export async function listVersions(db: DB, textId: number) {
+  return db
+    .selectFrom('text_version as v')
+    .innerJoin('user as u', 'u.id', 'v.created_by')
+    .select(['v.number', 'v.created_at', 'u.handle'])
+    .where('v.text_id', '=', textId)
+    .orderBy('v.number')
+    .execute();
+}
+
+/** Texts the viewer may see, newest first, with their owner's handle and layer count. */
+export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: number, offset: number) {
+  return db
+    .selectFrom('text as t')
+    .innerJoin('user as u', 'u.id', 't.owner_id')
+    .selectAll('t')
+    .select('u.handle as owner_handle')
+    .where(textVisibleSql(viewer))
+    .orderBy('t.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}

@@ -1,0 +1,66 @@
+/** SQL for people, their sessions and their API tokens. Returns rows; no rules here. */
+import type { DB, UserRow } from './database.ts';
+
+export async function insertUser(
+  db: DB,
+  row: { handle: string; display_name: string; password_hash: string; created_at: string },
+): Promise<UserRow> {
+  return db
+    .insertInto('user')
+    .values({ ...row, handle_key: row.handle.toLowerCase() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findUserByHandle(db: DB, handle: string): Promise<UserRow | undefined> {
+  return db.selectFrom('user').selectAll().where('handle_key', '=', handle.toLowerCase()).executeTakeFirst();
+}
+
+export async function findUserById(db: DB, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSession(db: DB, row: { user_id: number; token_hash: string; created_at: string; expires_at: string }) {
+  await db.insertInto('session').values(row).execute();
+}
+
+export async function findUserBySession(db: DB, tokenHash: string, now: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('session as s')
+    .innerJoin('user as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: DB, tokenHash: string): Promise<void> {
+  await db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function insertApiToken(db: DB, row: { user_id: number; name: string; token_hash: string; created_at: string }) {
+  return db.insertInto('api_token').values(row).returning(['id', 'name', 'created_at']).executeTakeFirstOrThrow();
+}
+
+export async function findUserByApiToken(db: DB, tokenHash: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('api_token as k')
+    .innerJoin('user as u', 'u.id', 'k.user_id')
+    .selectAll('u')
+    .where('k.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function listApiTokens(db: DB, userId: number) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'name', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function deleteApiToken(db: DB, userId: number, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('api_token').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
