@@ -1,0 +1,142 @@
+/**
+ * A real Daf app on a real SQLite file in a temporary folder, driven through `app.request()`
+ * (no port), with a small client that keeps a cookie jar per person and sends our Origin on
+ * unsafe requests, as a browser on a Daf page would.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../server/app.ts';
+import { createContext } from '../../server/main.ts';
+import type { AppContext } from '../../server/services/context.ts';
+import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
+
+/** The origin tests pretend to be served from. */
+export const testOrigin = 'http://daf.test';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  ctx: AppContext;
+  database: OpenDatabase;
+  dir: string;
+  errors: unknown[];
+  /** A client with no account. */
+  visitor(): TestClient;
+  /** Signs up a new person and returns their client. */
+  signup(handle: string, password?: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** Makes a fresh app with an empty database file. 500s are collected in `errors`. */
+export async function createTestApp(): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
+  const database = await openDatabase(path.join(dir, 'daf.db'));
+  const ctx = createContext(database.db);
+  const errors: unknown[] = [];
+  const app = createApp(ctx, { baseUrl: testOrigin, logError: (e) => errors.push(e) });
+  const t: TestApp = {
+    app,
+    ctx,
+    database,
+    dir,
+    errors,
+    visitor: () => new TestClient(app),
+    async signup(handle, password = 'correct horse battery') {
+      const client = new TestClient(app);
+      const res = await client.post('/api/auth/signup', { handle, password });
+      if (res.status !== 201) throw new Error(`signup ${handle}: ${res.status} ${JSON.stringify(res.body)}`);
+      client.handle = handle;
+      return client;
+    },
+    async close() {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** A response with its parsed JSON body (or text, when it is not JSON). */
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** One person's HTTP client: a cookie jar, an optional bearer token, our Origin by default. */
+export class TestClient {
+  cookies = new Map<string, string>();
+  bearer: string | null = null;
+  origin: string | null = testOrigin;
+  handle: string | null = null;
+
+  constructor(private readonly app: ReturnType<typeof createApp>) {}
+
+  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
+    const h = new Headers(headers);
+    if (body !== undefined && !h.has('content-type')) h.set('content-type', 'application/json');
+    if (this.cookies.size) h.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.bearer) h.set('authorization', `Bearer ${this.bearer}`);
+    if (this.origin && !['GET', 'HEAD'].includes(method) && !h.has('origin')) h.set('origin', this.origin);
+    const res = await this.app.request(`${testOrigin}${url}`, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, v] = pair.split('=');
+      if (/max-age=0/i.test(c) || v === '') this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  get(url: string, headers?: Record<string, string>) {
+    return this.request('GET', url, undefined, headers);
+  }
+  post(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request('POST', url, body ?? {}, headers);
+  }
+  put(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request('PUT', url, body ?? {}, headers);
+  }
+  patch(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request('PATCH', url, body ?? {}, headers);
+  }
+  delete(url: string, headers?: Record<string, string>) {
+    return this.request('DELETE', url, undefined, headers);
+  }
+}
+
+/** Creates a text as `client` and returns its slug. */
+export async function createText(
+  client: TestClient,
+  input: { title: string; content: unknown; format?: string; language?: string; slug?: string; direction?: string; visibility?: string },
+): Promise<string> {
+  const res = await client.post('/api/texts', { format: 'markdown', language: 'en', ...input });
+  if (res.status !== 201) throw new Error(`create text: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.slug;
+}
+
+/** Creates a layer and returns its slug. */
+export async function createLayer(client: TestClient, text: string, input: { name: string; visibility?: string; writePolicy?: string; slug?: string }) {
+  const res = await client.post(`/api/texts/${text}/layers`, { visibility: 'public', ...input });
+  if (res.status !== 201) throw new Error(`create layer: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.slug as string;
+}
+
+/** Writes a gloss and returns the response body (the gloss). */
+export async function writeGloss(client: TestClient, text: string, layer: string, target: Record<string, unknown>, markdown = 'A note.', motivation?: string) {
+  const res = await client.post(`/api/texts/${text}/layers/${layer}/glosses`, { target, body: { markdown }, ...(motivation ? { motivation } : {}) });
+  if (res.status !== 201) throw new Error(`write gloss: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
