@@ -82,7 +82,9 @@ export async function readableGloss(db: DB, viewer: Viewer | null, id: number): 
 /** One gloss with its thread, as JSON. */
 export async function getGlossJson(ctx: AppContext, viewer: Viewer | null, id: number): Promise<string> {
   const { text } = await readableGloss(ctx.db, viewer, id);
-  return (await glossJsonById(ctx.db, text, id, viewer)) ?? (() => { throw notFound(`Gloss ${id}`); })();
+  const json = await glossJsonById(ctx.db, text, id, viewer);
+  if (json === null) throw notFound(`Gloss ${id}`);
+  return json;
 }
 
 /** Creates a gloss in a layer; 422 `anchor_not_found` when its quote is not in its target. */

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
-import { matchClose, matchOpen, searchIndex, toMatchQuery } from '../storage/search-index.ts';
+import { describeSearchItems, matchClose, matchOpen, searchIndex, toMatchQuery, type SearchHit } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
 import { readableText } from './texts.ts';
@@ -49,14 +49,16 @@ export async function search(
   return describeHits(ctx.db, hits);
 }
 
-async function describeHits(db: DB, hits: Awaited<ReturnType<typeof searchIndex>>): Promise<SearchResult[]> {
+async function describeHits(db: DB, hits: SearchHit[]): Promise<SearchResult[]> {
   if (hits.length === 0) return [];
-  const textIds = [...new Set(hits.map((h) => Number(h.text_id)))];
-  const layerIds = [...new Set(hits.map((h) => h.layer_id).filter((id): id is number => id !== null).map(Number))];
-  const replyIds = hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id));
-  const textRows = await db.selectFrom('text').select(['id', 'slug', 'title']).where('id', 'in', textIds).execute();
-  const layerRows = layerIds.length ? await db.selectFrom('layer').select(['id', 'slug']).where('id', 'in', layerIds).execute() : [];
-  const replyRows = replyIds.length ? await db.selectFrom('reply').select(['id', 'gloss_id']).where('id', 'in', replyIds).execute() : [];
+  const described = await describeSearchItems(db, {
+    texts: [...new Set(hits.map((h) => Number(h.text_id)))],
+    layers: [...new Set(hits.map((h) => h.layer_id).filter((id): id is number => id !== null).map(Number))],
+    replies: hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id)),
+  });
+  const textRows = described.texts;
+  const layerRows = described.layers;
+  const replyRows = described.replies;
   const textsById = new Map(textRows.map((t) => [t.id, t]));
   const layersById = new Map(layerRows.map((l) => [l.id, l.slug]));
   const glossOfReply = new Map(replyRows.map((r) => [r.id, r.gloss_id]));

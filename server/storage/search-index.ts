@@ -90,3 +90,11 @@ export async function searchIndex(
     LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db);
   return result.rows;
 }
+
+/** Slugs and titles needed to present hits: texts by id, layer slugs by id, the gloss of each reply. */
+export async function describeSearchItems(db: DB, ids: { texts: number[]; layers: number[]; replies: number[] }) {
+  const texts = ids.texts.length ? await db.selectFrom('text').select(['id', 'slug', 'title']).where('id', 'in', ids.texts).execute() : [];
+  const layers = ids.layers.length ? await db.selectFrom('layer').select(['id', 'slug']).where('id', 'in', ids.layers).execute() : [];
+  const replies = ids.replies.length ? await db.selectFrom('reply').select(['id', 'gloss_id']).where('id', 'in', ids.replies).execute() : [];
+  return { texts, layers, replies };
+}
