@@ -35,7 +35,14 @@ const rePunct = /^[\p{P}\p{Sk}]$/u;
 const reWord = /^[\p{L}\p{N}]$/u;
 
 const bmpSize = 0x10000;
-const bmpClasses = new Uint8Array(bmpSize); // 0 = not yet computed
+
+/**
+ * The memo behind `charClass` for the BMP: `charClassMemo[cp]` is the class of `cp`, or 0 when not
+ * yet computed (then call `charClass`). Exposed for the folding loop, which runs once per code
+ * unit of a megabyte text; read it, never write it.
+ */
+export const charClassMemo = new Uint8Array(bmpSize);
+const bmpClasses = charClassMemo;
 
 function computeClass(cp: number): CharClassValue {
   const ch = String.fromCodePoint(cp);

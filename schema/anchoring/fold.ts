@@ -18,7 +18,16 @@
 // Limit: NFC is applied per cluster, so compositions across base characters (conjoining Hangul
 // jamo) are not made. Lower-casing is context-free (a final Greek sigma stays σ on both sides).
 
-import { CharClass, charClass, codeUnitLength } from './char-class.ts';
+import { CharClass, charClass as classOf, charClassMemo, codeUnitLength } from './char-class.ts';
+
+// Module-local copies of the classes and the classifier: the folding loop runs once per code
+// point, and some module loaders (tsx, vitest) turn every use of an imported binding into a
+// getter call.
+const charClass = classOf;
+const spaceClass = CharClass.space;
+const punctClass = CharClass.punct;
+const markClass = CharClass.mark;
+const removedMarkClass = CharClass.removedMark;
 
 /**
  * A folded text: the raw `text`, its `folded` form, and maps from folded code units back to raw
@@ -58,20 +67,31 @@ function foldSingle(cp: number): number {
  * Linear in the length of `text`.
  */
 export function foldText(text: string): FoldedText {
+  return fold(text, true) as FoldedText;
+}
+
+/** The folded string alone (as `foldText(text).folded`), without building the maps: for comparing many short texts. */
+export function foldKey(text: string): string {
+  return fold(text, false).folded;
+}
+
+function fold(text: string, withMaps: boolean): { text: string; folded: string; map?: Int32Array; ends?: Int32Array } {
   const n = text.length;
   let capacity = n + 16;
   let out = new Uint16Array(capacity);
-  let map = new Int32Array(capacity + 1);
-  let ends = new Int32Array(capacity);
+  let map = new Int32Array(withMaps ? capacity + 1 : 0);
+  let ends = new Int32Array(withMaps ? capacity : 0);
   let len = 0;
   let lastWasSpace = false;
+  const memo = charClassMemo;
 
-  const emit = (unit: number, start: number, end: number): void => {
-    if (len === capacity) {
-      capacity *= 2;
-      const o = new Uint16Array(capacity);
-      o.set(out);
-      out = o;
+  /** Makes room for more output (lower-casing or NFC can lengthen a cluster). */
+  const grow = (): void => {
+    capacity *= 2;
+    const o = new Uint16Array(capacity);
+    o.set(out);
+    out = o;
+    if (withMaps) {
       const m = new Int32Array(capacity + 1);
       m.set(map);
       map = m;
@@ -79,65 +99,88 @@ export function foldText(text: string): FoldedText {
       e.set(ends);
       ends = e;
     }
-    out[len] = unit;
-    map[len] = start;
-    ends[len] = end;
-    len++;
   };
 
+  // `cp` and `cls` always hold the code point at `i` and its class (read once per code point).
   let i = 0;
+  let cp = n > 0 ? codePointAtFast(text, 0) : 0;
+  let cls = cp < bmpSize && memo[cp] !== 0 ? memo[cp] : charClass(cp);
   while (i < n) {
     const start = i;
-    const cp = text.codePointAt(i) as number;
-    const cls = charClass(cp);
-    i += codeUnitLength(cp);
+    const base = cp;
+    const baseClass = cls;
+    i += base > 0xffff ? 2 : 1;
     let keptMarks = false;
     let removedMarks = false;
     while (i < n) {
-      const next = text.codePointAt(i) as number;
-      const k = charClass(next);
-      if (k === CharClass.mark) keptMarks = true;
-      else if (k === CharClass.removedMark) removedMarks = true;
+      cp = codePointAtFast(text, i);
+      cls = cp < bmpSize && memo[cp] !== 0 ? memo[cp] : charClass(cp);
+      if (cls === markClass) keptMarks = true;
+      else if (cls === removedMarkClass) removedMarks = true;
       else break;
-      i += codeUnitLength(next);
+      i += cp > 0xffff ? 2 : 1;
     }
     const end = i;
 
-    if (cls === CharClass.space) {
-      if (!lastWasSpace) emit(space, start, end);
+    let unit = -1;
+    if (baseClass === spaceClass) {
+      if (lastWasSpace) continue;
       lastWasSpace = true;
+      unit = space;
+    } else if (baseClass === punctClass || baseClass === removedMarkClass) {
       continue;
-    }
-    if (cls === CharClass.punct || cls === CharClass.removedMark) continue;
-
-    lastWasSpace = false;
-    if (!keptMarks && cp < bmpSize) {
-      const unit = foldSingle(cp);
-      if (unit !== complex) {
-        emit(unit, start, end);
-        continue;
+    } else {
+      lastWasSpace = false;
+      if (!keptMarks && base < bmpSize) {
+        const single = foldSingle(base);
+        if (single !== complex) unit = single;
       }
     }
-    let cluster = String.fromCodePoint(cp);
+    if (unit >= 0) {
+      if (len === capacity) grow();
+      out[len] = unit;
+      if (withMaps) {
+        map[len] = start;
+        ends[len] = end;
+      }
+      len++;
+      continue;
+    }
+    let cluster = String.fromCodePoint(base);
     if (keptMarks || removedMarks) {
-      let j = start + codeUnitLength(cp);
+      let j = start + codeUnitLength(base);
       while (j < end) {
         const m = text.codePointAt(j) as number;
-        if (charClass(m) === CharClass.mark) cluster += String.fromCodePoint(m);
+        if (charClass(m) === markClass) cluster += String.fromCodePoint(m);
         j += codeUnitLength(m);
       }
     }
     const folded = cluster.normalize('NFC').toLowerCase();
-    for (let k = 0; k < folded.length; k++) emit(folded.charCodeAt(k), start, end);
+    for (let k = 0; k < folded.length; k++) {
+      if (len === capacity) grow();
+      out[len] = folded.charCodeAt(k);
+      if (withMaps) {
+        map[len] = start;
+        ends[len] = end;
+      }
+      len++;
+    }
   }
-  map[len] = n;
 
   let folded = '';
   const chunk = 8192;
   for (let k = 0; k < len; k += chunk) {
     folded += String.fromCharCode.apply(null, out.subarray(k, Math.min(len, k + chunk)) as unknown as number[]);
   }
+  if (!withMaps) return { text, folded };
+  map[len] = n;
   return { text, folded, map: map.subarray(0, len + 1), ends: ends.subarray(0, len) };
+}
+
+/** `text.codePointAt(i)`, with a fast path for the common case of a BMP character that is not a surrogate. */
+function codePointAtFast(text: string, i: number): number {
+  const unit = text.charCodeAt(i);
+  return unit < 0xd800 || unit > 0xdbff ? unit : (text.codePointAt(i) as number);
 }
 
 /**
@@ -190,7 +233,7 @@ export function foldedRange(fold: FoldedText, start: number, end: number): { sta
 
 /** The folded form of a short string with leading and trailing spaces removed: how quotes are compared. */
 export function foldQuote(quote: string): string {
-  const f = foldText(quote).folded;
+  const f = foldKey(quote);
   let s = 0;
   let e = f.length;
   while (s < e && f.charCodeAt(s) === space) s++;

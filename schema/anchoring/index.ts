@@ -1,7 +1,7 @@
 // Anchoring: placing glosses in versions of a text (DESIGN §5). Re-exports only.
 
 export type { Anchor, AnchorStatus, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
-export { type FoldedText, foldText, rawRange, foldedRange, foldQuote } from './fold.ts';
+export { type FoldedText, foldText, foldKey, rawRange, foldedRange, foldQuote } from './fold.ts';
 export {
   type MatchQuoteOptions,
   type QuoteMatch,
@@ -12,5 +12,5 @@ export {
   minContextAgreement,
 } from './match-quote.ts';
 export { createTextMapper, identityMapper } from './text-mapper.ts';
-export { type ResolveOptions, createAnchorTarget, resolveAnchor } from './resolve.ts';
+export { type ResolveOptions, createAnchorTarget, foldedExactScore, resolveAnchor } from './resolve.ts';
 export { contextLength, describeRange } from './describe.ts';

@@ -10,14 +10,23 @@
 //      still where it was, and calling it "moved" would be false. So `exact` promises the place,
 //      not the code units: compare `text.slice(start, end)` with `exact` if you need that.
 //   2b. edited    the mapper says the range survived (not wholly deleted) but its text changed:
-//                 the fuzzy test runs right there, on candidates overlapping the mapped range,
-//                 before looking anywhere else.                               → fuzzy
+//                 `matchQuote` runs right there, on candidates overlapping the mapped range,
+//                 before looking anywhere else: verbatim or folded-equal (the diff aligned the
+//                 range a little off)                                         → exact
+//                 approximate: the mapped range itself, snapped to words, first (the diff
+//                 knows where the edit ends), then the best match around it; with a lower bar
+//                 than elsewhere, since the diff vouches for the place (`minNearFuzzyScore`, and
+//                 `minNearQuoteSimilarity` when the context is intact)        → fuzzy
 //      This is the one departure from the plain order, and it is deliberate: when the diff shows
 //      the passage edited in place, a verbatim copy elsewhere (a refrain: "and there was evening
 //      and there was morning") is a look-alike, not the passage. Only when the edit is too heavy
 //      for the fuzzy threshold does resolution go on to look elsewhere.
 //   3. moved      verbatim occurrences anywhere, chosen by prefix/suffix agreement, then by
 //                 nearness to the mapped (or stored) start.                   → moved
+//      With a mapper that offers `changedRanges`, occurrences in text the diff kept from the old
+//      version are passed over: the old version already had that copy, so it is another
+//      occurrence (a refrain), not this passage moved; a moved passage is new text to the diff.
+//      (This also means only the new text is scanned.)
 //   4. normalized the same on folded text.                                    → moved
 //   5. fuzzy      an approximate match in a window around the stored start, above the minimum
 //                 score — only without a mapper (with one, step 2b was the fuzzy step: a range
@@ -31,6 +40,7 @@
 // Steps 2b–5 are `matchQuote` (see match-quote.ts for word boundaries, weights and thresholds);
 // `moved` and `fuzzy` carry its score (quote similarity and context agreement combined).
 
+import { CharClass, charClass, codePointAt, codePointBefore, codeUnitLength } from './char-class.ts';
 import { type FoldedText, foldQuote, foldText } from './fold.ts';
 import { matchQuote } from './match-quote.ts';
 import type { Anchor, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
@@ -88,6 +98,31 @@ export function createAnchorTarget(text: string, segments: readonly Segment[] = 
   return new Target(text, [...segments]);
 }
 
+/**
+ * `start..end` widened to whole clusters: a start on a combining mark moves back to its letter and
+ * an end followed by marks takes them in — unless the gloss itself split a cluster (its quote
+ * starts with a mark, or its suffix does). A diff maps a quote's end to just before nikkud that a
+ * new, pointed edition put on its last letter; the anchor must not cut them off. An end before the
+ * start is raised to the start.
+ */
+function wholeClusters(text: string, start: number, end: number, selectors: Selectors): { start: number; end: number } {
+  let s = start;
+  if (!isMark(codePointAt(selectors.exact, 0))) {
+    while (s > 0 && isMark(codePointAt(text, s))) s -= codeUnitLength(codePointBefore(text, s));
+  }
+  let e = Math.max(s, end);
+  if (!isMark(codePointAt(selectors.suffix, 0))) {
+    while (e > s && isMark(codePointAt(text, e))) e += codeUnitLength(codePointAt(text, e));
+  }
+  return { start: s, end: e };
+}
+
+function isMark(cp: number): boolean {
+  if (cp < 0) return false;
+  const c = charClass(cp);
+  return c === CharClass.mark || c === CharClass.removedMark;
+}
+
 /** The score of the text at `start..end` as the quote: 1 verbatim, `foldedExactScore` equal after folding, else 0. */
 function quoteAt(text: string, start: number, end: number, exact: string, foldedExact: () => string): number {
   if (end > text.length) return 0;
@@ -101,8 +136,9 @@ function quoteAt(text: string, start: number, end: number, exact: string, folded
  * Resolves a gloss's `selectors` against `target` through the DESIGN §5 ladder (see the file
  * header): exact, mapped, moved, normalized, fuzzy, segment, orphan. Never places a gloss on a
  * look-alike below the fuzzy threshold; returns an orphan instead. Throws `RangeError` when the
- * stored offsets are not integers with 0 ≤ start ≤ end, when only one of them is given, or when
- * `sameVersion` is set and they run past the text.
+ * stored offsets are not integers with 0 ≤ start ≤ end, when only one of them is given, when
+ * `sameVersion` is set and they run past the text, or when the mapper rejects them (they run past
+ * the old text it maps from).
  */
 export function resolveAnchor(selectors: Selectors, target: AnchorTarget, options: ResolveOptions = {}): Anchor {
   const { text } = target;
@@ -137,19 +173,20 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
       hint = start;
     } else {
       // 2. mapped
-      const mappedStart = mapper.map(start, 1);
-      const mappedEnd = Math.max(mappedStart, mapper.map(end, -1));
+      const mapped = wholeClusters(text, mapper.map(start, 1), mapper.map(end, -1), selectors);
+      const mappedStart = mapped.start;
+      const mappedEnd = mapped.end;
       const score = quoteAt(text, mappedStart, mappedEnd, exact, foldedExact);
       if (score > 0) return { start: mappedStart, end: mappedEnd, status: 'exact', score };
       const survived = mappedEnd > mappedStart && !mapper.deletedBetween(start, end);
       if (survived) {
         // 2b. The diff shows the passage still here, edited: judge it here before looking elsewhere.
         const near = { start: mappedStart, end: mappedEnd };
-        const local = matchQuote(text, exact, { prefix, suffix, hint: mappedStart, near, kinds: ['fuzzy'], folded: fold });
+        const local = matchQuote(text, exact, { prefix, suffix, hint: mappedStart, near, folded: fold });
         if (local) {
-          const same = quoteAt(text, local.start, local.end, exact, foldedExact);
-          if (same > 0) return { start: local.start, end: local.end, status: 'exact', score: same };
-          return { start: local.start, end: local.end, status: 'fuzzy', score: local.score };
+          if (local.kind === 'fuzzy') return { start: local.start, end: local.end, status: 'fuzzy', score: local.score };
+          const score = local.kind === 'exact' ? 1 : foldedExactScore;
+          return { start: local.start, end: local.end, status: 'exact', score };
         }
       }
       hint = mappedStart;
@@ -159,7 +196,11 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
 
   // 3–5. moved, normalized, fuzzy
   const kinds = fuzzyAnywhere ? (['exact', 'normalized', 'fuzzy'] as const) : (['exact', 'normalized'] as const);
-  const found = matchQuote(text, exact, { prefix, suffix, hint, kinds, folded: fold });
+  // With a mapper that can tell, only new text is searched: a copy of the quote in text the diff
+  // kept was already in the old version, so it is another occurrence (a refrain), not this
+  // passage moved.
+  const among = start !== null ? mapper?.changedRanges?.() : undefined;
+  const found = matchQuote(text, exact, { prefix, suffix, hint, kinds, folded: fold, among });
   if (found) {
     return { start: found.start, end: found.end, status: found.kind === 'fuzzy' ? 'fuzzy' : 'moved', score: found.score };
   }

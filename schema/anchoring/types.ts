@@ -52,13 +52,21 @@ export type Anchor =
  * Maps offsets in an old version of a text to offsets in a new one. `map(offset, assoc)` returns
  * the new offset; at an insertion point `assoc` -1 keeps the offset before the inserted text and 1
  * moves it after; offsets inside deleted or replaced text go to the start (-1) or end (1) of what
- * replaced it. `deletedBetween(start, end)` tells whether all of the old text in `start..end` was
- * deleted or replaced, so that nothing of it survives (false for an empty range). Both throw
- * `RangeError` for offsets outside the old text.
+ * replaced it. `deletedBetween(start, end)` tells whether nothing of the old text in `start..end`
+ * survives: its ends, mapped inward (start with assoc 1, end with -1), meet (false for an empty
+ * range). Both throw `RangeError` for offsets outside the old text.
  */
 export interface TextMapper {
   map(offset: number, assoc: -1 | 1): number;
   deletedBetween(start: number, end: number): boolean;
+  /**
+   * Optional: the ranges of the new text that the old version did not have — inserted or
+   * replacing text, and each pure deletion as an empty range at its point — in order, not
+   * overlapping. Everything else was kept unchanged. Resolution uses it to tell a passage that
+   * moved (new text to the diff) from another copy of the same words that was already there, and
+   * to search only the new text for it. Mappers that cannot tell leave it out.
+   */
+  changedRanges?(): readonly { start: number; end: number }[];
 }
 
 /**
