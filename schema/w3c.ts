@@ -133,6 +133,24 @@ export interface AnnotationRequest {
 }
 
 /**
+ * Escapes text so that Markdown reads it literally: a backslash before every ASCII punctuation
+ * character (CommonMark allows one before any of them). Escaping only the emphasis and link
+ * characters is not enough: `1. `, `2) `, `+ ` start lists, `===` under a line makes a heading,
+ * and `&amp;` is decoded as an entity.
+ */
+function escapeMarkdown(text: string, options: { keepEntities?: boolean } = {}): string {
+  const escape = (s: string) => s.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  if (!options.keepEntities) return escape(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(/&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g)) {
+    out += escape(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escape(text.slice(last));
+}
+
+/**
  * Reads an annotation's target and body. Returns a RangeError-free description; the caller
  * resolves `source` (this text, or a gloss on it) and anchors by the selectors.
  */
@@ -150,7 +168,10 @@ export function readAnnotation(a: IncomingAnnotation): AnnotationRequest {
     motivation: Array.isArray(a.motivation) ? a.motivation[0] : (a.motivation ?? 'commenting'),
     body: { markdown: '' },
   };
-  const visit = (sel: Record<string, unknown>) => {
+  // A refinedBy chain is followed this far and no further: real ones are a level or two deep,
+  // and following an endless one (an import may be megabytes of it) would overflow the stack.
+  const maxRefinement = 16;
+  const visit = (sel: Record<string, unknown>, depth = 0) => {
     if (sel.type === 'TextQuoteSelector' && typeof sel.exact === 'string' && out.exact === null) {
       out.exact = sel.exact;
       out.prefix = typeof sel.prefix === 'string' ? sel.prefix : '';
@@ -161,7 +182,7 @@ export function readAnnotation(a: IncomingAnnotation): AnnotationRequest {
     } else if (sel.type === 'FragmentSelector' && typeof sel.value === 'string' && String(sel.conformsTo ?? '').endsWith('#segment-ref')) {
       out.segment = sel.value;
     }
-    if (sel.refinedBy && typeof sel.refinedBy === 'object') visit(sel.refinedBy as Record<string, unknown>);
+    if (depth < maxRefinement && sel.refinedBy && typeof sel.refinedBy === 'object') visit(sel.refinedBy as Record<string, unknown>, depth + 1);
   };
   selectors.forEach((s) => visit(s as Record<string, unknown>));
   const bodies = a.body === undefined ? [] : Array.isArray(a.body) ? a.body : [a.body];
@@ -170,10 +191,11 @@ export function readAnnotation(a: IncomingAnnotation): AnnotationRequest {
     const plain = textual.format === 'text/plain';
     const html = textual.format === 'text/html';
     const value = html ? textual.value.replace(/<[^>]*>/g, '') : textual.value;
-    // Plain text is escaped so Markdown syntax in it stays literal.
-    out.body.markdown = plain || html ? value.replace(/([\\`*_[\]#<>!|-])/g, '\\$1') : value;
+    // Plain text is escaped so Markdown syntax in it stays literal; HTML keeps its entities
+    // (`&amp;`), which the Markdown reader decodes as an HTML reader would.
+    out.body.markdown = plain || html ? escapeMarkdown(value, { keepEntities: html }) : value;
   } else if (a.bodyValue !== undefined) {
-    out.body.markdown = a.bodyValue.replace(/([\\`*_[\]#<>!|-])/g, '\\$1');
+    out.body.markdown = escapeMarkdown(a.bodyValue);
   }
   return out;
 }

@@ -78,11 +78,13 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/annotations/{text}/{layer}/': {
     get: { summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage)', params: ['text', 'layer'], query: ['page'] },
     post: { summary: 'Create an annotation (201 + Location)', auth: true, status: 201, params: ['text', 'layer'] },
+    options: { summary: 'What the container allows (Allow, Accept-Post), as the Web Annotation Protocol requires', status: 204, params: ['text', 'layer'] },
   },
   '/annotations/{text}/{layer}/{id}': {
     get: { summary: 'One annotation (ETag)', params: ['text', 'layer', 'id'] },
     put: { summary: 'Replace an annotation body (If-Match required)', auth: true, params: ['text', 'layer', 'id'] },
     delete: { summary: 'Delete an annotation (If-Match required)', auth: true, status: 204, params: ['text', 'layer', 'id'] },
+    options: { summary: 'What the annotation allows (Allow)', status: 204, params: ['text', 'layer', 'id'] },
   },
 };
 

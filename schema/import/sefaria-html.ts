@@ -54,7 +54,11 @@ export function sefariaHtmlToInline(html: string, schema: Schema): PMNode[] {
   let last = 0;
   const pushText = (raw: string) => {
     if (skipDepth > 0 || raw.length === 0) return;
-    const text = decodeEntities(raw).replace(/[ \t\r\n]+/g, ' ');
+    let text = decodeEntities(raw).replace(/[ \t\r\n]+/g, ' ');
+    // A run of spaces split by tags (or by a dropped footnote) is still one run, and a line
+    // starts without one, as a browser shows it.
+    const prev = out[out.length - 1];
+    if (text[0] === ' ' && prev && (!prev.isText || prev.text!.endsWith(' '))) text = text.slice(1);
     if (!text) return;
     const marks: Mark[] = [];
     for (const tag of open) {
@@ -71,7 +75,15 @@ export function sefariaHtmlToInline(html: string, schema: Schema): PMNode[] {
     const tag = m[2].toLowerCase();
     const attrs = m[3];
     if (tag === 'br') {
-      if (skipDepth === 0) out.push(schema.node('hard_break'));
+      if (skipDepth === 0) {
+        // A line ends without a space either.
+        const prev = out[out.length - 1];
+        if (prev?.isText && prev.text!.endsWith(' ')) {
+          if (prev.text!.length > 1) out[out.length - 1] = schema.text(prev.text!.slice(0, -1), prev.marks);
+          else out.pop();
+        }
+        out.push(schema.node('hard_break'));
+      }
       continue;
     }
     const isFootnote =

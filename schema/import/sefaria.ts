@@ -40,11 +40,33 @@ export interface SefariaLeaf {
 
 /** Parses and checks a Sefaria file's JSON value; throws ContentError for anything else. */
 export function parseSefariaFile(value: unknown): SefariaFile {
+  // Measured before the shape (which, like `sefariaLeaves`, recurses once per level) walks it:
+  // a request can nest arrays a million levels deep, which would overflow the stack.
+  const text = value && typeof value === 'object' ? (value as { text?: unknown }).text : undefined;
+  if (arrayDepth(text, maxTextDepth) > maxTextDepth) {
+    throw new ContentError(`Not a Sefaria export: its text nests deeper than ${maxTextDepth} levels`);
+  }
   const parsed = sefariaFileShape.safeParse(value);
   if (!parsed.success) {
     throw new ContentError(`Not a Sefaria export: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** Deepest nesting of a Sefaria `text` accepted; real exports nest three or four levels. */
+const maxTextDepth = 64;
+
+/** How deep arrays nest in `value` (counted up to just past `limit`), level by level without recursion. */
+function arrayDepth(value: unknown, limit: number): number {
+  let level: unknown[] = [value];
+  let depth = 0;
+  while (depth <= limit && level.some(Array.isArray)) {
+    const next: unknown[] = [];
+    for (const v of level) if (Array.isArray(v)) for (const item of v) next.push(item);
+    level = next;
+    depth++;
+  }
+  return depth;
 }
 
 /** The non-empty leaf strings of a Sefaria `text` array, in order, with their paths. */

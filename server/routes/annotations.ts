@@ -53,6 +53,16 @@ export const annotationRoutes = new Hono<AppEnv>()
     }
     return ld(c, body, 200, headers);
   })
+  // OPTIONS is required by the protocol on containers and annotations; it tells no more than GET.
+  .options('/:text/:layer/', async (c) => {
+    await annotations.containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), new DafUrls(c.var.baseUrl));
+    return c.body(null, 204, { Allow: allowContainer, 'Accept-Post': annoMediaType });
+  })
+  .options('/:text/:layer/:id', async (c) => {
+    const urls = new DafUrls(c.var.baseUrl);
+    await annotations.annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
+    return c.body(null, 204, { Allow: allowAnnotation });
+  })
   .post('/:text/:layer/', async (c) => {
     const viewer = requireViewer(c);
     const urls = new DafUrls(c.var.baseUrl);

@@ -33,7 +33,7 @@ export function paging(c: Context<AppEnv>): { limit: number; offset: number } {
   return { limit: intQuery(c, 'limit', 50, 1, 100), offset: intQuery(c, 'offset', 0, 0, 1_000_000) };
 }
 
-/** Answers a JSON string that is already serialized. */
-export function jsonText(c: Context<AppEnv>, json: string, status: 200 | 201 = 200, headers: Record<string, string> = {}) {
+/** Answers JSON that is already serialized (a string, or its UTF-8 bytes). */
+export function jsonText(c: Context<AppEnv>, json: string | Uint8Array<ArrayBuffer>, status: 200 | 201 = 200, headers: Record<string, string> = {}) {
   return c.body(json, status, { 'content-type': 'application/json; charset=utf-8', ...headers });
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createAnchorTarget, resolveAnchor, type Segment } from '../../schema/anchoring/index.ts';
-import { motivationShape } from '../../schema/api.ts';
+import { maxQuoteLength, motivationShape } from '../../schema/api.ts';
 import { CodePointIndex } from '../../schema/code-points.ts';
 import {
   annoContext,
@@ -209,7 +209,9 @@ export async function annotationDocument(
   const rows = await exportRows(ctx.db, layer.id, undefined, id);
   if (rows.length === 0) throw notFound(`Annotation ${id}`);
   const [body] = await toAnnotations(ctx.db, text, rows, urls);
-  return { body, etag: etagOf([id, rows[0].updated_at]) };
+  // The representation itself goes into the tag: `updated_at` alone counts milliseconds, and two
+  // writes within one would keep the ETag, letting a stale If-Match overwrite the newer one.
+  return { body, etag: etagOf([id, rows[0].updated_at, JSON.stringify(body)]) };
 }
 
 /** Parses an incoming annotation, 400 when it is not one. */
@@ -251,12 +253,14 @@ export async function createFromAnnotation(
   const { text } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
   const glossId = sourceGloss(req, text, urls);
   if (!req.exact) throw new AppError('invalid_annotation', 400, 'The target needs a TextQuoteSelector');
+  // Refused, not cut short: a shortened quote would anchor the gloss to less than was selected.
+  if (req.exact.length > maxQuoteLength) throw new AppError('invalid_annotation', 400, `A quote may be at most ${maxQuoteLength} characters long`);
   const targetText =
     glossId === null ? (await textVersion(ctx.db, text)).projection : (await readableGloss(ctx.db, viewer, glossId)).gloss.body_text;
   const span = codeUnitSpan(req, targetText);
   const { id } = await createGloss(ctx, viewer, textSlug, layerSlug, {
     target: {
-      exact: req.exact.slice(0, 1000),
+      exact: req.exact,
       prefix: req.prefix.slice(-1000),
       suffix: req.suffix.slice(0, 1000),
       ...(span ?? {}),
@@ -308,6 +312,11 @@ export function annotationsOf(value: unknown): unknown[] {
       if (Array.isArray(p.items)) pages.push(...p.items);
       page = p.next;
     }
+    // A page given only by its URL (a minimal container, or a `next` link) is not fetched:
+    // importing the pages before it alone would silently drop the rest.
+    if (typeof page === 'string') {
+      throw new AppError('invalid_annotation', 400, 'Embed every AnnotationPage of the collection (`first` and each `next`); linked pages are not fetched');
+    }
     if (pages.length > 0 || 'first' in v) return pages;
   }
   throw new AppError('invalid_annotation', 400, 'Send an AnnotationCollection with embedded pages, an AnnotationPage, or an array of annotations');
@@ -341,8 +350,10 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
     const now = new Date().toISOString();
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i];
-      if (req.source !== urls.text(text.slug) || !req.exact || req.exact.length > 1000) {
-        skipped.push({ index: i, reason: !req.exact ? 'no TextQuoteSelector' : 'target is not this text' });
+      if (req.source !== urls.text(text.slug) || !req.exact || req.exact.length > maxQuoteLength) {
+        const reason =
+          req.source !== urls.text(text.slug) ? 'target is not this text' : !req.exact ? 'no TextQuoteSelector' : `quote longer than ${maxQuoteLength} characters`;
+        skipped.push({ index: i, reason });
         continue;
       }
       const span = codeUnitSpan(req, version.projection);

@@ -53,9 +53,15 @@ function placeAll(
   const rows: AnchorRow[] = items.map((item) => {
     const sel = JSON.parse(item.selectors) as StoredSelectors;
     // Start from where the gloss sat in the previous version when it had a place there; the
-    // quote and context are always the ones it was written with.
-    const from = item.start !== null && item.end !== null ? { start: item.start, end: item.end } : { start: sel.start, end: sel.end };
-    const anchor: Anchor = resolveAnchor({ ...sel, ...from }, target, { mapper });
+    // quote and context are always the ones it was written with. A gloss with no place there
+    // (an orphan) has only the offsets it was written with, which count in an older version
+    // (or body revision) that the mapper knows nothing of — they may even run past the previous
+    // text, which the mapper refuses with a RangeError — so it is looked for afresh, with those
+    // offsets only as a hint.
+    const anchor: Anchor =
+      item.start !== null && item.end !== null
+        ? resolveAnchor({ ...sel, start: item.start, end: item.end }, target, { mapper })
+        : resolveAnchor(sel, target);
     counts[anchor.status]++;
     return toAnchorRow(item.id, version, anchor, newText);
   });

@@ -13,6 +13,8 @@ import {
   sefariaComments,
   sefariaDirection,
   sefariaLanguage,
+  sefariaLeaves,
+  type SefariaComment,
   type SefariaFile,
 } from '../../schema/import/sefaria.ts';
 import { AppError } from '../errors.ts';
@@ -65,9 +67,14 @@ export async function importSefaria(
 ): Promise<SefariaImportSummary> {
   let base: SefariaFile;
   let commentaries: SefariaFile[];
+  let commentsByFile: SefariaComment[][];
   try {
     base = parseSefariaFile(baseValue);
     commentaries = commentaryValues.map(parseSefariaFile);
+    // Every commentary is split before anything is written, so that a malformed one (say, nested
+    // at the wrong depth) fails the import instead of leaving the text without its commentary.
+    const leafDepth = sefariaLeaves(base.text)[0]?.path.length ?? 1;
+    commentsByFile = commentaries.map((file) => sefariaComments(file, leafDepth));
   } catch (e) {
     if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
     throw e;
@@ -87,17 +94,10 @@ export async function importSefaria(
   const version = await textVersion(ctx.db, text);
   const segments = JSON.parse(version.segments) as Segment[];
   const byRef = new Map(segments.map((s) => [s.ref, s]));
-  const baseDepth = segments[0]?.ref.split(':').length ?? 1;
   const summary: SefariaImportSummary = { text: text.slug, segments: segments.length, layers: [] };
 
-  for (const file of commentaries) {
-    let comments;
-    try {
-      comments = sefariaComments(file, baseDepth);
-    } catch (e) {
-      if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
-      throw e;
-    }
+  for (const [fileIndex, file] of commentaries.entries()) {
+    const comments = commentsByFile[fileIndex];
     const name = commentatorName(file);
     const result = await ctx.db.transaction().execute(async (trx) => {
       const slugBase = slugify(`${name}${sefariaLanguage(file) !== language ? `-${sefariaLanguage(file)}` : ''}`, 'commentary');

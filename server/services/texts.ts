@@ -191,7 +191,9 @@ export async function addVersion(
       textId: text.id,
       layerIds: [],
       kind: 'version.created',
-      payload: JSON.stringify({ text: text.slug, version: { number, created: now }, anchors }),
+      // No anchor counts: every reader of the text gets this event, and the counts include the
+      // glosses of private layers (DESIGN §9: a private layer shows through no door, counts included).
+      payload: JSON.stringify({ text: text.slug, version: { number, created: now } }),
     });
     return { textId: text.id, number, anchors };
   });
@@ -212,8 +214,18 @@ function applySteps(doc: PMNode, stepsJson: unknown[]): { doc: PMNode; mapper: T
     } catch (e) {
       throw new AppError('invalid_steps', 422, `Step ${i} is not a valid step: ${(e as Error).message}`);
     }
-    const result = tr.maybeStep(step);
-    if (result.failed) throw new AppError('invalid_steps', 422, `Step ${i} does not apply: ${result.failed}`);
+    let failed: string | null;
+    try {
+      failed = tr.maybeStep(step).failed;
+    } catch (e) {
+      // Positions outside the document make ProseMirror throw a RangeError rather than fail, and
+      // a node step aimed at a text node throws a plain Error ("NodeType.create can't construct
+      // text nodes"): applying a step touches nothing but the step and the document, so any
+      // throw means this step does not apply.
+      if (!(e instanceof Error)) throw e;
+      failed = e.message;
+    }
+    if (failed) throw new AppError('invalid_steps', 422, `Step ${i} does not apply: ${failed}`);
   });
   try {
     checkDocument(tr.doc);

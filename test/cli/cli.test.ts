@@ -1,0 +1,271 @@
+/**
+ * The `daf` command, run as users run it: `node server/cli/daf.js …` in a child process, each
+ * on a database in a temporary folder. Spawning costs about a second, so each spawn checks
+ * several things.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../server/main.ts';
+import { ensureLocalUser } from '../../server/services/auth.ts';
+import { createGloss } from '../../server/services/glosses.ts';
+import { createLayer } from '../../server/services/layers.ts';
+import { openDatabase } from '../../server/storage/open-database.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const daf = path.join(root, 'server/cli/daf.js');
+const fixtures = path.join(root, 'fixtures/sefaria');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `daf args…` to completion; DAF_DB and PORT are cleared unless `env` sets them. */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (!('DAF_DB' in env)) delete childEnv.DAF_DB;
+    delete childEnv.PORT;
+    delete childEnv.DAF_BASE_URL;
+    const child = spawn(process.execPath, [daf, ...args], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let tmp: string;
+
+const markdown = [
+  '# בְּרֵאשִׁית',
+  '',
+  'בְּרֵאשִׁית בָּרָא אֱלֹהִים 😀 אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ׃',
+  '',
+  'A line with 𝔸 and then light.',
+].join('\n');
+
+describe('the daf command line', { timeout: 90_000 }, () => {
+  let textDb: string;
+  let sefariaDb: string;
+  let slug: string;
+  let projection: string;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-cli-'));
+    textDb = path.join(tmp, 'text.db');
+    sefariaDb = path.join(tmp, 'sefaria', 'avot.db');
+  });
+
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('imports a Markdown file with nikkud and an emoji, into the database --db names', async () => {
+    const file = path.join(tmp, 'bereshit.md');
+    fs.writeFileSync(file, markdown);
+    const decoy = path.join(tmp, 'decoy.db');
+    // --db wins over DAF_DB.
+    const r = await run(['import', file, '--title', 'Bereshit', '--lang', 'he', '--db', textDb], { DAF_DB: decoy });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toEqual({ text: expect.any(String), version: 1 });
+    slug = out.text;
+    expect(slug).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+    expect(fs.existsSync(decoy)).toBe(false);
+
+    const sqlite = new SQLite(textDb, { readonly: true });
+    try {
+      const text = sqlite.prepare('SELECT id, title, language, direction FROM text WHERE slug = ?').get(slug) as any;
+      expect(text).toMatchObject({ title: 'Bereshit', language: 'he' });
+      const version = sqlite.prepare('SELECT projection FROM text_version WHERE text_id = ? AND number = 1').get(text.id) as any;
+      projection = version.projection;
+      expect(projection).toBe('בְּרֵאשִׁית\nבְּרֵאשִׁית בָּרָא אֱלֹהִים 😀 אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ׃\nA line with 𝔸 and then light.');
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('imports Sefaria files into the database DAF_DB names, and prints a summary', async () => {
+    const r = await run(['import-sefaria', path.join(fixtures, 'pirkei_avot.he.json'), path.join(fixtures, 'bartenura_on_pirkei_avot.he.json')], {
+      DAF_DB: sefariaDb,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ text: expect.any(String), segments: 18 });
+    expect(summary.layers).toHaveLength(1);
+    const [layer] = summary.layers;
+    expect(layer).toMatchObject({ slug: expect.any(String), glosses: 64 });
+    expect(Object.keys(layer.anchors)).toEqual(expect.arrayContaining(['exact', 'fuzzy', 'segment', 'orphan']));
+    expect(Object.values(layer.anchors as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(64);
+    expect(layer.anchors.exact).toBe(62);
+    expect(fs.existsSync(sefariaDb)).toBe(true);
+    expect(fs.existsSync(path.join(tmp, 'data', 'daf.db'))).toBe(false);
+  });
+
+  it('exports a layer as an AnnotationCollection with every annotation embedded', async () => {
+    const summary = await (async () => {
+      const sqlite = new SQLite(sefariaDb, { readonly: true });
+      try {
+        return sqlite.prepare('SELECT t.slug AS text, l.slug AS layer FROM layer l JOIN text t ON t.id = l.text_id').get() as any;
+      } finally {
+        sqlite.close();
+      }
+    })();
+    const r = await run(['export-layer', summary.text, summary.layer, '--db', sefariaDb, '--base-url', 'https://daf.example.org/']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c['@context']).toBe('http://www.w3.org/ns/anno.jsonld');
+    expect(c.type).toBe('AnnotationCollection');
+    expect(c.id).toBe(`https://daf.example.org/annotations/${summary.text}/${summary.layer}/`);
+    expect(c.total).toBe(64);
+    expect(c.first.type).toBe('AnnotationPage');
+    expect(c.first.items).toHaveLength(64);
+    for (const a of c.first.items) {
+      expect(a.type).toBe('Annotation');
+      expect(a.target.source).toBe(`https://daf.example.org/t/${summary.text}`);
+      expect(a.target.selector.map((s: { type: string }) => s.type)).toEqual(['TextQuoteSelector', 'TextPositionSelector', 'FragmentSelector']);
+      expect(a.body.format).toBe('text/markdown');
+    }
+    expect(c.first.items[0].target.selector[2]).toMatchObject({ value: '1:1', refinedBy: { type: 'TextQuoteSelector' } });
+  });
+
+  describe('on a text with astral characters and a private layer', () => {
+    let start: number;
+
+    beforeAll(async () => {
+      // Add layers through the services, on the same database file the CLI uses.
+      const database = await openDatabase(textDb);
+      try {
+        const ctx = createContext(database.db);
+        const owner = await ensureLocalUser(database.db, 'daf');
+        await createLayer(ctx, owner, slug, { name: 'Notes', slug: 'notes', visibility: 'public' });
+        await createLayer(ctx, owner, slug, { name: 'Secret', slug: 'secret', visibility: 'private' });
+        await createGloss(ctx, owner, slug, 'notes', { target: { exact: 'light' }, body: { markdown: 'After 😀 and 𝔸.' } });
+        await createGloss(ctx, owner, slug, 'notes', { target: { exact: 'אֱלֹהִים' }, body: { markdown: 'Before the emoji.' } });
+        await createGloss(ctx, owner, slug, 'secret', { target: { exact: 'light' }, body: { markdown: 'Hidden.' } });
+      } finally {
+        await database.close();
+      }
+      start = projection.indexOf('light');
+    });
+
+    it('counts TextPositionSelector offsets in code points', async () => {
+      const r = await run(['export-layer', slug, 'notes', '--db', textDb]);
+      expect(r.code).toBe(0);
+      const c = JSON.parse(r.stdout);
+      expect(c.id).toBe(`http://localhost:8080/annotations/${slug}/notes/`);
+      expect(c.first.items).toHaveLength(2);
+      const [light, elohim] = c.first.items.map((a: any) => a.target.selector.find((s: { type: string }) => s.type === 'TextPositionSelector'));
+      // Two astral characters (😀 and 𝔸) precede "light": two code points fewer than UTF-16 units.
+      expect(light.start).toBe(start - 2);
+      expect(light.end).toBe(start - 2 + 5);
+      expect([...projection].slice(light.start, light.end).join('')).toBe('light');
+      // Nothing astral precedes אֱלֹהִים: both counts agree.
+      expect(elohim.start).toBe(projection.indexOf('אֱלֹהִים'));
+      expect(c.first.items.map((a: any) => a.body.value.trim())).toEqual(['After 😀 and 𝔸.', 'Before the emoji.']);
+    });
+
+    it('refuses to export a private layer', async () => {
+      const r = await run(['export-layer', slug, 'secret', '--db', textDb]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/secret/i);
+      expect(r.stderr).not.toContain('Hidden.');
+    });
+  });
+
+  it('backs up to a file that opens, passes integrity_check and holds the same glosses; never overwrites', async () => {
+    const out = path.join(tmp, 'backup.db');
+    const r = await run(['backup', out, '--db', sefariaDb]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ backup: out, pages: expect.any(Number) });
+    const count = (file: string) => {
+      const sqlite = new SQLite(file, { readonly: true });
+      try {
+        expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+        return (sqlite.prepare('SELECT count(*) AS n FROM gloss').get() as { n: number }).n;
+      } finally {
+        sqlite.close();
+      }
+    };
+    expect(count(out)).toBe(64);
+    expect(count(out)).toBe(count(sefariaDb));
+
+    const before = fs.statSync(out);
+    const again = await run(['backup', out, '--db', textDb]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/exists/);
+    const after = fs.statSync(out);
+    expect(after.size).toBe(before.size);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(count(out)).toBe(64);
+  });
+
+  it('exits 2 with the usage for an unknown command or a missing argument', async () => {
+    const r = await run(['frobnicate', '--db', path.join(tmp, 'never.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    expect(r.stderr).toContain('Usage: daf <command>');
+    for (const command of ['serve', 'import', 'import-sefaria', 'export-layer', 'backup']) expect(r.stderr).toContain(command);
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
+
+    const noTitle = await run(['import', path.join(tmp, 'bereshit.md'), '--db', path.join(tmp, 'never.db')]);
+    expect(noTitle.code).toBe(2);
+    expect(noTitle.stderr).toContain('--title');
+    expect(noTitle.stderr).toContain('Usage: daf <command>');
+    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
+  });
+
+  it('serves an empty database with the demo loaded (serve --port 0)', async () => {
+    const db = path.join(tmp, 'serve.db');
+    const childEnv: NodeJS.ProcessEnv = { ...process.env };
+    delete childEnv.DAF_DB;
+    delete childEnv.PORT;
+    delete childEnv.DAF_BASE_URL;
+    const child = spawn(process.execPath, [daf, 'serve', '--port', '0', '--db', db], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout} ${stderr}`)), 30_000);
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+          stdout += d;
+          const m = /Daf is serving .* at (http:\/\/\S+)/.exec(stdout);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      expect(stdout).toContain('loaded the demo');
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
+      const res = await fetch(`${url}/api/texts`);
+      expect(res.status).toBe(200);
+      const slugs = ((await res.json()) as { texts: { slug: string }[] }).texts.map((t) => t.slug);
+      expect(slugs).toEqual(expect.arrayContaining(['pirkei-avot', 'pirkei-avot-en']));
+      const glosses = await fetch(`${url}/api/texts/pirkei-avot/glosses`);
+      expect(((await glosses.json()) as { glosses: unknown[] }).glosses.length).toBeGreaterThanOrEqual(64);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
