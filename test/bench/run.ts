@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: Daf's performance budgets (DESIGN §8), each measured against a baseline in
+ * the same run and printed as a ratio, because the machines are noisy. Benchmarks are not tests:
+ * nothing here fails on a figure; the last line is one JSON object with every figure, for
+ * scripts to pick up.
+ *
+ *   api-list.ts   GET /api/texts/:slug/glosses (1,000 glosses) vs a bare better-sqlite3 query
+ *                 + JSON.stringify; peak RSS of the server process.
+ *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
+ *                 Hypothesis approach; wrong placements counted against a known ground truth.
+ *
+ * `npm run bench -- api` or `npm run bench -- reanchor` runs one of them. With
+ * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to DIR.
+ */
+import { runApiBench, type ApiResult } from './api-list.ts';
+import { formatMs, round } from './measure.ts';
+import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
+
+const only = process.argv[2];
+const started = performance.now();
+const figures: Record<string, number | boolean> = {};
+
+if (!only || only === 'api') {
+  console.log('API listing (DESIGN §8: at most 1.5× a bare query + JSON.stringify)');
+  const api: ApiResult = await runApiBench();
+  Object.assign(figures, {
+    api_list_ratio: round(api.ratio),
+    api_server_cpu_ratio: round(api.serverCpuRatio),
+    api_list_ms: round(api.apiMs, 1),
+    api_baseline_ms: round(api.baselineMs, 1),
+    api_service_ratio: round(api.serviceRatio),
+    server_rss_mb: round(api.serverPeakRssMb, 0),
+  });
+  console.log();
+}
+
+if (!only || only === 'reanchor') {
+  console.log('Re-anchoring (DESIGN §8: at least 10× faster than the Hypothesis approach, no gloss in a wrong place)');
+  const re: ReanchorResult = await runReanchorBench();
+  Object.assign(figures, {
+    reanchor_speedup: round(re.speedup, 1),
+    reanchor_wall_speedup: round(re.wallSpeedup, 1),
+    reanchor_ms: round(re.oursMs, 0),
+    reanchor_baseline_ms: round(re.baselineMs, 0),
+    reanchor_baseline_extrapolated: re.baselineExtrapolated,
+    reanchor_wrong: re.oursWrong,
+    reanchor_wrong_elsewhere: re.oursWrongElsewhere,
+    reanchor_wrong_edges: re.oursWrong - re.oursWrongElsewhere,
+    reanchor_lost: re.oursLost,
+    baseline_wrong: re.baselineWrong,
+    baseline_wrong_elsewhere: re.baselineWrongElsewhere,
+  });
+  console.log();
+}
+
+console.log(`Benchmarks took ${formatMs(performance.now() - started)}.`);
+console.log(JSON.stringify(figures));
