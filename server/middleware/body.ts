@@ -10,8 +10,11 @@ import { AppError } from '../errors.ts';
 
 /** Default largest JSON body: glosses, replies, layers, accounts. */
 export const defaultBodyLimit = 64 * 1024;
-/** Largest JSON body for a text or a version: 10 MiB of content plus JSON overhead. */
-export const textBodyLimit = 12 * 1024 * 1024;
+/**
+ * Largest JSON body for a text or a version: 10 Mi characters of content, which in Hebrew (two
+ * bytes a letter in UTF-8, as many again for points) can be 20 MiB, plus JSON overhead.
+ */
+export const textBodyLimit = 24 * 1024 * 1024;
 /** Largest oversized body that is drained so the client can read its 413. */
 const drainLimit = 64 * 1024 * 1024;
 

@@ -106,9 +106,16 @@ export async function viewerForSession(db: DB, secret: string): Promise<Viewer |
 
 /** The viewer of a bearer token, or null. */
 export async function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
-  const user = await users.findUserByApiToken(db, hashSecret(secret));
-  return user ? toViewer(user) : null;
+  const hash = hashSecret(secret);
+  const user = await users.findUserByApiToken(db, hash);
+  if (!user) return null;
+  const now = Date.now();
+  await users.touchApiToken(db, hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
+  return toViewer(user);
 }
+
+/** How stale a token's "last used" may get before a request refreshes it. */
+const tokenTouchMs = 60_000;
 
 /** Creates a named bearer token; the secret is shown once, here. */
 export async function createToken(db: DB, viewer: Viewer, name: string) {

@@ -7,8 +7,8 @@
 import { describeRange, matchQuote, type Segment } from '../../schema/anchoring/index.ts';
 import type { CreateGlossInput, TargetInput, UpdateGlossInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
-import { glossJson, repliesByGloss } from '../presenters/gloss.ts';
 import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
+import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
@@ -46,17 +46,15 @@ export function selectorsJson(text: string, start: number, end: number, segments
 }
 
 /** The JSON of one gloss (with its thread) for event payloads and single reads. */
-async function glossJsonById(db: DB, text: TextRow, glossId: number, viewer: Viewer | null, everything = false): Promise<string | null> {
-  const rows = await glosses.listGlosses(db, viewer, text.id, text.current_version, { glossId, everything });
-  if (rows.length === 0) return null;
-  const replies = repliesByGloss(await glosses.listReplies(db, [glossId]));
-  return glossJson(rows[0], text.slug, replies.get(glossId) ?? []);
+function glossJsonById(db: DB, text: TextRow, glossId: number, viewer: Viewer | null, everything = false): Promise<string | null> {
+  return glossJson(db, viewer, text.id, text.slug, text.current_version, glossId, everything);
 }
 
 /**
- * The gloss listing of a text as UTF-8 JSON `{"text":…,"version":…,"glosses":[…]}`. Built as
- * bytes, gloss by gloss: joining a thousand glosses into one megabyte-sized string (which the
- * server then encodes again for the socket) cost more than the query itself (test/bench).
+ * The gloss listing of a text as UTF-8 JSON `{"text":…,"version":…,"glosses":[…]}`. The
+ * database writes the array as bytes (storage/gloss-listing.ts): joining a thousand glosses
+ * into one megabyte-sized string, which the server then encodes again for the socket, cost
+ * more than the query itself (test/bench).
  */
 export async function listGlossesJson(
   ctx: AppContext,
@@ -67,11 +65,8 @@ export async function listGlossesJson(
   const text = await readableText(ctx.db, viewer, textSlug);
   const version = options.version ?? text.current_version;
   if (version !== text.current_version) await textVersion(ctx.db, text, version);
-  const rows = await glosses.listGlosses(ctx.db, viewer, text.id, version, { layerSlugs: options.layers });
-  const replies = repliesByGloss(await glosses.listRepliesOfText(ctx.db, text.id));
-  const parts: Buffer[] = [Buffer.from(`{"text":${JSON.stringify(text.slug)},"version":${version},"glosses":[`)];
-  rows.forEach((g, i) => parts.push(Buffer.from((i > 0 ? ',' : '') + glossJson(g, text.slug, replies.get(g.id) ?? []))));
-  parts.push(Buffer.from(']}'));
+  const glossArray = await glossListingJson(ctx.db, viewer, text.id, text.slug, version, { layerSlugs: options.layers });
+  const parts: Buffer[] = [Buffer.from(`{"text":${JSON.stringify(text.slug)},"version":${version},"glosses":`), glossArray, Buffer.from('}')];
   return Buffer.concat(parts);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { CreateReplyInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
-import { replyJson } from '../presenters/gloss.ts';
+import { replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
@@ -15,10 +15,10 @@ import { recordEvent } from './events.ts';
 import { readableGloss } from './glosses.ts';
 import { canEditPost, canReply, type Viewer } from './policy.ts';
 
-async function replyJsonById(db: DB, glossId: number, id: number): Promise<string> {
-  const row = (await glosses.listReplies(db, [glossId])).find((r) => r.id === id);
-  if (!row) throw notFound(`Reply ${id}`);
-  return replyJson(row);
+async function replyJsonById(db: DB, id: number): Promise<string> {
+  const json = await replyJson(db, id);
+  if (json === null) throw notFound(`Reply ${id}`);
+  return json;
 }
 
 /** Loads a reply the viewer may see, with its gloss, text and layer. */
@@ -55,7 +55,7 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
       updated_at: now,
     });
     await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: text.id, layerId: layer.id, body: body.text });
-    const json = await replyJsonById(trx, glossId, reply.id);
+    const json = await replyJsonById(trx, reply.id);
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json });
     return { textId: text.id, json };
   });
@@ -72,7 +72,7 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
     await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, updated_at: new Date().toISOString() });
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
-    const json = await replyJsonById(trx, reply.gloss_id, id);
+    const json = await replyJsonById(trx, id);
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json });
     return { textId: text.id, json };
   });

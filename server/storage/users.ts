@@ -64,3 +64,13 @@ export async function deleteApiToken(db: DB, userId: number, id: number): Promis
   const result = await db.deleteFrom('api_token').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Records that a token was used, at most once per `since` (so a busy script does not write on every request). */
+export async function touchApiToken(db: DB, tokenHash: string, now: string, since: string): Promise<void> {
+  await db
+    .updateTable('api_token')
+    .set({ last_used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', since)]))
+    .execute();
+}

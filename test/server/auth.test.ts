@@ -163,7 +163,7 @@ describe('bearer tokens', () => {
     // The listing shows the token without its secret.
     const list = await owner.get('/api/tokens');
     expect(list.status).toBe(200);
-    expect(list.body.tokens).toEqual([expect.objectContaining({ id: created.body.id, name: 'my script' })]);
+    expect(list.body.tokens).toEqual([expect.objectContaining({ id: created.body.id, name: 'my script', lastUsed: expect.any(String) })]);
     expect(JSON.stringify(list.body)).not.toContain(token);
 
     // Only the hash is stored.

@@ -161,12 +161,12 @@ describe('limits over a real HTTP server', () => {
   });
 
   it('answers a text body over its limit with a real 413 in the JSON error shape', async () => {
-    const body = textBody(textBodyLimit + 1024 * 1024); // 13 MiB
+    const body = textBody(textBodyLimit + 1024 * 1024); // 1 MiB over the limit
     const error = await refused(413, { method: 'POST', path: '/api/texts', headers: jsonHeaders(), body });
     expect(error.code).toBe('body_too_large');
   });
 
-  it('answers an 11 MiB text body (under the 12 MiB body limit, content over 10 MiB) with a clear 400', async () => {
+  it('answers an 11 MiB text body (under the body limit, content over 10 MiB) with a clear 400', async () => {
     // The text body limit is 10 MiB of content plus room for JSON, so an 11 MiB body is read and
     // its content refused by the shape, naming the field.
     const body = textBody(11 * 1024 * 1024);

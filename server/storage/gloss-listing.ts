@@ -1,0 +1,95 @@
+/**
+ * The gloss listing written by the database itself, SQLite flavour. Each gloss's JSON (with its
+ * thread) is assembled in SQL from the stored JSON columns, `json_quote` escaping every string,
+ * and comes back as bytes (a BLOB): the server sends them without ever turning a megabyte of
+ * commentary into JavaScript strings and back. This is what keeps reading a text with a
+ * thousand glosses close to the cost of the query itself (DESIGN §8).
+ *
+ * This module is the one definition of a gloss's and a reply's JSON, for listings, single
+ * reads and event payloads alike. A PostgreSQL version would build the same text with
+ * `to_json(…)::text` and `string_agg`.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Viewer } from '../services/policy.ts';
+import { layerVisibleSql } from '../services/policy.ts';
+import type { DB } from './database.ts';
+
+const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
+
+/** The JSON of one reply, as SQL over `r` (reply) and `ru` (its author). */
+const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(r.parent_id, 'null')
+  || ',"status":' || json_quote(r.status)
+  || ',"author":' || (CASE WHEN r.status = 'deleted' THEN 'null'
+       ELSE '{"handle":' || json_quote(ru.handle) || ',"name":' || json_quote(ru.display_name) || '}' END)
+  || ',"body":' || (CASE WHEN r.status = 'deleted' THEN 'null'
+       ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
+  || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at) || '}'`;
+
+/** Which glosses to list. */
+export interface GlossListingFilter {
+  layerSlugs?: string[];
+  glossId?: number;
+  /** Skip the visibility test: only for building event payloads, whose delivery is filtered. */
+  everything?: boolean;
+}
+
+/**
+ * The JSON array of the glosses of a text that the viewer may see, in id order, as one Buffer.
+ * Each carries the anchor it has now: at `version` for glosses on the text, at the target's
+ * current body revision for glosses on glosses (null when there is none), and its thread.
+ */
+export async function glossListingJson(
+  db: DB,
+  viewer: Viewer | null,
+  textId: number,
+  textSlug: string,
+  version: number,
+  filter: GlossListingFilter = {},
+): Promise<Buffer> {
+  const replies = sql`(SELECT coalesce(group_concat(j, ','), '') FROM (
+      SELECT ${replyJsonSql} AS j FROM reply r JOIN user ru ON ru.id = r.author_id
+      WHERE r.gloss_id = g.id ORDER BY r.id))`;
+  const glossJsonSql = sql<string>`'{"id":' || g.id || ',"text":' || ${q(sql.val(textSlug))} || ',"layer":' || json_quote(l.slug)
+    || ',"target":{"version":' || g.target_version || ',"gloss":' || coalesce(g.target_gloss_id, 'null') || ',' || substr(g.selectors, 2)
+    || ',"anchor":' || (CASE WHEN a.status IS NULL THEN 'null'
+         ELSE '{"version":' || a.version || ',"start":' || coalesce(a.start, 'null') || ',"end":' || coalesce(a."end", 'null')
+           || ',"status":' || json_quote(a.status) || ',"score":' || a.score || ',"exact":' || coalesce(json_quote(a.exact), 'null') || '}' END)
+    || ',"body":' || (CASE WHEN g.status = 'deleted' THEN 'null'
+         ELSE '{"doc":' || g.body_doc || ',"text":' || json_quote(g.body_text) || '}' END)
+    || ',"bodyRevision":' || g.body_revision || ',"motivation":' || json_quote(g.motivation) || ',"status":' || json_quote(g.status)
+    || ',"author":' || (CASE WHEN g.status = 'deleted' THEN 'null'
+         ELSE '{"handle":' || json_quote(u.handle) || ',"name":' || json_quote(u.display_name) || '}' END)
+    || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
+    || ',"replies":[' || ${replies} || ']}'`;
+  let query = db
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .innerJoin('user as u', 'u.id', 'g.author_id')
+    .leftJoin('gloss as tg', 'tg.id', 'g.target_gloss_id')
+    .leftJoin('anchor as a', (j) =>
+      j.onRef('a.gloss_id', '=', 'g.id').on((eb) => eb('a.version', '=', eb.fn.coalesce('tg.body_revision', sql.lit(version)))),
+    )
+    .select(glossJsonSql.as('json'))
+    .where('g.text_id', '=', textId);
+  if (!filter.everything) query = query.where(layerVisibleSql(viewer));
+  if (filter.layerSlugs) query = query.where('l.slug', 'in', filter.layerSlugs);
+  if (filter.glossId !== undefined) query = query.where('g.id', '=', filter.glossId);
+  const listing = await db
+    .selectFrom(query.orderBy('g.id').as('listing'))
+    .select(sql<Buffer>`CAST('[' || coalesce(group_concat(listing.json, ','), '') || ']' AS BLOB)`.as('json'))
+    .executeTakeFirstOrThrow();
+  return listing.json;
+}
+
+/** The JSON of one gloss (with its thread), or null; visibility as in `glossListingJson`. */
+export async function glossJson(db: DB, viewer: Viewer | null, textId: number, textSlug: string, version: number, glossId: number, everything = false): Promise<string | null> {
+  const array = (await glossListingJson(db, viewer, textId, textSlug, version, { glossId, everything })).toString('utf8');
+  return array === '[]' ? null : array.slice(1, -1);
+}
+
+/** The JSON of one reply, or null. Visibility is the caller's to check. */
+export async function replyJson(db: DB, id: number): Promise<string | null> {
+  const row = await sql<{ j: string }>`SELECT ${replyJsonSql} AS j FROM reply r JOIN user ru ON ru.id = r.author_id WHERE r.id = ${id}`.execute(db);
+  return row.rows[0]?.j ?? null;
+}
