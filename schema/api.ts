@@ -31,7 +31,7 @@ export const signupShape = z.strictObject({
 export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 export const tokenShape = z.strictObject({ name: z.string().trim().min(1).max(80) });
 
-export const visibilityShape = z.enum(['public', 'private']);
+export const visibilityShape = z.enum(['public', 'group', 'private']);
 export const directionShape = z.enum(['ltr', 'rtl', 'auto']);
 export const formatShape = z.enum(contentFormats);
 export const languageShape = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A language is a BCP 47 tag such as "en" or "he"');
@@ -46,6 +46,8 @@ export const createTextShape = z.strictObject({
   license: z.string().trim().max(300).optional(),
   attribution: z.string().trim().max(1000).optional(),
   visibility: visibilityShape.optional(),
+  /** The group that will own the text (you must be one of its owners or moderators). */
+  group: slugShape.optional(),
   format: formatShape,
   content: contentShape,
 });
@@ -63,11 +65,16 @@ export const createLayerShape = z.strictObject({
   description: z.string().trim().max(2000).optional(),
   color: colorShape.optional(),
   visibility: visibilityShape,
-  writePolicy: z.enum(['owner', 'signed_in']).optional(),
+  /** The group that will own the layer (you must be one of its owners or moderators). */
+  group: slugShape.optional(),
+  /** A person's layer: owner or signed_in; a group's: members or moderators. */
+  writePolicy: z.enum(['owner', 'signed_in', 'members', 'moderators']).optional(),
+  /** Who may reply in its threads: signed_in, members (of its group), or nobody. */
+  replyPolicy: z.enum(['signed_in', 'members', 'nobody']).optional(),
   license: z.string().trim().max(300).optional(),
   attribution: z.string().trim().max(1000).optional(),
 });
-export const updateLayerShape = createLayerShape.omit({ slug: true }).partial();
+export const updateLayerShape = createLayerShape.omit({ slug: true, group: true }).partial();
 
 export const motivationShape = z.enum([
   'commenting',

@@ -11,6 +11,8 @@ import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { eventRoutes } from './routes/events.ts';
 import { glossRoutes } from './routes/glosses.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { moderationRoutes } from './routes/moderation.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
@@ -44,6 +46,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/texts', textRoutes)
     .route('/texts', eventRoutes)
     .route('/', glossRoutes)
+    .route('/', groupRoutes)
+    .route('/', moderationRoutes)
     .route('/', searchRoutes)
     .route('/', openapiRoutes);
   app.route('/api', api);

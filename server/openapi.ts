@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import * as shapes from '../schema/api.ts';
+import * as groupShapes from './services/groups.ts';
 
 type Op = {
   summary: string;
@@ -73,6 +74,42 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     patch: { summary: 'Edit your reply', body: shapes.updateReplyShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your reply (a tombstone stays if it has answers)', auth: true, params: ['id'] },
   },
+  '/api/groups': {
+    get: { summary: 'Groups you may see: public ones and your own', query: ['limit', 'offset'] },
+    post: { summary: 'Create a reading group; you become its first owner', body: groupShapes.createGroupShape, auth: true, status: 201 },
+  },
+  '/api/groups/{slug}': {
+    get: { summary: 'A group, with your membership (404 for a private group you do not belong to)', params: ['slug'] },
+    patch: { summary: 'Change a group\'s settings (owners)', body: groupShapes.updateGroupShape, auth: true, params: ['slug'] },
+  },
+  '/api/groups/{slug}/join': { post: { summary: 'Join an open group, or ask to join an approval group (403 for invitation-only or banned)', auth: true, params: ['slug'] } },
+  '/api/groups/{slug}/leave': { post: { summary: 'Leave a group (409 for its last owner)', auth: true, status: 204, params: ['slug'] } },
+  '/api/groups/{slug}/members': { get: { summary: 'Members (moderators also see requests and bans); members only', auth: true, params: ['slug'] } },
+  '/api/groups/{slug}/members/{handle}': {
+    patch: { summary: 'Set a member\'s role: owner, moderator, member (owners; a group keeps one owner)', body: groupShapes.roleShape, auth: true, params: ['slug', 'handle'] },
+    delete: { summary: 'Remove a member (owners) or decline a request (moderators)', auth: true, status: 204, params: ['slug', 'handle'] },
+  },
+  '/api/groups/{slug}/members/{handle}/approve': { post: { summary: 'Admit a request to join (moderators)', auth: true, params: ['slug', 'handle'] } },
+  '/api/groups/{slug}/members/{handle}/ban': {
+    post: { summary: 'Ban a person from the group (owners)', body: groupShapes.optionalReasonShape, auth: true, status: 204, params: ['slug', 'handle'] },
+    delete: { summary: 'Lift a ban (owners)', auth: true, status: 204, params: ['slug', 'handle'] },
+  },
+  '/api/groups/{slug}/invitations': {
+    get: { summary: 'Invitations, without secrets (moderators)', auth: true, params: ['slug'] },
+    post: { summary: 'Create an invitation link with an expiry and an optional use limit (moderators); the token is shown once', body: groupShapes.invitationShape, auth: true, status: 201, params: ['slug'] },
+  },
+  '/api/groups/{slug}/invitations/{id}': { delete: { summary: 'Revoke an invitation (moderators)', auth: true, status: 204, params: ['slug', 'id'] } },
+  '/api/invitations/{token}/accept': { post: { summary: 'Accept an invitation (410 when expired, used up or revoked)', auth: true, params: ['token'] } },
+  '/api/groups/{slug}/moderation': { get: { summary: 'The moderation queue: pending posts and open flags (moderators)', auth: true, params: ['slug'] } },
+  '/api/groups/{slug}/audit': { get: { summary: 'The audit log of moderation and membership actions (owners and moderators)', auth: true, params: ['slug'], query: ['limit', 'offset'] } },
+  '/api/glosses/{id}/approve': { post: { summary: 'Approve a pending gloss (moderators)', auth: true, params: ['id'] } },
+  '/api/glosses/{id}/hide': { post: { summary: 'Hide a gloss with a reason shown to its author; glosses on it are hidden with it (moderators)', body: groupShapes.reasonShape, auth: true, params: ['id'] } },
+  '/api/glosses/{id}/restore': { post: { summary: 'Restore a hidden gloss and what was hidden with it (moderators)', auth: true, params: ['id'] } },
+  '/api/glosses/{id}/flag': { post: { summary: 'Flag a gloss for the moderators, with a reason', body: groupShapes.reasonShape, auth: true, status: 201, params: ['id'] } },
+  '/api/replies/{id}/approve': { post: { summary: 'Approve a pending reply (moderators)', auth: true, params: ['id'] } },
+  '/api/replies/{id}/hide': { post: { summary: 'Hide a reply with a reason shown to its author (moderators)', body: groupShapes.reasonShape, auth: true, params: ['id'] } },
+  '/api/replies/{id}/restore': { post: { summary: 'Restore a hidden reply (moderators)', auth: true, params: ['id'] } },
+  '/api/replies/{id}/flag': { post: { summary: 'Flag a reply for the moderators, with a reason', body: groupShapes.reasonShape, auth: true, status: 201, params: ['id'] } },
   '/api/search': { get: { summary: 'Ranked full-text search over texts, glosses and replies you may read; snippets with highlight ranges', query: ['q', 'text', 'limit', 'offset'] } },
   '/api/openapi.json': { get: { summary: 'This document' } },
   '/annotations/{text}/{layer}/': {

@@ -27,7 +27,8 @@ import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { createGloss, deleteGloss, readableGloss, selectorsJson, updateGloss } from './glosses.ts';
 import { readableLayer } from './layers.ts';
-import { canWriteLayer, type Viewer } from './policy.ts';
+import { canWriteLayer, postVisibleSql, type Viewer } from './policy.ts';
+import { initialStatus } from './moderation.ts';
 import { emptyCounts, toAnchorRow, type AnchorCounts, type StoredSelectors } from './reanchor.ts';
 import { textVersion } from './texts.ts';
 
@@ -51,7 +52,7 @@ interface ExportRow {
   author_name: string;
 }
 
-async function exportRows(db: DB, layerId: number, page?: { limit: number; offset: number }, glossId?: number): Promise<ExportRow[]> {
+async function exportRows(db: DB, viewer: Viewer | null, layerId: number, page?: { limit: number; offset: number }, glossId?: number): Promise<ExportRow[]> {
   let q = db
     .selectFrom('gloss as g')
     .innerJoin('layer as l', 'l.id', 'g.layer_id')
@@ -76,6 +77,7 @@ async function exportRows(db: DB, layerId: number, page?: { limit: number; offse
     ])
     .where('g.layer_id', '=', layerId)
     .where('g.status', '=', 'active')
+    .where(postVisibleSql(viewer, 'g'))
     .orderBy('g.id');
   if (glossId !== undefined) q = q.where('g.id', '=', glossId);
   if (page) q = q.limit(page.limit).offset(page.offset);
@@ -120,12 +122,14 @@ function etagOf(parts: (string | number)[]): string {
   return `W/"${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 27)}"`;
 }
 
-async function countActive(db: DB, layerId: number): Promise<{ total: number; tag: string }> {
+async function countActive(db: DB, viewer: Viewer | null, layerId: number): Promise<{ total: number; tag: string }> {
   const row = await db
-    .selectFrom('gloss')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('u'), eb.fn.max('id').as('m')])
-    .where('layer_id', '=', layerId)
-    .where('status', '=', 'active')
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('g.updated_at').as('u'), eb.fn.max('g.id').as('m')])
+    .where('g.layer_id', '=', layerId)
+    .where('g.status', '=', 'active')
+    .where(postVisibleSql(viewer, 'g'))
     .executeTakeFirstOrThrow();
   return { total: Number(row.n), tag: `${row.n}:${row.u ?? ''}:${row.m ?? ''}` };
 }
@@ -143,7 +147,7 @@ export async function containerDocument(
   page?: number,
 ): Promise<{ body: Record<string, unknown>; etag: string }> {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const { total, tag } = await countActive(ctx.db, layer.id);
+  const { total, tag } = await countActive(ctx.db, viewer, layer.id);
   const containerUrl = urls.container(text.slug, layer.slug);
   const lastPage = Math.max(0, Math.ceil(total / containerPageSize) - 1);
   const etag = etagOf([layer.id, layer.name, layer.visibility, tag, page ?? 'c']);
@@ -162,7 +166,7 @@ export async function containerDocument(
     };
   }
   if (page > lastPage) throw notFound(`Page ${page}`);
-  const rows = await exportRows(ctx.db, layer.id, { limit: containerPageSize, offset: page * containerPageSize });
+  const rows = await exportRows(ctx.db, viewer, layer.id, { limit: containerPageSize, offset: page * containerPageSize });
   const body: Record<string, unknown> = {
     '@context': annoContext,
     id: `${containerUrl}?page=${page}`,
@@ -179,7 +183,7 @@ export async function containerDocument(
 /** The whole layer as one AnnotationCollection with every annotation embedded (for export). */
 export async function exportLayer(ctx: AppContext, viewer: Viewer | null, textSlug: string, layerSlug: string, urls: DafUrls) {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const rows = await exportRows(ctx.db, layer.id);
+  const rows = await exportRows(ctx.db, viewer, layer.id);
   const containerUrl = urls.container(text.slug, layer.slug);
   return {
     '@context': annoContext,
@@ -206,7 +210,7 @@ export async function annotationDocument(
   urls: DafUrls,
 ): Promise<{ body: Record<string, unknown>; etag: string }> {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const rows = await exportRows(ctx.db, layer.id, undefined, id);
+  const rows = await exportRows(ctx.db, viewer, layer.id, undefined, id);
   if (rows.length === 0) throw notFound(`Annotation ${id}`);
   const [body] = await toAnnotations(ctx.db, text, rows, urls);
   // The representation itself goes into the tag: `updated_at` alone counts milliseconds, and two
@@ -345,6 +349,7 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
     const version = await textVersion(trx, text);
     const segments = JSON.parse(version.segments) as Segment[];
     const target = createAnchorTarget(version.projection, segments);
+    const status = await initialStatus(trx, viewer, layer);
     const counts: AnchorCounts = emptyCounts();
     const skipped: { index: number; reason: string }[] = [];
     const now = new Date().toISOString();
@@ -377,7 +382,7 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
         body_revision: 1,
         author_id: viewer.id,
         motivation: motivationOf(req),
-        status: 'active',
+        status,
         created_at: now,
         updated_at: now,
       });

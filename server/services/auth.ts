@@ -8,7 +8,8 @@ import { AppError } from '../errors.ts';
 import type { DB, UserRow } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import type { Viewer } from './policy.ts';
+import { membershipsOf } from '../storage/groups.ts';
+import type { MembershipInfo, Viewer } from './policy.ts';
 import type { Throttle } from './throttle.ts';
 
 /** How long a session cookie lives. */
@@ -26,9 +27,11 @@ function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-/** The viewer form of a user row. */
-export function toViewer(user: UserRow): Viewer {
-  return { id: user.id, handle: user.handle, displayName: user.display_name };
+/** The viewer form of a user row, with their group memberships. */
+export async function toViewer(db: DB, user: UserRow): Promise<Viewer> {
+  const rows = await membershipsOf(db, user.id);
+  const memberships = new Map<number, MembershipInfo>(rows.map((m) => [m.group_id, { role: m.role, state: m.state }]));
+  return { id: user.id, handle: user.handle, displayName: user.display_name, memberships };
 }
 
 /** Creates an account; 409 `handle_taken` if the handle exists in any case. */
@@ -44,7 +47,7 @@ export async function signup(db: DB, input: { handle: string; password: string; 
       password_hash,
       created_at: new Date().toISOString(),
     });
-    return toViewer(user);
+    return toViewer(db, user);
   } catch (e) {
     // Two sign-ups racing for one handle: the unique index decides.
     if (String(e).includes('UNIQUE')) throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
@@ -76,7 +79,7 @@ export async function login(
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
   throttle.reset(keys[0]);
-  return toViewer(user);
+  return toViewer(db, user);
 }
 
 /** Starts a session and returns its secret for the cookie. */
@@ -101,7 +104,7 @@ export async function endSession(db: DB, secret: string): Promise<void> {
 /** The viewer of a session cookie, or null. */
 export async function viewerForSession(db: DB, secret: string): Promise<Viewer | null> {
   const user = await users.findUserBySession(db, hashSecret(secret), new Date().toISOString());
-  return user ? toViewer(user) : null;
+  return user ? toViewer(db, user) : null;
 }
 
 /** The viewer of a bearer token, or null. */
@@ -111,7 +114,7 @@ export async function viewerForToken(db: DB, secret: string): Promise<Viewer | n
   if (!user) return null;
   const now = Date.now();
   await users.touchApiToken(db, hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
-  return toViewer(user);
+  return toViewer(db, user);
 }
 
 /** How stale a token's "last used" may get before a request refreshes it. */
@@ -146,12 +149,12 @@ export async function revokeToken(db: DB, viewer: Viewer, id: number): Promise<v
  */
 export async function ensureLocalUser(db: DB, handle: string, displayName = handle): Promise<Viewer> {
   const existing = await users.findUserByHandle(db, handle);
-  if (existing) return toViewer(existing);
+  if (existing) return toViewer(db, existing);
   const user = await users.insertUser(db, {
     handle,
     display_name: displayName,
     password_hash: '!locked',
     created_at: new Date().toISOString(),
   });
-  return toViewer(user);
+  return toViewer(db, user);
 }

@@ -5,7 +5,7 @@
  */
 import type { DB, EventRow } from '../storage/database.ts';
 import * as store from '../storage/events.ts';
-import { canReadLayer, canReadText, type Viewer } from './policy.ts';
+import { canReadLayer, canReadText, canSeePost, type Viewer } from './policy.ts';
 import type { TextRow } from '../storage/database.ts';
 
 /** The kinds of events. */
@@ -22,17 +22,20 @@ export type EventKind =
 
 /**
  * Appends an event. `layerIds` are the layers whose visibility governs it (a gloss's layer);
- * empty for events every reader of the text may see. `payload` is a JSON string.
+ * empty for events every reader of the text may see. `item` is the gloss or reply it is about,
+ * whose own state (pending, hidden, a notebook entry) governs it too. `payload` is JSON.
  */
 export async function recordEvent(
   db: DB,
-  event: { textId: number; layerIds: number[]; kind: EventKind; payload: string },
+  event: { textId: number; layerIds: number[]; kind: EventKind; payload: string; item?: { kind: 'gloss' | 'reply'; id: number } },
 ): Promise<void> {
   await store.insertEvent(db, {
     text_id: event.textId,
     layer_ids: JSON.stringify(event.layerIds),
     kind: event.kind,
     payload: event.payload,
+    item_kind: event.item?.kind ?? null,
+    item_id: event.item?.id ?? null,
     created_at: new Date().toISOString(),
   });
 }
@@ -41,8 +44,10 @@ export async function recordEvent(
 const pageSize = 500;
 
 /**
- * The events of a text after `afterId` that the viewer may see, and the id to continue from
- * (which moves past hidden events too, so they are not read again).
+ * The events of a text after `afterId` that the viewer may see now, and the id to continue
+ * from (which moves past hidden events too, so they are not read again). An event about a
+ * post is shown only while the viewer may see the post: a pending gloss's creation reaches its
+ * author and the moderators, and reaches everyone once it is approved (as `gloss.updated`).
  */
 export async function visibleEventsAfter(
   db: DB,
@@ -56,12 +61,30 @@ export async function visibleEventsAfter(
   }
   const ids = [...new Set(rows.flatMap((r) => JSON.parse(r.layer_ids) as number[]))];
   const layers = new Map((await store.layersByIds(db, ids)).map((l) => [l.id, l]));
-  const events = rows.filter((r) =>
-    (JSON.parse(r.layer_ids) as number[]).every((id) => {
-      const layer = layers.get(id);
-      return layer !== undefined && canReadLayer(viewer, text, layer);
-    }),
+  const posts = await store.postsByIds(
+    db,
+    rows.filter((r) => r.item_kind === 'gloss').map((r) => r.item_id!),
+    rows.filter((r) => r.item_kind === 'reply').map((r) => r.item_id!),
   );
+  const glosses = new Map(posts.glosses.map((g) => [g.id, g]));
+  const replies = new Map(posts.replies.map((r) => [r.id, r]));
+  const events = rows.filter((r) => {
+    const layerIds = JSON.parse(r.layer_ids) as number[];
+    const eventLayers = layerIds.map((id) => layers.get(id));
+    if (eventLayers.some((l) => l === undefined || !canReadLayer(viewer, text, l))) return false;
+    if (r.item_kind === null || r.kind.endsWith('.deleted')) return true;
+    const layer = eventLayers[0]!;
+    if (r.item_kind === 'gloss') {
+      const g = glosses.get(r.item_id!);
+      return g !== undefined && canSeePost(viewer, text, layer, g);
+    }
+    const reply = replies.get(r.item_id!);
+    return (
+      reply !== undefined &&
+      canSeePost(viewer, text, layer, reply) &&
+      canSeePost(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status })
+    );
+  });
   return { events, lastId: rows.at(-1)!.id };
 }
 

@@ -16,7 +16,9 @@ import * as texts from '../storage/texts.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canEditPost, canReadLayer, canWriteLayer, readersContained, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canSeePost, canWriteLayer, readersContained, type Viewer } from './policy.ts';
+import { recordAudit } from './groups.ts';
+import { initialStatus } from './moderation.ts';
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
@@ -76,7 +78,7 @@ export async function readableGloss(db: DB, viewer: Viewer | null, id: number): 
   if (!gloss) throw notFound(`Gloss ${id}`);
   const text = await texts.findTextById(db, gloss.text_id);
   const layer = await layers.findLayerById(db, gloss.layer_id);
-  if (!text || !layer || !canReadLayer(viewer, text, layer)) throw notFound(`Gloss ${id}`);
+  if (!text || !layer || !canSeePost(viewer, text, layer, gloss)) throw notFound(`Gloss ${id}`);
   return { gloss, text, layer };
 }
 
@@ -108,10 +110,11 @@ export async function createGloss(
     if (input.target.gloss !== undefined) {
       const parent = await glosses.findGloss(trx, input.target.gloss);
       const parentLayer = parent && (await layers.findLayerById(trx, parent.layer_id));
-      if (!parent || parent.text_id !== text.id || !parentLayer || !canReadLayer(viewer, text, parentLayer)) {
+      if (!parent || parent.text_id !== text.id || !parentLayer || !canSeePost(viewer, text, parentLayer, parent)) {
         throw new AppError('target_not_found', 422, `Gloss ${input.target.gloss} is not a gloss on this text`);
       }
       if (parent.status === 'deleted') throw new AppError('target_deleted', 409, `Gloss ${parent.id} was deleted`);
+      if (parent.status !== 'active') throw new AppError('target_not_active', 409, `Gloss ${parent.id} is ${parent.status}; only a published gloss can be commented on`);
       if (!readersContained(layer, parentLayer)) {
         throw new AppError('visibility_mismatch', 409, `Layer "${layer.slug}" has readers who cannot see the gloss it would comment on`);
       }
@@ -139,7 +142,9 @@ export async function createGloss(
       body_revision: 1,
       author_id: viewer.id,
       motivation,
-      status: 'active',
+      status: await initialStatus(trx, viewer, layer),
+      moderation_note: null,
+      hidden_with: null,
       created_at: now,
       updated_at: now,
     });
@@ -148,7 +153,7 @@ export async function createGloss(
     ]);
     await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = (await glossJsonById(trx, text, gloss.id, viewer, true))!;
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json });
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json, item: { kind: 'gloss', id: gloss.id } });
     return { textId: text.id, id: gloss.id, json };
   });
   ctx.bus.notify(result.textId);
@@ -159,7 +164,9 @@ export async function createGloss(
 export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, id);
-    if (!canEditPost(viewer, gloss)) throw new AppError('forbidden', 403, 'Only the author may edit a gloss');
+    if (!canEditPost(viewer, gloss)) {
+      throw new AppError('forbidden', 403, gloss.status === 'hidden' ? 'A moderator hid this gloss; it cannot be edited' : 'Only the author may edit a gloss');
+    }
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
     const motivation = input.motivation ?? gloss.motivation;
     const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
@@ -174,7 +181,7 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
       await glosses.updateGloss(trx, id, changes);
     }
     const json = (await glossJsonById(trx, text, id, viewer, true))!;
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json });
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
     return { textId: text.id, json };
   });
   ctx.bus.notify(result.textId);
@@ -188,8 +195,11 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
 export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): Promise<{ tombstone: boolean }> {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, id);
-    if (!canEditPost(viewer, gloss)) throw new AppError('forbidden', 403, 'Only the author may delete a gloss');
+    if (!canDeletePost(viewer, layer, gloss)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a gloss');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted already`);
+    if (gloss.author_id !== viewer.id && layer.group_id !== null) {
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'gloss.deleted', kind: 'gloss', itemId: id, subjectId: gloss.author_id });
+    }
     const tombstone = await glosses.glossHasDependents(trx, id);
     if (tombstone) {
       await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: new Date().toISOString() });

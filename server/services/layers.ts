@@ -6,12 +6,13 @@
  */
 import type { CreateLayerInput, UpdateLayerInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { DB, LayerRow, TextRow } from '../storage/database.ts';
+import type { DB, LayerRow, ReadingGroupRow, TextRow } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canManageLayer, canReadLayer, readersContained, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, readersContained, type Viewer } from './policy.ts';
+import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
 
@@ -19,7 +20,7 @@ import { readableText } from './texts.ts';
 const palette = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a', '#b83280', '#8a6d00', '#c05621', '#285e61'];
 
 /** The JSON of a layer. */
-export function layerJson(layer: LayerRow & { owner_handle?: string; gloss_count?: number | null }) {
+export function layerJson(layer: LayerRow & { owner_handle?: string; group_slug?: string | null; gloss_count?: number | null }) {
   return {
     slug: layer.slug,
     name: layer.name,
@@ -27,12 +28,30 @@ export function layerJson(layer: LayerRow & { owner_handle?: string; gloss_count
     color: layer.color,
     visibility: layer.visibility,
     writePolicy: layer.write_policy,
+    replyPolicy: layer.reply_policy,
     license: layer.license,
     attribution: layer.attribution,
     owner: layer.owner_handle,
+    group: layer.group_slug ?? null,
     glossCount: layer.gloss_count === undefined ? undefined : Number(layer.gloss_count ?? 0),
     created: layer.created_at,
   };
+}
+
+/**
+ * Checks a layer's settings fit its owner: `group` visibility, the `members` and `moderators`
+ * write policies and the `members` reply policy need a group; a group layer's write policy is
+ * `members` or `moderators`. 400 otherwise.
+ */
+function checkSettings(groupId: number | null, s: Pick<LayerRow, 'visibility' | 'write_policy' | 'reply_policy'>) {
+  const bad = (message: string) => new AppError('invalid_request', 400, message);
+  if (groupId === null) {
+    if (s.visibility === 'group') throw bad('visibility "group" needs a group: create the layer with group: <slug>');
+    if (s.write_policy !== 'owner' && s.write_policy !== 'signed_in') throw bad('A person\'s layer has writePolicy "owner" or "signed_in"');
+    if (s.reply_policy === 'members') throw bad('replyPolicy "members" needs a group');
+  } else if (s.write_policy !== 'members' && s.write_policy !== 'moderators') {
+    throw bad('A group layer has writePolicy "members" or "moderators"');
+  }
 }
 
 /** Loads a text and one of its layers that the viewer may read, or throws 404. */
@@ -60,6 +79,17 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
   const result = await ctx.db.transaction().execute(async (trx) => {
     const text = await readableText(trx, viewer, textSlug);
     if (!canCreateLayer(viewer, text)) throw new AppError('forbidden', 403, 'You may not add layers to this text');
+    let group: ReadingGroupRow | null = null;
+    if (input.group !== undefined) {
+      group = await visibleGroup(trx, viewer, input.group);
+      if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" create its layers`);
+    }
+    const settings = {
+      visibility: input.visibility,
+      write_policy: input.writePolicy ?? (group ? 'members' : 'owner'),
+      reply_policy: input.replyPolicy ?? 'signed_in',
+    } as const;
+    checkSettings(group?.id ?? null, settings);
     const taken = async (slug: string) => (await layers.findLayer(trx, text.id, slug)) !== undefined;
     let slug = input.slug;
     if (slug) {
@@ -67,7 +97,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     } else {
       slug = await uniqueSlug(slugify(input.name, 'layer'), taken);
     }
-    const count = (await layers.listVisibleLayers(trx, null, text.id)).length;
+    const count = await layers.countLayers(trx, text.id);
     const layer = await layers.insertLayer(trx, {
       text_id: text.id,
       slug,
@@ -75,13 +105,13 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       description: input.description ?? '',
       color: input.color ?? palette[count % palette.length],
       owner_id: viewer.id,
-      visibility: input.visibility,
-      write_policy: input.writePolicy ?? 'owner',
+      group_id: group?.id ?? null,
+      ...settings,
       license: input.license ?? null,
       attribution: input.attribution ?? null,
       created_at: new Date().toISOString(),
     });
-    const json = layerJson({ ...layer, owner_handle: viewer.handle, gloss_count: 0 });
+    const json = layerJson({ ...layer, owner_handle: viewer.handle, group_slug: group?.slug ?? null, gloss_count: 0 });
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
     return { textId: text.id, json };
   });
@@ -105,7 +135,9 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       color: input.color ?? layer.color,
       visibility: input.visibility ?? layer.visibility,
       write_policy: input.writePolicy ?? layer.write_policy,
+      reply_policy: input.replyPolicy ?? layer.reply_policy,
     };
+    checkSettings(layer.group_id, next);
     if (next.visibility !== layer.visibility) {
       for (const child of await glosses.glossesTargetingLayer(trx, layer.id)) {
         if (!readersContained(child, next)) {
@@ -124,6 +156,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       color: next.color,
       visibility: next.visibility,
       write_policy: next.write_policy,
+      reply_policy: next.reply_policy,
     });
     const json = layerJson(next);
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });

@@ -1,120 +1,241 @@
 /**
- * Who may see and do what. Every permission decision in Daf is made here, in one place, so that
- * the reading-groups model can extend it without hunting through routes. Each rule exists twice
- * where needed: as a predicate on loaded rows (for single items) and as a SQL condition (for
- * lists, search and counts), and the two must agree — the access tests check both.
+ * Who may see and do what. Every permission decision in Daf is made here, in one place. Each
+ * reading rule exists twice: as a predicate on loaded rows (for single items) and as a SQL
+ * condition (for lists, search and counts); the access-matrix tests check that the two agree
+ * at every door.
+ *
+ * The model:
+ * - A text or layer belongs to a person or to a group. Its visibility is `public` (everyone),
+ *   `group` (the group's active members) or `private` (a person's: the owner alone; a group
+ *   layer's: a notebook where each member sees only their own glosses).
+ * - Members of a group have a role (owner, moderator, member) and a state (active, pending
+ *   approval, banned). Only active members count as members.
+ * - Posts (glosses and replies) are `active`, `pending` (waiting for a moderator), `hidden`
+ *   (by a moderator) or `deleted` (a tombstone). Pending and hidden posts show only to their
+ *   author and to the moderators of the layer's group.
+ * - Everyone who can read a gloss can read the gloss it comments on. This is kept true when
+ *   glosses are written, when layers change visibility and when glosses are hidden, so reads
+ *   never need to walk chains of glosses.
  */
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
-import type { Database, GlossRow, LayerRow, ReplyRow, TextRow } from '../storage/database.ts';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database, GlossRow, LayerRow, ReplyRow, Role, TextRow } from '../storage/database.ts';
+
+/** A person's standing in one group. */
+export interface MembershipInfo {
+  role: Role;
+  state: 'active' | 'pending' | 'banned';
+}
 
 /** The person making a request, or null for a visitor with no account. */
 export interface Viewer {
   id: number;
   handle: string;
   displayName: string;
+  /** Their standing in every group they belong to, asked to join, or were banned from. */
+  memberships: ReadonlyMap<number, MembershipInfo>;
+}
+
+type TextLike = Pick<TextRow, 'visibility' | 'owner_id' | 'group_id'>;
+type LayerLike = Pick<LayerRow, 'id' | 'visibility' | 'owner_id' | 'group_id'>;
+type PostLike = Pick<GlossRow | ReplyRow, 'author_id' | 'status'>;
+
+/** The viewer's role in a group if they are an active member, else null. */
+export function roleIn(viewer: Viewer | null, groupId: number | null): Role | null {
+  if (viewer === null || groupId === null) return null;
+  const m = viewer.memberships.get(groupId);
+  return m && m.state === 'active' ? m.role : null;
+}
+
+/** Is the viewer an active member of the group? */
+export function isMember(viewer: Viewer | null, groupId: number | null): boolean {
+  return roleIn(viewer, groupId) !== null;
+}
+
+/** Is the viewer an owner or moderator of the group? */
+export function isModerator(viewer: Viewer | null, groupId: number | null): boolean {
+  const role = roleIn(viewer, groupId);
+  return role === 'owner' || role === 'moderator';
+}
+
+/** Is the viewer an owner of the group? */
+export function isGroupOwner(viewer: Viewer | null, groupId: number | null): boolean {
+  return roleIn(viewer, groupId) === 'owner';
+}
+
+/** Is the viewer banned from the group? */
+export function isBanned(viewer: Viewer | null, groupId: number | null): boolean {
+  return viewer !== null && groupId !== null && viewer.memberships.get(groupId)?.state === 'banned';
+}
+
+/** May the viewer see this group (and so know it exists)? */
+export function canSeeGroup(viewer: Viewer | null, group: { id: number; visibility: 'public' | 'private' }): boolean {
+  if (group.visibility === 'public') return true;
+  const m = viewer?.memberships.get(group.id);
+  return m !== undefined && m.state !== 'banned';
 }
 
 /** May the viewer see this text (and so its versions)? */
-export function canReadText(viewer: Viewer | null, text: Pick<TextRow, 'visibility' | 'owner_id'>): boolean {
-  return text.visibility === 'public' || (viewer !== null && viewer.id === text.owner_id);
+export function canReadText(viewer: Viewer | null, text: TextLike): boolean {
+  if (text.visibility === 'public') return true;
+  if (viewer !== null && viewer.id === text.owner_id) return true;
+  return text.visibility === 'group' && isMember(viewer, text.group_id);
 }
 
-/** May the viewer add a version to this text? Only its owner. */
-export function canEditText(viewer: Viewer | null, text: Pick<TextRow, 'owner_id'>): boolean {
-  return viewer !== null && viewer.id === text.owner_id;
+/** May the viewer add a version to this text? Its owner, or a group text's moderators. */
+export function canEditText(viewer: Viewer | null, text: TextLike): boolean {
+  if (viewer === null) return false;
+  return viewer.id === text.owner_id || isModerator(viewer, text.group_id);
 }
 
-/** May the viewer add a layer to this text? Anyone signed in who can see it. */
-export function canCreateLayer(viewer: Viewer | null, text: Pick<TextRow, 'visibility' | 'owner_id'>): boolean {
+/** May the viewer create texts and layers for this group? Its owners and moderators. */
+export function canCurateGroup(viewer: Viewer | null, groupId: number): boolean {
+  return isModerator(viewer, groupId);
+}
+
+/** May the viewer add a layer of their own to this text? Anyone signed in who can see it. */
+export function canCreateLayer(viewer: Viewer | null, text: TextLike): boolean {
   return viewer !== null && canReadText(viewer, text);
 }
 
-/** May the viewer see this layer and its glosses? The text must be visible too. */
-export function canReadLayer(
-  viewer: Viewer | null,
-  text: Pick<TextRow, 'visibility' | 'owner_id'>,
-  layer: Pick<LayerRow, 'visibility' | 'owner_id'>,
-): boolean {
+/** May the viewer see this layer (its name, its count, and the glosses in it they may see)? */
+export function canReadLayer(viewer: Viewer | null, text: TextLike, layer: LayerLike): boolean {
   if (!canReadText(viewer, text)) return false;
-  return layer.visibility === 'public' || (viewer !== null && viewer.id === layer.owner_id);
+  switch (layer.visibility) {
+    case 'public':
+      return true;
+    case 'group':
+      return isMember(viewer, layer.group_id);
+    case 'private':
+      return layer.group_id === null ? viewer !== null && viewer.id === layer.owner_id : isMember(viewer, layer.group_id);
+  }
+}
+
+/** Is this layer a group's private notebook, where each member sees only their own glosses? */
+export function isNotebook(layer: Pick<LayerRow, 'visibility' | 'group_id'>): boolean {
+  return layer.visibility === 'private' && layer.group_id !== null;
+}
+
+/** May the viewer see this post (a gloss, or a reply under a gloss of this layer)? */
+export function canSeePost(viewer: Viewer | null, text: TextLike, layer: LayerLike, post: PostLike): boolean {
+  if (!canReadLayer(viewer, text, layer)) return false;
+  const mine = viewer !== null && viewer.id === post.author_id;
+  if (isNotebook(layer) && !mine) return false;
+  if (post.status === 'active' || post.status === 'deleted') return true;
+  return mine || isModerator(viewer, layer.group_id);
 }
 
 /** May the viewer add glosses to this layer? */
-export function canWriteLayer(
-  viewer: Viewer | null,
-  text: Pick<TextRow, 'visibility' | 'owner_id'>,
-  layer: Pick<LayerRow, 'visibility' | 'owner_id' | 'write_policy'>,
-): boolean {
+export function canWriteLayer(viewer: Viewer | null, text: TextLike, layer: LayerLike & Pick<LayerRow, 'write_policy'>): boolean {
   if (viewer === null || !canReadLayer(viewer, text, layer)) return false;
-  return viewer.id === layer.owner_id || layer.write_policy === 'signed_in';
+  if (layer.group_id === null) return viewer.id === layer.owner_id || layer.write_policy === 'signed_in';
+  if (isNotebook(layer)) return isMember(viewer, layer.group_id);
+  return layer.write_policy === 'moderators' ? isModerator(viewer, layer.group_id) : isMember(viewer, layer.group_id);
 }
 
-/** May the viewer change the layer's settings? Only its owner. */
-export function canManageLayer(viewer: Viewer | null, layer: Pick<LayerRow, 'owner_id'>): boolean {
-  return viewer !== null && viewer.id === layer.owner_id;
+/** May the viewer reply in threads of this layer's glosses? */
+export function canReply(viewer: Viewer | null, text: TextLike, layer: LayerLike & Pick<LayerRow, 'reply_policy'>): boolean {
+  if (viewer === null || !canReadLayer(viewer, text, layer) || isBanned(viewer, layer.group_id)) return false;
+  switch (layer.reply_policy) {
+    case 'nobody':
+      return false;
+    case 'members':
+      return layer.group_id === null ? viewer.id === layer.owner_id : isMember(viewer, layer.group_id);
+    case 'signed_in':
+      return true;
+  }
 }
 
-/** May the viewer reply in threads of this layer's glosses? Anyone signed in who can see it. */
-export function canReply(
-  viewer: Viewer | null,
-  text: Pick<TextRow, 'visibility' | 'owner_id'>,
-  layer: Pick<LayerRow, 'visibility' | 'owner_id'>,
-): boolean {
-  return viewer !== null && canReadLayer(viewer, text, layer);
+/** May the viewer change the layer's settings? A person's layer: its owner; a group's: its owners. */
+export function canManageLayer(viewer: Viewer | null, layer: Pick<LayerRow, 'owner_id' | 'group_id'>): boolean {
+  if (viewer === null) return false;
+  return layer.group_id === null ? viewer.id === layer.owner_id : isGroupOwner(viewer, layer.group_id);
 }
 
-/** May the viewer edit or delete this gloss or reply? Only its author. */
-export function canEditPost(viewer: Viewer | null, post: Pick<GlossRow | ReplyRow, 'author_id'>): boolean {
-  return viewer !== null && viewer.id === post.author_id;
+/** May the viewer moderate posts in this layer? The moderators and owners of its group. */
+export function canModerate(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>): boolean {
+  return isModerator(viewer, layer.group_id);
 }
 
-type WithTextAndLayer = ExpressionBuilder<Database & { t: Database['text']; l: Database['layer'] }, 't' | 'l'>;
-type WithText = ExpressionBuilder<Database & { t: Database['text'] }, 't'>;
+/** May the viewer edit this post? Only its author, and not once a moderator has hidden it. */
+export function canEditPost(viewer: Viewer | null, post: PostLike): boolean {
+  return viewer !== null && viewer.id === post.author_id && post.status !== 'hidden';
+}
 
-/** SQL twin of `canReadText`, over a query that has the text table as `t`. */
+/** May the viewer delete this post? Its author, or a moderator of the layer's group. */
+export function canDeletePost(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>, post: PostLike): boolean {
+  return (viewer !== null && viewer.id === post.author_id) || canModerate(viewer, layer);
+}
+
+/**
+ * Can everyone who reads glosses in layer `inner` also read the glosses of layer `outer`?
+ * Glosses in `inner` may comment on glosses in `outer` only if so (both on the same text).
+ */
+export function readersContained(inner: LayerLike, outer: LayerLike): boolean {
+  if (inner.id === outer.id || outer.visibility === 'public') return true;
+  if (outer.group_id === null) {
+    // A person's private layer: only that person's private layers may comment on it.
+    return inner.group_id === null && inner.visibility === 'private' && inner.owner_id === outer.owner_id;
+  }
+  // A group layer (`group`, or a notebook): only the same group's closed layers, and a
+  // notebook only from itself (its glosses are their authors' alone).
+  return outer.visibility === 'group' && inner.group_id === outer.group_id && inner.visibility !== 'public';
+}
+
+type Aliased<A extends string, T extends keyof Database> = { [K in A]: Database[T] };
+type TextEB = ExpressionBuilder<Database & Aliased<'t', 'text'>, 't'>;
+type LayerEB = ExpressionBuilder<Database & Aliased<'t', 'text'> & Aliased<'l', 'layer'>, 't' | 'l'>;
+
+/** Group ids in which the viewer is an active member / a moderator. */
+function groupIds(viewer: Viewer | null, moderatorsOnly = false): number[] {
+  if (viewer === null) return [];
+  const ids: number[] = [];
+  for (const [id, m] of viewer.memberships) {
+    if (m.state === 'active' && (!moderatorsOnly || m.role !== 'member')) ids.push(id);
+  }
+  return ids;
+}
+
+/** `column IN (ids)`, or false for no ids. */
+function inIds(ids: number[], column: Expression<unknown>) {
+  return ids.length === 0 ? sql<SqlBool>`0 = 1` : sql<SqlBool>`${column} IN (${sql.join(ids)})`;
+}
+
+/** SQL twin of `canReadText`, over a query with the text table as `t`. */
 export function textVisibleSql(viewer: Viewer | null) {
-  return (eb: WithText): Expression<SqlBool> =>
-    viewer === null
-      ? eb('t.visibility', '=', 'public')
-      : eb.or([eb('t.visibility', '=', 'public'), eb('t.owner_id', '=', viewer.id)]);
+  return (eb: TextEB): Expression<SqlBool> => {
+    const members = groupIds(viewer);
+    const parts: Expression<SqlBool>[] = [eb('t.visibility', '=', 'public')];
+    if (viewer !== null) parts.push(eb('t.owner_id', '=', viewer.id));
+    if (members.length) parts.push(eb.and([eb('t.visibility', '=', 'group'), inIds(members, eb.ref('t.group_id'))]));
+    return eb.or(parts);
+  };
 }
 
 /** SQL twin of `canReadLayer`, over a query with the text as `t` and the layer as `l`. */
 export function layerVisibleSql(viewer: Viewer | null) {
-  return (eb: WithTextAndLayer): Expression<SqlBool> =>
-    viewer === null
-      ? eb.and([eb('t.visibility', '=', 'public'), eb('l.visibility', '=', 'public')])
-      : eb.and([
-          eb.or([eb('t.visibility', '=', 'public'), eb('t.owner_id', '=', viewer.id)]),
-          eb.or([eb('l.visibility', '=', 'public'), eb('l.owner_id', '=', viewer.id)]),
-        ]);
-}
-
-/** Raw-SQL form of `layerVisibleSql` for the dialect-specific search module. */
-export function layerVisibleRawSql(viewer: Viewer | null, textAlias: string, layerAlias: string) {
-  const t = sql.ref(textAlias);
-  const l = sql.ref(layerAlias);
-  if (viewer === null) {
-    return sql<SqlBool>`(${t}.visibility = 'public' AND ${l}.visibility = 'public')`;
-  }
-  return sql<SqlBool>`((${t}.visibility = 'public' OR ${t}.owner_id = ${viewer.id}) AND (${l}.visibility = 'public' OR ${l}.owner_id = ${viewer.id}))`;
-}
-
-/** Raw-SQL form of `textVisibleSql`. */
-export function textVisibleRawSql(viewer: Viewer | null, textAlias: string) {
-  const t = sql.ref(textAlias);
-  if (viewer === null) return sql<SqlBool>`(${t}.visibility = 'public')`;
-  return sql<SqlBool>`(${t}.visibility = 'public' OR ${t}.owner_id = ${viewer.id})`;
+  return (eb: LayerEB): Expression<SqlBool> => {
+    const members = groupIds(viewer);
+    const layer: Expression<SqlBool>[] = [eb('l.visibility', '=', 'public')];
+    if (members.length) {
+      layer.push(eb.and([eb('l.visibility', 'in', ['group', 'private']), inIds(members, eb.ref('l.group_id'))]));
+    }
+    if (viewer !== null) {
+      layer.push(eb.and([eb('l.visibility', '=', 'private'), eb('l.group_id', 'is', null), eb('l.owner_id', '=', viewer.id)]));
+    }
+    return eb.and([textVisibleSql(viewer)(eb as unknown as TextEB), eb.or(layer)]);
+  };
 }
 
 /**
- * Can everyone who reads layer `inner` also read layer `outer`? Glosses in `inner` may comment
- * on glosses in `outer` only if so. (Both layers are on the same text.)
+ * SQL twin of `canSeePost` for the post table aliased `post` (a gloss, or a reply) in a layer
+ * aliased `l` (layer visibility is checked separately with `layerVisibleSql`).
  */
-export function readersContained(
-  inner: Pick<LayerRow, 'id' | 'visibility' | 'owner_id'>,
-  outer: Pick<LayerRow, 'id' | 'visibility' | 'owner_id'>,
-): boolean {
-  if (inner.id === outer.id || outer.visibility === 'public') return true;
-  return inner.visibility === 'private' && inner.owner_id === outer.owner_id;
+export function postVisibleSql(viewer: Viewer | null, post: string) {
+  const author = sql.ref(`${post}.author_id`);
+  const status = sql.ref(`${post}.status`);
+  const moderated = groupIds(viewer, true);
+  const mine = viewer === null ? sql<SqlBool>`0 = 1` : sql<SqlBool>`${author} = ${viewer.id}`;
+  const notNotebook = sql<SqlBool>`NOT (l.visibility = 'private' AND l.group_id IS NOT NULL)`;
+  const moderator = inIds(moderated, sql.ref('l.group_id'));
+  return sql<SqlBool>`((${notNotebook} OR ${mine}) AND (${status} IN ('active', 'deleted') OR ${mine} OR ${moderator}))`;
 }

@@ -13,7 +13,9 @@ import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { readableGloss } from './glosses.ts';
-import { canEditPost, canReply, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canReply, canSeePost, type Viewer } from './policy.ts';
+import { recordAudit } from './groups.ts';
+import { initialStatus } from './moderation.ts';
 
 async function replyJsonById(db: DB, id: number): Promise<string> {
   const json = await replyJson(db, id);
@@ -26,7 +28,7 @@ async function readableReply(db: DB, viewer: Viewer | null, id: number) {
   const reply = await glosses.findReply(db, id);
   if (!reply) throw notFound(`Reply ${id}`);
   const found = await readableGloss(db, viewer, reply.gloss_id).catch(() => null);
-  if (!found) throw notFound(`Reply ${id}`);
+  if (!found || !canSeePost(viewer, found.text, found.layer, reply)) throw notFound(`Reply ${id}`);
   return { reply, ...found };
 }
 
@@ -37,9 +39,10 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
     const { gloss, text, layer } = await readableGloss(trx, viewer, glossId);
     if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'You may not reply here');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${glossId} was deleted; its thread is closed`);
+    if (gloss.status !== 'active') throw new AppError('gloss_not_active', 409, `Gloss ${glossId} is ${gloss.status}; its thread is closed`);
     if (input.parent !== undefined) {
       const parent = await glosses.findReply(trx, input.parent);
-      if (!parent || parent.gloss_id !== glossId) {
+      if (!parent || parent.gloss_id !== glossId || !canSeePost(viewer, text, layer, parent)) {
         throw new AppError('parent_not_found', 422, `Reply ${input.parent} is not in the thread of gloss ${glossId}`);
       }
     }
@@ -50,13 +53,15 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
       author_id: viewer.id,
       body_doc: body.json,
       body_text: body.text,
-      status: 'active',
+      status: await initialStatus(trx, viewer, layer),
+      moderation_note: null,
+      hidden_with: null,
       created_at: now,
       updated_at: now,
     });
     await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, reply.id);
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json });
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json, item: { kind: 'reply', id: reply.id } });
     return { textId: text.id, json };
   });
   ctx.bus.notify(result.textId);
@@ -73,7 +78,7 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
     await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, updated_at: new Date().toISOString() });
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, id);
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json });
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });
     return { textId: text.id, json };
   });
   ctx.bus.notify(result.textId);
@@ -84,7 +89,10 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
 export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { reply, text, layer } = await readableReply(trx, viewer, id);
-    if (!canEditPost(viewer, reply)) throw new AppError('forbidden', 403, 'Only the author may delete a reply');
+    if (!canDeletePost(viewer, layer, reply)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a reply');
+    if (reply.author_id !== viewer.id && layer.group_id !== null) {
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'reply.deleted', kind: 'reply', itemId: id, subjectId: reply.author_id });
+    }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted already`);
     const tombstone = await glosses.replyHasChildren(trx, id);
     if (tombstone) {

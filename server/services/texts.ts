@@ -17,7 +17,8 @@ import * as texts from '../storage/texts.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canEditText, canReadText, type Viewer } from './policy.ts';
+import { canCurateGroup, canEditText, canReadText, type Viewer } from './policy.ts';
+import { visibleGroup } from './groups.ts';
 import { reanchorText, type AnchorCounts } from './reanchor.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 
@@ -49,7 +50,16 @@ export async function createText(ctx: AppContext, viewer: Viewer, input: CreateT
   const doc = parseTextContent(input.format, input.content);
   const projection = new Projection(doc);
   const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
+  if (input.visibility === 'group' && input.group === undefined) {
+    throw new AppError('invalid_request', 400, 'visibility "group" needs a group: create the text with group: <slug>');
+  }
   return ctx.db.transaction().execute(async (trx) => {
+    let groupId: number | null = null;
+    if (input.group !== undefined) {
+      const group = await visibleGroup(trx, viewer, input.group);
+      if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" add its texts`);
+      groupId = group.id;
+    }
     let slug = input.slug;
     if (slug) {
       if (await texts.slugExists(trx, slug)) throw new AppError('slug_taken', 409, `A text "${slug}" exists already`);
@@ -65,6 +75,7 @@ export async function createText(ctx: AppContext, viewer: Viewer, input: CreateT
       license: input.license ?? null,
       attribution: input.attribution ?? null,
       owner_id: viewer.id,
+      group_id: groupId,
       visibility: input.visibility ?? 'public',
       current_version: 1,
       created_at: now,
@@ -84,7 +95,7 @@ export async function createText(ctx: AppContext, viewer: Viewer, input: CreateT
 }
 
 /** The summary of a text used in lists. */
-export function textSummary(text: TextRow & { owner_handle?: string }) {
+export function textSummary(text: TextRow & { owner_handle?: string; group_slug?: string | null }) {
   return {
     slug: text.slug,
     title: text.title,
@@ -94,6 +105,7 @@ export function textSummary(text: TextRow & { owner_handle?: string }) {
     attribution: text.attribution,
     visibility: text.visibility,
     owner: text.owner_handle ?? undefined,
+    group: text.group_slug ?? null,
     version: { number: text.current_version },
     created: text.created_at,
   };

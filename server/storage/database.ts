@@ -4,6 +4,14 @@
  * code runs on SQLite and PostgreSQL.
  */
 import type { Generated, Insertable, Kysely, Selectable } from 'kysely';
+import type { SearchIndexTable } from './search-index.ts';
+
+/** Who may see a text or a layer. `group` needs a group owner. */
+export type Visibility = 'public' | 'group' | 'private';
+/** A gloss's or reply's state: pending and hidden ones show only to their author and moderators. */
+export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
+/** A member's role in a group. */
+export type Role = 'owner' | 'moderator' | 'member';
 
 export interface UserTable {
   id: Generated<number>;
@@ -45,7 +53,10 @@ export interface TextTable {
   license: string | null;
   attribution: string | null;
   owner_id: number;
-  visibility: 'public' | 'private';
+  /** The group that owns the text, or null for a person's text. */
+  group_id: number | null;
+  /** public: everyone; group: the owning group's members; private: the owner only. */
+  visibility: Visibility;
   current_version: number;
   created_at: string;
 }
@@ -74,9 +85,18 @@ export interface LayerTable {
   description: string;
   color: string;
   owner_id: number;
-  visibility: 'public' | 'private';
-  /** Who may add glosses: the owner only, or anyone signed in. */
-  write_policy: 'owner' | 'signed_in';
+  /** The group that owns the layer, or null for a person's layer. */
+  group_id: number | null;
+  /**
+   * public: everyone who can read the text; group: the group's members; private: a person's
+   * layer is its owner's alone, a group's private layer is a notebook where each member sees
+   * only their own glosses.
+   */
+  visibility: Visibility;
+  /** Who may add glosses: owner or signed_in (a person's layer); members or moderators (a group's). */
+  write_policy: 'owner' | 'signed_in' | 'members' | 'moderators';
+  /** Who may reply in its threads. */
+  reply_policy: 'signed_in' | 'members' | 'nobody';
   /** For imported commentary: its license and who to credit. */
   license: string | null;
   attribution: string | null;
@@ -100,7 +120,11 @@ export interface GlossTable {
   body_revision: number;
   author_id: number;
   motivation: string;
-  status: 'active' | 'deleted';
+  status: PostStatus;
+  /** Why a moderator hid it (shown to its author). */
+  moderation_note: string | null;
+  /** The gloss whose hiding hid this one too (restoring that one restores this one). */
+  hidden_with: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -126,7 +150,9 @@ export interface ReplyTable {
   author_id: number;
   body_doc: string;
   body_text: string;
-  status: 'active' | 'deleted';
+  status: PostStatus;
+  moderation_note: string | null;
+  hidden_with: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -142,9 +168,79 @@ export interface EventTable {
   layer_ids: string;
   kind: string;
   payload: string;
+  /** The gloss or reply the event is about, whose own visibility governs it too. */
+  item_kind: 'gloss' | 'reply' | null;
+  item_id: number | null;
   created_at: string;
 }
 export type EventRow = Selectable<EventTable>;
+
+export interface ReadingGroupTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  /** public: anyone may see the group; private: only its members know it exists. */
+  visibility: 'public' | 'private';
+  join_policy: 'open' | 'approval' | 'invite';
+  /** 1 when new members' posts wait for a moderator. */
+  premoderation: number;
+  /** Approved posts after which a member's posts go straight through. */
+  trust_after: number;
+  created_by: number;
+  created_at: string;
+}
+export type ReadingGroupRow = Selectable<ReadingGroupTable>;
+
+export interface MembershipTable {
+  group_id: number;
+  user_id: number;
+  role: Role;
+  /** active: a member; pending: asked to join, waiting for approval; banned: shut out. */
+  state: 'active' | 'pending' | 'banned';
+  approved_posts: number;
+  created_at: string;
+}
+export type MembershipRow = Selectable<MembershipTable>;
+
+export interface InvitationTable {
+  id: Generated<number>;
+  group_id: number;
+  token_hash: string;
+  created_by: number;
+  expires_at: string;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: string | null;
+  created_at: string;
+}
+export type InvitationRow = Selectable<InvitationTable>;
+
+export interface FlagTable {
+  id: Generated<number>;
+  kind: 'gloss' | 'reply';
+  item_id: number;
+  group_id: number | null;
+  flagger_id: number;
+  reason: string;
+  resolved_at: string | null;
+  created_at: string;
+}
+export type FlagRow = Selectable<FlagTable>;
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  group_id: number;
+  actor_id: number;
+  action: string;
+  kind: string | null;
+  item_id: number | null;
+  /** The person an action was about (a ban, a role change). */
+  subject_id: number | null;
+  reason: string | null;
+  created_at: string;
+}
+export type AuditLogRow = Selectable<AuditLogTable>;
 
 /** The whole database. */
 export interface Database {
@@ -158,6 +254,13 @@ export interface Database {
   anchor: AnchorTable;
   reply: ReplyTable;
   event: EventTable;
+  reading_group: ReadingGroupTable;
+  membership: MembershipTable;
+  invitation: InvitationTable;
+  flag: FlagTable;
+  audit_log: AuditLogTable;
+  /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
+  search_index: SearchIndexTable;
 }
 
 /** The Kysely handle every storage module takes. */

@@ -30,5 +30,21 @@ export async function lastEventId(db: DB, textId: number): Promise<number> {
 /** Layer rows needed to check an event's visibility. */
 export async function layersByIds(db: DB, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('layer').select(['id', 'visibility', 'owner_id']).where('id', 'in', ids).execute();
+  return db.selectFrom('layer').select(['id', 'visibility', 'owner_id', 'group_id']).where('id', 'in', ids).execute();
+}
+
+/** Authors and states of the glosses and replies some events are about. */
+export async function postsByIds(db: DB, glossIds: number[], replyIds: number[]) {
+  const glosses = glossIds.length
+    ? await db.selectFrom('gloss').select(['id', 'author_id', 'status']).where('id', 'in', glossIds).execute()
+    : [];
+  const replies = replyIds.length
+    ? await db
+        .selectFrom('reply as r')
+        .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+        .select(['r.id', 'r.author_id', 'r.status', 'g.author_id as gloss_author_id', 'g.status as gloss_status'])
+        .where('r.id', 'in', replyIds)
+        .execute()
+    : [];
+  return { glosses, replies };
 }

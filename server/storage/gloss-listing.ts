@@ -11,7 +11,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql } from '../services/policy.ts';
+import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
 import type { DB } from './database.ts';
 
 const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
@@ -23,6 +23,7 @@ const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"par
        ELSE '{"handle":' || json_quote(ru.handle) || ',"name":' || json_quote(ru.display_name) || '}' END)
   || ',"body":' || (CASE WHEN r.status = 'deleted' THEN 'null'
        ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
+  || ',"moderationNote":' || coalesce(json_quote(r.moderation_note), 'null')
   || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at) || '}'`;
 
 /** Which glosses to list. */
@@ -46,9 +47,11 @@ export async function glossListingJson(
   version: number,
   filter: GlossListingFilter = {},
 ): Promise<Buffer> {
+  // Replies the viewer may see; for event payloads (everything), those every reader of the gloss may see.
+  const replyVisible = filter.everything ? sql`r.status IN ('active', 'deleted')` : postVisibleSql(viewer, 'r');
   const replies = sql`(SELECT coalesce(group_concat(j, ','), '') FROM (
       SELECT ${replyJsonSql} AS j FROM reply r JOIN user ru ON ru.id = r.author_id
-      WHERE r.gloss_id = g.id ORDER BY r.id))`;
+      WHERE r.gloss_id = g.id AND ${replyVisible} ORDER BY r.id))`;
   const glossJsonSql = sql<string>`'{"id":' || g.id || ',"text":' || ${q(sql.val(textSlug))} || ',"layer":' || json_quote(l.slug)
     || ',"target":{"version":' || g.target_version || ',"gloss":' || coalesce(g.target_gloss_id, 'null') || ',' || substr(g.selectors, 2)
     || ',"anchor":' || (CASE WHEN a.status IS NULL THEN 'null'
@@ -59,6 +62,7 @@ export async function glossListingJson(
     || ',"bodyRevision":' || g.body_revision || ',"motivation":' || json_quote(g.motivation) || ',"status":' || json_quote(g.status)
     || ',"author":' || (CASE WHEN g.status = 'deleted' THEN 'null'
          ELSE '{"handle":' || json_quote(u.handle) || ',"name":' || json_quote(u.display_name) || '}' END)
+    || ',"moderationNote":' || coalesce(json_quote(g.moderation_note), 'null')
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
     || ',"replies":[' || ${replies} || ']}'`;
   let query = db
@@ -72,7 +76,7 @@ export async function glossListingJson(
     )
     .select(glossJsonSql.as('json'))
     .where('g.text_id', '=', textId);
-  if (!filter.everything) query = query.where(layerVisibleSql(viewer));
+  if (!filter.everything) query = query.where(layerVisibleSql(viewer)).where(postVisibleSql(viewer, 'g'));
   if (filter.layerSlugs) query = query.where('l.slug', 'in', filter.layerSlugs);
   if (filter.glossId !== undefined) query = query.where('g.id', '=', filter.glossId);
   const listing = await db

@@ -81,7 +81,7 @@ export async function glossesTargetingLayer(db: DB, layerId: number) {
     .selectFrom('gloss as child')
     .innerJoin('gloss as parent', 'parent.id', 'child.target_gloss_id')
     .innerJoin('layer as cl', 'cl.id', 'child.layer_id')
-    .select(['child.id', 'cl.id as layer_id', 'cl.visibility', 'cl.owner_id'])
+    .select(['child.id', 'cl.id as layer_id', 'cl.visibility', 'cl.owner_id', 'cl.group_id'])
     .where('parent.layer_id', '=', layerId)
     .where('child.layer_id', '!=', layerId)
     .execute();
@@ -93,7 +93,7 @@ export async function layersTargetedBy(db: DB, layerId: number) {
     .selectFrom('gloss as child')
     .innerJoin('gloss as parent', 'parent.id', 'child.target_gloss_id')
     .innerJoin('layer as pl', 'pl.id', 'parent.layer_id')
-    .select(['pl.id', 'pl.visibility', 'pl.owner_id'])
+    .select(['pl.id', 'pl.visibility', 'pl.owner_id', 'pl.group_id'])
     .distinct()
     .where('child.layer_id', '=', layerId)
     .where('parent.layer_id', '!=', layerId)

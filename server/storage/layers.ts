@@ -1,6 +1,6 @@
 /** SQL for layers. Returns rows; no rules here. */
 import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql } from '../services/policy.ts';
+import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
 import type { DB, LayerRow, NewRow } from './database.ts';
 
 export async function findLayer(db: DB, textId: number, slug: string): Promise<LayerRow | undefined> {
@@ -25,18 +25,26 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
     .selectFrom('layer as l')
     .innerJoin('text as t', 't.id', 'l.text_id')
     .innerJoin('user as u', 'u.id', 'l.owner_id')
+    .leftJoin('reading_group as rg', 'rg.id', 'l.group_id')
     .selectAll('l')
-    .select('u.handle as owner_handle')
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug'])
     .select((eb) =>
       eb
         .selectFrom('gloss as g')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('g.layer_id', '=', 'l.id')
-        .where('g.status', '=', 'active')
+        .where('g.status', '!=', 'deleted')
+        .where(postVisibleSql(viewer, 'g'))
         .as('gloss_count'),
     )
     .where('l.text_id', '=', textId)
     .where(layerVisibleSql(viewer))
     .orderBy('l.id')
     .execute();
+}
+
+/** How many layers a text has (for picking the next colour). */
+export async function countLayers(db: DB, textId: number): Promise<number> {
+  const row = await db.selectFrom('layer').select((eb) => eb.fn.countAll<number>().as('n')).where('text_id', '=', textId).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

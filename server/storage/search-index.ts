@@ -5,9 +5,9 @@
  * Indexed text is folded for search — Hebrew points and cantillation removed, NFC — so an
  * unpointed query finds a pointed text. Snippets therefore come back unpointed.
  */
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Viewer } from '../services/policy.ts';
-import { layerVisibleRawSql, textVisibleRawSql } from '../services/policy.ts';
+import { layerVisibleSql, postVisibleSql, textVisibleSql } from '../services/policy.ts';
 import type { DB } from './database.ts';
 
 /** What an index entry stands for. */
@@ -64,9 +64,20 @@ export interface SearchHit {
   rank: number;
 }
 
+/** The FTS5 table's columns, for the query builder (see the search migration). */
+export interface SearchIndexTable {
+  body: string;
+  kind: SearchKind;
+  item_id: number;
+  text_id: number;
+  layer_id: number | null;
+}
+
 /**
- * Ranked hits the viewer may see: texts they may read, glosses and replies in layers they may
- * read. The visibility test is inside the query, so nothing hidden is counted or returned.
+ * Ranked hits the viewer may see: texts they may read; glosses and replies they may see (in a
+ * layer they may read, not pending or hidden unless theirs or they moderate it, not someone
+ * else's notebook entry; a reply only under a gloss they may see). The test is inside the
+ * query, so nothing hidden is counted or returned.
  */
 export async function searchIndex(
   db: DB,
@@ -74,21 +85,31 @@ export async function searchIndex(
   match: string,
   options: { textId?: number; limit: number; offset: number },
 ): Promise<SearchHit[]> {
-  const textFilter = options.textId === undefined ? sql`` : sql`AND si.text_id = ${options.textId}`;
-  const result = await sql<SearchHit>`
-    SELECT si.kind AS kind, si.item_id AS item_id, si.text_id AS text_id, si.layer_id AS layer_id,
-           snippet(search_index, 0, ${matchOpen}, ${matchClose}, '…', 16) AS snippet,
-           bm25(search_index) AS rank
-    FROM search_index si
-    JOIN text t ON t.id = si.text_id
-    LEFT JOIN layer l ON l.id = si.layer_id
-    WHERE search_index MATCH ${match}
-      ${textFilter}
-      AND ${textVisibleRawSql(viewer, 't')}
-      AND (si.layer_id IS NULL OR ${layerVisibleRawSql(viewer, 't', 'l')})
-    ORDER BY rank
-    LIMIT ${options.limit} OFFSET ${options.offset}`.execute(db);
-  return result.rows;
+  let query = db
+    .selectFrom('search_index as si')
+    .innerJoin('text as t', 't.id', 'si.text_id')
+    .leftJoin('layer as l', 'l.id', 'si.layer_id')
+    .leftJoin('gloss as g', (j) => j.onRef('g.id', '=', 'si.item_id').on('si.kind', '=', 'gloss'))
+    .leftJoin('reply as r', (j) => j.onRef('r.id', '=', 'si.item_id').on('si.kind', '=', 'reply'))
+    .leftJoin('gloss as rg', 'rg.id', 'r.gloss_id')
+    .select([
+      'si.kind',
+      'si.item_id',
+      'si.text_id',
+      'si.layer_id',
+      sql<string>`snippet(search_index, 0, ${matchOpen}, ${matchClose}, '…', 16)`.as('snippet'),
+      sql<number>`bm25(search_index)`.as('rank'),
+    ])
+    .where(sql<SqlBool>`search_index MATCH ${match}`)
+    .where(textVisibleSql(viewer) as never)
+    .where((eb) => eb.or([eb('si.layer_id', 'is', null), layerVisibleSql(viewer)(eb as never)]))
+    .where(
+      sql<SqlBool>`((si.kind = 'text')
+        OR (si.kind = 'gloss' AND g.id IS NOT NULL AND ${postVisibleSql(viewer, 'g')})
+        OR (si.kind = 'reply' AND r.id IS NOT NULL AND ${postVisibleSql(viewer, 'r')} AND ${postVisibleSql(viewer, 'rg')}))`,
+    );
+  if (options.textId !== undefined) query = query.where('si.text_id', '=', options.textId);
+  return query.orderBy('rank').limit(options.limit).offset(options.offset).execute();
 }
 
 /** Slugs and titles needed to present hits: texts by id, layer slugs by id, the gloss of each reply. */

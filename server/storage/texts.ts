@@ -51,8 +51,9 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
   return db
     .selectFrom('text as t')
     .innerJoin('user as u', 'u.id', 't.owner_id')
+    .leftJoin('reading_group as rg', 'rg.id', 't.group_id')
     .selectAll('t')
-    .select('u.handle as owner_handle')
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug'])
     .where(textVisibleSql(viewer))
     .orderBy('t.id', 'desc')
     .limit(limit)

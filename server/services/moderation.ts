@@ -1,0 +1,176 @@
+/**
+ * Moderation in reading groups. A pre-moderated group holds new members' posts as `pending`,
+ * visible only to their author and the moderators, until a moderator approves them; after the
+ * group's number of approved posts a member is trusted and posts go straight through. Anyone
+ * who can see a post may flag it. Moderators approve, hide (with a reason the author sees),
+ * restore, or delete. Hiding a gloss hides the glosses that comment on it too (restoring it
+ * restores them), so no one reads commentary on something they may no longer see; its thread
+ * stays intact for the moderators. Every action goes to the group's audit log.
+ */
+import { AppError, notFound } from '../errors.ts';
+import type { DB, GlossRow, LayerRow, PostStatus, ReplyRow, TextRow } from '../storage/database.ts';
+import * as glossStore from '../storage/glosses.ts';
+import { glossJson, replyJson } from '../storage/gloss-listing.ts';
+import * as groups from '../storage/groups.ts';
+import * as moderation from '../storage/moderation.ts';
+import type { AppContext } from './context.ts';
+import { recordEvent } from './events.ts';
+import { moderatedGroup, recordAudit } from './groups.ts';
+import { readableGloss } from './glosses.ts';
+import { canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
+
+/** What a moderator can do to a post. */
+export type ModerationAction = 'approve' | 'hide' | 'restore';
+
+/**
+ * The status a new post by `viewer` in `layer` starts with: `pending` in a pre-moderated
+ * group until the author is trusted (moderators and owners always are), else `active`.
+ * Notebook entries are never held: no one else reads them.
+ */
+export async function initialStatus(db: DB, viewer: Viewer, layer: Pick<LayerRow, 'group_id' | 'visibility'>): Promise<PostStatus> {
+  if (layer.group_id === null || isNotebook(layer) || isModerator(viewer, layer.group_id)) return 'active';
+  const group = await groups.findGroupById(db, layer.group_id);
+  if (!group || group.premoderation === 0) return 'active';
+  const m = await groups.findMembership(db, group.id, viewer.id);
+  return m && m.state === 'active' && m.approved_posts >= group.trust_after ? 'active' : 'pending';
+}
+
+interface PostContext {
+  kind: 'gloss' | 'reply';
+  post: GlossRow | ReplyRow;
+  gloss: GlossRow;
+  text: TextRow;
+  layer: LayerRow;
+}
+
+/** Loads a gloss or reply the viewer may see, with its gloss, text and layer; 404 otherwise. */
+async function visiblePost(db: DB, viewer: Viewer | null, kind: 'gloss' | 'reply', id: number): Promise<PostContext> {
+  if (kind === 'gloss') {
+    const { gloss, text, layer } = await readableGloss(db, viewer, id);
+    return { kind, post: gloss, gloss, text, layer };
+  }
+  const reply = await glossStore.findReply(db, id);
+  if (!reply) throw notFound(`Reply ${id}`);
+  const found = await readableGloss(db, viewer, reply.gloss_id).catch(() => null);
+  if (!found || !canSeePost(viewer, found.text, found.layer, reply)) throw notFound(`Reply ${id}`);
+  return { kind, post: reply, gloss: found.gloss, text: found.text, layer: found.layer };
+}
+
+/** Flags a post for the moderators. One open flag per person per post (409 for a second). */
+export async function flagPost(ctx: AppContext, viewer: Viewer, kind: 'gloss' | 'reply', id: number, reason: string) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { layer, post } = await visiblePost(trx, viewer, kind, id);
+    if (post.status === 'deleted') throw new AppError(`${kind}_deleted`, 409, `That ${kind} was deleted`);
+    if (await moderation.openFlagExists(trx, kind, id, viewer.id)) throw new AppError('already_flagged', 409, `You have flagged this ${kind} already`);
+    const flag = await moderation.insertFlag(trx, {
+      kind,
+      item_id: id,
+      group_id: layer.group_id,
+      flagger_id: viewer.id,
+      reason,
+      resolved_at: null,
+      created_at: new Date().toISOString(),
+    });
+    if (layer.group_id !== null) {
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: `${kind}.flagged`, kind, itemId: id, subjectId: post.author_id, reason });
+    }
+    return { id: flag.id, kind, item: id, reason, created: flag.created_at };
+  });
+}
+
+/** Glosses that comment on `id`, at any depth, with their status. */
+async function descendants(db: DB, id: number): Promise<GlossRow[]> {
+  const out: GlossRow[] = [];
+  let frontier = [id];
+  while (frontier.length > 0) {
+    const children = await db.selectFrom('gloss').selectAll().where('target_gloss_id', 'in', frontier).execute();
+    out.push(...children);
+    frontier = children.map((c) => c.id);
+  }
+  return out;
+}
+
+/**
+ * Approves, hides or restores a post (moderators of the layer's group). Approving counts
+ * toward the author's trust; hiding needs a reason, shown to the author.
+ */
+export async function moderatePost(
+  ctx: AppContext,
+  viewer: Viewer,
+  kind: 'gloss' | 'reply',
+  id: number,
+  action: ModerationAction,
+  reason?: string,
+): Promise<string> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const { post, gloss, text, layer } = await visiblePost(trx, viewer, kind, id);
+    if (!canModerate(viewer, layer)) throw new AppError('forbidden', 403, 'Only the moderators of this layer\'s group may do that');
+    const groupId = layer.group_id!;
+    const now = new Date().toISOString();
+    const table = kind === 'gloss' ? 'gloss' : 'reply';
+    const set = (ids: number[], changes: Partial<GlossRow>) =>
+      ids.length ? trx.updateTable(table).set({ ...changes, updated_at: now }).where('id', 'in', ids).execute() : Promise.resolve([]);
+    const from = post.status;
+    if (action === 'approve') {
+      if (from !== 'pending') throw new AppError('not_pending', 409, `This ${kind} is ${from}, not pending`);
+      await set([id], { status: 'active' });
+      await groups.countApprovedPost(trx, groupId, post.author_id);
+    } else if (action === 'hide') {
+      if (from !== 'active' && from !== 'pending') throw new AppError('not_hideable', 409, `This ${kind} is ${from}`);
+      if (!reason) throw new AppError('invalid_request', 400, 'Hiding needs a reason for the author');
+      await set([id], { status: 'hidden', moderation_note: reason });
+      if (kind === 'gloss') {
+        const below = (await descendants(trx, id)).filter((g) => g.status === 'active' || g.status === 'pending');
+        for (const g of below) {
+          await trx
+            .updateTable('gloss')
+            .set({ status: 'hidden', hidden_with: id, moderation_note: `Hidden with gloss ${id}, which it comments on`, updated_at: now })
+            .where('id', '=', g.id)
+            .execute();
+        }
+      }
+    } else {
+      if (from !== 'hidden') throw new AppError('not_hidden', 409, `This ${kind} is ${from}, not hidden`);
+      await set([id], { status: 'active', moderation_note: null, hidden_with: null });
+      if (kind === 'gloss') {
+        await trx
+          .updateTable('gloss')
+          .set({ status: 'active', hidden_with: null, moderation_note: null, updated_at: now })
+          .where('hidden_with', '=', id)
+          .execute();
+      }
+    }
+    await moderation.resolveFlags(trx, kind, id, now);
+    await recordAudit(trx, { groupId, actorId: viewer.id, action: `${kind}.${action === 'approve' ? 'approved' : action === 'hide' ? 'hidden' : 'restored'}`, kind, itemId: id, subjectId: post.author_id, reason });
+    const json =
+      kind === 'gloss'
+        ? (await glossJson(trx, viewer, text.id, text.slug, text.current_version, gloss.id, true))!
+        : (await replyJson(trx, id))!;
+    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: kind === 'gloss' ? 'gloss.updated' : 'reply.updated', payload: json, item: { kind, id } });
+    return { textId: text.id, json };
+  });
+  ctx.bus.notify(result.textId);
+  return result.json;
+}
+
+/** The moderation queue of a group: pending posts and open flags (moderators only). */
+export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug: string) {
+  const group = await moderatedGroup(ctx.db, viewer, groupSlug);
+  const pending = await moderation.pendingPosts(ctx.db, group.id);
+  const flags = await moderation.openFlags(ctx.db, group.id);
+  return {
+    group: group.slug,
+    pending: [
+      ...pending.glosses.map((g) => ({ kind: 'gloss' as const, id: g.id, text: g.text, layer: g.layer, author: g.author, excerpt: g.body_text.slice(0, 280), created: g.created_at })),
+      ...pending.replies.map((r) => ({ kind: 'reply' as const, id: r.id, gloss: r.gloss_id, text: r.text, layer: r.layer, author: r.author, excerpt: r.body_text.slice(0, 280), created: r.created_at })),
+    ],
+    flags: flags.map((f) => ({ id: f.id, kind: f.kind, item: f.item_id, reason: f.reason, flagger: f.flagger, created: f.created_at })),
+  };
+}
+
+/** The audit log of a group, newest first (owners and moderators). */
+export async function auditLog(ctx: AppContext, viewer: Viewer, groupSlug: string, page: { limit: number; offset: number }) {
+  const group = await moderatedGroup(ctx.db, viewer, groupSlug);
+  const rows = await moderation.listAudit(ctx.db, group.id, page.limit, page.offset);
+  return rows.map((r) => ({ id: r.id, action: r.action, actor: r.actor, subject: r.subject, kind: r.kind, item: r.item_id, reason: r.reason, at: r.created_at }));
+}

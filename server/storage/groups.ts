@@ -1,0 +1,136 @@
+/** SQL for reading groups, memberships and invitations. Returns rows; no rules here. */
+import type { DB, InvitationRow, MembershipRow, NewRow, ReadingGroupRow, Role } from './database.ts';
+
+export async function insertGroup(db: DB, row: NewRow<'reading_group'>): Promise<ReadingGroupRow> {
+  return db.insertInto('reading_group').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findGroupBySlug(db: DB, slug: string): Promise<ReadingGroupRow | undefined> {
+  return db.selectFrom('reading_group').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findGroupById(db: DB, id: number): Promise<ReadingGroupRow | undefined> {
+  return db.selectFrom('reading_group').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateGroup(db: DB, id: number, changes: Partial<Omit<ReadingGroupRow, 'id'>>): Promise<void> {
+  await db.updateTable('reading_group').set(changes).where('id', '=', id).execute();
+}
+
+/** Public groups and the groups `userId` belongs to (not banned from), newest first. */
+export async function listGroupsFor(db: DB, userId: number | null, limit: number, offset: number) {
+  return db
+    .selectFrom('reading_group as g')
+    .leftJoin('membership as m', (j) => j.onRef('m.group_id', '=', 'g.id').on('m.user_id', '=', userId ?? -1))
+    .selectAll('g')
+    .select(['m.role', 'm.state'])
+    .select((eb) =>
+      eb
+        .selectFrom('membership as c')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('c.group_id', '=', 'g.id')
+        .where('c.state', '=', 'active')
+        .as('member_count'),
+    )
+    .where((eb) =>
+      eb.or([eb('g.visibility', '=', 'public'), eb.and([eb('m.state', 'is not', null), eb('m.state', '!=', 'banned')])]),
+    )
+    .orderBy('g.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Every membership row of a person. */
+export async function membershipsOf(db: DB, userId: number): Promise<MembershipRow[]> {
+  return db.selectFrom('membership').selectAll().where('user_id', '=', userId).execute();
+}
+
+export async function findMembership(db: DB, groupId: number, userId: number): Promise<MembershipRow | undefined> {
+  return db.selectFrom('membership').selectAll().where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function insertMembership(db: DB, row: NewRow<'membership'>): Promise<void> {
+  await db.insertInto('membership').values(row).execute();
+}
+
+export async function updateMembership(
+  db: DB,
+  groupId: number,
+  userId: number,
+  changes: Partial<{ role: Role; state: MembershipRow['state']; approved_posts: number }>,
+): Promise<void> {
+  await db.updateTable('membership').set(changes).where('group_id', '=', groupId).where('user_id', '=', userId).execute();
+}
+
+export async function deleteMembership(db: DB, groupId: number, userId: number): Promise<void> {
+  await db.deleteFrom('membership').where('group_id', '=', groupId).where('user_id', '=', userId).execute();
+}
+
+/** Counts a group's active owners. */
+export async function countOwners(db: DB, groupId: number): Promise<number> {
+  const row = await db
+    .selectFrom('membership')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .where('role', '=', 'owner')
+    .where('state', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Members of a group with their handles, optionally only in some states. */
+export async function listMembers(db: DB, groupId: number, states: MembershipRow['state'][]) {
+  return db
+    .selectFrom('membership as m')
+    .innerJoin('user as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.handle', 'u.display_name', 'm.role', 'm.state', 'm.approved_posts', 'm.created_at'])
+    .where('m.group_id', '=', groupId)
+    .where('m.state', 'in', states)
+    .orderBy('m.created_at')
+    .execute();
+}
+
+/** Adds one approved post to a member's count and returns the new count. */
+export async function countApprovedPost(db: DB, groupId: number, userId: number): Promise<number> {
+  await db
+    .updateTable('membership')
+    .set((eb) => ({ approved_posts: eb('approved_posts', '+', 1) }))
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .execute();
+  return (await findMembership(db, groupId, userId))?.approved_posts ?? 0;
+}
+
+export async function insertInvitation(db: DB, row: NewRow<'invitation'>): Promise<InvitationRow> {
+  return db.insertInto('invitation').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findInvitationByHash(db: DB, tokenHash: string): Promise<InvitationRow | undefined> {
+  return db.selectFrom('invitation').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function findInvitation(db: DB, groupId: number, id: number): Promise<InvitationRow | undefined> {
+  return db.selectFrom('invitation').selectAll().where('group_id', '=', groupId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listInvitations(db: DB, groupId: number): Promise<InvitationRow[]> {
+  return db.selectFrom('invitation').selectAll().where('group_id', '=', groupId).orderBy('id').execute();
+}
+
+/** Uses one invitation if it is still good; returns whether it was used. Atomic. */
+export async function useInvitation(db: DB, id: number, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('invitation')
+    .set((eb) => ({ uses: eb('uses', '+', 1) }))
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function revokeInvitation(db: DB, id: number, now: string): Promise<void> {
+  await db.updateTable('invitation').set({ revoked_at: now }).where('id', '=', id).execute();
+}

@@ -1,0 +1,81 @@
+/** SQL for flags and the moderation audit log. Returns rows; no rules here. */
+import type { DB, FlagRow, NewRow } from './database.ts';
+
+export async function insertAudit(db: DB, row: NewRow<'audit_log'>): Promise<void> {
+  await db.insertInto('audit_log').values(row).execute();
+}
+
+/** A group's audit log, newest first, with the handles of actor and subject. */
+export async function listAudit(db: DB, groupId: number, limit: number, offset: number) {
+  return db
+    .selectFrom('audit_log as a')
+    .innerJoin('user as actor', 'actor.id', 'a.actor_id')
+    .leftJoin('user as subject', 'subject.id', 'a.subject_id')
+    .select(['a.id', 'a.action', 'a.kind', 'a.item_id', 'a.reason', 'a.created_at', 'actor.handle as actor', 'subject.handle as subject'])
+    .where('a.group_id', '=', groupId)
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function insertFlag(db: DB, row: NewRow<'flag'>): Promise<FlagRow> {
+  return db.insertInto('flag').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Whether this person already has an open flag on this post. */
+export async function openFlagExists(db: DB, kind: 'gloss' | 'reply', itemId: number, flaggerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('flag')
+    .select('id')
+    .where('kind', '=', kind)
+    .where('item_id', '=', itemId)
+    .where('flagger_id', '=', flaggerId)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Closes every open flag on a post (a moderator acted on it). */
+export async function resolveFlags(db: DB, kind: 'gloss' | 'reply', itemId: number, now: string): Promise<void> {
+  await db.updateTable('flag').set({ resolved_at: now }).where('kind', '=', kind).where('item_id', '=', itemId).where('resolved_at', 'is', null).execute();
+}
+
+/** Open flags of a group's posts, oldest first. */
+export async function openFlags(db: DB, groupId: number) {
+  return db
+    .selectFrom('flag as f')
+    .innerJoin('user as u', 'u.id', 'f.flagger_id')
+    .select(['f.id', 'f.kind', 'f.item_id', 'f.reason', 'f.created_at', 'u.handle as flagger'])
+    .where('f.group_id', '=', groupId)
+    .where('f.resolved_at', 'is', null)
+    .orderBy('f.id')
+    .execute();
+}
+
+/** Pending glosses and replies in a group's layers, oldest first. */
+export async function pendingPosts(db: DB, groupId: number) {
+  const glosses = await db
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .innerJoin('user as u', 'u.id', 'g.author_id')
+    .select(['g.id', 'g.body_text', 'g.created_at', 'u.handle as author', 'l.slug as layer', 't.slug as text'])
+    .where('l.group_id', '=', groupId)
+    .where('g.status', '=', 'pending')
+    .orderBy('g.id')
+    .execute();
+  const replies = await db
+    .selectFrom('reply as r')
+    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .innerJoin('user as u', 'u.id', 'r.author_id')
+    .select(['r.id', 'r.gloss_id', 'r.body_text', 'r.created_at', 'u.handle as author', 'l.slug as layer', 't.slug as text'])
+    .where('l.group_id', '=', groupId)
+    .where('r.status', '=', 'pending')
+    .orderBy('r.id')
+    .execute();
+  return { glosses, replies };
+}
+
