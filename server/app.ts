@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
+import { limitWrites } from './middleware/rate-limit.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -38,8 +39,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
     await next();
   });
-  app.use('/api/*', authenticate());
-  app.use('/annotations/*', authenticate());
+  app.use('/api/*', authenticate(), limitWrites());
+  app.use('/annotations/*', authenticate(), limitWrites());
 
   const api = new Hono<AppEnv>()
     .route('/', authRoutes)

@@ -12,13 +12,28 @@ import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
 import { loadDemo, isEmpty } from './demo.ts';
 
-/** Failed log-ins allowed per handle and per address in the window below. */
-const loginFailureLimit = 10;
-const loginWindowMs = 15 * 60 * 1000;
+/** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
+export interface RateLimits {
+  /** Failed log-ins per handle and per address in 15 minutes. */
+  loginFailures: number;
+  /** Sign-ups per address in an hour. */
+  signupsPerHour: number;
+  /** Unsafe API requests (writes) per person in a minute. */
+  writesPerMinute: number;
+}
+
+export const defaultRateLimits: RateLimits = { loginFailures: 10, signupsPerHour: 20, writesPerMinute: 120 };
 
 /** Builds the context around an open database. */
-export function createContext(db: OpenDatabase['db']): AppContext {
-  return { db, bus: new EventBus(), loginThrottle: new Throttle(loginFailureLimit, loginWindowMs) };
+export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}): AppContext {
+  const l = { ...defaultRateLimits, ...limits };
+  return {
+    db,
+    bus: new EventBus(),
+    loginThrottle: new Throttle(l.loginFailures, 15 * 60 * 1000),
+    signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
+    writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
+  };
 }
 
 export interface RunningServer {

@@ -7,6 +7,8 @@ import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as auth from '../services/auth.ts';
+import { take } from '../services/throttle.ts';
+import { AppError } from '../errors.ts';
 import { idParam, requireViewer } from './params.ts';
 import type { Context } from 'hono';
 
@@ -31,6 +33,10 @@ function clientAddress(c: Context<AppEnv>): string {
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/signup', async (c) => {
     const input = await readJson(c, signupShape);
+    const wait = take(c.var.ctx.signupThrottle, `a:${clientAddress(c)}`);
+    if (wait > 0) {
+      throw new AppError('rate_limited', 429, `Too many sign-ups from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
+    }
     const viewer = await auth.signup(c.var.ctx.db, input);
     startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
     return c.json({ handle: viewer.handle, name: viewer.displayName }, 201);

@@ -75,7 +75,7 @@ export async function login(
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
   if (!user || !ok) {
-    keys.forEach((k) => throttle.fail(k));
+    keys.forEach((k) => throttle.record(k));
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
   throttle.reset(keys[0]);

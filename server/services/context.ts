@@ -1,5 +1,5 @@
 /**
- * What every service call needs: the database, the live-event bus, and the log-in throttle.
+ * What every service call needs: the database, the live-event bus, and the rate limits.
  * One is made per running app (tests make their own).
  */
 import type { DB } from '../storage/database.ts';
@@ -9,5 +9,10 @@ import type { Throttle } from './throttle.ts';
 export interface AppContext {
   db: DB;
   bus: EventBus;
+  /** Failed log-ins per handle and per address. */
   loginThrottle: Throttle;
+  /** Sign-ups per client address. */
+  signupThrottle: Throttle;
+  /** Unsafe API requests per signed-in person. */
+  writeThrottle: Throttle;
 }

@@ -1,10 +1,10 @@
 /**
- * A sliding-window counter of failures per key (a handle, an address), kept in memory. Used to
- * slow password guessing: after `limit` failures inside `windowMs`, the key is refused until the
- * oldest failure leaves the window, and the caller is told how long that is.
+ * A sliding-window counter of events per key (a handle, an address, a person), kept in memory.
+ * After `limit` events inside `windowMs` the key is refused until the oldest event leaves the
+ * window, and the caller is told how long that is. Used for failed log-ins, sign-ups and writes.
  */
 export class Throttle {
-  private readonly failures = new Map<string, number[]>();
+  private readonly events = new Map<string, number[]>();
 
   constructor(
     private readonly limit: number,
@@ -19,27 +19,34 @@ export class Throttle {
     return Math.max(1, Math.ceil((times[0] + this.windowMs - this.now()) / 1000));
   }
 
-  /** Records one failure for `key`. */
-  fail(key: string): void {
+  /** Records one event for `key`. */
+  record(key: string): void {
     const times = this.recent(key);
     times.push(this.now());
-    this.failures.set(key, times);
-    if (this.failures.size > 100_000) this.prune();
+    this.events.set(key, times);
+    if (this.events.size > 100_000) this.prune();
   }
 
-  /** Forgets `key` (after a success). */
+  /** Forgets `key` (a log-in succeeded). */
   reset(key: string): void {
-    this.failures.delete(key);
+    this.events.delete(key);
   }
 
   private recent(key: string): number[] {
     const cutoff = this.now() - this.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length === 0) this.failures.delete(key);
+    const times = (this.events.get(key) ?? []).filter((t) => t > cutoff);
+    if (times.length === 0) this.events.delete(key);
     return times;
   }
 
   private prune(): void {
-    for (const key of [...this.failures.keys()]) this.recent(key);
+    for (const key of [...this.events.keys()]) this.recent(key);
   }
+}
+
+/** Throws nothing; returns the seconds to wait, after recording the attempt when it is allowed. */
+export function take(throttle: Throttle, key: string): number {
+  const wait = throttle.retryAfter(key);
+  if (wait === 0) throttle.record(key);
+  return wait;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.ts';
-import { createContext } from '../../server/main.ts';
+import { createContext, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
 
@@ -27,11 +27,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Makes a fresh app with an empty database file. 500s are collected in `errors`. */
-export async function createTestApp(): Promise<TestApp> {
+/**
+ * Makes a fresh app with an empty database file. 500s are collected in `errors`. Sign-up and
+ * write limits are lifted unless `limits` sets them (tests sign up many people from one
+ * address); the log-in throttle keeps its real value.
+ */
+export async function createTestApp(limits: Partial<RateLimits> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
   const database = await openDatabase(path.join(dir, 'daf.db'));
-  const ctx = createContext(database.db);
+  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits });
   const errors: unknown[] = [];
   const app = createApp(ctx, { baseUrl: testOrigin, logError: (e) => errors.push(e) });
   const t: TestApp = {
