@@ -1,7 +1,8 @@
 /**
  * The demo a newcomer sees on first run: Pirkei Avot chapter 1 in Hebrew with Bartenura, the
- * English translation with the English Bartenura, a study layer with a few glosses, a question
- * with a threaded discussion, and a gloss on a Bartenura comment (commentary on commentary).
+ * English translation with the English Bartenura, a public reading group whose study layer holds
+ * a few glosses, a question with a threaded discussion, and a gloss on a Bartenura comment
+ * (commentary on commentary).
  * Everything goes through the same services as the API, as the demo people would write it.
  */
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import type { AppContext } from './services/context.ts';
 import { ensureLocalUser } from './services/auth.ts';
 import { createGloss } from './services/glosses.ts';
 import { createLayer } from './services/layers.ts';
+import { createGroup, joinGroup, setRole } from './services/groups.ts';
 import { createReply } from './services/replies.ts';
 import { importSefaria } from './services/sefaria-import.ts';
 
@@ -25,9 +27,9 @@ export async function isEmpty(db: DB): Promise<boolean> {
 /** Loads the demo; returns the slugs of the texts it made. */
 export async function loadDemo(ctx: AppContext): Promise<{ texts: string[] }> {
   const library = await ensureLocalUser(ctx.db, 'daf', 'Daf Library');
-  const miriam = await ensureLocalUser(ctx.db, 'miriam', 'Miriam Levi');
-  const yosef = await ensureLocalUser(ctx.db, 'yosef', 'Yosef Adler');
-  const hannah = await ensureLocalUser(ctx.db, 'hannah', 'Hannah Stern');
+  let miriam = await ensureLocalUser(ctx.db, 'miriam', 'Miriam Levi');
+  let yosef = await ensureLocalUser(ctx.db, 'yosef', 'Yosef Adler');
+  let hannah = await ensureLocalUser(ctx.db, 'hannah', 'Hannah Stern');
 
   const he = await importSefaria(ctx, library, fixture('pirkei_avot.he.json'), [fixture('bartenura_on_pirkei_avot.he.json')], {
     slug: 'pirkei-avot',
@@ -41,7 +43,20 @@ export async function loadDemo(ctx: AppContext): Promise<{ texts: string[] }> {
     attribution: 'Charles Taylor, Sayings of the Jewish Fathers (Pirqe Aboth), 1897 — via Sefaria',
   });
 
-  const layer = { name: 'Study notes', slug: 'study-notes', visibility: 'public' as const, writePolicy: 'signed_in' as const };
+  // A public reading group owns the study layers: anyone may join it and write there.
+  await createGroup(ctx, miriam, {
+    slug: 'avot-circle',
+    name: 'The Thursday Avot circle',
+    description: 'A reading group working through Pirkei Avot, a mishnah a week.',
+    visibility: 'public',
+    joinPolicy: 'open',
+  });
+  for (const person of [yosef, hannah]) await joinGroup(ctx, person, 'avot-circle');
+  miriam = await ensureLocalUser(ctx.db, 'miriam');
+  await setRole(ctx, miriam, 'avot-circle', 'yosef', 'moderator');
+  [yosef, hannah] = [await ensureLocalUser(ctx.db, 'yosef'), await ensureLocalUser(ctx.db, 'hannah')];
+
+  const layer = { name: 'Study notes', slug: 'study-notes', visibility: 'public' as const, group: 'avot-circle', writePolicy: 'members' as const };
   await createLayer(ctx, miriam, en.text, { ...layer, description: 'Open notes of the Thursday reading group', color: '#2f855a' });
   await createLayer(ctx, miriam, he.text, { ...layer, description: 'Notes in English on the Hebrew text', color: '#2f855a' });
 
