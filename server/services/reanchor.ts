@@ -83,7 +83,7 @@ export function toAnchorRow(glossId: number, version: number, anchor: Anchor, te
 
 /**
  * Re-anchors every gloss on a text's body from version `from` to version `to`, stores the
- * anchors and returns the counts. `mapper` maps old offsets to new ones (from ProseMirror steps
+ * anchors and returns them (count only those the caller may see: see `countAnchors`). `mapper` maps old offsets to new ones (from ProseMirror steps
  * or from a diff); by default a diff of the two projections.
  */
 export async function reanchorText(
@@ -92,11 +92,11 @@ export async function reanchorText(
   from: { number: number; projection: string },
   to: { number: number; projection: string; segments: Segment[] },
   mapper: TextMapper = createTextMapper(from.projection, to.projection),
-): Promise<AnchorCounts> {
+): Promise<AnchorRow[]> {
   const items = await glosses.textGlossesWithAnchor(db, textId, from.number);
-  const { rows, counts } = placeAll(items, to.projection, to.segments, mapper, to.number);
+  const { rows } = placeAll(items, to.projection, to.segments, mapper, to.number);
   await glosses.upsertAnchors(db, rows);
-  return counts;
+  return rows;
 }
 
 /** Re-anchors the glosses on one gloss's body after that body changed. */
@@ -110,5 +110,12 @@ export async function reanchorChildren(
   if (items.length === 0) return emptyCounts();
   const { rows, counts } = placeAll(items, to.text, [], createTextMapper(from.text, to.text), to.revision);
   await glosses.upsertAnchors(db, rows);
+  return counts;
+}
+
+/** Counts anchors by status, only for the glosses in `visible`. */
+export function countAnchors(rows: AnchorRow[], visible: ReadonlySet<number>): AnchorCounts {
+  const counts = emptyCounts();
+  for (const row of rows) if (visible.has(row.gloss_id)) counts[row.status]++;
   return counts;
 }

@@ -19,7 +19,8 @@ import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { canCurateGroup, canEditText, canReadText, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
-import { reanchorText, type AnchorCounts } from './reanchor.ts';
+import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
+import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 
 /** Parses content into a text document, turning content problems into a 422. */
@@ -191,13 +192,15 @@ export async function addVersion(
       created_at: now,
     });
     await texts.setCurrentVersion(trx, text.id, number);
-    const anchors = await reanchorText(
+    const placed = await reanchorText(
       trx,
       text.id,
       { number: current.number, projection: current.projection },
       { number, projection: projection.text, segments: projection.segments },
       mapper,
     );
+    // Report only what the reviser may see: other people's private glosses are not even counted.
+    const anchors = countAnchors(placed, new Set(await visibleGlossIds(trx, viewer, text.id)));
     await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${text.title}\n${projection.text}` });
     await recordEvent(trx, {
       textId: text.id,

@@ -1,4 +1,6 @@
 /** SQL for glosses, their anchors and their replies. Returns rows; no rules here. */
+import type { Viewer } from '../services/policy.ts';
+import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
 import type { AnchorRow, DB, GlossRow, NewRow, ReplyRow } from './database.ts';
 
 /** Rows per multi-row INSERT: well under SQLite's bound-parameter limit. */
@@ -118,4 +120,18 @@ export async function replyHasChildren(db: DB, id: number): Promise<boolean> {
 
 export async function deleteReplyRow(db: DB, id: number): Promise<void> {
   await db.deleteFrom('reply').where('id', '=', id).execute();
+}
+
+/** Ids of the glosses of a text that the viewer may see. */
+export async function visibleGlossIds(db: DB, viewer: Viewer | null, textId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .select('g.id')
+    .where('g.text_id', '=', textId)
+    .where(layerVisibleSql(viewer))
+    .where(postVisibleSql(viewer, 'g'))
+    .execute();
+  return rows.map((r) => r.id);
 }
