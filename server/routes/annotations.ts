@@ -68,7 +68,8 @@ export const annotationRoutes = new Hono<AppEnv>()
     const urls = new DafUrls(c.var.baseUrl);
     const value = await readLd(c);
     const { id } = await annotations.createFromAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), value, urls);
-    const { body, etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    // A new member's annotation in a pre-moderated group is created pending: still answer with it.
+    const { body, etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
     return ld(c, body, 201, { ETag: etag, Location: String(body.id), Allow: allowAnnotation });
   })
   .get('/:text/:layer/:id', async (c) => {

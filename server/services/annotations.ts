@@ -52,7 +52,14 @@ interface ExportRow {
   author_name: string;
 }
 
-async function exportRows(db: DB, viewer: Viewer | null, layerId: number, page?: { limit: number; offset: number }, glossId?: number): Promise<ExportRow[]> {
+async function exportRows(
+  db: DB,
+  viewer: Viewer | null,
+  layerId: number,
+  page?: { limit: number; offset: number },
+  glossId?: number,
+  includePending = false,
+): Promise<ExportRow[]> {
   let q = db
     .selectFrom('gloss as g')
     .innerJoin('layer as l', 'l.id', 'g.layer_id')
@@ -76,7 +83,7 @@ async function exportRows(db: DB, viewer: Viewer | null, layerId: number, page?:
       'u.display_name as author_name',
     ])
     .where('g.layer_id', '=', layerId)
-    .where('g.status', '=', 'active')
+    .where('g.status', 'in', includePending ? ['active', 'pending'] : ['active'])
     .where(postVisibleSql(viewer, 'g'))
     .orderBy('g.id');
   if (glossId !== undefined) q = q.where('g.id', '=', glossId);
@@ -200,7 +207,11 @@ export async function exportLayer(ctx: AppContext, viewer: Viewer | null, textSl
   };
 }
 
-/** One annotation with its ETag; 404 unless it is an active gloss of this layer. */
+/**
+ * One annotation with its ETag; 404 unless it is an active gloss of this layer (or, with
+ * `includePending`, one still waiting for a moderator that the viewer may see: its author's
+ * answer to the POST that created it).
+ */
 export async function annotationDocument(
   ctx: AppContext,
   viewer: Viewer | null,
@@ -208,9 +219,10 @@ export async function annotationDocument(
   layerSlug: string,
   id: number,
   urls: DafUrls,
+  includePending = false,
 ): Promise<{ body: Record<string, unknown>; etag: string }> {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const rows = await exportRows(ctx.db, viewer, layer.id, undefined, id);
+  const rows = await exportRows(ctx.db, viewer, layer.id, undefined, id, includePending);
   if (rows.length === 0) throw notFound(`Annotation ${id}`);
   const [body] = await toAnnotations(ctx.db, text, rows, urls);
   // The representation itself goes into the tag: `updated_at` alone counts milliseconds, and two

@@ -29,11 +29,19 @@ export async function recordEvent(
   db: DB,
   event: { textId: number; layerIds: number[]; kind: EventKind; payload: string; item?: { kind: 'gloss' | 'reply'; id: number } },
 ): Promise<void> {
+  // A gloss's event carries the gloss without its thread: the event is replayed for as long as the
+  // gloss is visible, so a reply copied into it would outlive a later hiding or deleting of that
+  // reply. Replies travel in their own reply.* events, each filtered as the reply is.
+  let payload = event.payload;
+  if (event.item?.kind === 'gloss') {
+    const { replies: _thread, ...gloss } = JSON.parse(payload) as Record<string, unknown>;
+    payload = JSON.stringify(gloss);
+  }
   await store.insertEvent(db, {
     text_id: event.textId,
     layer_ids: JSON.stringify(event.layerIds),
     kind: event.kind,
-    payload: event.payload,
+    payload,
     item_kind: event.item?.kind ?? null,
     item_id: event.item?.id ?? null,
     created_at: new Date().toISOString(),
@@ -74,13 +82,15 @@ export async function visibleEventsAfter(
     if (eventLayers.some((l) => l === undefined || !canReadLayer(viewer, text, l))) return false;
     if (r.item_kind === null || r.kind.endsWith('.deleted')) return true;
     const layer = eventLayers[0]!;
+    // A tombstone keeps its place but not its words: the events that carried them are gone with them.
     if (r.item_kind === 'gloss') {
       const g = glosses.get(r.item_id!);
-      return g !== undefined && canSeePost(viewer, text, layer, g);
+      return g !== undefined && g.status !== 'deleted' && canSeePost(viewer, text, layer, g);
     }
     const reply = replies.get(r.item_id!);
     return (
       reply !== undefined &&
+      reply.status !== 'deleted' &&
       canSeePost(viewer, text, layer, reply) &&
       canSeePost(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status })
     );

@@ -83,6 +83,11 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     if (input.group !== undefined) {
       group = await visibleGroup(trx, viewer, input.group);
       if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" create its layers`);
+      // Everyone in the group, its moderators above all, must be able to read the text: otherwise
+      // its moderation queue, flags and audit log would show them posts on a text they may not read.
+      if (text.visibility !== 'public' && !(text.visibility === 'group' && text.group_id === group.id)) {
+        throw new AppError('text_not_shared', 409, `A layer of "${group.slug}" goes on a public text or on a text of "${group.slug}"`);
+      }
     }
     const settings = {
       visibility: input.visibility,

@@ -3,9 +3,11 @@
  * visible only to their author and the moderators, until a moderator approves them; after the
  * group's number of approved posts a member is trusted and posts go straight through. Anyone
  * who can see a post may flag it. Moderators approve, hide (with a reason the author sees),
- * restore, or delete. Hiding a gloss hides the glosses that comment on it too (restoring it
- * restores them), so no one reads commentary on something they may no longer see; its thread
- * stays intact for the moderators. Every action goes to the group's audit log.
+ * restore, or delete. Hiding a gloss hides the published glosses that comment on it too
+ * (restoring it restores them), so no one reads commentary on something they may no longer see;
+ * one still waiting for a moderator stays pending, and cannot be approved while what it comments
+ * on is hidden (restoring is not approving). Its thread stays intact for the moderators. Every
+ * action goes to the group's audit log.
  */
 import { AppError, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, PostStatus, ReplyRow, TextRow } from '../storage/database.ts';
@@ -113,6 +115,10 @@ export async function moderatePost(
     const from = post.status;
     if (action === 'approve') {
       if (from !== 'pending') throw new AppError('not_pending', 409, `This ${kind} is ${from}, not pending`);
+      const target = kind === 'gloss' && gloss.target_gloss_id !== null ? await glossStore.findGloss(trx, gloss.target_gloss_id) : undefined;
+      if (target?.status === 'hidden') {
+        throw new AppError('target_not_active', 409, `Gloss ${target.id}, which this gloss comments on, is hidden; it can be approved once that is restored`);
+      }
       await set([id], { status: 'active' });
       await groups.countApprovedPost(trx, groupId, post.author_id);
     } else if (action === 'hide') {
@@ -120,7 +126,8 @@ export async function moderatePost(
       if (!reason) throw new AppError('invalid_request', 400, 'Hiding needs a reason for the author');
       await set([id], { status: 'hidden', moderation_note: reason });
       if (kind === 'gloss') {
-        const below = (await descendants(trx, id)).filter((g) => g.status === 'active' || g.status === 'pending');
+        // Published ones only: a pending one stays pending, so that restoring does not publish it.
+        const below = (await descendants(trx, id)).filter((g) => g.status === 'active');
         for (const g of below) {
           await trx
             .updateTable('gloss')

@@ -74,17 +74,25 @@ export function canSeeGroup(viewer: Viewer | null, group: { id: number; visibili
   return m !== undefined && m.state !== 'banned';
 }
 
+/**
+ * Is the viewer the text's owner? For a group's text, its creator counts as its owner only while
+ * still an active member: a removed or banned creator keeps nothing of the group's.
+ */
+function ownsText(viewer: Viewer | null, text: TextLike): boolean {
+  return viewer !== null && viewer.id === text.owner_id && (text.group_id === null || isMember(viewer, text.group_id));
+}
+
 /** May the viewer see this text (and so its versions)? */
 export function canReadText(viewer: Viewer | null, text: TextLike): boolean {
   if (text.visibility === 'public') return true;
-  if (viewer !== null && viewer.id === text.owner_id) return true;
+  if (ownsText(viewer, text)) return true;
   return text.visibility === 'group' && isMember(viewer, text.group_id);
 }
 
 /** May the viewer add a version to this text? Its owner, or a group text's moderators. */
 export function canEditText(viewer: Viewer | null, text: TextLike): boolean {
   if (viewer === null) return false;
-  return viewer.id === text.owner_id || isModerator(viewer, text.group_id);
+  return ownsText(viewer, text) || isModerator(viewer, text.group_id);
 }
 
 /** May the viewer create texts and layers for this group? Its owners and moderators. */
@@ -205,7 +213,9 @@ export function textVisibleSql(viewer: Viewer | null) {
   return (eb: TextEB): Expression<SqlBool> => {
     const members = groupIds(viewer);
     const parts: Expression<SqlBool>[] = [eb('t.visibility', '=', 'public')];
-    if (viewer !== null) parts.push(eb('t.owner_id', '=', viewer.id));
+    if (viewer !== null) {
+      parts.push(eb.and([eb('t.owner_id', '=', viewer.id), eb.or([eb('t.group_id', 'is', null), inIds(members, eb.ref('t.group_id'))])]));
+    }
     if (members.length) parts.push(eb.and([eb('t.visibility', '=', 'group'), inIds(members, eb.ref('t.group_id'))]));
     return eb.or(parts);
   };

@@ -14,6 +14,8 @@ export async function findGroupById(db: DB, id: number): Promise<ReadingGroupRow
 }
 
 export async function updateGroup(db: DB, id: number, changes: Partial<Omit<ReadingGroupRow, 'id'>>): Promise<void> {
+  // An empty PATCH changes nothing (and `UPDATE … SET` with no columns is not SQL).
+  if (Object.keys(changes).length === 0) return;
   await db.updateTable('reading_group').set(changes).where('id', '=', id).execute();
 }
 

@@ -14,99 +14,29 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annoMediaType } from '../../schema/w3c.ts';
+import {
+  cookieOf,
+  createFuzzKit,
+  deepJson,
+  field,
+  json,
+  nastyString,
+  obj,
+  segment,
+  sized,
+  snapshotTables,
+  text,
+  wrongType,
+  type Body,
+  type Req,
+} from '../helpers/fuzz-kit.ts';
 import { createLayer, createTestApp, createText, testOrigin, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 
 const seed = 0x0daf_2026;
 const numRuns = 60;
 
 // ---------------------------------------------------------------------------------------------
-// Requests
-
-type Who = 'owner' | 'other' | 'visitor' | 'no-origin' | 'foreign-origin' | 'bad-bearer' | 'bearer';
-type Body =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'text'; text: string }
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'none' };
-
-interface Req {
-  method: string;
-  path: string;
-  body: Body;
-  contentType: string | null;
-  who: Who;
-  headers?: Record<string, string>;
-}
-
-/**
- * Placeholders for ids and values known only at run time (`$NAME` as a whole JSON string, or
- * inside a path or header). Filled in by `beforeAll` and, for the moving ones, just before
- * each request.
- */
-const ids: Record<string, string | number> = {};
-const dynamic: Record<string, () => string | number> = {};
-
-function known(name: string): boolean {
-  return name in ids || name in dynamic;
-}
-
-function lookup(name: string): string | number {
-  const fn = dynamic[name];
-  return fn ? fn() : ids[name];
-}
-
-function fill(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const m = /^\$([A-Z_]+)$/.exec(value);
-    return m && known(m[1]) ? lookup(m[1]) : value;
-  }
-  if (Array.isArray(value)) return value.map(fill);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fill(v);
-    return out;
-  }
-  return value;
-}
-
-function fillText(s: string): string {
-  return s.replace(/\$([A-Z_]+)/g, (all, name: string) => (known(name) ? String(lookup(name)) : all));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Arbitraries
-
-const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
-const nastyChar = fc.oneof(
-  fc.constantFrom('a', 'e', ' ', '\n', '\t', '\u0000', '"', '\\', '<', '>', '&', '%', '/', ':', '#', '*', '[', ']', '`', '\u05d0', '\u05b0', '\u0591', '\u200f', '\ufeff', '\uffff', '🙂'),
-  loneSurrogate,
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-);
-const nastyString = fc.string({ unit: nastyChar, maxLength: 40 });
-/** Strings of exactly n-1, n and n+1 code units (of one, two or three UTF-8 bytes each). */
-const sized = (n: number) =>
-  fc.tuple(fc.constantFrom(-1, 0, 1), fc.constantFrom('a', '\u05d0', '\u2014')).map(([d, c]) => c.repeat(n + d));
-const wrongType = fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(-1, 0, 1.5, 2 ** 53, -(2 ** 31), 1e308),
-  nastyString,
-  fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 3 }),
-  fc.object({ maxDepth: 1 }),
-);
-/** Mostly plausible, sometimes the wrong type, sometimes a nasty string. */
-const field = <T>(valid: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 5, arbitrary: valid as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wrongType }, { weight: 1, arbitrary: nastyString });
-/** An object whose keys may each be missing, sometimes with an unknown key added. */
-const obj = (fields: Record<string, fc.Arbitrary<unknown>>) =>
-  fc
-    .tuple(
-      fc.record(fields, { requiredKeys: [] }),
-      fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', '__proto__', 'constructor', ''), fc.anything({ maxDepth: 1 })) }),
-    )
-    .map(([o, extra]) => (extra ? { ...o, [extra[0]]: extra[1] } : o));
+// Arbitraries (the generic ones are in the fuzz kit)
 
 const sourceText = 'In the beginning was the word.\n\nLet there be light, and there was light.\n\nאור זרוע לצדיק 🙂 and more light.';
 /** Pieces of the fuzz text, so some quotes are really there. */
@@ -264,107 +194,17 @@ const annotationCollection = fc.oneof(
   }),
   annotation,
 );
-
-/** `[[[…"x"…]]]` or `{"a":{"a":…}}`, n levels deep, as JSON text (never built as a value). */
-function deepJson(n: number, open: string, close: string, inner = '"x"'): string {
-  return open.repeat(n) + inner + close.repeat(n);
-}
 /** An annotation whose selector is refined 2,500 times: as deep as fits in 64 KiB. */
 const deepAnnotation = `{"type":"Annotation","target":{"source":"$TEXT_URL","selector":${deepJson(2500, '{"type":"X","refinedBy":', '}', '{"type":"TextQuoteSelector","exact":"light"}')}}}`;
-const depth = fc.constantFrom(10, 65, 1000, 5000, 30_000, 200_000);
-const deepArray = depth.map((n) => deepJson(n, '[', ']'));
-const deepObject = depth.map((n) => deepJson(n, '{"a":', '}'));
 
-const jsonTypes = ['application/json', 'application/json; charset=utf-8', 'application/ld+json', annoMediaType];
-const otherTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonx', '', 'json'];
+// ---------------------------------------------------------------------------------------------
+// The app, the people, and the checks
 
-/**
- * A body for an endpoint: `valid` payloads pass the request shape and reach the services (where
- * documents, steps, quotes and annotations are parsed), `broken` ones mostly do not; `deep`
- * templates embed deeply nested JSON where the endpoint reads nested values.
- */
-function bodyArb(spec: { valid: fc.Arbitrary<unknown>; broken: fc.Arbitrary<unknown>; deep?: ((d: string) => string)[] }): fc.Arbitrary<Body> {
-  const structured = fc.oneof(spec.valid, spec.broken);
-  const options: fc.WeightedArbitrary<Body>[] = [
-    { weight: 8, arbitrary: spec.valid.map((value): Body => ({ kind: 'json', value })) },
-    { weight: 5, arbitrary: spec.broken.map((value): Body => ({ kind: 'json', value })) },
-    { weight: 1, arbitrary: fc.anything().map((value): Body => ({ kind: 'json', value })) },
-    { weight: 1, arbitrary: fc.json().map((text): Body => ({ kind: 'text', text })) },
-    {
-      weight: 1,
-      arbitrary: fc
-        .oneof(fc.string({ unit: nastyChar }), fc.constantFrom('', '{', '{"a":', 'nul', '[1,]', "{'a':1}", 'NaN', '1e999999', '{"a":1}x', '\ufeff{}', '{"a":"\\ud800"}', '{"a":"\\u00"}'))
-        .map((text): Body => ({ kind: 'text', text })),
-    },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes): Body => ({ kind: 'bytes', bytes })) },
-    {
-      weight: 1,
-      arbitrary: structured.map((value): Body => {
-        // Invalid UTF-8 inside an otherwise well-formed JSON body.
-        const text = JSON.stringify(fill(value)) ?? 'null';
-        const bytes = new TextEncoder().encode(text);
-        const at = bytes.indexOf(0x22) + 1; // just inside the first string, if any
-        const out = new Uint8Array(bytes.length + 2);
-        out.set(bytes.subarray(0, at));
-        out.set([0xc3, 0x28], at);
-        out.set(bytes.subarray(at), at + 2);
-        return { kind: 'bytes', bytes: out };
-      }),
-    },
-    { weight: 1, arbitrary: fc.oneof(deepArray, deepObject).map((text): Body => ({ kind: 'text', text })) },
-  ];
-  for (const template of spec.deep ?? []) options.push({ weight: 1, arbitrary: fc.oneof(deepArray, deepObject).map((d): Body => ({ kind: 'text', text: template(d) })) });
-  return fc.oneof(...options);
-}
-
+type Who = 'owner' | 'other' | 'visitor' | 'no-origin' | 'foreign-origin' | 'bad-bearer' | 'bearer';
 const whoArb: fc.Arbitrary<Who> = fc.oneof(
   { weight: 12, arbitrary: fc.constant<Who>('owner') },
   { weight: 1, arbitrary: fc.constantFrom<Who>('other', 'visitor', 'no-origin', 'foreign-origin', 'bad-bearer', 'bearer') },
 );
-const contentTypeArb = (preferred: string) =>
-  fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(preferred) }, { weight: 1, arbitrary: fc.constantFrom<string | null>(...jsonTypes, ...otherTypes, null) });
-/** A path segment that is usually the right one and sometimes anything at all. */
-const segment = (usual: string) =>
-  fc.oneof(
-    { weight: 12, arbitrary: fc.constant(usual) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).map(encodeURIComponent) },
-    { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1e3', '0x10', '99999999999999999', '9007199254740993', '%ZZ', '%E0%A4%A', '%00', 'FUZZ', '..', '%2F') },
-  );
-
-interface EndpointSpec {
-  method: string;
-  path: fc.Arbitrary<string>;
-  body?: fc.Arbitrary<Body>;
-  contentType?: string;
-  headers?: fc.Arbitrary<Record<string, string>>;
-}
-
-function requests(spec: EndpointSpec): fc.Arbitrary<Req> {
-  return fc
-    .record({
-      method: fc.constant(spec.method),
-      path: spec.path,
-      body: spec.body ?? fc.constant<Body>({ kind: 'none' }),
-      contentType: spec.body ? contentTypeArb(spec.contentType ?? 'application/json') : fc.constant(null),
-      who: whoArb,
-      headers: spec.headers ?? fc.constant({}),
-    })
-    .map(printable);
-}
-
-/** Counterexamples print short: deep bodies are megabytes long. */
-function printable(req: Req): Req {
-  return Object.assign(req, {
-    [fc.toStringMethod]: () => {
-      const body = req.body.kind === 'json' ? JSON.stringify(req.body.value) ?? 'undefined' : req.body.kind === 'text' ? req.body.text : req.body.kind === 'bytes' ? `bytes[${req.body.bytes.length}]` : '';
-      const shown = body.length > 400 ? `${body.slice(0, 200)}…(${body.length} chars)…${body.slice(-100)}` : body;
-      return `${req.method} ${req.path} as ${req.who} (${req.contentType}) ${JSON.stringify(req.headers)} ${req.body.kind}: ${shown}`;
-    },
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The app, the people, and the checks
 
 let t: TestApp;
 let ada: TestClient;
@@ -388,27 +228,20 @@ const digestSql: Record<(typeof tables)[number], string> = {
 };
 
 function snapshot(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const table of tables) {
-    out[table] = t.database.sqlite.prepare(`SELECT count(*) AS rows, max(rowid) AS last, ${digestSql[table]} AS digest FROM "${table}"`).get();
-  }
-  return out;
+  return snapshotTables(t.database.sqlite, digestSql);
 }
 
-function encode(body: Body): string | Uint8Array<ArrayBuffer> | undefined {
-  switch (body.kind) {
-    case 'json':
-      return JSON.stringify(fill(body.value)) ?? 'null';
-    case 'text':
-      return fillText(body.text);
-    case 'bytes':
-      return new Uint8Array(body.bytes);
-    case 'none':
-      return undefined;
-  }
-}
+const { ids, dynamic, fillText, bodyArb, encode, fuzz, example } = createFuzzKit<Who>({
+  seed,
+  numRuns,
+  who: whoArb,
+  exampleWho: 'owner',
+  send,
+  snapshot,
+  errors: () => t.errors,
+});
 
-async function send(req: Req) {
+async function send(req: Req<Who>) {
   const h = new Headers();
   for (const [k, v] of Object.entries(req.headers ?? {})) {
     if (v === '$FRESH_ETAG') {
@@ -420,7 +253,6 @@ async function send(req: Req) {
     }
   }
   if (req.contentType !== null) h.set('content-type', req.contentType);
-  const cookieOf = (c: TestClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   switch (req.who) {
     case 'owner':
       h.set('cookie', cookieOf(ada));
@@ -449,55 +281,6 @@ async function send(req: Req) {
   const res = await t.app.request(`${testOrigin}${fillText(req.path)}`, { method: req.method, headers: h, body: encode(req.body) });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
-
-function describeReq(req: Req, res: { status: number; text: string }): string {
-  const body = req.body.kind === 'none' ? '' : String(encode(req.body) ?? '').slice(0, 300);
-  return `${req.method} ${req.path} as ${req.who} (${req.contentType}) ${body}\n→ ${res.status} ${res.text.slice(0, 300)}`;
-}
-
-/** Sends one request and checks the three promises: no 500, the error shape, nothing written. */
-async function exercise(req: Req): Promise<number> {
-  const before = snapshot();
-  const loggedBefore = t.errors.length;
-  const res = await send(req);
-  const logged = t.errors.slice(loggedBefore).map((e) => (e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').slice(0, 8).join('\n'));
-  const what = `${describeReq(req, res)}${logged.length ? `\nlogged: ${logged.join('\n')}` : ''}`;
-  expect(res.status, what).toBeLessThan(500);
-  expect(t.errors.slice(loggedBefore), what).toEqual([]);
-  if (res.status >= 400) {
-    expect(res.headers.get('content-type'), what).toMatch(/^application\/json/);
-    let body: unknown;
-    expect(() => (body = JSON.parse(res.text)), what).not.toThrow();
-    expect(body, what).toEqual({ error: { code: expect.stringMatching(/^[a-z]+(_[a-z]+)*$/), message: expect.any(String) } });
-    expect((body as { error: { message: string } }).error.message.length, what).toBeGreaterThan(0);
-    expect(snapshot(), `a refused request changed the database: ${what}`).toEqual(before);
-  }
-  return res.status;
-}
-
-function fuzz(name: string, spec: EndpointSpec, examples: Req[] = [], runs = numRuns) {
-  it(name, async () => {
-    const statuses = new Map<number, number>();
-    await fc.assert(
-      fc.asyncProperty(requests(spec), async (req) => {
-        const status = await exercise(req);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }),
-      { seed, numRuns: runs, examples: examples.map((e) => [e] as [Req]) },
-    );
-    // The generators must reach both sides: writes that go through and writes that are refused.
-    const seen = [...statuses.keys()];
-    expect(seen.some((s) => s < 300), `${name}: no request succeeded`).toBe(true);
-    expect(seen.some((s) => s >= 400), `${name}: no request was refused`).toBe(true);
-  });
-}
-
-/** An example request as the owner. */
-function example(method: string, path: string, body: Body, contentType: string | null = 'application/json', headers: Record<string, string> = {}): Req {
-  return printable({ method, path, body, contentType, who: 'owner', headers });
-}
-const text = (s: string): Body => ({ kind: 'text', text: s });
-const json = (value: unknown): Body => ({ kind: 'json', value });
 
 describe('fuzzing every write endpoint', () => {
   beforeAll(async () => {

@@ -1,0 +1,272 @@
+/**
+ * The world of the access-matrix tests, built through the public API only: three reading
+ * groups, eight people in every standing a person can have, and content in every kind of
+ * place (public, group and notebook layers of each group, a person's private layer, a group's
+ * text, a person's private text), in every state a post can be in (active, pending, hidden,
+ * hidden with the gloss it comments on, flagged, a tombstone). Every piece of content carries
+ * a marker word of its own, so a leak can be found by searching response bodies for it.
+ *
+ * This module only builds. Who should see what is written down, by hand, in the test itself.
+ */
+import { expect } from 'vitest';
+import { createTestApp, type TestApp, type TestClient, type TestResponse } from './test-app.ts';
+
+/** Everyone in the world, in the order the matrix lists them. */
+export const people = ['olive', 'mona', 'trent', 'penny', 'abel', 'boris', 'otto', 'visitor'] as const;
+export type Person = (typeof people)[number];
+
+/**
+ * Who they are:
+ * - olive: owner of all three groups;
+ * - mona: moderator of open-circle (made so by olive), plain member of closed-circle;
+ * - trent: member of open-circle, trusted (one post approved);
+ * - penny: new member of open-circle, her posts still pending;
+ * - abel: asked to join asking-circle (approval policy), still pending;
+ * - boris: joined closed-circle by invitation, wrote there, then was banned;
+ * - otto: signed in, in no group;
+ * - visitor: no account.
+ */
+export const roles: Record<Person, string> = {
+  olive: 'owner of every group',
+  mona: 'moderator of open-circle, member of closed-circle',
+  trent: 'trusted member of open-circle',
+  penny: 'pending (untrusted) member of open-circle',
+  abel: 'applicant to asking-circle',
+  boris: 'banned from closed-circle',
+  otto: 'outsider (signed in, no group)',
+  visitor: 'visitor (no account)',
+};
+
+/** A marker: a word that exists in exactly one place. `zz…qx` so no marker contains another. */
+export const marker = (key: string) => `zz${key.toLowerCase()}qx`;
+
+export const T1 = 'public-text';
+export const T2 = 'closed-text';
+export const T3 = 'trent-private';
+
+export const textContent =
+  'In the beginning the reader opened the book. The first chapter speaks of rivers and mountains. ' +
+  'The second chapter speaks of cities and roads. The third chapter speaks of stars and seas. The last chapter closes the book.';
+
+/** Layers: where they are, which group (if any) owns them, and their visibility. */
+export const layerDefs = {
+  openPublic: { text: T1, slug: 'open-public', group: 'open-circle', visibility: 'public', by: 'olive' },
+  openGroup: { text: T1, slug: 'open-group', group: 'open-circle', visibility: 'group', by: 'olive' },
+  openNotebook: { text: T1, slug: 'open-notebook', group: 'open-circle', visibility: 'private', by: 'olive' },
+  closedPublic: { text: T1, slug: 'closed-public', group: 'closed-circle', visibility: 'public', by: 'olive' },
+  closedGroup: { text: T1, slug: 'closed-group', group: 'closed-circle', visibility: 'group', by: 'olive' },
+  closedNotebook: { text: T1, slug: 'closed-notebook', group: 'closed-circle', visibility: 'private', by: 'olive' },
+  askingGroup: { text: T1, slug: 'asking-group', group: 'asking-circle', visibility: 'group', by: 'olive' },
+  // Created public, written in, then closed to the group (see buildWorld).
+  openClosedLater: { text: T1, slug: 'open-closed-later', group: 'open-circle', visibility: 'public', by: 'olive' },
+  ottoDiary: { text: T1, slug: 'otto-diary', group: null, visibility: 'private', by: 'otto' },
+  closedTextNotes: { text: T2, slug: 'closed-text-notes', group: 'closed-circle', visibility: 'public', by: 'olive' },
+  trentNotes: { text: T3, slug: 'trent-notes', group: null, visibility: 'public', by: 'trent' },
+} as const;
+export type LayerKey = keyof typeof layerDefs;
+export const layerKeys = Object.keys(layerDefs) as LayerKey[];
+/** The name of a layer: carries its own marker. */
+export const layerName = (key: LayerKey) => `Layer ${marker(`ln${key}`)}`;
+
+export interface Post {
+  id: number;
+  marker: string;
+}
+export interface GlossPost extends Post {
+  layer: LayerKey;
+  text: string;
+}
+export interface ReplyPost extends Post {
+  gloss: string;
+}
+
+export interface World {
+  t: TestApp;
+  clients: Record<Person, TestClient>;
+  glosses: Record<string, GlossPost>;
+  replies: Record<string, ReplyPost>;
+  /** The id of the last event of each text: a version.created every reader of the text gets. */
+  lastEvent: Record<string, number>;
+}
+
+function ok(res: TestResponse, status: number, what: string) {
+  expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBe(status);
+  return res.body;
+}
+
+/** Builds the world in a fresh app. */
+export async function buildWorld(): Promise<World> {
+  const t = await createTestApp();
+  const signedUp = await Promise.all(people.filter((p) => p !== 'visitor').map((p) => t.signup(p)));
+  const clients = Object.fromEntries([...signedUp.map((c) => [c.handle!, c]), ['visitor', t.visitor()]]) as Record<Person, TestClient>;
+  const { olive, mona, trent, penny, abel, boris, otto } = clients;
+  const glosses: Record<string, GlossPost> = {};
+  const replies: Record<string, ReplyPost> = {};
+
+  // Groups.
+  ok(await olive.post('/api/groups', { slug: 'open-circle', name: 'Open circle', visibility: 'public', joinPolicy: 'open', premoderation: true, trustAfter: 1 }), 201, 'open-circle');
+  ok(
+    await olive.post('/api/groups', { slug: 'closed-circle', name: 'Closed circle', description: `About ${marker('gdclosed')}`, visibility: 'private', joinPolicy: 'invite' }),
+    201,
+    'closed-circle',
+  );
+  ok(await olive.post('/api/groups', { slug: 'asking-circle', name: 'Asking circle', visibility: 'public', joinPolicy: 'approval' }), 201, 'asking-circle');
+
+  // Memberships.
+  for (const c of [mona, trent, penny]) expect(ok(await c.post('/api/groups/open-circle/join'), 200, `${c.handle} joins`)).toEqual({ state: 'active', role: 'member' });
+  ok(await olive.patch('/api/groups/open-circle/members/mona', { role: 'moderator' }), 200, 'mona made moderator');
+  const invitation = ok(await olive.post('/api/groups/closed-circle/invitations', { maxUses: 2 }), 201, 'invitation');
+  for (const c of [mona, boris]) ok(await c.post(`/api/invitations/${invitation.token}/accept`), 200, `${c.handle} accepts`);
+  expect(ok(await abel.post('/api/groups/asking-circle/join'), 200, 'abel asks')).toEqual({ state: 'pending', role: 'member' });
+
+  // Texts and layers.
+  ok(await olive.post('/api/texts', { title: 'Public text', slug: T1, format: 'markdown', language: 'en', content: textContent }), 201, T1);
+  ok(
+    await olive.post('/api/texts', {
+      title: `Closed ${marker('ttclosed')}`,
+      slug: T2,
+      format: 'markdown',
+      language: 'en',
+      visibility: 'group',
+      group: 'closed-circle',
+      content: `${textContent} Only ${marker('tbclosed')} here.`,
+    }),
+    201,
+    T2,
+  );
+  ok(
+    await trent.post('/api/texts', { title: `Private ${marker('ttpriv')}`, slug: T3, format: 'markdown', language: 'en', visibility: 'private', content: `${textContent} My ${marker('tbpriv')} words.` }),
+    201,
+    T3,
+  );
+  for (const key of layerKeys) {
+    const d = layerDefs[key];
+    const res = await clients[d.by].post(`/api/texts/${d.text}/layers`, {
+      slug: d.slug,
+      name: layerName(key),
+      visibility: d.visibility,
+      ...(d.group ? { group: d.group } : {}),
+      ...(d.group === null && d.visibility === 'public' ? { writePolicy: 'owner' } : {}),
+    });
+    ok(res, 201, `layer ${key}`);
+  }
+
+  const gloss = async (key: string, who: TestClient, layer: LayerKey, target: Record<string, unknown>, status: string) => {
+    const d = layerDefs[layer];
+    const m = marker(key);
+    const res = await who.post(`/api/texts/${d.text}/layers/${d.slug}/glosses`, { target, body: { markdown: `${m} remarks on the text.` } });
+    const body = ok(res, 201, `gloss ${key}`);
+    expect(body.status, `gloss ${key}`).toBe(status);
+    glosses[key] = { id: body.id, marker: m, layer, text: d.text };
+    return body.id as number;
+  };
+  const reply = async (key: string, who: TestClient, glossKey: string, status: string, parent?: string) => {
+    const m = marker(key);
+    const res = await who.post(`/api/glosses/${glosses[glossKey].id}/replies`, { body: { markdown: `${m} answers.` }, ...(parent ? { parent: replies[parent].id } : {}) });
+    const body = ok(res, 201, `reply ${key}`);
+    expect(body.status, `reply ${key}`).toBe(status);
+    replies[key] = { id: body.id, marker: m, gloss: glossKey };
+  };
+  const q = (exact: string) => ({ exact });
+  const onGloss = (key: string) => ({ gloss: glosses[key].id, exact: 'remarks on the text' });
+
+  // open-public: pre-moderated, trustAfter 1.
+  await gloss('opOwner', olive, 'openPublic', q('opened the book'), 'active');
+  await gloss('opTrustA', trent, 'openPublic', q('rivers and mountains'), 'pending');
+  ok(await mona.post(`/api/glosses/${glosses.opTrustA.id}/approve`), 200, 'approve opTrustA');
+  await gloss('opTrustB', trent, 'openPublic', q('cities and roads'), 'active');
+  await gloss('opPending', penny, 'openPublic', q('stars and seas'), 'pending');
+  await gloss('opHidden', trent, 'openPublic', q('closes the book'), 'active');
+  await gloss('onHidden', olive, 'openPublic', onGloss('opHidden'), 'active');
+  await reply('rHiddenThread', olive, 'opHidden', 'active');
+  await gloss('opFlagged', trent, 'openPublic', q('The first chapter'), 'active');
+  ok(await otto.post(`/api/glosses/${glosses.opFlagged.id}/flag`, { reason: `Rude ${marker('flagreason')}` }), 201, 'otto flags');
+  await gloss('gog', mona, 'openPublic', onGloss('opOwner'), 'active');
+  await reply('rTrent', trent, 'opOwner', 'active');
+  await reply('rPenny', penny, 'opOwner', 'pending');
+  await reply('rOtto', otto, 'opOwner', 'pending', 'rTrent');
+  await reply('rMona', mona, 'opOwner', 'active');
+  await reply('rDeleted', trent, 'opOwner', 'active');
+  await reply('rChild', mona, 'opOwner', 'active', 'rDeleted');
+  expect(ok(await trent.delete(`/api/replies/${replies.rDeleted.id}`), 200, 'delete rDeleted')).toEqual({ tombstone: true });
+  await reply('rHidden', trent, 'gog', 'active');
+  // An edit of the gloss after the reply: its gloss.updated event is written while the reply is still visible.
+  ok(await mona.patch(`/api/glosses/${glosses.gog.id}`, { body: { markdown: `${glosses.gog.marker} remarks on the text, revised.` } }), 200, 'edit gog');
+  ok(await mona.post(`/api/replies/${replies.rHidden.id}/hide`, { reason: `Off topic ${marker('rhidereason')}` }), 200, 'hide rHidden');
+  await gloss('opDeleted', trent, 'openPublic', q('The second chapter'), 'active');
+  await reply('rOnDeleted', olive, 'opDeleted', 'active');
+  expect(ok(await trent.delete(`/api/glosses/${glosses.opDeleted.id}`), 200, 'delete opDeleted')).toEqual({ tombstone: true });
+  ok(await mona.post(`/api/glosses/${glosses.opHidden.id}/hide`, { reason: `Unkind ${marker('hidereason')}` }), 200, 'hide opHidden');
+
+  // A layer that was public when it was written in, then closed to its group.
+  await gloss('oclOwner', olive, 'openClosedLater', q('opened the book'), 'active');
+  await reply('rOcl', trent, 'oclOwner', 'active');
+  ok(await olive.patch(`/api/texts/${T1}/layers/open-closed-later`, { visibility: 'group' }), 200, 'close open-closed-later');
+
+  // open-group and the open notebook.
+  await gloss('ogOwner', olive, 'openGroup', q('opened the book'), 'active');
+  await gloss('ogTrusted', trent, 'openGroup', q('rivers and mountains'), 'active');
+  await gloss('ogPending', penny, 'openGroup', q('cities and roads'), 'pending');
+  await reply('rOg', mona, 'ogOwner', 'active');
+  await gloss('nbTrent', trent, 'openNotebook', q('opened the book'), 'active');
+  await gloss('nbPenny', penny, 'openNotebook', q('rivers and mountains'), 'active');
+  await gloss('nbMona', mona, 'openNotebook', q('cities and roads'), 'active');
+
+  // closed-circle's layers; boris writes, then is banned.
+  await gloss('cpOwner', olive, 'closedPublic', q('opened the book'), 'active');
+  await gloss('cpMona', mona, 'closedPublic', q('rivers and mountains'), 'active');
+  await gloss('cgOwner', olive, 'closedGroup', q('opened the book'), 'active');
+  await gloss('cgBanned', boris, 'closedGroup', q('rivers and mountains'), 'active');
+  await gloss('cgMona', mona, 'closedGroup', q('cities and roads'), 'active');
+  await reply('rCg', mona, 'cgOwner', 'active');
+  await reply('rCgBoris', boris, 'cgOwner', 'active');
+  await gloss('cnbOwner', olive, 'closedNotebook', q('opened the book'), 'active');
+  await gloss('cnbMona', mona, 'closedNotebook', q('rivers and mountains'), 'active');
+  await gloss('cnbBoris', boris, 'closedNotebook', q('cities and roads'), 'active');
+  ok(await olive.post('/api/groups/closed-circle/members/boris/ban', { reason: `Spam ${marker('banreason')}` }), 204, 'ban boris');
+
+  // The rest.
+  await gloss('askOwner', olive, 'askingGroup', q('opened the book'), 'active');
+  await gloss('ottoDiary', otto, 'ottoDiary', q('stars and seas'), 'active');
+  await reply('rOttoDiary', otto, 'ottoDiary', 'active');
+  await gloss('ctMona', mona, 'closedTextNotes', q('opened the book'), 'active');
+  await reply('rCt', olive, 'ctMona', 'active');
+  await gloss('ptTrent', trent, 'trentNotes', q('opened the book'), 'active');
+
+  // Last, a new version of each text: an event every reader of the text receives.
+  const lastEvent: Record<string, number> = {};
+  for (const [slug, owner] of [
+    [T1, olive],
+    [T2, olive],
+    [T3, trent],
+  ] as const) {
+    const current = ok(await owner.get(`/api/texts/${slug}`), 200, `read ${slug}`);
+    ok(await owner.post(`/api/texts/${slug}/versions`, { format: 'markdown', content: `${current.text}\n\nThe end.` }), 201, `version ${slug}`);
+    const row = t.database.sqlite.prepare('SELECT max(e.id) AS id FROM event e JOIN text t ON t.id = e.text_id WHERE t.slug = ?').get(slug) as { id: number };
+    lastEvent[slug] = row.id;
+  }
+  return { t, clients, glosses, replies, lastEvent };
+}
+
+/** A digest of every table: row counts, and the rows themselves, to prove a refusal changed nothing. */
+export function snapshot(t: TestApp): Map<string, { count: number; rows: string }> {
+  const tables = t.database.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
+  const out = new Map<string, { count: number; rows: string }>();
+  for (const { name } of tables) {
+    const rows = t.database.sqlite.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all();
+    out.set(name, { count: rows.length, rows: JSON.stringify(rows) });
+  }
+  return out;
+}
+
+/** What differs between two snapshots, as readable lines (empty when nothing changed). */
+export function snapshotDiff(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): string[] {
+  const diffs: string[] = [];
+  for (const [name, a] of after) {
+    const b = before.get(name);
+    if (!b) diffs.push(`${name}: new table`);
+    else if (b.count !== a.count) diffs.push(`${name}: ${b.count} → ${a.count} rows`);
+    else if (b.rows !== a.rows) diffs.push(`${name}: rows changed`);
+  }
+  return diffs;
+}

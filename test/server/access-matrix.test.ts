@@ -1,0 +1,1289 @@
+/**
+ * The access matrix: the proof that private things never leak (DESIGN §9). A world of three
+ * reading groups and eight people in every standing (test/helpers/access-world.ts) is read by
+ * each person through every reading door, and what each door shows is compared with a table of
+ * expectations written out by hand below — deliberately not computed with server/services/
+ * policy.ts, so that a wrong rule there cannot agree with itself here. Every piece of content
+ * carries a unique marker word, and no response a person gets may contain the marker of
+ * anything they may not see. Then each person tries every writing door; refusals must have the
+ * expected status and change nothing in any table. Last, every route the app registers must be
+ * one of the doors this file covers, so a new endpoint cannot slip past the matrix.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DafUrls } from '../../schema/w3c.ts';
+import { AppError } from '../../server/errors.ts';
+import { exportLayer } from '../../server/services/annotations.ts';
+import {
+  buildWorld,
+  layerDefs,
+  layerKeys,
+  layerName,
+  marker,
+  people,
+  roles,
+  snapshot,
+  snapshotDiff,
+  T1,
+  T2,
+  T3,
+  textContent,
+  type LayerKey,
+  type Person,
+  type World,
+} from '../helpers/access-world.ts';
+import { TestClient, testOrigin, type TestResponse } from '../helpers/test-app.ts';
+
+// ---------------------------------------------------------------------------------------------
+// The expectations, by hand.
+// ---------------------------------------------------------------------------------------------
+
+const everyone = people;
+const openMembers: readonly Person[] = ['olive', 'mona', 'trent', 'penny'];
+const closedMembers: readonly Person[] = ['olive', 'mona'];
+/** Who may see a pending or hidden post of open-circle besides its author: its owner and moderator. */
+const openModerators: readonly Person[] = ['olive', 'mona'];
+const withMods = (...authors: Person[]): readonly Person[] => [...authors, ...openModerators];
+
+const texts = [T1, T2, T3] as const;
+const textReaders: Record<string, readonly Person[]> = {
+  [T1]: everyone,
+  [T2]: closedMembers, // a group text of closed-circle; boris is banned
+  [T3]: ['trent'], // trent's private text; not even the owner of every group
+};
+
+const layerReaders: Record<LayerKey, readonly Person[]> = {
+  openPublic: everyone,
+  openGroup: openMembers,
+  openNotebook: openMembers, // the layer; each member sees only their own entries
+  closedPublic: everyone,
+  closedGroup: closedMembers,
+  closedNotebook: closedMembers,
+  askingGroup: ['olive'], // abel's request is still pending
+  openClosedLater: openMembers, // was public when written in
+  ottoDiary: ['otto'],
+  closedTextNotes: closedMembers, // a public layer on a group text: the text decides
+  trentNotes: ['trent'],
+};
+
+type Status = 'active' | 'pending' | 'hidden' | 'deleted';
+/** Every gloss: its status now, and who may see it (a tombstone: its place, never its words). */
+const glossTable: Record<string, { status: Status; readers: readonly Person[] }> = {
+  opOwner: { status: 'active', readers: everyone },
+  opTrustA: { status: 'active', readers: everyone }, // was pending, approved by mona
+  opTrustB: { status: 'active', readers: everyone }, // trent is trusted now
+  opPending: { status: 'pending', readers: withMods('penny') },
+  opHidden: { status: 'hidden', readers: withMods('trent') },
+  onHidden: { status: 'hidden', readers: openModerators }, // olive's, on opHidden: hidden with it
+  opFlagged: { status: 'active', readers: everyone },
+  gog: { status: 'active', readers: everyone },
+  opDeleted: { status: 'deleted', readers: everyone },
+  ogOwner: { status: 'active', readers: openMembers },
+  ogTrusted: { status: 'active', readers: openMembers },
+  ogPending: { status: 'pending', readers: withMods('penny') },
+  nbTrent: { status: 'active', readers: ['trent'] },
+  nbPenny: { status: 'active', readers: ['penny'] },
+  nbMona: { status: 'active', readers: ['mona'] },
+  cpOwner: { status: 'active', readers: everyone },
+  cpMona: { status: 'active', readers: everyone },
+  cgOwner: { status: 'active', readers: closedMembers },
+  cgBanned: { status: 'active', readers: closedMembers }, // boris's, written before his ban
+  cgMona: { status: 'active', readers: closedMembers },
+  cnbOwner: { status: 'active', readers: ['olive'] },
+  cnbMona: { status: 'active', readers: ['mona'] },
+  cnbBoris: { status: 'active', readers: [] }, // a banned member's notebook: no one
+  askOwner: { status: 'active', readers: ['olive'] },
+  oclOwner: { status: 'active', readers: openMembers },
+  ottoDiary: { status: 'active', readers: ['otto'] },
+  ctMona: { status: 'active', readers: closedMembers },
+  ptTrent: { status: 'active', readers: ['trent'] },
+};
+
+/** Every reply and who may see it (never more than who may see its gloss). */
+const replyTable: Record<string, { status: Status; readers: readonly Person[] }> = {
+  rHiddenThread: { status: 'active', readers: withMods('trent') }, // under the hidden opHidden
+  rTrent: { status: 'active', readers: everyone },
+  rPenny: { status: 'pending', readers: withMods('penny') },
+  rOtto: { status: 'pending', readers: withMods('otto') }, // an outsider in a pre-moderated group
+  rMona: { status: 'active', readers: everyone },
+  rDeleted: { status: 'deleted', readers: everyone }, // a tombstone: its place, never its words
+  rChild: { status: 'active', readers: everyone }, // an answer to it
+  rHidden: { status: 'hidden', readers: withMods('trent') },
+  rOnDeleted: { status: 'active', readers: everyone }, // under a tombstone
+  rOg: { status: 'active', readers: openMembers },
+  rCg: { status: 'active', readers: closedMembers },
+  rCgBoris: { status: 'active', readers: closedMembers },
+  rOttoDiary: { status: 'active', readers: ['otto'] },
+  rOcl: { status: 'active', readers: openMembers },
+  rCt: { status: 'active', readers: closedMembers },
+};
+
+/** Markers that are not gloss or reply bodies, and who may see them. */
+const otherMarkers: Record<string, readonly Person[]> = {
+  [marker('gdclosed')]: closedMembers, // closed-circle's description
+  [marker('ttclosed')]: textReaders[T2], // T2's title
+  [marker('tbclosed')]: textReaders[T2], // T2's body
+  [marker('ttpriv')]: textReaders[T3],
+  [marker('tbpriv')]: textReaders[T3],
+  [marker('hidereason')]: withMods('trent'), // shown to the author and in the audit log
+  [marker('rhidereason')]: withMods('trent'),
+  [marker('flagreason')]: withMods('otto'), // the flagger, and the moderation queue
+  [marker('banreason')]: ['olive'], // closed-circle's audit log: its one moderator
+};
+for (const key of layerKeys) otherMarkers[marker(`ln${key}`)] = layerReaders[key];
+
+/** Search hits each marker should give each reader: `kind:id`, or `text:slug`. */
+const textMarkerHits: Record<string, string> = {
+  [marker('ttclosed')]: `text:${T2}`,
+  [marker('tbclosed')]: `text:${T2}`,
+  [marker('ttpriv')]: `text:${T3}`,
+  [marker('tbpriv')]: `text:${T3}`,
+};
+
+const groupsSeen: Record<Person, string[]> = {
+  olive: ['asking-circle', 'closed-circle', 'open-circle'],
+  mona: ['asking-circle', 'closed-circle', 'open-circle'],
+  trent: ['asking-circle', 'open-circle'],
+  penny: ['asking-circle', 'open-circle'],
+  abel: ['asking-circle', 'open-circle'],
+  boris: ['asking-circle', 'open-circle'], // banned: the private group is gone for him
+  otto: ['asking-circle', 'open-circle'],
+  visitor: ['asking-circle', 'open-circle'],
+};
+/** Each person's standing as the group JSON shows it (`null`: none). */
+const standing: Record<Person, Record<string, { role: string; state: string } | null>> = {
+  olive: { 'open-circle': { role: 'owner', state: 'active' }, 'closed-circle': { role: 'owner', state: 'active' }, 'asking-circle': { role: 'owner', state: 'active' } },
+  mona: { 'open-circle': { role: 'moderator', state: 'active' }, 'closed-circle': { role: 'member', state: 'active' }, 'asking-circle': null },
+  trent: { 'open-circle': { role: 'member', state: 'active' }, 'asking-circle': null },
+  penny: { 'open-circle': { role: 'member', state: 'active' }, 'asking-circle': null },
+  abel: { 'open-circle': null, 'asking-circle': { role: 'member', state: 'pending' } },
+  boris: { 'open-circle': null, 'asking-circle': null },
+  otto: { 'open-circle': null, 'asking-circle': null },
+  visitor: { 'open-circle': null, 'asking-circle': null },
+};
+/** GET /members: the status, and the listing (handle:role:state) when it is 200. */
+const memberDoor: Record<string, Partial<Record<Person, number | string[]>> & { others: number }> = {
+  'open-circle': {
+    olive: ['olive:owner:active', 'mona:moderator:active', 'trent:member:active', 'penny:member:active'],
+    mona: ['olive:owner:active', 'mona:moderator:active', 'trent:member:active', 'penny:member:active'],
+    trent: ['olive:owner:active', 'mona:moderator:active', 'trent:member:active', 'penny:member:active'],
+    penny: ['olive:owner:active', 'mona:moderator:active', 'trent:member:active', 'penny:member:active'],
+    others: 403,
+  },
+  'closed-circle': {
+    olive: ['olive:owner:active', 'mona:member:active', 'boris:member:banned'], // moderators see bans
+    mona: ['olive:owner:active', 'mona:member:active'], // members see active members only
+    others: 404,
+  },
+  'asking-circle': { olive: ['olive:owner:active', 'abel:member:pending'], others: 403 },
+};
+/** GET /moderation, /audit, /invitations: owners and moderators only. */
+const moderatorDoor: Record<string, Partial<Record<Person, number>> & { others: number }> = {
+  'open-circle': { olive: 200, mona: 200, visitor: 401, others: 403 },
+  'closed-circle': { olive: 200, mona: 403, visitor: 401, others: 404 },
+  'asking-circle': { olive: 200, visitor: 401, others: 403 },
+};
+
+// Derived from the tables above (and only from them).
+const sees = (list: readonly Person[], p: Person) => list.includes(p);
+const glossesIn = (layer: LayerKey, w: World) => Object.keys(glossTable).filter((k) => w.glosses[k].layer === layer);
+const glossesOn = (text: string, w: World) => Object.keys(glossTable).filter((k) => w.glosses[k].text === text);
+const allMarkers = (w: World) => [
+  ...Object.values(w.glosses).map((g) => g.marker),
+  ...Object.values(w.replies).map((r) => r.marker),
+  ...Object.keys(otherMarkers),
+];
+/** The markers a person may meet anywhere. */
+function allowedMarkers(w: World, p: Person): Set<string> {
+  const out = new Set<string>();
+  for (const [k, g] of Object.entries(glossTable)) if (g.status !== 'deleted' && sees(g.readers, p)) out.add(w.glosses[k].marker);
+  for (const [k, r] of Object.entries(replyTable)) if (r.status !== 'deleted' && sees(r.readers, p)) out.add(w.replies[k].marker);
+  for (const [m, readers] of Object.entries(otherMarkers)) if (sees(readers, p)) out.add(m);
+  return out;
+}
+const sorted = <T>(xs: Iterable<T>) => [...xs].map(String).sort();
+
+// ---------------------------------------------------------------------------------------------
+// Reading every door.
+// ---------------------------------------------------------------------------------------------
+
+/** Reads a text's event stream from the start (`?since=0`) until event `untilId`; the raw stream. */
+async function readEvents(w: World, client: TestClient, slug: string, untilId: number): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = {};
+  if (client.cookies.size) headers.cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const res = await w.t.app.request(`${testOrigin}/api/texts/${slug}/events?since=0`, { headers });
+  if (res.status !== 200) return { status: res.status, text: await res.text() };
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const until = new RegExp(`^id: ${untilId}$`, 'm');
+  let out = '';
+  const deadline = Date.now() + 5000;
+  try {
+    while (!until.test(out) && Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<{ value: undefined; done: true }>((r) => setTimeout(() => r({ value: undefined, done: true }), Math.max(1, deadline - Date.now()))),
+      ]);
+      if (chunk.done) break;
+      out += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel();
+  }
+  return { status: until.test(out) ? 200 : 0, text: out };
+}
+
+/** The doors read below, as "METHOD path" in Hono's notation. */
+const readDoors = new Set([
+  'GET /api/me',
+  'GET /api/tokens',
+  'GET /api/openapi.json',
+  'GET /api/texts',
+  'GET /api/texts/:slug',
+  'GET /api/texts/:slug/versions',
+  'GET /api/texts/:slug/layers',
+  'GET /api/texts/:slug/layers/:layer',
+  'GET /api/texts/:slug/layers/:layer/glosses',
+  'GET /api/texts/:slug/glosses',
+  'GET /api/texts/:slug/events',
+  'GET /api/glosses/:id',
+  'GET /api/search',
+  'GET /annotations/:text/:layer/',
+  'OPTIONS /annotations/:text/:layer/',
+  'GET /annotations/:text/:layer/:id',
+  'OPTIONS /annotations/:text/:layer/:id',
+  'GET /api/groups',
+  'GET /api/groups/:slug',
+  'GET /api/groups/:slug/members',
+  'GET /api/groups/:slug/moderation',
+  'GET /api/groups/:slug/audit',
+  'GET /api/groups/:slug/invitations',
+]);
+
+describe('the access matrix: reading', () => {
+  let w: World;
+
+  beforeAll(async () => {
+    w = await buildWorld();
+  });
+  afterAll(async () => {
+    expect(w.t.errors).toEqual([]);
+    await w.t.close();
+  });
+
+  it('starts from a consistent table (replies within their gloss, glosses within their layer)', () => {
+    const problems: string[] = [];
+    for (const [k, g] of Object.entries(glossTable)) {
+      const layer = w.glosses[k].layer;
+      for (const p of g.readers) {
+        if (!sees(layerReaders[layer], p)) problems.push(`${p} sees gloss ${k} but not layer ${layer}`);
+        if (!sees(textReaders[w.glosses[k].text], p)) problems.push(`${p} sees gloss ${k} but not its text`);
+      }
+    }
+    for (const [k, r] of Object.entries(replyTable)) {
+      for (const p of r.readers) if (!sees(glossTable[w.replies[k].gloss].readers, p)) problems.push(`${p} sees reply ${k} but not its gloss`);
+    }
+    expect(problems).toEqual([]);
+    expect(sorted(Object.keys(glossTable))).toEqual(sorted(Object.keys(w.glosses)));
+    expect(sorted(Object.keys(replyTable))).toEqual(sorted(Object.keys(w.replies)));
+    const markers = allMarkers(w);
+    expect(new Set(markers).size).toBe(markers.length);
+    for (const a of markers) for (const b of markers) if (a !== b) expect(b.includes(a), `${a} inside ${b}`).toBe(false);
+  });
+
+  it.each(people.map((p) => [p, roles[p]] as const))('%s (%s) sees through every reading door exactly what the table says', async (p) => {
+    const c = w.clients[p];
+    const problems: string[] = [];
+    const bodies: { door: string; text: string }[] = [];
+    const read = async (url: string, method = 'GET'): Promise<TestResponse> => {
+      const res = await c.request(method, url);
+      bodies.push({ door: `${method} ${url}`, text: res.text });
+      if (res.status >= 500) problems.push(`${method} ${url} → ${res.status}`);
+      return res;
+    };
+    const expectStatus = (res: TestResponse, status: number, what: string) => {
+      if (res.status !== status) problems.push(`${what}: status ${res.status}, expected ${status}`);
+      else if (status >= 400 && res.body?.error?.code === undefined) problems.push(`${what}: ${status} without the JSON error shape`);
+      return res.status === status && status < 300;
+    };
+    const expectSame = (actual: Iterable<unknown>, expected: Iterable<unknown>, what: string) => {
+      const a = sorted(actual);
+      const e = sorted(expected);
+      if (JSON.stringify(a) !== JSON.stringify(e)) problems.push(`${what}: got [${a.join(', ')}], expected [${e.join(', ')}]`);
+    };
+    const visibleGlosses = (keys: string[]) => keys.filter((k) => sees(glossTable[k].readers, p));
+    const visibleReplies = (glossKey: string) => Object.keys(replyTable).filter((k) => w.replies[k].gloss === glossKey && sees(replyTable[k].readers, p));
+    const idOf = (k: string) => w.glosses[k].id;
+    const keyOfGloss = new Map(Object.entries(w.glosses).map(([k, g]) => [g.id, k]));
+    const keyOfReply = new Map(Object.entries(w.replies).map(([k, r]) => [r.id, k]));
+    /** Checks a gloss JSON: status, and exactly the visible replies. */
+    const checkGlossJson = (g: any, where: string) => {
+      const key = keyOfGloss.get(g.id);
+      if (!key) return void problems.push(`${where}: unknown gloss ${g.id}`);
+      if (g.status !== glossTable[key].status) problems.push(`${where}: gloss ${key} has status ${g.status}, expected ${glossTable[key].status}`);
+      if (glossTable[key].status === 'deleted' && g.body !== null) problems.push(`${where}: tombstone ${key} still has a body`);
+      expectSame(
+        (g.replies as any[]).map((r) => r.id),
+        visibleReplies(key).map((k) => w.replies[k].id),
+        `${where}: replies of ${key}`,
+      );
+      for (const r of g.replies as any[]) {
+        const rk = keyOfReply.get(r.id);
+        if (rk && r.status !== replyTable[rk].status) problems.push(`${where}: reply ${rk} has status ${r.status}, expected ${replyTable[rk].status}`);
+        if (rk && replyTable[rk].status === 'deleted' && r.body !== null) problems.push(`${where}: tombstone ${rk} still has a body`);
+      }
+    };
+
+    // Who am I.
+    expectStatus(await read('/api/me'), p === 'visitor' ? 401 : 200, 'GET /api/me');
+    expectStatus(await read('/api/tokens'), p === 'visitor' ? 401 : 200, 'GET /api/tokens');
+    expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
+
+    // Texts.
+    const list = await read('/api/texts');
+    if (expectStatus(list, 200, 'GET /api/texts')) {
+      expectSame((list.body.texts as any[]).map((x) => x.slug), texts.filter((s) => sees(textReaders[s], p)), 'text list');
+    }
+    for (const slug of texts) {
+      const reader = sees(textReaders[slug], p);
+      const expected = reader ? 200 : 404;
+      expectStatus(await read(`/api/texts/${slug}`), expected, `text ${slug}`);
+      expectStatus(await read(`/api/texts/${slug}?version=1`), expected, `text ${slug} v1`);
+      expectStatus(await read(`/api/texts/${slug}/versions`), expected, `versions of ${slug}`);
+      expectStatus(await read(`/api/texts/${slug}/glosses?version=1`), expected, `glosses of ${slug} v1`);
+      const scoped = await read(`/api/search?q=remarks&text=${slug}`);
+      if (expectStatus(scoped, expected, `search in ${slug}`)) {
+        const hits = (scoped.body.results as any[]).map((h) => `${h.kind}:${h.id}`);
+        const expectedHits = glossesOn(slug, w).filter((k) => glossTable[k].status !== 'deleted' && sees(glossTable[k].readers, p)).map((k) => `gloss:${idOf(k)}`);
+        expectSame(hits, expectedHits, `search "remarks" in ${slug}`);
+      }
+
+      const layerList = await read(`/api/texts/${slug}/layers`);
+      const onText = layerKeys.filter((k) => layerDefs[k].text === slug);
+      if (expectStatus(layerList, expected, `layers of ${slug}`)) {
+        const shown = layerList.body.layers as any[];
+        const expectedLayers = onText.filter((k) => sees(layerReaders[k], p));
+        expectSame(shown.map((l) => l.slug), expectedLayers.map((k) => layerDefs[k].slug), `layers of ${slug}`);
+        for (const k of expectedLayers) {
+          const l = shown.find((x) => x.slug === layerDefs[k].slug);
+          const count = visibleGlosses(glossesIn(k, w)).filter((g) => glossTable[g].status !== 'deleted').length;
+          if (l && l.glossCount !== count) problems.push(`glossCount of ${k}: ${l.glossCount}, expected ${count}`);
+        }
+      }
+
+      const all = await read(`/api/texts/${slug}/glosses`);
+      if (expectStatus(all, expected, `glosses of ${slug}`)) {
+        expectSame((all.body.glosses as any[]).map((g) => g.id), visibleGlosses(glossesOn(slug, w)).map(idOf), `glosses of ${slug}`);
+        for (const g of all.body.glosses) checkGlossJson(g, `glosses of ${slug}`);
+      }
+
+      for (const k of onText) {
+        const d = layerDefs[k];
+        const layerReader = sees(layerReaders[k], p);
+        const inLayer = visibleGlosses(glossesIn(k, w));
+        const filtered = await read(`/api/texts/${slug}/glosses?layer=${d.slug}`);
+        if (expectStatus(filtered, expected, `glosses of ${slug}?layer=${d.slug}`)) {
+          expectSame((filtered.body.glosses as any[]).map((g) => g.id), inLayer.map(idOf), `?layer=${d.slug}`);
+        }
+        expectStatus(await read(`/api/texts/${slug}/layers/${d.slug}`), layerReader ? 200 : 404, `layer ${k}`);
+        const layerGlosses = await read(`/api/texts/${slug}/layers/${d.slug}/glosses`);
+        if (expectStatus(layerGlosses, layerReader ? 200 : 404, `layers/${d.slug}/glosses`)) {
+          expectSame((layerGlosses.body.glosses as any[]).map((g) => g.id), inLayer.map(idOf), `layers/${d.slug}/glosses`);
+          for (const g of layerGlosses.body.glosses) checkGlossJson(g, `layers/${d.slug}/glosses`);
+        }
+
+        // The W3C container shows published glosses only.
+        const published = inLayer.filter((g) => glossTable[g].status === 'active');
+        const container = await read(`/annotations/${slug}/${d.slug}/`);
+        if (expectStatus(container, layerReader ? 200 : 404, `container ${k}`) && container.body.total !== published.length) {
+          problems.push(`container ${k}: total ${container.body.total}, expected ${published.length}`);
+        }
+        const page = await read(`/annotations/${slug}/${d.slug}/?page=0`);
+        if (expectStatus(page, layerReader ? 200 : 404, `container ${k} page 0`)) {
+          expectSame((page.body.items as any[]).map((a) => Number(String(a.id).split('/').pop())), published.map(idOf), `container ${k} page 0`);
+        }
+        expectStatus(await read(`/annotations/${slug}/${d.slug}/`, 'OPTIONS'), layerReader ? 204 : 404, `OPTIONS container ${k}`);
+        for (const g of glossesIn(k, w)) {
+          const status = published.includes(g) ? 200 : 404;
+          expectStatus(await read(`/annotations/${slug}/${d.slug}/${idOf(g)}`), status, `annotation ${g}`);
+          expectStatus(await read(`/annotations/${slug}/${d.slug}/${idOf(g)}`, 'OPTIONS'), status === 200 ? 204 : 404, `OPTIONS annotation ${g}`);
+        }
+      }
+
+      // The live stream, replayed from the start.
+      const events = await readEvents(w, c, slug, w.lastEvent[slug]);
+      bodies.push({ door: `GET /api/texts/${slug}/events?since=0`, text: events.text });
+      if (events.status !== expected) problems.push(`events of ${slug}: status ${events.status}, expected ${expected}`);
+      if (reader) {
+        const allowed = allowedMarkers(w, p);
+        const expectedThere = [
+          ...glossesOn(slug, w).map((k) => w.glosses[k].marker),
+          ...Object.keys(replyTable).filter((k) => w.glosses[w.replies[k].gloss].text === slug).map((k) => w.replies[k].marker),
+          ...onText.map((k) => marker(`ln${k}`)),
+        ].filter((m) => allowed.has(m));
+        for (const m of expectedThere) if (!events.text.includes(m)) problems.push(`events of ${slug}: ${m} missing`);
+      }
+    }
+
+    // Single glosses and their threads.
+    for (const [k, g] of Object.entries(glossTable)) {
+      const res = await read(`/api/glosses/${idOf(k)}`);
+      if (expectStatus(res, sees(g.readers, p) ? 200 : 404, `gloss ${k}`)) checkGlossJson(res.body, `gloss ${k}`);
+    }
+    // The author of the hidden gloss, and the moderators, read why it was hidden.
+    const hidden = bodies.find((b) => b.door === `GET /api/glosses/${idOf('opHidden')}`)!;
+    if (sees(glossTable.opHidden.readers, p) && !String(JSON.parse(hidden.text).moderationNote).includes(marker('hidereason'))) {
+      problems.push('opHidden: no moderationNote with the reason');
+    }
+
+    // Search: each marker finds its item for those who may see it, and nothing for anyone else.
+    const hitsFor = (m: string): string[] => {
+      const g = Object.entries(w.glosses).find(([, x]) => x.marker === m);
+      if (g) return glossTable[g[0]].status !== 'deleted' && sees(glossTable[g[0]].readers, p) ? [`gloss:${g[1].id}`] : [];
+      const r = Object.entries(w.replies).find(([, x]) => x.marker === m);
+      if (r) return replyTable[r[0]].status !== 'deleted' && sees(replyTable[r[0]].readers, p) ? [`reply:${r[1].id}`] : [];
+      return textMarkerHits[m] && sees(otherMarkers[m], p) ? [textMarkerHits[m]] : [];
+    };
+    for (const m of allMarkers(w)) {
+      const res = await read(`/api/search?q=${m}`);
+      if (expectStatus(res, 200, `search ${m}`)) {
+        expectSame((res.body.results as any[]).map((h) => (h.kind === 'text' ? `text:${h.text}` : `${h.kind}:${h.id}`)), hitsFor(m), `search ${m}`);
+      }
+    }
+
+    // Groups.
+    const groupList = await read('/api/groups');
+    if (expectStatus(groupList, 200, 'GET /api/groups')) {
+      expectSame((groupList.body.groups as any[]).map((g) => g.slug), groupsSeen[p], 'group list');
+      for (const g of groupList.body.groups) {
+        if (JSON.stringify(g.membership) !== JSON.stringify(standing[p][g.slug] ?? null)) problems.push(`group list: ${g.slug} membership ${JSON.stringify(g.membership)}`);
+      }
+    }
+    for (const slug of ['open-circle', 'closed-circle', 'asking-circle']) {
+      const visible = groupsSeen[p].includes(slug);
+      const one = await read(`/api/groups/${slug}`);
+      if (expectStatus(one, visible ? 200 : 404, `group ${slug}`) && JSON.stringify(one.body.membership) !== JSON.stringify(standing[p][slug] ?? null)) {
+        problems.push(`group ${slug}: membership ${JSON.stringify(one.body.membership)}`);
+      }
+      const door = memberDoor[slug];
+      const expectedMembers = door[p] ?? door.others;
+      const members = await read(`/api/groups/${slug}/members`);
+      if (expectStatus(members, Array.isArray(expectedMembers) ? 200 : expectedMembers, `members of ${slug}`) && Array.isArray(expectedMembers)) {
+        expectSame((members.body.members as any[]).map((m) => `${m.handle}:${m.role}:${m.state}`), expectedMembers, `members of ${slug}`);
+      }
+      const mod = moderatorDoor[slug][p] ?? moderatorDoor[slug].others;
+      const queue = await read(`/api/groups/${slug}/moderation`);
+      if (expectStatus(queue, mod, `moderation of ${slug}`) && slug === 'open-circle') {
+        expectSame(
+          (queue.body.pending as any[]).map((x) => `${x.kind}:${x.id}`),
+          [`gloss:${idOf('opPending')}`, `gloss:${idOf('ogPending')}`, `reply:${w.replies.rPenny.id}`, `reply:${w.replies.rOtto.id}`],
+          'moderation queue: pending',
+        );
+        expectSame((queue.body.flags as any[]).map((f) => `${f.kind}:${f.item}`), [`gloss:${idOf('opFlagged')}`], 'moderation queue: flags');
+      }
+      const audit = await read(`/api/groups/${slug}/audit`);
+      if (expectStatus(audit, mod, `audit of ${slug}`)) {
+        const actions = (audit.body.entries as any[]).map((e) => e.action);
+        const needed = { 'open-circle': ['gloss.approved', 'gloss.hidden', 'reply.hidden', 'gloss.flagged', 'member.role'], 'closed-circle': ['member.banned', 'invitation.accepted'], 'asking-circle': [] }[slug]!;
+        for (const a of needed) if (!actions.includes(a)) problems.push(`audit of ${slug}: no ${a}`);
+      }
+      expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
+    }
+
+    // Nothing this person may not see is in any response they got.
+    const allowed = allowedMarkers(w, p);
+    for (const m of allMarkers(w)) {
+      if (allowed.has(m)) continue;
+      for (const b of bodies) if (b.text.includes(m)) problems.push(`LEAK of ${m} through ${b.door}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('exports (daf export-layer) only what the public may read', async () => {
+    const urls = new DafUrls(testOrigin);
+    const forbidden = allMarkers(w).filter((m) => !allowedMarkers(w, 'visitor').has(m));
+    for (const k of layerKeys) {
+      const d = layerDefs[k];
+      if (!sees(layerReaders[k], 'visitor')) {
+        const err = await exportLayer(w.t.ctx, null, d.text, d.slug, urls).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err, k).toBeInstanceOf(AppError);
+        expect((err as AppError).status, k).toBe(404);
+        continue;
+      }
+      const exported = await exportLayer(w.t.ctx, null, d.text, d.slug, urls);
+      const published = glossesIn(k, w).filter((g) => glossTable[g].status === 'active' && sees(glossTable[g].readers, 'visitor'));
+      expect(exported.total, k).toBe(published.length);
+      expect(sorted(exported.first.items.map((a) => Number(String(a.id).split('/').pop()))), k).toEqual(sorted(published.map((g) => w.glosses[g].id)));
+      const json = JSON.stringify(exported);
+      for (const m of forbidden) expect(json.includes(m), `${m} in the export of ${k}`).toBe(false);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Writing through every door.
+// ---------------------------------------------------------------------------------------------
+
+type Expect = Record<Person, number>;
+/** Statuses: those named, `others` for everyone else signed in, `visitor` (401 by default). */
+function expect_(named: Partial<Record<Person, number>>, others: number, visitor = 401): Expect {
+  return Object.fromEntries(people.map((p) => [p, named[p] ?? (p === 'visitor' ? visitor : others)])) as Expect;
+}
+const each = (status: number, ...ps: Person[]): Partial<Record<Person, number>> => Object.fromEntries(ps.map((p) => [p, status]));
+const openMembersCan = (status: number) => each(status, 'olive', 'mona', 'trent', 'penny');
+const closedMembersCan = (status: number) => each(status, 'olive', 'mona');
+
+interface WriteCase {
+  /** The route, as "METHOD path" in Hono's notation. */
+  door: string;
+  what: string;
+  expect: Expect;
+  /** Prepares a fresh target before each person's attempt (before the "nothing changed" snapshot). */
+  setup?: (p: Person) => Promise<any>;
+  run: (c: TestClient, s: any, p: Person) => Promise<TestResponse>;
+  /** Puts the world back after a success that would change later cases. */
+  cleanup?: (c: TestClient, p: Person, res: TestResponse) => Promise<void>;
+}
+
+describe('the access matrix: writing', () => {
+  let w: World;
+  const cases: WriteCase[] = [];
+  let fresh = 0;
+  let lastPending = 0;
+  const secondSessions = new Map<Person, TestClient>();
+
+  /** A client of its own for a person (a second session), so a door cannot disturb the first. */
+  async function ownSession(p: Person): Promise<TestClient> {
+    const c = new TestClient(w.t.app);
+    if (p !== 'visitor') {
+      const res = await c.post('/api/auth/login', { handle: p, password: 'correct horse battery' });
+      expect(res.status).toBe(200);
+    }
+    return c;
+  }
+  const as = (p: Person) => w.clients[p];
+  async function must(res: Promise<TestResponse>, status: number, what: string) {
+    const r = await res;
+    expect(r.status, `${what}: ${r.text.slice(0, 200)}`).toBe(status);
+    return r.body;
+  }
+  const glossBody = (md = 'New words.') => ({ target: { exact: 'opened the book' }, body: { markdown: md } });
+  async function freshGloss(p: Person, layer: LayerKey, status = 'active'): Promise<number> {
+    const d = layerDefs[layer];
+    const g = await must(as(p).post(`/api/texts/${d.text}/layers/${d.slug}/glosses`, glossBody(`Fresh ${++fresh}.`)), 201, `fresh gloss in ${layer}`);
+    expect(g.status).toBe(status);
+    return g.id;
+  }
+  async function freshReply(p: Person, glossKey: string, status = 'active'): Promise<number> {
+    const r = await must(as(p).post(`/api/glosses/${w.glosses[glossKey].id}/replies`, { body: { markdown: `Fresh reply ${++fresh}.` } }), 201, 'fresh reply');
+    expect(r.status).toBe(status);
+    return r.id;
+  }
+  const annotation = (slug: string) => ({
+    '@context': 'http://www.w3.org/ns/anno.jsonld',
+    type: 'Annotation',
+    body: { type: 'TextualBody', value: 'Annotated.' },
+    target: { source: `${testOrigin}/t/${slug}`, selector: { type: 'TextQuoteSelector', exact: 'opened the book' } },
+  });
+  const ld = { 'content-type': 'application/ld+json' };
+  const extra: Record<string, TestClient> = {};
+
+  // --- glosses in every layer, by the API, the W3C protocol and import ---
+  const writeGlossExpect: Record<LayerKey, Expect> = {
+    openPublic: expect_(openMembersCan(201), 403),
+    openGroup: expect_(openMembersCan(201), 404),
+    openNotebook: expect_(openMembersCan(201), 404),
+    closedPublic: expect_(closedMembersCan(201), 403), // boris too: banned
+    closedGroup: expect_(closedMembersCan(201), 404),
+    closedNotebook: expect_(closedMembersCan(201), 404),
+    askingGroup: expect_({ olive: 201 }, 404), // abel is still pending
+    openClosedLater: expect_(openMembersCan(201), 404),
+    ottoDiary: expect_({ otto: 201 }, 404),
+    closedTextNotes: expect_(closedMembersCan(201), 404),
+    trentNotes: expect_({ trent: 201 }, 404),
+  };
+  for (const k of layerKeys) {
+    const d = layerDefs[k];
+    cases.push({
+      door: 'POST /api/texts/:slug/layers/:layer/glosses',
+      what: `write a gloss in ${k}`,
+      expect: writeGlossExpect[k],
+      run: (c) => c.post(`/api/texts/${d.text}/layers/${d.slug}/glosses`, glossBody()),
+    });
+  }
+  for (const k of ['openPublic', 'closedGroup', 'ottoDiary'] as const) {
+    const d = layerDefs[k];
+    cases.push({
+      door: 'POST /annotations/:text/:layer/',
+      what: `POST an annotation to ${k}`,
+      expect: writeGlossExpect[k],
+      run: (c) => c.post(`/annotations/${d.text}/${d.slug}/`, annotation(d.text), ld),
+    });
+    cases.push({
+      door: 'POST /api/texts/:slug/layers/:layer/import',
+      what: `import annotations into ${k}`,
+      expect: writeGlossExpect[k],
+      run: (c) => c.post(`/api/texts/${d.text}/layers/${d.slug}/import`, [annotation(d.text)], ld),
+    });
+  }
+
+  // --- replies ---
+  const replyExpect: Record<string, Expect> = {
+    opOwner: expect_({}, 201), // signed in may reply; boris is banned elsewhere only
+    ogOwner: expect_(openMembersCan(201), 404),
+    cpOwner: expect_({ boris: 403 }, 201), // a banned person may not reply in the group's layers
+    cgOwner: expect_(closedMembersCan(201), 404),
+    nbTrent: expect_({ trent: 201 }, 404), // a notebook entry is its author's alone
+    askOwner: expect_({ olive: 201 }, 404),
+    ottoDiary: expect_({ otto: 201 }, 404),
+    ctMona: expect_(closedMembersCan(201), 404),
+    ptTrent: expect_({ trent: 201 }, 404),
+    opHidden: expect_(each(409, 'trent', 'olive', 'mona'), 404), // its thread is closed
+    opPending: expect_(each(409, 'penny', 'olive', 'mona'), 404),
+    opDeleted: expect_({}, 409), // a tombstone
+  };
+  for (const [k, e] of Object.entries(replyExpect)) {
+    cases.push({
+      door: 'POST /api/glosses/:id/replies',
+      what: `reply to ${k}`,
+      expect: e,
+      run: (c) => c.post(`/api/glosses/${w.glosses[k].id}/replies`, { body: { markdown: 'A reply.' } }),
+    });
+  }
+
+  // --- editing and deleting glosses ---
+  cases.push(
+    {
+      door: 'PATCH /api/glosses/:id',
+      what: "edit trent's gloss in open-public",
+      expect: expect_({ trent: 200 }, 403),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.patch(`/api/glosses/${id}`, { body: { markdown: 'Edited.' } }),
+    },
+    {
+      door: 'PATCH /api/glosses/:id',
+      what: 'edit the hidden gloss (not even its author)',
+      expect: expect_(each(403, 'trent', 'olive', 'mona'), 404),
+      run: (c) => c.patch(`/api/glosses/${w.glosses.opHidden.id}`, { body: { markdown: 'Edited.' } }),
+    },
+    {
+      door: 'PATCH /api/glosses/:id',
+      what: "edit mona's gloss in closed-group",
+      expect: expect_({ mona: 200, olive: 403 }, 404),
+      setup: () => freshGloss('mona', 'closedGroup'),
+      run: (c, id) => c.patch(`/api/glosses/${id}`, { body: { markdown: 'Edited.' } }),
+    },
+    {
+      door: 'PATCH /api/glosses/:id',
+      what: "edit penny's notebook entry",
+      expect: expect_({ penny: 200 }, 404),
+      run: (c) => c.patch(`/api/glosses/${w.glosses.nbPenny.id}`, { body: { markdown: `${w.glosses.nbPenny.marker} edited.` } }),
+    },
+    {
+      door: 'DELETE /api/glosses/:id',
+      what: "delete trent's gloss in open-public",
+      expect: expect_(each(200, 'trent', 'olive', 'mona'), 403),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.delete(`/api/glosses/${id}`),
+    },
+    {
+      door: 'DELETE /api/glosses/:id',
+      what: "delete mona's gloss in closed-group",
+      expect: expect_(closedMembersCan(200), 404),
+      setup: () => freshGloss('mona', 'closedGroup'),
+      run: (c, id) => c.delete(`/api/glosses/${id}`),
+    },
+    {
+      door: 'DELETE /api/glosses/:id',
+      what: "delete olive's gloss in closed-public (mona moderates another group)",
+      expect: expect_({ olive: 200 }, 403),
+      setup: () => freshGloss('olive', 'closedPublic'),
+      run: (c, id) => c.delete(`/api/glosses/${id}`),
+    },
+    {
+      door: 'DELETE /api/glosses/:id',
+      what: "delete otto's private gloss",
+      expect: expect_({ otto: 200 }, 404),
+      setup: () => freshGloss('otto', 'ottoDiary'),
+      run: (c, id) => c.delete(`/api/glosses/${id}`),
+    },
+    {
+      door: 'PUT /annotations/:text/:layer/:id',
+      what: "replace trent's annotation in open-public",
+      expect: expect_({ trent: 200 }, 403),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.put(`/annotations/${T1}/open-public/${id}`, annotation(T1), { ...ld, 'if-match': '*' }),
+    },
+    {
+      door: 'PUT /annotations/:text/:layer/:id',
+      what: "replace mona's annotation in closed-group",
+      expect: expect_({ mona: 200, olive: 403 }, 404),
+      setup: () => freshGloss('mona', 'closedGroup'),
+      run: (c, id) => c.put(`/annotations/${T1}/closed-group/${id}`, annotation(T1), { ...ld, 'if-match': '*' }),
+    },
+    {
+      door: 'DELETE /annotations/:text/:layer/:id',
+      what: "delete trent's annotation in open-public",
+      expect: expect_(each(204, 'trent', 'olive', 'mona'), 403),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.delete(`/annotations/${T1}/open-public/${id}`, { 'if-match': '*' }),
+    },
+  );
+
+  // --- moderating glosses ---
+  cases.push(
+    {
+      door: 'POST /api/glosses/:id/approve',
+      what: "approve a new member's pending gloss",
+      expect: expect_(each(200, 'olive', 'mona'), 404),
+      setup: async () => {
+        // A gloss still pending from an earlier attempt will do (signing up costs a password hash).
+        if (lastPending && (await as('olive').get(`/api/glosses/${lastPending}`)).body.status === 'pending') return lastPending;
+        const handle = `newbie${++fresh}`;
+        const c = await w.t.signup(handle);
+        await must(c.post('/api/groups/open-circle/join'), 200, 'newbie joins');
+        const g = await must(c.post(`/api/texts/${T1}/layers/open-public/glosses`, glossBody()), 201, 'newbie writes');
+        expect(g.status).toBe('pending');
+        return (lastPending = g.id);
+      },
+      run: (c, id) => c.post(`/api/glosses/${id}/approve`),
+    },
+    {
+      door: 'POST /api/glosses/:id/approve',
+      what: 'approve a published gloss',
+      expect: expect_(each(409, 'olive', 'mona'), 403),
+      run: (c) => c.post(`/api/glosses/${w.glosses.opOwner.id}/approve`),
+    },
+    {
+      door: 'POST /api/glosses/:id/hide',
+      what: "hide trent's gloss in open-public",
+      expect: expect_(each(200, 'olive', 'mona'), 403),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.post(`/api/glosses/${id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/hide',
+      what: "hide olive's gloss in closed-public (another group's content for mona)",
+      expect: expect_({ olive: 200 }, 403),
+      setup: () => freshGloss('olive', 'closedPublic'),
+      run: (c, id) => c.post(`/api/glosses/${id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/hide',
+      what: "hide mona's gloss in closed-group",
+      expect: expect_({ olive: 200, mona: 403 }, 404),
+      setup: () => freshGloss('mona', 'closedGroup'),
+      run: (c, id) => c.post(`/api/glosses/${id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/hide',
+      what: "hide otto's private gloss (no group: no moderators)",
+      expect: expect_({ otto: 403 }, 404),
+      run: (c) => c.post(`/api/glosses/${w.glosses.ottoDiary.id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/restore',
+      what: "restore trent's hidden gloss",
+      expect: expect_({ olive: 200, mona: 200, trent: 403 }, 404),
+      setup: async () => {
+        const id = await freshGloss('trent', 'openPublic');
+        await must(as('mona').post(`/api/glosses/${id}/hide`, { reason: 'Because.' }), 200, 'hide');
+        return id;
+      },
+      run: (c, id) => c.post(`/api/glosses/${id}/restore`),
+    },
+    {
+      door: 'POST /api/glosses/:id/flag',
+      what: "flag trent's gloss in open-public",
+      expect: expect_({}, 201),
+      setup: () => freshGloss('trent', 'openPublic'),
+      run: (c, id) => c.post(`/api/glosses/${id}/flag`, { reason: 'Look.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/flag',
+      what: 'flag a gloss in closed-group',
+      expect: expect_(closedMembersCan(201), 404),
+      run: (c) => c.post(`/api/glosses/${w.glosses.cgOwner.id}/flag`, { reason: 'Look.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/flag',
+      what: "flag penny's pending gloss",
+      expect: expect_(each(201, 'penny', 'olive', 'mona'), 404),
+      run: (c) => c.post(`/api/glosses/${w.glosses.opPending.id}/flag`, { reason: 'Look.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/flag',
+      what: 'flag a tombstone',
+      expect: expect_({}, 409),
+      run: (c) => c.post(`/api/glosses/${w.glosses.opDeleted.id}/flag`, { reason: 'Look.' }),
+    },
+  );
+
+  // --- replies: edit, delete, moderate, flag ---
+  cases.push(
+    {
+      door: 'PATCH /api/replies/:id',
+      what: "edit trent's reply",
+      expect: expect_({ trent: 200 }, 403),
+      setup: () => freshReply('trent', 'opOwner'),
+      run: (c, id) => c.patch(`/api/replies/${id}`, { body: { markdown: 'Edited.' } }),
+    },
+    {
+      door: 'PATCH /api/replies/:id',
+      what: "edit mona's reply in closed-group",
+      expect: expect_({ mona: 200, olive: 403 }, 404),
+      run: (c) => c.patch(`/api/replies/${w.replies.rCg.id}`, { body: { markdown: `${w.replies.rCg.marker} edited.` } }),
+    },
+    {
+      door: 'PATCH /api/replies/:id',
+      what: "edit the banned boris's reply in closed-group (not even boris)",
+      expect: expect_({ olive: 403, mona: 403 }, 404),
+      run: (c) => c.patch(`/api/replies/${w.replies.rCgBoris.id}`, { body: { markdown: 'Edited.' } }),
+    },
+    {
+      door: 'DELETE /api/replies/:id',
+      what: "delete trent's reply",
+      expect: expect_(each(200, 'trent', 'olive', 'mona'), 403),
+      setup: () => freshReply('trent', 'opOwner'),
+      run: (c, id) => c.delete(`/api/replies/${id}`),
+    },
+    {
+      door: 'DELETE /api/replies/:id',
+      what: "delete mona's reply in closed-group",
+      expect: expect_(closedMembersCan(200), 404),
+      setup: () => freshReply('mona', 'cgOwner'),
+      run: (c, id) => c.delete(`/api/replies/${id}`),
+    },
+    {
+      door: 'POST /api/replies/:id/approve',
+      what: "approve otto's pending reply",
+      expect: expect_({ olive: 200, mona: 200, otto: 403 }, 404),
+      setup: () => freshReply('otto', 'opOwner', 'pending'),
+      run: (c, id) => c.post(`/api/replies/${id}/approve`),
+    },
+    {
+      door: 'POST /api/replies/:id/hide',
+      what: "hide trent's reply",
+      expect: expect_(each(200, 'olive', 'mona'), 403),
+      setup: () => freshReply('trent', 'opOwner'),
+      run: (c, id) => c.post(`/api/replies/${id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/replies/:id/hide',
+      what: "hide mona's reply in closed-public (another group's content for mona herself)",
+      expect: expect_({ olive: 200 }, 403),
+      setup: () => freshReply('mona', 'cpOwner'),
+      run: (c, id) => c.post(`/api/replies/${id}/hide`, { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/replies/:id/restore',
+      what: "restore trent's hidden reply",
+      expect: expect_({ olive: 200, mona: 200, trent: 403 }, 404),
+      setup: async () => {
+        const id = await freshReply('trent', 'opOwner');
+        await must(as('mona').post(`/api/replies/${id}/hide`, { reason: 'Because.' }), 200, 'hide reply');
+        return id;
+      },
+      run: (c, id) => c.post(`/api/replies/${id}/restore`),
+    },
+    {
+      door: 'POST /api/replies/:id/flag',
+      what: "flag trent's reply",
+      expect: expect_({}, 201),
+      setup: () => freshReply('trent', 'opOwner'),
+      run: (c, id) => c.post(`/api/replies/${id}/flag`, { reason: 'Look.' }),
+    },
+    {
+      door: 'POST /api/replies/:id/flag',
+      what: "flag penny's pending reply",
+      expect: expect_(each(201, 'penny', 'olive', 'mona'), 404),
+      run: (c) => c.post(`/api/replies/${w.replies.rPenny.id}/flag`, { reason: 'Look.' }),
+    },
+  );
+
+  // --- layers and texts ---
+  cases.push(
+    {
+      door: 'POST /api/texts/:slug/layers',
+      what: 'create a layer of open-circle',
+      expect: expect_(closedMembersCan(201), 403), // olive and mona: open-circle's owner and moderator
+      run: (c) => c.post(`/api/texts/${T1}/layers`, { name: 'New', visibility: 'group', group: 'open-circle' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/layers',
+      what: 'create a layer of closed-circle',
+      expect: expect_({ olive: 201, mona: 403 }, 404),
+      run: (c) => c.post(`/api/texts/${T1}/layers`, { name: 'New', visibility: 'group', group: 'closed-circle' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/layers',
+      what: 'create a layer of asking-circle',
+      expect: expect_({ olive: 201 }, 403),
+      run: (c) => c.post(`/api/texts/${T1}/layers`, { name: 'New', visibility: 'public', group: 'asking-circle' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/layers',
+      what: "create one's own layer on the group text",
+      expect: expect_(closedMembersCan(201), 404),
+      run: (c) => c.post(`/api/texts/${T2}/layers`, { name: 'Mine', visibility: 'private' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/layers',
+      what: 'create a "group" layer without a group',
+      expect: expect_({}, 400),
+      run: (c) => c.post(`/api/texts/${T1}/layers`, { name: 'Mine', visibility: 'group' }),
+    },
+    {
+      door: 'PATCH /api/texts/:slug/layers/:layer',
+      what: 'change open-public',
+      expect: expect_({ olive: 200 }, 403),
+      run: (c) => c.patch(`/api/texts/${T1}/layers/open-public`, { description: 'Changed.' }),
+    },
+    {
+      door: 'PATCH /api/texts/:slug/layers/:layer',
+      what: 'change closed-group',
+      expect: expect_({ olive: 200, mona: 403 }, 404),
+      run: (c) => c.patch(`/api/texts/${T1}/layers/closed-group`, { description: 'Changed.' }),
+    },
+    {
+      door: 'PATCH /api/texts/:slug/layers/:layer',
+      what: "change otto's private layer",
+      expect: expect_({ otto: 200 }, 404),
+      run: (c) => c.patch(`/api/texts/${T1}/layers/otto-diary`, { description: 'Changed.' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/versions',
+      what: 'add a version to the group text',
+      expect: expect_({ olive: 201, mona: 403 }, 404), // mona is a plain member of closed-circle
+      run: (c) => c.post(`/api/texts/${T2}/versions`, { format: 'markdown', content: `${textContent} Revised.` }),
+    },
+    {
+      door: 'POST /api/texts/:slug/versions',
+      what: "add a version to olive's public text",
+      expect: expect_({ olive: 201 }, 403),
+      run: (c) => c.post(`/api/texts/${T1}/versions`, { format: 'markdown', content: `${textContent} Revised.` }),
+    },
+    {
+      door: 'POST /api/texts/:slug/versions',
+      what: "add a version to trent's private text",
+      expect: expect_({ trent: 201 }, 404),
+      run: (c) => c.post(`/api/texts/${T3}/versions`, { format: 'markdown', content: `${textContent} Revised.` }),
+    },
+    {
+      door: 'POST /api/texts',
+      what: 'create a text of closed-circle',
+      expect: expect_({ olive: 201, mona: 403 }, 404),
+      run: (c) => c.post('/api/texts', { title: 'Group text', format: 'markdown', language: 'en', content: 'Words.', visibility: 'group', group: 'closed-circle' }),
+    },
+    {
+      door: 'POST /api/texts',
+      what: 'create a text of open-circle',
+      expect: expect_(closedMembersCan(201), 403),
+      run: (c) => c.post('/api/texts', { title: 'Group text', format: 'markdown', language: 'en', content: 'Words.', visibility: 'group', group: 'open-circle' }),
+    },
+    {
+      door: 'POST /api/texts',
+      what: "create one's own text",
+      expect: expect_({}, 201),
+      run: (c) => c.post('/api/texts', { title: 'Own text', format: 'markdown', language: 'en', content: 'Words.' }),
+    },
+  );
+
+  // --- groups: settings, joining, leaving ---
+  cases.push(
+    {
+      door: 'POST /api/groups',
+      what: 'create a group',
+      expect: expect_({}, 201),
+      run: (c, _s, p) => c.post('/api/groups', { slug: `g-${p}-${++fresh}`, name: 'G', visibility: 'private', joinPolicy: 'invite' }),
+    },
+    {
+      door: 'PATCH /api/groups/:slug',
+      what: 'change open-circle',
+      expect: expect_({ olive: 200 }, 403),
+      run: (c) => c.patch('/api/groups/open-circle', { description: 'Changed.' }),
+    },
+    {
+      door: 'PATCH /api/groups/:slug',
+      what: 'change closed-circle',
+      expect: expect_({ olive: 200, mona: 403 }, 404),
+      run: (c) => c.patch('/api/groups/closed-circle', { description: 'Changed.' }),
+    },
+    {
+      door: 'POST /api/groups/:slug/join',
+      what: 'join open-circle',
+      expect: expect_({}, 200),
+      run: (c) => c.post('/api/groups/open-circle/join'),
+      cleanup: async (c, p) => {
+        if (['abel', 'boris', 'otto'].includes(p)) await must(c.post('/api/groups/open-circle/leave'), 204, 'leave again');
+      },
+    },
+    {
+      door: 'POST /api/groups/:slug/join',
+      what: 'join closed-circle (invitation only; private, and banned boris no longer sees it)',
+      expect: expect_(closedMembersCan(200), 404),
+      run: (c) => c.post('/api/groups/closed-circle/join'),
+    },
+    {
+      door: 'POST /api/groups/:slug/join',
+      what: 'ask to join asking-circle',
+      expect: expect_({}, 200),
+      run: (c) => c.post('/api/groups/asking-circle/join'),
+      cleanup: async (c, p, res) => {
+        expect(res.body.state, p).toBe(p === 'olive' ? 'active' : 'pending');
+        if (!['olive', 'abel'].includes(p)) await must(c.post('/api/groups/asking-circle/leave'), 204, 'withdraw');
+      },
+    },
+    {
+      door: 'POST /api/groups/:slug/leave',
+      what: 'leave asking-circle',
+      expect: expect_({ abel: 204 }, 409), // olive: last owner; the rest: not members
+      run: (c) => c.post('/api/groups/asking-circle/leave'),
+      cleanup: async (c, p) => {
+        if (p === 'abel') await must(c.post('/api/groups/asking-circle/join'), 200, 'ask again');
+      },
+    },
+    {
+      door: 'POST /api/groups/:slug/leave',
+      what: 'leave closed-circle',
+      expect: expect_({ olive: 409, mona: 204 }, 404),
+      run: (c) => c.post('/api/groups/closed-circle/leave'),
+      cleanup: async (c, p) => {
+        if (p !== 'mona') return;
+        const inv = await must(as('olive').post('/api/groups/closed-circle/invitations', { maxUses: 1 }), 201, 'invite mona back');
+        await must(c.post(`/api/invitations/${inv.token}/accept`), 200, 'mona comes back');
+      },
+    },
+  );
+
+  // --- members, roles, bans, invitations ---
+  cases.push(
+    {
+      door: 'PATCH /api/groups/:slug/members/:handle',
+      what: "set trent's role in open-circle",
+      expect: expect_({ olive: 200 }, 403), // moderators cannot change roles
+      run: (c) => c.patch('/api/groups/open-circle/members/trent', { role: 'member' }),
+    },
+    {
+      door: 'PATCH /api/groups/:slug/members/:handle',
+      what: "set mona's role in closed-circle",
+      expect: expect_({ olive: 200, mona: 403 }, 404),
+      run: (c) => c.patch('/api/groups/closed-circle/members/mona', { role: 'member' }),
+    },
+    {
+      door: 'PATCH /api/groups/:slug/members/:handle',
+      what: 'demote the last owner',
+      expect: expect_({ olive: 409 }, 403),
+      run: (c) => c.patch('/api/groups/open-circle/members/olive', { role: 'member' }),
+    },
+    {
+      door: 'POST /api/groups/:slug/members/:handle/approve',
+      what: 'admit a request to asking-circle',
+      expect: expect_({ olive: 200 }, 403),
+      setup: async () => {
+        await extra.asker.post('/api/groups/asking-circle/leave');
+        expect((await must(extra.asker.post('/api/groups/asking-circle/join'), 200, 'ask')).state).toBe('pending');
+      },
+      run: (c) => c.post('/api/groups/asking-circle/members/asker/approve'),
+    },
+    {
+      door: 'POST /api/groups/:slug/members/:handle/approve',
+      what: 'admit someone not pending',
+      expect: expect_(closedMembersCan(409), 403),
+      run: (c) => c.post('/api/groups/open-circle/members/trent/approve'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/members/:handle',
+      what: 'remove a member of open-circle',
+      expect: expect_({ olive: 204 }, 403), // mona moderates, but only owners remove members
+      setup: () => must(extra.member2.post('/api/groups/open-circle/join'), 200, 'member2 joins'),
+      run: (c) => c.delete('/api/groups/open-circle/members/member2'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/members/:handle',
+      what: 'decline a request to asking-circle',
+      expect: expect_({ olive: 204 }, 403),
+      setup: async () => {
+        await extra.asker.post('/api/groups/asking-circle/leave');
+        await must(extra.asker.post('/api/groups/asking-circle/join'), 200, 'ask');
+      },
+      run: (c) => c.delete('/api/groups/asking-circle/members/asker'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/members/:handle',
+      what: 'remove the banned boris (lift the ban instead)',
+      expect: expect_({ olive: 409, mona: 403 }, 404),
+      run: (c) => c.delete('/api/groups/closed-circle/members/boris'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/members/:handle',
+      what: 'remove the last owner',
+      expect: expect_({ olive: 409 }, 403),
+      run: (c) => c.delete('/api/groups/open-circle/members/olive'),
+    },
+    {
+      door: 'POST /api/groups/:slug/members/:handle/ban',
+      what: 'ban a member of open-circle',
+      expect: expect_({ olive: 204 }, 403),
+      setup: async () => {
+        await as('olive').delete('/api/groups/open-circle/members/victim/ban');
+        await must(extra.victim.post('/api/groups/open-circle/join'), 200, 'victim joins');
+      },
+      run: (c) => c.post('/api/groups/open-circle/members/victim/ban', { reason: 'Because.' }),
+    },
+    {
+      door: 'POST /api/groups/:slug/members/:handle/ban',
+      what: 'ban someone from closed-circle',
+      expect: expect_({ olive: 204, mona: 403 }, 404),
+      setup: () => as('olive').delete('/api/groups/closed-circle/members/victim/ban'),
+      run: (c) => c.post('/api/groups/closed-circle/members/victim/ban', {}),
+    },
+    {
+      door: 'POST /api/groups/:slug/members/:handle/ban',
+      what: 'ban oneself',
+      expect: expect_({ olive: 409 }, 403),
+      run: (c) => c.post('/api/groups/open-circle/members/olive/ban', {}),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/members/:handle/ban',
+      what: 'lift the ban on boris',
+      expect: expect_({ olive: 204, mona: 403 }, 404),
+      setup: () => must(as('olive').post('/api/groups/closed-circle/members/boris/ban', {}), 204, 'ban boris'),
+      run: (c) => c.delete('/api/groups/closed-circle/members/boris/ban'),
+      cleanup: async () => {
+        await must(as('olive').post('/api/groups/closed-circle/members/boris/ban', {}), 204, 'ban boris again');
+      },
+    },
+    {
+      door: 'POST /api/groups/:slug/invitations',
+      what: 'invite to open-circle',
+      expect: expect_(closedMembersCan(201), 403),
+      run: (c) => c.post('/api/groups/open-circle/invitations', {}),
+    },
+    {
+      door: 'POST /api/groups/:slug/invitations',
+      what: 'invite to closed-circle',
+      expect: expect_({ olive: 201, mona: 403 }, 404),
+      run: (c) => c.post('/api/groups/closed-circle/invitations', {}),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/invitations/:id',
+      what: 'revoke an invitation to open-circle',
+      expect: expect_(closedMembersCan(204), 403),
+      setup: async () => (await must(as('olive').post('/api/groups/open-circle/invitations', {}), 201, 'invite')).id,
+      run: (c, id) => c.delete(`/api/groups/open-circle/invitations/${id}`),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/invitations/:id',
+      what: "revoke closed-circle's invitation through open-circle",
+      expect: expect_(closedMembersCan(404), 403),
+      setup: async () => (await must(as('olive').post('/api/groups/closed-circle/invitations', {}), 201, 'invite')).id,
+      run: (c, id) => c.delete(`/api/groups/open-circle/invitations/${id}`),
+    },
+    {
+      door: 'POST /api/invitations/:token/accept',
+      what: 'accept an invitation to closed-circle',
+      expect: expect_({ boris: 403 }, 200), // members stay what they are; boris stays out
+      setup: async () => (await must(as('olive').post('/api/groups/closed-circle/invitations', { maxUses: 1 }), 201, 'invite')).token,
+      run: (c, token) => c.post(`/api/invitations/${token}/accept`),
+      cleanup: async (c, p) => {
+        if (!['olive', 'mona'].includes(p)) await must(c.post('/api/groups/closed-circle/leave'), 204, 'leave again');
+      },
+    },
+    {
+      door: 'POST /api/invitations/:token/accept',
+      what: 'accept an unknown invitation',
+      expect: expect_({}, 404),
+      run: (c) => c.post('/api/invitations/inv_nothing/accept'),
+    },
+  );
+
+  // --- accounts ---
+  cases.push(
+    {
+      door: 'POST /api/auth/signup',
+      what: 'sign up',
+      expect: expect_({}, 201, 201),
+      run: async (c, _s, p) => {
+        const other = new TestClient(w.t.app);
+        for (const [k, v] of c.cookies) other.cookies.set(k, v);
+        return other.post('/api/auth/signup', { handle: `new-${p}-${++fresh}`, password: 'correct horse battery' });
+      },
+    },
+    {
+      door: 'POST /api/auth/login',
+      what: 'log in as oneself',
+      expect: expect_({}, 200, 401),
+      run: async (_c, _s, p) => {
+        const own = new TestClient(w.t.app);
+        const res = await own.post('/api/auth/login', { handle: p, password: 'correct horse battery' });
+        if (res.status === 200) secondSessions.set(p, own);
+        return res;
+      },
+    },
+    {
+      door: 'POST /api/auth/logout',
+      what: 'log out (of a second session)',
+      expect: expect_({}, 204, 204),
+      setup: async (p) => secondSessions.get(p) ?? (await ownSession(p)), // from the log-in above
+      run: (_c, own: TestClient) => own.post('/api/auth/logout'),
+    },
+    {
+      door: 'POST /api/tokens',
+      what: 'create a token',
+      expect: expect_({}, 201),
+      run: (c) => c.post('/api/tokens', { name: 'script' }),
+    },
+    {
+      door: 'DELETE /api/tokens/:id',
+      what: "revoke olive's token",
+      expect: expect_({ olive: 204 }, 404),
+      setup: async () => (await must(as('olive').post('/api/tokens', { name: 'script' }), 201, 'token')).id,
+      run: (c, id) => c.delete(`/api/tokens/${id}`),
+    },
+  );
+
+  const writeDoors = new Set(cases.map((c) => c.door));
+
+  beforeAll(async () => {
+    w = await buildWorld();
+    for (const handle of ['asker', 'member2', 'victim']) extra[handle] = await w.t.signup(handle);
+  });
+  afterAll(async () => {
+    expect(w.t.errors).toEqual([]);
+    await w.t.close();
+  });
+
+  it.each(cases.map((c) => [`${c.door} — ${c.what}`, c] as const))('%s', async (_, wc) => {
+    const problems: string[] = [];
+    for (const p of people) {
+      const s = wc.setup ? await wc.setup(p) : undefined;
+      const expected = wc.expect[p];
+      const before = expected >= 400 ? snapshot(w.t) : null;
+      const res = await wc.run(w.clients[p], s, p);
+      if (res.status !== expected) {
+        problems.push(`${p}: ${res.status}, expected ${expected} (${res.text.slice(0, 160)})`);
+        continue;
+      }
+      if (expected >= 400) {
+        if (res.body?.error?.code === undefined) problems.push(`${p}: ${expected} without the JSON error shape`);
+        const diff = snapshotDiff(before!, snapshot(w.t));
+        if (diff.length) problems.push(`${p}: refused with ${expected} but changed ${diff.join('; ')}`);
+      } else if (wc.cleanup) {
+        await wc.cleanup(w.clients[p], p, res);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('covers every route the app registers', () => {
+    const covered = new Set([...readDoors, ...writeDoors]);
+    const routes = w.t.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+    expect(routes.length).toBeGreaterThan(50);
+    expect(routes.filter((r) => !covered.has(r))).toEqual([]);
+    // And the matrix names no door the app does not have.
+    expect([...covered].filter((d) => !routes.includes(d))).toEqual([]);
+  });
+});
