@@ -124,25 +124,33 @@ export async function moderatePost(
     } else if (action === 'hide') {
       if (from !== 'active' && from !== 'pending') throw new AppError('not_hideable', 409, `This ${kind} is ${from}`);
       if (!reason) throw new AppError('invalid_request', 400, 'Hiding needs a reason for the author');
-      await set([id], { status: 'hidden', moderation_note: reason });
+      await set([id], { status: 'hidden', moderation_note: reason, hidden_from: from });
       if (kind === 'gloss') {
         // Published ones only: a pending one stays pending, so that restoring does not publish it.
         const below = (await descendants(trx, id)).filter((g) => g.status === 'active');
         for (const g of below) {
           await trx
             .updateTable('gloss')
-            .set({ status: 'hidden', hidden_with: id, moderation_note: `Hidden with gloss ${id}, which it comments on`, updated_at: now })
+            .set({ status: 'hidden', hidden_with: id, hidden_from: 'active', moderation_note: `Hidden with gloss ${id}, which it comments on`, updated_at: now })
             .where('id', '=', g.id)
             .execute();
         }
       }
     } else {
       if (from !== 'hidden') throw new AppError('not_hidden', 409, `This ${kind} is ${from}, not hidden`);
-      await set([id], { status: 'active', moderation_note: null, hidden_with: null });
-      if (kind === 'gloss') {
+      // A gloss comes back only where what it comments on can be read: otherwise its readers
+      // would read commentary on a hidden gloss.
+      const target = kind === 'gloss' && gloss.target_gloss_id !== null ? await glossStore.findGloss(trx, gloss.target_gloss_id) : undefined;
+      if (target !== undefined && target.status !== 'active') {
+        throw new AppError('target_not_active', 409, `Gloss ${target.id}, which this gloss comments on, is ${target.status}; restore that first`);
+      }
+      // Back to what it was: a post hidden while it waited for approval goes back to the queue.
+      const back = post.hidden_from === 'pending' ? 'pending' : 'active';
+      await set([id], { status: back, moderation_note: null, hidden_with: null, hidden_from: null });
+      if (kind === 'gloss' && back === 'active') {
         await trx
           .updateTable('gloss')
-          .set({ status: 'active', hidden_with: null, moderation_note: null, updated_at: now })
+          .set({ status: 'active', hidden_with: null, hidden_from: null, moderation_note: null, updated_at: now })
           .where('hidden_with', '=', id)
           .execute();
       }

@@ -125,6 +125,8 @@ export interface GlossTable {
   moderation_note: string | null;
   /** The gloss whose hiding hid this one too (restoring that one restores this one). */
   hidden_with: number | null;
+  /** The status it had when hidden: restoring returns it there (pending stays unpublished). */
+  hidden_from: 'active' | 'pending' | null;
   created_at: string;
   updated_at: string;
 }
@@ -153,6 +155,7 @@ export interface ReplyTable {
   status: PostStatus;
   moderation_note: string | null;
   hidden_with: number | null;
+  hidden_from: 'active' | 'pending' | null;
   created_at: string;
   updated_at: string;
 }

@@ -452,6 +452,28 @@ describe('reading groups', () => {
       expect((await moe.post(`/api/glosses/${held.id}/approve`)).body.status).toBe('active');
     });
 
+    it('returns a post hidden while pending to the queue when restored, not to the page', async () => {
+      const newcomer = await t.signup('nia');
+      await newcomer.post(`/api/groups/${slug}/join`);
+      const g = await gloss(newcomer, layer, 'The river runs', 'Hidden while waiting.');
+      expect(g.status).toBe('pending');
+      await moe.post(`/api/glosses/${g.id}/hide`, { reason: 'Not like this.' });
+      expect((await moe.post(`/api/glosses/${g.id}/restore`)).body.status).toBe('pending');
+      expectError(await out.get(`/api/glosses/${g.id}`), 404, 'not_found');
+      expect(((await moe.get(`/api/groups/${slug}/moderation`)).body.pending as any[]).map((p) => p.id)).toContain(g.id);
+    });
+
+    it('does not restore a gloss while the gloss it comments on is still hidden', async () => {
+      const parent = await gloss(pia, layer, 'The river runs', 'Parent of a restored child.');
+      const child = (await pia.post(`/api/texts/${text}/layers/${layer}/glosses`, { target: { exact: 'restored child', gloss: parent.id }, body: { markdown: 'Child.' } })).body;
+      expect(child.status).toBe('active');
+      await moe.post(`/api/glosses/${parent.id}/hide`, { reason: 'No.' });
+      await refused(() => moe.post(`/api/glosses/${child.id}/restore`), 409, 'target_not_active');
+      expectError(await out.get(`/api/glosses/${child.id}`), 404, 'not_found');
+      await moe.post(`/api/glosses/${parent.id}/restore`);
+      expect((await out.get(`/api/glosses/${child.id}`)).body.status).toBe('active');
+    });
+
     it('records a moderator’s delete of someone else’s gloss in the audit log', async () => {
       const g = await gloss(pia, layer, 'The city sleeps', 'To be removed.');
       await refused(() => pat.delete(`/api/glosses/${g.id}`), 403, 'forbidden');
