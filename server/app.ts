@@ -15,6 +15,7 @@ import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { openapiRoutes } from './routes/openapi.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
 import type { AppContext } from './services/context.ts';
@@ -53,6 +54,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', openapiRoutes);
   app.route('/api', api);
   app.route('/annotations', annotationRoutes);
+  app.route('/', pageRoutes);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

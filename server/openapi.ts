@@ -112,6 +112,11 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/replies/{id}/flag': { post: { summary: 'Flag a reply for the moderators, with a reason', body: groupShapes.reasonShape, auth: true, status: 201, params: ['id'] } },
   '/api/search': { get: { summary: 'Ranked full-text search over texts, glosses and replies you may read; snippets with highlight ranges', query: ['q', 'text', 'limit', 'offset'] } },
   '/api/openapi.json': { get: { summary: 'This document' } },
+  '/': { get: { summary: 'The reader: the library (HTML)' } },
+  '/t/{slug}': { get: { summary: 'The reader: a text with its commentary (HTML)', params: ['slug'] } },
+  '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
+  '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
+  '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles', params: ['file'] } },
   '/annotations/{text}/{layer}/': {
     get: { summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage)', params: ['text', 'layer'], query: ['page'] },
     post: { summary: 'Create an annotation (201 + Location)', auth: true, status: 201, params: ['text', 'layer'] },

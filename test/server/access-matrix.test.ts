@@ -257,6 +257,11 @@ const readDoors = new Set([
   'GET /api/groups/:slug/moderation',
   'GET /api/groups/:slug/audit',
   'GET /api/groups/:slug/invitations',
+  'GET /',
+  'GET /t/:slug',
+  'GET /g/:slug',
+  'GET /invite/:token',
+  'GET /assets/:file',
 ]);
 
 describe('the access matrix: reading', () => {
@@ -337,6 +342,10 @@ describe('the access matrix: reading', () => {
     expectStatus(await read('/api/me'), p === 'visitor' ? 401 : 200, 'GET /api/me');
     expectStatus(await read('/api/tokens'), p === 'visitor' ? 401 : 200, 'GET /api/tokens');
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
+    // The reader's pages are one static shell for everyone: no data is in them (the marker check
+    // below reads them too). They need `vite build`, which `npm test` runs first.
+    for (const url of ['/', `/t/${texts[0]}`, '/g/closed-circle', '/invite/inv_unknown']) expectStatus(await read(url), 200, `GET ${url}`);
+    expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
 
     // Texts.
     const list = await read('/api/texts');

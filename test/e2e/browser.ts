@@ -1,0 +1,39 @@
+/**
+ * Debian's Chromium driven by playwright-core, for the reader's journeys. Never a downloaded
+ * browser: when /usr/bin/chromium is missing and we are root, it is installed with apt;
+ * otherwise the tests stop with a message saying how to install it.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Where Debian puts Chromium. */
+export const chromiumPath = process.env.DAF_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags that work on these machines: no sandbox as root, no background traffic. */
+const flags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** Makes sure Chromium is there, installing Debian's package when we may. */
+export function ensureChromium(): void {
+  if (fs.existsSync(chromiumPath)) return;
+  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit' });
+    if (fs.existsSync(chromiumPath)) return;
+  }
+  throw new Error(`The browser tests need Chromium at ${chromiumPath}: install it with \`sudo apt-get install chromium\` (or set DAF_CHROMIUM)`);
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function launchBrowser(): Promise<Browser> {
+  ensureChromium();
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // Playwright gives every launch a fresh, empty profile of its own.
+    args: flags,
+  });
+}
+
+/** Where screenshots go (git-ignored). */
+export const screenshotDir = path.resolve('test-results/screenshots');

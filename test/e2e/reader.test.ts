@@ -1,0 +1,95 @@
+/**
+ * The reader in a real browser: a newcomer opens the library, opens the demo text, sees the
+ * glosses highlighted in the text and placed beside their anchors, and toggles a layer.
+ * Screenshots of the main views go to test-results/screenshots.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { launchBrowser, screenshotDir } from './browser.ts';
+
+describe('the reader', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
+    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the library with the demo texts', async () => {
+    await page.goto(server.url + '/');
+    const links = page.locator('daf-library a');
+    await expect.poll(() => links.count()).toBe(2);
+    expect(await links.allTextContents()).toEqual(expect.arrayContaining(['Pirkei Avot (English)', 'Pirkei Avot · פרקי אבות']));
+    await page.screenshot({ path: path.join(screenshotDir, 'library.png') });
+  });
+
+  it('opens a text: glosses highlighted in it and placed level with their anchors', async () => {
+    await page.locator('daf-library a', { hasText: 'Pirkei Avot (English)' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/pirkei-avot-en`);
+    // The study notes quote phrases: highlights. The English Bartenura quotes Hebrew words, so each
+    // comment anchors to its whole segment: a bar beside the segment, not a highlight.
+    const marks = page.locator('daf-text-page .gloss-mark');
+    await expect.poll(() => marks.count()).toBe(2);
+    await expect.poll(() => page.locator('daf-text-page p.segment-glossed').count()).toBeGreaterThan(10);
+    const note = page.locator('daf-text-page article', { hasText: 'Deliberate is not slow' });
+    await expect.poll(() => note.count()).toBe(1);
+    // The card sits level with its highlight (within a line), since nothing above pushes it down.
+    const highlight = page.locator('daf-text-page .gloss-mark', { hasText: 'Be deliberate in judgment' }).first();
+    const [cardBox, markBox] = [await note.boundingBox(), await highlight.boundingBox()];
+    expect(cardBox && markBox).toBeTruthy();
+    expect(Math.abs(cardBox!.y - markBox!.y)).toBeLessThan(400);
+    // Cards in one column never overlap.
+    const boxes = await page.locator('daf-text-page aside.column.end article').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.top, r.bottom]));
+    const sorted = boxes.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i][0]).toBeGreaterThanOrEqual(sorted[i - 1][1]);
+    await page.screenshot({ path: path.join(screenshotDir, 'text-en.png'), fullPage: false });
+  });
+
+  it('hides and shows a layer with its toggle', async () => {
+    const bars = page.locator('daf-text-page p.segment-glossed');
+    const before = await bars.count();
+    const toggle = page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input');
+    await toggle.uncheck();
+    await expect.poll(() => bars.count()).toBe(0);
+    expect(await page.locator('daf-text-page article', { hasText: 'I state, for since this tractate' }).count()).toBe(0);
+    expect(await page.locator('daf-text-page .gloss-mark').count()).toBe(2);
+    await toggle.check();
+    await expect.poll(() => bars.count()).toBe(before);
+  });
+
+  it('lays a Hebrew text out right to left, with its English glosses left to right', async () => {
+    await page.goto(server.url + '/t/pirkei-avot');
+    const text = page.locator('daf-text-page .text');
+    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBeGreaterThan(20);
+    expect(await text.getAttribute('dir')).toBe('rtl');
+    const english = page.locator('daf-text-page article p', { hasText: 'Be deliberate in judgment' });
+    await expect.poll(() => english.count()).toBe(1);
+    expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    // An English comment that opens with a Hebrew quotation still reads left to right.
+    await page.goto(server.url + '/t/pirkei-avot-en');
+    const bartenura = page.locator('daf-text-page article p', { hasText: 'I state, for since this tractate' });
+    await expect.poll(() => bartenura.count()).toBe(1);
+    expect(await bartenura.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    await page.goto(server.url + '/t/pirkei-avot');
+    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: path.join(screenshotDir, 'text-he.png') });
+    expect(errors).toEqual([]);
+  });
+});

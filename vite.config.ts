@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The reader is built from client/ into dist/client, served by the Daf server. In development,
+ * `npm run dev:client` serves client/ with hot reload and proxies the API to `daf serve` on 8080.
+ */
+export default defineConfig({
+  root: 'client',
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      '/annotations': 'http://127.0.0.1:8080',
+    },
+  },
+});
