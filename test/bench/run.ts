@@ -8,11 +8,13 @@
  *                 + JSON.stringify; peak RSS of the server process.
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
  *                 Hypothesis approach; wrong placements counted against a known ground truth.
+ *   app-size.ts   the reader's JavaScript, gzipped.
  *
- * `npm run bench -- api` or `npm run bench -- reanchor` runs one of them. With
+ * `npm run bench -- api`, `-- reanchor` or `-- app` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to DIR.
  */
 import { runApiBench, type ApiResult } from './api-list.ts';
+import { runAppSizeBench } from './app-size.ts';
 import { formatMs, round } from './measure.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
 
@@ -50,6 +52,13 @@ if (!only || only === 'reanchor') {
     baseline_wrong: re.baselineWrong,
     baseline_wrong_elsewhere: re.baselineWrongElsewhere,
   });
+  console.log();
+}
+
+if (!only || only === 'app') {
+  console.log('The reader\'s JavaScript (issue "The reader": at most 120 KB gzipped)');
+  const app = await runAppSizeBench();
+  figures.app_js_gzip_kb = round(app.appJsGzipKb, 1);
   console.log();
 }
 
