@@ -122,6 +122,26 @@ export class DafTextPage extends LitElement {
       font-size: 0.8rem;
       font-family: system-ui, sans-serif;
     }
+    .thread-toggle {
+      font: inherit;
+      font-size: 0.8rem;
+      font-family: system-ui, sans-serif;
+      color: var(--daf-accent);
+      background: none;
+      border: none;
+      padding: 0;
+      cursor: pointer;
+    }
+    .thread {
+      list-style: none;
+      margin: 0.25rem 0 0;
+      padding: 0;
+    }
+    .thread li {
+      border-inline-start: 2px solid var(--daf-rule);
+      padding-inline-start: 0.5rem;
+      margin-block: 0.25rem;
+    }
     .nested {
       margin-block-start: 0.5rem;
       padding-inline-start: 0.5rem;
@@ -145,6 +165,7 @@ export class DafTextPage extends LitElement {
     layers: { state: true },
     glosses: { state: true },
     hiddenLayers: { state: true },
+    openThreads: { state: true },
     active: { state: true },
     narrow: { state: true },
     error: { state: true },
@@ -157,6 +178,7 @@ export class DafTextPage extends LitElement {
   declare layers: Layer[];
   declare glosses: Gloss[];
   declare hiddenLayers: Set<string>;
+  declare openThreads: Set<number>;
   declare active: number | null;
   declare narrow: boolean;
   declare error: string;
@@ -168,6 +190,7 @@ export class DafTextPage extends LitElement {
     this.layers = [];
     this.glosses = [];
     this.hiddenLayers = new Set<string>();
+    this.openThreads = new Set<number>();
     this.active = null;
     this.narrow = window.innerWidth < narrowWidth;
     this.error = '';
@@ -263,6 +286,8 @@ export class DafTextPage extends LitElement {
         },
       });
       this.resizeObserver.observe(mount);
+      this.layoutColumns();
+      this.followHash();
     } else {
       this.view.setProps({ decorations: () => this.decorations() });
     }
@@ -307,6 +332,7 @@ export class DafTextPage extends LitElement {
     return html`<article
       data-id=${g.id}
       id="g-${g.id}"
+      tabindex="-1"
       class=${this.active === g.id ? 'active' : ''}
       style="--c: ${layer?.color ?? '#888'}"
       aria-label="${layer?.name ?? g.layer}: ${g.motivation === 'questioning' ? 'question' : 'gloss'} by ${g.author?.name ?? 'someone'}"
@@ -315,7 +341,12 @@ export class DafTextPage extends LitElement {
       <header><span>${layer?.name ?? g.layer}</span><span>${g.author?.name ?? ''}</span></header>
       ${g.motivation === 'questioning' ? html`<div class="meta">Question</div>` : nothing}
       <p dir=${textDirection(g.body?.text ?? '')}>${g.body?.text ?? ''}</p>
-      ${g.replies.length ? html`<div class="meta">${g.replies.length} ${g.replies.length === 1 ? 'reply' : 'replies'}</div>` : nothing}
+      ${g.replies.length
+        ? html`<button class="thread-toggle" aria-expanded=${this.openThreads.has(g.id)} @click=${() => this.toggleThread(g.id)}>
+            ${g.replies.length} ${g.replies.length === 1 ? 'reply' : 'replies'}
+          </button>`
+        : nothing}
+      ${this.openThreads.has(g.id) ? this.thread(g) : nothing}
       ${children.length
         ? html`<div class="nested">${children.map(
             (c) => html`<div><span class="meta">${this.layerOf(c.layer)?.name ?? c.layer} on “${c.anchor?.exact ?? c.target.exact}”:</span>
@@ -323,6 +354,44 @@ export class DafTextPage extends LitElement {
           )}</div>`
         : nothing}
     </article>`;
+  }
+
+  private toggleThread(id: number) {
+    const open = new Set(this.openThreads);
+    if (open.has(id)) open.delete(id);
+    else open.add(id);
+    this.openThreads = open;
+  }
+
+  /** A gloss's thread: replies in order, each indented under the reply it answers. */
+  private thread(g: Gloss) {
+    const depth = new Map<number, number>();
+    for (const r of g.replies) depth.set(r.id, r.parent === null ? 0 : (depth.get(r.parent) ?? 0) + 1);
+    return html`<ol class="thread" aria-label="Replies">
+      ${g.replies.map(
+        (r) => html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
+          <span class="meta">${r.author?.name ?? 'deleted'}</span>
+          <p dir=${textDirection(r.body?.text ?? '')}>${r.body?.text ?? '(deleted)'}</p>
+        </li>`,
+      )}
+    </ol>`;
+  }
+
+  /** Follows the URL's fragment once the page is laid out: `#g-12` a gloss, `#1:5` a segment. */
+  private followHash() {
+    const hash = decodeURIComponent(location.hash.slice(1));
+    if (!hash) return;
+    const gloss = /^g-(\d+)$/.exec(hash);
+    if (gloss) {
+      const id = Number(gloss[1]);
+      const card = this.renderRoot.querySelector<HTMLElement>(`article[data-id="${id}"]`);
+      if (!card) return;
+      this.active = id;
+      card.scrollIntoView({ block: 'center' });
+      card.focus({ preventScroll: true });
+    } else {
+      this.renderRoot.querySelector<HTMLElement>(`p[data-ref="${CSS.escape(hash)}"]`)?.scrollIntoView({ block: 'center' });
+    }
   }
 
   override render() {

@@ -62,6 +62,32 @@ describe('the reader', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'text-en.png'), fullPage: false });
   });
 
+  it('opens a thread: replies in order, an answer indented under what it answers', async () => {
+    const question = page.locator('daf-text-page article', { hasText: 'What counts as a fence?' });
+    const toggle = question.locator('button.thread-toggle');
+    expect(await toggle.textContent()).toContain('3 replies');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    const replies = question.locator('ol.thread li');
+    await expect.poll(() => replies.count()).toBe(3);
+    expect(await replies.nth(0).textContent()).toContain('Bartenura reads it as');
+    const indent = async (i: number) => (await replies.nth(i).boundingBox())!.x;
+    expect(await indent(1)).toBeGreaterThan(await indent(0));
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await question.screenshot({ path: path.join(screenshotDir, 'thread.png') });
+  });
+
+  it('opens a gloss from its URL, scrolled into view and marked', async () => {
+    const id = await page.locator('daf-text-page article', { hasText: 'What counts as a fence?' }).getAttribute('data-id');
+    await page.goto(`${server.url}/t/pirkei-avot-en#g-${id}`);
+    const card = page.locator(`daf-text-page article[data-id="${id}"]`);
+    await expect.poll(() => card.getAttribute('class')).toContain('active');
+    const box = (await card.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    expect(await page.locator('daf-text-page .gloss-mark.active').textContent()).toBe('make a fence to the Thorah');
+  });
+
   it('hides and shows a layer with its toggle', async () => {
     const bars = page.locator('daf-text-page p.segment-glossed');
     const before = await bars.count();
