@@ -87,4 +87,6 @@ export const api = {
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),
   glosses: (slug: string) => request<{ glosses: Gloss[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/glosses`),
+  /** The live event stream of a text (Server-Sent Events). */
+  events: (slug: string) => new EventSource(`/api/texts/${encodeURIComponent(slug)}/events`),
 };

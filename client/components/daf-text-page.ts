@@ -197,6 +197,8 @@ export class DafTextPage extends LitElement {
   }
 
   private view: EditorView | null = null;
+  private events: EventSource | null = null;
+  private refreshing: Promise<void> | null = null;
   private projection: Projection | null = null;
   private resizeObserver = new ResizeObserver(() => this.layoutColumns());
 
@@ -206,6 +208,8 @@ export class DafTextPage extends LitElement {
   }
 
   override disconnectedCallback() {
+    this.events?.close();
+    this.events = null;
     window.removeEventListener('resize', this.onResize);
     this.resizeObserver.disconnect();
     this.view?.destroy();
@@ -229,9 +233,37 @@ export class DafTextPage extends LitElement {
       this.glosses = glosses.glosses;
       this.projection = new Projection(textSchema.nodeFromJSON(text.doc));
       document.title = `${text.title} · Daf`;
+      this.listen();
     } catch (e) {
       this.error = (e as Error).message;
     }
+  }
+
+  /**
+   * Follows the text's event stream: when glosses, replies or layers change, the glosses and
+   * layers are read again (the server filters what this reader may see) and laid out anew,
+   * without a reload. A new version of the text reloads the page's data whole.
+   */
+  private listen() {
+    this.events?.close();
+    this.events = api.events(this.slug);
+    const refresh = () => {
+      this.refreshing ??= Promise.all([api.glosses(this.slug), api.layers(this.slug)])
+        .then(([glosses, layers]) => {
+          this.glosses = glosses.glosses;
+          this.layers = layers.layers;
+        })
+        .catch(() => {})
+        .finally(() => (this.refreshing = null));
+    };
+    for (const kind of ['gloss.created', 'gloss.updated', 'gloss.deleted', 'reply.created', 'reply.updated', 'reply.deleted', 'layer.created', 'layer.updated']) {
+      this.events.addEventListener(kind, refresh);
+    }
+    this.events.addEventListener('version.created', () => {
+      this.view?.destroy();
+      this.view = null;
+      void this.load();
+    });
   }
 
   /** Glosses on the text itself (not on other glosses), with a place in it, in visible layers. */

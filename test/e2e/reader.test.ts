@@ -88,14 +88,45 @@ describe('the reader', () => {
     expect(await page.locator('daf-text-page .gloss-mark.active').textContent()).toBe('make a fence to the Thorah');
   });
 
+  it('shows a gloss written elsewhere without a reload, where it belongs', async () => {
+    // A second person writes through the API while this page stays open.
+    const jar: string[] = [];
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(server.url + url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.url, cookie: jar.join('; ') },
+        body: JSON.stringify(body),
+      });
+      for (const c of res.headers.getSetCookie()) jar.push(c.split(';')[0]);
+      return res;
+    };
+    expect((await post('/api/auth/signup', { handle: 'noa', password: 'a long passphrase' })).status).toBe(201);
+    expect((await post('/api/groups/avot-circle/join', {})).status).toBe(200);
+    await page.goto(server.url + '/t/pirkei-avot-en');
+    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBe(2);
+    const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const res = await post('/api/texts/pirkei-avot-en/layers/study-notes/glosses', {
+      target: { exact: 'the world is stayed' },
+      body: { markdown: 'Three pillars, and the world rests on them.' },
+    });
+    expect(res.status).toBe(201);
+    const card = page.locator('daf-text-page article', { hasText: 'Three pillars' });
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('daf-text-page .gloss-mark', { hasText: 'the world is stayed' }).count()).toBe(1);
+    // Same page, not reloaded.
+    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
+  });
+
   it('hides and shows a layer with its toggle', async () => {
     const bars = page.locator('daf-text-page p.segment-glossed');
     const before = await bars.count();
+    const marks = await page.locator('daf-text-page .gloss-mark').count();
     const toggle = page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input');
     await toggle.uncheck();
     await expect.poll(() => bars.count()).toBe(0);
     expect(await page.locator('daf-text-page article', { hasText: 'I state, for since this tractate' }).count()).toBe(0);
-    expect(await page.locator('daf-text-page .gloss-mark').count()).toBe(2);
+    // The study notes' highlights stay.
+    expect(await page.locator('daf-text-page .gloss-mark').count()).toBe(marks);
     await toggle.check();
     await expect.poll(() => bars.count()).toBe(before);
   });
