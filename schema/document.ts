@@ -42,6 +42,13 @@ const hardBreak: NodeSpec = {
   toDOM: () => ['br'],
 };
 
+const paragraph: NodeSpec = {
+  content: 'inline*',
+  group: 'block',
+  parseDOM: [{ tag: 'p' }],
+  toDOM: () => ['p', 0],
+};
+
 const baseMarks: Record<string, MarkSpec> = {
   em: {
     parseDOM: [{ tag: 'i' }, { tag: 'em' }],
@@ -74,12 +81,7 @@ const baseMarks: Record<string, MarkSpec> = {
 export const textSchema = new Schema({
   nodes: {
     doc: { content: 'block+' },
-    paragraph: {
-      content: 'inline*',
-      group: 'block',
-      parseDOM: [{ tag: 'p' }],
-      toDOM: () => ['p', 0],
-    },
+    paragraph,
     heading: {
       attrs: { level: { default: 1, validate: 'number' } },
       content: 'inline*',
@@ -116,12 +118,7 @@ export const textSchema = new Schema({
 export const glossSchema = new Schema({
   nodes: {
     doc: { content: 'block+' },
-    paragraph: {
-      content: 'inline*',
-      group: 'block',
-      parseDOM: [{ tag: 'p' }],
-      toDOM: () => ['p', 0],
-    },
+    paragraph,
     blockquote: {
       content: 'block+',
       group: 'block',
