@@ -282,8 +282,8 @@ export class DafTextPage extends LitElement {
   }
 
   private decorations(): DecorationSet {
-    if (!this.view && !this.projection) return DecorationSet.empty;
-    const doc = this.projection!.doc;
+    if (!this.projection) return DecorationSet.empty;
+    const doc = this.projection.doc;
     const decos = this.placed.map((g) => {
       const from = this.projection!.posAt(g.anchor!.start!);
       const to = this.projection!.posAt(g.anchor!.end!);

@@ -93,7 +93,7 @@ export async function reanchorText(
   to: { number: number; projection: string; segments: Segment[] },
   mapper: TextMapper = createTextMapper(from.projection, to.projection),
 ): Promise<AnchorRow[]> {
-  const items = await glosses.textGlossesWithAnchor(db, textId, from.number);
+  const items = await glosses.glossesWithAnchor(db, { textId }, from.number);
   const { rows } = placeAll(items, to.projection, to.segments, mapper, to.number);
   await glosses.upsertAnchors(db, rows);
   return rows;
@@ -106,7 +106,7 @@ export async function reanchorChildren(
   from: { revision: number; text: string },
   to: { revision: number; text: string },
 ): Promise<AnchorCounts> {
-  const items = await glosses.childGlossesWithAnchor(db, glossId, from.revision);
+  const items = await glosses.glossesWithAnchor(db, { glossId }, from.revision);
   if (items.length === 0) return emptyCounts();
   const { rows, counts } = placeAll(items, to.text, [], createTextMapper(from.text, to.text), to.revision);
   await glosses.upsertAnchors(db, rows);

@@ -54,27 +54,19 @@ export async function findAnchor(db: DB, glossId: number, version: number): Prom
   return db.selectFrom('anchor').selectAll().where('gloss_id', '=', glossId).where('version', '=', version).executeTakeFirst();
 }
 
-/** The glosses on a text's body (not on other glosses), with their anchors at `version`. */
-export async function textGlossesWithAnchor(db: DB, textId: number, version: number) {
-  return db
+/**
+ * The glosses on one target, with their anchors at `version`: the glosses on a text's body (not
+ * on other glosses) at a text version, or the glosses on one gloss's body at a body revision.
+ */
+export async function glossesWithAnchor(db: DB, target: { textId: number } | { glossId: number }, version: number) {
+  let q = db
     .selectFrom('gloss as g')
     .leftJoin('anchor as a', (j) => j.onRef('a.gloss_id', '=', 'g.id').on('a.version', '=', version))
-    .select(['g.id', 'g.selectors', 'g.target_version', 'a.start', 'a.end', 'a.status'])
-    .where('g.text_id', '=', textId)
-    .where('g.target_gloss_id', 'is', null)
-    .orderBy('g.id')
-    .execute();
-}
-
-/** The glosses on one gloss's body, with their anchors at that body's `revision`. */
-export async function childGlossesWithAnchor(db: DB, targetId: number, revision: number) {
-  return db
-    .selectFrom('gloss as g')
-    .leftJoin('anchor as a', (j) => j.onRef('a.gloss_id', '=', 'g.id').on('a.version', '=', revision))
-    .select(['g.id', 'g.selectors', 'g.target_version', 'a.start', 'a.end', 'a.status'])
-    .where('g.target_gloss_id', '=', targetId)
-    .orderBy('g.id')
-    .execute();
+    .select(['g.id', 'g.selectors', 'g.target_version', 'a.start', 'a.end', 'a.status']);
+  q = 'textId' in target
+    ? q.where('g.text_id', '=', target.textId).where('g.target_gloss_id', 'is', null)
+    : q.where('g.target_gloss_id', '=', target.glossId);
+  return q.orderBy('g.id').execute();
 }
 
 /** Glosses in other layers that target glosses of `layerId` (they constrain its visibility). */
