@@ -109,8 +109,8 @@ export const createGlossShape = z.strictObject({
   motivation: motivationShape.optional(),
 });
 export const updateGlossShape = z
-  .strictObject({ body: bodyShape.optional(), motivation: motivationShape.optional() })
-  .refine((v) => v.body !== undefined || v.motivation !== undefined, 'Nothing to change: give body or motivation');
+  .strictObject({ body: bodyShape.optional(), motivation: motivationShape.optional(), target: targetShape.omit({ gloss: true }).optional() })
+  .refine((v) => v.body !== undefined || v.motivation !== undefined || v.target !== undefined, 'Nothing to change: give body, motivation or target');
 
 export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional() });
 export const updateReplyShape = z.strictObject({ body: bodyShape });

@@ -66,7 +66,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/texts/{slug}/events': { get: { summary: 'Server-Sent Events: version.created, layer.*, gloss.*, reply.*; resumes from Last-Event-ID or ?since=', params: ['slug'], query: ['since'] } },
   '/api/glosses/{id}': {
     get: { summary: 'One gloss with its thread', params: ['id'] },
-    patch: { summary: 'Edit your gloss (glosses on it re-anchor)', body: shapes.updateGlossShape, auth: true, params: ['id'] },
+    patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text)', body: shapes.updateGlossShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
   },
   '/api/glosses/{id}/replies': { post: { summary: 'Reply in a gloss thread (parent: a reply to answer)', body: shapes.createReplyShape, auth: true, status: 201, params: ['id'] } },

@@ -61,8 +61,8 @@ export const textRoutes = new Hono<AppEnv>()
     return c.json(layer, 201);
   })
   .get('/:slug/layers/:layer', async (c) => {
-    const { layer } = await layerService.readableLayer(c.var.ctx.db, c.var.viewer, c.req.param('slug'), c.req.param('layer'));
-    return c.json(layerService.layerJson(layer));
+    const { text, layer } = await layerService.readableLayer(c.var.ctx.db, c.var.viewer, c.req.param('slug'), c.req.param('layer'));
+    return c.json({ ...layerService.layerJson(layer), you: layerService.layerPermissions(c.var.viewer, text, layer) });
   })
   .patch('/:slug/layers/:layer', async (c) => {
     const viewer = requireViewer(c);

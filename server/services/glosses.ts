@@ -160,7 +160,37 @@ export async function createGloss(
   return { id: result.id, json: result.json };
 }
 
-/** Edits a gloss's body or motivation (author only); glosses on its body re-anchor. */
+/**
+ * Re-attaches a gloss to a span of its target as it is now (the current version of the text, or
+ * the current body of the gloss it comments on): new selectors and an exact anchor. This is how
+ * an orphan, whose passage was rewritten, finds a place again. 422 if the quote is not there.
+ */
+async function reattach(trx: DB, text: TextRow, gloss: GlossRow, target: TargetInput, changes: Partial<GlossRow>) {
+  let targetText: string;
+  let segments: Segment[] = [];
+  let version: number;
+  if (gloss.target_gloss_id !== null) {
+    const parent = (await glosses.findGloss(trx, gloss.target_gloss_id))!;
+    targetText = parent.body_text;
+    version = parent.body_revision;
+  } else {
+    const current = await textVersion(trx, text);
+    targetText = current.projection;
+    segments = JSON.parse(current.segments) as Segment[];
+    version = current.number;
+  }
+  const span = locateTarget(targetText, target);
+  if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
+  Object.assign(changes, { selectors: selectorsJson(targetText, span.start, span.end, segments), target_version: version });
+  await glosses.upsertAnchors(trx, [
+    { gloss_id: gloss.id, version, start: span.start, end: span.end, status: 'exact', score: 1, exact: targetText.slice(span.start, span.end) },
+  ]);
+}
+
+/**
+ * Edits a gloss (author only): its body (glosses on it re-anchor), its motivation, or its place
+ * (`target`: re-attach it to a span of the current text).
+ */
 export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, id);
@@ -170,6 +200,7 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
     const motivation = input.motivation ?? gloss.motivation;
     const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
+    if (input.target) await reattach(trx, text, gloss, input.target, changes);
     if (input.body) {
       const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
       const revision = gloss.body_revision + 1;

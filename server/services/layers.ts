@@ -11,7 +11,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, readersContained, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, readersContained, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -71,7 +71,12 @@ export async function readableLayer(
 export async function listLayers(ctx: AppContext, viewer: Viewer | null, textSlug: string) {
   const text = await readableText(ctx.db, viewer, textSlug);
   const rows = await layers.listVisibleLayers(ctx.db, viewer, text.id);
-  return rows.map(layerJson);
+  return rows.map((row) => ({ ...layerJson(row), you: layerPermissions(viewer, text, row) }));
+}
+
+/** What the viewer may do in a layer: the reader offers only what the server will accept. */
+export function layerPermissions(viewer: Viewer | null, text: TextRow, layer: LayerRow) {
+  return { write: canWriteLayer(viewer, text, layer), reply: canReply(viewer, text, layer), manage: canManageLayer(viewer, layer) };
 }
 
 /** Creates a layer on a text. */

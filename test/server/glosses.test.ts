@@ -291,6 +291,30 @@ describe('glosses', () => {
     });
   });
 
+  describe('re-attaching', () => {
+    it('gives an orphan a new place in the current version; only its author may, and only to a quote that is there', async () => {
+      const own = await createText(ada, { title: 'Moving', content: 'The quick brown fox jumps.\n\nA lazy dog sleeps.' });
+      const layer = await createLayer(ada, own, { name: 'Moves', writePolicy: 'signed_in' });
+      const g = (await ada.post(`/api/texts/${own}/layers/${layer}/glosses`, { target: { exact: 'brown fox' }, body: { markdown: 'Which fox?' } })).body;
+      expect((await ada.post(`/api/texts/${own}/versions`, { format: 'markdown', content: 'A slow red hen walks.\n\nA lazy dog sleeps.' })).status).toBe(201);
+      const orphan = (await ada.get(`/api/glosses/${g.id}`)).body;
+      expect(orphan.anchor).toMatchObject({ version: 2, status: 'orphan', start: null });
+
+      expectError(await bob.patch(`/api/glosses/${g.id}`, { target: { exact: 'red hen' } }), 403, 'forbidden');
+      expectError(await ada.patch(`/api/glosses/${g.id}`, { target: { exact: 'purple cow' } }), 422, 'anchor_not_found');
+      expectError(await ada.patch(`/api/glosses/${g.id}`, { target: { exact: 'red hen', gloss: 1 } }), 400, 'invalid_request');
+      expect((await ada.get(`/api/glosses/${g.id}`)).body).toEqual(orphan);
+
+      const res = await ada.patch(`/api/glosses/${g.id}`, { target: { exact: 'red hen', start: 7, end: 14 } });
+      expect(res.status).toBe(200);
+      expect(res.body.anchor).toEqual({ version: 2, start: 7, end: 14, status: 'exact', score: 1, exact: 'red hen' });
+      expect(res.body.target).toMatchObject({ version: 2, exact: 'red hen', start: 7, end: 14 });
+      expect(res.body.body.text).toBe('Which fox?');
+      const listed = (await t.visitor().get(`/api/texts/${own}/glosses`)).body.glosses.find((x: any) => x.id === g.id);
+      expect(listed.anchor).toMatchObject({ status: 'exact', start: 7, end: 14 });
+    });
+  });
+
   describe('listing', () => {
     it('filters by ?layer=, one or several', async () => {
       const all = (await t.visitor().get(`/api/texts/${slug}/glosses`)).body;

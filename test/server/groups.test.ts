@@ -578,6 +578,21 @@ describe('reading groups', () => {
       expect((await out.post(`/api/glosses/${talk.id}/replies`, { body: { markdown: 'Now I may.' } })).status).toBe(201);
     });
 
+    it('tells each person what they may do in each layer, as the server will judge it', async () => {
+      const you = async (c: TestClient, layer: string) => {
+        const listed = ((await c.get(`/api/texts/${text}/layers`)).body.layers as any[]).find((l) => l.slug === layer).you;
+        expect((await c.get(`/api/texts/${text}/layers/${layer}`)).body.you).toEqual(listed);
+        return listed;
+      };
+      expect(await you(ann, 'layered-mods')).toEqual({ write: true, reply: true, manage: true });
+      expect(await you(moe, 'layered-mods')).toEqual({ write: true, reply: true, manage: false });
+      expect(await you(mel, 'layered-mods')).toEqual({ write: false, reply: true, manage: false });
+      expect(await you(out, 'layered-mods')).toEqual({ write: false, reply: true, manage: false });
+      expect(await you(t.visitor(), 'layered-mods')).toEqual({ write: false, reply: false, manage: false });
+      expect(await you(mel, 'layered-quiet')).toEqual({ write: true, reply: false, manage: false });
+      expect(await you(out, 'layered-members')).toEqual({ write: false, reply: true, manage: false });
+    });
+
     it('keeps a notebook: each member sees and counts only their own entries', async () => {
       await ann.post(`/api/texts/${text}/layers`, { slug: 'layered-notebook', name: 'Notebook', visibility: 'private', group: slug });
       const a = await gloss(mel, 'layered-notebook', 'The river runs', 'Mel private.');
