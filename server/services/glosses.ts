@@ -40,6 +40,24 @@ export function locateTarget(text: string, target: TargetInput): { start: number
   return match ? { start: match.start, end: match.end } : null;
 }
 
+/** What a gloss is anchored in: the text of a target, its segments, and its version or revision. */
+interface TargetText {
+  text: string;
+  segments: Segment[];
+  version: number;
+}
+
+/** The current version of a text, as a target. */
+async function currentTargetText(db: DB, text: TextRow): Promise<TargetText> {
+  const current = await textVersion(db, text);
+  return { text: current.projection, segments: JSON.parse(current.segments) as Segment[], version: current.number };
+}
+
+/** The current body of a gloss, as the target of glosses on it. */
+function glossTargetText(gloss: GlossRow): TargetText {
+  return { text: gloss.body_text, segments: [], version: gloss.body_revision };
+}
+
 /** Builds the stored selectors JSON for a span; its key order is part of the listing format. */
 export function selectorsJson(text: string, start: number, end: number, segments: Segment[]): string {
   const d = describeRange(text, start, end, segments);
@@ -103,9 +121,7 @@ export async function createGloss(
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
     if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
-    let targetText: string;
-    let segments: Segment[];
-    let version: number;
+    let where: TargetText;
     let targetGlossId: number | null = null;
     if (input.target.gloss !== undefined) {
       const parent = await glosses.findGloss(trx, input.target.gloss);
@@ -118,16 +134,12 @@ export async function createGloss(
       if (!readersContained(layer, parentLayer)) {
         throw new AppError('visibility_mismatch', 409, `Layer "${layer.slug}" has readers who cannot see the gloss it would comment on`);
       }
-      targetText = parent.body_text;
-      segments = [];
-      version = parent.body_revision;
+      where = glossTargetText(parent);
       targetGlossId = parent.id;
     } else {
-      const current = await textVersion(trx, text);
-      targetText = current.projection;
-      segments = JSON.parse(current.segments) as Segment[];
-      version = current.number;
+      where = await currentTargetText(trx, text);
     }
+    const { text: targetText, segments, version } = where;
     const span = locateTarget(targetText, input.target);
     if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
     const now = new Date().toISOString();
@@ -166,19 +178,8 @@ export async function createGloss(
  * an orphan, whose passage was rewritten, finds a place again. 422 if the quote is not there.
  */
 async function reattach(trx: DB, text: TextRow, gloss: GlossRow, target: TargetInput, changes: Partial<GlossRow>) {
-  let targetText: string;
-  let segments: Segment[] = [];
-  let version: number;
-  if (gloss.target_gloss_id !== null) {
-    const parent = (await glosses.findGloss(trx, gloss.target_gloss_id))!;
-    targetText = parent.body_text;
-    version = parent.body_revision;
-  } else {
-    const current = await textVersion(trx, text);
-    targetText = current.projection;
-    segments = JSON.parse(current.segments) as Segment[];
-    version = current.number;
-  }
+  const { text: targetText, segments, version } =
+    gloss.target_gloss_id === null ? await currentTargetText(trx, text) : glossTargetText((await glosses.findGloss(trx, gloss.target_gloss_id))!);
   const span = locateTarget(targetText, target);
   if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
   Object.assign(changes, { selectors: selectorsJson(targetText, span.start, span.end, segments), target_version: version });
