@@ -56,7 +56,51 @@ export interface Layer {
   group: string | null;
   attribution: string | null;
   license: string | null;
+  /** What the reader may do here, as the server will judge it. */
+  you: { write: boolean; reply: boolean; manage: boolean };
 }
+
+/** The signed-in person. */
+export interface Me {
+  handle: string;
+  name: string;
+}
+
+/** A reading group in the library. */
+export interface GroupSummary {
+  slug: string;
+  name: string;
+  description: string | null;
+  visibility: 'public' | 'private';
+  joinPolicy: 'open' | 'approval' | 'invite';
+  memberCount?: number;
+  membership: { role: string; state: string } | null;
+}
+
+/** One search result; `highlights` are [start, end) ranges of matched words in `snippet`. */
+export interface SearchResult {
+  kind: 'text' | 'gloss' | 'reply';
+  id: number;
+  text: string;
+  textTitle: string;
+  layer: string | null;
+  gloss: number | null;
+  snippet: string;
+  highlights: [number, number][];
+}
+
+/** Where a new gloss goes: a quoted span of the text, or (with `gloss`) of another gloss. */
+export interface GlossTarget {
+  exact: string;
+  prefix?: string;
+  suffix?: string;
+  start?: number;
+  end?: number;
+  gloss?: number;
+}
+
+/** A gloss or reply body: a gloss-schema ProseMirror document. */
+export type Body = { doc: unknown };
 
 /** A reply in a thread. */
 export interface Reply {
@@ -82,7 +126,31 @@ export interface Gloss {
   replies: Reply[];
 }
 
+const enc = encodeURIComponent;
+
 export const api = {
+  /** The signed-in person, or null for a visitor. */
+  me: async (): Promise<Me | null> => {
+    try {
+      return await request<Me>('GET', '/api/me');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return null;
+      throw e;
+    }
+  },
+  signup: (handle: string, password: string, displayName?: string) => request<Me>('POST', '/api/auth/signup', { handle, password, ...(displayName ? { displayName } : {}) }),
+  login: (handle: string, password: string) => request<Me>('POST', '/api/auth/login', { handle, password }),
+  logout: () => request<null>('POST', '/api/auth/logout'),
+  groups: () => request<{ groups: GroupSummary[] }>('GET', '/api/groups'),
+  search: (q: string, text?: string) =>
+    request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
+  createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
+    request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
+  updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),
+  deleteGloss: (id: number) => request<{ tombstone: boolean } | null>('DELETE', `/api/glosses/${id}`),
+  reply: (gloss: number, body: Body, parent?: number) => request<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),
+  updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),
+  deleteReply: (id: number) => request<unknown>('DELETE', `/api/replies/${id}`),
   texts: () => request<{ texts: TextSummary[] }>('GET', '/api/texts'),
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),

@@ -1,0 +1,65 @@
+/**
+ * Who is reading: the signed-in person (or null), shared by every component. Components hold a
+ * `SessionController`, which re-renders them when someone signs in or out.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { api, type Me } from './api.ts';
+
+class Session extends EventTarget {
+  me: Me | null = null;
+  private loading: Promise<Me | null> | null = null;
+
+  /** Asks the server once who is signed in; later calls share the answer. */
+  load(): Promise<Me | null> {
+    this.loading ??= api.me().then(
+      (me) => this.set(me),
+      () => this.set(null),
+    );
+    return this.loading;
+  }
+
+  async signUp(handle: string, password: string, displayName?: string): Promise<Me> {
+    return this.set(await api.signup(handle, password, displayName))!;
+  }
+
+  async logIn(handle: string, password: string): Promise<Me> {
+    return this.set(await api.login(handle, password))!;
+  }
+
+  async logOut(): Promise<void> {
+    await api.logout();
+    this.set(null);
+  }
+
+  private set(me: Me | null): Me | null {
+    this.me = me;
+    this.loading = Promise.resolve(me);
+    this.dispatchEvent(new Event('change'));
+    return me;
+  }
+}
+
+/** The one session of the page. */
+export const session = new Session();
+
+/** Re-renders its host when the session changes, and loads it when the host connects. */
+export class SessionController implements ReactiveController {
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  get me(): Me | null {
+    return session.me;
+  }
+
+  private onChange = () => this.host.requestUpdate();
+
+  hostConnected() {
+    session.addEventListener('change', this.onChange);
+    void session.load();
+  }
+
+  hostDisconnected() {
+    session.removeEventListener('change', this.onChange);
+  }
+}
