@@ -109,6 +109,7 @@ export interface Reply {
   status: string;
   author: { handle: string; name: string } | null;
   body: { doc: unknown; text: string } | null;
+  moderationNote: string | null;
   created: string;
 }
 
@@ -119,9 +120,11 @@ export interface Gloss {
   target: { gloss: number | null; exact: string; segment: string | null };
   anchor: { version: number; start: number | null; end: number | null; status: string; exact: string | null } | null;
   body: { doc: unknown; text: string } | null;
+  bodyRevision: number;
   motivation: string;
   status: string;
   author: { handle: string; name: string } | null;
+  moderationNote: string | null;
   created: string;
   replies: Reply[];
 }
@@ -129,21 +132,15 @@ export interface Gloss {
 const enc = encodeURIComponent;
 
 export const api = {
-  /** The signed-in person, or null for a visitor. */
-  me: async (): Promise<Me | null> => {
-    try {
-      return await request<Me>('GET', '/api/me');
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return null;
-      throw e;
-    }
-  },
+  /** The signed-in person, or null for a visitor (a 200 either way, so no error is logged). */
+  me: async (): Promise<Me | null> => (await request<{ me: Me | null }>('GET', '/api/session')).me,
   signup: (handle: string, password: string, displayName?: string) => request<Me>('POST', '/api/auth/signup', { handle, password, ...(displayName ? { displayName } : {}) }),
   login: (handle: string, password: string) => request<Me>('POST', '/api/auth/login', { handle, password }),
   logout: () => request<null>('POST', '/api/auth/logout'),
   groups: () => request<{ groups: GroupSummary[] }>('GET', '/api/groups'),
   search: (q: string, text?: string) =>
     request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
+  createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
   createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
   updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),

@@ -7,6 +7,8 @@ import { api, type Me } from './api.ts';
 
 class Session extends EventTarget {
   me: Me | null = null;
+  /** Whether the server has answered who is signed in; until then `me` is null but unknown. */
+  known = false;
   private loading: Promise<Me | null> | null = null;
 
   /** Asks the server once who is signed in; later calls share the answer. */
@@ -33,6 +35,7 @@ class Session extends EventTarget {
 
   private set(me: Me | null): Me | null {
     this.me = me;
+    this.known = true;
     this.loading = Promise.resolve(me);
     this.dispatchEvent(new Event('change'));
     return me;
@@ -50,6 +53,11 @@ export class SessionController implements ReactiveController {
 
   get me(): Me | null {
     return session.me;
+  }
+
+  /** Whether the session has been loaded, so that a null `me` really means a visitor. */
+  get known(): boolean {
+    return session.known;
   }
 
   private onChange = () => this.host.requestUpdate();

@@ -33,6 +33,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/auth/login': { post: { summary: 'Log in (throttled: 429 with Retry-After after repeated failures)', body: shapes.loginShape } },
   '/api/auth/logout': { post: { summary: 'End the session', status: 204 } },
   '/api/me': { get: { summary: 'The signed-in person', auth: true } },
+  '/api/session': { get: { summary: 'Who is reading: { me } with the signed-in person, or { me: null } for a visitor (never 401)' } },
   '/api/tokens': {
     get: { summary: 'Your bearer tokens (without secrets)', auth: true },
     post: { summary: 'Create a bearer token; its secret is shown once', body: shapes.tokenShape, auth: true, status: 201 },

@@ -53,6 +53,10 @@ export const authRoutes = new Hono<AppEnv>()
     deleteCookie(c, sessionCookie, { path: '/' });
     return c.body(null, 204);
   })
+  .get('/session', (c) => {
+    const viewer = c.var.viewer;
+    return c.json({ me: viewer ? { handle: viewer.handle, name: viewer.displayName } : null });
+  })
   .get('/me', (c) => {
     const viewer = requireViewer(c);
     return c.json({ handle: viewer.handle, name: viewer.displayName });

@@ -235,6 +235,7 @@ async function readEvents(w: World, client: TestClient, slug: string, untilId: n
 /** The doors read below, as "METHOD path" in Hono's notation. */
 const readDoors = new Set([
   'GET /api/me',
+  'GET /api/session',
   'GET /api/tokens',
   'GET /api/openapi.json',
   'GET /api/texts',
@@ -340,6 +341,10 @@ describe('the access matrix: reading', () => {
 
     // Who am I.
     expectStatus(await read('/api/me'), p === 'visitor' ? 401 : 200, 'GET /api/me');
+    const session = await read('/api/session');
+    expectStatus(session, 200, 'GET /api/session');
+    if (p === 'visitor') expect(session.body).toEqual({ me: null });
+    else expect(session.body.me.handle).toBe(p);
     expectStatus(await read('/api/tokens'), p === 'visitor' ? 401 : 200, 'GET /api/tokens');
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
     // The reader's pages are one static shell for everyone: no data is in them (the marker check

@@ -102,11 +102,13 @@ describe('accounts and sessions', () => {
     const c = await t.signup('leaver');
     const secret = c.cookies.get('daf_session')!;
     expect((await c.get('/api/me')).status).toBe(200);
+    expect((await c.get('/api/session')).body).toEqual({ me: { handle: 'leaver', name: 'leaver' } });
     const out = await c.post('/api/auth/logout');
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().some((s) => s.startsWith('daf_session=') && /max-age=0/i.test(s))).toBe(true);
     expect(c.cookies.has('daf_session')).toBe(false);
     expectError(await c.get('/api/me'), 401, 'unauthenticated');
+    expect((await c.get('/api/session')).body).toEqual({ me: null });
     // Replaying the old cookie does not bring the session back.
     expectError(await clientWithCookie(t, secret).get('/api/me'), 401, 'unauthenticated');
     const rows = t.database.sqlite.prepare('SELECT token_hash FROM session WHERE token_hash = ?').all(sha256(secret));
