@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import './daf-account.ts';
 import './daf-library.ts';
 import './daf-text-page.ts';
 
@@ -15,8 +16,9 @@ export class DafApp extends LitElement {
     }
     header {
       display: flex;
+      flex-wrap: wrap;
       align-items: baseline;
-      gap: 1rem;
+      gap: 0.5rem 1rem;
       padding: 0.75rem 1.5rem;
       border-block-end: 1px solid var(--daf-rule);
     }
@@ -30,6 +32,9 @@ export class DafApp extends LitElement {
     header span {
       color: var(--daf-muted);
       font-style: italic;
+    }
+    header daf-account {
+      margin-inline-start: auto;
     }
   `;
 
@@ -73,7 +78,7 @@ export class DafApp extends LitElement {
   override render() {
     const text = /^\/t\/([^/]+)/.exec(this.path);
     return html`
-      <header><a href="/">Daf</a><span>a page of commentary for any text</span></header>
+      <header><a href="/">Daf</a><span>a page of commentary for any text</span><daf-account></daf-account></header>
       <main>
         ${text ? html`<daf-text-page slug=${decodeURIComponent(text[1])}></daf-text-page>` : html`<daf-library></daf-library>`}
       </main>

@@ -1,0 +1,189 @@
+/**
+ * The library and the account corner in a real browser: a visitor sees the texts and the reading
+ * groups, signs up from the header, logs out and back in (with a wrong password first), and
+ * searches the commentary, opening a hit at its gloss. Screenshots go to test-results/screenshots.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { launchBrowser, screenshotDir } from './browser.ts';
+
+/** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
+const hashing = { timeout: 15_000 };
+
+/** Whether the element has the focus, looking through shadow roots. */
+const focused = (locator: Locator) => locator.evaluate((el) => (el.getRootNode() as Document | ShadowRoot).activeElement === el);
+
+describe('the library and accounts', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  /** Script errors and console errors other than a request the server refused. */
+  const errors: string[] = [];
+  /** The paths of requests the server refused, which the browser logs as console errors. */
+  const refused: string[] = [];
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
+    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (m.text().startsWith('Failed to load resource')) refused.push(new URL(m.location().url).pathname);
+      else errors.push(m.text());
+    });
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const account = () => page.locator('daf-account');
+  const dialog = () => page.getByRole('dialog');
+
+  it('shows a visitor the texts, the reading groups and the way in', async () => {
+    await page.goto(server.url + '/');
+    const texts = page.locator('daf-library .texts a');
+    await expect.poll(() => texts.count()).toBe(2);
+    expect(await texts.allTextContents()).toEqual(expect.arrayContaining(['Pirkei Avot (English)', 'Pirkei Avot · פרקי אבות']));
+    const group = page.locator('daf-library .groups li', { hasText: 'The Thursday Avot circle' });
+    await expect.poll(() => group.count()).toBe(1);
+    expect(await group.locator('a').getAttribute('href')).toBe('/g/avot-circle');
+    const about = await group.textContent();
+    expect(about).toContain('A reading group working through Pirkei Avot');
+    expect(about).toContain('Public · anyone may join · 3 members');
+    expect(about).not.toContain('you are');
+    await expect.poll(() => account().getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    expect(await account().getByRole('button', { name: 'Sign up' }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(screenshotDir, 'library-signed-out.png') });
+  });
+
+  it('signs up from the header, showing the server’s message until the form is right', async () => {
+    await account().getByRole('button', { name: 'Sign up' }).click();
+    await expect.poll(() => dialog().isVisible()).toBe(true);
+    expect(await dialog().getAttribute('aria-labelledby')).toBe('title');
+    expect(await dialog().locator('h2').textContent()).toBe('Sign up');
+    expect(await focused(dialog().getByLabel('Handle'))).toBe(true);
+    await dialog().getByLabel('Handle').fill('ruth');
+    await dialog().getByLabel('Password').fill('short');
+    await dialog().getByLabel('Display name').fill('Ruth Amsel');
+    await dialog().locator('button[type=submit]').click();
+    const alert = dialog().getByRole('alert');
+    await expect.poll(() => alert.textContent()).toBe('password: A password has at least 8 characters');
+    await page.screenshot({ path: path.join(screenshotDir, 'sign-up-form.png') });
+
+    await dialog().getByLabel('Password').fill('a long passphrase');
+    await dialog().locator('button[type=submit]').click();
+    await expect.poll(() => dialog().isVisible(), hashing).toBe(false);
+    await expect.poll(() => account().locator('.name').textContent()).toBe('Ruth Amsel');
+    // The buttons that opened the form are gone; the focus is on what replaced them.
+    expect(await focused(account().getByRole('button', { name: 'Log out' }))).toBe(true);
+    expect(refused).toEqual(['/api/auth/signup']);
+  });
+
+  it('logs out and back in, refusing a wrong password, and the library follows', async () => {
+    // Joining the group through the API: the library shows it after the next sign-in.
+    expect(await page.evaluate(async () => (await fetch('/api/groups/avot-circle/join', { method: 'POST' })).status)).toBe(200);
+    await account().getByRole('button', { name: 'Log out' }).click();
+    const logIn = account().getByRole('button', { name: 'Log in' });
+    await expect.poll(() => logIn.isVisible()).toBe(true);
+    expect(await focused(logIn)).toBe(true);
+    expect(await account().locator('.name').count()).toBe(0);
+
+    // Keyboard only: open the form, give a wrong password, read the server's answer.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog().isVisible()).toBe(true);
+    expect(await dialog().locator('h2').textContent()).toBe('Log in');
+    await page.keyboard.type('ruth');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not the passphrase');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog().getByRole('alert').textContent(), hashing).toBe('Wrong handle or password');
+    expect(await dialog().isVisible()).toBe(true);
+
+    // Escape closes the form and gives the focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog().isVisible()).toBe(false);
+    expect(await focused(logIn)).toBe(true);
+
+    await logIn.click();
+    expect(await dialog().getByRole('alert').textContent()).toBe('');
+    await dialog().getByLabel('Handle').fill('ruth');
+    await dialog().getByLabel('Password').fill('a long passphrase');
+    await dialog().getByLabel('Password').press('Enter');
+    await expect.poll(() => account().locator('.name').textContent(), hashing).toBe('Ruth Amsel');
+    const group = page.locator('daf-library .groups li', { hasText: 'The Thursday Avot circle' });
+    await expect.poll(() => group.textContent()).toContain('4 members · you are a member');
+    // Still signed in after a reload: the session is the server's.
+    await page.reload();
+    await expect.poll(() => account().locator('.name').textContent()).toBe('Ruth Amsel');
+    expect(refused).toEqual(['/api/auth/signup', '/api/auth/login']);
+  });
+
+  it('searches the commentary, marks the matched word and opens a hit at its gloss', async () => {
+    const box = page.getByRole('search').getByLabel('Search texts and commentary');
+    await box.fill('deliberate');
+    await box.press('Enter');
+    const results = page.locator('daf-library .results li');
+    await expect.poll(() => results.count()).toBeGreaterThan(1);
+    expect(await page.locator('daf-library [role=status]').textContent()).toBe(`${await results.count()} results for “deliberate”.`);
+    const note = results.filter({ hasText: 'Deliberate is not slow' });
+    expect(await note.count()).toBe(1);
+    expect(await note.locator('a').textContent()).toBe('Pirkei Avot (English)');
+    expect(await note.locator('.meta').textContent()).toBe('Gloss · study-notes');
+    expect(await note.locator('mark').allTextContents()).toEqual(['Deliberate']);
+    // The snippet is text: the markdown's emphasis is not markup, and nothing else is marked.
+    expect(await note.locator('.snippet').textContent()).toMatch(/^Deliberate is not slow: the judge is asked to weigh a case/);
+    const passage = results.filter({ hasText: 'Be deliberate in judgment; and raise up many disciples' });
+    expect(await passage.locator('.meta').textContent()).toBe('Text');
+    expect(await passage.locator('a').getAttribute('href')).toBe('/t/pirkei-avot-en');
+    expect(await passage.locator('mark').allTextContents()).toEqual(['deliberate']);
+    await page.screenshot({ path: path.join(screenshotDir, 'search-results.png') });
+
+    const href = (await note.locator('a').getAttribute('href'))!;
+    const id = /^\/t\/pirkei-avot-en#g-(\d+)$/.exec(href)?.[1];
+    expect(id).toBeDefined();
+    await note.locator('a').click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/pirkei-avot-en#g-${id}`);
+    const card = page.locator(`daf-text-page #g-${id}`);
+    await expect.poll(() => card.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await card.textContent()).toContain('Deliberate is not slow');
+    const cardBox = (await card.boundingBox())!;
+    expect(cardBox.y).toBeGreaterThanOrEqual(0);
+    expect(cardBox.y + cardBox.height).toBeLessThanOrEqual(900);
+  });
+
+  it('lays out each snippet in the direction of most of its letters', async () => {
+    await page.goto(server.url + '/');
+    const box = page.getByRole('search').getByLabel('Search texts and commentary');
+    await box.fill('fence');
+    await box.press('Enter');
+    // An English Bartenura comment that opens with its Hebrew lemma still reads left to right.
+    const comment = page.locator('daf-library .results li', { hasText: 'that he would not touch' });
+    await expect.poll(() => comment.count()).toBe(1);
+    expect(await comment.locator('.snippet').textContent()).toMatch(/[\u0590-\u05FF]/);
+    expect(await comment.locator('.snippet').evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    expect(await comment.locator('mark').allTextContents()).toEqual(['fence']);
+  });
+
+  it('says when nothing matches, and shows the server’s message for a query it refuses', async () => {
+    await page.goto(server.url + '/');
+    const box = page.getByRole('search').getByLabel('Search texts and commentary');
+    await box.fill('xylophone');
+    await box.press('Enter');
+    await expect.poll(() => page.locator('daf-library [role=status]').textContent()).toBe('No results for “xylophone”.');
+    expect(await page.locator('daf-library .results').count()).toBe(0);
+    await box.fill('!!!');
+    await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('daf-library [role=alert]').textContent()).toBe('The query has no words to search for');
+    expect(refused).toEqual(['/api/auth/signup', '/api/auth/login', '/api/search']);
+    expect(errors).toEqual([]);
+  });
+});
