@@ -1,23 +1,40 @@
-import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import { EditorState } from 'prosemirror-state';
+import { LitElement, html, css, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import { textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
-import { api, type Gloss, type Layer, type TextVersion } from '../api.ts';
+import { api, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
+import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
+import { bodyOffset } from '../layout/gloss-body.ts';
 import { placeCards } from '../layout/place-cards.ts';
-import { textDirection } from '../layout/text-direction.ts';
+import { SessionController } from '../session.ts';
+import type { ComposerPost } from './daf-composer.ts';
+import { cardStyles, DafGlossCard } from './daf-gloss-card.ts';
 
 /** Widest viewport, in CSS pixels, at which the columns fold into the flow. */
 const narrowWidth = 900;
 
+/** A selected passage waiting for the reader's choice, and where its popover goes. */
+interface PendingSelection {
+  target: GlossTarget;
+  quote: string;
+  x: number;
+  y: number;
+}
+
 /**
- * A text with its commentary: the central text in a read-only ProseMirror view, glosses
- * highlighted in it by decorations coloured by layer, and gloss cards in columns on both sides,
- * each level with its anchor and pushed down where they would collide. Layers alternate
- * between the inline-start and inline-end columns, so a right-to-left text mirrors them.
+ * A text with its commentary: the central text in a ProseMirror view, glosses highlighted in it
+ * by decorations coloured by layer, and gloss cards in columns on both sides, each level with
+ * its anchor and pushed down where they would collide; glosses on a gloss sit one column
+ * further out, level with their span in it. Layers alternate between the inline-start and
+ * inline-end sides, so a right-to-left text mirrors them. Selecting a passage of the text or of
+ * a gloss opens a popover to write a gloss on it.
  */
 export class DafTextPage extends LitElement {
-  static override styles = css`
+  static override styles = [
+    cardStyles,
+    css`
     :host {
       display: block;
       padding: 1rem 1.5rem 4rem;
@@ -54,8 +71,7 @@ export class DafTextPage extends LitElement {
     }
     .page {
       display: grid;
-      grid-template-columns: minmax(12rem, 1fr) minmax(20rem, 38rem) minmax(12rem, 1fr);
-      gap: 1.5rem;
+      gap: 1.25rem;
       align-items: start;
     }
     .column {
@@ -88,76 +104,111 @@ export class DafTextPage extends LitElement {
       padding-inline-start: 0.5rem;
       margin-inline-start: -0.75rem;
     }
-    .gloss-mark.active {
+    .gloss-mark.active,
+    .text p.segment-glossed.active {
       background: color-mix(in srgb, var(--c) 40%, transparent);
-    }
-    article {
-      position: absolute;
-      inset-inline: 0;
-      background: var(--daf-card);
-      border: 1px solid var(--daf-rule);
-      border-inline-start: 4px solid var(--c);
-      border-radius: 4px;
-      padding: 0.5rem 0.75rem;
-      font-size: 0.9rem;
-      line-height: 1.45;
-      box-shadow: 0 1px 2px rgb(0 0 0 / 0.06);
-    }
-    article.active {
-      box-shadow: 0 0 0 2px var(--c);
-    }
-    article header {
-      display: flex;
-      justify-content: space-between;
-      gap: 0.5rem;
-      color: var(--daf-muted);
-      font-size: 0.8rem;
-      font-family: system-ui, sans-serif;
-    }
-    article p {
-      margin: 0.25rem 0;
     }
     .meta {
       color: var(--daf-muted);
       font-size: 0.8rem;
       font-family: system-ui, sans-serif;
     }
-    .thread-toggle {
-      font: inherit;
-      font-size: 0.8rem;
-      font-family: system-ui, sans-serif;
-      color: var(--daf-accent);
-      background: none;
-      border: none;
-      padding: 0;
-      cursor: pointer;
-    }
-    .thread {
-      list-style: none;
-      margin: 0.25rem 0 0;
-      padding: 0;
-    }
-    .thread li {
-      border-inline-start: 2px solid var(--daf-rule);
-      padding-inline-start: 0.5rem;
-      margin-block: 0.25rem;
-    }
-    .nested {
-      margin-block-start: 0.5rem;
-      padding-inline-start: 0.5rem;
-      border-inline-start: 2px solid var(--daf-rule);
-    }
     .unanchored {
       margin-block-start: 2rem;
     }
     .page.narrow {
-      grid-template-columns: 1fr;
+      grid-template-columns: minmax(0, 1fr);
     }
-    .page.narrow article {
+    .page.narrow .column,
+    .unanchored {
+      display: flex;
+      flex-direction: column;
+      gap: 0.5rem;
+    }
+    .page.narrow daf-gloss-card,
+    .unanchored daf-gloss-card {
       position: static;
-      margin-block: 0.5rem;
     }
-  `;
+    .page.narrow daf-gloss-card[data-depth='2'] {
+      margin-inline-start: 1.5rem;
+    }
+    .page.narrow daf-gloss-card[data-depth='3'] {
+      margin-inline-start: 3rem;
+    }
+    :host {
+      position: relative;
+    }
+    .text .ProseMirror {
+      caret-color: var(--daf-accent);
+    }
+    .text .ProseMirror:focus-visible {
+      outline: 2px solid color-mix(in srgb, var(--daf-accent) 50%, transparent);
+      outline-offset: 0.5rem;
+      border-radius: 2px;
+    }
+    .popover {
+      position: absolute;
+      z-index: 10;
+      background: var(--daf-card);
+      border: 1px solid var(--daf-rule);
+      border-radius: 6px;
+      box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+      padding: 0.4rem;
+      font: 0.85rem system-ui, sans-serif;
+    }
+    .popover.open {
+      inline-size: min(26rem, calc(100vw - 2rem));
+      padding: 0.75rem;
+    }
+    .popover button {
+      font: inherit;
+      padding: 0.3rem 0.7rem;
+      border-radius: 4px;
+      border: 1px solid var(--daf-accent);
+      background: var(--daf-accent);
+      color: var(--daf-card);
+      cursor: pointer;
+    }
+    .popover button:focus-visible {
+      outline: 2px solid var(--daf-fg);
+      outline-offset: 2px;
+    }
+    .popover p {
+      margin: 0.2rem 0.3rem;
+    }
+    .banner {
+      margin: 0 auto 1rem;
+      max-inline-size: 38rem;
+      padding: 0.5rem 0.75rem;
+      border: 1px solid var(--daf-accent);
+      border-radius: 4px;
+      font: 0.9rem system-ui, sans-serif;
+      display: flex;
+      gap: 1rem;
+      align-items: center;
+      justify-content: space-between;
+    }
+    .banner button,
+    .unanchored .reattach {
+      font: 0.8rem system-ui, sans-serif;
+      color: var(--daf-accent);
+      background: none;
+      border: 1px solid var(--daf-accent);
+      border-radius: 4px;
+      padding: 0.2rem 0.5rem;
+      cursor: pointer;
+    }
+    .help {
+      text-align: center;
+      color: var(--daf-muted);
+      font: 0.8rem system-ui, sans-serif;
+      margin: -1rem 0 1.25rem;
+    }
+    .layers input:focus-visible {
+      outline: 2px solid var(--daf-accent);
+    }
+  `,
+  ];
 
   static override properties = {
     slug: { type: String },
@@ -165,10 +216,13 @@ export class DafTextPage extends LitElement {
     layers: { state: true },
     glosses: { state: true },
     hiddenLayers: { state: true },
-    openThreads: { state: true },
-    active: { state: true },
     narrow: { state: true },
     error: { state: true },
+    selection: { state: true },
+    composing: { state: true },
+    busy: { state: true },
+    writeError: { state: true },
+    reattaching: { state: true },
   };
 
   /** The text to show. */
@@ -178,10 +232,31 @@ export class DafTextPage extends LitElement {
   declare layers: Layer[];
   declare glosses: Gloss[];
   declare hiddenLayers: Set<string>;
-  declare openThreads: Set<number>;
-  declare active: number | null;
   declare narrow: boolean;
   declare error: string;
+  /** The passage the reader selected, and where to show the popover for it. */
+  declare selection: PendingSelection | null;
+  /** Is the composer open in the popover? */
+  declare composing: boolean;
+  declare busy: boolean;
+  declare writeError: string;
+  /** The orphan being re-attached: the next selection offers "Attach here". */
+  declare reattaching: Gloss | null;
+
+  private session = new SessionController(this);
+  private view: EditorView | null = null;
+  private events: EventSource | null = null;
+  private refreshing: Promise<void> | null = null;
+  private projection: Projection | null = null;
+  private arrangement: Arrangement = arrange([], [], new Set());
+  private decorationSet = DecorationSet.empty;
+  private shownDecorations: DecorationSet | null = null;
+  private activeDecorations = DecorationSet.empty;
+  private active: number | null = null;
+  private layoutFrame = 0;
+  private hashFollowed = false;
+  private observed = new WeakSet<Element>();
+  private resizeObserver = new ResizeObserver(() => this.scheduleLayout());
 
   constructor() {
     super();
@@ -190,28 +265,30 @@ export class DafTextPage extends LitElement {
     this.layers = [];
     this.glosses = [];
     this.hiddenLayers = new Set<string>();
-    this.openThreads = new Set<number>();
-    this.active = null;
     this.narrow = window.innerWidth < narrowWidth;
     this.error = '';
+    this.selection = null;
+    this.composing = false;
+    this.busy = false;
+    this.writeError = '';
+    this.reattaching = null;
   }
-
-  private view: EditorView | null = null;
-  private events: EventSource | null = null;
-  private refreshing: Promise<void> | null = null;
-  private projection: Projection | null = null;
-  private resizeObserver = new ResizeObserver(() => this.layoutColumns());
 
   override connectedCallback() {
     super.connectedCallback();
     window.addEventListener('resize', this.onResize);
+    window.addEventListener('hashchange', this.onHashChange);
+    this.renderRoot.addEventListener('pointerup', this.onSelectionEnd);
+    this.renderRoot.addEventListener('keyup', this.onSelectionEnd);
   }
 
   override disconnectedCallback() {
     this.events?.close();
     this.events = null;
     window.removeEventListener('resize', this.onResize);
+    window.removeEventListener('hashchange', this.onHashChange);
     this.resizeObserver.disconnect();
+    cancelAnimationFrame(this.layoutFrame);
     this.view?.destroy();
     this.view = null;
     super.disconnectedCallback();
@@ -219,19 +296,31 @@ export class DafTextPage extends LitElement {
 
   private onResize = () => {
     this.narrow = window.innerWidth < narrowWidth;
+    this.scheduleLayout();
   };
 
+  private onHashChange = () => this.followHash();
+
   protected override async willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('glosses') || changed.has('layers') || changed.has('hiddenLayers')) {
+      this.arrangement = arrange(this.glosses, this.layers, this.hiddenLayers);
+      this.decorationSet = this.decorations();
+    }
     if (changed.has('slug') && this.slug) await this.load();
   }
 
   private async load() {
     try {
       const [text, layers, glosses] = await Promise.all([api.text(this.slug), api.layers(this.slug), api.glosses(this.slug)]);
+      this.projection = new Projection(textSchema.nodeFromJSON(text.doc));
       this.text = text;
       this.layers = layers.layers;
       this.glosses = glosses.glosses;
-      this.projection = new Projection(textSchema.nodeFromJSON(text.doc));
+      const shown = new URLSearchParams(location.search).get('layers');
+      if (shown !== null) {
+        const keep = new Set(shown.split(',').filter(Boolean));
+        this.hiddenLayers = new Set(this.layers.map((l) => l.slug).filter((l) => !keep.has(l)));
+      }
       document.title = `${text.title} · Daf`;
       this.listen();
     } catch (e) {
@@ -239,23 +328,27 @@ export class DafTextPage extends LitElement {
     }
   }
 
+  /** Reads glosses and layers again (the server filters what this reader may see). */
+  private refresh(): Promise<void> {
+    this.refreshing ??= Promise.all([api.glosses(this.slug), api.layers(this.slug)])
+      .then(([glosses, layers]) => {
+        this.glosses = glosses.glosses;
+        this.layers = layers.layers;
+      })
+      .catch(() => {})
+      .finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
   /**
-   * Follows the text's event stream: when glosses, replies or layers change, the glosses and
-   * layers are read again (the server filters what this reader may see) and laid out anew,
-   * without a reload. A new version of the text reloads the page's data whole.
+   * Follows the text's event stream: when glosses, replies or layers change, they are read
+   * again and laid out anew, without a reload. Cards sit in columns beside the text, so an
+   * arrival never moves the text the reader is looking at. A new version reloads the page.
    */
   private listen() {
     this.events?.close();
     this.events = api.events(this.slug);
-    const refresh = () => {
-      this.refreshing ??= Promise.all([api.glosses(this.slug), api.layers(this.slug)])
-        .then(([glosses, layers]) => {
-          this.glosses = glosses.glosses;
-          this.layers = layers.layers;
-        })
-        .catch(() => {})
-        .finally(() => (this.refreshing = null));
-    };
+    const refresh = () => void this.refresh();
     for (const kind of ['gloss.created', 'gloss.updated', 'gloss.deleted', 'reply.created', 'reply.updated', 'reply.deleted', 'layer.created', 'layer.updated']) {
       this.events.addEventListener(kind, refresh);
     }
@@ -266,95 +359,250 @@ export class DafTextPage extends LitElement {
     });
   }
 
-  /** Glosses on the text itself (not on other glosses), with a place in it, in visible layers. */
-  private get placed(): Gloss[] {
-    return this.glosses.filter(
-      (g) => g.target.gloss === null && g.anchor && g.anchor.start !== null && g.status !== 'deleted' && !this.hiddenLayers.has(g.layer),
-    );
-  }
-
   private layerOf(slug: string): Layer | undefined {
     return this.layers.find((l) => l.slug === slug);
   }
 
-  private side(layer: string): 'start' | 'end' {
-    return this.layers.findIndex((l) => l.slug === layer) % 2 === 0 ? 'start' : 'end';
-  }
-
+  /** Highlights for the glosses on the text: inline for a quoted span, a bar for a segment. */
   private decorations(): DecorationSet {
     if (!this.projection) return DecorationSet.empty;
     const doc = this.projection.doc;
-    const decos = this.placed.map((g) => {
-      const from = this.projection!.posAt(g.anchor!.start!);
-      const to = this.projection!.posAt(g.anchor!.end!);
-      const color = this.layerOf(g.layer)?.color ?? '#888';
+    const colors = new Map(this.layers.map((l) => [l.slug, l.color]));
+    const decos: Decoration[] = [];
+    for (const { gloss: g, depth } of this.arrangement.placed) {
+      if (depth !== 1) continue;
+      const from = this.projection.posAt(g.anchor!.start!);
+      const to = this.projection.posAt(g.anchor!.end!);
+      const style = `--c: ${colors.get(g.layer) ?? '#888'}`;
       if (g.anchor!.status === 'segment') {
         // Commentary on a whole segment: a bar beside the segment, not a highlight over all of it.
-        const block = doc.resolve(from).before(1);
-        return Decoration.node(block, block + doc.resolve(from).parent.nodeSize, { class: 'segment-glossed', style: `--c: ${color}` }, { glossId: g.id });
+        const $from = doc.resolve(from);
+        const block = $from.before(1);
+        decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: 'segment-glossed', style }, { glossId: g.id }));
+      } else {
+        decos.push(Decoration.inline(from, to, { class: 'gloss-mark', style, 'data-gloss': String(g.id) }, { glossId: g.id }));
       }
-      return Decoration.inline(
-        from,
-        to,
-        { class: `gloss-mark${this.active === g.id ? ' active' : ''}`, style: `--c: ${color}`, 'data-gloss': String(g.id) },
-        { glossId: g.id },
-      );
-    });
+    }
     return DecorationSet.create(doc, decos);
   }
 
   protected override updated() {
     const mount = this.renderRoot.querySelector<HTMLElement>('.text');
     if (!mount || !this.projection) return;
-    const state = () => EditorState.create({ doc: this.projection!.doc });
     if (!this.view) {
-      this.view = new EditorView(mount, {
-        state: state(),
-        editable: () => false,
-        decorations: () => this.decorations(),
-        handleDOMEvents: {
-          mouseover: (_view, event) => this.onTextHover(event),
-          click: (_view, event) => this.onTextHover(event),
-        },
-      });
+      this.view = this.createView(mount);
       this.resizeObserver.observe(mount);
-      this.layoutColumns();
-      this.followHash();
-    } else {
-      this.view.setProps({ decorations: () => this.decorations() });
+    } else if (this.shownDecorations !== this.decorationSet) {
+      this.view.setProps({ decorations: () => this.decorationSet });
     }
-    this.layoutColumns();
+    this.shownDecorations = this.decorationSet;
+    for (const card of this.renderRoot.querySelectorAll('daf-gloss-card')) {
+      if (!this.observed.has(card)) {
+        this.observed.add(card);
+        this.resizeObserver.observe(card);
+      }
+    }
+    this.showActive();
+    this.scheduleLayout();
   }
 
-  private onTextHover(event: Event): boolean {
+  /**
+   * The central text: a ProseMirror view that can hold a caret and a selection (so a keyboard
+   * can select a passage) but refuses every change to the document.
+   */
+  private createView(mount: HTMLElement): EditorView {
+    const readOnly = new Plugin({ filterTransaction: (tr) => !tr.docChanged });
+    const active = new Plugin({ props: { decorations: () => this.activeDecorations } });
+    const view = new EditorView(mount, {
+      state: EditorState.create({ doc: this.projection!.doc, plugins: [readOnly, active] }),
+      decorations: () => this.decorationSet,
+      attributes: {
+        role: 'textbox',
+        'aria-readonly': 'true',
+        'aria-multiline': 'true',
+        'aria-label': `${this.text!.title}: the text. Select a passage to comment on it.`,
+        inputmode: 'none',
+        spellcheck: 'false',
+      },
+      handleKeyDown: (v, event) => this.onTextKey(v, event),
+      handleTextInput: () => true,
+      handlePaste: () => true,
+      handleDrop: () => true,
+      handleDOMEvents: {
+        beforeinput: (_v, event) => {
+          event.preventDefault();
+          return true;
+        },
+        mouseover: (_v, event) => this.onTextPointer(event, false),
+        click: (_v, event) => this.onTextPointer(event, true),
+      },
+    });
+    return view;
+  }
+
+  /** Keys in the text: Enter comments on the selection, or opens the gloss under the caret. */
+  private onTextKey(view: EditorView, event: KeyboardEvent): boolean {
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey) {
+      if (!view.state.selection.empty) {
+        this.readSelection();
+        if (this.selection) void this.startComposing();
+        return true;
+      }
+      const offset = this.projection!.offsetAt(view.state.selection.from);
+      const hit = this.arrangement.placed.find((p) => p.depth === 1 && p.gloss.anchor!.start! <= offset && offset <= p.gloss.anchor!.end!);
+      if (hit) this.focusCard(hit.gloss.id);
+      return true;
+    }
+    // Letting a key through would edit the text; navigation keys have no printable value.
+    return event.key.length === 1 && !event.ctrlKey && !event.metaKey;
+  }
+
+  private onTextPointer(event: Event, click: boolean): boolean {
     const target = (event.target as HTMLElement).closest?.('[data-gloss]');
-    const id = target ? Number(target.getAttribute('data-gloss')) : null;
-    if (id !== this.active) this.active = id;
+    if (!target) return false;
+    const id = Number(target.getAttribute('data-gloss'));
+    this.setActive(id);
+    if (click && this.view!.state.selection.empty) this.cardOf(id)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     return false;
   }
 
-  /** Places every card of each column level with its anchor, pushed down on collision. */
-  private layoutColumns() {
-    if (!this.view) return;
-    if (this.narrow) return this.laidOut();
-    for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column')) {
-      const origin = column.getBoundingClientRect().top;
-      const cards = [...column.querySelectorAll<HTMLElement>('article[data-id]')];
-      const requests = cards.map((card) => {
-        const gloss = this.glosses.find((g) => g.id === Number(card.dataset.id))!;
-        const pos = this.projection!.posAt(gloss.anchor!.start!);
-        return { id: gloss.id, top: this.view!.coordsAtPos(pos).top - origin, height: card.offsetHeight };
-      });
-      const tops = placeCards(requests);
-      for (const card of cards) card.style.insetBlockStart = `${tops.get(Number(card.dataset.id))}px`;
-      const last = Math.max(0, ...requests.map((r) => (tops.get(r.id) ?? 0) + r.height));
-      column.style.minBlockSize = `${last}px`;
+  /** Marks a gloss and its highlight as the one in hand, without re-rendering the page. */
+  private setActive(id: number | null) {
+    if (id === this.active) return this.showActive();
+    this.active = id;
+    // In the text, the mark is a decoration: ProseMirror owns that DOM and would undo a class.
+    const placed = this.arrangement.placed.find((p) => p.gloss.id === id && p.depth === 1);
+    let decos: Decoration[] = [];
+    if (placed && this.view && this.projection) {
+      const g = placed.gloss;
+      const from = this.projection.posAt(g.anchor!.start!);
+      if (g.anchor!.status === 'segment') {
+        const $from = this.view.state.doc.resolve(from);
+        decos = [Decoration.node($from.before(1), $from.before(1) + $from.parent.nodeSize, { class: 'active' })];
+      } else {
+        decos = [Decoration.inline(from, this.projection.posAt(g.anchor!.end!), { class: 'active' })];
+      }
     }
-    this.laidOut();
+    this.activeDecorations = this.view ? DecorationSet.create(this.view.state.doc, decos) : DecorationSet.empty;
+    this.view?.updateState(this.view.state);
+    this.showActive();
   }
 
-  /** Tells whoever waits (tests, benchmarks) that highlights and columns are in place. */
-  private laidOut() {
+  /** Puts the `active` class on the active gloss's card and on its marks in cards (again, after a re-render). */
+  private showActive() {
+    const id = this.active;
+    for (const el of this.renderRoot.querySelectorAll('daf-gloss-card.active, daf-gloss-card .active')) el.classList.remove('active');
+    if (id === null) return;
+    for (const el of this.renderRoot.querySelectorAll(`daf-gloss-card [data-gloss="${id}"]`)) el.classList.add('active');
+    this.cardOf(id)?.classList.add('active');
+  }
+
+  private cardOf(id: number): DafGlossCard | null {
+    return this.renderRoot.querySelector<DafGlossCard>(`daf-gloss-card[data-id="${id}"]`);
+  }
+
+  private focusCard(id: number) {
+    const card = this.cardOf(id);
+    if (!card) return;
+    this.setActive(id);
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * Keys on a card: ↓/j and ↑/k move to the next or previous gloss in reading order, Enter
+   * opens its thread, Escape goes back to its passage in the text.
+   */
+  private onCardKey = (event: KeyboardEvent) => {
+    const card = event.target as HTMLElement;
+    if (!(card instanceof DafGlossCard)) return;
+    const order = this.arrangement.placed.map((p) => p.gloss.id);
+    const at = order.indexOf(card.gloss.id);
+    if (event.key === 'ArrowDown' || event.key === 'j' || event.key === 'ArrowUp' || event.key === 'k') {
+      const next = order[at + (event.key === 'ArrowDown' || event.key === 'j' ? 1 : -1)];
+      if (next !== undefined) this.focusCard(next);
+    } else if (event.key === 'Enter') {
+      card.open = !card.open;
+    } else if (event.key === 'Escape') {
+      this.focusPassage(card.gloss);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+
+  /** Puts the caret on a gloss's passage in the text (or the card it comments on). */
+  private focusPassage(g: Gloss) {
+    if (g.target.gloss !== null) return this.focusCard(g.target.gloss);
+    if (!this.view || g.anchor?.start == null) return;
+    const from = this.projection!.posAt(g.anchor.start);
+    const to = this.projection!.posAt(g.anchor.end!);
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(this.view.state.doc, from, to)).scrollIntoView());
+    this.view.focus();
+  }
+
+  private onCardEnter = (event: Event) => {
+    const card = (event.target as Element).closest?.('daf-gloss-card');
+    if (card instanceof DafGlossCard) this.setActive(card.gloss.id);
+  };
+
+  /** Lays the columns out once per frame, however many things asked for it. */
+  private scheduleLayout() {
+    if (this.layoutFrame) return;
+    this.layoutFrame = requestAnimationFrame(() => {
+      this.layoutFrame = 0;
+      this.layoutColumns();
+    });
+  }
+
+  /**
+   * Places every card level with its anchor, pushed down on collision: first the column beside
+   * the text (anchors in the text), then each column further out (anchors in the cards of the
+   * column before), reading all sizes of a column before moving any card in it.
+   */
+  private layoutColumns() {
+    if (!this.view) return;
+    if (!this.narrow) {
+      const cards = new Map<number, DafGlossCard>();
+      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('daf-gloss-card[data-id]')) cards.set(card.gloss.id, card);
+      const textMarks = new Map<number, Element>();
+      for (const el of this.view.dom.querySelectorAll('[data-gloss]')) {
+        const id = Number(el.getAttribute('data-gloss'));
+        if (!textMarks.has(id)) textMarks.set(id, el);
+      }
+      const byColumn = new Map<string, Placed[]>();
+      for (const p of this.arrangement.placed) {
+        const key = `${p.side}-${p.depth}`;
+        byColumn.set(key, [...(byColumn.get(key) ?? []), p]);
+      }
+      const depths = Math.max(this.arrangement.columns.start, this.arrangement.columns.end);
+      for (let depth = 1; depth <= depths; depth++) {
+        for (const side of ['start', 'end'] as const) {
+          const column = this.renderRoot.querySelector<HTMLElement>(`.column[data-side="${side}"][data-depth="${depth}"]`);
+          const placed = byColumn.get(`${side}-${depth}`) ?? [];
+          if (!column) continue;
+          const origin = column.getBoundingClientRect().top;
+          const requests = placed.flatMap(({ gloss, parent }) => {
+            const card = cards.get(gloss.id);
+            const anchor = parent ? cards.get(parent.id)?.querySelector(`[data-gloss="${gloss.id}"]`) : textMarks.get(gloss.id);
+            const top = anchor ? anchor.getBoundingClientRect().top : parent ? null : this.view!.coordsAtPos(this.projection!.posAt(gloss.anchor!.start!)).top;
+            return card && top !== null ? [{ id: gloss.id, top: top - origin, height: card.offsetHeight, card }] : [];
+          });
+          const tops = placeCards(requests);
+          let bottom = 0;
+          for (const r of requests) {
+            const top = tops.get(r.id)!;
+            r.card.style.insetBlockStart = `${top}px`;
+            bottom = Math.max(bottom, top + r.height);
+          }
+          column.style.minBlockSize = `${bottom}px`;
+        }
+      }
+    }
+    if (!this.hashFollowed) {
+      this.hashFollowed = true;
+      this.followHash();
+    }
     this.setAttribute('data-laid-out', '');
     this.dispatchEvent(new CustomEvent('daf-laid-out', { bubbles: true, composed: true }));
   }
@@ -364,69 +612,22 @@ export class DafTextPage extends LitElement {
     if (hiddenLayers.has(layer)) hiddenLayers.delete(layer);
     else hiddenLayers.add(layer);
     this.hiddenLayers = hiddenLayers;
+    // The choice of layers has a URL of its own.
+    const url = new URL(location.href);
+    if (hiddenLayers.size === 0) url.searchParams.delete('layers');
+    else url.searchParams.set('layers', this.layers.filter((l) => !hiddenLayers.has(l.slug)).map((l) => l.slug).join(','));
+    history.replaceState(history.state, '', url);
   }
 
-  private card(g: Gloss) {
-    const layer = this.layerOf(g.layer);
-    const children = this.glosses.filter((c) => c.target.gloss === g.id && c.status !== 'deleted' && !this.hiddenLayers.has(c.layer));
-    return html`<article
-      data-id=${g.id}
-      id="g-${g.id}"
-      tabindex="-1"
-      class=${this.active === g.id ? 'active' : ''}
-      style="--c: ${layer?.color ?? '#888'}"
-      aria-label="${layer?.name ?? g.layer}: ${g.motivation === 'questioning' ? 'question' : 'gloss'} by ${g.author?.name ?? 'someone'}"
-      @mouseenter=${() => (this.active = g.id)}
-    >
-      <header><span>${layer?.name ?? g.layer}</span><span>${g.author?.name ?? ''}</span></header>
-      ${g.motivation === 'questioning' ? html`<div class="meta">Question</div>` : nothing}
-      <p dir=${textDirection(g.body?.text ?? '')}>${g.body?.text ?? ''}</p>
-      ${g.replies.length
-        ? html`<button class="thread-toggle" aria-expanded=${this.openThreads.has(g.id)} @click=${() => this.toggleThread(g.id)}>
-            ${g.replies.length} ${g.replies.length === 1 ? 'reply' : 'replies'}
-          </button>`
-        : nothing}
-      ${this.openThreads.has(g.id) ? this.thread(g) : nothing}
-      ${children.length
-        ? html`<div class="nested">${children.map(
-            (c) => html`<div><span class="meta">${this.layerOf(c.layer)?.name ?? c.layer} on “${c.anchor?.exact ?? c.target.exact}”:</span>
-              <p dir=${textDirection(c.body?.text ?? '')}>${c.body?.text ?? ''}</p></div>`,
-          )}</div>`
-        : nothing}
-    </article>`;
-  }
-
-  private toggleThread(id: number) {
-    const open = new Set(this.openThreads);
-    if (open.has(id)) open.delete(id);
-    else open.add(id);
-    this.openThreads = open;
-  }
-
-  /** A gloss's thread: replies in order, each indented under the reply it answers. */
-  private thread(g: Gloss) {
-    const depth = new Map<number, number>();
-    for (const r of g.replies) depth.set(r.id, r.parent === null ? 0 : (depth.get(r.parent) ?? 0) + 1);
-    return html`<ol class="thread" aria-label="Replies">
-      ${g.replies.map(
-        (r) => html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
-          <span class="meta">${r.author?.name ?? 'deleted'}</span>
-          <p dir=${textDirection(r.body?.text ?? '')}>${r.body?.text ?? '(deleted)'}</p>
-        </li>`,
-      )}
-    </ol>`;
-  }
-
-  /** Follows the URL's fragment once the page is laid out: `#g-12` a gloss, `#1:5` a segment. */
+  /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. */
   private followHash() {
     const hash = decodeURIComponent(location.hash.slice(1));
     if (!hash) return;
     const gloss = /^g-(\d+)$/.exec(hash);
     if (gloss) {
-      const id = Number(gloss[1]);
-      const card = this.renderRoot.querySelector<HTMLElement>(`article[data-id="${id}"]`);
+      const card = this.cardOf(Number(gloss[1]));
       if (!card) return;
-      this.active = id;
+      this.setActive(card.gloss.id);
       card.scrollIntoView({ block: 'center' });
       card.focus({ preventScroll: true });
     } else {
@@ -434,12 +635,214 @@ export class DafTextPage extends LitElement {
     }
   }
 
+  private onSelectionEnd = () => {
+    if (!this.composing) requestAnimationFrame(() => this.readSelection());
+  };
+
+  /** Turns the reader's selection into a target: a span of the text, or of one gloss's body. */
+  private readSelection() {
+    const root = this.renderRoot as ShadowRoot & { getSelection?: () => Selection | null };
+    const sel = root.getSelection?.() ?? document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) {
+      if (!this.composing) this.selection = null;
+      return;
+    }
+    const range = sel.getRangeAt(0);
+    const target = this.targetOf(range);
+    if (!target) {
+      this.selection = null;
+      return;
+    }
+    const rect = range.getBoundingClientRect();
+    const host = this.getBoundingClientRect();
+    // The popover goes just under the selection, kept inside the page.
+    const x = Math.min(Math.max(rect.left - host.left, 8), Math.max(8, host.width - 420));
+    this.selection = { target, quote: target.exact, x, y: rect.bottom - host.top + 8 };
+  }
+
+  private targetOf(range: Range): GlossTarget | null {
+    const mount = this.view?.dom;
+    if (!mount || !this.projection) return null;
+    const trim = (text: string, start: number, end: number) => {
+      while (start < end && /\s/.test(text[start])) start++;
+      while (end > start && /\s/.test(text[end - 1])) end--;
+      return start < end ? { exact: text.slice(start, end), start, end } : null;
+    };
+    if (mount.contains(range.startContainer) && mount.contains(range.endContainer)) {
+      const view = this.view!;
+      const from = this.projection.offsetAt(view.posAtDOM(range.startContainer, range.startOffset));
+      const to = this.projection.offsetAt(view.posAtDOM(range.endContainer, range.endOffset));
+      return trim(this.projection.text, from, to);
+    }
+    const bodyOf = (n: Node) => (n instanceof Element ? n : n.parentElement)?.closest<HTMLElement>('[data-gloss-body]');
+    const body = bodyOf(range.startContainer);
+    if (!body || body !== bodyOf(range.endContainer)) return null;
+    const id = Number(body.dataset.glossBody);
+    const gloss = this.glosses.find((g) => g.id === id);
+    if (!gloss?.body) return null;
+    const span = trim(gloss.body.text, bodyOffset(body, range.startContainer, range.startOffset), bodyOffset(body, range.endContainer, range.endOffset));
+    return span && { ...span, gloss: id };
+  }
+
+  private async startComposing() {
+    this.composing = true;
+    this.writeError = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.popover daf-composer')?.focus();
+  }
+
+  private closePopover() {
+    this.selection = null;
+    this.composing = false;
+    this.writeError = '';
+  }
+
+  /**
+   * Runs a write from the popover: on success the popover closes, the page re-reads and the
+   * written gloss gets the focus; on failure the server's message stays in the popover.
+   */
+  private async writeFromPopover(action: (target: GlossTarget) => Promise<number>) {
+    const selection = this.selection;
+    if (!selection) return;
+    this.busy = true;
+    this.writeError = '';
+    try {
+      const id = await action(selection.target);
+      this.reattaching = null;
+      this.closePopover();
+      await this.refresh();
+      await this.updateComplete;
+      requestAnimationFrame(() => this.focusCard(id));
+    } catch (e) {
+      this.writeError = (e as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Posts a new gloss on the selected passage (starting a layer of the writer's own if asked). */
+  private onPost(event: CustomEvent<ComposerPost>) {
+    const { layer, newLayer, body, motivation } = event.detail;
+    void this.writeFromPopover(async (target) => {
+      let slug = layer;
+      if (slug === null) {
+        slug = (await api.createLayer(this.slug, newLayer!)).slug;
+        this.hiddenLayers = new Set([...this.hiddenLayers].filter((l) => l !== slug));
+      }
+      return (await api.createGloss(this.slug, slug, { target, body, motivation })).id;
+    });
+  }
+
+  /** Re-attaches the orphan in hand to the selected passage. */
+  private attachHere() {
+    const gloss = this.reattaching;
+    if (!gloss) return;
+    void this.writeFromPopover(async ({ exact, start, end }) => (await api.updateGloss(gloss.id, { target: { exact, start, end } })).id);
+  }
+
+  private popoverTemplate() {
+    const s = this.selection;
+    if (!s) return nothing;
+    const me = this.session.me;
+    const writable = this.layers.filter((l) => l.you.write);
+    const reattaching = this.reattaching;
+    const fits = reattaching && (reattaching.target.gloss ?? null) === (s.target.gloss ?? null);
+    let content;
+    if (reattaching) {
+      content = fits
+        ? html`<button @click=${this.attachHere} ?disabled=${this.busy}>Attach here</button>`
+        : html`<p>Select a passage in ${reattaching.target.gloss ? 'the gloss it comments on' : 'the text'}.</p>`;
+    } else if (!me) {
+      content = html`<p>Log in or sign up (at the top of the page) to write a gloss here.</p>`;
+    } else if (!this.composing) {
+      content = html`<button @click=${this.startComposing}>Comment <span aria-hidden="true">↵</span></button>`;
+    } else {
+      content = html`<daf-composer
+        choose
+        .quote=${s.quote}
+        .layers=${writable}
+        .newLayerName=${`${me.name}’s notes`}
+        .busy=${this.busy}
+        .error=${this.writeError}
+        @daf-post=${this.onPost}
+        @daf-cancel=${this.closePopover}
+      ></daf-composer>`;
+    }
+    return html`<div
+      class="popover ${this.composing ? 'open' : ''}"
+      role=${this.composing ? 'dialog' : 'group'}
+      aria-label=${this.composing ? 'Write a gloss' : 'Selected passage'}
+      style="top: ${s.y}px; left: ${s.x}px"
+      @pointerup=${(e: Event) => e.stopPropagation()}
+      @keyup=${(e: Event) => e.stopPropagation()}
+    >
+      ${content}${this.writeError && !this.composing ? html`<p role="alert">${this.writeError}</p>` : nothing}
+    </div>`;
+  }
+
+  private card(p: Placed) {
+    const highlights = (this.arrangement.children.get(p.gloss.id) ?? []).map((c) => ({
+      id: c.id,
+      start: c.anchor!.start!,
+      end: c.anchor!.end!,
+      color: this.layerOf(c.layer)?.color ?? '#888',
+    }));
+    return html`<daf-gloss-card
+      data-id=${p.gloss.id}
+      data-depth=${p.depth}
+      id="g-${p.gloss.id}"
+      .gloss=${p.gloss}
+      .layer=${this.layerOf(p.gloss.layer)}
+      .highlights=${highlights}
+      .me=${this.session.me?.handle ?? null}
+    ></daf-gloss-card>`;
+  }
+
+  /** The columns of cards: one per side and level on a wide screen, one under the text on a narrow one. */
+  private columns(starts: number, ends: number) {
+    const { placed } = this.arrangement;
+    if (this.narrow) {
+      return html`<aside class="column" aria-label="Commentary">${repeat(placed, (p) => p.gloss.id, (p) => this.card(p))}</aside>`;
+    }
+    const column = (side: Side, depth: number) => {
+      const cards = placed.filter((p) => p.side === side && p.depth === depth);
+      const at = side === 'start' ? starts - depth + 1 : starts + 1 + depth;
+      const names = [...new Set(cards.map((p) => this.layerOf(p.gloss.layer)?.name ?? p.gloss.layer))].join(', ');
+      const label = `${depth === 1 ? 'Commentary' : `Commentary on commentary (level ${depth})`}${names ? `: ${names}` : ''}, ${side === 'start' ? 'first' : 'second'} side`;
+      return html`<aside class="column" data-side=${side} data-depth=${depth} style="grid-column: ${at}; grid-row: 1" aria-label=${label}>
+        ${repeat(cards, (p) => p.gloss.id, (p) => this.card(p))}
+      </aside>`;
+    };
+    return html`${Array.from({ length: starts }, (_, i) => column('start', i + 1))}${Array.from({ length: ends }, (_, i) => column('end', i + 1))}`;
+  }
+
+  private unanchored() {
+    const list = this.arrangement.unanchored;
+    if (!list.length) return nothing;
+    const me = this.session.me?.handle;
+    return html`<section class="unanchored" aria-labelledby="unanchored-title">
+      <h2 id="unanchored-title">Unanchored</h2>
+      <p class="meta">These glosses lost their passage when the text changed.</p>
+      ${list.map(
+        (g) => html`<div>
+          <p class="meta">Was on “${g.target.exact}”</p>
+          <daf-gloss-card data-id=${g.id} id="g-${g.id}" .gloss=${g} .layer=${this.layerOf(g.layer)} .me=${me ?? null}></daf-gloss-card>
+          ${me && g.author?.handle === me
+            ? html`<button class="reattach" @click=${() => (this.reattaching = g)}>Re-attach…</button>`
+            : nothing}
+        </div>`,
+      )}
+    </section>`;
+  }
+
   override render() {
     if (this.error) return html`<p role="alert">${this.error}</p>`;
     if (!this.text) return html`<p aria-busy="true">Loading…</p>`;
     const t = this.text;
-    const placed = this.placed;
-    const unanchored = this.glosses.filter((g) => g.target.gloss === null && g.anchor?.status === 'orphan' && !this.hiddenLayers.has(g.layer));
+    const starts = Math.max(1, this.arrangement.columns.start);
+    const ends = Math.max(1, this.arrangement.columns.end);
+    const outer = (n: number) => 'minmax(9rem, 0.8fr) '.repeat(n - 1);
+    const template = `${outer(starts)}minmax(11rem, 1fr) minmax(20rem, 38rem) minmax(11rem, 1fr) ${outer(ends)}`;
     return html`
       <h1 lang=${t.language} dir=${t.direction}>${t.title}</h1>
       <p class="credit">${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</p>
@@ -451,12 +854,26 @@ export class DafTextPage extends LitElement {
           </label>`,
         )}
       </div>
-      <div class="page ${this.narrow ? 'narrow' : ''}" dir=${t.direction}>
-        <aside class="column start" aria-label="Commentary">${this.narrow ? nothing : placed.filter((g) => this.side(g.layer) === 'start').map((g) => this.card(g))}</aside>
-        <div class="text" lang=${t.language} dir=${t.direction}></div>
-        <aside class="column end" aria-label="Commentary">${this.narrow ? placed.map((g) => this.card(g)) : placed.filter((g) => this.side(g.layer) === 'end').map((g) => this.card(g))}</aside>
+      <p class="help">Select words to comment · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</p>
+      ${this.reattaching
+        ? html`<div class="banner" role="status">
+            <span>Select the passage where this gloss belongs.</span>
+            <button @click=${() => ((this.reattaching = null), this.closePopover())}>Cancel</button>
+          </div>`
+        : nothing}
+      <div
+        class="page ${this.narrow ? 'narrow' : ''}"
+        dir=${t.direction}
+        style=${this.narrow ? '' : `grid-template-columns: ${template}`}
+        @keydown=${this.onCardKey}
+        @mouseover=${this.onCardEnter}
+        @focusin=${this.onCardEnter}
+        @daf-changed=${() => void this.refresh()}
+      >
+        <div class="text" lang=${t.language} dir=${t.direction} style=${this.narrow ? '' : `grid-column: ${starts + 1}; grid-row: 1`}></div>
+        ${this.columns(starts, ends)}
       </div>
-      ${unanchored.length ? html`<section class="unanchored"><h2>Unanchored</h2>${unanchored.map((g) => this.card(g))}</section>` : nothing}
+      ${this.unanchored()} ${this.popoverTemplate()}
     `;
   }
 }

@@ -34,36 +34,36 @@ describe('the reader', () => {
 
   it('shows the library with the demo texts', async () => {
     await page.goto(server.url + '/');
-    const links = page.locator('daf-library a');
+    const links = page.locator('daf-library .texts a');
     await expect.poll(() => links.count()).toBe(2);
     expect(await links.allTextContents()).toEqual(expect.arrayContaining(['Pirkei Avot (English)', 'Pirkei Avot · פרקי אבות']));
     await page.screenshot({ path: path.join(screenshotDir, 'library.png') });
   });
 
   it('opens a text: glosses highlighted in it and placed level with their anchors', async () => {
-    await page.locator('daf-library a', { hasText: 'Pirkei Avot (English)' }).click();
+    await page.locator('daf-library .texts a', { hasText: 'Pirkei Avot (English)' }).click();
     await expect.poll(() => page.url()).toBe(`${server.url}/t/pirkei-avot-en`);
     // The study notes quote phrases: highlights. The English Bartenura quotes Hebrew words, so each
     // comment anchors to its whole segment: a bar beside the segment, not a highlight.
-    const marks = page.locator('daf-text-page .gloss-mark');
+    const marks = page.locator('daf-text-page .text .gloss-mark');
     await expect.poll(() => marks.count()).toBe(2);
     await expect.poll(() => page.locator('daf-text-page p.segment-glossed').count()).toBeGreaterThan(10);
-    const note = page.locator('daf-text-page article', { hasText: 'Deliberate is not slow' });
+    const note = page.locator('daf-text-page daf-gloss-card', { hasText: 'Deliberate is not slow' });
     await expect.poll(() => note.count()).toBe(1);
     // The card sits level with its highlight (within a line), since nothing above pushes it down.
-    const highlight = page.locator('daf-text-page .gloss-mark', { hasText: 'Be deliberate in judgment' }).first();
+    const highlight = page.locator('daf-text-page .text .gloss-mark', { hasText: 'Be deliberate in judgment' }).first();
     const [cardBox, markBox] = [await note.boundingBox(), await highlight.boundingBox()];
     expect(cardBox && markBox).toBeTruthy();
     expect(Math.abs(cardBox!.y - markBox!.y)).toBeLessThan(400);
     // Cards in one column never overlap.
-    const boxes = await page.locator('daf-text-page aside.column.end article').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.top, r.bottom]));
+    const boxes = await page.locator('daf-text-page aside.column[data-side="end"][data-depth="1"] daf-gloss-card').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.top, r.bottom]));
     const sorted = boxes.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i][0]).toBeGreaterThanOrEqual(sorted[i - 1][1]);
     await page.screenshot({ path: path.join(screenshotDir, 'text-en.png'), fullPage: false });
   });
 
   it('opens a thread: replies in order, an answer indented under what it answers', async () => {
-    const question = page.locator('daf-text-page article', { hasText: 'What counts as a fence?' });
+    const question = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
     const toggle = question.locator('button.thread-toggle');
     expect(await toggle.textContent()).toContain('3 replies');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
@@ -78,14 +78,15 @@ describe('the reader', () => {
   });
 
   it('opens a gloss from its URL, scrolled into view and marked', async () => {
-    const id = await page.locator('daf-text-page article', { hasText: 'What counts as a fence?' }).getAttribute('data-id');
+    const id = await page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' }).getAttribute('data-id');
+    await page.mouse.move(0, 0); // a pointer resting on another card would make that one active
     await page.goto(`${server.url}/t/pirkei-avot-en#g-${id}`);
-    const card = page.locator(`daf-text-page article[data-id="${id}"]`);
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${id}"]`);
     await expect.poll(() => card.getAttribute('class')).toContain('active');
     const box = (await card.boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(900);
-    expect(await page.locator('daf-text-page .gloss-mark.active').textContent()).toBe('make a fence to the Thorah');
+    expect(await page.locator('daf-text-page .text .gloss-mark.active').textContent()).toBe('make a fence to the Thorah');
   });
 
   it('shows a gloss written elsewhere without a reload, where it belongs', async () => {
@@ -103,16 +104,16 @@ describe('the reader', () => {
     expect((await post('/api/auth/signup', { handle: 'noa', password: 'a long passphrase' })).status).toBe(201);
     expect((await post('/api/groups/avot-circle/join', {})).status).toBe(200);
     await page.goto(server.url + '/t/pirkei-avot-en');
-    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBe(2);
+    await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBe(2);
     const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     const res = await post('/api/texts/pirkei-avot-en/layers/study-notes/glosses', {
       target: { exact: 'the world is stayed' },
       body: { markdown: 'Three pillars, and the world rests on them.' },
     });
     expect(res.status).toBe(201);
-    const card = page.locator('daf-text-page article', { hasText: 'Three pillars' });
+    const card = page.locator('daf-text-page daf-gloss-card', { hasText: 'Three pillars' });
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
-    expect(await page.locator('daf-text-page .gloss-mark', { hasText: 'the world is stayed' }).count()).toBe(1);
+    expect(await page.locator('daf-text-page .text .gloss-mark', { hasText: 'the world is stayed' }).count()).toBe(1);
     // Same page, not reloaded.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
   });
@@ -120,13 +121,13 @@ describe('the reader', () => {
   it('hides and shows a layer with its toggle', async () => {
     const bars = page.locator('daf-text-page p.segment-glossed');
     const before = await bars.count();
-    const marks = await page.locator('daf-text-page .gloss-mark').count();
+    const marks = await page.locator('daf-text-page .text .gloss-mark').count();
     const toggle = page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input');
     await toggle.uncheck();
     await expect.poll(() => bars.count()).toBe(0);
-    expect(await page.locator('daf-text-page article', { hasText: 'I state, for since this tractate' }).count()).toBe(0);
+    expect(await page.locator('daf-text-page daf-gloss-card', { hasText: 'I state, for since this tractate' }).count()).toBe(0);
     // The study notes' highlights stay.
-    expect(await page.locator('daf-text-page .gloss-mark').count()).toBe(marks);
+    expect(await page.locator('daf-text-page .text .gloss-mark').count()).toBe(marks);
     await toggle.check();
     await expect.poll(() => bars.count()).toBe(before);
   });
@@ -134,18 +135,18 @@ describe('the reader', () => {
   it('lays a Hebrew text out right to left, with its English glosses left to right', async () => {
     await page.goto(server.url + '/t/pirkei-avot');
     const text = page.locator('daf-text-page .text');
-    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBeGreaterThan(20);
+    await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBeGreaterThan(20);
     expect(await text.getAttribute('dir')).toBe('rtl');
-    const english = page.locator('daf-text-page article p', { hasText: 'Be deliberate in judgment' });
+    const english = page.locator('daf-text-page daf-gloss-card p', { hasText: 'Be deliberate in judgment' });
     await expect.poll(() => english.count()).toBe(1);
     expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
     // An English comment that opens with a Hebrew quotation still reads left to right.
     await page.goto(server.url + '/t/pirkei-avot-en');
-    const bartenura = page.locator('daf-text-page article p', { hasText: 'I state, for since this tractate' });
+    const bartenura = page.locator('daf-text-page daf-gloss-card p', { hasText: 'I state, for since this tractate' });
     await expect.poll(() => bartenura.count()).toBe(1);
     expect(await bartenura.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
     await page.goto(server.url + '/t/pirkei-avot');
-    await expect.poll(() => page.locator('daf-text-page .gloss-mark').count()).toBeGreaterThan(20);
+    await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBeGreaterThan(20);
     await page.screenshot({ path: path.join(screenshotDir, 'text-he.png') });
     expect(errors).toEqual([]);
   });

@@ -1,0 +1,241 @@
+import { LitElement, html, css, nothing } from 'lit';
+import type { Layer } from '../api.ts';
+import { textDirection } from '../layout/text-direction.ts';
+import './daf-editor.ts';
+import type { DafEditor } from './daf-editor.ts';
+
+/** What a composer hands to its page when the writer posts. */
+export interface ComposerPost {
+  /** The chosen layer; null with `newLayer` when the writer starts a layer of their own. */
+  layer: string | null;
+  newLayer?: { name: string; visibility: 'public' | 'private' };
+  motivation: 'commenting' | 'questioning';
+  body: { doc: unknown };
+}
+
+/**
+ * Writing a gloss, a reply or an edit: the quoted passage, the layer and motivation (for a new
+ * gloss), a small editor, and Post / Cancel. It fires `daf-post` with a `ComposerPost` and
+ * `daf-cancel`; the page does the request and sets `busy` and `error`.
+ */
+export class DafComposer extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 0.9rem;
+      line-height: 1.45;
+    }
+    .quote {
+      margin: 0 0 0.4rem;
+      color: var(--daf-muted);
+      font-style: italic;
+      overflow: hidden;
+      display: -webkit-box;
+      -webkit-line-clamp: 2;
+      -webkit-box-orient: vertical;
+    }
+    .choices {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4rem 0.8rem;
+      align-items: center;
+      margin-block-end: 0.4rem;
+      font-family: system-ui, sans-serif;
+      font-size: 0.8rem;
+    }
+    select {
+      font: inherit;
+    }
+    fieldset {
+      border: none;
+      padding: 0;
+      margin: 0;
+      display: inline-flex;
+      gap: 0.6rem;
+    }
+    legend {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    .actions {
+      display: flex;
+      justify-content: flex-end;
+      align-items: center;
+      gap: 0.5rem;
+      margin-block-start: 0.4rem;
+      font-family: system-ui, sans-serif;
+      font-size: 0.8rem;
+    }
+    .hint {
+      color: var(--daf-muted);
+      margin-inline-end: auto;
+    }
+    button {
+      font: inherit;
+      padding: 0.25rem 0.7rem;
+      border-radius: 4px;
+      border: 1px solid var(--daf-rule);
+      background: var(--daf-card);
+      color: var(--daf-fg);
+      cursor: pointer;
+    }
+    button.post {
+      background: var(--daf-accent);
+      border-color: var(--daf-accent);
+      color: var(--daf-card);
+    }
+    button:disabled {
+      opacity: 0.6;
+      cursor: default;
+    }
+    button:focus-visible,
+    select:focus-visible,
+    input:focus-visible {
+      outline: 2px solid var(--daf-accent);
+      outline-offset: 1px;
+    }
+    [role='alert'] {
+      color: #a02020;
+      margin: 0.3rem 0 0;
+    }
+  `;
+
+  static override properties = {
+    choose: { type: Boolean },
+    newLayerName: { type: String },
+    quote: { type: String },
+    layers: { attribute: false },
+    layer: { type: String },
+    motivation: { type: String },
+    label: { type: String },
+    submitLabel: { type: String },
+    initial: { attribute: false },
+    busy: { type: Boolean },
+    error: { type: String },
+  };
+
+  /** A new gloss: offer a layer (or a new one of the writer's own) and a motivation. */
+  declare choose: boolean;
+  /** The suggested name of a new layer. */
+  declare newLayerName: string;
+  /** The passage being glossed, shown above the editor (none for replies and edits). */
+  declare quote: string;
+  /** Layers the writer may choose from; empty for replies and edits. */
+  declare layers: Layer[];
+  /** The chosen layer. */
+  declare layer: string;
+  declare motivation: 'commenting' | 'questioning';
+  /** The editor's accessible name. */
+  declare label: string;
+  declare submitLabel: string;
+  /** A document to start from, when editing. */
+  declare initial: unknown;
+  declare busy: boolean;
+  declare error: string;
+
+  constructor() {
+    super();
+    this.choose = false;
+    this.newLayerName = 'My notes';
+    this.quote = '';
+    this.layers = [];
+    this.layer = '';
+    this.motivation = 'commenting';
+    this.label = 'Your gloss';
+    this.submitLabel = 'Post';
+    this.initial = null;
+    this.busy = false;
+    this.error = '';
+  }
+
+  private get editor(): DafEditor | null {
+    return this.renderRoot.querySelector('daf-editor');
+  }
+
+  override focus() {
+    void this.updateComplete.then(() => this.editor?.updateComplete).then(() => this.editor?.focus());
+  }
+
+  private post() {
+    const editor = this.editor;
+    if (!editor || this.busy) return;
+    if (editor.empty) {
+      this.error = 'Write something first.';
+      editor.focus();
+      return;
+    }
+    const layer = this.chosenLayer;
+    const detail: ComposerPost = { layer, motivation: this.motivation, body: { doc: editor.doc } };
+    if (this.choose && layer === null) {
+      const name = this.renderRoot.querySelector<HTMLInputElement>('input[name="layer-name"]')!.value.trim();
+      const visibility = this.renderRoot.querySelector<HTMLSelectElement>('select[name="layer-visibility"]')!.value as 'public' | 'private';
+      if (!name) {
+        this.error = 'Name your new layer.';
+        return;
+      }
+      detail.newLayer = { name, visibility };
+    }
+    this.dispatchEvent(new CustomEvent('daf-post', { detail, bubbles: true, composed: true }));
+  }
+
+  /** The layer chosen: the select's value, the first layer, or null for a new layer. */
+  private get chosenLayer(): string | null {
+    if (!this.choose) return null;
+    if (this.layer === 'new') return null;
+    return this.layers.find((l) => l.slug === this.layer)?.slug ?? this.layers[0]?.slug ?? null;
+  }
+
+  private cancel() {
+    this.dispatchEvent(new CustomEvent('daf-cancel', { bubbles: true, composed: true }));
+  }
+
+  override render() {
+    return html`
+      ${this.quote ? html`<p class="quote" dir=${textDirection(this.quote)}>“${this.quote}”</p>` : nothing}
+      ${this.choose
+        ? html`<div class="choices">
+            <label>Layer
+              <select @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value)}>
+                ${this.layers.map((l) => html`<option value=${l.slug} ?selected=${l.slug === this.chosenLayer}>${l.name}</option>`)}
+                <option value="new" ?selected=${this.chosenLayer === null}>New layer…</option>
+              </select>
+            </label>
+            ${this.chosenLayer === null
+              ? html`<label>Name <input name="layer-name" .value=${this.newLayerName} size="14" /></label>
+                  <label>Shown to
+                    <select name="layer-visibility">
+                      <option value="public">everyone</option>
+                      <option value="private">only me</option>
+                    </select>
+                  </label>`
+              : nothing}
+            <fieldset>
+              <legend>Kind</legend>
+              ${(['commenting', 'questioning'] as const).map(
+                (m) => html`<label><input type="radio" name="motivation" .checked=${this.motivation === m} @change=${() => (this.motivation = m)} />
+                  ${m === 'commenting' ? 'Comment' : 'Question'}</label>`,
+              )}
+            </fieldset>
+          </div>`
+        : nothing}
+      <daf-editor .label=${this.label} .placeholder=${this.choose ? 'Your gloss…' : ''} .initial=${this.initial} @daf-submit=${this.post} @daf-cancel=${this.cancel}></daf-editor>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      <div class="actions">
+        <span class="hint">Ctrl+Enter posts · Esc cancels</span>
+        <button type="button" @click=${this.cancel}>Cancel</button>
+        <button type="button" class="post" ?disabled=${this.busy} @click=${this.post}>${this.busy ? 'Posting…' : this.submitLabel}</button>
+      </div>
+    `;
+  }
+}
+
+customElements.define('daf-composer', DafComposer);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'daf-composer': DafComposer;
+  }
+}

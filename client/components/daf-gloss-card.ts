@@ -1,0 +1,336 @@
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { api, type Gloss, type Layer, type Reply } from '../api.ts';
+import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
+import { textDirection } from '../layout/text-direction.ts';
+import './daf-composer.ts';
+import type { ComposerPost } from './daf-composer.ts';
+
+/**
+ * Styles of a gloss card. Cards render into the page's shadow root (no shadow root of their
+ * own), so that one selection and one layout pass cover the text and every card; the page
+ * includes these styles.
+ */
+export const cardStyles = css`
+  daf-gloss-card {
+    display: block;
+    position: absolute;
+    inset-inline: 0;
+    background: var(--daf-card);
+    border: 1px solid var(--daf-rule);
+    border-inline-start: 4px solid var(--c);
+    border-radius: 4px;
+    padding: 0.5rem 0.75rem;
+    font-size: 0.9rem;
+    line-height: 1.45;
+    box-shadow: 0 1px 2px rgb(0 0 0 / 0.06);
+    transition: box-shadow 0.15s;
+  }
+  daf-gloss-card.active,
+  daf-gloss-card:focus-visible {
+    box-shadow: 0 0 0 2px var(--c);
+    outline: none;
+    z-index: 1;
+  }
+  daf-gloss-card header {
+    display: flex;
+    justify-content: space-between;
+    gap: 0.5rem;
+    color: var(--daf-muted);
+    font-size: 0.8rem;
+    font-family: system-ui, sans-serif;
+  }
+  daf-gloss-card .body p {
+    margin: 0.25rem 0;
+  }
+  daf-gloss-card .body blockquote {
+    margin: 0.25rem 0;
+    padding-inline-start: 0.6rem;
+    border-inline-start: 3px solid var(--daf-rule);
+    color: var(--daf-muted);
+  }
+  daf-gloss-card .body ul,
+  daf-gloss-card .body ol {
+    margin: 0.25rem 0;
+    padding-inline-start: 1.2rem;
+  }
+  daf-gloss-card .body.clamped {
+    max-block-size: 8.7em;
+    overflow: hidden;
+    mask-image: linear-gradient(to bottom, black 65%, transparent);
+  }
+  daf-gloss-card .body a {
+    color: var(--daf-accent);
+  }
+  .tag {
+    display: inline-block;
+    font: 0.75rem system-ui, sans-serif;
+    padding: 0 0.35rem;
+    border-radius: 3px;
+    background: color-mix(in srgb, var(--daf-muted) 15%, transparent);
+    color: var(--daf-muted);
+  }
+  .tag.question {
+    background: color-mix(in srgb, var(--c) 18%, transparent);
+    color: var(--daf-fg);
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.1rem 0.75rem;
+    margin-block-start: 0.25rem;
+  }
+  .actions button,
+  .actions a {
+    font: 0.8rem system-ui, sans-serif;
+    color: var(--daf-accent);
+    background: none;
+    border: none;
+    padding: 0;
+    cursor: pointer;
+    text-decoration: none;
+  }
+  .actions button:hover,
+  .actions a:hover {
+    text-decoration: underline;
+  }
+  .actions button:focus-visible,
+  .actions a:focus-visible {
+    outline: 2px solid var(--daf-accent);
+    outline-offset: 1px;
+  }
+  .thread {
+    list-style: none;
+    margin: 0.25rem 0 0;
+    padding: 0;
+  }
+  .thread li {
+    border-inline-start: 2px solid var(--daf-rule);
+    padding-inline-start: 0.5rem;
+    margin-block: 0.35rem;
+  }
+  .thread .who {
+    color: var(--daf-muted);
+    font: 0.8rem system-ui, sans-serif;
+  }
+  daf-gloss-card daf-composer {
+    margin-block-start: 0.4rem;
+  }
+  daf-gloss-card [role='alert'] {
+    color: #a02020;
+    font-size: 0.8rem;
+  }
+`;
+
+/** Bodies longer than this many characters are shown cut short, with "More". */
+const longBody = 420;
+
+/** Which writing form is open in a card: a reply to the gloss or to a reply, or an edit. */
+type Form = { kind: 'reply'; parent: number | null } | { kind: 'edit-gloss' } | { kind: 'edit-reply'; id: number } | null;
+
+/**
+ * One gloss beside the text: its layer, author and body (with the spans that glosses on it
+ * comment on marked), its thread of replies nested by parent, and — for whoever may — reply,
+ * edit and delete. Changes go to the server; the page re-reads what changed and lays out again.
+ */
+export class DafGlossCard extends LitElement {
+  static override properties = {
+    gloss: { attribute: false },
+    layer: { attribute: false },
+    highlights: { attribute: false },
+    me: { attribute: false },
+    open: { type: Boolean, reflect: true },
+    expanded: { state: true },
+    form: { state: true },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  declare gloss: Gloss;
+  declare layer: Layer | undefined;
+  /** Spans of this gloss's body that visible glosses on it comment on. */
+  declare highlights: BodyHighlight[];
+  /** The reader's handle, or null for a visitor. */
+  declare me: string | null;
+  /** Is the thread open? */
+  declare open: boolean;
+  /** Is a long body shown whole? */
+  declare expanded: boolean;
+  declare form: Form;
+  declare busy: boolean;
+  declare error: string;
+
+  private body: HTMLElement | null = null;
+
+  constructor() {
+    super();
+    this.highlights = [];
+    this.me = null;
+    this.open = false;
+    this.expanded = false;
+    this.form = null;
+    this.busy = false;
+    this.error = '';
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.tabIndex = 0;
+    this.setAttribute('role', 'article');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('gloss') || changed.has('highlights')) {
+      const g = this.gloss;
+      this.body = document.createElement('div');
+      this.body.className = 'body';
+      this.body.dataset.glossBody = String(g.id);
+      if (g.body) {
+        this.body.dir = textDirection(g.body.text);
+        this.body.append(renderBody(g.body.doc, this.highlights));
+      } else {
+        this.body.append(Object.assign(document.createElement('p'), { className: 'tag', textContent: 'Deleted' }));
+      }
+    }
+    this.body!.classList.toggle('clamped', this.long && !this.expanded);
+    const layerName = this.layer?.name ?? this.gloss.layer;
+    const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
+    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.author?.name ?? 'someone'}`);
+    this.style.setProperty('--c', this.layer?.color ?? '#888');
+  }
+
+  /**
+   * Long bodies are shown cut short until asked for, so one long comment does not push the rest
+   * far from their anchors; a body with glosses on it is shown whole, its marks in view.
+   */
+  private get long(): boolean {
+    return (this.gloss.body?.text.length ?? 0) > longBody && this.highlights.length === 0;
+  }
+
+  private get mine(): boolean {
+    return this.me !== null && this.gloss.author?.handle === this.me;
+  }
+
+  /** Runs a write, then tells the page to re-read; errors stay in the card. */
+  private async write(action: () => Promise<unknown>) {
+    this.busy = true;
+    this.error = '';
+    try {
+      await action();
+      this.form = null;
+      this.dispatchEvent(new CustomEvent('daf-changed', { bubbles: true, composed: true }));
+    } catch (e) {
+      this.error = (e as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private onPost(event: CustomEvent<ComposerPost>) {
+    event.stopPropagation();
+    const form = this.form;
+    const body = event.detail.body;
+    if (!form) return;
+    void this.write(() => {
+      if (form.kind === 'reply') {
+        this.open = true;
+        return api.reply(this.gloss.id, body, form.parent ?? undefined);
+      }
+      if (form.kind === 'edit-gloss') return api.updateGloss(this.gloss.id, { body });
+      return api.updateReply(form.id, body);
+    });
+  }
+
+  private onCancel(event: Event) {
+    event.stopPropagation();
+    this.form = null;
+    this.error = '';
+    this.focus();
+  }
+
+  private async openForm(form: Form) {
+    this.form = form;
+    this.error = '';
+    await this.updateComplete;
+    this.querySelector('daf-composer')?.focus();
+  }
+
+  private deletePost(what: 'gloss' | number) {
+    const question = what === 'gloss' ? 'Delete this gloss?' : 'Delete this reply?';
+    if (!confirm(question)) return;
+    void this.write(() => (what === 'gloss' ? api.deleteGloss(this.gloss.id) : api.deleteReply(what)));
+  }
+
+  private composer(initial: unknown = null) {
+    const editing = this.form?.kind !== 'reply';
+    return html`<daf-composer
+      .label=${editing ? 'Edit' : 'Your reply'}
+      .submitLabel=${editing ? 'Save' : 'Reply'}
+      .initial=${initial}
+      .busy=${this.busy}
+      .error=${this.error}
+      @daf-post=${this.onPost}
+      @daf-cancel=${this.onCancel}
+    ></daf-composer>`;
+  }
+
+  /** A gloss's thread: replies in order, each indented under the reply it answers. */
+  private thread() {
+    const replies = this.gloss.replies;
+    const depth = new Map<number, number>();
+    for (const r of replies) depth.set(r.id, r.parent === null ? 0 : (depth.get(r.parent) ?? 0) + 1);
+    const canReply = !!this.layer?.you.reply;
+    const reply = (r: Reply) => {
+      const mine = this.me !== null && r.author?.handle === this.me;
+      const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
+      return html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
+        <span class="who">${r.author?.name ?? 'deleted'}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
+        ${editing ? this.composer(r.body?.doc) : r.body ? html`<div class="body" dir=${textDirection(r.body.text)}>${renderBody(r.body.doc)}</div>` : html`<p class="tag">Deleted</p>`}
+        <div class="actions">
+          ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
+          ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>
+                <button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
+        </div>
+        ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
+      </li>`;
+    };
+    return html`<ol class="thread" aria-label="Replies">${replies.map(reply)}</ol>`;
+  }
+
+  override render() {
+    const g = this.gloss;
+    const count = g.replies.length;
+    const live = g.status !== 'deleted';
+    return html`
+      <header><span>${this.layer?.name ?? g.layer}</span><span>${g.author?.name ?? ''}</span></header>
+      ${g.motivation === 'questioning' ? html`<span class="tag question">Question</span>` : nothing}
+      ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
+      ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}
+      ${this.form?.kind === 'edit-gloss' ? this.composer(g.body?.doc) : this.body}
+      <div class="actions">
+        ${this.long && this.form?.kind !== 'edit-gloss'
+          ? html`<button aria-expanded=${this.expanded ? 'true' : 'false'} @click=${() => (this.expanded = !this.expanded)}>${this.expanded ? 'Less' : 'More'}</button>`
+          : nothing}
+        ${count ? html`<button class="thread-toggle" aria-expanded=${this.open ? 'true' : 'false'} @click=${() => (this.open = !this.open)}>${count} ${count === 1 ? 'reply' : 'replies'}</button>` : nothing}
+        ${this.layer?.you.reply && live ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: null })}>Reply</button>` : nothing}
+        ${this.mine && live ? html`<button @click=${() => this.openForm({ kind: 'edit-gloss' })}>Edit</button>
+              <button @click=${() => this.deletePost('gloss')}>Delete</button>` : nothing}
+        <a href="#g-${g.id}" aria-label="Link to this gloss">Link</a>
+      </div>
+      ${this.open && count ? this.thread() : nothing}
+      ${this.form?.kind === 'reply' && this.form.parent === null ? this.composer() : nothing}
+      ${this.error && !this.form ? html`<p role="alert">${this.error}</p>` : nothing}
+    `;
+  }
+}
+
+customElements.define('daf-gloss-card', DafGlossCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'daf-gloss-card': DafGlossCard;
+  }
+}
