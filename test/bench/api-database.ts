@@ -6,11 +6,13 @@
  * which takes seconds where the HTTP API would take many minutes. Rows are shaped as the services
  * write them: selectors JSON `{exact, prefix, suffix, start, end, segment}` from `describeRange`,
  * gloss-schema ProseMirror JSON bodies with their plain-text projection, anchors at version 1.
+ * `benchWriter` writes those rows; the client benchmark (client-render.ts) builds its text with it.
  */
+import type SQLite from 'better-sqlite3';
 import { describeRange } from '../../schema/anchoring/index.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { createRandom, type Random } from './random.ts';
-import { generateText, wordsIn, type SyntheticText } from './synthetic-text.ts';
+import { generateText, wordsIn, type Span, type SyntheticText } from './synthetic-text.ts';
 
 /** The shape of the benchmark database. */
 export const apiSetup = {
@@ -43,7 +45,7 @@ interface PmText {
 }
 
 /** A gloss-schema body: 1–3 paragraphs, a word in emphasis now and then, and its projection. */
-function randomBody(rnd: Random): { doc: string; text: string } {
+export function randomBody(rnd: Random): { doc: string; text: string } {
   const source = generateText(rnd, rnd.between(40, 360));
   const content = source.paragraphs.map((p) => {
     const text = source.text.slice(p.start, p.end);
@@ -82,12 +84,30 @@ function selectorsJson(text: string, start: number, end: number): string {
   return JSON.stringify({ exact: d.exact, prefix: d.prefix, suffix: d.suffix, start, end, segment: null });
 }
 
-/** Creates and fills the database at `file` (which must not exist yet). */
-export async function buildBenchDatabase(file: string): Promise<BenchDatabase> {
-  const p = apiSetup;
-  const rnd = createRandom(p.seed);
-  const database = await openDatabase(file);
-  const db = database.sqlite;
+/** One layer of a text: its name (the slug is derived from it) and colour. */
+export interface BenchLayer {
+  name: string;
+  color: string;
+}
+
+/** A gloss for `benchWriter` to write. */
+export interface BenchGloss {
+  id: number;
+  textId: number;
+  layerIds: readonly number[];
+  targetId: number | null;
+  targetText: string;
+  span: Span;
+  body: { doc: string; text: string };
+  created: string;
+}
+
+/**
+ * Writes benchmark rows into a freshly migrated database through prepared statements (call it
+ * inside a transaction), drawing authors, timestamps, motivations and reply threads from `rnd`,
+ * in a fixed order so that a seed always gives the same database.
+ */
+export function benchWriter(db: SQLite.Database, rnd: Random, users: number) {
   const insertUser = db.prepare(
     'INSERT INTO user (id, handle, handle_key, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -114,47 +134,100 @@ export async function buildBenchDatabase(file: string): Promise<BenchDatabase> {
     `INSERT INTO reply (id, gloss_id, parent_id, author_id, body_doc, body_text, status, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
   );
-
-  let clock = Date.UTC(2026, 0, 1);
-  const now = (): string => new Date((clock += rnd.between(1000, 600_000))).toISOString();
-  const layerNames = ['Notes', 'Questions', 'Translation notes'];
   const motivations = ['commenting', 'commenting', 'commenting', 'questioning', 'describing', 'linking'];
-  const slugs: string[] = [];
-  let glossId = 0;
+  let clock = Date.UTC(2026, 0, 1);
+  let layerId = 0;
   let replyId = 0;
-
-  db.transaction(() => {
-    for (let u = 1; u <= p.users; u++) {
-      const handle = `reader${String(u).padStart(2, '0')}`;
-      insertUser.run(u, handle, handle, `Reader ${u}`, 'scrypt$bench$not-a-real-hash', now());
-    }
-    for (let t = 1; t <= p.texts; t++) {
-      const slug = `bench-${String(t).padStart(3, '0')}`;
-      slugs.push(slug);
-      const source = generateText(rnd, p.textLength);
+  const now = (): string => new Date((clock += rnd.between(1000, 600_000))).toISOString();
+  return {
+    now,
+    /** Replies written so far. */
+    replies: () => replyId,
+    /** Users 1..`users`, `reader01`, `reader02`, … */
+    users(): void {
+      for (let u = 1; u <= users; u++) {
+        const handle = `reader${String(u).padStart(2, '0')}`;
+        insertUser.run(u, handle, handle, `Reader ${u}`, 'scrypt$bench$not-a-real-hash', now());
+      }
+    },
+    /** A public text of flat paragraphs at version 1, with its layers; returns the layers' ids. */
+    text(id: number, slug: string, source: SyntheticText, layers: readonly BenchLayer[]): number[] {
       const doc = {
         type: 'doc',
         content: source.paragraphs.map((s) => ({ type: 'paragraph', content: [{ type: 'text', text: source.text.slice(s.start, s.end) }] })),
       };
-      insertText.run(t, slug, `Benchmark text ${t}`, 1, now());
-      insertVersion.run(t, JSON.stringify(doc), source.text, 1, now());
-      const layerIds: number[] = [];
-      for (let l = 0; l < p.layersPerText; l++) {
-        const id = (t - 1) * p.layersPerText + l + 1;
-        layerIds.push(id);
-        insertLayer.run(id, t, layerNames[l].toLowerCase().replace(/ /g, '-'), layerNames[l], `${layerNames[l]} on text ${t}`, '#2e6f9e', rnd.between(1, p.users), now());
+      insertText.run(id, slug, `Benchmark text ${id}`, 1, now());
+      insertVersion.run(id, JSON.stringify(doc), source.text, 1, now());
+      return layers.map((l) => {
+        insertLayer.run(++layerId, id, l.name.toLowerCase().replace(/ /g, '-'), l.name, `${l.name} on text ${id}`, l.color, rnd.between(1, users), now());
+        return layerId;
+      });
+    },
+    /**
+     * A gloss on `span` of `targetText` (the text's projection, or the body of gloss `targetId`)
+     * in one of `layerIds`, with its exact anchor and, by chance `thread.share`, a thread of up
+     * to `thread.maxReplies` replies.
+     */
+    gloss(g: BenchGloss, thread: { share: number; maxReplies: number }): void {
+      const { span } = g;
+      insertGloss.run(
+        g.id,
+        rnd.pick(g.layerIds),
+        g.textId,
+        g.targetId,
+        selectorsJson(g.targetText, span.start, span.end),
+        g.body.doc,
+        g.body.text,
+        rnd.between(1, users),
+        rnd.pick(motivations),
+        g.created,
+        g.created,
+      );
+      insertAnchor.run(g.id, span.start, span.end, g.targetText.slice(span.start, span.end));
+      if (rnd.chance(thread.share)) {
+        let parentReply: number | null = null;
+        for (let r = rnd.between(1, thread.maxReplies); r > 0; r--) {
+          const reply = randomBody(rnd);
+          const at = now();
+          insertReply.run(++replyId, g.id, parentReply, rnd.between(1, users), reply.doc, reply.text, at, at);
+          parentReply = rnd.chance(0.5) ? replyId : parentReply;
+        }
       }
+    },
+  };
+}
+
+/** The API benchmark's layers. */
+const layerNames = ['Notes', 'Questions', 'Translation notes'];
+
+/** Creates and fills the database at `file` (which must not exist yet). */
+export async function buildBenchDatabase(file: string): Promise<BenchDatabase> {
+  const p = apiSetup;
+  const rnd = createRandom(p.seed);
+  const database = await openDatabase(file);
+  const write = benchWriter(database.sqlite, rnd, p.users);
+  const layers = layerNames.slice(0, p.layersPerText).map((name) => ({ name, color: '#2e6f9e' }));
+  const slugs: string[] = [];
+  let glossId = 0;
+
+  database.sqlite.transaction(() => {
+    write.users();
+    for (let t = 1; t <= p.texts; t++) {
+      const slug = `bench-${String(t).padStart(3, '0')}`;
+      slugs.push(slug);
+      const source = generateText(rnd, p.textLength);
+      const layerIds = write.text(t, slug, source, layers);
       const bodies: string[] = []; // body text of this text's glosses, by index, for glosses on glosses
       const firstId = glossId + 1;
       for (let g = 0; g < p.glossesPerText; g++) {
         const id = ++glossId;
         const body = randomBody(rnd);
         bodies.push(body.text);
-        const created = now();
+        const created = write.now();
         const onGloss = g > 10 && rnd.chance(p.glossOnGlossShare);
         let targetId: number | null = null;
         let targetText = source.text;
-        let span: { start: number; end: number };
+        let span: Span;
         if (onGloss) {
           const parent = rnd.int(g);
           targetId = firstId + parent;
@@ -165,32 +238,10 @@ export async function buildBenchDatabase(file: string): Promise<BenchDatabase> {
         } else {
           span = randomQuote(rnd, source);
         }
-        insertGloss.run(
-          id,
-          rnd.pick(layerIds),
-          t,
-          targetId,
-          selectorsJson(targetText, span.start, span.end),
-          body.doc,
-          body.text,
-          rnd.between(1, p.users),
-          rnd.pick(motivations),
-          created,
-          created,
-        );
-        insertAnchor.run(id, span.start, span.end, targetText.slice(span.start, span.end));
-        if (rnd.chance(p.threadShare)) {
-          let parentReply: number | null = null;
-          for (let r = rnd.between(1, p.maxReplies); r > 0; r--) {
-            const reply = randomBody(rnd);
-            const at = now();
-            insertReply.run(++replyId, id, parentReply, rnd.between(1, p.users), reply.doc, reply.text, at, at);
-            parentReply = rnd.chance(0.5) ? replyId : parentReply;
-          }
-        }
+        write.gloss({ id, textId: t, layerIds, targetId, targetText, span, body, created }, { share: p.threadShare, maxReplies: p.maxReplies });
       }
     }
   })();
   await database.close();
-  return { slugs, glosses: glossId, replies: replyId };
+  return { slugs, glosses: glossId, replies: write.replies() };
 }

@@ -9,9 +9,14 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { clientDir } from '../../server/routes/pages.ts';
 
+/** Builds the reader from the current source into dist/client, as `npx vite build` does. */
+export async function buildReader(): Promise<void> {
+  await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
+}
+
 /** Builds the reader and returns the gzipped size of its scripts, in KB (1,000 bytes). */
 export async function runAppSizeBench(log: (line: string) => void = console.log): Promise<{ appJsGzipKb: number }> {
-  await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
+  await buildReader();
   const assets = path.join(clientDir, 'assets');
   const scripts = fs.readdirSync(assets).filter((f) => f.endsWith('.js'));
   let gzipped = 0;

@@ -9,12 +9,16 @@
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
  *                 Hypothesis approach; wrong placements counted against a known ground truth.
  *   app-size.ts   the reader's JavaScript, gzipped.
+ *   client-render.ts  the reader's text page in Chromium (5,000 paragraphs, 2,000 glosses) vs a
+ *                 bare ProseMirror view with the same highlights; toggling a layer.
  *
- * `npm run bench -- api`, `-- reanchor` or `-- app` runs one of them. With
- * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to DIR.
+ * `npm run bench -- api`, `-- reanchor`, `-- app` or `-- client` runs one of them. With
+ * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
+ * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
  */
 import { runApiBench, type ApiResult } from './api-list.ts';
 import { runAppSizeBench } from './app-size.ts';
+import { runClientBench } from './client-render.ts';
 import { formatMs, round } from './measure.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
 
@@ -59,6 +63,19 @@ if (!only || only === 'app') {
   console.log('The reader\'s JavaScript (issue "The reader": at most 120 KB gzipped)');
   const app = await runAppSizeBench();
   figures.app_js_gzip_kb = round(app.appJsGzipKb, 1);
+  console.log();
+}
+
+if (!only || only === 'client') {
+  console.log('The reader\'s text page in Chromium (issue "The reader": at most 2× a bare ProseMirror view; a layer toggle within 50 ms)');
+  const client = await runClientBench();
+  Object.assign(figures, {
+    client_render_ratio: round(client.ratio),
+    client_render_ms: round(client.renderMs, 0),
+    client_baseline_ms: round(client.baselineMs, 0),
+    client_render_cpu_ratio: round(client.cpuRatio),
+    layer_toggle_ms: round(client.toggleMs, 1),
+  });
   console.log();
 }
 
