@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
@@ -6,11 +7,31 @@ import { textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
 import { api, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
 import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
-import { bodyOffset } from '../layout/gloss-body.ts';
+import { bodyOffset, type BodyHighlight } from '../layout/gloss-body.ts';
 import { placeCards } from '../layout/place-cards.ts';
 import { SessionController } from '../session.ts';
 import type { ComposerPost } from './daf-composer.ts';
 import { cardStyles, DafGlossCard } from './daf-gloss-card.ts';
+
+/** The highlights of a gloss nobody has glossed: one shared array, so its card need not re-render. */
+const noHighlights: BodyHighlight[] = [];
+
+/**
+ * The new list, with each item that has not changed replaced by the old object, so that Lit
+ * leaves its card alone.
+ */
+function keepUnchanged<T extends { slug?: string; id?: number }>(old: T[], next: T[]): T[] {
+  const before = new Map(old.map((item) => [item.id ?? item.slug, item]));
+  const json = new Map<T, string>();
+  const same = (a: T, b: T) => {
+    if (!json.has(a)) json.set(a, JSON.stringify(a));
+    return json.get(a) === JSON.stringify(b);
+  };
+  return next.map((item) => {
+    const previous = before.get(item.id ?? item.slug);
+    return previous && same(previous, item) ? previous : item;
+  });
+}
 
 /** Widest viewport, in CSS pixels, at which the columns fold into the flow. */
 const narrowWidth = 900;
@@ -98,6 +119,7 @@ export class DafTextPage extends LitElement {
       background: color-mix(in srgb, var(--c) 20%, transparent);
       border-block-end: 2px solid color-mix(in srgb, var(--c) 70%, transparent);
       border-radius: 2px;
+      color: inherit;
     }
     .text p.segment-glossed {
       border-inline-start: 3px solid var(--c);
@@ -119,15 +141,29 @@ export class DafTextPage extends LitElement {
     .page.narrow {
       grid-template-columns: minmax(0, 1fr);
     }
-    .page.narrow .column,
     .unanchored {
       display: flex;
       flex-direction: column;
       gap: 0.5rem;
     }
-    .page.narrow daf-gloss-card,
     .unanchored daf-gloss-card {
       position: static;
+    }
+    /* Folded: the cards lie over room kept for them under each passage (see layoutFolded). */
+    .page.narrow {
+      position: relative;
+    }
+    .page.narrow .column {
+      position: absolute;
+      inset: 0;
+      pointer-events: none;
+    }
+    .page.narrow daf-gloss-card {
+      pointer-events: auto;
+    }
+    .text .fold {
+      display: block;
+      block-size: 0;
     }
     .page.narrow daf-gloss-card[data-depth='2'] {
       margin-inline-start: 1.5rem;
@@ -249,14 +285,25 @@ export class DafTextPage extends LitElement {
   private refreshing: Promise<void> | null = null;
   private projection: Projection | null = null;
   private arrangement: Arrangement = arrange([], [], new Set());
+  /** The marks of glosses on each gloss's body, one array per arrangement (so cards re-render only when they change). */
+  private highlights = new Map<number, BodyHighlight[]>();
+  /** Hides the hidden layers' cards and highlights; changed on a toggle instead of re-rendering. */
+  private hiddenSheet = new CSSStyleSheet();
+  /** Card heights and anchor positions, measured once and kept until something moves them. */
+  private heights = new Map<number, number>();
+  private anchors = new Map<number, number>();
+  private textWidth = 0;
+
   private decorationSet = DecorationSet.empty;
   private shownDecorations: DecorationSet | null = null;
   private activeDecorations = DecorationSet.empty;
+  /** The top last written on each card, to write only what moved. */
+  private written = new WeakMap<Element, number>();
   private active: number | null = null;
   private layoutFrame = 0;
   private hashFollowed = false;
   private observed = new WeakSet<Element>();
-  private resizeObserver = new ResizeObserver(() => this.scheduleLayout());
+  private resizeObserver = new ResizeObserver((entries) => this.onSizes(entries));
 
   constructor() {
     super();
@@ -296,16 +343,21 @@ export class DafTextPage extends LitElement {
 
   private onResize = () => {
     this.narrow = window.innerWidth < narrowWidth;
+    this.forgetMeasures();
     this.scheduleLayout();
   };
 
   private onHashChange = () => this.followHash();
 
   protected override async willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('glosses') || changed.has('layers') || changed.has('hiddenLayers')) {
-      this.arrangement = arrange(this.glosses, this.layers, this.hiddenLayers);
+    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow')) {
+      // Hiding a layer does not re-arrange: cards and highlights stay, a style sheet hides them.
+      this.arrangement = arrange(this.glosses, this.layers, new Set());
+      this.highlights = this.bodyHighlights();
       this.decorationSet = this.decorations();
+      this.forgetMeasures();
     }
+    if (changed.has('layers')) this.layerRules();
     if (changed.has('slug') && this.slug) await this.load();
   }
 
@@ -332,8 +384,8 @@ export class DafTextPage extends LitElement {
   private refresh(): Promise<void> {
     this.refreshing ??= Promise.all([api.glosses(this.slug), api.layers(this.slug)])
       .then(([glosses, layers]) => {
-        this.glosses = glosses.glosses;
-        this.layers = layers.layers;
+        this.glosses = keepUnchanged(this.glosses, glosses.glosses);
+        this.layers = keepUnchanged(this.layers, layers.layers);
       })
       .catch(() => {})
       .finally(() => (this.refreshing = null));
@@ -374,19 +426,113 @@ export class DafTextPage extends LitElement {
       const from = this.projection.posAt(g.anchor!.start!);
       const to = this.projection.posAt(g.anchor!.end!);
       const style = `--c: ${colors.get(g.layer) ?? '#888'}`;
+      const layerClass = `layer-${g.layer}`;
       if (g.anchor!.status === 'segment') {
         // Commentary on a whole segment: a bar beside the segment, not a highlight over all of it.
         const $from = doc.resolve(from);
         const block = $from.before(1);
-        decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: 'segment-glossed', style }, { glossId: g.id }));
+        decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: `segment-glossed ${layerClass}`, style }, { glossId: g.id }));
       } else {
-        decos.push(Decoration.inline(from, to, { class: 'gloss-mark', style, 'data-gloss': String(g.id) }, { glossId: g.id }));
+        decos.push(Decoration.inline(from, to, { class: `gloss-mark ${layerClass}`, style, 'data-gloss': String(g.id) }, { glossId: g.id }));
+      }
+    }
+    if (this.narrow) {
+      // Room under each passage with glosses, where its cards lie when the columns fold.
+      const blocks = new Set<number>();
+      for (const { gloss: g, depth } of this.arrangement.placed) {
+        if (depth === 1) blocks.add(doc.resolve(this.projection.posAt(g.anchor!.start!)).after(1));
+      }
+      for (const after of blocks) {
+        decos.push(Decoration.widget(after, () => Object.assign(document.createElement('div'), { className: 'fold' }), { key: `fold-${after}`, side: 1 }));
       }
     }
     return DecorationSet.create(doc, decos);
   }
 
-  protected override updated() {
+  /** For each gloss with glosses on it, the spans to mark in its body. */
+  private bodyHighlights(): Map<number, BodyHighlight[]> {
+    const colors = new Map(this.layers.map((l) => [l.slug, l.color]));
+    const map = new Map<number, BodyHighlight[]>();
+    for (const [id, kids] of this.arrangement.children) {
+      map.set(id, kids.map((c) => ({ id: c.id, start: c.anchor!.start!, end: c.anchor!.end!, layer: c.layer, color: colors.get(c.layer) ?? '#888' })));
+    }
+    return map;
+  }
+
+  /**
+   * The rules that hide a layer — its cards (and every card on them) and its highlights — when
+   * the page has the class `hide-SLUG`. A toggle changes that class: nothing is re-rendered, and
+   * only the cards and marks are restyled.
+   */
+  private layerRules() {
+    const rules = this.layers.map(
+      // Hidden cards keep their box and rendering state (content-visibility), so showing them
+      // again costs no style or layout of their insides; folded into the flow, they leave it.
+      ({ slug }) => `.page.hide-${slug} daf-gloss-card[data-layers~="${slug}"] { visibility: hidden; content-visibility: hidden; }
+        .page.narrow.hide-${slug} daf-gloss-card[data-layers~="${slug}"] { display: none; }
+        .page.hide-${slug} .gloss-mark.layer-${slug} { background: none; border-block-end-color: transparent; }
+        .page.hide-${slug} .segment-glossed.layer-${slug} { border-inline-start-color: transparent; }`,
+    );
+    this.hiddenSheet.replaceSync(rules.join('\n'));
+  }
+
+  /** Is a placed gloss shown: its layer, and the layers of every gloss it hangs on, are shown? */
+  private shown(p: Placed): boolean {
+    return !this.ancestry(p).some((layer) => this.hiddenLayers.has(layer));
+  }
+
+  /** The layers of a placed gloss and of every gloss above it. */
+  private ancestry(p: Placed): string[] {
+    const layers = [p.gloss.layer];
+    for (let parent = p.parent; parent; parent = this.glossById(parent.target.gloss)) layers.push(parent.layer);
+    return layers;
+  }
+
+  private glossById(id: number | null): Gloss | null {
+    return id === null ? null : (this.byId.get(id) ?? null);
+  }
+
+  private get byId(): Map<number, Gloss> {
+    if (this.byIdFor !== this.glosses) {
+      this.byIdFor = this.glosses;
+      this.byIdMap = new Map(this.glosses.map((g) => [g.id, g]));
+    }
+    return this.byIdMap;
+  }
+
+  private byIdFor: Gloss[] | null = null;
+  private byIdMap = new Map<number, Gloss>();
+
+  /** Forgets every measure: the text, its width or the glosses changed. */
+  private forgetMeasures() {
+    this.heights.clear();
+    this.anchors.clear();
+  }
+
+  /** A card changed size (a thread opened, a reply came): measure it, and what is marked in it, again. */
+  private onSizes = (entries: ResizeObserverEntry[]) => {
+    for (const entry of entries) {
+      const el = entry.target;
+      if (el instanceof DafGlossCard) {
+        if (el.dataset.layers?.split(' ').some((l) => this.hiddenLayers.has(l))) continue; // hidden, not resized
+        const height = entry.borderBoxSize[0]?.blockSize ?? 0;
+        if (height === 0 || Math.abs(height - (this.heights.get(el.gloss.id) ?? -1)) < 0.5) continue;
+        this.heights.delete(el.gloss.id);
+        for (const kid of this.arrangement.children.get(el.gloss.id) ?? []) this.anchors.delete(kid.id);
+      } else if (Math.abs(entry.contentRect.width - this.textWidth) >= 0.5) {
+        this.textWidth = entry.contentRect.width;
+        this.forgetMeasures();
+      }
+    }
+    this.scheduleLayout();
+  };
+
+  protected override firstUpdated() {
+    const root = this.renderRoot as ShadowRoot;
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.hiddenSheet];
+  }
+
+  protected override updated(changed: PropertyValues<this>) {
     const mount = this.renderRoot.querySelector<HTMLElement>('.text');
     if (!mount || !this.projection) return;
     if (!this.view) {
@@ -403,7 +549,9 @@ export class DafTextPage extends LitElement {
       }
     }
     this.showActive();
-    this.scheduleLayout();
+    // A toggle needs no measuring: place the cards now, before the next frame is painted.
+    if (changed.has('hiddenLayers') && !changed.has('glosses')) this.layoutColumns();
+    else this.scheduleLayout();
   }
 
   /**
@@ -490,12 +638,17 @@ export class DafTextPage extends LitElement {
 
   /** Puts the `active` class on the active gloss's card and on its marks in cards (again, after a re-render). */
   private showActive() {
+    for (const el of this.activeElements) el.classList.remove('active');
+    this.activeElements = [];
     const id = this.active;
-    for (const el of this.renderRoot.querySelectorAll('daf-gloss-card.active, daf-gloss-card .active')) el.classList.remove('active');
-    if (id === null) return;
-    for (const el of this.renderRoot.querySelectorAll(`daf-gloss-card [data-gloss="${id}"]`)) el.classList.add('active');
-    this.cardOf(id)?.classList.add('active');
+    const card = id === null ? null : this.cardOf(id);
+    if (!card) return;
+    const parent = card.gloss.target.gloss === null ? null : this.cardOf(card.gloss.target.gloss);
+    this.activeElements = [card, ...(parent?.querySelectorAll(`[data-gloss="${id}"]`) ?? [])];
+    for (const el of this.activeElements) el.classList.add('active');
   }
+
+  private activeElements: Element[] = [];
 
   private cardOf(id: number): DafGlossCard | null {
     return this.renderRoot.querySelector<DafGlossCard>(`daf-gloss-card[data-id="${id}"]`);
@@ -516,7 +669,7 @@ export class DafTextPage extends LitElement {
   private onCardKey = (event: KeyboardEvent) => {
     const card = event.target as HTMLElement;
     if (!(card instanceof DafGlossCard)) return;
-    const order = this.arrangement.placed.map((p) => p.gloss.id);
+    const order = this.arrangement.placed.filter((p) => this.shown(p)).map((p) => p.gloss.id);
     const at = order.indexOf(card.gloss.id);
     if (event.key === 'ArrowDown' || event.key === 'j' || event.key === 'ArrowUp' || event.key === 'k') {
       const next = order[at + (event.key === 'ArrowDown' || event.key === 'j' ? 1 : -1)];
@@ -556,47 +709,49 @@ export class DafTextPage extends LitElement {
   }
 
   /**
-   * Places every card level with its anchor, pushed down on collision: first the column beside
-   * the text (anchors in the text), then each column further out (anchors in the cards of the
-   * column before), reading all sizes of a column before moving any card in it.
+   * Places every shown card level with its anchor, pushed down on collision: first the columns
+   * beside the text (anchors in the text), then each column further out (anchors in the cards of
+   * the column before). Sizes are measured once, all before any card moves, and kept until
+   * something changes them, so a layer toggle only re-places cards.
    */
   private layoutColumns() {
     if (!this.view) return;
-    if (!this.narrow) {
-      const cards = new Map<number, DafGlossCard>();
-      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('daf-gloss-card[data-id]')) cards.set(card.gloss.id, card);
-      const textMarks = new Map<number, Element>();
-      for (const el of this.view.dom.querySelectorAll('[data-gloss]')) {
-        const id = Number(el.getAttribute('data-gloss'));
-        if (!textMarks.has(id)) textMarks.set(id, el);
-      }
-      const byColumn = new Map<string, Placed[]>();
-      for (const p of this.arrangement.placed) {
-        const key = `${p.side}-${p.depth}`;
-        byColumn.set(key, [...(byColumn.get(key) ?? []), p]);
-      }
+    if (this.narrow) this.layoutFolded();
+    else {
+      const shown = this.arrangement.placed.filter((p) => this.shown(p));
+      this.measure(shown);
+      const tops = new Map<number, number>();
+      const bottoms = new Map<string, number>();
       const depths = Math.max(this.arrangement.columns.start, this.arrangement.columns.end);
       for (let depth = 1; depth <= depths; depth++) {
         for (const side of ['start', 'end'] as const) {
-          const column = this.renderRoot.querySelector<HTMLElement>(`.column[data-side="${side}"][data-depth="${depth}"]`);
-          const placed = byColumn.get(`${side}-${depth}`) ?? [];
-          if (!column) continue;
-          const origin = column.getBoundingClientRect().top;
-          const requests = placed.flatMap(({ gloss, parent }) => {
-            const card = cards.get(gloss.id);
-            const anchor = parent ? cards.get(parent.id)?.querySelector(`[data-gloss="${gloss.id}"]`) : textMarks.get(gloss.id);
-            const top = anchor ? anchor.getBoundingClientRect().top : parent ? null : this.view!.coordsAtPos(this.projection!.posAt(gloss.anchor!.start!)).top;
-            return card && top !== null ? [{ id: gloss.id, top: top - origin, height: card.offsetHeight, card }] : [];
-          });
-          const tops = placeCards(requests);
+          const requests = [];
+          for (const p of shown) {
+            if (p.depth !== depth || p.side !== side) continue;
+            const anchor = this.anchors.get(p.gloss.id);
+            const base = p.parent ? tops.get(p.parent.id) : 0;
+            if (anchor === undefined || base === undefined) continue;
+            requests.push({ id: p.gloss.id, top: base + anchor, height: this.heights.get(p.gloss.id) ?? 0 });
+          }
+          const placed = placeCards(requests);
           let bottom = 0;
           for (const r of requests) {
-            const top = tops.get(r.id)!;
-            r.card.style.insetBlockStart = `${top}px`;
+            const top = placed.get(r.id)!;
+            tops.set(r.id, top);
             bottom = Math.max(bottom, top + r.height);
           }
-          column.style.minBlockSize = `${bottom}px`;
+          bottoms.set(`${side}-${depth}`, bottom);
         }
+      }
+      // Writes only, after every read.
+      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) {
+        const top = tops.get(card.gloss.id);
+        if (top === undefined || this.written.get(card) === top) continue;
+        this.written.set(card, top);
+        card.style.insetBlockStart = `${top}px`;
+      }
+      for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
+        column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
       }
     }
     if (!this.hashFollowed) {
@@ -605,6 +760,102 @@ export class DafTextPage extends LitElement {
     }
     this.setAttribute('data-laid-out', '');
     this.dispatchEvent(new CustomEvent('daf-laid-out', { bubbles: true, composed: true }));
+  }
+
+  /**
+   * The folded layout of a narrow screen: the cards of each passage lie one under another in the
+   * room kept for them under it (a widget in the text), glosses on a gloss under their gloss.
+   * All positions are read first; the room below a passage moves every later passage down by
+   * what was added above it, which is computed rather than measured again.
+   */
+  private layoutFolded() {
+    const view = this.view!;
+    const page = this.renderRoot.querySelector<HTMLElement>('.page')!;
+    const shown = this.arrangement.placed.filter((p) => this.shown(p));
+    const cards = new Map<number, DafGlossCard>();
+    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) cards.set(card.gloss.id, card);
+    // Reads.
+    const origin = page.getBoundingClientRect().top;
+    const folds = [...view.dom.querySelectorAll<HTMLElement>('.fold')];
+    let above = 0;
+    const natural = folds.map((fold) => {
+      const top = fold.getBoundingClientRect().top - origin - above;
+      above += this.written.get(fold) ?? 0;
+      return top;
+    });
+    for (const p of shown) if (!this.heights.has(p.gloss.id)) this.heights.set(p.gloss.id, cards.get(p.gloss.id)?.offsetHeight ?? 0);
+    // Which fold each card goes in: the one after its passage's block, in the text's order.
+    const foldAt = new Map(folds.map((fold, i) => [view.posAtDOM(fold, 0), i]));
+    const byFold = new Map<number, Placed[]>();
+    const rootOf = (p: Placed): Gloss => {
+      let g = p.gloss;
+      for (let up = this.glossById(g.target.gloss); up; up = this.glossById(up.target.gloss)) g = up;
+      return g;
+    };
+    for (const p of shown) {
+      const root = rootOf(p);
+      const after = view.state.doc.resolve(this.projection!.posAt(root.anchor!.start!)).after(1);
+      const i = foldAt.get(after);
+      if (i === undefined) continue;
+      byFold.set(i, [...(byFold.get(i) ?? []), p]);
+    }
+    // Writes.
+    const gap = 8;
+    let added = 0;
+    folds.forEach((fold, i) => {
+      let y = natural[i] + added + gap;
+      for (const p of byFold.get(i) ?? []) {
+        const card = cards.get(p.gloss.id);
+        if (!card) continue;
+        if (this.written.get(card) !== y) {
+          this.written.set(card, y);
+          card.style.insetBlockStart = `${y}px`;
+        }
+        y += (this.heights.get(p.gloss.id) ?? 0) + gap;
+      }
+      const room = y - (natural[i] + added);
+      const height = byFold.has(i) ? room + gap : 0;
+      if (this.written.get(fold) !== height) {
+        this.written.set(fold, height);
+        fold.style.blockSize = `${height}px`;
+      }
+      added += height;
+    });
+  }
+
+  /**
+   * Measures what is not known yet of the shown cards: each card's height, and its anchor —
+   * for a gloss on the text, the top of its passage from the top of the text; for a gloss on a
+   * gloss, the top of its marked span from the top of the card it is on. Reads only.
+   */
+  private measure(shown: Placed[]) {
+    const missing = shown.filter((p) => !this.heights.has(p.gloss.id) || !this.anchors.has(p.gloss.id));
+    if (!missing.length || !this.view || !this.projection) return;
+    const cards = new Map<number, DafGlossCard>();
+    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) cards.set(card.gloss.id, card);
+    const origin = this.view.dom.getBoundingClientRect().top;
+    let textMarks: Map<number, Element> | null = null;
+    for (const { gloss, parent } of missing) {
+      const card = cards.get(gloss.id);
+      if (!card) continue;
+      this.heights.set(gloss.id, card.offsetHeight);
+      if (parent) {
+        const host = cards.get(parent.id);
+        const mark = host?.querySelector(`[data-gloss="${gloss.id}"]`);
+        if (host && mark) this.anchors.set(gloss.id, mark.getBoundingClientRect().top - host.getBoundingClientRect().top);
+        continue;
+      }
+      if (!textMarks) {
+        textMarks = new Map();
+        for (const el of this.view.dom.querySelectorAll('[data-gloss]')) {
+          const id = Number(el.getAttribute('data-gloss'));
+          if (!textMarks.has(id)) textMarks.set(id, el);
+        }
+      }
+      const mark = textMarks.get(gloss.id);
+      const top = mark ? mark.getBoundingClientRect().top : this.view.coordsAtPos(this.projection.posAt(gloss.anchor!.start!)).top;
+      this.anchors.set(gloss.id, top - origin);
+    }
   }
 
   private toggle(layer: string) {
@@ -781,19 +1032,14 @@ export class DafTextPage extends LitElement {
   }
 
   private card(p: Placed) {
-    const highlights = (this.arrangement.children.get(p.gloss.id) ?? []).map((c) => ({
-      id: c.id,
-      start: c.anchor!.start!,
-      end: c.anchor!.end!,
-      color: this.layerOf(c.layer)?.color ?? '#888',
-    }));
     return html`<daf-gloss-card
+      data-layers=${this.ancestry(p).join(' ')}
       data-id=${p.gloss.id}
       data-depth=${p.depth}
       id="g-${p.gloss.id}"
       .gloss=${p.gloss}
       .layer=${this.layerOf(p.gloss.layer)}
-      .highlights=${highlights}
+      .highlights=${this.highlights.get(p.gloss.id) ?? noHighlights}
       .me=${this.session.me?.handle ?? null}
     ></daf-gloss-card>`;
   }
@@ -817,7 +1063,7 @@ export class DafTextPage extends LitElement {
   }
 
   private unanchored() {
-    const list = this.arrangement.unanchored;
+    const list = this.arrangement.unanchored.filter((g) => !this.hiddenLayers.has(g.layer));
     if (!list.length) return nothing;
     const me = this.session.me?.handle;
     return html`<section class="unanchored" aria-labelledby="unanchored-title">
@@ -862,7 +1108,7 @@ export class DafTextPage extends LitElement {
           </div>`
         : nothing}
       <div
-        class="page ${this.narrow ? 'narrow' : ''}"
+        class="page ${this.narrow ? 'narrow' : ''} ${[...this.hiddenLayers].map((l) => `hide-${l}`).join(' ')}"
         dir=${t.direction}
         style=${this.narrow ? '' : `grid-template-columns: ${template}`}
         @keydown=${this.onCardKey}
@@ -871,7 +1117,7 @@ export class DafTextPage extends LitElement {
         @daf-changed=${() => void this.refresh()}
       >
         <div class="text" lang=${t.language} dir=${t.direction} style=${this.narrow ? '' : `grid-column: ${starts + 1}; grid-row: 1`}></div>
-        ${this.columns(starts, ends)}
+        ${guard([this.arrangement, this.layers, this.highlights, this.session.me, this.narrow], () => this.columns(starts, ends))}
       </div>
       ${this.unanchored()} ${this.popoverTemplate()}
     `;

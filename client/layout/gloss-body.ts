@@ -14,21 +14,22 @@ const bodySchema = new Schema({
   nodes: glossSchema.spec.nodes,
   marks: glossSchema.spec.marks.append({
     glossed: {
-      attrs: { id: { validate: 'number' }, color: { validate: 'string' } },
+      attrs: { id: { validate: 'number' }, color: { validate: 'string' }, layer: { validate: 'string' } },
       excludes: '',
       inclusive: false,
-      toDOM: (mark) => ['mark', { class: 'gloss-mark', 'data-gloss': String(mark.attrs.id), style: `--c: ${mark.attrs.color}` }, 0],
+      toDOM: (mark) => ['mark', { class: `gloss-mark layer-${mark.attrs.layer}`, 'data-gloss': String(mark.attrs.id), style: `--c: ${mark.attrs.color}` }, 0],
     },
   }),
 });
 
 const serializer = DOMSerializer.fromSchema(bodySchema);
 
-/** A gloss on a body: its id, its span in the body's projection, and its layer's colour. */
+/** A gloss on a body: its id, its span in the body's projection, its layer and the layer's colour. */
 export interface BodyHighlight {
   id: number;
   start: number;
   end: number;
+  layer: string;
   color: string;
 }
 
@@ -40,7 +41,7 @@ export function renderBody(docJson: unknown, highlights: BodyHighlight[] = []): 
     const tr = new Transform(doc);
     for (const h of highlights) {
       if (h.start < 0 || h.end > projection.text.length || h.start >= h.end) continue;
-      tr.addMark(projection.posAt(h.start), projection.posAt(h.end), bodySchema.marks.glossed.create({ id: h.id, color: h.color }));
+      tr.addMark(projection.posAt(h.start), projection.posAt(h.end), bodySchema.marks.glossed.create({ id: h.id, color: h.color, layer: h.layer }));
     }
     doc = tr.doc;
   }

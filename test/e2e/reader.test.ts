@@ -118,18 +118,31 @@ describe('the reader', () => {
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
   });
 
-  it('hides and shows a layer with its toggle', async () => {
-    const bars = page.locator('daf-text-page p.segment-glossed');
-    const before = await bars.count();
+  it('hides and shows a layer with its toggle, and the choice has a URL', async () => {
+    // Bartenura's bars beside its segments, counted by whether a reader can see them.
+    const bars = page.locator('daf-text-page p.segment-glossed.layer-bartenura');
+    const barsShown = () => bars.evaluateAll((els) => els.filter((e) => getComputedStyle(e).borderInlineStartColor !== 'rgba(0, 0, 0, 0)').length);
+    const bartenuraCards = page.locator('daf-text-page daf-gloss-card', { hasText: 'I state, for since this tractate' }).filter({ visible: true });
+    const before = await barsShown();
+    expect(before).toBeGreaterThan(10);
+    expect(await bartenuraCards.count()).toBe(1);
     const marks = await page.locator('daf-text-page .text .gloss-mark').count();
     const toggle = page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input');
     await toggle.uncheck();
-    await expect.poll(() => bars.count()).toBe(0);
-    expect(await page.locator('daf-text-page daf-gloss-card', { hasText: 'I state, for since this tractate' }).count()).toBe(0);
+    await expect.poll(barsShown).toBe(0);
+    expect(await bartenuraCards.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('layers')).toBe('study-notes');
     // The study notes' highlights stay.
     expect(await page.locator('daf-text-page .text .gloss-mark').count()).toBe(marks);
-    await toggle.check();
-    await expect.poll(() => bars.count()).toBe(before);
+    // The URL keeps the choice.
+    await page.reload();
+    await expect.poll(() => page.locator('daf-text-page[data-laid-out]').count()).toBe(1);
+    expect(await barsShown()).toBe(0);
+    expect(await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').isChecked()).toBe(false);
+    await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').check();
+    await expect.poll(barsShown).toBe(before);
+    expect(await bartenuraCards.count()).toBe(1);
+    expect(new URL(page.url()).searchParams.has('layers')).toBe(false);
   });
 
   it('lays a Hebrew text out right to left, with its English glosses left to right', async () => {

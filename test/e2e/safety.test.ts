@@ -180,7 +180,7 @@ describe('safety, small screens and accessibility', () => {
     });
   });
 
-  it('folds the columns on a phone: cards below the text, no sideways scrolling', async () => {
+  it('folds the columns on a phone: each card under its passage, no sideways scrolling', async () => {
     const { page, errors } = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     for (const slug of ['pirkei-avot-en', 'pirkei-avot']) {
       await openText(page, slug);
@@ -188,17 +188,36 @@ describe('safety, small screens and accessibility', () => {
       const text = (await page.locator('daf-text-page .text').boundingBox())!;
       expect(text.x).toBeGreaterThanOrEqual(0);
       expect(text.x + text.width).toBeLessThanOrEqual(390);
-      const cards = await page.locator('daf-text-page daf-gloss-card').evaluateAll((els) =>
-        els.map((e) => ({ box: e.getBoundingClientRect().toJSON() as DOMRect, position: getComputedStyle(e).position })),
-      );
-      expect(cards.length).toBeGreaterThan(0);
-      for (const { box, position } of cards) {
-        expect(position).toBe('static');
-        // Within the text's column, not beside it, and after it.
+      // Each card on the text lies in the room kept under the passage it comments on: below that
+      // passage, above the next one, and within the text's width; none overlaps another.
+      const placed = await page.locator('daf-text-page').evaluate((host) => {
+        const root = host.shadowRoot!;
+        const cards = [...root.querySelectorAll<HTMLElement>('.column > daf-gloss-card')];
+        const blockOf = (id: string) => root.querySelector(`.text [data-gloss="${id}"]`)?.closest('p') ?? null;
+        return cards.map((card) => {
+          const id = card.dataset.id!;
+          const block = card.dataset.depth === '1' ? (blockOf(id) ?? null) : null;
+          const next = block?.nextElementSibling?.nextElementSibling ?? null; // past the room kept for cards
+          return {
+            box: card.getBoundingClientRect().toJSON() as DOMRect,
+            block: block?.getBoundingClientRect().toJSON() as DOMRect | undefined,
+            next: next?.getBoundingClientRect().toJSON() as DOMRect | undefined,
+          };
+        });
+      });
+      expect(placed.length).toBeGreaterThan(0);
+      let checked = 0;
+      for (const { box, block, next } of placed) {
         expect(box.left).toBeGreaterThanOrEqual(text.x - 1);
         expect(box.right).toBeLessThanOrEqual(text.x + text.width + 1);
-        expect(box.top).toBeGreaterThanOrEqual(text.y + text.height);
+        if (!block) continue;
+        checked++;
+        expect(box.top).toBeGreaterThanOrEqual(block.bottom - 1);
+        if (next) expect(box.bottom).toBeLessThanOrEqual(next.top + 1);
       }
+      expect(checked).toBeGreaterThan(0);
+      const sorted = placed.map((p) => p.box).sort((a, b) => a.top - b.top);
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i].top).toBeGreaterThanOrEqual(sorted[i - 1].bottom - 1);
       const overflow = await page.evaluate(() => {
         const s = document.scrollingElement!;
         return { scrollWidth: s.scrollWidth, clientWidth: s.clientWidth };
