@@ -14,12 +14,20 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** How a request is sent: the reader's own pages use the session cookie; the embed a bearer token. */
+interface RequestAuth {
+  credentials?: RequestCredentials;
+  token?: string | null;
+}
+
+async function request<T>(method: string, url: string, body?: unknown, auth: RequestAuth = {}): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
+    credentials: auth.credentials ?? 'same-origin',
   });
   const text = await res.text();
   const value = text ? JSON.parse(text) : null;
@@ -129,6 +137,29 @@ export interface Gloss {
   replies: Reply[];
 }
 
+/** A passage of a text with the layers and glosses on it (`GET /api/texts/:slug/passage`). */
+export interface Passage {
+  text: TextSummary;
+  version: number;
+  /** The ref asked for, or null for the whole text. */
+  ref: string | null;
+  /** Where the passage lies in the version's projection: its blocks' offsets start at `start`. */
+  start: number;
+  end: number;
+  /** A text-schema document of the passage's blocks only. */
+  doc: unknown;
+  segments: { ref: string; start: number; end: number }[];
+  layers: Layer[];
+  glosses: Gloss[];
+}
+
+/** A bearer token, as created; its secret is shown only this once. */
+export interface Token {
+  id: number;
+  name: string;
+  token: string;
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -152,6 +183,35 @@ export const api = {
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),
   glosses: (slug: string) => request<{ glosses: Gloss[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/glosses`),
+  /** Creates a bearer token for the signed-in person (the embed's sign-in popup). */
+  createToken: (name: string) => request<Token>('POST', '/api/tokens', { name }),
   /** The live event stream of a text (Server-Sent Events). */
   events: (slug: string) => new EventSource(`/api/texts/${encodeURIComponent(slug)}/events`),
 };
+
+/**
+ * The API of the Daf server at `origin`, as the embed widget calls it from another site: never
+ * with cookies (a visitor sees public layers only), and with the reader's bearer token once they
+ * have connected (`token()` is asked at each call).
+ */
+export function remoteApi(origin: string, token: () => string | null) {
+  const call = <T>(method: string, path: string, body?: unknown) => request<T>(method, origin + path, body, { credentials: 'omit', token: token() });
+  return {
+    me: async (): Promise<Me | null> => (await call<{ me: Me | null }>('GET', '/api/session')).me,
+    passage: (slug: string, ref: string | null, layers: string[] | null) => {
+      const query = new URLSearchParams();
+      if (ref) query.set('ref', ref);
+      if (layers?.length) query.set('layer', layers.join(','));
+      const q = query.toString();
+      return call<Passage>('GET', `/api/texts/${enc(slug)}/passage${q ? `?${q}` : ''}`);
+    },
+    createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => call<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
+    createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
+      call<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
+    reply: (gloss: number, body: Body, parent?: number) => call<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),
+    revokeToken: (id: number) => call<null>('DELETE', `/api/tokens/${id}`),
+  };
+}
+
+/** The API of another Daf server, as `remoteApi` returns it. */
+export type RemoteApi = ReturnType<typeof remoteApi>;

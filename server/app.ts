@@ -6,15 +6,18 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
+import { crossOrigin } from './middleware/cors.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
+import { embedRoutes } from './routes/embed.ts';
 import { eventRoutes } from './routes/events.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { openapiRoutes } from './routes/openapi.ts';
+import { passageRoutes } from './routes/passages.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
@@ -40,6 +43,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
     await next();
   });
+  // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.
+  for (const door of ['/api/*', '/annotations/*', '/oembed', '/embed.js', '/embed/assets/*']) app.use(door, crossOrigin());
   app.use('/api/*', authenticate(), limitWrites());
   app.use('/annotations/*', authenticate(), limitWrites());
 
@@ -47,6 +52,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', authRoutes)
     .route('/texts', textRoutes)
     .route('/texts', eventRoutes)
+    .route('/texts', passageRoutes)
     .route('/', glossRoutes)
     .route('/', groupRoutes)
     .route('/', moderationRoutes)
@@ -55,6 +61,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/api', api);
   app.route('/annotations', annotationRoutes);
   app.route('/', pageRoutes);
+  app.route('/', embedRoutes);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -63,6 +63,13 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/texts/{slug}/layers/{layer}/import': {
     post: { summary: 'Import a W3C AnnotationCollection, AnnotationPage or array of annotations; each is anchored by its selectors', auth: true, status: 201, params: ['slug', 'layer'] },
   },
+  '/api/texts/{slug}/passage': {
+    get: {
+      summary: 'A passage (ref: a segment, a range 1:1-1:3 or a chapter; the whole text without it) with its blocks, the layers you may see (or those named) and their glosses on it; 404 ref_not_found',
+      params: ['slug'],
+      query: ['ref', 'layer'],
+    },
+  },
   '/api/texts/{slug}/glosses': { get: { summary: 'All glosses of a text you may read, with anchors and threads', params: ['slug'], query: ['layer', 'version'] } },
   '/api/texts/{slug}/events': { get: { summary: 'Server-Sent Events: version.created, layer.*, gloss.*, reply.*; resumes from Last-Event-ID or ?since=', params: ['slug'], query: ['since'] } },
   '/api/glosses/{id}': {
@@ -118,6 +125,13 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
   '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles', params: ['file'] } },
+  '/oembed': {
+    get: { summary: 'oEmbed (rich) for the URL of a public text (/t/<slug>?ref=…&layers=…): a sandboxed iframe of /embed/t/<slug>; 404 for other URLs, 501 for formats other than json', query: ['url', 'maxwidth', 'maxheight', 'format'] },
+  },
+  '/embed.js': { get: { summary: 'The embed widget, <daf-passage src ref layers interactive> (any origin may load it)' } },
+  '/embed/assets/{file}': { get: { summary: 'Scripts the widget loads on demand (the editor, the sign-in popup)', params: ['file'] } },
+  '/embed/t/{slug}': { get: { summary: 'A public passage alone in a page, for iframes (HTML; any site may frame it)', params: ['slug'], query: ['ref', 'layers'] } },
+  '/embed/connect': { get: { summary: 'The sign-in popup of interactive embeds: after the person approves, it posts a bearer token to the opener at origin (HTML)', query: ['origin'] } },
   '/annotations/{text}/{layer}/': {
     get: { summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage)', params: ['text', 'layer'], query: ['page'] },
     post: { summary: 'Create an annotation (201 + Location)', auth: true, status: 201, params: ['text', 'layer'] },

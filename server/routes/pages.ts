@@ -9,24 +9,33 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../errors.ts';
+import { escapeHtml } from '../escape-html.ts';
 import type { AppEnv } from '../middleware/env.ts';
 
 /** Where `vite build` writes the reader. */
 export const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
 
-/** The policy for our pages. Styles may be inline: highlights carry their layer colour in `style`. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+/**
+ * The policy for our pages, with the pages that may frame them. Styles may be inline:
+ * highlights carry their layer colour in `style`.
+ */
+export function pagePolicy(frameAncestors: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
+}
+
+/** The policy for the reader's pages: only our own pages may frame them. */
+export const contentSecurityPolicy = pagePolicy("'self'");
 
 const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -44,32 +53,51 @@ function appHtml(): string {
   }
 }
 
-const page = (c: Context<AppEnv>) =>
-  c.html(appHtml(), 200, {
-    'Content-Security-Policy': contentSecurityPolicy,
+const pageHeaders = {
+  'Content-Security-Policy': contentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cache-Control': 'no-cache',
+};
+
+const page = (c: Context<AppEnv>) => c.html(appHtml(), 200, pageHeaders);
+
+/**
+ * A text's page also names its oEmbed document (the discovery `<link>` of oembed.com §4), so
+ * that a site given the page's URL can find the embed. It is built from the URL alone: the
+ * shell carries no data, and the oEmbed answer itself is 404 for a text that is not public.
+ */
+const textPage = (c: Context<AppEnv>) => {
+  const url = `${c.var.baseUrl}/t/${encodeURIComponent(c.req.param('slug') ?? '')}`;
+  const href = `${c.var.baseUrl}/oembed?url=${encodeURIComponent(url)}&format=json`;
+  const link = `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(href)}" />`;
+  return c.html(appHtml().replace('</head>', `    ${link}\n  </head>`), 200, pageHeaders);
+};
+
+/**
+ * Answers a built file from `dir`: only plain file names of a known type, else 404. Built
+ * files carry a hash in their names, so they are cached for a year unless `headers` say otherwise.
+ */
+export function builtFile(c: Context<AppEnv>, dir: string, file: string, headers: Record<string, string> = {}) {
+  const type = types[path.extname(file)];
+  if (!/^[\w.-]+$/.test(file) || !type) throw new AppError('not_found', 404, 'No such asset');
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(path.join(dir, file));
+  } catch {
+    throw new AppError('not_found', 404, 'No such asset');
+  }
+  return c.body(new Uint8Array(body), 200, {
+    'content-type': type,
+    'Cache-Control': 'public, max-age=31536000, immutable',
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
-    'Cache-Control': 'no-cache',
+    ...headers,
   });
+}
 
 export const pageRoutes = new Hono<AppEnv>()
   .get('/', page)
-  .get('/t/:slug', page)
+  .get('/t/:slug', textPage)
   .get('/g/:slug', page)
   .get('/invite/:token', page)
-  .get('/assets/:file', (c) => {
-    const file = c.req.param('file');
-    const type = types[path.extname(file)];
-    if (!/^[\w.-]+$/.test(file) || !type) throw new AppError('not_found', 404, 'No such asset');
-    let body: Buffer;
-    try {
-      body = fs.readFileSync(path.join(clientDir, 'assets', file));
-    } catch {
-      throw new AppError('not_found', 404, 'No such asset');
-    }
-    return c.body(new Uint8Array(body), 200, {
-      'content-type': type,
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    });
-  });
+  .get('/assets/:file', (c) => builtFile(c, path.join(clientDir, 'assets'), c.req.param('file')));

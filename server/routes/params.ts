@@ -1,5 +1,6 @@
 /** Reading what a route needs from the request: the viewer, numeric ids, paging. */
 import type { Context } from 'hono';
+import { slugShape } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import type { Viewer } from '../services/policy.ts';
@@ -36,4 +37,14 @@ export function paging(c: Context<AppEnv>): { limit: number; offset: number } {
 /** Answers JSON that is already serialized (a string, or its UTF-8 bytes). */
 export function jsonText(c: Context<AppEnv>, json: string | Uint8Array<ArrayBuffer>, status: 200 | 201 = 200, headers: Record<string, string> = {}) {
   return c.body(json, status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+}
+
+/** A comma-separated list of layer slugs (`?layer=a,b`) as a list, or undefined; 400 for a bad slug. */
+export function layerList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const slugs = raw.split(',').slice(0, 50);
+  for (const s of slugs) {
+    if (!slugShape.safeParse(s).success) throw new AppError('invalid_request', 400, `"${s.slice(0, 64)}" is not a layer slug`);
+  }
+  return slugs;
 }

@@ -5,7 +5,6 @@ import {
   createLayerShape,
   createTextShape,
   createVersionShape,
-  slugShape,
   updateLayerShape,
 } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
@@ -16,17 +15,7 @@ import * as annotationService from '../services/annotations.ts';
 import * as glossService from '../services/glosses.ts';
 import * as layerService from '../services/layers.ts';
 import * as textService from '../services/texts.ts';
-import { intQuery, jsonText, paging, requireViewer } from './params.ts';
-
-/** `?layer=a,b` as a list of slugs, or undefined. */
-function layerList(raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const slugs = raw.split(',').slice(0, 50);
-  for (const s of slugs) {
-    if (!slugShape.safeParse(s).success) throw new AppError('invalid_request', 400, `"${s.slice(0, 64)}" is not a layer slug`);
-  }
-  return slugs;
-}
+import { intQuery, jsonText, layerList, paging, requireViewer } from './params.ts';
 
 export const textRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ texts: await textService.listTexts(c.var.ctx, c.var.viewer, paging(c)) }))

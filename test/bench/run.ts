@@ -8,16 +8,16 @@
  *                 + JSON.stringify; peak RSS of the server process.
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
  *                 Hypothesis approach; wrong placements counted against a known ground truth.
- *   app-size.ts   the reader's JavaScript, gzipped.
+ *   app-size.ts   the reader's JavaScript, and the embed widget's embed.js, gzipped.
  *   client-render.ts  the reader's text page in Chromium (5,000 paragraphs, 2,000 glosses) vs a
  *                 bare ProseMirror view with the same highlights; toggling a layer.
  *
- * `npm run bench -- api`, `-- reanchor`, `-- app` or `-- client` runs one of them. With
+ * `npm run bench -- api`, `-- reanchor`, `-- app`, `-- embed` or `-- client` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
  * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
  */
 import { runApiBench, type ApiResult } from './api-list.ts';
-import { runAppSizeBench } from './app-size.ts';
+import { runAppSizeBench, runEmbedSizeBench } from './app-size.ts';
 import { runClientBench } from './client-render.ts';
 import { formatMs, round } from './measure.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
@@ -63,6 +63,13 @@ if (!only || only === 'app') {
   console.log('The reader\'s JavaScript (issue "The reader": at most 120 KB gzipped)');
   const app = await runAppSizeBench();
   figures.app_js_gzip_kb = round(app.appJsGzipKb, 1);
+  console.log();
+}
+
+if (!only || only === 'embed') {
+  console.log('The embed widget\'s embed.js (issue "Embed": at most 40 KB gzipped)');
+  const embed = await runEmbedSizeBench();
+  figures.embed_js_gzip_kb = round(embed.embedJsGzipKb, 1);
   console.log();
 }
 

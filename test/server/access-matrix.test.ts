@@ -245,6 +245,7 @@ const readDoors = new Set([
   'GET /api/texts/:slug/layers/:layer',
   'GET /api/texts/:slug/layers/:layer/glosses',
   'GET /api/texts/:slug/glosses',
+  'GET /api/texts/:slug/passage',
   'GET /api/texts/:slug/events',
   'GET /api/glosses/:id',
   'GET /api/search',
@@ -263,6 +264,11 @@ const readDoors = new Set([
   'GET /g/:slug',
   'GET /invite/:token',
   'GET /assets/:file',
+  'GET /oembed',
+  'GET /embed.js',
+  'GET /embed/assets/:file',
+  'GET /embed/t/:slug',
+  'GET /embed/connect',
 ]);
 
 describe('the access matrix: reading', () => {
@@ -304,6 +310,11 @@ describe('the access matrix: reading', () => {
       const res = await c.request(method, url);
       bodies.push({ door: `${method} ${url}`, text: res.text });
       if (res.status >= 500) problems.push(`${method} ${url} → ${res.status}`);
+      // Other sites may read (CORS), but never with the person's cookies.
+      const allowOrigin = res.headers.get('access-control-allow-origin');
+      if (res.headers.get('access-control-allow-credentials') !== null || (allowOrigin !== null && allowOrigin !== '*')) {
+        problems.push(`${method} ${url}: CORS for ${allowOrigin} with credentials ${res.headers.get('access-control-allow-credentials')}`);
+      }
       return res;
     };
     const expectStatus = (res: TestResponse, status: number, what: string) => {
@@ -389,6 +400,14 @@ describe('the access matrix: reading', () => {
         expectSame((all.body.glosses as any[]).map((g) => g.id), visibleGlosses(glossesOn(slug, w)).map(idOf), `glosses of ${slug}`);
         for (const g of all.body.glosses) checkGlossJson(g, `glosses of ${slug}`);
       }
+
+      // The embed widget's passage: the whole text, as /glosses shows it; an unknown ref is 404.
+      const passage = await read(`/api/texts/${slug}/passage`);
+      if (expectStatus(passage, expected, `passage of ${slug}`)) {
+        expectSame((passage.body.glosses as any[]).map((g) => g.id), visibleGlosses(glossesOn(slug, w)).map(idOf), `passage of ${slug}`);
+        expectSame((passage.body.layers as any[]).map((l) => l.slug), onText.filter((k) => sees(layerReaders[k], p)).map((k) => layerDefs[k].slug), `passage layers of ${slug}`);
+      }
+      expectStatus(await read(`/api/texts/${slug}/passage?ref=9:9`), 404, `passage 9:9 of ${slug}`);
 
       for (const k of onText) {
         const d = layerDefs[k];
@@ -501,6 +520,22 @@ describe('the access matrix: reading', () => {
         for (const a of needed) if (!actions.includes(a)) problems.push(`audit of ${slug}: no ${a}`);
       }
       expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
+    }
+
+    // Embedding shows public texts and layers only, whoever asks: their doors may carry
+    // nothing a visitor may not see, even to the members of a group.
+    const embedBodies = bodies.length;
+    for (const slug of texts) {
+      const status = sees(textReaders[slug], 'visitor') ? 200 : 404;
+      expectStatus(await read(`/oembed?url=${encodeURIComponent(`${testOrigin}/t/${slug}`)}&format=json`), status, `oEmbed of ${slug}`);
+      expectStatus(await read(`/embed/t/${slug}`), status, `iframe page of ${slug}`);
+    }
+    expectStatus(await read('/embed.js'), 200, 'GET /embed.js');
+    expectStatus(await read('/embed/assets/no-such-chunk.js'), 404, 'GET /embed/assets/:file');
+    expectStatus(await read(`/embed/connect?origin=${encodeURIComponent('https://blog.example')}`), 200, 'GET /embed/connect');
+    const visitorMay = allowedMarkers(w, 'visitor');
+    for (const b of bodies.slice(embedBodies)) {
+      for (const m of allMarkers(w)) if (!visitorMay.has(m) && b.text.includes(m)) problems.push(`LEAK of ${m} through the embed door ${b.door}`);
     }
 
     // Nothing this person may not see is in any response they got.
