@@ -468,8 +468,8 @@ export class DafTextPage extends LitElement {
     const rules = this.layers.map(
       // Hidden cards keep their box and rendering state (content-visibility), so showing them
       // again costs no style or layout of their insides; folded into the flow, they leave it.
-      ({ slug }) => `.page.hide-${slug} daf-gloss-card[data-layers~="${slug}"] { visibility: hidden; content-visibility: hidden; }
-        .page.narrow.hide-${slug} daf-gloss-card[data-layers~="${slug}"] { display: none; }
+      ({ slug }) => `.page.hide-${slug} daf-gloss-card.in-${slug} { visibility: hidden; content-visibility: hidden; }
+        .page.narrow.hide-${slug} daf-gloss-card.in-${slug} { display: none; }
         .page.hide-${slug} .gloss-mark.layer-${slug} { background: none; border-block-end-color: transparent; }
         .page.hide-${slug} .segment-glossed.layer-${slug} { border-inline-start-color: transparent; }`,
     );
@@ -1032,8 +1032,10 @@ export class DafTextPage extends LitElement {
   }
 
   private card(p: Placed) {
+    const layers = this.ancestry(p);
     return html`<daf-gloss-card
-      data-layers=${this.ancestry(p).join(' ')}
+      class=${layers.map((l) => `in-${l}`).join(' ')}
+      data-layers=${layers.join(' ')}
       data-id=${p.gloss.id}
       data-depth=${p.depth}
       id="g-${p.gloss.id}"
