@@ -107,13 +107,17 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     } else {
       slug = await uniqueSlug(slugify(input.name, 'layer'), taken);
     }
-    const count = await layers.countLayers(trx, text.id);
+    // The first colour not taken by a layer the creator can see: counting every layer would
+    // both repeat colours and tell, by the colour given, how many layers one may not see.
+    const seen = await layers.listVisibleLayers(trx, viewer, text.id);
+    const used = new Set(seen.map((l) => l.color.toLowerCase()));
+    const color = palette.find((c) => !used.has(c)) ?? palette[seen.length % palette.length];
     const layer = await layers.insertLayer(trx, {
       text_id: text.id,
       slug,
       name: input.name,
       description: input.description ?? '',
-      color: input.color ?? palette[count % palette.length],
+      color: input.color ?? color,
       owner_id: viewer.id,
       group_id: group?.id ?? null,
       ...settings,

@@ -43,8 +43,3 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
     .execute();
 }
 
-/** How many layers a text has (for picking the next colour). */
-export async function countLayers(db: DB, textId: number): Promise<number> {
-  const row = await db.selectFrom('layer').select((eb) => eb.fn.countAll<number>().as('n')).where('text_id', '=', textId).executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -334,6 +334,19 @@ describe('glosses', () => {
       expectError(await t.visitor().get(`/api/texts/${slug}/glosses?layer=Bad_Slug`), 400, 'invalid_request');
     });
 
+    it('gives a new layer a colour no layer its creator can see has, and says nothing of hidden ones', async () => {
+      const own = await createText(ada, { title: 'Colours', content: 'Red and blue.' });
+      const first = (await ada.post(`/api/texts/${own}/layers`, { name: 'First', visibility: 'public', color: '#2e6f9e' })).body;
+      const second = (await ada.post(`/api/texts/${own}/layers`, { name: 'Second', visibility: 'public' })).body;
+      expect(second.color).not.toBe(first.color);
+      // Ada's private layers take colours too, but Bob cannot see them: his choice ignores them.
+      for (const name of ['Secret one', 'Secret two', 'Secret three']) await ada.post(`/api/texts/${own}/layers`, { name, visibility: 'private' });
+      const bobs = (await bob.post(`/api/texts/${own}/layers`, { name: 'Bob', visibility: 'public' })).body;
+      const carols = (await (await t.signup('carol')).post(`/api/texts/${own}/layers`, { name: 'Carol', visibility: 'public' })).body;
+      expect(new Set([first.color, second.color, bobs.color, carols.color]).size).toBe(4);
+      expect(bobs.color).toBe('#7a4fa3'); // the third colour, as if Ada's three private layers did not exist
+    });
+
     it('counts active glosses in the layer list', async () => {
       const layers = (await t.visitor().get(`/api/texts/${slug}/layers`)).body.layers;
       const all = (await t.visitor().get(`/api/texts/${slug}/glosses`)).body.glosses;
