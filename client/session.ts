@@ -47,7 +47,11 @@ export const session = new Session();
 
 /** Re-renders its host when the session changes, and loads it when the host connects. */
 export class SessionController implements ReactiveController {
-  constructor(private readonly host: ReactiveControllerHost) {
+  /** `onChange`, if given, also runs when someone signs in or out (not on the first load). */
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onSignInOrOut?: () => void,
+  ) {
     host.addController(this);
   }
 
@@ -60,7 +64,16 @@ export class SessionController implements ReactiveController {
     return session.known;
   }
 
-  private onChange = () => this.host.requestUpdate();
+  private answered = session.known;
+
+  private onChange = () => {
+    // The first answer of who is reading is not a change of reader: the host's own requests
+    // carried the same cookie.
+    const first = !this.answered;
+    this.answered = true;
+    this.host.requestUpdate();
+    if (!first) this.onSignInOrOut?.();
+  };
 
   hostConnected() {
     session.addEventListener('change', this.onChange);

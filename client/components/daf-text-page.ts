@@ -279,7 +279,7 @@ export class DafTextPage extends LitElement {
   /** The orphan being re-attached: the next selection offers "Attach here". */
   declare reattaching: Gloss | null;
 
-  private session = new SessionController(this);
+  private session = new SessionController(this, () => this.onSessionChange());
   private view: EditorView | null = null;
   private events: EventSource | null = null;
   private refreshing: Promise<void> | null = null;
@@ -380,9 +380,20 @@ export class DafTextPage extends LitElement {
     }
   }
 
-  /** Reads glosses and layers again (the server filters what this reader may see). */
+  /**
+   * Reads glosses and layers again (the server filters what this reader may see). Asked while a
+   * read is running, it runs one more after it — that read's answer may predate what asked — and
+   * every caller in the meantime waits for that one.
+   */
   private refresh(): Promise<void> {
-    this.refreshing ??= Promise.all([api.glosses(this.slug), api.layers(this.slug)])
+    if (this.refreshing) {
+      this.refreshAgain ??= this.refreshing.then(() => {
+        this.refreshAgain = null;
+        return this.refresh();
+      });
+      return this.refreshAgain;
+    }
+    this.refreshing = Promise.all([api.glosses(this.slug), api.layers(this.slug)])
       .then(([glosses, layers]) => {
         this.glosses = keepUnchanged(this.glosses, glosses.glosses);
         this.layers = keepUnchanged(this.layers, layers.layers);
@@ -391,6 +402,18 @@ export class DafTextPage extends LitElement {
       .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
+
+  private refreshAgain: Promise<void> | null = null;
+
+  /**
+   * Someone signed in or out: what they may see and do changed, so the glosses, the layers with
+   * their permissions, and the event stream (filtered per reader) are all taken anew.
+   */
+  private onSessionChange = () => {
+    if (!this.text) return;
+    this.listen();
+    void this.refresh();
+  };
 
   /**
    * Follows the text's event stream: when glosses, replies or layers change, they are read
