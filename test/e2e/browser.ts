@@ -5,8 +5,10 @@
  */
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../server/main.ts';
 
 /** Where Debian puts Chromium. */
 export const chromiumPath = process.env.DAF_CHROMIUM ?? '/usr/bin/chromium';
@@ -37,3 +39,22 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Where screenshots go (git-ignored). */
 export const screenshotDir = path.resolve('test-results/screenshots');
+
+/** A page in a browser context of its own, collecting its script errors and console errors. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+/** A Daf server with the demo on a fresh database in a temporary folder, Chromium, and the screenshot folder. */
+export async function startServerAndBrowser(): Promise<{ server: RunningServer; browser: Browser }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
+  const server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
+  const browser = await launchBrowser();
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  return { server, browser };
+}
