@@ -25,6 +25,14 @@ export const cardStyles = css`
     box-shadow: 0 1px 2px rgb(0 0 0 / 0.06);
     transition: box-shadow 0.15s;
   }
+  /*
+   * Once the page has measured a card, the browser may skip its insides while it is off screen
+   * (it keeps the measured size): a page of 2,000 glosses then restyles only what is in view
+   * when a layer is shown or hidden.
+   */
+  daf-gloss-card.sized {
+    content-visibility: auto;
+  }
   daf-gloss-card.active,
   daf-gloss-card:focus-visible {
     box-shadow: 0 0 0 2px var(--c);

@@ -530,6 +530,8 @@ export class DafTextPage extends LitElement {
   private forgetMeasures() {
     this.heights.clear();
     this.anchors.clear();
+    // Measuring needs every card rendered whole: off-screen cards stop being skipped until then.
+    for (const card of this.renderRoot.querySelectorAll<HTMLElement>('daf-gloss-card.sized')) card.classList.remove('sized');
   }
 
   /** A card changed size (a thread opened, a reply came): measure it, and what is marked in it, again. */
@@ -772,6 +774,11 @@ export class DafTextPage extends LitElement {
         if (top === undefined || this.written.get(card) === top) continue;
         this.written.set(card, top);
         card.style.insetBlockStart = `${top}px`;
+        // Measured, it may now be skipped while off screen, holding its size (see cardStyles).
+        if (!card.classList.contains('sized')) {
+          card.style.containIntrinsicBlockSize = `auto ${this.heights.get(card.gloss.id) ?? 0}px`;
+          card.classList.add('sized');
+        }
       }
       for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
         column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
