@@ -485,7 +485,9 @@ export class DafTextPage extends LitElement {
   /**
    * The rules that hide a layer — its cards (and every card on them) and its highlights — when
    * the page has the class `hide-SLUG`. A toggle changes that class: nothing is re-rendered, and
-   * only the cards and marks are restyled.
+   * only that layer's cards and marks are restyled. The layer's class comes first in each
+   * selector: the browser picks the first class to decide which elements to restyle, and
+   * `.gloss-mark` first would restyle the marks of every layer.
    */
   private layerRules() {
     const rules = this.layers.map(
@@ -493,8 +495,8 @@ export class DafTextPage extends LitElement {
       // again costs no style or layout of their insides; folded into the flow, they leave it.
       ({ slug }) => `.page.hide-${slug} daf-gloss-card.in-${slug} { visibility: hidden; content-visibility: hidden; }
         .page.narrow.hide-${slug} daf-gloss-card.in-${slug} { display: none; }
-        .page.hide-${slug} .gloss-mark.layer-${slug} { background: none; border-block-end-color: transparent; }
-        .page.hide-${slug} .segment-glossed.layer-${slug} { border-inline-start-color: transparent; }`,
+        .page.hide-${slug} .layer-${slug}.gloss-mark { background: none; border-block-end-color: transparent; }
+        .page.hide-${slug} .layer-${slug}.segment-glossed { border-inline-start-color: transparent; }`,
     );
     this.hiddenSheet.replaceSync(rules.join('\n'));
   }
