@@ -3,13 +3,11 @@
  * groups, signs up from the header, logs out and back in (with a wrong password first), and
  * searches the commentary, opening a hit at its gloss. Screenshots go to test-results/screenshots.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
-import { launchBrowser, screenshotDir } from './browser.ts';
+import type { RunningServer } from '../../server/main.ts';
+import { screenshotDir, startServerAndBrowser } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -27,9 +25,7 @@ describe('the library and accounts', () => {
   const refused: string[] = [];
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
-    browser = await launchBrowser();
+    ({ server, browser } = await startServerAndBrowser());
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
@@ -37,7 +33,6 @@ describe('the library and accounts', () => {
       if (m.text().startsWith('Failed to load resource')) refused.push(new URL(m.location().url).pathname);
       else errors.push(m.text());
     });
-    fs.mkdirSync(screenshotDir, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {

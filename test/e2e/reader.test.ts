@@ -3,13 +3,11 @@
  * glosses highlighted in the text and placed beside their anchors, and toggles a layer.
  * Screenshots of the main views go to test-results/screenshots.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
-import { launchBrowser, screenshotDir } from './browser.ts';
+import type { RunningServer } from '../../server/main.ts';
+import { screenshotDir, startServerAndBrowser } from './browser.ts';
 
 describe('the reader', () => {
   let server: RunningServer;
@@ -18,13 +16,10 @@ describe('the reader', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
-    browser = await launchBrowser();
+    ({ server, browser } = await startServerAndBrowser());
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    fs.mkdirSync(screenshotDir, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
