@@ -69,8 +69,12 @@ export async function readableLayer(
 
 /** The layers of a text the viewer may see, with gloss counts. */
 export async function listLayers(ctx: AppContext, viewer: Viewer | null, textSlug: string) {
-  const text = await readableText(ctx.db, viewer, textSlug);
-  const rows = await layers.listVisibleLayers(ctx.db, viewer, text.id);
+  return layersOfText(ctx.db, viewer, await readableText(ctx.db, viewer, textSlug));
+}
+
+/** The layers of a text already loaded (and checked readable), with counts and the viewer's permissions. */
+export async function layersOfText(db: DB, viewer: Viewer | null, text: TextRow) {
+  const rows = await layers.listVisibleLayers(db, viewer, text.id);
   return rows.map((row) => ({ ...layerJson(row), you: layerPermissions(viewer, text, row) }));
 }
 

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import { glossListingJson } from '../storage/gloss-listing.ts';
 import type { AppContext } from './context.ts';
-import { listLayers } from './layers.ts';
+import { layersOfText } from './layers.ts';
 import type { Viewer } from './policy.ts';
 import { readableText, textSummary, textVersion } from './texts.ts';
 
@@ -104,7 +104,7 @@ export async function currentVersion(db: DB, viewer: Viewer | null, slug: string
 export async function readPassage(ctx: AppContext, viewer: Viewer | null, slug: string, options: { ref?: string; layers?: string[] } = {}) {
   const { text, version } = await currentVersion(ctx.db, viewer, slug);
   const range = passageRange(version, options.ref);
-  let layers = await listLayers(ctx, viewer, slug);
+  let layers = await layersOfText(ctx.db, viewer, text);
   if (options.layers) {
     const wanted = options.layers;
     layers = layers.filter((l) => wanted.includes(l.slug)).sort((a, b) => wanted.indexOf(a.slug) - wanted.indexOf(b.slug));
