@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
+import { signupOver } from './api-client.ts';
 import { screenshotDir, startServerAndBrowser } from './browser.ts';
 
 describe('the reader', () => {
@@ -86,22 +87,12 @@ describe('the reader', () => {
 
   it('shows a gloss written elsewhere without a reload, where it belongs', async () => {
     // A second person writes through the API while this page stays open.
-    const jar: string[] = [];
-    const post = async (url: string, body: unknown) => {
-      const res = await fetch(server.url + url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: server.url, cookie: jar.join('; ') },
-        body: JSON.stringify(body),
-      });
-      for (const c of res.headers.getSetCookie()) jar.push(c.split(';')[0]);
-      return res;
-    };
-    expect((await post('/api/auth/signup', { handle: 'noa', password: 'a long passphrase' })).status).toBe(201);
-    expect((await post('/api/groups/avot-circle/join', {})).status).toBe(200);
+    const noa = await signupOver(server.url, 'noa');
+    expect((await noa.post('/api/groups/avot-circle/join')).status).toBe(200);
     await page.goto(server.url + '/t/pirkei-avot-en');
     await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBe(2);
     const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    const res = await post('/api/texts/pirkei-avot-en/layers/study-notes/glosses', {
+    const res = await noa.post('/api/texts/pirkei-avot-en/layers/study-notes/glosses', {
       target: { exact: 'the world is stayed' },
       body: { markdown: 'Three pillars, and the world rests on them.' },
     });
