@@ -40,6 +40,25 @@ export function locateTarget(text: string, target: TargetInput): { start: number
   return match ? { start: match.start, end: match.end } : null;
 }
 
+/**
+ * The gloss a gloss in `layer` may be anchored in, for writing or re-attaching: one on this text
+ * that the viewer can see (422 otherwise), published (409), whose readers include the layer's.
+ * Anything less would let a quote probe the words of a gloss one may not read.
+ */
+async function commentableGloss(db: DB, viewer: Viewer, text: TextRow, layer: LayerRow, id: number): Promise<GlossRow> {
+  const parent = await glosses.findGloss(db, id);
+  const parentLayer = parent && (await layers.findLayerById(db, parent.layer_id));
+  if (!parent || parent.text_id !== text.id || !parentLayer || !canSeePost(viewer, text, parentLayer, parent)) {
+    throw new AppError('target_not_found', 422, `Gloss ${id} is not a gloss on this text`);
+  }
+  if (parent.status === 'deleted') throw new AppError('target_deleted', 409, `Gloss ${parent.id} was deleted`);
+  if (parent.status !== 'active') throw new AppError('target_not_active', 409, `Gloss ${parent.id} is ${parent.status}; only a published gloss can be commented on`);
+  if (!readersContained(layer, parentLayer)) {
+    throw new AppError('visibility_mismatch', 409, `Layer "${layer.slug}" has readers who cannot see the gloss it would comment on`);
+  }
+  return parent;
+}
+
 /** What a gloss is anchored in: the text of a target, its segments, and its version or revision. */
 interface TargetText {
   text: string;
@@ -124,16 +143,7 @@ export async function createGloss(
     let where: TargetText;
     let targetGlossId: number | null = null;
     if (input.target.gloss !== undefined) {
-      const parent = await glosses.findGloss(trx, input.target.gloss);
-      const parentLayer = parent && (await layers.findLayerById(trx, parent.layer_id));
-      if (!parent || parent.text_id !== text.id || !parentLayer || !canSeePost(viewer, text, parentLayer, parent)) {
-        throw new AppError('target_not_found', 422, `Gloss ${input.target.gloss} is not a gloss on this text`);
-      }
-      if (parent.status === 'deleted') throw new AppError('target_deleted', 409, `Gloss ${parent.id} was deleted`);
-      if (parent.status !== 'active') throw new AppError('target_not_active', 409, `Gloss ${parent.id} is ${parent.status}; only a published gloss can be commented on`);
-      if (!readersContained(layer, parentLayer)) {
-        throw new AppError('visibility_mismatch', 409, `Layer "${layer.slug}" has readers who cannot see the gloss it would comment on`);
-      }
+      const parent = await commentableGloss(trx, viewer, text, layer, input.target.gloss);
       where = glossTargetText(parent);
       targetGlossId = parent.id;
     } else {
@@ -177,9 +187,11 @@ export async function createGloss(
  * the current body of the gloss it comments on): new selectors and an exact anchor. This is how
  * an orphan, whose passage was rewritten, finds a place again. 422 if the quote is not there.
  */
-async function reattach(trx: DB, text: TextRow, gloss: GlossRow, target: TargetInput, changes: Partial<GlossRow>) {
+async function reattach(trx: DB, viewer: Viewer, text: TextRow, layer: LayerRow, gloss: GlossRow, target: TargetInput, changes: Partial<GlossRow>) {
   const { text: targetText, segments, version } =
-    gloss.target_gloss_id === null ? await currentTargetText(trx, text) : glossTargetText((await glosses.findGloss(trx, gloss.target_gloss_id))!);
+    gloss.target_gloss_id === null
+      ? await currentTargetText(trx, text)
+      : glossTargetText(await commentableGloss(trx, viewer, text, layer, gloss.target_gloss_id));
   const span = locateTarget(targetText, target);
   if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
   Object.assign(changes, { selectors: selectorsJson(targetText, span.start, span.end, segments), target_version: version });
@@ -201,7 +213,7 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
     const motivation = input.motivation ?? gloss.motivation;
     const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
-    if (input.target) await reattach(trx, text, gloss, input.target, changes);
+    if (input.target) await reattach(trx, viewer, text, layer, gloss, input.target, changes);
     if (input.body) {
       const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
       const revision = gloss.body_revision + 1;

@@ -315,6 +315,21 @@ describe('glosses', () => {
     });
   });
 
+  describe('re-attaching a gloss on a gloss', () => {
+    it('checks the gloss it is on as writing would: a deleted one refuses, and tells nothing of what it held', async () => {
+      const own = await createText(ada, { title: 'Nested moves', content: 'Plain words here.' });
+      const layer = await createLayer(ada, own, { name: 'Nest', writePolicy: 'signed_in' });
+      const parent = (await ada.post(`/api/texts/${own}/layers/${layer}/glosses`, { target: { exact: 'Plain words' }, body: { markdown: 'A secret phrase inside.' } })).body;
+      const child = (await bob.post(`/api/texts/${own}/layers/${layer}/glosses`, { target: { exact: 'secret phrase', gloss: parent.id }, body: { markdown: 'On it.' } })).body;
+      expect((await bob.patch(`/api/glosses/${child.id}`, { target: { exact: 'phrase inside' } })).status).toBe(200);
+      // Ada deletes her gloss; Bob's stays under a tombstone, which has no words to re-attach to.
+      expect((await ada.delete(`/api/glosses/${parent.id}`)).status).toBe(200);
+      const before = (await bob.get(`/api/glosses/${child.id}`)).body;
+      expectError(await bob.patch(`/api/glosses/${child.id}`, { target: { exact: 'secret phrase' } }), 409, 'target_deleted');
+      expect((await bob.get(`/api/glosses/${child.id}`)).body).toEqual(before);
+    });
+  });
+
   describe('listing', () => {
     it('filters by ?layer=, one or several', async () => {
       const all = (await t.visitor().get(`/api/texts/${slug}/glosses`)).body;
