@@ -126,9 +126,12 @@ export class DafTextPage extends LitElement {
       padding-inline-start: 0.5rem;
       margin-inline-start: -0.75rem;
     }
-    .gloss-mark.active,
-    .text p.segment-glossed.active {
+    .gloss-mark.active {
       background: color-mix(in srgb, var(--c) 40%, transparent);
+    }
+    /* A whole segment in hand: a light wash, so its words stay easy to read. */
+    .text p.segment-glossed.active {
+      background: color-mix(in srgb, var(--c) 12%, transparent);
     }
     .meta {
       color: var(--daf-muted);
