@@ -99,6 +99,11 @@ export class DafTextPage extends LitElement {
       position: relative;
       min-block-size: 1px;
     }
+    /* Groups of cards lie over each other, each as large as its column; cards place themselves. */
+    .group {
+      position: absolute;
+      inset: 0;
+    }
     .text {
       font-size: 1.2rem;
       line-height: 1.75;
@@ -295,6 +300,7 @@ export class DafTextPage extends LitElement {
   /** Card heights and anchor positions, measured once and kept until something moves them. */
   private heights = new Map<number, number>();
   private anchors = new Map<number, number>();
+  /** The text's width when the measures were taken. */
   private textWidth = 0;
 
   private decorationSet = DecorationSet.empty;
@@ -488,16 +494,15 @@ export class DafTextPage extends LitElement {
   /**
    * The rules that hide a layer — its cards (and every card on them) and its highlights — when
    * the page has the class `hide-SLUG`. A toggle changes that class: nothing is re-rendered, and
-   * only that layer's cards and marks are restyled. The layer's class comes first in each
-   * selector: the browser picks the first class to decide which elements to restyle, and
+   * only that layer's groups of cards and its marks are restyled. The layer's class comes first
+   * in each selector: the browser picks the first class to decide which elements to restyle, and
    * `.gloss-mark` first would restyle the marks of every layer.
    */
   private layerRules() {
     const rules = this.layers.map(
-      // Hidden cards keep their box and rendering state (content-visibility), so showing them
-      // again costs no style or layout of their insides; folded into the flow, they leave it.
-      ({ slug }) => `.page.hide-${slug} daf-gloss-card.in-${slug} { visibility: hidden; content-visibility: hidden; }
-        .page.narrow.hide-${slug} daf-gloss-card.in-${slug} { display: none; }
+      // A hidden group keeps its cards' boxes and rendering state (content-visibility), so
+      // neither hiding nor showing it restyles or lays out a card: it stops or starts painting them.
+      ({ slug }) => `.page.hide-${slug} .group.in-${slug} { content-visibility: hidden; }
         .page.hide-${slug} .layer-${slug}.gloss-mark { background: none; border-block-end-color: transparent; }
         .page.hide-${slug} .layer-${slug}.segment-glossed { border-inline-start-color: transparent; }`,
     );
@@ -774,16 +779,17 @@ export class DafTextPage extends LitElement {
         }
       }
       // Writes only, after every read.
-      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) {
+      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) {
         const top = tops.get(card.gloss.id);
-        if (top === undefined || this.written.get(card) === top) continue;
-        this.written.set(card, top);
-        card.style.insetBlockStart = `${top}px`;
+        if (top === undefined) continue;
         // Measured, it may now be skipped while off screen, holding its size (see cardStyles).
         if (!card.classList.contains('sized')) {
           card.style.containIntrinsicBlockSize = `auto ${this.heights.get(card.gloss.id) ?? 0}px`;
           card.classList.add('sized');
         }
+        if (this.written.get(card) === top) continue;
+        this.written.set(card, top);
+        card.style.insetBlockStart = `${top}px`;
       }
       for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
         column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
@@ -808,7 +814,7 @@ export class DafTextPage extends LitElement {
     const page = this.renderRoot.querySelector<HTMLElement>('.page')!;
     const shown = this.arrangement.placed.filter((p) => this.shown(p));
     const cards = new Map<number, DafGlossCard>();
-    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) cards.set(card.gloss.id, card);
+    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) cards.set(card.gloss.id, card);
     // Reads.
     const origin = page.getBoundingClientRect().top;
     const folds = [...view.dom.querySelectorAll<HTMLElement>('.fold')];
@@ -866,8 +872,10 @@ export class DafTextPage extends LitElement {
   private measure(shown: Placed[]) {
     const missing = shown.filter((p) => !this.heights.has(p.gloss.id) || !this.anchors.has(p.gloss.id));
     if (!missing.length || !this.view || !this.projection) return;
+    // The resize observer's first report of the text is then no news, and measures nothing again.
+    if (!this.heights.size) this.textWidth = this.view.dom.parentElement!.getBoundingClientRect().width;
     const cards = new Map<number, DafGlossCard>();
-    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.column > daf-gloss-card')) cards.set(card.gloss.id, card);
+    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) cards.set(card.gloss.id, card);
     const origin = this.view.dom.getBoundingClientRect().top;
     let textMarks: Map<number, Element> | null = null;
     for (const { gloss, parent } of missing) {
@@ -1067,10 +1075,8 @@ export class DafTextPage extends LitElement {
   }
 
   private card(p: Placed) {
-    const layers = this.ancestry(p);
     return html`<daf-gloss-card
-      class=${layers.map((l) => `in-${l}`).join(' ')}
-      data-layers=${layers.join(' ')}
+      data-layers=${this.ancestry(p).join(' ')}
       data-id=${p.gloss.id}
       data-depth=${p.depth}
       id="g-${p.gloss.id}"
@@ -1081,19 +1087,41 @@ export class DafTextPage extends LitElement {
     ></daf-gloss-card>`;
   }
 
+  /**
+   * A column's cards, in groups of the same layers (a gloss's own and those of the glosses it
+   * hangs on), each group in reading order: hiding a layer hides its groups whole (see
+   * layerRules), so a toggle restyles a few groups rather than hundreds of cards.
+   */
+  private groups(cards: Placed[]) {
+    const groups = new Map<string, Placed[]>();
+    for (const p of cards) {
+      const key = this.ancestry(p).join(' ');
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    return repeat(
+      groups,
+      ([key]) => key,
+      ([key, inGroup]) => {
+        const layers = key.split(' ');
+        const names = layers.map((l) => this.layerOf(l)?.name ?? l);
+        return html`<div class="group ${layers.map((l) => `in-${l}`).join(' ')}" role="group" aria-label=${names.join(' on ')}>
+          ${repeat(inGroup, (p) => p.gloss.id, (p) => this.card(p))}
+        </div>`;
+      },
+    );
+  }
+
   /** The columns of cards: one per side and level on a wide screen, one under the text on a narrow one. */
   private columns(starts: number, ends: number) {
     const { placed } = this.arrangement;
-    if (this.narrow) {
-      return html`<aside class="column" aria-label="Commentary">${repeat(placed, (p) => p.gloss.id, (p) => this.card(p))}</aside>`;
-    }
+    if (this.narrow) return html`<aside class="column" aria-label="Commentary">${this.groups(placed)}</aside>`;
     const column = (side: Side, depth: number) => {
       const cards = placed.filter((p) => p.side === side && p.depth === depth);
       const at = side === 'start' ? starts - depth + 1 : starts + 1 + depth;
       const names = [...new Set(cards.map((p) => this.layerOf(p.gloss.layer)?.name ?? p.gloss.layer))].join(', ');
       const label = `${depth === 1 ? 'Commentary' : `Commentary on commentary (level ${depth})`}${names ? `: ${names}` : ''}, ${side === 'start' ? 'first' : 'second'} side`;
       return html`<aside class="column" data-side=${side} data-depth=${depth} style="grid-column: ${at}; grid-row: 1" aria-label=${label}>
-        ${repeat(cards, (p) => p.gloss.id, (p) => this.card(p))}
+        ${this.groups(cards)}
       </aside>`;
     };
     return html`${Array.from({ length: starts }, (_, i) => column('start', i + 1))}${Array.from({ length: ends }, (_, i) => column('end', i + 1))}`;

@@ -97,7 +97,7 @@ interface ClientDatabase {
 }
 
 /** Writes the benchmark's text, layers, glosses and replies into a new database at `file`. */
-async function buildClientDatabase(file: string): Promise<ClientDatabase> {
+export async function buildClientDatabase(file: string): Promise<ClientDatabase> {
   const p = clientSetup;
   const rnd = createRandom(p.seed);
   const long = generateText(rnd, p.paragraphs * 250); // paragraphs average about 190 units
@@ -153,7 +153,7 @@ const baselineHtml = `<!doctype html>
 </html>`;
 
 /** Bundles a module of client-browser/ for the browser, minified as the reader is. */
-async function bundle(file: string, format: 'esm' | 'iife', globalName?: string): Promise<string> {
+export async function bundle(file: string, format: 'esm' | 'iife', globalName?: string): Promise<string> {
   const out = await build({
     entryPoints: [path.join(here, 'client-browser', file)],
     bundle: true,
@@ -168,7 +168,7 @@ async function bundle(file: string, format: 'esm' | 'iife', globalName?: string)
 }
 
 /** Serves Daf's app from the database at `dbFile`, and the baseline page beside it under /bench/. */
-async function startBenchServer(dbFile: string, baselineJs: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBenchServer(dbFile: string, baselineJs: string): Promise<{ url: string; close(): Promise<void> }> {
   const database = await openDatabase(dbFile);
   const app = createApp(createContext(database.db));
   const own: Record<string, { body: string; type: string }> = {
@@ -403,7 +403,14 @@ export async function runClientBench(log: (line: string) => void = console.log):
       () =>
         withLaidOutPage(browser!, probe, readerUrl, readerExpects, async (page, _, cdp) => {
           await timeToggles(page, cdp, p.toggleWarmup, readerExpects);
-          return timeToggles(page, cdp, p.togglePairs, readerExpects);
+          const trace = process.env.DAF_BENCH_TRACE;
+          if (trace) await browser!.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'] });
+          const timedToggles = await timeToggles(page, cdp, p.togglePairs, readerExpects);
+          if (trace) {
+            fs.writeFileSync(path.resolve(trace), await browser!.stopTracing());
+            log(`  a trace of the timed toggles in ${path.resolve(trace)}`);
+          }
+          return timedToggles;
         }),
       log,
     );

@@ -192,7 +192,7 @@ describe('safety, small screens and accessibility', () => {
       // passage, above the next one, and within the text's width; none overlaps another.
       const placed = await page.locator('daf-text-page').evaluate((host) => {
         const root = host.shadowRoot!;
-        const cards = [...root.querySelectorAll<HTMLElement>('.column > daf-gloss-card')];
+        const cards = [...root.querySelectorAll<HTMLElement>('.group > daf-gloss-card')];
         const blockOf = (id: string) => root.querySelector(`.text [data-gloss="${id}"]`)?.closest('p') ?? null;
         return cards.map((card) => {
           const id = card.dataset.id!;

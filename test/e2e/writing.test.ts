@@ -193,7 +193,7 @@ describe('writing glosses', () => {
     const mark = textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`);
     await poll(() => mark.allTextContents()).toEqual([phrase]);
     // The card is in a column beside the text, level with its highlight.
-    expect(await card.evaluate((el) => el.parentElement!.matches('aside.column[data-depth="1"]'))).toBe(true);
+    expect(await card.evaluate((el) => el.closest('aside.column')!.matches('[data-depth="1"]'))).toBe(true);
     const [cardBox, markBox, textBox] = [await card.boundingBox(), await mark.boundingBox(), await textPage(page).locator('.text').boundingBox()];
     expect(Math.abs(cardBox!.y - markBox!.y)).toBeLessThan(markBox!.height);
     expect(cardBox!.x >= textBox!.x + textBox!.width || cardBox!.x + cardBox!.width <= textBox!.x).toBe(true);
@@ -328,7 +328,7 @@ describe('writing glosses', () => {
       expect(await card.locator('.body').textContent()).toBe(body);
       const mark = textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`);
       await poll(() => mark.allTextContents()).toEqual([phrase]);
-      expect(await card.evaluate((el) => el.parentElement!.matches('aside.column[data-depth="1"]'))).toBe(true);
+      expect(await card.evaluate((el) => el.closest('aside.column')!.matches('[data-depth="1"]'))).toBe(true);
       await mark.scrollIntoViewIfNeeded();
       await poll(async () => Math.abs((await topOf(card)) - (await topOf(mark)))).toBeLessThan((await mark.boundingBox())!.height);
       expect(await page.locator('daf-text-page .layers label', { hasText: `${handle}’s notes` }).count()).toBe(1);
