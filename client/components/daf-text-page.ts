@@ -345,6 +345,7 @@ export class DafTextPage extends LitElement {
     window.removeEventListener('hashchange', this.onHashChange);
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.layoutFrame);
+    cancelAnimationFrame(this.urlFrame);
     this.view?.destroy();
     this.view = null;
     super.disconnectedCallback();
@@ -451,21 +452,21 @@ export class DafTextPage extends LitElement {
   private decorations(): DecorationSet {
     if (!this.projection) return DecorationSet.empty;
     const doc = this.projection.doc;
-    const colors = new Map(this.layers.map((l) => [l.slug, l.color]));
     const decos: Decoration[] = [];
     for (const { gloss: g, depth } of this.arrangement.placed) {
       if (depth !== 1) continue;
       const from = this.projection.posAt(g.anchor!.start!);
       const to = this.projection.posAt(g.anchor!.end!);
-      const style = `--c: ${colors.get(g.layer) ?? '#888'}`;
+      // The colour comes from the layer's class (see layerRules): marks without a style of their
+      // own share their computed style, which makes restyling them cheap.
       const layerClass = `layer-${g.layer}`;
       if (g.anchor!.status === 'segment') {
         // Commentary on a whole segment: a bar beside the segment, not a highlight over all of it.
         const $from = doc.resolve(from);
         const block = $from.before(1);
-        decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: `segment-glossed ${layerClass}`, style }, { glossId: g.id }));
+        decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: `segment-glossed ${layerClass}` }, { glossId: g.id }));
       } else {
-        decos.push(Decoration.inline(from, to, { class: `gloss-mark ${layerClass}`, style, 'data-gloss': String(g.id) }, { glossId: g.id }));
+        decos.push(Decoration.inline(from, to, { class: `gloss-mark ${layerClass}`, 'data-gloss': String(g.id) }, { glossId: g.id }));
       }
     }
     if (this.narrow) {
@@ -492,17 +493,19 @@ export class DafTextPage extends LitElement {
   }
 
   /**
-   * The rules that hide a layer — its cards (and every card on them) and its highlights — when
-   * the page has the class `hide-SLUG`. A toggle changes that class: nothing is re-rendered, and
-   * only that layer's groups of cards and its marks are restyled. The layer's class comes first
-   * in each selector: the browser picks the first class to decide which elements to restyle, and
+   * Each layer's colour, and the rules that hide a layer — its cards (and every card on them)
+   * and its highlights — when the page has the class `hide-SLUG`. A toggle changes that class:
+   * nothing is re-rendered, and only that layer's groups of cards and its marks are restyled
+   * (with the cards that move up into the room it leaves). The layer's class comes first in each
+   * selector: the browser picks the first class to decide which elements to restyle, and
    * `.gloss-mark` first would restyle the marks of every layer.
    */
   private layerRules() {
     const rules = this.layers.map(
       // A hidden group keeps its cards' boxes and rendering state (content-visibility), so
       // neither hiding nor showing it restyles or lays out a card: it stops or starts painting them.
-      ({ slug }) => `.page.hide-${slug} .group.in-${slug} { content-visibility: hidden; }
+      ({ slug, color }) => `.layer-${slug} { --c: ${color}; }
+        .page.hide-${slug} .group.in-${slug} { content-visibility: hidden; }
         .page.hide-${slug} .layer-${slug}.gloss-mark { background: none; border-block-end-color: transparent; }
         .page.hide-${slug} .layer-${slug}.segment-glossed { border-inline-start-color: transparent; }`,
     );
@@ -514,12 +517,26 @@ export class DafTextPage extends LitElement {
     return !this.ancestry(p).some((layer) => this.hiddenLayers.has(layer));
   }
 
-  /** The layers of a placed gloss and of every gloss above it. */
+  /** The layers of a placed gloss and of every gloss above it (kept for each arrangement). */
   private ancestry(p: Placed): string[] {
-    const layers = [p.gloss.layer];
-    for (let parent = p.parent; parent; parent = this.glossById(parent.target.gloss)) layers.push(parent.layer);
+    if (this.ancestriesFor !== this.arrangement) {
+      this.ancestriesFor = this.arrangement;
+      this.ancestries = new Map();
+    }
+    let layers = this.ancestries.get(p.gloss.id);
+    if (!layers) {
+      layers = [p.gloss.layer];
+      for (let parent = p.parent; parent; parent = this.glossById(parent.target.gloss)) layers.push(parent.layer);
+      this.ancestries.set(p.gloss.id, layers);
+    }
     return layers;
   }
+
+  private ancestriesFor: Arrangement | null = null;
+  private ancestries = new Map<number, string[]>();
+
+  /** The placed cards by gloss, found again after each render that may have changed them (not after a toggle). */
+  private placedCards = new Map<number, DafGlossCard>();
 
   private glossById(id: number | null): Gloss | null {
     return id === null ? null : (this.byId.get(id) ?? null);
@@ -577,10 +594,15 @@ export class DafTextPage extends LitElement {
       this.view.setProps({ decorations: () => this.decorationSet });
     }
     this.shownDecorations = this.decorationSet;
-    for (const card of this.renderRoot.querySelectorAll('daf-gloss-card')) {
-      if (!this.observed.has(card)) {
-        this.observed.add(card);
-        this.resizeObserver.observe(card);
+    // A toggle renders no card: only another update may bring new ones.
+    if (!(changed.size === 1 && changed.has('hiddenLayers'))) {
+      this.placedCards.clear();
+      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('daf-gloss-card')) {
+        if (!this.observed.has(card)) {
+          this.observed.add(card);
+          this.resizeObserver.observe(card);
+        }
+        if (card.parentElement!.classList.contains('group')) this.placedCards.set(card.gloss.id, card);
       }
     }
     this.showActive();
@@ -779,9 +801,9 @@ export class DafTextPage extends LitElement {
         }
       }
       // Writes only, after every read.
-      for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) {
-        const top = tops.get(card.gloss.id);
-        if (top === undefined) continue;
+      for (const [id, top] of tops) {
+        const card = this.placedCards.get(id);
+        if (!card) continue;
         // Measured, it may now be skipped while off screen, holding its size (see cardStyles).
         if (!card.classList.contains('sized')) {
           card.style.containIntrinsicBlockSize = `auto ${this.heights.get(card.gloss.id) ?? 0}px`;
@@ -813,8 +835,7 @@ export class DafTextPage extends LitElement {
     const view = this.view!;
     const page = this.renderRoot.querySelector<HTMLElement>('.page')!;
     const shown = this.arrangement.placed.filter((p) => this.shown(p));
-    const cards = new Map<number, DafGlossCard>();
-    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) cards.set(card.gloss.id, card);
+    const cards = this.placedCards;
     // Reads.
     const origin = page.getBoundingClientRect().top;
     const folds = [...view.dom.querySelectorAll<HTMLElement>('.fold')];
@@ -874,8 +895,7 @@ export class DafTextPage extends LitElement {
     if (!missing.length || !this.view || !this.projection) return;
     // The resize observer's first report of the text is then no news, and measures nothing again.
     if (!this.heights.size) this.textWidth = this.view.dom.parentElement!.getBoundingClientRect().width;
-    const cards = new Map<number, DafGlossCard>();
-    for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('.group > daf-gloss-card')) cards.set(card.gloss.id, card);
+    const cards = this.placedCards;
     const origin = this.view.dom.getBoundingClientRect().top;
     let textMarks: Map<number, Element> | null = null;
     for (const { gloss, parent } of missing) {
@@ -906,10 +926,18 @@ export class DafTextPage extends LitElement {
     if (hiddenLayers.has(layer)) hiddenLayers.delete(layer);
     else hiddenLayers.add(layer);
     this.hiddenLayers = hiddenLayers;
-    // The choice of layers has a URL of its own.
+    // The choice of layers has a URL of its own, written once the toggle is painted: writing
+    // a URL takes the browser a few milliseconds that the reader would otherwise wait for.
+    cancelAnimationFrame(this.urlFrame);
+    this.urlFrame = requestAnimationFrame(() => setTimeout(() => this.writeLayersUrl()));
+  }
+
+  private urlFrame = 0;
+
+  private writeLayersUrl() {
     const url = new URL(location.href);
-    if (hiddenLayers.size === 0) url.searchParams.delete('layers');
-    else url.searchParams.set('layers', this.layers.filter((l) => !hiddenLayers.has(l.slug)).map((l) => l.slug).join(','));
+    if (this.hiddenLayers.size === 0) url.searchParams.delete('layers');
+    else url.searchParams.set('layers', this.layers.filter((l) => !this.hiddenLayers.has(l.slug)).map((l) => l.slug).join(','));
     history.replaceState(history.state, '', url);
   }
 

@@ -117,7 +117,7 @@ describe('the reader', () => {
     await toggle.uncheck();
     await expect.poll(barsShown).toBe(0);
     expect(await bartenuraCards.count()).toBe(0);
-    expect(new URL(page.url()).searchParams.get('layers')).toBe('study-notes');
+    await expect.poll(() => new URL(page.url()).searchParams.get('layers')).toBe('study-notes');
     // The study notes' highlights stay.
     expect(await page.locator('daf-text-page .text .gloss-mark').count()).toBe(marks);
     // The URL keeps the choice.
@@ -128,7 +128,7 @@ describe('the reader', () => {
     await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').check();
     await expect.poll(barsShown).toBe(before);
     expect(await bartenuraCards.count()).toBe(1);
-    expect(new URL(page.url()).searchParams.has('layers')).toBe(false);
+    await expect.poll(() => new URL(page.url()).searchParams.has('layers')).toBe(false);
   });
 
   it('lays a Hebrew text out right to left, with its English glosses left to right', async () => {
