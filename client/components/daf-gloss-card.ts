@@ -33,9 +33,9 @@ export const cardStyles = css`
     line-height: 1.45;
   }
   /*
-   * Once the page has measured a card, the browser may skip its insides while it is off screen
-   * (it keeps the measured size): a page of 2,000 glosses then restyles only what is in view
-   * when a layer is shown or hidden.
+   * Once the page has measured a card (and soon after, when it is idle), the browser may skip
+   * its insides while it is off screen, keeping the measured size: a page of 2,000 glosses then
+   * paints and restyles only the cards in view, as when a layer is shown again.
    */
   daf-gloss-card.sized {
     content-visibility: auto;

@@ -346,6 +346,7 @@ export class DafTextPage extends LitElement {
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.layoutFrame);
     cancelAnimationFrame(this.urlFrame);
+    this.unsized.clear();
     this.view?.destroy();
     this.view = null;
     super.disconnectedCallback();
@@ -553,10 +554,39 @@ export class DafTextPage extends LitElement {
   private byIdFor: Gloss[] | null = null;
   private byIdMap = new Map<number, Gloss>();
 
+  /**
+   * Lets measured cards skip their insides while off screen, holding their measured size (see
+   * cardStyles), a batch at a time when the page is idle: the browser restyles each card it
+   * turns this on for (about 0.1 ms a card), which would otherwise delay the page's first paint.
+   */
+  private sizeWhenIdle() {
+    if (this.sizing || !this.unsized.size) return;
+    // Safari has no requestIdleCallback before 18.
+    const idle = (window as { requestIdleCallback?: typeof requestIdleCallback }).requestIdleCallback?.bind(window);
+    const later = (run: () => void): number => (idle ? idle(run, { timeout: 250 }) : window.setTimeout(run, 50));
+    this.sizing = later(() => {
+      this.sizing = 0;
+      let batch = 400;
+      for (const card of this.unsized) {
+        if (batch-- === 0) break;
+        this.unsized.delete(card);
+        const height = this.heights.get(card.gloss.id);
+        if (height === undefined || !card.isConnected) continue;
+        card.style.containIntrinsicBlockSize = `auto ${height}px`;
+        card.classList.add('sized');
+      }
+      this.sizeWhenIdle();
+    });
+  }
+
+  private unsized = new Set<DafGlossCard>();
+  private sizing = 0;
+
   /** Forgets every measure: the text, its width or the glosses changed. */
   private forgetMeasures() {
     this.heights.clear();
     this.anchors.clear();
+    this.unsized.clear();
     // Measuring needs every card rendered whole: off-screen cards stop being skipped until then.
     for (const card of this.renderRoot.querySelectorAll<HTMLElement>('daf-gloss-card.sized')) card.classList.remove('sized');
   }
@@ -804,11 +834,7 @@ export class DafTextPage extends LitElement {
       for (const [id, top] of tops) {
         const card = this.placedCards.get(id);
         if (!card) continue;
-        // Measured, it may now be skipped while off screen, holding its size (see cardStyles).
-        if (!card.classList.contains('sized')) {
-          card.style.containIntrinsicBlockSize = `auto ${this.heights.get(card.gloss.id) ?? 0}px`;
-          card.classList.add('sized');
-        }
+        if (!card.classList.contains('sized')) this.unsized.add(card);
         if (this.written.get(card) === top) continue;
         this.written.set(card, top);
         card.style.insetBlockStart = `${top}px`;
@@ -816,6 +842,7 @@ export class DafTextPage extends LitElement {
       for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
         column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
       }
+      this.sizeWhenIdle();
     }
     if (!this.hashFollowed) {
       this.hashFollowed = true;
