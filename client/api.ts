@@ -85,6 +85,78 @@ export interface GroupSummary {
   membership: { role: string; state: string } | null;
 }
 
+/** A member's role in a group. */
+export type Role = 'owner' | 'moderator' | 'member';
+
+/** A reading group's page (`GET /api/groups/:slug`): its settings and where it reads. */
+export interface Group extends GroupSummary {
+  premoderation: boolean;
+  trustAfter: number;
+  /** The group's own texts that the reader may open. */
+  texts: Pick<TextSummary, 'slug' | 'title' | 'language' | 'direction'>[];
+  /** The group's layers that the reader may see, each with the text it is on. */
+  layers: {
+    slug: string;
+    name: string;
+    description: string;
+    color: string;
+    visibility: string;
+    text: Pick<TextSummary, 'slug' | 'title' | 'language' | 'direction'>;
+  }[];
+}
+
+/** A person in a group: active members, and for moderators also requests (`pending`) and bans. */
+export interface Member {
+  handle: string;
+  name: string;
+  role: Role;
+  state: 'active' | 'pending' | 'banned';
+  trusted: boolean;
+  joined: string;
+}
+
+/** An invitation to a group, without its secret. */
+export interface Invitation {
+  id: number;
+  expires: string;
+  maxUses: number | null;
+  uses: number;
+  revoked: boolean;
+  created: string;
+}
+
+/** An invitation as created: its secret link is shown only this once. */
+export interface NewInvitation extends Invitation {
+  token: string;
+  url: string;
+}
+
+/** A group's moderation queue: posts waiting for a moderator, and open flags. */
+export interface ModerationQueue {
+  group: string;
+  pending: {
+    kind: 'gloss' | 'reply';
+    id: number;
+    /** For a reply, the gloss it answers. */
+    gloss?: number;
+    text: string;
+    layer: string;
+    author: string;
+    excerpt: string;
+    created: string;
+  }[];
+  flags: {
+    id: number;
+    kind: 'gloss' | 'reply';
+    item: number;
+    /** The gloss the flagged post is or belongs to; null when it is gone. */
+    gloss: number | null;
+    reason: string;
+    flagger: string;
+    created: string;
+  }[];
+}
+
 /** One search result; `highlights` are [start, end) ranges of matched words in `snippet`. */
 export interface SearchResult {
   kind: 'text' | 'gloss' | 'reply';
@@ -169,6 +241,28 @@ export const api = {
   login: (handle: string, password: string) => request<Me>('POST', '/api/auth/login', { handle, password }),
   logout: () => request<null>('POST', '/api/auth/logout'),
   groups: () => request<{ groups: GroupSummary[] }>('GET', '/api/groups'),
+  group: (slug: string) => request<Group>('GET', `/api/groups/${enc(slug)}`),
+  /** Joins an open group at once, or asks to join an approval group (`state: 'pending'`). */
+  joinGroup: (slug: string) => request<{ role: Role; state: 'active' | 'pending' }>('POST', `/api/groups/${enc(slug)}/join`),
+  /** Leaves a group, or withdraws a request to join. */
+  leaveGroup: (slug: string) => request<null>('POST', `/api/groups/${enc(slug)}/leave`),
+  members: (slug: string) => request<{ members: Member[] }>('GET', `/api/groups/${enc(slug)}/members`),
+  setRole: (slug: string, handle: string, role: Role) => request<unknown>('PATCH', `/api/groups/${enc(slug)}/members/${enc(handle)}`, { role }),
+  /** Admits a request to join. */
+  approveMember: (slug: string, handle: string) => request<unknown>('POST', `/api/groups/${enc(slug)}/members/${enc(handle)}/approve`),
+  /** Removes a member, or declines a request to join. */
+  removeMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}`),
+  invitations: (slug: string) => request<{ invitations: Invitation[] }>('GET', `/api/groups/${enc(slug)}/invitations`),
+  createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number }) =>
+    request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),
+  revokeInvitation: (slug: string, id: number) => request<null>('DELETE', `/api/groups/${enc(slug)}/invitations/${id}`),
+  /** Accepts an invitation: the reader becomes an active member of `group`. */
+  acceptInvitation: (token: string) => request<{ group: string; role: Role; state: 'active' }>('POST', `/api/invitations/${enc(token)}/accept`),
+  moderationQueue: (slug: string) => request<ModerationQueue>('GET', `/api/groups/${enc(slug)}/moderation`),
+  /** Approves, hides (with a reason for the author) or restores a gloss or reply. */
+  moderate: (kind: 'gloss' | 'reply', id: number, action: 'approve' | 'hide' | 'restore', reason?: string) =>
+    request<unknown>('POST', `/api/${kind === 'gloss' ? 'glosses' : 'replies'}/${id}/${action}`, reason ? { reason } : {}),
+  gloss: (id: number) => request<Gloss & { text: string }>('GET', `/api/glosses/${id}`),
   search: (q: string, text?: string) =>
     request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
   createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),

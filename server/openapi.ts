@@ -87,7 +87,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     post: { summary: 'Create a reading group; you become its first owner', body: groupShapes.createGroupShape, auth: true, status: 201 },
   },
   '/api/groups/{slug}': {
-    get: { summary: 'A group, with your membership (404 for a private group you do not belong to)', params: ['slug'] },
+    get: { summary: 'A group, with your membership and the texts and layers of it you may read (404 for a private group you do not belong to)', params: ['slug'] },
     patch: { summary: 'Change a group\'s settings (owners)', body: groupShapes.updateGroupShape, auth: true, params: ['slug'] },
   },
   '/api/groups/{slug}/join': { post: { summary: 'Join an open group, or ask to join an approval group (403 for invitation-only or banned)', auth: true, params: ['slug'] } },

@@ -1,12 +1,11 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { ApiError } from '../api.ts';
+import { unreachable } from '../controllers/action-controller.ts';
 import { session, SessionController } from '../session.ts';
+import { buttonStyles, dialogStyles } from './page-styles.ts';
 
 /** Which form the dialog shows. */
 type Mode = 'login' | 'signup';
-
-/** Shown when the request never reached the server, so there is no message of its own. */
-const unreachable = 'Could not reach the server. Check your connection and try again.';
 
 /**
  * The account corner of the header. A visitor gets "Log in" and "Sign up", each opening a modal
@@ -23,33 +22,13 @@ export class DafAccount extends LitElement {
       font-family: system-ui, sans-serif;
       font-size: 0.9rem;
     }
-    button {
-      font: inherit;
-      color: var(--daf-fg);
-      background: var(--daf-card);
-      border: 1px solid var(--daf-rule);
-      border-radius: 4px;
-      padding: 0.3rem 0.8rem;
-      cursor: pointer;
-    }
-    button:hover {
-      border-color: var(--daf-muted);
-    }
-    button.primary {
-      color: var(--daf-bg);
-      background: var(--daf-accent);
-      border-color: var(--daf-accent);
-    }
+    ${buttonStyles}
     button.link {
       color: var(--daf-accent);
       background: none;
       border: none;
       padding: 0;
       text-decoration: underline;
-    }
-    button:disabled {
-      opacity: 0.6;
-      cursor: default;
     }
     button:focus-visible,
     input:focus-visible {
@@ -62,25 +41,7 @@ export class DafAccount extends LitElement {
       align-items: center;
       gap: 0.5rem;
     }
-    dialog {
-      inline-size: min(22rem, calc(100vw - 2rem));
-      box-sizing: border-box;
-      padding: 1.5rem;
-      color: var(--daf-fg);
-      background: var(--daf-card);
-      border: 1px solid var(--daf-rule);
-      border-radius: 8px;
-      box-shadow: 0 12px 40px rgb(0 0 0 / 0.18);
-    }
-    dialog::backdrop {
-      background: rgb(24 20 16 / 0.35);
-    }
-    h2 {
-      margin: 0 0 1rem;
-      font-family: 'Iowan Old Style', 'Palatino Linotype', Palatino, 'Noto Serif', serif;
-      font-size: 1.4rem;
-      font-weight: 500;
-    }
+    ${dialogStyles}
     label {
       display: block;
       margin-block-start: 0.9rem;

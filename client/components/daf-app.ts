@@ -3,10 +3,21 @@ import './daf-account.ts';
 import './daf-library.ts';
 import './daf-text-page.ts';
 
+/** The app's own paths: the library, a text, a group, an invitation. Others load as pages. */
+const appPath = /^\/(t\/|g\/|invite\/|$)/;
+
 /**
- * The reader application: a small router over the URL. `/` is the library, `/t/:slug` a text.
- * Links inside the app are ordinary links; it listens to `popstate` and intercepts same-origin
- * clicks so navigation does not reload the page.
+ * The group and invitation pages load when first opened, in a chunk of their own: most visits
+ * are to read, and the reader's script stays small. Their elements upgrade once defined.
+ */
+const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
+
+/**
+ * The reader application: a small router over the URL. `/` is the library, `/t/:slug` a text,
+ * `/g/:slug` a reading group, `/invite/:token` an invitation. Links inside the app are ordinary
+ * links; it listens to `popstate` and intercepts same-origin clicks so navigation does not
+ * reload the page. A component that must go elsewhere (an accepted invitation opens its group)
+ * fires `daf-navigate`.
  */
 export class DafApp extends LitElement {
   static override styles = css`
@@ -53,11 +64,13 @@ export class DafApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('click', this.onClick);
+    this.addEventListener('daf-navigate', this.onNavigate);
   }
 
   override disconnectedCallback() {
     window.removeEventListener('popstate', this.onPopState);
     this.removeEventListener('click', this.onClick);
+    this.removeEventListener('daf-navigate', this.onNavigate);
     super.disconnectedCallback();
   }
 
@@ -69,19 +82,36 @@ export class DafApp extends LitElement {
     const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
     if (!anchor || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     const url = new URL(anchor.href, location.href);
-    if (url.origin !== location.origin || !/^\/(t\/|$)/.test(url.pathname)) return;
+    if (url.origin !== location.origin || !appPath.test(url.pathname)) return;
     event.preventDefault();
-    history.pushState(null, '', url);
-    this.path = url.pathname;
+    this.go(url);
   };
 
+  private onNavigate = (event: CustomEvent<{ path: string }>) => {
+    this.go(new URL(event.detail.path, location.href));
+  };
+
+  private go(url: URL) {
+    history.pushState(null, '', url);
+    this.path = url.pathname;
+    // A new page starts at its top, as a loaded one would.
+    if (!url.hash) window.scrollTo(0, 0);
+  }
+
+  private page() {
+    const [, kind, param] = /^\/(t|g|invite)\/([^/]+)/.exec(this.path) ?? [];
+    const value = param === undefined ? '' : decodeURIComponent(param);
+    if (kind === 't') return html`<daf-text-page slug=${value}></daf-text-page>`;
+    if (kind === 'g' || kind === 'invite') void loadGroupPages();
+    if (kind === 'g') return html`<daf-group-page slug=${value}></daf-group-page>`;
+    if (kind === 'invite') return html`<daf-invite-page token=${value}></daf-invite-page>`;
+    return html`<daf-library></daf-library>`;
+  }
+
   override render() {
-    const text = /^\/t\/([^/]+)/.exec(this.path);
     return html`
       <header><a href="/">Daf</a><span>a page of commentary for any text</span><daf-account></daf-account></header>
-      <main>
-        ${text ? html`<daf-text-page slug=${decodeURIComponent(text[1])}></daf-text-page>` : html`<daf-library></daf-library>`}
-      </main>
+      <main>${this.page()}</main>
     `;
   }
 }
@@ -91,5 +121,9 @@ customElements.define('daf-app', DafApp);
 declare global {
   interface HTMLElementTagNameMap {
     'daf-app': DafApp;
+  }
+  interface GlobalEventHandlersEventMap {
+    /** Asks the app to go to `path` within itself, as a followed link would. */
+    'daf-navigate': CustomEvent<{ path: string }>;
   }
 }

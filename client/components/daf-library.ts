@@ -1,17 +1,12 @@
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { api, type GroupSummary, type SearchResult, type TextSummary } from '../api.ts';
+import { groupFacts } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { SessionController } from '../session.ts';
+import { pageStyles } from './page-styles.ts';
 
 /** How each kind of search hit is named to the reader. */
 const kindNames: Record<SearchResult['kind'], string> = { text: 'Text', gloss: 'Gloss', reply: 'Reply' };
-
-/** How each join policy is described in the groups list. */
-const joinPolicyNames: Record<GroupSummary['joinPolicy'], string> = {
-  open: 'anyone may join',
-  approval: 'joining needs approval',
-  invite: 'by invitation',
-};
 
 /**
  * A snippet with its matched words wrapped in `<mark>`, built from the ranges as text nodes:
@@ -38,15 +33,6 @@ function resultHref(r: SearchResult): string {
   return r.kind !== 'text' && r.gloss !== null ? `${text}#g-${r.gloss}` : text;
 }
 
-/** A group's facts in one line: visibility, who may join, size and the reader's place in it. */
-function groupFacts(g: GroupSummary): string {
-  const facts = [g.visibility === 'public' ? 'Public' : 'Private', joinPolicyNames[g.joinPolicy]];
-  if (g.memberCount !== undefined) facts.push(`${g.memberCount} ${g.memberCount === 1 ? 'member' : 'members'}`);
-  if (g.membership?.state === 'pending') facts.push('your request is pending');
-  else if (g.membership?.state === 'active') facts.push(`you are ${g.membership.role === 'member' ? 'a member' : `${/^[aeiou]/.test(g.membership.role) ? 'an' : 'a'} ${g.membership.role}`}`);
-  return facts.join(' · ');
-}
-
 /**
  * The library: a search over everything the reader may read, the texts with their language and
  * attribution, and the reading groups. It loads again when someone signs in or out, since a
@@ -64,25 +50,6 @@ export class DafLibrary extends LitElement {
       font-weight: 500;
       margin-block-end: 1rem;
     }
-    h2 {
-      margin: 2.5rem 0 0.25rem;
-      font-size: 0.8rem;
-      font-weight: 600;
-      font-family: system-ui, sans-serif;
-      letter-spacing: 0.08em;
-      text-transform: uppercase;
-      color: var(--daf-muted);
-    }
-    ul,
-    ol {
-      list-style: none;
-      padding: 0;
-      margin: 0;
-    }
-    li {
-      padding: 0.75rem 0;
-      border-block-end: 1px solid var(--daf-rule);
-    }
     a {
       color: var(--daf-fg);
       font-size: 1.25rem;
@@ -92,12 +59,6 @@ export class DafLibrary extends LitElement {
     a:focus-visible {
       color: var(--daf-accent);
       text-decoration: underline;
-    }
-    a:focus-visible,
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--daf-accent);
-      outline-offset: 2px;
     }
     small,
     .meta {
@@ -166,24 +127,13 @@ export class DafLibrary extends LitElement {
       font-size: 0.85rem;
       color: var(--daf-muted);
     }
-    .status:empty {
-      /* Kept in the page, so that what appears in it is announced. */
-      margin: 0;
-    }
     mark {
       color: inherit;
       background: color-mix(in srgb, var(--daf-accent) 22%, transparent);
       border-radius: 2px;
       padding: 0 0.1em;
     }
-    .error {
-      color: #b42318;
-    }
-    @media (prefers-color-scheme: dark) {
-      .error {
-        color: #f97066;
-      }
-    }
+    ${pageStyles}
   `;
 
   static override properties = {

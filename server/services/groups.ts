@@ -10,7 +10,9 @@ import { slugShape } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, MembershipRow, ReadingGroupRow, Role } from '../storage/database.ts';
 import * as groups from '../storage/groups.ts';
+import { listVisibleGroupLayers } from '../storage/layers.ts';
 import { insertAudit } from '../storage/moderation.ts';
+import { listVisibleGroupTexts } from '../storage/texts.ts';
 import { findUserByHandle } from '../storage/users.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -20,6 +22,8 @@ import { canSeeGroup, isGroupOwner, isModerator, type Viewer } from './policy.ts
 export const defaultTrustAfter = 3;
 /** How long an invitation lives when no expiry is given. */
 const defaultInvitationHours = 7 * 24;
+/** How many of its texts and of its layers a group's page lists: the API's largest page. */
+const groupPageItems = 100;
 
 export const createGroupShape = z.strictObject({
   slug: slugShape,
@@ -121,11 +125,27 @@ export async function listGroups(ctx: AppContext, viewer: Viewer | null, page: {
   return rows.map((g) => groupJson(g, viewer, Number(g.member_count ?? 0)));
 }
 
-/** One group. */
+/**
+ * One group, with where it reads: its own texts and its layers (on any text), each only if the
+ * viewer may read it, the first 100 of each.
+ */
 export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: string) {
   const group = await visibleGroup(ctx.db, viewer, slug);
   const members = await groups.listMembers(ctx.db, group.id, ['active']);
-  return groupJson(group, viewer, members.length);
+  const texts = await listVisibleGroupTexts(ctx.db, viewer, group.id, groupPageItems);
+  const layers = await listVisibleGroupLayers(ctx.db, viewer, group.id, groupPageItems);
+  return {
+    ...groupJson(group, viewer, members.length),
+    texts,
+    layers: layers.map((l) => ({
+      slug: l.slug,
+      name: l.name,
+      description: l.description,
+      color: l.color,
+      visibility: l.visibility,
+      text: { slug: l.text_slug, title: l.text_title, language: l.text_language, direction: l.text_direction },
+    })),
+  };
 }
 
 /** Changes a group's settings (owners only). */

@@ -168,7 +168,11 @@ export async function moderatePost(
   return result.json;
 }
 
-/** The moderation queue of a group: pending posts and open flags (moderators only). */
+/**
+ * The moderation queue of a group: pending posts and open flags (moderators only). A flag
+ * names its post (`kind`, `item`) and the gloss that post is or belongs to (`gloss`), where a
+ * moderator reads it.
+ */
 export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug: string) {
   const group = await moderatedGroup(ctx.db, viewer, groupSlug);
   const pending = await moderation.pendingPosts(ctx.db, group.id);
@@ -179,7 +183,7 @@ export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug
       ...pending.glosses.map((g) => ({ kind: 'gloss' as const, id: g.id, text: g.text, layer: g.layer, author: g.author, excerpt: g.body_text.slice(0, 280), created: g.created_at })),
       ...pending.replies.map((r) => ({ kind: 'reply' as const, id: r.id, gloss: r.gloss_id, text: r.text, layer: r.layer, author: r.author, excerpt: r.body_text.slice(0, 280), created: r.created_at })),
     ],
-    flags: flags.map((f) => ({ id: f.id, kind: f.kind, item: f.item_id, reason: f.reason, flagger: f.flagger, created: f.created_at })),
+    flags: flags.map((f) => ({ id: f.id, kind: f.kind, item: f.item_id, gloss: f.gloss_id, reason: f.reason, flagger: f.flagger, created: f.created_at })),
   };
 }
 

@@ -43,3 +43,16 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
     .execute();
 }
 
+
+/** A group's layers that the viewer may see, on any text, oldest first, with their text; at most `limit`. */
+export async function listVisibleGroupLayers(db: DB, viewer: Viewer | null, groupId: number, limit: number) {
+  return db
+    .selectFrom('layer as l')
+    .innerJoin('text as t', 't.id', 'l.text_id')
+    .select(['l.slug', 'l.name', 'l.description', 'l.color', 'l.visibility', 't.slug as text_slug', 't.title as text_title', 't.language as text_language', 't.direction as text_direction'])
+    .where('l.group_id', '=', groupId)
+    .where(layerVisibleSql(viewer))
+    .orderBy('l.id')
+    .limit(limit)
+    .execute();
+}

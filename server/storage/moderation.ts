@@ -41,12 +41,17 @@ export async function resolveFlags(db: DB, kind: 'gloss' | 'reply', itemId: numb
   await db.updateTable('flag').set({ resolved_at: now }).where('kind', '=', kind).where('item_id', '=', itemId).where('resolved_at', 'is', null).execute();
 }
 
-/** Open flags of a group's posts, oldest first. */
+/**
+ * Open flags of a group's posts, oldest first, each with the gloss its post is or belongs to
+ * (null for a reply no longer there).
+ */
 export async function openFlags(db: DB, groupId: number) {
   return db
     .selectFrom('flag as f')
     .innerJoin('user as u', 'u.id', 'f.flagger_id')
+    .leftJoin('reply as r', (j) => j.onRef('r.id', '=', 'f.item_id').on('f.kind', '=', 'reply'))
     .select(['f.id', 'f.kind', 'f.item_id', 'f.reason', 'f.created_at', 'u.handle as flagger'])
+    .select((eb) => eb.case().when('f.kind', '=', 'gloss').then(eb.ref('f.item_id')).else(eb.ref('r.gloss_id')).end().as('gloss_id'))
     .where('f.group_id', '=', groupId)
     .where('f.resolved_at', 'is', null)
     .orderBy('f.id')

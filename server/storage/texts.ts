@@ -60,3 +60,15 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
     .offset(offset)
     .execute();
 }
+
+/** A group's own texts that the viewer may see, oldest first, at most `limit`. */
+export async function listVisibleGroupTexts(db: DB, viewer: Viewer | null, groupId: number, limit: number) {
+  return db
+    .selectFrom('text as t')
+    .select(['t.slug', 't.title', 't.language', 't.direction'])
+    .where('t.group_id', '=', groupId)
+    .where(textVisibleSql(viewer))
+    .orderBy('t.id')
+    .limit(limit)
+    .execute();
+}

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { signupOver, type HttpClient } from './api-client.ts';
+import { seriousViolations } from './axe.ts';
 import { launchBrowser, screenshotDir } from './browser.ts';
 
 /** Markdown an attacker might try: raw HTML, event handlers, script URLs in every spelling. */
@@ -237,8 +237,6 @@ describe('safety, small screens and accessibility', () => {
   });
 
   describe('axe-core finds no serious or critical violation', () => {
-    const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
     for (const [name, url] of [
       ['the library', '/'],
       ['the English text', '/t/pirkei-avot-en'],
@@ -251,22 +249,7 @@ describe('safety, small screens and accessibility', () => {
         await page.goto(server.url + url);
         if (url === '/') await expect.poll(() => page.locator('daf-library a').count()).toBeGreaterThan(0);
         else await page.locator('daf-text-page[data-laid-out]').waitFor();
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: any[]; passes: any[] }> } }).axe;
-          const results = await axe.run(document);
-          // A target that is a list of selectors is a node inside a shadow root.
-          const intoShadow = results.passes.some((p) => (p.nodes as any[]).some((n) => Array.isArray(n.target[0])));
-          if (!intoShadow) throw new Error('axe checked nothing inside the shadow DOM');
-          return results.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => ({
-              rule: v.id as string,
-              impact: v.impact as string,
-              help: v.help as string,
-              nodes: (v.nodes as any[]).map((n) => ({ target: n.target, html: n.html as string, summary: n.failureSummary as string })),
-            }));
-        });
+        const violations = await seriousViolations(page);
         if (violations.length) console.log(`axe on ${url}:\n${JSON.stringify(violations, null, 2)}`);
         expect(violations).toEqual([]);
         expect(errors).toEqual([]);

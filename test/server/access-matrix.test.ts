@@ -494,8 +494,12 @@ describe('the access matrix: reading', () => {
     for (const slug of ['open-circle', 'closed-circle', 'asking-circle']) {
       const visible = groupsSeen[p].includes(slug);
       const one = await read(`/api/groups/${slug}`);
-      if (expectStatus(one, visible ? 200 : 404, `group ${slug}`) && JSON.stringify(one.body.membership) !== JSON.stringify(standing[p][slug] ?? null)) {
-        problems.push(`group ${slug}: membership ${JSON.stringify(one.body.membership)}`);
+      if (expectStatus(one, visible ? 200 : 404, `group ${slug}`)) {
+        if (JSON.stringify(one.body.membership) !== JSON.stringify(standing[p][slug] ?? null)) problems.push(`group ${slug}: membership ${JSON.stringify(one.body.membership)}`);
+        // Where the group reads: its layers and its own texts, each only to those who may read it.
+        const groupLayers = layerKeys.filter((k) => layerDefs[k].group === slug && sees(layerReaders[k], p));
+        expectSame((one.body.layers as any[]).map((l) => `${l.text.slug}/${l.slug}`), groupLayers.map((k) => `${layerDefs[k].text}/${layerDefs[k].slug}`), `layers of group ${slug}`);
+        expectSame((one.body.texts as any[]).map((x) => x.slug), slug === 'closed-circle' ? texts.filter((x) => x === T2 && sees(textReaders[x], p)) : [], `texts of group ${slug}`);
       }
       const door = memberDoor[slug];
       const expectedMembers = door[p] ?? door.others;

@@ -497,6 +497,12 @@ describe('reading groups', () => {
       expect((await pat.post(`/api/glosses/${g.id}/flag`, { reason: 'Me too.' })).status).toBe(201);
       const flags = (await moe.get(`/api/groups/${slug}/moderation`)).body.flags as any[];
       expect(flags.filter((x) => x.item === g.id).map((x) => x.flagger).sort()).toEqual(['out', 'pat']);
+      // A flag names the gloss to read it at: the gloss itself, or a reply's gloss.
+      expect(flags.find((x) => x.item === g.id).gloss).toBe(g.id);
+      const r = await moe.post(`/api/glosses/${g.id}/replies`, { body: { markdown: 'A reply to flag.' } });
+      expect((await out.post(`/api/replies/${r.body.id}/flag`, { reason: 'Rude.' })).status).toBe(201);
+      const replyFlag = ((await moe.get(`/api/groups/${slug}/moderation`)).body.flags as any[]).find((x) => x.kind === 'reply' && x.item === r.body.id);
+      expect(replyFlag).toMatchObject({ gloss: g.id, reason: 'Rude.', flagger: 'out' });
       expectError(await mel.get(`/api/groups/${slug}/moderation`), 403, 'forbidden');
       // Acting on the post resolves its flags.
       await moe.post(`/api/glosses/${g.id}/hide`, { reason: 'Flagged.' });
@@ -591,6 +597,27 @@ describe('reading groups', () => {
       expect(await you(t.visitor(), 'layered-mods')).toEqual({ write: false, reply: false, manage: false });
       expect(await you(mel, 'layered-quiet')).toEqual({ write: true, reply: false, manage: false });
       expect(await you(out, 'layered-members')).toEqual({ write: false, reply: true, manage: false });
+    });
+
+    it('are listed with the group’s own texts on the group, each to those who may read it', async () => {
+      expect((await ann.post('/api/texts', { title: 'Group river', slug: 'layered-text', format: 'markdown', language: 'en', content, visibility: 'group', group: slug })).status).toBe(201);
+      expect((await ann.post(`/api/texts/${text}/layers`, { slug: 'layered-open', name: 'Open notes', visibility: 'public', group: slug, description: 'For all.' })).status).toBe(201);
+      expect((await ann.post(`/api/texts/${text}/layers`, { slug: 'layered-inner', name: 'Inner notes', visibility: 'group', group: slug })).status).toBe(201);
+      const where = async (c: TestClient) => {
+        const { texts, layers } = (await c.get(`/api/groups/${slug}`)).body;
+        return { texts: (texts as any[]).map((x) => x.slug), layers: (layers as any[]).map((l) => `${l.text.slug}/${l.slug}`) };
+      };
+      const member = await where(mel);
+      expect(member.texts).toEqual(['layered-text']);
+      expect(member.layers).toEqual(expect.arrayContaining([`${text}/layered-open`, `${text}/layered-inner`]));
+      for (const c of [out, t.visitor()]) {
+        const outside = await where(c);
+        expect(outside.texts).toEqual([]);
+        expect(outside.layers).toContain(`${text}/layered-open`);
+        expect(outside.layers).not.toContain(`${text}/layered-inner`);
+      }
+      const open = ((await out.get(`/api/groups/${slug}`)).body.layers as any[]).find((l) => l.slug === 'layered-open');
+      expect(open).toEqual({ slug: 'layered-open', name: 'Open notes', description: 'For all.', color: expect.any(String), visibility: 'public', text: { slug: text, title: 'River', language: 'en', direction: 'ltr' } });
     });
 
     it('keeps a notebook: each member sees and counts only their own entries', async () => {

@@ -1,0 +1,249 @@
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { api, ApiError, type Group } from '../api.ts';
+import { groupFacts } from '../group-facts.ts';
+import { textDirection } from '../layout/text-direction.ts';
+import { ActionController } from '../controllers/action-controller.ts';
+import { session, SessionController } from '../session.ts';
+import './daf-account.ts';
+import './daf-confirm.ts';
+import type { DafConfirm } from './daf-confirm.ts';
+import './daf-group-invitations.ts';
+import './daf-group-members.ts';
+import './daf-moderation-queue.ts';
+import { groupStyles } from './group-styles.ts';
+
+/** What a visitor reads when a group is not there for them: the server says 404 for both. */
+export const noSuchGroup = 'No such group, or it is private';
+
+/** The place of the reader in a group, in a sentence. */
+function standing(g: Group, signedIn: boolean): string {
+  const m = g.membership;
+  if (m?.state === 'active') return m.role === 'owner' ? 'You are an owner of this group.' : m.role === 'moderator' ? 'You are a moderator of this group.' : 'You are a member of this group.';
+  if (m?.state === 'pending') return 'Your request to join is waiting for a moderator.';
+  if (!signedIn) return 'Log in or sign up to join this group.';
+  return g.joinPolicy === 'invite' ? 'You are not a member. This group admits by invitation only: ask one of its moderators for a link.' : 'You are not a member of this group.';
+}
+
+/**
+ * A reading group's page, `/g/:slug`: its name, description and settings, the reader's place in
+ * it with Join and Leave, the texts and layers it reads in, and, by role, its members (owners
+ * change roles and remove people; moderators admit requests), its invitations and its
+ * moderation queue (owners and moderators). A private group the reader does not belong to is
+ * "no such group", as the server answers. It loads again when someone signs in or out.
+ */
+export class DafGroupPage extends LitElement {
+  static override styles = [
+    groupStyles,
+    css`
+      :host {
+        max-width: 48rem;
+        margin: 2rem auto;
+        padding: 0 1.5rem;
+      }
+      h1 {
+        font-weight: 500;
+        margin: 0 0 0.5rem;
+      }
+      .description {
+        margin: 0 0 0.5rem;
+        font-size: 1.1rem;
+        line-height: 1.5;
+      }
+      .standing {
+        margin: 1rem 0 0.75rem;
+      }
+      .join daf-account {
+        justify-content: flex-start;
+      }
+      li a {
+        color: var(--daf-fg);
+        font-size: 1.1rem;
+        text-decoration: none;
+      }
+      li a:hover,
+      li a:focus-visible {
+        color: var(--daf-accent);
+        text-decoration: underline;
+      }
+      .swatch {
+        display: inline-block;
+        inline-size: 0.7rem;
+        block-size: 0.7rem;
+        margin-inline-end: 0.4rem;
+        border-radius: 2px;
+        background: var(--c);
+      }
+      .layer-description {
+        margin: 0.2rem 0 0;
+      }
+    `,
+  ];
+
+  static override properties = {
+    slug: { type: String },
+    group: { state: true },
+    loadError: { state: true },
+  };
+
+  /** The group's slug, from the URL. */
+  declare slug: string;
+  /** The group as the reader may see it; null while loading or when it cannot be seen. */
+  declare group: Group | null;
+  /** Why the group could not be shown (the "no such group" message for a 404). */
+  declare loadError: string;
+
+  private readonly session = new SessionController(this);
+  /** Joining and leaving. */
+  private readonly actions = new ActionController(this);
+  /** Whom and which group the page was loaded for; undefined before the first load. */
+  private loadedFor: string | undefined;
+  /** Counts loads so that an answer overtaken by a newer request is dropped. */
+  private loads = 0;
+
+  constructor() {
+    super();
+    this.slug = '';
+    this.group = null;
+    this.loadError = '';
+    this.addEventListener('daf-group-changed', () => void this.load());
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (!this.session.known) return;
+    const key = `${this.session.me?.handle ?? ''} ${this.slug}`;
+    if (key === this.loadedFor) return;
+    this.loadedFor = key;
+    if (changed.has('slug')) this.group = null;
+    this.actions.clear();
+    void this.load();
+  }
+
+  private async load() {
+    const load = ++this.loads;
+    try {
+      const group = await api.group(this.slug);
+      if (load !== this.loads) return;
+      this.group = group;
+      this.loadError = '';
+      document.title = `${group.name} · Daf`;
+    } catch (e) {
+      if (load !== this.loads) return;
+      this.group = null;
+      this.loadError = e instanceof ApiError && e.status === 404 ? noSuchGroup : (e as Error).message;
+      document.title = `${this.loadError} · Daf`;
+    }
+  }
+
+  private async join() {
+    await this.actions.run(async () => {
+      const { state } = await api.joinGroup(this.slug);
+      await this.load();
+      return state === 'pending' ? 'Request sent: it is awaiting a moderator.' : 'You have joined the group.';
+    });
+  }
+
+  private async leave() {
+    const g = this.group!;
+    const pending = g.membership?.state === 'pending';
+    const ok = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask(
+      pending
+        ? { title: 'Withdraw your request?', message: `You will no longer be asking to join ${g.name}.`, confirm: 'Withdraw' }
+        : {
+            title: 'Leave the group?',
+            message: g.joinPolicy === 'invite' ? `To come back to ${g.name} you will need a new invitation.` : `You can ask to join ${g.name} again later.`,
+            confirm: 'Leave',
+          },
+    );
+    if (ok === null) return;
+    const left = await this.actions.run(async () => {
+      await api.leaveGroup(this.slug);
+      // A private group is gone for those outside it: back to the library, not "no such group".
+      if (g.visibility === 'private') this.dispatchEvent(new CustomEvent('daf-navigate', { detail: { path: '/' }, bubbles: true, composed: true }));
+      else await this.load();
+      return pending ? 'Your request is withdrawn.' : 'You have left the group.';
+    });
+    if (!left) await this.load();
+  }
+
+  private joinSection(g: Group) {
+    const me = this.session.me;
+    const m = g.membership;
+    let action: unknown = nothing;
+    const busy = this.actions.busy;
+    if (!me) action = html`<daf-account></daf-account>`;
+    else if (m?.state === 'active') action = html`<button type="button" @click=${this.leave} ?disabled=${busy}>Leave the group</button>`;
+    else if (m?.state === 'pending') action = html`<button type="button" @click=${this.leave} ?disabled=${busy}>Withdraw the request</button>`;
+    else if (g.joinPolicy !== 'invite') {
+      action = html`<button type="button" class="primary" @click=${this.join} ?disabled=${busy}>${g.joinPolicy === 'open' ? 'Join the group' : 'Ask to join'}</button>`;
+    }
+    return html`<div class="join">
+      <p class="standing">${standing(g, me !== null)}</p>
+      <div class="actions">${action}</div>
+      ${this.actions.regions()}
+    </div>`;
+  }
+
+  private readingSection(g: Group) {
+    if (g.texts.length === 0 && g.layers.length === 0) {
+      return html`<p class="empty">${g.membership?.state === 'active' ? 'The group has no texts or layers yet.' : 'Nothing of this group is open to you yet.'}</p>`;
+    }
+    return html`<ul class="reading" aria-label="The group’s texts and layers">
+      ${g.texts.map(
+        (t) => html`<li>
+          <a href="/t/${encodeURIComponent(t.slug)}" lang=${t.language} dir=${t.direction}>${t.title}</a>
+          <span class="meta">A text of the group</span>
+        </li>`,
+      )}
+      ${g.layers.map(
+        (l) => html`<li>
+          <a href="/t/${encodeURIComponent(l.text.slug)}?layers=${encodeURIComponent(l.slug)}"
+            ><span class="swatch" style=${styleMap({ '--c': l.color })} aria-hidden="true"></span>${l.name}</a
+          >
+          <span class="meta">A ${l.visibility === 'private' ? 'notebook' : 'layer'} on <span lang=${l.text.language} dir=${l.text.direction}>${l.text.title}</span>${l.visibility === 'group' ? ' · members only' : l.visibility === 'private' ? ' · each member sees their own notes' : ''}</span>
+          ${l.description ? html`<p class="layer-description" dir=${textDirection(l.description)}>${l.description}</p>` : nothing}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  override render() {
+    if (this.loadError) {
+      return html`<h1>${this.loadError}</h1>
+        <p>If you were sent an invitation, open its link. If you belong to the group, log in.</p>
+        <p><a href="/">Back to the library</a></p>`;
+    }
+    const g = this.group;
+    if (!g) return html`<p aria-busy="true">Loading the group…</p>`;
+    const role = g.membership?.state === 'active' ? g.membership.role : null;
+    const moderator = role === 'owner' || role === 'moderator';
+    // A new reader, or a new role, gets fresh parts: what they may see and do is theirs alone.
+    const who = `${session.me?.handle ?? ''} ${g.slug} ${role ?? ''}`;
+    return html`
+      <h1>${g.name}</h1>
+      ${g.description ? html`<p class="description" dir=${textDirection(g.description)}>${g.description}</p>` : nothing}
+      <span class="meta">${groupFacts(g)}${g.premoderation ? ` · new members’ posts are read by a moderator first` : ''}</span>
+      ${this.joinSection(g)}
+      <section aria-labelledby="reading-heading">
+        <h2 id="reading-heading">Where the group reads</h2>
+        ${this.readingSection(g)}
+      </section>
+      ${keyed(
+        who,
+        html`${moderator ? html`<daf-moderation-queue slug=${g.slug} .layers=${g.layers}></daf-moderation-queue>` : nothing}
+        ${role ? html`<daf-group-members slug=${g.slug} .viewerRole=${role}></daf-group-members>` : nothing}
+        ${moderator ? html`<daf-group-invitations slug=${g.slug}></daf-group-invitations>` : nothing}`,
+      )}
+      <daf-confirm></daf-confirm>
+    `;
+  }
+}
+
+customElements.define('daf-group-page', DafGroupPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'daf-group-page': DafGroupPage;
+  }
+}

@@ -1,0 +1,109 @@
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { api, ApiError } from '../api.ts';
+import { ActionController } from '../controllers/action-controller.ts';
+import { SessionController } from '../session.ts';
+import './daf-account.ts';
+import { groupStyles } from './group-styles.ts';
+
+/**
+ * An invitation link, `/invite/:token`. A visitor is asked to log in or sign up (the header's
+ * account buttons and dialog, here in the page); a signed-in person joins with one button, which
+ * accepts the invitation and opens the group's page. An unknown, expired, used-up or revoked
+ * invitation shows the server's message instead, and the button goes. The page cannot name the group beforehand: the link's
+ * secret is all it has, and a private group is known only to its members.
+ *
+ * @fires daf-navigate - to the group's page once the invitation is accepted.
+ */
+export class DafInvitePage extends LitElement {
+  static override styles = [
+    groupStyles,
+    css`
+      :host {
+        max-width: 36rem;
+        margin: 3rem auto;
+        padding: 0 1.5rem;
+      }
+      h1 {
+        font-weight: 500;
+        margin: 0 0 1rem;
+      }
+      p {
+        line-height: 1.5;
+      }
+      daf-account {
+        margin-block: 1rem;
+      }
+      button.primary {
+        font-size: 1rem;
+        padding: 0.5rem 1.2rem;
+      }
+    `,
+  ];
+
+  static override properties = {
+    token: { type: String },
+  };
+
+  /** The invitation's secret, from the URL. */
+  declare token: string;
+
+  /** Once someone signs in here, the focus moves on to the button that joins. */
+  private readonly session = new SessionController(this, () => void this.focusJoin());
+  /** Accepting the invitation. */
+  private readonly actions = new ActionController(this);
+
+  constructor() {
+    super();
+    this.token = '';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    document.title = 'An invitation · Daf';
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('token')) this.actions.clear();
+  }
+
+  /** Whether the server said the invitation is unknown, expired, used up or revoked. */
+  private get dead(): boolean {
+    const e = this.actions.failure;
+    return e instanceof ApiError && (e.status === 404 || e.status === 410);
+  }
+
+  private async focusJoin() {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button.primary')?.focus();
+  }
+
+  private async accept() {
+    await this.actions.run(async () => {
+      const { group } = await api.acceptInvitation(this.token);
+      this.dispatchEvent(new CustomEvent('daf-navigate', { detail: { path: `/g/${encodeURIComponent(group)}` }, bubbles: true, composed: true }));
+    });
+  }
+
+  override render() {
+    if (!this.session.known) return html`<p aria-busy="true">Loading…</p>`;
+    const me = this.session.me;
+    return html`
+      <h1>You are invited to a reading group</h1>
+      ${me
+        ? html`<p>You are signed in as <strong>${me.name}</strong> (@${me.handle}).</p>
+            ${this.dead ? nothing : html`<button type="button" class="primary" @click=${this.accept} ?disabled=${this.actions.busy}>Join the group</button>`}`
+        : html`<p>Someone has sent you a link to join a reading group on Daf. Log in, or sign up if you are new here, and then join.</p>
+            <daf-account></daf-account>`}
+      <p class="error" role="alert">${this.actions.error}</p>
+      ${this.dead ? html`<p>Ask whoever sent you the link for a new one. <a href="/">Go to the library</a></p>` : nothing}
+    `;
+  }
+}
+
+customElements.define('daf-invite-page', DafInvitePage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'daf-invite-page': DafInvitePage;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * Reading groups in a real browser: an owner invites from the group's page and a newcomer
+ * signs up and joins through the link; owners change roles; a moderator works through the
+ * queue of a pre-moderated group (approve, hide with a reason, restore a flagged gloss); a
+ * private group stays unknown to outsiders; dead invitations say why; joining an open group,
+ * asking to join an approval group, and the last owner who may not leave. The data is set up
+ * over HTTP as its people would; what matters is what each person sees. Screenshots go to
+ * test-results/screenshots; axe-core checks the group page and the invitation page.
+ */
+import path from 'node:path';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/main.ts';
+import { HttpClient, signupOver } from './api-client.ts';
+import { seriousViolations } from './axe.ts';
+import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
+
+/** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
+const hashing = { timeout: 15_000 };
+const password = 'a long passphrase';
+const slug = 'avot-thursdays';
+const groupName = 'Avot on Thursdays';
+const layerName = 'Our Thursday notes';
+
+/** All the text of the page, through every open shadow root. */
+const deepText = (page: Page) =>
+  page.evaluate(() => {
+    const parts: string[] = [];
+    const walk = (root: Node) => {
+      for (const node of root.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
+        if (node instanceof Element && node.shadowRoot) walk(node.shadowRoot);
+        walk(node);
+      }
+    };
+    walk(document.body);
+    return parts.join(' ');
+  });
+
+/** Whether the element has the focus, looking through shadow roots. */
+const focused = (locator: Locator) => locator.evaluate((el) => (el.getRootNode() as Document | ShadowRoot).activeElement === el);
+
+describe('reading groups in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let rivka: HttpClient;
+  /** The page of the newcomer who joins through the link, kept for the moderation journey. */
+  let shmuel: Page;
+  /** Console errors other than requests the server refused, and the paths it refused, by page. */
+  const errors: string[] = [];
+  const refused: string[] = [];
+
+  beforeAll(async () => {
+    ({ server, browser } = await startServerAndBrowser());
+    rivka = await signupOver(server.url, 'rivka');
+    const group = await rivka.post('/api/groups', {
+      slug,
+      name: groupName,
+      description: 'We read Pirkei Avot slowly, one mishnah each Thursday.',
+      visibility: 'private',
+      joinPolicy: 'invite',
+      premoderation: true,
+      trustAfter: 3,
+    });
+    expect(group.status).toBe(201);
+    const layer = await rivka.post('/api/texts/pirkei-avot-en/layers', {
+      name: layerName,
+      slug: 'our-notes',
+      group: slug,
+      visibility: 'group',
+      writePolicy: 'members',
+      replyPolicy: 'members',
+    });
+    expect(layer.status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A page in a fresh context, its script errors and console errors collected (refused requests apart). */
+  async function freshPage(options: BrowserContextOptions = {}) {
+    const opened = await openPage(browser, options);
+    opened.page.removeAllListeners('console');
+    opened.page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (m.text().startsWith('Failed to load resource')) refused.push(new URL(m.location().url).pathname);
+      else errors.push(m.text());
+    });
+    opened.page.on('pageerror', (e) => errors.push(String(e)));
+    return opened;
+  }
+
+  /** A fresh page signed in as `handle` (through the API, from the page's own origin). */
+  async function signedIn(handle: string, options: BrowserContextOptions = {}) {
+    const opened = await freshPage(options);
+    await opened.page.goto(server.url + '/');
+    const status = await opened.page.evaluate(
+      async ([h, p]) => (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: h, password: p }) })).status,
+      [handle, password],
+    );
+    expect(status).toBe(200);
+    return opened;
+  }
+
+  const groupPage = (page: Page) => page.locator('daf-group-page');
+  const members = (page: Page) => page.locator('daf-group-members ul.members > li');
+  const queue = (page: Page) => page.locator('daf-moderation-queue ul.queue > li');
+
+  /** Opens a group's page and waits for its heading. */
+  async function openGroup(page: Page, name = groupName, group = slug) {
+    await page.goto(`${server.url}/g/${group}`);
+    await expect.poll(() => groupPage(page).locator('h1').textContent()).toBe(name);
+  }
+
+  it('lets an owner invite from the page, and a newcomer sign up and join through the link', async () => {
+    const { context, page } = await signedIn('rivka');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await openGroup(page);
+    expect(await page.title()).toBe(`${groupName} · Daf`);
+    expect(await groupPage(page).locator('.description').textContent()).toBe('We read Pirkei Avot slowly, one mishnah each Thursday.');
+    expect(await groupPage(page).locator('.meta').first().textContent()).toBe('Private · by invitation · 1 member · you are an owner · new members’ posts are read by a moderator first');
+    expect(await groupPage(page).locator('.standing').textContent()).toBe('You are an owner of this group.');
+    const layer = groupPage(page).locator('ul.reading li', { hasText: layerName });
+    expect(await layer.locator('a').getAttribute('href')).toBe('/t/pirkei-avot-en?layers=our-notes');
+    expect(await layer.locator('.meta').textContent()).toBe('A layer on Pirkei Avot (English) · members only');
+    await expect.poll(() => members(page).count()).toBe(1);
+
+    // Create an invitation in the page: a two-day link for five people.
+    const invitations = page.locator('daf-group-invitations');
+    await expect.poll(() => invitations.locator('.empty').textContent()).toBe('No invitations yet.');
+    await invitations.getByLabel('Expires in (hours)').fill('48');
+    await invitations.getByLabel('Use limit (optional)').fill('5');
+    await invitations.getByRole('button', { name: 'Create an invitation' }).click();
+    const linkField = invitations.getByLabel('New invitation link');
+    await expect.poll(() => linkField.inputValue()).toMatch(new RegExp(`^${server.url}/invite/inv_[\\w-]+$`));
+    const link = await linkField.inputValue();
+    expect(await focused(linkField)).toBe(true);
+    await invitations.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => invitations.locator('.new-link [role=status]').textContent()).toBe('Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    const listed = invitations.locator('ul.invitations > li');
+    await expect.poll(() => listed.count()).toBe(1);
+    expect(await listed.locator('.state').textContent()).toBe('Open');
+    expect(await listed.locator('.meta').textContent()).toContain('0 of 5 uses');
+    await page.screenshot({ path: path.join(screenshotDir, 'group-owner.png'), fullPage: true });
+
+    // The newcomer opens the link signed out, signs up in the page and joins.
+    ({ page: shmuel } = await freshPage());
+    await shmuel.goto(link);
+    const invite = shmuel.locator('daf-invite-page');
+    await expect.poll(() => invite.locator('h1').textContent()).toBe('You are invited to a reading group');
+    await shmuel.screenshot({ path: path.join(screenshotDir, 'invite-signed-out.png') });
+    await invite.getByRole('button', { name: 'Sign up' }).click();
+    const dialog = invite.getByRole('dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Handle').fill('shmuel');
+    await dialog.getByLabel('Password').fill(password);
+    await dialog.getByLabel('Display name').fill('Shmuel Katz');
+    await dialog.locator('button[type=submit]').click();
+    const join = invite.getByRole('button', { name: 'Join the group' });
+    await expect.poll(() => join.isVisible(), hashing).toBe(true);
+    expect(await invite.locator('p', { hasText: 'You are signed in as' }).textContent()).toBe('You are signed in as Shmuel Katz (@shmuel).');
+    await expect.poll(() => focused(join)).toBe(true);
+    expect(await shmuel.locator('daf-app header daf-account .name').textContent()).toBe('Shmuel Katz');
+    await shmuel.screenshot({ path: path.join(screenshotDir, 'invite-signed-in.png') });
+    await join.click();
+    await expect.poll(() => shmuel.url()).toBe(`${server.url}/g/${slug}`);
+    await expect.poll(() => groupPage(shmuel).locator('.standing').textContent()).toBe('You are a member of this group.');
+    await expect.poll(() => members(shmuel).count()).toBe(2);
+    // A member sees who belongs and their roles, and changes nothing.
+    expect(await members(shmuel).locator('select').count()).toBe(0);
+    expect(await members(shmuel).filter({ hasText: 'rivka' }).locator('.role').textContent()).toBe('owner');
+    expect(await shmuel.locator('daf-group-invitations').count()).toBe(0);
+
+    // The owner reloads: the newcomer is a member; she makes him a moderator.
+    await page.reload();
+    const row = members(page).filter({ hasText: 'Shmuel Katz' });
+    await expect.poll(() => row.count()).toBe(1);
+    const role = row.getByLabel('Role of Shmuel Katz');
+    expect(await role.inputValue()).toBe('member');
+    expect(await page.locator('daf-group-invitations ul.invitations .meta').textContent()).toContain('1 of 5 uses');
+    await role.selectOption('moderator');
+    await expect.poll(() => page.locator('daf-group-members [role=status]').textContent()).toBe('Shmuel Katz is now a moderator.');
+    expect(await members(page).filter({ hasText: 'Shmuel Katz' }).getByLabel('Role of Shmuel Katz').inputValue()).toBe('moderator');
+    const over = await rivka.get(`/api/groups/${slug}/members`);
+    expect(over.body.members.map((m: any) => `${m.handle}:${m.role}`).sort()).toEqual(['rivka:owner', 'shmuel:moderator']);
+    await context.close();
+  });
+
+  it('lets a moderator approve, hide with a reason and restore from the queue', async () => {
+    // A new member joins by invitation and writes; the owner writes too, and the member flags it.
+    const inv = await rivka.post(`/api/groups/${slug}/invitations`, { expiresInHours: 24 });
+    const pnina = await signupOver(server.url, 'pnina');
+    expect((await pnina.post(`/api/invitations/${inv.body.token}/accept`)).status).toBe(200);
+    const write = async (who: HttpClient, exact: string, markdown: string) => {
+      const res = await who.post('/api/texts/pirkei-avot-en/layers/our-notes/glosses', { target: { exact }, body: { markdown } });
+      expect(res.status).toBe(201);
+      return res.body as { id: number; status: string };
+    };
+    const welcome = await write(pnina, 'Be deliberate in judgment', 'Deliberate means weighing, not waiting.');
+    const offTopic = await write(pnina, 'raise up many disciples', 'Buy cheap sandals at my shop!');
+    const owners = await write(rivka, 'make a fence to the Thorah', 'A fence protects a specific law.');
+    expect([welcome.status, offTopic.status, owners.status]).toEqual(['pending', 'pending', 'active']);
+    expect((await pnina.post(`/api/glosses/${owners.id}/flag`, { reason: 'Is this right?' })).status).toBe(201);
+
+    // The moderator (made one in the journey before) opens the page and reads the queue.
+    const page = shmuel;
+    await openGroup(page);
+    expect(await groupPage(page).locator('.standing').textContent()).toBe('You are a moderator of this group.');
+    await expect.poll(() => queue(page).count()).toBe(3);
+    const item = (id: number) => page.locator(`daf-moderation-queue ul.queue > li[data-id="${id}"]`);
+    expect(await item(welcome.id).locator('blockquote').textContent()).toBe('Deliberate means weighing, not waiting.');
+    expect(await item(welcome.id).locator('.meta').textContent()).toMatch(/^Gloss by @pnina in Our Thursday notes on\s+Pirkei Avot \(English\) · waiting for approval · /);
+    expect(await item(welcome.id).locator('a').getAttribute('href')).toBe(`/t/pirkei-avot-en#g-${welcome.id}`);
+    expect(await item(owners.id).locator('.flags').textContent()).toContain('Flagged by @pnina: Is this right?');
+    expect(await item(owners.id).locator('.meta').textContent()).toContain('Gloss by @rivka');
+    expect(await item(owners.id).locator('.meta').textContent()).toContain('active');
+    expect(await item(owners.id).getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(screenshotDir, 'group-moderator.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(screenshotDir, 'group-moderator-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 900 });
+
+    // Approve one.
+    await item(welcome.id).getByRole('button', { name: 'Approve the gloss by pnina' }).click();
+    await expect.poll(() => item(welcome.id).count()).toBe(0);
+    expect(await page.locator('daf-moderation-queue [role=status]').first().textContent()).toBe('The gloss by @pnina is approved.');
+
+    // Hide another, with a reason for its author.
+    await item(offTopic.id).getByRole('button', { name: 'Hide the gloss by pnina' }).click();
+    const dialog = page.locator('daf-moderation-queue').getByRole('dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('h2').textContent()).toBe('Hide this gloss?');
+    await dialog.getByLabel('Reason, for the author').fill('Please keep to the text.');
+    await page.screenshot({ path: path.join(screenshotDir, 'group-hide-dialog.png') });
+    await dialog.getByRole('button', { name: 'Hide' }).click();
+    await expect.poll(() => item(offTopic.id).count()).toBe(0);
+    expect(await dialog.isVisible()).toBe(false);
+
+    // Hide the flagged one, then think better of it and restore it from what was done.
+    await item(owners.id).getByRole('button', { name: 'Hide the gloss by rivka' }).click();
+    await dialog.getByLabel('Reason, for the author').fill('Checking the source.');
+    await dialog.getByRole('button', { name: 'Hide' }).click();
+    await expect.poll(() => item(owners.id).count()).toBe(0);
+    const done = page.locator('daf-moderation-queue ul.done > li');
+    expect((await done.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      'Gloss by @rivka: hidden — Checking the source. A fence protects a specific law. Restore',
+      'Gloss by @pnina: hidden — Please keep to the text. Buy cheap sandals at my shop! Restore',
+      'Gloss by @pnina: approved Deliberate means weighing, not waiting.',
+    ]);
+    await done.filter({ hasText: '@rivka' }).getByRole('button', { name: 'Restore the gloss by rivka' }).click();
+    await expect.poll(() => done.first().textContent()).toContain('Gloss by @rivka: restored');
+
+    // The queue is empty, in the page and on the server; the statuses are the server's.
+    await expect.poll(() => page.locator('daf-moderation-queue .queue-empty').textContent()).toBe('Nothing is waiting: no posts to approve and no flags.');
+    expect(await queue(page).count()).toBe(0);
+    const status = async (id: number) => (await rivka.get(`/api/glosses/${id}`)).body;
+    expect((await status(welcome.id)).status).toBe('active');
+    expect(await status(offTopic.id)).toMatchObject({ status: 'hidden', moderationNote: 'Please keep to the text.' });
+    expect((await status(owners.id)).status).toBe('active');
+    const q = await rivka.get(`/api/groups/${slug}/moderation`);
+    expect(q.body).toMatchObject({ pending: [], flags: [] });
+    await page.reload();
+    await expect.poll(() => page.locator('daf-moderation-queue .queue-empty').count()).toBe(1);
+  });
+
+  it('passes axe-core on the group page and the invitation page', async () => {
+    // A post waiting, so the queue has an item with its buttons.
+    const pnina = new HttpClient(server.url);
+    expect((await pnina.post('/api/auth/login', { handle: 'pnina', password })).status).toBe(200);
+    expect((await pnina.post('/api/texts/pirkei-avot-en/layers/our-notes/glosses', { target: { exact: 'Love work' }, body: { markdown: 'Work is a blessing.' } })).body.status).toBe('pending');
+    // This context alone bypasses the page's CSP, which forbids the inline script that injects axe.
+    const { context, page } = await signedIn('rivka', { bypassCSP: true });
+    const check = async (what: string) => {
+      const violations = await seriousViolations(page);
+      if (violations.length) console.log(`axe on ${what}:\n${JSON.stringify(violations, null, 2)}`);
+      expect(violations).toEqual([]);
+    };
+    await openGroup(page);
+    await expect.poll(() => queue(page).count()).toBe(1);
+    await expect.poll(() => members(page).count()).toBe(3);
+    await expect.poll(() => page.locator('daf-group-invitations ul.invitations > li').count()).toBe(2);
+    await check('the group page');
+    await page.goto(`${server.url}/invite/inv_unknown`);
+    await expect.poll(() => page.locator('daf-invite-page h1').count()).toBe(1);
+    await check('the invitation page');
+    await context.close();
+  });
+
+  it('shows an outsider and a visitor that there is no such group, and nothing of it', async () => {
+    await signupOver(server.url, 'zelig');
+    for (const who of ['zelig', null]) {
+      const { context, page } = who ? await signedIn(who) : await freshPage();
+      await page.goto(`${server.url}/g/${slug}`);
+      await expect.poll(() => groupPage(page).locator('h1').textContent()).toBe('No such group, or it is private');
+      const seen = await deepText(page);
+      expect(seen).toContain('No such group, or it is private');
+      for (const secret of [groupName, layerName, 'Thursday', 'rivka', 'shmuel', 'pnina']) expect(seen).not.toContain(secret);
+      await context.close();
+    }
+    expect(refused.filter((p) => p === `/api/groups/${slug}`)).toHaveLength(2);
+  });
+
+  it('shows the server’s message for a revoked or an expired invitation', async () => {
+    const revoked = await rivka.post(`/api/groups/${slug}/invitations`, {});
+    expect((await rivka.send('DELETE', `/api/groups/${slug}/invitations/${revoked.body.id}`)).status).toBe(204);
+    const expired = await rivka.post(`/api/groups/${slug}/invitations`, {});
+    await server.database.db.updateTable('invitation').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', expired.body.id).execute();
+    const { context, page } = await signedIn('zelig');
+    for (const [inv, message] of [
+      [revoked.body, 'This invitation was revoked'],
+      [expired.body, 'This invitation has expired'],
+    ] as const) {
+      await page.goto(inv.url);
+      await page.locator('daf-invite-page').getByRole('button', { name: 'Join the group' }).click();
+      await expect.poll(() => page.locator('daf-invite-page [role=alert]').textContent()).toBe(message);
+      // The link is dead: no button to try again, a way on instead.
+      expect(await page.locator('daf-invite-page').getByRole('button', { name: 'Join the group' }).count()).toBe(0);
+      expect(await page.locator('daf-invite-page').getByRole('link', { name: 'Go to the library' }).isVisible()).toBe(true);
+      expect(page.url()).toBe(inv.url);
+    }
+    await page.screenshot({ path: path.join(screenshotDir, 'invite-expired.png') });
+    expect((await rivka.get(`/api/groups/${slug}/members`)).body.members.map((m: any) => m.handle)).not.toContain('zelig');
+    await context.close();
+  });
+
+  it('joins an open group from its page, asks to join an approval group, and keeps the last owner', async () => {
+    // A visitor reads the public demo group, reached from the library, and is asked to log in.
+    const visitor = await freshPage();
+    await visitor.page.goto(server.url + '/');
+    await visitor.page.locator('daf-library .groups a', { hasText: 'The Thursday Avot circle' }).click();
+    await expect.poll(() => groupPage(visitor.page).locator('h1').textContent()).toBe('The Thursday Avot circle');
+    expect(visitor.page.url()).toBe(`${server.url}/g/avot-circle`);
+    expect(await groupPage(visitor.page).locator('.standing').textContent()).toBe('Log in or sign up to join this group.');
+    expect(await groupPage(visitor.page).getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    const reading = groupPage(visitor.page).locator('ul.reading li');
+    expect(await reading.locator('a').allTextContents()).toEqual(['Study notes', 'Study notes']);
+    expect(await reading.locator('.meta').allTextContents()).toEqual(['A layer on Pirkei Avot (English)', 'A layer on Pirkei Avot · פרקי אבות']);
+    expect(await visitor.page.locator('daf-group-members').count()).toBe(0);
+    await visitor.context.close();
+
+    // A signed-in reader joins the open group at once.
+    const { context, page } = await signedIn('zelig');
+    await openGroup(page, 'The Thursday Avot circle', 'avot-circle');
+    await groupPage(page).getByRole('button', { name: 'Join the group' }).click();
+    await expect.poll(() => groupPage(page).locator('.standing').textContent()).toBe('You are a member of this group.');
+    expect(await groupPage(page).locator('.join [role=status]').textContent()).toBe('You have joined the group.');
+    await expect.poll(() => members(page).filter({ hasText: 'zelig' }).count()).toBe(1);
+
+    // An approval group: the request waits; its owner approves it on the page.
+    expect((await rivka.post('/api/groups', { slug: 'avot-askers', name: 'Askers', visibility: 'public', joinPolicy: 'approval' })).status).toBe(201);
+    await openGroup(page, 'Askers', 'avot-askers');
+    await groupPage(page).getByRole('button', { name: 'Ask to join' }).click();
+    await expect.poll(() => groupPage(page).locator('.join [role=status]').textContent()).toBe('Request sent: it is awaiting a moderator.');
+    await expect.poll(() => groupPage(page).locator('.standing').textContent()).toBe('Your request to join is waiting for a moderator.');
+    const owner = await signedIn('rivka');
+    await openGroup(owner.page, 'Askers', 'avot-askers');
+    const request = owner.page.locator('daf-group-members li', { hasText: 'zelig' });
+    await request.getByRole('button', { name: 'Approve zelig' }).click();
+    await expect.poll(() => owner.page.locator('daf-group-members [role=status]').textContent()).toBe('zelig is now a member.');
+    await expect.poll(() => members(owner.page).count()).toBe(2);
+
+    // The last owner may not leave: the server's message is shown.
+    await groupPage(owner.page).getByRole('button', { name: 'Leave the group' }).click();
+    const confirm = groupPage(owner.page).getByRole('dialog');
+    await confirm.getByRole('button', { name: 'Leave' }).click();
+    await expect.poll(() => groupPage(owner.page).locator('.join [role=alert]').textContent()).toBe(
+      'A group keeps at least one owner: make someone else an owner before you leave',
+    );
+    expect(await groupPage(owner.page).locator('.standing').textContent()).toBe('You are an owner of this group.');
+    await owner.context.close();
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+});
