@@ -593,6 +593,8 @@ export class DafTextPage extends LitElement {
 
   /** A card changed size (a thread opened, a reply came): measure it, and what is marked in it, again. */
   private onSizes = (entries: ResizeObserverEntry[]) => {
+    // Cards of a layer being hidden or shown report sizes too; only a real change lays out again.
+    let changed = false;
     for (const entry of entries) {
       const el = entry.target;
       if (el instanceof DafGlossCard) {
@@ -601,12 +603,14 @@ export class DafTextPage extends LitElement {
         if (height === 0 || Math.abs(height - (this.heights.get(el.gloss.id) ?? -1)) < 0.5) continue;
         this.heights.delete(el.gloss.id);
         for (const kid of this.arrangement.children.get(el.gloss.id) ?? []) this.anchors.delete(kid.id);
+        changed = true;
       } else if (Math.abs(entry.contentRect.width - this.textWidth) >= 0.5) {
         this.textWidth = entry.contentRect.width;
         this.forgetMeasures();
+        changed = true;
       }
     }
-    this.scheduleLayout();
+    if (changed) this.scheduleLayout();
   };
 
   protected override firstUpdated() {
