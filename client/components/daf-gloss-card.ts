@@ -32,14 +32,6 @@ export const cardStyles = css`
     font-size: 0.9rem;
     line-height: 1.45;
   }
-  /*
-   * Once the page has measured a card (and soon after, when it is idle), the browser may skip
-   * its insides while it is off screen, keeping the measured size: a page of 2,000 glosses then
-   * paints and restyles only the cards in view, as when a layer is shown again.
-   */
-  daf-gloss-card.sized {
-    content-visibility: auto;
-  }
   daf-gloss-card.active,
   daf-gloss-card:focus-visible {
     box-shadow: 0 0 0 2px var(--c);

@@ -36,6 +36,11 @@ function keepUnchanged<T extends { slug?: string; id?: number }>(old: T[], next:
 /** Widest viewport, in CSS pixels, at which the columns fold into the flow. */
 const narrowWidth = 900;
 
+/** How many blocks of the text the cards of one band hang on (see `bands`). */
+const bandBlocks = 100;
+/** Room a band keeps around its cards, for their focus rings (a band off screen clips its paint). */
+const bandMargin = 4;
+
 /** A selected passage waiting for the reader's choice, and where its popover goes. */
 interface PendingSelection {
   target: GlossTarget;
@@ -103,6 +108,17 @@ export class DafTextPage extends LitElement {
     .group {
       position: absolute;
       inset: 0;
+    }
+    /* A band of a group's cards: as wide as the column, and a little more for the focus rings. */
+    .band {
+      position: absolute;
+      inset-inline: -${bandMargin}px;
+    }
+    .band > daf-gloss-card {
+      inset-inline: ${bandMargin}px;
+    }
+    .band.sized {
+      content-visibility: auto;
     }
     .text {
       font-size: 1.2rem;
@@ -306,8 +322,8 @@ export class DafTextPage extends LitElement {
   private decorationSet = DecorationSet.empty;
   private shownDecorations: DecorationSet | null = null;
   private activeDecorations = DecorationSet.empty;
-  /** The top last written on each card, to write only what moved. */
-  private written = new WeakMap<Element, number>();
+  /** The top last written on each card (and fold), and the box on each band, to write only what moved. */
+  private written = new WeakMap<Element, number | string>();
   private active: number | null = null;
   private layoutFrame = 0;
   private hashFollowed = false;
@@ -536,8 +552,9 @@ export class DafTextPage extends LitElement {
   private ancestriesFor: Arrangement | null = null;
   private ancestries = new Map<number, string[]>();
 
-  /** The placed cards by gloss, found again after each render that may have changed them (not after a toggle). */
+  /** The placed cards by gloss, and their bands, found again after each render that may have changed them (not after a toggle). */
   private placedCards = new Map<number, DafGlossCard>();
+  private bandOf = new Map<number, HTMLElement>();
 
   private glossById(id: number | null): Gloss | null {
     return id === null ? null : (this.byId.get(id) ?? null);
@@ -555,9 +572,8 @@ export class DafTextPage extends LitElement {
   private byIdMap = new Map<number, Gloss>();
 
   /**
-   * Lets measured cards skip their insides while off screen, holding their measured size (see
-   * cardStyles), a batch at a time when the page is idle: the browser restyles each card it
-   * turns this on for (about 0.1 ms a card), which would otherwise delay the page's first paint.
+   * Lets measured bands of cards be skipped while off screen (`.band.sized`), a batch at a time
+   * when the page is idle, so that turning it on does not delay the page's first paint.
    */
   private sizeWhenIdle() {
     if (this.sizing || !this.unsized.size) return;
@@ -566,20 +582,17 @@ export class DafTextPage extends LitElement {
     const later = (run: () => void): number => (idle ? idle(run, { timeout: 250 }) : window.setTimeout(run, 50));
     this.sizing = later(() => {
       this.sizing = 0;
-      let batch = 400;
-      for (const card of this.unsized) {
+      let batch = 100;
+      for (const band of this.unsized) {
         if (batch-- === 0) break;
-        this.unsized.delete(card);
-        const height = this.heights.get(card.gloss.id);
-        if (height === undefined || !card.isConnected) continue;
-        card.style.containIntrinsicBlockSize = `auto ${height}px`;
-        card.classList.add('sized');
+        this.unsized.delete(band);
+        if (band.isConnected) band.classList.add('sized');
       }
       this.sizeWhenIdle();
     });
   }
 
-  private unsized = new Set<DafGlossCard>();
+  private unsized = new Set<HTMLElement>();
   private sizing = 0;
 
   /** Forgets every measure: the text, its width or the glosses changed. */
@@ -587,8 +600,8 @@ export class DafTextPage extends LitElement {
     this.heights.clear();
     this.anchors.clear();
     this.unsized.clear();
-    // Measuring needs every card rendered whole: off-screen cards stop being skipped until then.
-    for (const card of this.renderRoot.querySelectorAll<HTMLElement>('daf-gloss-card.sized')) card.classList.remove('sized');
+    // Measuring needs every card rendered whole: off-screen bands stop being skipped until then.
+    for (const band of this.renderRoot.querySelectorAll<HTMLElement>('.band.sized')) band.classList.remove('sized');
   }
 
   /** A card changed size (a thread opened, a reply came): measure it, and what is marked in it, again. */
@@ -631,12 +644,15 @@ export class DafTextPage extends LitElement {
     // A toggle renders no card: only another update may bring new ones.
     if (!(changed.size === 1 && changed.has('hiddenLayers'))) {
       this.placedCards.clear();
+      this.bandOf.clear();
       for (const card of this.renderRoot.querySelectorAll<DafGlossCard>('daf-gloss-card')) {
         if (!this.observed.has(card)) {
           this.observed.add(card);
           this.resizeObserver.observe(card);
         }
-        if (card.parentElement!.classList.contains('group')) this.placedCards.set(card.gloss.id, card);
+        if (!card.closest('.group')) continue;
+        this.placedCards.set(card.gloss.id, card);
+        if (card.parentElement!.classList.contains('band')) this.bandOf.set(card.gloss.id, card.parentElement!);
       }
     }
     this.showActive();
@@ -834,14 +850,38 @@ export class DafTextPage extends LitElement {
           bottoms.set(`${side}-${depth}`, bottom);
         }
       }
-      // Writes only, after every read.
+      // Writes only, after every read. A band spans its cards (with room for a focus ring), and
+      // its cards' tops are written from its own.
+      const extents = new Map<HTMLElement, { top: number; bottom: number }>();
+      for (const [id, top] of tops) {
+        const band = this.bandOf.get(id);
+        if (!band) continue;
+        const bottom = top + (this.heights.get(id) ?? 0);
+        const extent = extents.get(band);
+        if (!extent) extents.set(band, { top, bottom });
+        else {
+          extent.top = Math.min(extent.top, top);
+          extent.bottom = Math.max(extent.bottom, bottom);
+        }
+      }
+      for (const [band, extent] of extents) {
+        extent.top -= bandMargin;
+        const box = `${extent.top} ${extent.bottom + bandMargin}`;
+        if (this.written.get(band) !== box) {
+          this.written.set(band, box);
+          band.style.insetBlockStart = `${extent.top}px`;
+          band.style.blockSize = `${extent.bottom + bandMargin - extent.top}px`;
+        }
+        if (!band.classList.contains('sized')) this.unsized.add(band);
+      }
       for (const [id, top] of tops) {
         const card = this.placedCards.get(id);
+        const band = this.bandOf.get(id);
         if (!card) continue;
-        if (!card.classList.contains('sized')) this.unsized.add(card);
-        if (this.written.get(card) === top) continue;
-        this.written.set(card, top);
-        card.style.insetBlockStart = `${top}px`;
+        const from = band ? top - extents.get(band)!.top : top;
+        if (this.written.get(card) === from) continue;
+        this.written.set(card, from);
+        card.style.insetBlockStart = `${from}px`;
       }
       for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
         column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
@@ -873,7 +913,7 @@ export class DafTextPage extends LitElement {
     let above = 0;
     const natural = folds.map((fold) => {
       const top = fold.getBoundingClientRect().top - origin - above;
-      above += this.written.get(fold) ?? 0;
+      above += Number(this.written.get(fold) ?? 0);
       return top;
     });
     for (const p of shown) if (!this.heights.has(p.gloss.id)) this.heights.set(p.gloss.id, cards.get(p.gloss.id)?.offsetHeight ?? 0);
@@ -1151,12 +1191,15 @@ export class DafTextPage extends LitElement {
    * hangs on), each group in reading order: hiding a layer hides its groups whole (see
    * layerRules), so a toggle restyles a few groups rather than hundreds of cards.
    */
-  private groups(cards: Placed[]) {
+  private groups(cards: Placed[], banded: boolean) {
     const groups = new Map<string, Placed[]>();
     for (const p of cards) {
       const key = this.ancestry(p).join(' ');
-      groups.set(key, [...(groups.get(key) ?? []), p]);
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
     }
+    const cardsOf = (inGroup: Placed[]) => repeat(inGroup, (p) => p.gloss.id, (p) => this.card(p));
     return repeat(
       groups,
       ([key]) => key,
@@ -1164,23 +1207,61 @@ export class DafTextPage extends LitElement {
         const layers = key.split(' ');
         const names = layers.map((l) => this.layerOf(l)?.name ?? l);
         return html`<div class="group ${layers.map((l) => `in-${l}`).join(' ')}" role="group" aria-label=${names.join(' on ')}>
-          ${repeat(inGroup, (p) => p.gloss.id, (p) => this.card(p))}
+          ${banded ? repeat(this.bands(inGroup), ([band]) => band, ([, inBand]) => html`<div class="band">${cardsOf(inBand)}</div>`) : cardsOf(inGroup)}
         </div>`;
       },
     );
   }
 
+  /**
+   * A group's cards in bands by the passage they hang on (every `bandBlocks` blocks of the text),
+   * in reading order. A band is a box from its first card's top to its last card's bottom, and
+   * the browser skips a band off screen whole (see `sizeWhenIdle`): hiding or showing a group,
+   * or moving its cards, then restyles and repaints only the bands in view. A card keeps its
+   * band, and so its element and state, while its passage does.
+   */
+  private bands(cards: Placed[]): Map<number, Placed[]> {
+    const bands = new Map<number, Placed[]>();
+    for (const p of cards) {
+      const band = Math.floor(this.blockOf(p) / bandBlocks);
+      const inBand = bands.get(band);
+      if (inBand) inBand.push(p);
+      else bands.set(band, [p]);
+    }
+    return bands;
+  }
+
+  /** The index of the text's block where a placed gloss's root is anchored (kept per arrangement). */
+  private blockOf(p: Placed): number {
+    if (this.blocksFor !== this.arrangement) {
+      this.blocksFor = this.arrangement;
+      this.blocks = new Map();
+    }
+    let block = this.blocks.get(p.gloss.id);
+    if (block === undefined) {
+      let root = p.gloss;
+      for (let up = this.glossById(root.target.gloss); up; up = this.glossById(up.target.gloss)) root = up;
+      const start = root.anchor?.start;
+      block = start === null || start === undefined || !this.projection ? 0 : this.projection.doc.resolve(this.projection.posAt(start)).index(0);
+      this.blocks.set(p.gloss.id, block);
+    }
+    return block;
+  }
+
+  private blocksFor: Arrangement | null = null;
+  private blocks = new Map<number, number>();
+
   /** The columns of cards: one per side and level on a wide screen, one under the text on a narrow one. */
   private columns(starts: number, ends: number) {
     const { placed } = this.arrangement;
-    if (this.narrow) return html`<aside class="column" aria-label="Commentary">${this.groups(placed)}</aside>`;
+    if (this.narrow) return html`<aside class="column" aria-label="Commentary">${this.groups(placed, false)}</aside>`;
     const column = (side: Side, depth: number) => {
       const cards = placed.filter((p) => p.side === side && p.depth === depth);
       const at = side === 'start' ? starts - depth + 1 : starts + 1 + depth;
       const names = [...new Set(cards.map((p) => this.layerOf(p.gloss.layer)?.name ?? p.gloss.layer))].join(', ');
       const label = `${depth === 1 ? 'Commentary' : `Commentary on commentary (level ${depth})`}${names ? `: ${names}` : ''}, ${side === 'start' ? 'first' : 'second'} side`;
       return html`<aside class="column" data-side=${side} data-depth=${depth} style="grid-column: ${at}; grid-row: 1" aria-label=${label}>
-        ${this.groups(cards)}
+        ${this.groups(cards, true)}
       </aside>`;
     };
     return html`${Array.from({ length: starts }, (_, i) => column('start', i + 1))}${Array.from({ length: ends }, (_, i) => column('end', i + 1))}`;

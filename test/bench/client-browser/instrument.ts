@@ -9,7 +9,7 @@
  */
 
 /**
- * Highlighted glosses (distinct `data-gloss` of `.gloss-mark`) and placed cards (children of a
+ * Highlighted glosses (distinct `data-gloss` of `.gloss-mark`) and placed cards (inside a
  * `.group` of a `.column`, with a `data-id`, moved to their place by `inset-block-start`) on a page.
  */
 export interface Placed {
@@ -60,7 +60,7 @@ function count(root: ParentNode, seen = false): Placed {
     if (!seen || getComputedStyle(mark).backgroundColor !== 'rgba(0, 0, 0, 0)') ids.add(mark.getAttribute('data-gloss'));
   }
   let cards = 0;
-  for (const card of root.querySelectorAll<HTMLElement>('.group > [data-id]')) if (card.style.insetBlockStart && (!seen || card.checkVisibility({ visibilityProperty: true }))) cards++;
+  for (const card of root.querySelectorAll<HTMLElement>('.group [data-id]')) if (card.style.insetBlockStart && (!seen || card.checkVisibility({ visibilityProperty: true }))) cards++;
   return { marks: ids.size, cards };
 }
 
