@@ -850,39 +850,8 @@ export class DafTextPage extends LitElement {
           bottoms.set(`${side}-${depth}`, bottom);
         }
       }
-      // Writes only, after every read. A band spans its cards (with room for a focus ring), and
-      // its cards' tops are written from its own.
-      const extents = new Map<HTMLElement, { top: number; bottom: number }>();
-      for (const [id, top] of tops) {
-        const band = this.bandOf.get(id);
-        if (!band) continue;
-        const bottom = top + (this.heights.get(id) ?? 0);
-        const extent = extents.get(band);
-        if (!extent) extents.set(band, { top, bottom });
-        else {
-          extent.top = Math.min(extent.top, top);
-          extent.bottom = Math.max(extent.bottom, bottom);
-        }
-      }
-      for (const [band, extent] of extents) {
-        extent.top -= bandMargin;
-        const box = `${extent.top} ${extent.bottom + bandMargin}`;
-        if (this.written.get(band) !== box) {
-          this.written.set(band, box);
-          band.style.insetBlockStart = `${extent.top}px`;
-          band.style.blockSize = `${extent.bottom + bandMargin - extent.top}px`;
-        }
-        if (!band.classList.contains('sized')) this.unsized.add(band);
-      }
-      for (const [id, top] of tops) {
-        const card = this.placedCards.get(id);
-        const band = this.bandOf.get(id);
-        if (!card) continue;
-        const from = band ? top - extents.get(band)!.top : top;
-        if (this.written.get(card) === from) continue;
-        this.written.set(card, from);
-        card.style.insetBlockStart = `${from}px`;
-      }
+      // Writes only, after every read.
+      this.writeTops(tops);
       for (const column of this.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
         column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
       }
@@ -954,6 +923,44 @@ export class DafTextPage extends LitElement {
       }
       added += height;
     });
+  }
+
+  /**
+   * Moves the cards to their tops in the column. A band spans its cards (with room for a focus
+   * ring), and its cards' tops are written from its own; only what moved is written.
+   */
+  private writeTops(tops: Map<number, number>) {
+    const extents = new Map<HTMLElement, { top: number; bottom: number }>();
+    for (const [id, top] of tops) {
+      const band = this.bandOf.get(id);
+      if (!band) continue;
+      const bottom = top + (this.heights.get(id) ?? 0);
+      const extent = extents.get(band);
+      if (!extent) extents.set(band, { top, bottom });
+      else {
+        extent.top = Math.min(extent.top, top);
+        extent.bottom = Math.max(extent.bottom, bottom);
+      }
+    }
+    for (const [band, extent] of extents) {
+      extent.top -= bandMargin;
+      const box = `${extent.top} ${extent.bottom + bandMargin}`;
+      if (this.written.get(band) !== box) {
+        this.written.set(band, box);
+        band.style.insetBlockStart = `${extent.top}px`;
+        band.style.blockSize = `${extent.bottom + bandMargin - extent.top}px`;
+      }
+      if (!band.classList.contains('sized')) this.unsized.add(band);
+    }
+    for (const [id, top] of tops) {
+      const card = this.placedCards.get(id);
+      const band = this.bandOf.get(id);
+      if (!card) continue;
+      const from = band ? top - extents.get(band)!.top : top;
+      if (this.written.get(card) === from) continue;
+      this.written.set(card, from);
+      card.style.insetBlockStart = `${from}px`;
+    }
   }
 
   /**
