@@ -105,6 +105,33 @@ export interface Group extends GroupSummary {
   }[];
 }
 
+/** What an owner may change of a group (`PATCH /api/groups/:slug`): any of these, the rest kept. */
+export interface GroupSettings {
+  name?: string;
+  description?: string;
+  visibility?: Group['visibility'];
+  joinPolicy?: Group['joinPolicy'];
+  premoderation?: boolean;
+  trustAfter?: number;
+}
+
+/**
+ * One entry of a group's audit log (`GET /api/groups/:slug/audit`): who (`actor`) did what
+ * (`action`, such as `member.banned` or `gloss.hidden`) to whom (`subject`) or to which post
+ * (`kind`, `item`), and when. `reason` is the reason given, except for `member.role` (the new
+ * role) and `group.updated` (the changed settings, as JSON).
+ */
+export interface AuditEntry {
+  id: number;
+  action: string;
+  actor: string;
+  subject: string | null;
+  kind: 'gloss' | 'reply' | null;
+  item: number | null;
+  reason: string | null;
+  at: string;
+}
+
 /** A person in a group: active members, and for moderators also requests (`pending`) and bans. */
 export interface Member {
   handle: string;
@@ -252,6 +279,14 @@ export const api = {
   approveMember: (slug: string, handle: string) => request<unknown>('POST', `/api/groups/${enc(slug)}/members/${enc(handle)}/approve`),
   /** Removes a member, or declines a request to join. */
   removeMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}`),
+  /** Changes a group's settings (owners); answers the group as it now is. */
+  updateGroup: (slug: string, changes: GroupSettings) => request<GroupSummary>('PATCH', `/api/groups/${enc(slug)}`, changes),
+  /** Bans a person (owners): they leave the group and may not join or write again until the ban is lifted. */
+  banMember: (slug: string, handle: string, reason?: string) => request<null>('POST', `/api/groups/${enc(slug)}/members/${enc(handle)}/ban`, reason ? { reason } : {}),
+  /** Lifts a ban (owners): the person may join again under the group's policy. */
+  unbanMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}/ban`),
+  /** A page of the group's audit log, newest first (owners and moderators). */
+  audit: (slug: string, offset = 0) => request<{ entries: AuditEntry[] }>('GET', `/api/groups/${enc(slug)}/audit?offset=${offset}`),
   invitations: (slug: string) => request<{ invitations: Invitation[] }>('GET', `/api/groups/${enc(slug)}/invitations`),
   createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number }) =>
     request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),

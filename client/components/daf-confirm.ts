@@ -10,8 +10,10 @@ export interface ConfirmOptions {
   message: string;
   /** The label of the button that goes ahead: "Leave". */
   confirm: string;
-  /** When set, the label of a reason the person must write before going ahead. */
+  /** When set, the label of a reason the person writes before going ahead. */
   reason?: string;
+  /** The reason may be left empty (it must be written otherwise). */
+  reasonOptional?: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export class DafConfirm extends LitElement {
     event.preventDefault();
     const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
     const field = this.renderRoot.querySelector('textarea');
-    if (field && !reason) {
+    if (field && !reason && !this.options?.reasonOptional) {
       // Spaces alone pass `required`; the server would refuse them.
       field.setCustomValidity('Write a reason for the author.');
       field.reportValidity();
@@ -110,7 +112,7 @@ export class DafConfirm extends LitElement {
         <p id="confirm-message">${o?.message ?? ''}</p>
         ${o?.reason
           ? html`<label for="reason">${o.reason}</label>
-              <textarea id="reason" name="reason" rows="3" required maxlength="1000" @input=${(e: Event) => (e.target as HTMLTextAreaElement).setCustomValidity('')}></textarea>`
+              <textarea id="reason" name="reason" rows="3" ?required=${!o.reasonOptional} maxlength="1000" @input=${(e: Event) => (e.target as HTMLTextAreaElement).setCustomValidity('')}></textarea>`
           : nothing}
         <div class="actions">
           <button type="button" @click=${() => this.settle(null)}>Cancel</button>

@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { api, type Member, type Role } from '../api.ts';
 import { dateText, withArticle } from '../group-facts.ts';
@@ -9,9 +9,10 @@ import type { DafConfirm } from './daf-confirm.ts';
 import { groupStyles } from './group-styles.ts';
 
 /**
- * Who belongs to a group, for its members: names and roles. Owners change roles with a select
- * and remove people; owners and moderators approve or decline requests to join. Every change is
- * the server's to judge (a group keeps one owner), and its message is shown when it refuses.
+ * Who belongs to a group, for its members: names and roles. Owners change roles with a select,
+ * remove people and ban them (with a reason for the audit log), and lift bans; owners and
+ * moderators approve or decline requests to join, and see who is banned. Every change is the
+ * server's to judge (a group keeps one owner), and its message is shown when it refuses.
  *
  * @fires daf-group-changed - after a change of who belongs or of a role, so the page reloads the group.
  */
@@ -45,7 +46,7 @@ export class DafGroupMembers extends LitElement {
   declare slug: string;
   /** The reader's role in the group: what they may change. */
   declare viewerRole: Role;
-  /** The members, and for moderators the requests; null while loading. */
+  /** The members, and for moderators the requests and bans; null while loading. */
   declare members: Member[] | null;
 
   /** Changes of roles and of who belongs. */
@@ -101,20 +102,41 @@ export class DafGroupMembers extends LitElement {
     if (ok !== null) await this.change(() => api.removeMember(this.slug, m.handle), `${m.name} is no longer a member.`);
   }
 
-  private requests(pending: Member[]) {
-    if (pending.length === 0) return nothing;
-    return html`<h3 id="requests-heading">Asking to join</h3>
-      <ul aria-labelledby="requests-heading">
-        ${pending.map(
-          (m) => html`<li class="row">
-            <span class="grow"><span class="name">${m.name}</span> <span class="meta">@${m.handle} · asked ${dateText(m.joined)}</span></span>
-            <span class="actions">
-              <button type="button" class="primary" ?disabled=${this.actions.busy} aria-label="Approve ${m.name}" @click=${() => this.change(() => api.approveMember(this.slug, m.handle), `${m.name} is now a member.`)}>Approve</button>
-              <button type="button" ?disabled=${this.actions.busy} aria-label="Decline ${m.name}" @click=${() => this.change(() => api.removeMember(this.slug, m.handle), `The request of ${m.name} is declined.`)}>Decline</button>
-            </span>
-          </li>`,
-        )}
+  /** A list of people apart from the members (requests, bans) under its heading; nothing when empty. */
+  private others(id: string, heading: string, people: Member[], row: (m: Member) => TemplateResult) {
+    if (people.length === 0) return nothing;
+    return html`<h3 id=${id}>${heading}</h3>
+      <ul class=${id} aria-labelledby=${id}>
+        ${people.map((m) => html`<li class="row" data-handle=${m.handle}>${row(m)}</li>`)}
       </ul>`;
+  }
+
+  private request(m: Member) {
+    return html`<span class="grow"><span class="name">${m.name}</span> <span class="meta">@${m.handle} · asked ${dateText(m.joined)}</span></span>
+      <span class="actions">
+        <button type="button" class="primary" ?disabled=${this.actions.busy} aria-label="Approve ${m.name}" @click=${() => this.change(() => api.approveMember(this.slug, m.handle), `${m.name} is now a member.`)}>Approve</button>
+        <button type="button" ?disabled=${this.actions.busy} aria-label="Decline ${m.name}" @click=${() => this.change(() => api.removeMember(this.slug, m.handle), `The request of ${m.name} is declined.`)}>Decline</button>
+      </span>`;
+  }
+
+  private async ban(m: Member) {
+    const reason = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask({
+      title: `Ban ${m.name}?`,
+      message: `${m.name} (@${m.handle}) will leave the group and may not join it again, nor write or reply in its layers, until the ban is lifted.`,
+      confirm: 'Ban',
+      reason: 'Reason (optional), kept in the audit log',
+      reasonOptional: true,
+    });
+    if (reason !== null) await this.change(() => api.banMember(this.slug, m.handle, reason), `${m.name} is banned from the group.`);
+  }
+
+  private bannedPerson(m: Member) {
+    return html`<span class="grow"><span class="name">${m.name}</span> <span class="meta">@${m.handle}</span></span>
+      ${this.viewerRole === 'owner'
+        ? html`<button type="button" ?disabled=${this.actions.busy} aria-label="Lift the ban on ${m.name}" @click=${() => this.change(() => api.unbanMember(this.slug, m.handle), `The ban on ${m.name} is lifted: they may join again.`)}>
+            Lift the ban
+          </button>`
+        : nothing}`;
   }
 
   private member(m: Member) {
@@ -131,7 +153,10 @@ export class DafGroupMembers extends LitElement {
               <option value="moderator">moderator</option>
               <option value="member">member</option>
             </select>
-            ${self ? nothing : html`<button type="button" ?disabled=${this.actions.busy} aria-label="Remove ${m.name}" @click=${() => this.removeMember(m)}>Remove</button>`}`
+            ${self
+              ? nothing
+              : html`<button type="button" ?disabled=${this.actions.busy} aria-label="Remove ${m.name}" @click=${() => this.removeMember(m)}>Remove</button>
+                  <button type="button" ?disabled=${this.actions.busy} aria-label="Ban ${m.name}" @click=${() => this.ban(m)}>Ban…</button>`}`
         : html`<span class="role">${m.role}</span>`}
     </li>`;
   }
@@ -142,8 +167,9 @@ export class DafGroupMembers extends LitElement {
     return html`<section aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
       ${all === null && !this.actions.error ? html`<p aria-busy="true">Loading the members…</p>` : nothing}
-      ${this.viewerRole !== 'member' ? this.requests(all?.filter((m) => m.state === 'pending') ?? []) : nothing}
+      ${this.others('requests', 'Asking to join', all?.filter((m) => m.state === 'pending') ?? [], (m) => this.request(m))}
       ${all ? html`<ul class="members" aria-label="Members">${active.map((m) => this.member(m))}</ul>` : nothing}
+      ${this.others('banned', 'Banned', all?.filter((m) => m.state === 'banned') ?? [], (m) => this.bannedPerson(m))}
       ${this.actions.regions()}
       <daf-confirm></daf-confirm>
     </section>`;

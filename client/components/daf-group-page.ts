@@ -9,8 +9,10 @@ import { session, SessionController } from '../session.ts';
 import './daf-account.ts';
 import './daf-confirm.ts';
 import type { DafConfirm } from './daf-confirm.ts';
+import './daf-group-audit.ts';
 import './daf-group-invitations.ts';
 import './daf-group-members.ts';
+import './daf-group-settings.ts';
 import './daf-moderation-queue.ts';
 import { groupStyles } from './group-styles.ts';
 
@@ -29,8 +31,9 @@ function standing(g: Group, signedIn: boolean): string {
 /**
  * A reading group's page, `/g/:slug`: its name, description and settings, the reader's place in
  * it with Join and Leave, the texts and layers it reads in, and, by role, its members (owners
- * change roles and remove people; moderators admit requests), its invitations and its
- * moderation queue (owners and moderators). A private group the reader does not belong to is
+ * change roles, remove and ban people and lift bans; moderators admit requests), its
+ * invitations, its moderation queue and its audit log (owners and moderators), and its settings
+ * (owners). A private group the reader does not belong to is
  * "no such group", as the server answers. It loads again when someone signs in or out.
  */
 export class DafGroupPage extends LitElement {
@@ -233,7 +236,9 @@ export class DafGroupPage extends LitElement {
         who,
         html`${moderator ? html`<daf-moderation-queue slug=${g.slug} .layers=${g.layers}></daf-moderation-queue>` : nothing}
         ${role ? html`<daf-group-members slug=${g.slug} .viewerRole=${role}></daf-group-members>` : nothing}
-        ${moderator ? html`<daf-group-invitations slug=${g.slug}></daf-group-invitations>` : nothing}`,
+        ${moderator ? html`<daf-group-invitations slug=${g.slug}></daf-group-invitations>` : nothing}
+        ${role === 'owner' ? html`<daf-group-settings slug=${g.slug} .group=${g}></daf-group-settings>` : nothing}
+        ${moderator ? html`<daf-group-audit slug=${g.slug} .group=${g}></daf-group-audit>` : nothing}`,
       )}
       <daf-confirm></daf-confirm>
     `;

@@ -3,9 +3,11 @@
  * signs up and joins through the link; owners change roles; a moderator works through the
  * queue of a pre-moderated group (approve, hide with a reason, restore a flagged gloss); a
  * private group stays unknown to outsiders; dead invitations say why; joining an open group,
- * asking to join an approval group, and the last owner who may not leave. The data is set up
- * over HTTP as its people would; what matters is what each person sees. Screenshots go to
- * test-results/screenshots; axe-core checks the group page and the invitation page.
+ * asking to join an approval group, and the last owner who may not leave; an owner bans a
+ * member and lifts the ban, reads it in the audit log, and changes the group's settings. The
+ * data is set up over HTTP as its people would; what matters is what each person sees.
+ * Screenshots go to test-results/screenshots; axe-core checks the group page and the
+ * invitation page.
  */
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
@@ -373,5 +375,128 @@ describe('reading groups in the browser', () => {
     await owner.context.close();
     await context.close();
     expect(errors).toEqual([]);
+  });
+  describe('an owner’s tools: bans, the audit log, the settings', () => {
+    const dusk = 'avot-dusk';
+    const duskName = 'Avot at dusk';
+    let dovid: HttpClient;
+    /** The gloss dovid wrote, which the owner approved. */
+    let approved: number;
+    const audit = (page: Page) => page.locator('daf-group-audit ol.audit > li');
+    const sentences = async (page: Page) => (await audit(page).locator('.sentence').allTextContents()).map((t) => t.trim());
+    const write = (who: HttpClient, exact: string) =>
+      who.post(`/api/texts/pirkei-avot-en/layers/dusk-notes/glosses`, { target: { exact }, body: { markdown: 'Cheap sandals, today only!' } });
+
+    beforeAll(async () => {
+      // A public, open, pre-moderated group with a layer; dovid joins and writes, rivka approves it.
+      expect((await rivka.post('/api/groups', { slug: dusk, name: duskName, visibility: 'public', joinPolicy: 'open', premoderation: true })).status).toBe(201);
+      const layer = await rivka.post('/api/texts/pirkei-avot-en/layers', { name: 'Dusk notes', slug: 'dusk-notes', group: dusk, visibility: 'group', writePolicy: 'members', replyPolicy: 'members' });
+      expect(layer.status).toBe(201);
+      dovid = await signupOver(server.url, 'dovid');
+      expect((await dovid.post(`/api/groups/${dusk}/join`)).body).toEqual({ state: 'active', role: 'member' });
+      const gloss = await write(dovid, 'Be deliberate in judgment');
+      expect(gloss.body.status).toBe('pending');
+      approved = gloss.body.id;
+      expect((await rivka.post(`/api/glosses/${approved}/approve`)).status).toBe(200);
+    }, 60_000);
+
+    it('lets an owner ban a member from the page and lift the ban, and the audit log tells it', async () => {
+      // This context alone bypasses the page's CSP, which forbids the inline script that injects axe.
+      const { context, page } = await signedIn('rivka', { bypassCSP: true });
+      await openGroup(page, duskName, dusk);
+      await expect.poll(() => members(page).count()).toBe(2);
+      await expect.poll(() => sentences(page)).toEqual([`@rivka approved @dovid’s gloss no. ${approved}.`]);
+
+      // Ban dovid, with a reason.
+      await members(page).filter({ hasText: 'dovid' }).getByRole('button', { name: 'Ban dovid' }).click();
+      const dialog = page.locator('daf-group-members').getByRole('dialog');
+      await expect.poll(() => dialog.isVisible()).toBe(true);
+      expect(await dialog.locator('h2').textContent()).toBe('Ban dovid?');
+      await dialog.getByLabel('Reason (optional), kept in the audit log').fill('Advertising, again.');
+      await page.screenshot({ path: path.join(screenshotDir, 'group-ban-dialog.png') });
+      await dialog.getByRole('button', { name: 'Ban' }).click();
+      await expect.poll(() => page.locator('daf-group-members [role=status]').textContent()).toBe('dovid is banned from the group.');
+      expect(await dialog.isVisible()).toBe(false);
+      // Gone from the members, listed among the banned; the page's count follows.
+      expect(await members(page).filter({ hasText: 'dovid' }).count()).toBe(0);
+      expect(await members(page).count()).toBe(1);
+      const banned = page.locator('daf-group-members ul.banned > li');
+      expect(await banned.count()).toBe(1);
+      expect(await banned.getAttribute('data-handle')).toBe('dovid');
+      await expect.poll(() => groupPage(page).locator('.meta').first().textContent()).toContain('1 member ·');
+
+      // The ban holds on the server: dovid may not join again, and the members' layer is gone for him.
+      const join = await dovid.post(`/api/groups/${dusk}/join`);
+      expect(join.status).toBe(403);
+      expect(join.body.error.message).toBe('You are banned from this group');
+      expect((await write(dovid, 'Love work')).status).toBe(404);
+      const listed = (await rivka.get(`/api/groups/${dusk}/members`)).body.members.map((m: any) => `${m.handle}:${m.state}`);
+      expect(listed.sort()).toEqual(['dovid:banned', 'rivka:active']);
+
+      // The audit log says it in words, newest first, with the reason.
+      await expect.poll(() => sentences(page)).toEqual(['@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`]);
+      expect(await audit(page).first().locator('q').textContent()).toBe('Advertising, again.');
+      expect(await audit(page).nth(1).locator('q').count()).toBe(0);
+      expect(await audit(page).first().locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await page.screenshot({ path: path.join(screenshotDir, 'group-owner-tools.png'), fullPage: true });
+      const violations = await seriousViolations(page);
+      if (violations.length) console.log(`axe on the owner's tools:\n${JSON.stringify(violations, null, 2)}`);
+      expect(violations).toEqual([]);
+
+      // Lift the ban: dovid may join again.
+      await banned.getByRole('button', { name: 'Lift the ban on dovid' }).click();
+      await expect.poll(() => page.locator('daf-group-members [role=status]').textContent()).toBe('The ban on dovid is lifted: they may join again.');
+      expect(await banned.count()).toBe(0);
+      await expect.poll(() => sentences(page)).toEqual(['@rivka lifted the ban on @dovid.', '@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`]);
+      expect((await dovid.post(`/api/groups/${dusk}/join`)).body).toEqual({ state: 'active', role: 'member' });
+      await page.reload();
+      await expect.poll(() => members(page).count()).toBe(2);
+      await context.close();
+    });
+
+    it('lets an owner change the settings from the page, and shows the server’s message for a bad value', async () => {
+      const { context, page } = await signedIn('rivka');
+      await openGroup(page, duskName, dusk);
+      const settings = page.locator('daf-group-settings');
+      expect(await settings.getByLabel('Name').inputValue()).toBe(duskName);
+      expect(await settings.getByLabel('Who may join').inputValue()).toBe('open');
+      expect(await settings.getByLabel('New members’ posts wait for a moderator').isChecked()).toBe(true);
+      expect(await settings.getByLabel('Trusted after (approved posts)').inputValue()).toBe('3');
+
+      await settings.getByLabel('Name').fill('Avot at nightfall');
+      await settings.getByLabel('Who may join').selectOption('approval');
+      await settings.getByRole('button', { name: 'Save the settings' }).click();
+      await expect.poll(() => settings.locator('[role=status]').textContent()).toBe('The settings are saved.');
+      // The page shows the new values, and so does the server.
+      await expect.poll(() => groupPage(page).locator('h1').textContent()).toBe('Avot at nightfall');
+      expect(await groupPage(page).locator('.meta').first().textContent()).toBe('Public · joining needs approval · 2 members · you are an owner · new members’ posts are read by a moderator first');
+      await expect.poll(() => page.title()).toBe('Avot at nightfall · Daf');
+      expect((await rivka.get(`/api/groups/${dusk}`)).body).toMatchObject({ name: 'Avot at nightfall', joinPolicy: 'approval', visibility: 'public', premoderation: true, trustAfter: 3 });
+      await expect.poll(async () => (await sentences(page))[0]).toBe('@rivka changed the name to “Avot at nightfall”, the join policy to approval by a moderator.');
+      await page.screenshot({ path: path.join(screenshotDir, 'group-settings.png'), fullPage: true });
+
+      // A name of spaces alone passes the browser's check; the server refuses it, and nothing changes.
+      const expected = await rivka.send('PATCH', `/api/groups/${dusk}`, { name: '   ' });
+      expect(expected.status).toBe(400);
+      await settings.getByLabel('Name').fill('   ');
+      await settings.getByRole('button', { name: 'Save the settings' }).click();
+      await expect.poll(() => settings.locator('[role=alert]').textContent()).toBe(expected.body.error.message);
+      expect(await settings.locator('[role=status]').textContent()).toBe('');
+      expect(await groupPage(page).locator('h1').textContent()).toBe('Avot at nightfall');
+      expect((await rivka.get(`/api/groups/${dusk}`)).body).toMatchObject({ name: 'Avot at nightfall', joinPolicy: 'approval' });
+      expect(await audit(page).count()).toBe(4);
+      await page.screenshot({ path: path.join(screenshotDir, 'group-settings-refused.png') });
+
+      // A member sees neither the settings, nor the audit log, nor a Ban button.
+      const member = await signedIn('dovid');
+      await openGroup(member.page, 'Avot at nightfall', dusk);
+      await expect.poll(() => members(member.page).count()).toBe(2);
+      expect(await member.page.locator('daf-group-settings').count()).toBe(0);
+      expect(await member.page.locator('daf-group-audit').count()).toBe(0);
+      expect(await member.page.locator('daf-group-members').getByRole('button', { name: /^Ban/ }).count()).toBe(0);
+      await member.context.close();
+      await context.close();
+      expect(errors).toEqual([]);
+    });
   });
 });
