@@ -326,7 +326,6 @@ export const api = {
 export function remoteApi(origin: string, token: () => string | null) {
   const call = <T>(method: string, path: string, body?: unknown) => request<T>(method, origin + path, body, { credentials: 'omit', token: token() });
   return {
-    me: async (): Promise<Me | null> => (await call<{ me: Me | null }>('GET', '/api/session')).me,
     passage: (slug: string, ref: string | null, layers: string[] | null) => {
       const query = new URLSearchParams();
       if (ref) query.set('ref', ref);

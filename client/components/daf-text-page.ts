@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
@@ -8,7 +8,7 @@ import { Projection } from '../../schema/projection.ts';
 import { api, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
 import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
 import { bodyOffset, type BodyHighlight } from '../layout/gloss-body.ts';
-import { placeCards } from '../layout/place-cards.ts';
+import { cardGap, placeCards } from '../layout/place-cards.ts';
 import { SessionController } from '../session.ts';
 import type { ComposerPost } from './daf-composer.ts';
 import { cardStyles, DafGlossCard } from './daf-gloss-card.ts';
@@ -63,6 +63,7 @@ export class DafTextPage extends LitElement {
     css`
     :host {
       display: block;
+      position: relative;
       padding: 1rem 1.5rem 4rem;
     }
     h1 {
@@ -128,6 +129,7 @@ export class DafTextPage extends LitElement {
       white-space: pre-wrap;
       word-wrap: break-word;
       outline: none;
+      caret-color: var(--daf-accent);
     }
     .text p.segment::before {
       content: attr(data-ref);
@@ -161,11 +163,6 @@ export class DafTextPage extends LitElement {
     }
     .unanchored {
       margin-block-start: 2rem;
-    }
-    .page.narrow {
-      grid-template-columns: minmax(0, 1fr);
-    }
-    .unanchored {
       display: flex;
       flex-direction: column;
       gap: 0.5rem;
@@ -175,6 +172,7 @@ export class DafTextPage extends LitElement {
     }
     /* Folded: the cards lie over room kept for them under each passage (see layoutFolded). */
     .page.narrow {
+      grid-template-columns: minmax(0, 1fr);
       position: relative;
     }
     .page.narrow .column {
@@ -194,12 +192,6 @@ export class DafTextPage extends LitElement {
     }
     .page.narrow daf-gloss-card[data-depth='3'] {
       margin-inline-start: 3rem;
-    }
-    :host {
-      position: relative;
-    }
-    .text .ProseMirror {
-      caret-color: var(--daf-accent);
     }
     .text .ProseMirror:focus-visible {
       outline: 2px solid color-mix(in srgb, var(--daf-accent) 50%, transparent);
@@ -723,7 +715,7 @@ export class DafTextPage extends LitElement {
 
   /** Marks a gloss and its highlight as the one in hand, without re-rendering the page. */
   private setActive(id: number | null) {
-    if (id === this.active) return this.showActive();
+    if (id === this.active) return; // updated() puts the classes back after a re-render
     this.active = id;
     // In the text, the mark is a decoration: ProseMirror owns that DOM and would undo a class.
     const placed = this.arrangement.placed.find((p) => p.gloss.id === id && p.depth === 1);
@@ -758,7 +750,8 @@ export class DafTextPage extends LitElement {
   private activeElements: Element[] = [];
 
   private cardOf(id: number): DafGlossCard | null {
-    return this.renderRoot.querySelector<DafGlossCard>(`daf-gloss-card[data-id="${id}"]`);
+    // Placed cards are known; an unanchored one is looked for.
+    return this.placedCards.get(id) ?? this.renderRoot.querySelector<DafGlossCard>(`daf-gloss-card[data-id="${id}"]`);
   }
 
   private focusCard(id: number) {
@@ -899,10 +892,12 @@ export class DafTextPage extends LitElement {
       const after = view.state.doc.resolve(this.projection!.posAt(root.anchor!.start!)).after(1);
       const i = foldAt.get(after);
       if (i === undefined) continue;
-      byFold.set(i, [...(byFold.get(i) ?? []), p]);
+      const inFold = byFold.get(i);
+      if (inFold) inFold.push(p);
+      else byFold.set(i, [p]);
     }
     // Writes.
-    const gap = 8;
+    const gap = cardGap;
     let added = 0;
     folds.forEach((fold, i) => {
       let y = natural[i] + added + gap;

@@ -204,8 +204,9 @@ export class DafPassage extends LitElement {
     }
   }
 
-  protected override updated() {
-    this.drawHighlights();
+  protected override updated(changed: PropertyValues<this>) {
+    // The blocks' elements are made once per passage, so their ranges hold until it changes.
+    if (changed.has('passage') || changed.has('active')) this.drawHighlights();
   }
 
   /** Reads the passage (again), as the connected reader or as a visitor. */

@@ -46,7 +46,9 @@ export class GlossHighlights {
     for (const span of spans) {
       if (span.active) focused.push(span);
       const color = cssColor(span.color);
-      byColor.set(color, [...(byColor.get(color) ?? []), span.range]);
+      const ranges = byColor.get(color);
+      if (ranges) ranges.push(span.range);
+      else byColor.set(color, [span.range]);
     }
     const rules: string[] = [];
     [...byColor].forEach(([color, ranges], i) => {

@@ -43,7 +43,6 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
     .execute();
 }
 
-
 /** A group's layers that the viewer may see, on any text, oldest first, with their text; at most `limit`. */
 export async function listVisibleGroupLayers(db: DB, viewer: Viewer | null, groupId: number, limit: number) {
   return db

@@ -32,24 +32,6 @@ describe('placeCards', () => {
     );
   });
 
-  it('keeps clear of space already taken, pushing a card below it', () => {
-    const tops = placeCards([{ id: 1, top: 100, height: 40 }, { id: 2, top: 300, height: 40 }], 8, [{ top: 90, height: 100 }, { top: 260, height: 20 }]);
-    expect(tops.get(1)).toBe(198);
-    expect(tops.get(2)).toBe(300);
-    const card = fc.record({ top: fc.integer({ min: 0, max: 3000 }), height: fc.integer({ min: 0, max: 300 }) });
-    fc.assert(
-      fc.property(fc.array(card, { maxLength: 30 }), fc.array(card, { maxLength: 10 }), (cards, taken) => {
-        const tops = placeCards(cards.map((c, i) => ({ id: i, ...c })), 8, taken);
-        cards.forEach((c, i) => {
-          const at = tops.get(i)!;
-          expect(at).toBeGreaterThanOrEqual(c.top);
-          for (const t of taken) expect(at >= t.top + t.height + 8 || at + c.height + 8 <= t.top).toBe(true);
-        });
-      }),
-      { seed: 11, numRuns: 200 },
-    );
-  });
-
   it('refuses a card with no height', () => {
     expect(() => placeCards([{ id: 1, top: 0, height: Number.NaN }])).toThrow(RangeError);
   });

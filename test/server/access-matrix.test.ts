@@ -17,7 +17,6 @@ import {
   buildWorld,
   layerDefs,
   layerKeys,
-  layerName,
   marker,
   people,
   roles,

@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createText, TestClient, type TestApp, type TestResponse } from '../helpers/test-app.ts';
+import { createTestApp, createText, TestClient, type TestApp } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/main.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient, type TestResponse } from '../helpers/test-app.ts';
+import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 const genesis11 = 'בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים אֵ֥ת הַשָּׁמַ֖יִם וְאֵ֥ת הָאָֽרֶץ׃';

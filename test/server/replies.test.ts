@@ -3,7 +3,7 @@
  * authorship, and tombstones for replies that have answers (DESIGN §3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient, type TestResponse } from '../helpers/test-app.ts';
+import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 

@@ -3,7 +3,7 @@
  * Hebrew folding, inert query syntax, bounds, and an index that follows edits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient, type TestResponse } from '../helpers/test-app.ts';
+import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 import type { SearchResult as Result } from '../../server/services/search.ts';
 
