@@ -690,12 +690,16 @@ export class DafTextPage extends LitElement {
   /** Keys in the text: Enter comments on the selection, or opens the gloss under the caret. */
   private onTextKey(view: EditorView, event: KeyboardEvent): boolean {
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey) {
-      if (!view.state.selection.empty) {
-        this.readSelection();
-        if (this.selection) void this.startComposing();
+      // What the reader sees selected is the DOM's selection: ProseMirror's state follows it only
+      // on `selectionchange`, which a busy page may deliver after a quick Shift+→ and Enter.
+      this.readSelection();
+      if (this.selection) {
+        void this.startComposing();
         return true;
       }
-      const offset = this.projection!.offsetAt(view.state.selection.from);
+      const caret = this.domSelection();
+      const pos = caret?.focusNode && view.dom.contains(caret.focusNode) ? view.posAtDOM(caret.focusNode, caret.focusOffset) : view.state.selection.from;
+      const offset = this.projection!.offsetAt(pos);
       const hit = this.arrangement.placed.find((p) => p.depth === 1 && p.gloss.anchor!.start! <= offset && offset <= p.gloss.anchor!.end!);
       if (hit) this.focusCard(hit.gloss.id);
       return true;
@@ -1034,10 +1038,15 @@ export class DafTextPage extends LitElement {
     if (!this.composing) requestAnimationFrame(() => this.readSelection());
   };
 
+  /** The selection in the page's shadow root (Chromium and WebKit), else in the document. */
+  private domSelection(): Selection | null {
+    const root = this.renderRoot as ShadowRoot & { getSelection?: () => Selection | null };
+    return root.getSelection?.() ?? document.getSelection();
+  }
+
   /** Turns the reader's selection into a target: a span of the text, or of one gloss's body. */
   private readSelection() {
-    const root = this.renderRoot as ShadowRoot & { getSelection?: () => Selection | null };
-    const sel = root.getSelection?.() ?? document.getSelection();
+    const sel = this.domSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) {
       if (!this.composing) this.selection = null;
       return;

@@ -43,6 +43,8 @@ export const screenshotDir = path.resolve('test-results/screenshots');
 /** A page in a browser context of its own, collecting its script errors and console errors. */
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+  // A locator that never matches fails its step with its selector, well inside a journey's time.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

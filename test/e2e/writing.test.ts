@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
 
@@ -67,6 +67,12 @@ describe('writing glosses', () => {
   beforeAll(async () => {
     ({ server, browser } = await startServerAndBrowser());
   }, 120_000);
+
+  // Each journey's pages close with it: pages left open would keep reading the stream and laying
+  // out the text while later journeys run.
+  afterEach(async () => {
+    for (const context of browser.contexts()) await context.close();
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -419,6 +425,32 @@ describe('writing glosses', () => {
     await page.keyboard.press('Escape');
     await poll(() => focusedElement(page)).toMatchObject({ inText: true, className: expect.stringContaining('ProseMirror') });
     expect(await textPage(page).evaluate((el) => (el.shadowRoot as ShadowRoot & { getSelection(): Selection | null }).getSelection()?.toString())).toBe('make a fence to the Thorah');
+    expect(errors).toEqual([]);
+  }, journey);
+
+  it('comments on what is selected when Enter comes before the page has caught up with the selection', async () => {
+    // A quick Shift+→ then Enter on a busy page: the key arrives before `selectionchange`, so the
+    // editor's own state still holds the caret. The composer must quote what the reader selected.
+    const { page, errors } = await openPage(browser);
+    await signUpAndOpen(page, 'ruth', true);
+    const phrase = 'Be deliberate in judgment';
+    const stale = await textPage(page).locator('.text .ProseMirror').evaluate((editor, phrase) => {
+      editor.focus();
+      const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(phrase);
+        if (at < 0) continue;
+        const selection = (editor.getRootNode() as ShadowRoot & { getSelection(): Selection }).getSelection();
+        selection.setBaseAndExtent(node, at, node, at + phrase.length);
+        // In the same task as the change of selection: no `selectionchange` has been handled yet.
+        const enter = new KeyboardEvent('keydown', { key: 'Enter', keyCode: 13, bubbles: true, cancelable: true });
+        node.parentElement!.dispatchEvent(enter);
+        return { handled: enter.defaultPrevented, selected: selection.toString() };
+      }
+      return null;
+    }, phrase);
+    expect(stale).toEqual({ handled: true, selected: phrase });
+    await poll(() => composerOf(page).locator('.quote').textContent()).toBe(`“${phrase}”`);
     expect(errors).toEqual([]);
   }, journey);
 
