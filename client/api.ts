@@ -181,6 +181,8 @@ export interface ModerationQueue {
     reason: string;
     flagger: string;
     created: string;
+    /** The flagged post; null when it is gone. A deleted one has no author and an empty excerpt. */
+    post: { text: string; layer: string; status: string; author: string | null; excerpt: string; created: string } | null;
   }[];
 }
 
@@ -297,7 +299,6 @@ export const api = {
   /** Approves, hides (with a reason for the author) or restores a gloss or reply. */
   moderate: (kind: 'gloss' | 'reply', id: number, action: 'approve' | 'hide' | 'restore', reason?: string) =>
     request<unknown>('POST', `/api/${kind === 'gloss' ? 'glosses' : 'replies'}/${id}/${action}`, reason ? { reason } : {}),
-  gloss: (id: number) => request<Gloss & { text: string }>('GET', `/api/glosses/${id}`),
   search: (q: string, text?: string) =>
     request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
   createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),

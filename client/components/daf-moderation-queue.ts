@@ -1,14 +1,11 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { api, type Gloss, type Group, type ModerationQueue } from '../api.ts';
+import { api, type Group, type ModerationQueue } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import './daf-confirm.ts';
 import type { DafConfirm } from './daf-confirm.ts';
 import { groupStyles } from './group-styles.ts';
-
-/** How much of a post the queue shows: as much as the server's pending excerpts. */
-const excerptLength = 280;
 
 /** A post in the queue: waiting for approval, flagged, or both. */
 interface QueueItem {
@@ -34,15 +31,8 @@ interface Done {
   reason?: string;
 }
 
-/** The post a flag points at, found in its gloss (which the server let the moderator read), or null. */
-function flaggedPost(f: ModerationQueue['flags'][number], gloss: Gloss | undefined) {
-  if (!gloss) return null;
-  const post = f.kind === 'gloss' ? gloss : gloss.replies.find((r) => r.id === f.item);
-  return post ? { author: post.author?.handle ?? null, text: post.body?.text ?? '', status: post.status, created: post.created } : null;
-}
-
 /** The queue as one list of posts: pending ones first, then flagged ones, each with its flags. */
-async function queueItems(q: ModerationQueue): Promise<QueueItem[]> {
+function queueItems(q: ModerationQueue): QueueItem[] {
   const items = new Map<string, QueueItem>();
   for (const p of q.pending) {
     items.set(`${p.kind}:${p.id}`, {
@@ -58,26 +48,20 @@ async function queueItems(q: ModerationQueue): Promise<QueueItem[]> {
       flags: [],
     });
   }
-  // A flag names only its post: the post's words and place come from its gloss.
-  const ids = [...new Set(q.flags.map((f) => f.gloss).filter((id): id is number => id !== null))];
-  const read = await Promise.allSettled(ids.map((id) => api.gloss(id)));
-  const glosses = new Map(read.flatMap((r, i) => (r.status === 'fulfilled' ? [[ids[i], r.value] as const] : [])));
   for (const f of q.flags) {
     const key = `${f.kind}:${f.item}`;
     let item = items.get(key);
     if (!item) {
-      const gloss = f.gloss === null ? undefined : glosses.get(f.gloss);
-      const post = flaggedPost(f, gloss);
       item = {
         kind: f.kind,
         id: f.item,
         gloss: f.gloss,
-        text: gloss?.text ?? null,
-        layer: gloss?.layer ?? null,
-        author: post?.author ?? null,
-        excerpt: post?.text.slice(0, excerptLength) ?? '',
-        status: post?.status ?? 'unknown',
-        created: post?.created ?? null,
+        text: f.post?.text ?? null,
+        layer: f.post?.layer ?? null,
+        author: f.post?.author ?? null,
+        excerpt: f.post?.excerpt ?? '',
+        status: f.post?.status ?? 'unknown',
+        created: f.post?.created ?? null,
         flags: [],
       };
       items.set(key, item);
@@ -158,7 +142,7 @@ export class DafModerationQueue extends LitElement {
 
   private async load() {
     try {
-      this.items = await queueItems(await api.moderationQueue(this.slug));
+      this.items = queueItems(await api.moderationQueue(this.slug));
     } catch (e) {
       this.actions.fail(e);
     }

@@ -21,6 +21,9 @@ import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss } from './glosses.ts';
 import { canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
 
+/** How much of a post's words the moderation queue shows. */
+const excerptLength = 280;
+
 /** What a moderator can do to a post. */
 export type ModerationAction = 'approve' | 'hide' | 'restore';
 
@@ -180,10 +183,30 @@ export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug
   return {
     group: group.slug,
     pending: [
-      ...pending.glosses.map((g) => ({ kind: 'gloss' as const, id: g.id, text: g.text, layer: g.layer, author: g.author, excerpt: g.body_text.slice(0, 280), created: g.created_at })),
-      ...pending.replies.map((r) => ({ kind: 'reply' as const, id: r.id, gloss: r.gloss_id, text: r.text, layer: r.layer, author: r.author, excerpt: r.body_text.slice(0, 280), created: r.created_at })),
+      ...pending.glosses.map((g) => ({ kind: 'gloss' as const, id: g.id, text: g.text, layer: g.layer, author: g.author, excerpt: g.body_text.slice(0, excerptLength), created: g.created_at })),
+      ...pending.replies.map((r) => ({ kind: 'reply' as const, id: r.id, gloss: r.gloss_id, text: r.text, layer: r.layer, author: r.author, excerpt: r.body_text.slice(0, excerptLength), created: r.created_at })),
     ],
-    flags: flags.map((f) => ({ id: f.id, kind: f.kind, item: f.item_id, gloss: f.gloss_id, reason: f.reason, flagger: f.flagger, created: f.created_at })),
+    flags: flags.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      item: f.item_id,
+      gloss: f.gloss_id,
+      reason: f.reason,
+      flagger: f.flagger,
+      created: f.created_at,
+      // The post as the queue shows it; null when it is gone. A deleted post keeps no words or author.
+      post:
+        f.gloss_id === null || f.post_status === null
+          ? null
+          : {
+              text: f.text,
+              layer: f.layer,
+              status: f.post_status,
+              author: f.post_status === 'deleted' ? null : f.post_author,
+              excerpt: f.post_status === 'deleted' ? '' : (f.post_text ?? '').slice(0, excerptLength),
+              created: f.post_created,
+            },
+    })),
   };
 }
 

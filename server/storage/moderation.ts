@@ -1,4 +1,5 @@
 /** SQL for flags and the moderation audit log. Returns rows; no rules here. */
+import { sql } from 'kysely';
 import type { DB, FlagRow, NewRow } from './database.ts';
 
 export async function insertAudit(db: DB, row: NewRow<'audit_log'>): Promise<void> {
@@ -42,16 +43,25 @@ export async function resolveFlags(db: DB, kind: 'gloss' | 'reply', itemId: numb
 }
 
 /**
- * Open flags of a group's posts, oldest first, each with the gloss its post is or belongs to
- * (null for a reply no longer there).
+ * Open flags of a group's posts, oldest first, each with its post as the queue shows it: the
+ * gloss it is or belongs to (null for a post no longer there), that gloss's text and layer, and
+ * the post's own status, words, author and date.
  */
 export async function openFlags(db: DB, groupId: number) {
   return db
     .selectFrom('flag as f')
     .innerJoin('user as u', 'u.id', 'f.flagger_id')
     .leftJoin('reply as r', (j) => j.onRef('r.id', '=', 'f.item_id').on('f.kind', '=', 'reply'))
-    .select(['f.id', 'f.kind', 'f.item_id', 'f.reason', 'f.created_at', 'u.handle as flagger'])
-    .select((eb) => eb.case().when('f.kind', '=', 'gloss').then(eb.ref('f.item_id')).else(eb.ref('r.gloss_id')).end().as('gloss_id'))
+    .leftJoin('gloss as g', (j) => j.on(sql<boolean>`g.id = CASE WHEN f.kind = 'gloss' THEN f.item_id ELSE r.gloss_id END`))
+    .leftJoin('layer as l', 'l.id', 'g.layer_id')
+    .leftJoin('text as t', 't.id', 'g.text_id')
+    .leftJoin('user as pa', (j) => j.on(sql<boolean>`pa.id = CASE WHEN f.kind = 'gloss' THEN g.author_id ELSE r.author_id END`))
+    .select(['f.id', 'f.kind', 'f.item_id', 'f.reason', 'f.created_at', 'u.handle as flagger', 'g.id as gloss_id', 't.slug as text', 'l.slug as layer', 'pa.handle as post_author'])
+    .select((eb) => [
+      eb.case().when('f.kind', '=', 'gloss').then(eb.ref('g.status')).else(eb.ref('r.status')).end().as('post_status'),
+      eb.case().when('f.kind', '=', 'gloss').then(eb.ref('g.body_text')).else(eb.ref('r.body_text')).end().as('post_text'),
+      eb.case().when('f.kind', '=', 'gloss').then(eb.ref('g.created_at')).else(eb.ref('r.created_at')).end().as('post_created'),
+    ])
     .where('f.group_id', '=', groupId)
     .where('f.resolved_at', 'is', null)
     .orderBy('f.id')

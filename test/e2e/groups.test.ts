@@ -209,6 +209,8 @@ describe('reading groups in the browser', () => {
 
     // The moderator (made one in the journey before) opens the page and reads the queue.
     const page = shmuel;
+    const reads: string[] = [];
+    page.on('request', (r) => r.method() === 'GET' && reads.push(new URL(r.url()).pathname));
     await openGroup(page);
     expect(await groupPage(page).locator('.standing').textContent()).toBe('You are a moderator of this group.');
     await expect.poll(() => queue(page).count()).toBe(3);
@@ -219,6 +221,9 @@ describe('reading groups in the browser', () => {
     expect(await item(owners.id).locator('.flags').textContent()).toContain('Flagged by @pnina: Is this right?');
     expect(await item(owners.id).locator('.meta').textContent()).toContain('Gloss by @rivka');
     expect(await item(owners.id).locator('.meta').textContent()).toContain('active');
+    expect(await item(owners.id).locator('blockquote').textContent()).toBe('A fence protects a specific law.');
+    // The queue came whole in one answer: no read per flagged post.
+    expect(reads.filter((p) => p.startsWith('/api/glosses/'))).toEqual([]);
     expect(await item(owners.id).getByRole('button', { name: /^Approve/ }).count()).toBe(0);
     await page.screenshot({ path: path.join(screenshotDir, 'group-moderator.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });

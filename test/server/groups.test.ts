@@ -503,6 +503,21 @@ describe('reading groups', () => {
       expect((await out.post(`/api/replies/${r.body.id}/flag`, { reason: 'Rude.' })).status).toBe(201);
       const replyFlag = ((await moe.get(`/api/groups/${slug}/moderation`)).body.flags as any[]).find((x) => x.kind === 'reply' && x.item === r.body.id);
       expect(replyFlag).toMatchObject({ gloss: g.id, reason: 'Rude.', flagger: 'out' });
+      // Each flag carries its post as the queue shows it: no second read per flag.
+      const glossFlag = ((await moe.get(`/api/groups/${slug}/moderation`)).body.flags as any[]).find((x) => x.kind === 'gloss' && x.item === g.id);
+      expect(glossFlag.post).toEqual({ text, layer, status: 'active', author: 'pia', excerpt: 'Flag me.', created: g.created });
+      expect(replyFlag.post).toEqual({ text, layer, status: 'active', author: 'moe', excerpt: 'A reply to flag.', created: r.body.created });
+      // A post its author deleted keeps neither words nor author in the queue: a gloss with a
+      // thread stays as a tombstone, a lone reply is gone.
+      const kept = await gloss(pia, layer, 'The river runs', 'Soon a tombstone.');
+      const gone = await moe.post(`/api/glosses/${kept.id}/replies`, { body: { markdown: 'Soon gone.' } });
+      expect((await pat.post(`/api/glosses/${kept.id}/flag`, { reason: 'Odd.' })).status).toBe(201);
+      expect((await pat.post(`/api/replies/${gone.body.id}/flag`, { reason: 'Odd.' })).status).toBe(201);
+      expect((await pia.delete(`/api/glosses/${kept.id}`)).status).toBe(200);
+      expect((await moe.delete(`/api/replies/${gone.body.id}`)).status).toBe(200);
+      const queue = (await moe.get(`/api/groups/${slug}/moderation`)).body.flags as any[];
+      expect(queue.find((x) => x.kind === 'gloss' && x.item === kept.id).post).toEqual({ text, layer, status: 'deleted', author: null, excerpt: '', created: kept.created });
+      expect(queue.find((x) => x.kind === 'reply' && x.item === gone.body.id)).toMatchObject({ gloss: null, post: null });
       expectError(await mel.get(`/api/groups/${slug}/moderation`), 403, 'forbidden');
       // Acting on the post resolves its flags.
       await moe.post(`/api/glosses/${g.id}/hide`, { reason: 'Flagged.' });
