@@ -76,7 +76,10 @@ interface ListedGloss {
 
 /**
  * The glosses on a range: those on the text whose anchor meets it, and the glosses on those
- * glosses, to any depth. The whole text keeps every gloss, orphans included.
+ * glosses, to any depth, each only if the one it comments on is listed too. The database has
+ * already left out what lies outside the range; this keeps a gloss whose parent was left out
+ * by visibility or the choice of layers from hanging with nothing to hang on. The whole text
+ * keeps every gloss, orphans included.
  */
 function glossesIn<G extends ListedGloss>(glosses: G[], range: PassageRange): G[] {
   if (range.ref === null) return glosses;
@@ -111,7 +114,8 @@ export async function readPassage(ctx: AppContext, viewer: Viewer | null, slug: 
   }
   let glosses: ListedGloss[] = [];
   if (layers.length) {
-    const listing = await glossListingJson(ctx.db, viewer, text.id, text.slug, version.number, { layerSlugs: layers.map((l) => l.slug) });
+    const within = range.ref === null ? undefined : { start: range.start, end: range.end };
+    const listing = await glossListingJson(ctx.db, viewer, text.id, text.slug, version.number, { layerSlugs: layers.map((l) => l.slug), range: within });
     glosses = glossesIn(JSON.parse(listing.toString('utf8')) as ListedGloss[], range);
   }
   return {

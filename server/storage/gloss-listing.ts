@@ -30,6 +30,13 @@ const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"par
 export interface GlossListingFilter {
   layerSlugs?: string[];
   glossId?: number;
+  /**
+   * Only glosses that may belong to a passage: those on the text whose anchor at the listed
+   * version meets [start, end) (or is a point inside it), and the glosses on them, to any depth.
+   * The visibility and layer tests still apply to each gloss; a caller that needs a whole chain
+   * to be listed checks the chain.
+   */
+  range?: { start: number; end: number };
   /** Skip the visibility test: only for building event payloads, whose delivery is filtered. */
   everything?: boolean;
 }
@@ -79,6 +86,18 @@ export async function glossListingJson(
   if (!filter.everything) query = query.where(layerVisibleSql(viewer)).where(postVisibleSql(viewer, 'g'));
   if (filter.layerSlugs) query = query.where('l.slug', 'in', filter.layerSlugs);
   if (filter.glossId !== undefined) query = query.where('g.id', '=', filter.glossId);
+  if (filter.range) {
+    const { start, end } = filter.range;
+    query = query.where(
+      sql<boolean>`g.id IN (WITH RECURSIVE kept(id) AS (
+        SELECT r.id FROM gloss r JOIN anchor ra ON ra.gloss_id = r.id AND ra.version = ${version}
+        WHERE r.text_id = ${textId} AND r.target_gloss_id IS NULL AND ra.start IS NOT NULL AND ra."end" IS NOT NULL
+          AND ((ra.start < ${end} AND ra."end" > ${start}) OR (ra.start = ra."end" AND ra.start BETWEEN ${start} AND ${end}))
+        UNION ALL
+        SELECT c.id FROM gloss c JOIN kept k ON c.target_gloss_id = k.id
+      ) SELECT id FROM kept)`,
+    );
+  }
   const listing = await db
     .selectFrom(query.orderBy('g.id').as('listing'))
     .select(sql<Buffer>`CAST('[' || coalesce(group_concat(listing.json, ','), '') || ']' AS BLOB)`.as('json'))

@@ -120,6 +120,19 @@ describe('embedding', () => {
       expectError(await t.visitor().get('/api/texts/nope/passage'), 404, 'not_found');
       expectError(await t.visitor().get(`/api/texts/avot/passage?ref=${'1'.repeat(101)}`), 400, 'invalid_request');
     });
+
+    it('keeps a chain of glosses on glosses to any depth, none from elsewhere, and none whose parent is not shown', async () => {
+      const deeper = (await writeGloss(owner, 'avot', 'notes', { gloss: ids.onGloss, exact: 'note' }, 'On the note on the note.')).id;
+      const deepest = (await writeGloss(owner, 'avot', 'bartenura', { gloss: deeper, exact: 'note' }, 'And on that.')).id;
+      const onPathGloss = (await writeGloss(owner, 'avot', 'bartenura', { gloss: ids.onPath, exact: 'path' }, 'On the path note.')).id;
+      const first = (await t.visitor().get('/api/texts/avot/passage?ref=1:1')).body;
+      expect(first.glosses.map((g: any) => g.id)).toEqual([ids.onSinai, ids.onGloss, deeper, deepest]);
+      const second = (await t.visitor().get('/api/texts/avot/passage?ref=2:1')).body;
+      expect(second.glosses.map((g: any) => g.id)).toEqual([ids.onPath, onPathGloss]);
+      // Without the notes, the Bartenura glosses on notes have nothing to hang on.
+      const bartenura = (await t.visitor().get('/api/texts/avot/passage?ref=1:1-2:1&layer=bartenura')).body;
+      expect(bartenura.glosses.map((g: any) => g.id)).toEqual([ids.onThree]);
+    });
   });
 
   describe('oEmbed', () => {
