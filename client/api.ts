@@ -14,6 +14,14 @@ export class ApiError extends Error {
   }
 }
 
+/** Shown when a request never reached the server, so there is no message of its own. */
+export const unreachable = 'Could not reach the server. Check your connection and try again.';
+
+/** What to tell a person of a failed request: the server's message, or that it could not be reached. */
+export function failureMessage(e: unknown): string {
+  return e instanceof ApiError ? e.message : unreachable;
+}
+
 /** How a request is sent: the reader's own pages use the session cookie; the embed a bearer token. */
 interface RequestAuth {
   credentials?: RequestCredentials;

@@ -1,6 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { ApiError } from '../api.ts';
-import { unreachable } from '../controllers/action-controller.ts';
+import { failureMessage } from '../api.ts';
 import { session, SessionController } from '../session.ts';
 import { buttonStyles, dialogStyles } from './page-styles.ts';
 
@@ -146,7 +145,7 @@ export class DafAccount extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('.signed-in button')?.focus();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : unreachable;
+      this.error = failureMessage(e);
     } finally {
       this.busy = false;
     }
@@ -159,7 +158,7 @@ export class DafAccount extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('.signed-out button')?.focus();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : unreachable;
+      this.error = failureMessage(e);
     }
   }
 

@@ -1,5 +1,5 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import { api, type Gloss, type Layer, type Reply } from '../api.ts';
+import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import './daf-composer.ts';
@@ -230,7 +230,7 @@ export class DafGlossCard extends LitElement {
       this.form = null;
       this.dispatchEvent(new CustomEvent('daf-changed', { bubbles: true, composed: true }));
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = failureMessage(e);
     } finally {
       this.busy = false;
     }

@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { api, ApiError, type Group } from '../api.ts';
+import { api, ApiError, failureMessage, type Group } from '../api.ts';
 import { groupFacts } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { ActionController } from '../controllers/action-controller.ts';
@@ -134,7 +134,7 @@ export class DafGroupPage extends LitElement {
     } catch (e) {
       if (load !== this.loads) return;
       this.group = null;
-      this.loadError = e instanceof ApiError && e.status === 404 ? noSuchGroup : (e as Error).message;
+      this.loadError = e instanceof ApiError && e.status === 404 ? noSuchGroup : failureMessage(e);
       document.title = `${this.loadError} · Daf`;
     }
   }

@@ -1,5 +1,5 @@
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
-import { api, type GroupSummary, type SearchResult, type TextSummary } from '../api.ts';
+import { api, failureMessage, type GroupSummary, type SearchResult, type TextSummary } from '../api.ts';
 import { groupFacts } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { SessionController } from '../session.ts';
@@ -195,9 +195,9 @@ export class DafLibrary extends LitElement {
     const [texts, groups] = await Promise.allSettled([api.texts(), api.groups()]);
     if (load !== this.loads) return;
     this.texts = texts.status === 'fulfilled' ? texts.value.texts : this.texts;
-    this.error = texts.status === 'rejected' ? (texts.reason as Error).message : '';
+    this.error = texts.status === 'rejected' ? failureMessage(texts.reason) : '';
     this.groups = groups.status === 'fulfilled' ? groups.value.groups : this.groups;
-    this.groupsError = groups.status === 'rejected' ? (groups.reason as Error).message : '';
+    this.groupsError = groups.status === 'rejected' ? failureMessage(groups.reason) : '';
   }
 
   private onSearch(event: SubmitEvent) {
@@ -220,7 +220,7 @@ export class DafLibrary extends LitElement {
       if (search !== this.searches) return;
       this.results = null;
       this.searchStatus = '';
-      this.searchError = (e as Error).message;
+      this.searchError = failureMessage(e);
     }
   }
 

@@ -5,7 +5,7 @@ import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import { textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
-import { api, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
+import { api, failureMessage, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
 import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
 import { bodyOffset, type BodyHighlight } from '../layout/gloss-body.ts';
 import { cardGap, placeCards } from '../layout/place-cards.ts';
@@ -395,7 +395,7 @@ export class DafTextPage extends LitElement {
       document.title = `${text.title} · Daf`;
       this.listen();
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = failureMessage(e);
     }
   }
 
@@ -1118,7 +1118,7 @@ export class DafTextPage extends LitElement {
       await this.updateComplete;
       requestAnimationFrame(() => this.focusCard(id));
     } catch (e) {
-      this.writeError = (e as Error).message;
+      this.writeError = failureMessage(e);
     } finally {
       this.busy = false;
     }

@@ -1,8 +1,5 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { ApiError } from '../api.ts';
-
-/** Shown when a request never reached the server, so there is no message of its own. */
-export const unreachable = 'Could not reach the server. Check your connection and try again.';
+import { failureMessage } from '../api.ts';
 
 /**
  * The requests of a component that change something, one at a time: whether one is under way
@@ -53,7 +50,7 @@ export class ActionController implements ReactiveController {
   /** Shows why something failed: the server's message, or that it could not be reached. */
   fail(e: unknown) {
     this.failure = e;
-    this.error = e instanceof ApiError ? e.message : unreachable;
+    this.error = failureMessage(e);
     this.host.requestUpdate();
   }
 

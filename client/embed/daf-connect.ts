@@ -1,5 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { api } from '../api.ts';
+import { api, failureMessage } from '../api.ts';
 import '../components/daf-account.ts';
 import { SessionController } from '../session.ts';
 import { palette } from './palette.ts';
@@ -99,7 +99,7 @@ export class DafConnect extends LitElement {
       opener.postMessage({ type: 'daf-token', connection: { token, id, me } }, this.origin);
       window.close();
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = failureMessage(e);
     } finally {
       this.busy = false;
     }

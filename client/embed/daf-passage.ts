@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { DOMSerializer } from 'prosemirror-model';
 import { glossSchema, textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
-import { ApiError, remoteApi, type Gloss, type GlossTarget, type Layer, type Me, type Passage, type RemoteApi, type Reply } from '../api.ts';
+import { ApiError, failureMessage, remoteApi, type Gloss, type GlossTarget, type Layer, type Me, type Passage, type RemoteApi, type Reply } from '../api.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { connect, forgetConnection, savedConnection, type Connection } from './connection.ts';
 import { GlossHighlights, highlightsSupported } from './gloss-highlights.ts';
@@ -234,7 +234,7 @@ export class DafPassage extends LitElement {
         this.signedOut();
         return this.load();
       }
-      if (key === this.loadedKey) this.error = `This passage could not be shown: ${e instanceof Error ? e.message : String(e)}`;
+      if (key === this.loadedKey) this.error = `This passage could not be shown: ${failureMessage(e)}`;
     }
   }
 
@@ -322,7 +322,7 @@ export class DafPassage extends LitElement {
       this.connection = connection;
       await this.load();
     } catch (e) {
-      this.writeError = e instanceof Error ? e.message : String(e);
+      this.writeError = failureMessage(e);
     }
   }
 
@@ -401,7 +401,7 @@ export class DafPassage extends LitElement {
       this.composing = null;
       await this.load();
     } catch (e) {
-      this.writeError = e instanceof Error ? e.message : String(e);
+      this.writeError = failureMessage(e);
     } finally {
       this.busy = false;
     }

@@ -180,5 +180,12 @@ describe('the library and accounts', () => {
     await expect.poll(() => page.locator('daf-library [role=alert]').textContent()).toBe('The query has no words to search for');
     expect(refused).toEqual(['/api/auth/signup', '/api/auth/login', '/api/search']);
     expect(errors).toEqual([]);
+    // A search that never reaches the server says so, in words a reader knows what to do with.
+    const search = (url: URL) => url.pathname === '/api/search';
+    await page.route(search, (route) => route.abort('internetdisconnected'));
+    await box.fill('fence');
+    await box.press('Enter');
+    await expect.poll(() => page.locator('daf-library [role=alert]').textContent()).toBe('Could not reach the server. Check your connection and try again.');
+    await page.unroute(search);
   });
 });
