@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.ts';
+import { cssColor } from '../layer-style.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import './daf-composer.ts';
@@ -206,7 +207,7 @@ export class DafGlossCard extends LitElement {
     const layerName = this.layer?.name ?? this.gloss.layer;
     const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
     this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.author?.name ?? 'someone'}`);
-    this.style.setProperty('--c', this.layer?.color ?? '#888');
+    this.style.setProperty('--c', this.layer ? cssColor(this.layer.color) : '#888');
   }
 
   /**

@@ -6,6 +6,7 @@ import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import { textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
 import { api, failureMessage, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
+import { classSelector, cssColor } from '../layer-style.ts';
 import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
 import { bodyOffset, type BodyHighlight } from '../layout/gloss-body.ts';
 import { cardGap, placeCards } from '../layout/place-cards.ts';
@@ -493,7 +494,7 @@ export class DafTextPage extends LitElement {
 
   /** For each gloss with glosses on it, the spans to mark in its body. */
   private bodyHighlights(): Map<number, BodyHighlight[]> {
-    const colors = new Map(this.layers.map((l) => [l.slug, l.color]));
+    const colors = new Map(this.layers.map((l) => [l.slug, cssColor(l.color)]));
     const map = new Map<number, BodyHighlight[]>();
     for (const [id, kids] of this.arrangement.children) {
       map.set(id, kids.map((c) => ({ id: c.id, start: c.anchor!.start!, end: c.anchor!.end!, layer: c.layer, color: colors.get(c.layer) ?? '#888' })));
@@ -513,10 +514,13 @@ export class DafTextPage extends LitElement {
     const rules = this.layers.map(
       // A hidden group keeps its cards' boxes and rendering state (content-visibility), so
       // neither hiding nor showing it restyles or lays out a card: it stops or starts painting them.
-      ({ slug, color }) => `.layer-${slug} { --c: ${color}; }
-        .page.hide-${slug} .group.in-${slug} { content-visibility: hidden; }
-        .page.hide-${slug} .layer-${slug}.gloss-mark { background: none; border-block-end-color: transparent; }
-        .page.hide-${slug} .layer-${slug}.segment-glossed { border-inline-start-color: transparent; }`,
+      ({ slug, color }) => {
+        const [layer, hidden, group] = [classSelector('layer-', slug), `.page${classSelector('hide-', slug)}`, classSelector('in-', slug)];
+        return `${layer} { --c: ${cssColor(color)}; }
+          ${hidden} .group${group} { content-visibility: hidden; }
+          ${hidden} ${layer}.gloss-mark { background: none; border-block-end-color: transparent; }
+          ${hidden} ${layer}.segment-glossed { border-inline-start-color: transparent; }`;
+      },
     );
     this.hiddenSheet.replaceSync(rules.join('\n'));
   }
@@ -1310,7 +1314,7 @@ export class DafTextPage extends LitElement {
       <p class="credit">${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</p>
       <div class="layers" role="group" aria-label="Layers">
         ${this.layers.map(
-          (l) => html`<label style="--c: ${l.color}">
+          (l) => html`<label style="--c: ${cssColor(l.color)}">
             <input type="checkbox" .checked=${!this.hiddenLayers.has(l.slug)} @change=${() => this.toggle(l.slug)} />
             <span class="swatch"></span>${l.name} <span class="meta">(${l.glossCount})</span>
           </label>`,

@@ -6,7 +6,8 @@ import { ApiError, failureMessage, remoteApi, type Gloss, type GlossTarget, type
 import { textDirection } from '../layout/text-direction.ts';
 import { connect, forgetConnection, savedConnection, type Connection } from './connection.ts';
 import { GlossHighlights, highlightsSupported } from './gloss-highlights.ts';
-import { cssColor, palette } from './palette.ts';
+import { cssColor } from '../layer-style.ts';
+import { palette } from './palette.ts';
 import { passageStyles } from './passage-styles.ts';
 import { pointAt } from './text-points.ts';
 import type { ComposerPost } from './writing.ts';

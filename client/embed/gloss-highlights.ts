@@ -5,7 +5,7 @@
  * gloss in focus, styled by a stylesheet adopted into the widget's shadow root, so each widget
  * on a page keeps its own. Browsers without the API draw nothing; each card quotes its passage.
  */
-import { cssColor } from './palette.ts';
+import { cssColor } from '../layer-style.ts';
 
 /** Whether this browser has the CSS Custom Highlight API. */
 export const highlightsSupported = typeof CSS !== 'undefined' && 'highlights' in CSS;

@@ -23,8 +23,3 @@ export const palette = css`
     color-scheme: dark;
   }
 `;
-
-/** A layer's colour, safe to write into a stylesheet: `#rrggbb` as the server keeps it, else the accent. */
-export function cssColor(color: string): string {
-  return /^#[0-9a-f]{6}$/i.test(color) ? color : 'var(--daf-accent)';
-}

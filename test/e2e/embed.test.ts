@@ -9,16 +9,14 @@
  * test-results/screenshots.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import type { RunningServer } from '../../server/main.ts';
 import { signupOver, type HttpClient } from './api-client.ts';
-import { launchBrowser, screenshotDir } from './browser.ts';
+import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
 
 /** A marker in private layers and glosses: no embed may show it. */
 const secret = 'zzembedprivateqx';
@@ -80,10 +78,7 @@ describe('embedding Daf in another site', () => {
   let heLayers: string;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
-    browser = await launchBrowser();
-    fs.mkdirSync(screenshotDir, { recursive: true });
+    ({ server, browser } = await startServerAndBrowser());
 
     // Private layers with glosses on the embedded passages: they must never show.
     owner = await signupOver(server.url, 'owner');
@@ -115,15 +110,8 @@ describe('embedding Daf in another site', () => {
     await server?.close();
   });
 
-  /** A fresh context and page; page errors and console errors (CSP violations among them) are collected. */
-  async function openPage(context?: BrowserContext) {
-    context ??= await browser.newContext({ viewport: { width: 1000, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    return { context, page, errors };
-  }
+  /** A host page's window: a fresh context, its page errors and console errors (CSP violations among them) collected. */
+  const openHostPage = (options: BrowserContextOptions = {}) => openPage(browser, { viewport: { width: 1000, height: 800 }, ...options });
 
   /** Waits until a widget shows its passage and at least one gloss card. */
   async function loaded(widget: Locator) {
@@ -132,7 +120,7 @@ describe('embedding Daf in another site', () => {
   }
 
   it('shows a Hebrew and an English passage with their glosses, untouched by the host page, and no private layer', async () => {
-    const { context, page, errors } = await openPage();
+    const { context, page, errors } = await openHostPage();
     // Signed in to Daf in this browser: the embed must still show only what is public.
     await page.goto(`${server.url}/`);
     const login = await page.evaluate(async () => (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'owner', password: 'a long passphrase' }) })).status);
@@ -202,7 +190,7 @@ describe('embedding Daf in another site', () => {
   });
 
   it('follows the host page into its dark scheme', async () => {
-    const { context, page } = await openPage(await browser.newContext({ viewport: { width: 1000, height: 800 }, colorScheme: 'dark' }));
+    const { context, page } = await openHostPage({ colorScheme: 'dark' });
     await page.goto(`${host.url}/read`);
     const he = page.locator('daf-passage#he');
     await loaded(he);
@@ -220,7 +208,7 @@ describe('embedding Daf in another site', () => {
     const writer = await signupOver(server.url, 'writer', 'another long passphrase');
     expect((await writer.post('/api/groups/avot-circle/join')).status).toBe(200);
 
-    const { context, page, errors } = await openPage();
+    const { context, page, errors } = await openHostPage();
     await page.goto(`${host.url}/write`);
     const en = page.locator('daf-passage#en');
     await loaded(en);
@@ -304,7 +292,7 @@ describe('embedding Daf in another site', () => {
     expect(o).toMatchObject({ type: 'rich', version: '1.0', html: expect.stringMatching(/^<iframe /), width: expect.any(Number), height: expect.any(Number) });
     const oembedHost = await startHost(server.url, { '/oembed': { body: o.html, csp: `frame-src ${server.url}` } });
     try {
-      const { context, page, errors } = await openPage();
+      const { context, page, errors } = await openHostPage();
       await page.goto(`${oembedHost.url}/oembed`);
       const frame = page.frameLocator('iframe');
       const widget = frame.locator('daf-passage');

@@ -3,15 +3,13 @@
  * inert text, the page on a phone, accessibility as axe-core judges it, and a Hebrew page's
  * mirrored columns. Screenshots go to test-results/screenshots.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import type { RunningServer } from '../../server/main.ts';
 import { signupOver, type HttpClient } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { launchBrowser, screenshotDir } from './browser.ts';
+import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
 
 /** Markdown an attacker might try: raw HTML, event handlers, script URLs in every spelling. */
 const hostileMarkdown = [
@@ -47,10 +45,7 @@ describe('safety, small screens and accessibility', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
-    browser = await launchBrowser();
-    fs.mkdirSync(screenshotDir, { recursive: true });
+    ({ server, browser } = await startServerAndBrowser());
   }, 120_000);
 
   afterAll(async () => {
@@ -58,14 +53,10 @@ describe('safety, small screens and accessibility', () => {
     await server?.close();
   });
 
-  /** A fresh page in a context of its own; page errors, console errors and dialogs are collected. */
-  async function openPage(options: BrowserContextOptions = {}) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
+  /** A fresh page in a context of its own; page errors, console errors and dialogs (dismissed) are collected. */
+  async function openWatchedPage(options: BrowserContextOptions = {}) {
+    const { page, errors } = await openPage(browser, options);
     const dialogs: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('dialog', (d) => {
       dialogs.push(`${d.type()}: ${d.message()}`);
       void d.dismiss();
@@ -132,7 +123,7 @@ describe('safety, small screens and accessibility', () => {
     });
 
     it('shows hostile glosses as inert text: nothing runs on load, hover or click', async () => {
-      const { page, errors, dialogs } = await openPage();
+      const { page, errors, dialogs } = await openWatchedPage();
       await openText(page, 'pirkei-avot-en');
       for (const g of written) {
         const card = page.locator(`daf-text-page daf-gloss-card[data-id="${g.id}"]`);
@@ -180,8 +171,34 @@ describe('safety, small screens and accessibility', () => {
     });
   });
 
+  it('writes no CSS of a layer’s own into the page, whatever its colour says', async () => {
+    const { page, errors } = await openWatchedPage();
+    // A layer as a server that checks nothing might send it: its colour breaks out of its rule.
+    const layers = (url: URL) => url.pathname === '/api/texts/pirkei-avot-en/layers';
+    let hostile = '';
+    await page.route(layers, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { layers: { slug: string; color: string }[] };
+      hostile = body.layers[0].slug;
+      body.layers[0].color = 'red; } * { visibility: hidden !important; } .x { color: red';
+      await route.fulfill({ response, json: body });
+    });
+    await openText(page, 'pirkei-avot-en');
+    const text = page.locator('daf-text-page');
+    expect(await text.locator('daf-gloss-card').first().isVisible()).toBe(true);
+    expect(await text.locator('.text').isVisible()).toBe(true);
+    // The hostile layer takes the page's accent instead of its colour, on its toggle, cards and marks.
+    const accent = await text.evaluate((el) => getComputedStyle(el).getPropertyValue('--daf-accent').trim());
+    const toggle = text.locator('.layers label').first();
+    expect(await toggle.evaluate((el) => el.getAttribute('style'))).not.toContain('visibility');
+    const card = text.locator(`daf-gloss-card[data-layers="${hostile}"]`).first();
+    for (const el of [toggle, card]) expect(await el.evaluate((e) => getComputedStyle(e).getPropertyValue('--c').trim())).toBe(accent);
+    await page.unroute(layers);
+    expect(errors).toEqual([]);
+  });
+
   it('folds the columns on a phone: each card under its passage, no sideways scrolling', async () => {
-    const { page, errors } = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const { page, errors } = await openWatchedPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     for (const slug of ['pirkei-avot-en', 'pirkei-avot']) {
       await openText(page, slug);
       expect(await page.locator('daf-text-page .page').getAttribute('class')).toContain('narrow');
@@ -245,7 +262,7 @@ describe('safety, small screens and accessibility', () => {
       it(name, async () => {
         // This context alone bypasses the page's CSP, which (rightly) forbids the inline script
         // that injects axe. Every other test runs under the real policy.
-        const { page, errors } = await openPage({ bypassCSP: true });
+        const { page, errors } = await openWatchedPage({ bypassCSP: true });
         await page.goto(server.url + url);
         if (url === '/') await expect.poll(() => page.locator('daf-library a').count()).toBeGreaterThan(0);
         else await page.locator('daf-text-page[data-laid-out]').waitFor();
@@ -259,7 +276,7 @@ describe('safety, small screens and accessibility', () => {
 
   it('mirrors the columns of a Hebrew text: the first layer on the right', async () => {
     // reader.test.ts covers dir=rtl and the English gloss's ltr direction; this is the mirroring.
-    const { page, errors } = await openPage();
+    const { page, errors } = await openWatchedPage();
     await openText(page, 'pirkei-avot');
     const text = (await page.locator('daf-text-page .text').boundingBox())!;
     const start = (await page.locator('daf-text-page aside.column[data-side="start"][data-depth="1"]').boundingBox())!;
