@@ -228,6 +228,7 @@ export interface Reply {
   body: { doc: unknown; text: string } | null;
   moderationNote: string | null;
   created: string;
+  updated: string;
 }
 
 /** A gloss with its anchor and thread. */

@@ -285,9 +285,33 @@ export class DafGlossCard extends LitElement {
     ></daf-composer>`;
   }
 
+  /**
+   * A reply's body, drawn once per version of it: a re-render of the card, or a re-read that
+   * brings the same reply, moves the same element (and a selection in it stays).
+   */
+  private replyBody(id: number, updated: string, body: NonNullable<Reply['body']>): HTMLElement {
+    const key = `${id}@${updated}`;
+    let el = this.replyBodies.get(key);
+    if (!el) {
+      el = document.createElement('div');
+      el.className = 'body';
+      el.dir = textDirection(body.text);
+      el.append(renderBody(body.doc));
+      this.replyBodies.set(key, el);
+    }
+    this.shownReplyBodies.set(key, el);
+    return el;
+  }
+
+  private replyBodies = new Map<string, HTMLElement>();
+  /** The bodies this render shows: they become the cache, so an old version's body is let go. */
+  private shownReplyBodies = new Map<string, HTMLElement>();
+
   /** A gloss's thread: replies in order, each indented under the reply it answers. */
   private thread() {
     const replies = this.gloss.replies;
+    this.shownReplyBodies = new Map();
+    void this.updateComplete.then(() => (this.replyBodies = this.shownReplyBodies));
     const depth = new Map<number, number>();
     for (const r of replies) depth.set(r.id, r.parent === null ? 0 : (depth.get(r.parent) ?? 0) + 1);
     const canReply = !!this.layer?.you.reply;
@@ -296,7 +320,7 @@ export class DafGlossCard extends LitElement {
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       return html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
         <span class="who">${r.author?.name ?? 'deleted'}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
-        ${editing ? this.composer(r.body?.doc) : r.body ? html`<div class="body" dir=${textDirection(r.body.text)}>${renderBody(r.body.doc)}</div>` : html`<p class="tag">Deleted</p>`}
+        ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
           ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>

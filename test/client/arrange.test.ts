@@ -17,7 +17,7 @@ function gloss(layer: string, start: number | null, more: { on?: Gloss; status?:
     author: null,
     moderationNote: null,
     created: '',
-    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '' })),
+    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '' })),
   };
 }
 

@@ -92,6 +92,12 @@ describe('the reader', () => {
     await page.goto(server.url + '/t/pirkei-avot-en');
     await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBe(2);
     const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    // An open thread keeps its replies' words as they are (a selection in them stays): the page
+    // re-reads every gloss, and only what changed is drawn again.
+    const fence = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
+    await fence.locator('button.thread-toggle').click();
+    const firstReply = fence.locator('ol.thread li .body').first();
+    await firstReply.evaluate((el) => el.setAttribute('data-seen', 'before'));
     const res = await noa.post('/api/texts/pirkei-avot-en/layers/study-notes/glosses', {
       target: { exact: 'the world is stayed' },
       body: { markdown: 'Three pillars, and the world rests on them.' },
@@ -102,6 +108,13 @@ describe('the reader', () => {
     expect(await page.locator('daf-text-page .text .gloss-mark', { hasText: 'the world is stayed' }).count()).toBe(1);
     // Same page, not reloaded.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
+    expect(await firstReply.getAttribute('data-seen')).toBe('before');
+    // Nor does the card draw a reply again when it renders itself anew: closed and opened, the
+    // thread shows the very elements it showed.
+    await fence.locator('button.thread-toggle').click();
+    await expect.poll(() => fence.locator('ol.thread').count()).toBe(0);
+    await fence.locator('button.thread-toggle').click();
+    expect(await firstReply.getAttribute('data-seen')).toBe('before');
   });
 
   it('hides and shows a layer with its toggle, and the choice has a URL', async () => {
