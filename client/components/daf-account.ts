@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { failureMessage } from '../api.ts';
 import { session, SessionController } from '../session.ts';
-import { buttonStyles, dialogStyles } from './page-styles.ts';
+import { buttonStyles, dialogStyles, focusStyles, messageStyles } from './page-styles.ts';
 
 /** Which form the dialog shows. */
 type Mode = 'login' | 'signup';
@@ -29,11 +29,7 @@ export class DafAccount extends LitElement {
       padding: 0;
       text-decoration: underline;
     }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--daf-accent);
-      outline-offset: 2px;
-    }
+    ${focusStyles}
     .signed-in,
     .signed-out {
       display: flex;
@@ -68,18 +64,9 @@ export class DafAccount extends LitElement {
       margin: 0.25rem 0 0;
       font-size: 0.8rem;
     }
-    .error {
+    ${messageStyles}
+    .error:not(:empty) {
       margin: 1rem 0 0;
-      color: #b42318;
-    }
-    .error:empty {
-      /* Kept in the page, so that a message appearing in it is announced. */
-      margin: 0;
-    }
-    @media (prefers-color-scheme: dark) {
-      .error {
-        color: #f97066;
-      }
     }
     .actions {
       display: flex;

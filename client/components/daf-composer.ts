@@ -3,6 +3,7 @@ import type { Layer } from '../api.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import './daf-editor.ts';
 import type { DafEditor } from './daf-editor.ts';
+import { buttonStyles, focusStyles } from './page-styles.ts';
 
 /** What a composer hands to its page when the writer posts. */
 export interface ComposerPost {
@@ -73,29 +74,10 @@ export class DafComposer extends LitElement {
       color: var(--daf-muted);
       margin-inline-end: auto;
     }
+    ${buttonStyles}
+    ${focusStyles}
     button {
-      font: inherit;
       padding: 0.25rem 0.7rem;
-      border-radius: 4px;
-      border: 1px solid var(--daf-rule);
-      background: var(--daf-card);
-      color: var(--daf-fg);
-      cursor: pointer;
-    }
-    button.post {
-      background: var(--daf-accent);
-      border-color: var(--daf-accent);
-      color: var(--daf-card);
-    }
-    button:disabled {
-      opacity: 0.6;
-      cursor: default;
-    }
-    button:focus-visible,
-    select:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--daf-accent);
-      outline-offset: 1px;
     }
     [role='alert'] {
       color: #a02020;
@@ -226,7 +208,7 @@ export class DafComposer extends LitElement {
       <div class="actions">
         <span class="hint">Ctrl+Enter posts · Esc cancels</span>
         <button type="button" @click=${this.cancel}>Cancel</button>
-        <button type="button" class="post" ?disabled=${this.busy} @click=${this.post}>${this.busy ? 'Posting…' : this.submitLabel}</button>
+        <button type="button" class="primary" ?disabled=${this.busy} @click=${this.post}>${this.busy ? 'Posting…' : this.submitLabel}</button>
       </div>
     `;
   }

@@ -1,5 +1,34 @@
 import { css } from 'lit';
 
+/** A visible focus ring on whatever takes the keyboard. */
+export const focusStyles = css`
+  a:focus-visible,
+  button:focus-visible,
+  input:focus-visible,
+  select:focus-visible,
+  textarea:focus-visible {
+    outline: 2px solid var(--daf-accent);
+    outline-offset: 2px;
+  }
+`;
+
+/** The live regions that say what a request did (`.status`) or why it failed (`.error`). */
+export const messageStyles = css`
+  .status:empty,
+  .error:empty {
+    /* Kept in the page, so that what appears in them is announced. */
+    margin: 0;
+  }
+  .error {
+    color: #b42318;
+  }
+  @media (prefers-color-scheme: dark) {
+    .error {
+      color: #f97066;
+    }
+  }
+`;
+
 /**
  * The library's calm column, shared by the library and the reading-group pages: small-capital
  * section headings, ruled lists, a visible focus ring, and the colour of the server's messages.
@@ -24,27 +53,8 @@ export const pageStyles = css`
     padding: 0.75rem 0;
     border-block-end: 1px solid var(--daf-rule);
   }
-  a:focus-visible,
-  button:focus-visible,
-  input:focus-visible,
-  select:focus-visible,
-  textarea:focus-visible {
-    outline: 2px solid var(--daf-accent);
-    outline-offset: 2px;
-  }
-  .status:empty,
-  .error:empty {
-    /* Kept in the page, so that what appears in them is announced. */
-    margin: 0;
-  }
-  .error {
-    color: #b42318;
-  }
-  @media (prefers-color-scheme: dark) {
-    .error {
-      color: #f97066;
-    }
-  }
+  ${focusStyles}
+  ${messageStyles}
 `;
 
 /** A modal `<dialog>`: a card over the dimmed page, with its title. Shared by every dialog. */

@@ -2,6 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { api, failureMessage } from '../api.ts';
 import '../components/daf-account.ts';
 import { SessionController } from '../session.ts';
+import { buttonStyles, focusStyles } from '../components/page-styles.ts';
 import { palette } from './palette.ts';
 
 /**
@@ -38,23 +39,10 @@ export class DafConnect extends LitElement {
         gap: 0.6rem;
         margin-block-start: 1.2rem;
       }
+      ${buttonStyles}
+      ${focusStyles}
       button {
-        font: inherit;
         padding: 0.4rem 1rem;
-        border-radius: 4px;
-        border: 1px solid var(--daf-rule);
-        background: var(--daf-card);
-        color: var(--daf-fg);
-        cursor: pointer;
-      }
-      button.primary {
-        background: var(--daf-accent);
-        border-color: var(--daf-accent);
-        color: var(--daf-card);
-      }
-      button:focus-visible {
-        outline: 2px solid var(--daf-accent);
-        outline-offset: 2px;
       }
       .note {
         color: var(--daf-muted);
