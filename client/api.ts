@@ -194,6 +194,13 @@ export interface ModerationQueue {
   }[];
 }
 
+/** An invitation as its link shows it: the group's description only to those who may see the group. */
+export interface Invitation {
+  group: { slug: string; name: string; description: string | null; visibility: 'public' | 'private' };
+  expires: string;
+  membership: { role: Role; state: string } | null;
+}
+
 /** One search result; `highlights` are [start, end) ranges of matched words in `snippet`. */
 export interface SearchResult {
   kind: 'text' | 'gloss' | 'reply';
@@ -303,6 +310,8 @@ export const api = {
     request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),
   revokeInvitation: (slug: string, id: number) => request<null>('DELETE', `/api/groups/${enc(slug)}/invitations/${id}`),
   /** Accepts an invitation: the reader becomes an active member of `group`. */
+  /** What an invitation link names, without using it: 404 or 410 when it cannot be used. */
+  invitation: (token: string) => request<Invitation>('GET', `/api/invitations/${enc(token)}`),
   acceptInvitation: (token: string) => request<{ group: string; role: Role; state: 'active' }>('POST', `/api/invitations/${enc(token)}/accept`),
   moderationQueue: (slug: string) => request<ModerationQueue>('GET', `/api/groups/${enc(slug)}/moderation`),
   /** Approves, hides (with a reason for the author) or restores a gloss or reply. */

@@ -1,16 +1,17 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, type Invitation } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { SessionController } from '../session.ts';
 import './daf-account.ts';
 import { groupStyles } from './group-styles.ts';
 
 /**
- * An invitation link, `/invite/:token`. A visitor is asked to log in or sign up (the header's
- * account buttons and dialog, here in the page); a signed-in person joins with one button, which
- * accepts the invitation and opens the group's page. An unknown, expired, used-up or revoked
- * invitation shows the server's message instead, and the button goes. The page cannot name the group beforehand: the link's
- * secret is all it has, and a private group is known only to its members.
+ * An invitation link, `/invite/:token`. The page names the group at once (and describes it, if
+ * the group is one the reader may see anyway). A visitor is asked to log in or sign up (the
+ * header's account buttons and dialog, here in the page); a signed-in person joins with one
+ * button, which accepts the invitation and opens the group's page; a member is shown the way in.
+ * An unknown, expired, used-up or revoked invitation shows the server's message instead, and the
+ * button goes.
  *
  * @fires daf-navigate - to the group's page once the invitation is accepted.
  */
@@ -42,19 +43,29 @@ export class DafInvitePage extends LitElement {
 
   static override properties = {
     token: { type: String },
+    invitation: { state: true },
   };
 
   /** The invitation's secret, from the URL. */
   declare token: string;
+  /** What the link names; null while it is read, or when it cannot be used. */
+  declare invitation: Invitation | null;
 
-  /** Once someone signs in here, the focus moves on to the button that joins. */
-  private readonly session = new SessionController(this, () => void this.focusJoin());
+  /**
+   * Once someone signs in here, the link is read again (they may be a member already, or see
+   * more of the group) and the focus moves on to the button that joins.
+   */
+  private readonly session = new SessionController(this, () => {
+    void this.look(this.token);
+    void this.focusJoin();
+  });
   /** Accepting the invitation. */
   private readonly actions = new ActionController(this);
 
   constructor() {
     super();
     this.token = '';
+    this.invitation = null;
   }
 
   override connectedCallback() {
@@ -63,7 +74,23 @@ export class DafInvitePage extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('token')) this.actions.clear();
+    if (changed.has('token')) {
+      this.actions.clear();
+      this.invitation = null;
+      void this.look(this.token);
+    }
+  }
+
+  /** Reads what the link names; a dead link's reason shows where a failed join's would. */
+  private async look(token: string) {
+    try {
+      const invitation = await api.invitation(token);
+      if (token !== this.token) return;
+      this.invitation = invitation;
+      document.title = `An invitation to ${invitation.group.name} · Daf`;
+    } catch (e) {
+      if (token === this.token) this.actions.fail(e);
+    }
   }
 
   /** Whether the server said the invitation is unknown, expired, used up or revoked. */
@@ -87,13 +114,23 @@ export class DafInvitePage extends LitElement {
   override render() {
     if (!this.session.known) return html`<p aria-busy="true">Loading…</p>`;
     const me = this.session.me;
+    const group = this.invitation?.group;
+    const member = this.invitation?.membership?.state === 'active';
+    const groupPath = group ? `/g/${encodeURIComponent(group.slug)}` : '';
     return html`
-      <h1>You are invited to a reading group</h1>
+      <h1>${group ? `You are invited to ${group.name}` : 'You are invited to a reading group'}</h1>
+      ${group?.description ? html`<p class="description">${group.description}</p>` : nothing}
       ${me
         ? html`<p>You are signed in as <strong>${me.name}</strong> (@${me.handle}).</p>
-            ${this.dead ? nothing : html`<button type="button" class="primary" @click=${this.accept} ?disabled=${this.actions.busy}>Join the group</button>`}`
-        : html`<p>Someone has sent you a link to join a reading group on Daf. Log in, or sign up if you are new here, and then join.</p>
-            <daf-account></daf-account>`}
+            ${member
+              ? html`<p>You are already a member. <a href=${groupPath}>Open the group</a></p>`
+              : this.dead
+                ? nothing
+                : html`<button type="button" class="primary" @click=${this.accept} ?disabled=${this.actions.busy}>Join the group</button>`}`
+        : this.dead
+          ? nothing
+          : html`<p>Someone has sent you a link to join ${group ? 'this reading group' : 'a reading group'} on Daf. Log in, or sign up if you are new here, and then join.</p>
+              <daf-account></daf-account>`}
       <p class="error" role="alert">${this.actions.error}</p>
       ${this.dead ? html`<p>Ask whoever sent you the link for a new one. <a href="/">Go to the library</a></p>` : nothing}
     `;

@@ -65,6 +65,7 @@ export const groupRoutes = new Hono<AppEnv>()
     await groups.revokeInvitation(c.var.ctx, requireViewer(c), c.req.param('slug'), idParam(c, 'id'));
     return c.body(null, 204);
   })
+  .get('/invitations/:token', async (c) => c.json(await groups.readInvitation(c.var.ctx, c.var.viewer, c.req.param('token').slice(0, 200))))
   .post('/invitations/:token/accept', async (c) => {
     const token = c.req.param('token');
     const viewer = requireViewer(c);

@@ -337,14 +337,37 @@ export async function revokeInvitation(ctx: AppContext, viewer: Viewer, slug: st
  * Accepts an invitation: the viewer becomes an active member. An unknown, expired, used-up or
  * revoked invitation is refused (404 or 410) and changes nothing; a banned person stays out.
  */
+/** The invitation a token is, while it can still be used: 404 if none, 410 if revoked, expired or used up. */
+async function liveInvitation(db: DB, token: string, now: string) {
+  const row = await groups.findInvitationByHash(db, hashSecret(token));
+  if (!row) throw notFound('Invitation');
+  if (row.revoked_at !== null) throw new AppError('invitation_revoked', 410, 'This invitation was revoked');
+  if (row.expires_at <= now) throw new AppError('invitation_expired', 410, 'This invitation has expired');
+  if (row.max_uses !== null && row.uses >= row.max_uses) throw new AppError('invitation_used_up', 410, 'This invitation has been used up');
+  return row;
+}
+
+/**
+ * What an invitation link tells whoever holds it, before they join: the group's name, and its
+ * description only if they may see the group anyway (a private group's stays with its members).
+ * Nothing is used up.
+ */
+export async function readInvitation(ctx: AppContext, viewer: Viewer | null, token: string) {
+  const row = await liveInvitation(ctx.db, token, new Date().toISOString());
+  const group = (await groups.findGroupById(ctx.db, row.group_id))!;
+  const seen = canSeeGroup(viewer, group);
+  const mine = viewer?.memberships.get(group.id);
+  return {
+    group: { slug: group.slug, name: group.name, description: seen ? group.description : null, visibility: group.visibility },
+    expires: row.expires_at,
+    membership: mine ? { role: mine.role, state: mine.state } : null,
+  };
+}
+
 export async function acceptInvitation(ctx: AppContext, viewer: Viewer, token: string) {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await groups.findInvitationByHash(trx, hashSecret(token));
-    if (!row) throw notFound('Invitation');
     const now = new Date().toISOString();
-    if (row.revoked_at !== null) throw new AppError('invitation_revoked', 410, 'This invitation was revoked');
-    if (row.expires_at <= now) throw new AppError('invitation_expired', 410, 'This invitation has expired');
-    if (row.max_uses !== null && row.uses >= row.max_uses) throw new AppError('invitation_used_up', 410, 'This invitation has been used up');
+    const row = await liveInvitation(trx, token, now);
     const group = (await groups.findGroupById(trx, row.group_id))!;
     const existing = await groups.findMembership(trx, group.id, viewer.id);
     if (existing?.state === 'banned') throw new AppError('banned', 403, 'You are banned from this group');

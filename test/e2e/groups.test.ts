@@ -152,7 +152,10 @@ describe('reading groups in the browser', () => {
     ({ page: shmuel } = await freshPage());
     await shmuel.goto(link);
     const invite = shmuel.locator('daf-invite-page');
-    await expect.poll(() => invite.locator('h1').textContent()).toBe('You are invited to a reading group');
+    // The link names its group at once; a private group's description stays with its members.
+    await expect.poll(() => invite.locator('h1').textContent()).toBe(`You are invited to ${groupName}`);
+    expect(await invite.locator('.description').count()).toBe(0);
+    expect(await shmuel.title()).toBe(`An invitation to ${groupName} · Daf`);
     await shmuel.screenshot({ path: path.join(screenshotDir, 'invite-signed-out.png') });
     await invite.getByRole('button', { name: 'Sign up' }).click();
     const dialog = invite.getByRole('dialog');
@@ -170,6 +173,13 @@ describe('reading groups in the browser', () => {
     await join.click();
     await expect.poll(() => shmuel.url()).toBe(`${server.url}/g/${slug}`);
     await expect.poll(() => groupPage(shmuel).locator('.standing').textContent()).toBe('You are a member of this group.');
+    // Back on the link, a member is shown the way in, and now the group's description.
+    await shmuel.goto(link);
+    await expect.poll(() => invite.locator('p', { hasText: 'already a member' }).count()).toBe(1);
+    expect(await invite.locator('.description').textContent()).toBe('We read Pirkei Avot slowly, one mishnah each Thursday.');
+    expect(await invite.getByRole('button', { name: 'Join the group' }).count()).toBe(0);
+    await invite.getByRole('link', { name: 'Open the group' }).click();
+    await expect.poll(() => shmuel.url()).toBe(`${server.url}/g/${slug}`);
     await expect.poll(() => members(shmuel).count()).toBe(2);
     // A member sees who belongs and their roles, and changes nothing.
     expect(await members(shmuel).locator('select').count()).toBe(0);
@@ -320,8 +330,8 @@ describe('reading groups in the browser', () => {
       [revoked.body, 'This invitation was revoked'],
       [expired.body, 'This invitation has expired'],
     ] as const) {
+      // The page says so as it opens: there is nothing to try.
       await page.goto(inv.url);
-      await page.locator('daf-invite-page').getByRole('button', { name: 'Join the group' }).click();
       await expect.poll(() => page.locator('daf-invite-page [role=alert]').textContent()).toBe(message);
       // The link is dead: no button to try again, a way on instead.
       expect(await page.locator('daf-invite-page').getByRole('button', { name: 'Join the group' }).count()).toBe(0);

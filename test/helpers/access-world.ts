@@ -87,6 +87,8 @@ export interface World {
   replies: Record<string, ReplyPost>;
   /** The id of the last event of each text: a version.created every reader of the text gets. */
   lastEvent: Record<string, number>;
+  /** A token of an invitation to closed-circle that anyone holding it may use. */
+  invitation: string;
 }
 
 function ok(res: TestResponse, status: number, what: string) {
@@ -245,7 +247,8 @@ export async function buildWorld(): Promise<World> {
     const row = t.database.sqlite.prepare('SELECT max(e.id) AS id FROM event e JOIN text t ON t.id = e.text_id WHERE t.slug = ?').get(slug) as { id: number };
     lastEvent[slug] = row.id;
   }
-  return { t, clients, glosses, replies, lastEvent };
+  const open = ok(await olive.post('/api/groups/closed-circle/invitations', {}), 201, 'an open invitation');
+  return { t, clients, glosses, replies, lastEvent, invitation: open.token };
 }
 
 /** A digest of every table: row counts, and the rows themselves, to prove a refusal changed nothing. */

@@ -258,6 +258,7 @@ const readDoors = new Set([
   'GET /api/groups/:slug/moderation',
   'GET /api/groups/:slug/audit',
   'GET /api/groups/:slug/invitations',
+  'GET /api/invitations/:token',
   'GET /',
   'GET /t/:slug',
   'GET /g/:slug',
@@ -524,6 +525,15 @@ describe('the access matrix: reading', () => {
       }
       expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
     }
+
+    // An invitation tells whoever holds the link the group's name, and its description only to
+    // those who may see the group (the marker check below holds it to that).
+    const invitation = await read(`/api/invitations/${w.invitation}`);
+    if (expectStatus(invitation, 200, 'an invitation to closed-circle')) {
+      expect(invitation.body.group).toMatchObject({ slug: 'closed-circle', visibility: 'private' });
+      expect(invitation.body.group.description === null).toBe(!sees(closedMembers, p));
+    }
+    expectStatus(await read('/api/invitations/inv_unknown'), 404, 'an unknown invitation');
 
     // Embedding shows public texts and layers only, whoever asks: their doors may carry
     // nothing a visitor may not see, even to the members of a group.

@@ -167,6 +167,23 @@ describe('reading groups', () => {
       expect(await audit(slug)).toContain('invitation.accepted');
     });
 
+    it('name their group to whoever holds the link, before they join, without being used up', async () => {
+      expect((await ann.patch(`/api/groups/${slug}`, { description: 'For those we asked.' })).status).toBe(200);
+      const inv = await invite({ maxUses: 1 });
+      const look = async (c: TestClient) => (await c.get(`/api/invitations/${inv.token}`)).body;
+      // A private group: its name, never its description, to a visitor or a stranger.
+      const iris = await t.signup('iris');
+      for (const c of [t.visitor(), iris]) {
+        expect(await look(c)).toEqual({ group: { slug, name: expect.any(String), description: null, visibility: 'private' }, expires: inv.expires, membership: null });
+      }
+      expect((await look(ann)).group.description).toBe('For those we asked.');
+      expect((await look(ann)).membership).toEqual({ role: 'owner', state: 'active' });
+      // Looking used none of its one use.
+      expect((await iris.post(`/api/invitations/${inv.token}/accept`)).status).toBe(200);
+      expectError(await t.visitor().get(`/api/invitations/${inv.token}`), 410, 'invitation_used_up');
+      expectError(await t.visitor().get('/api/invitations/inv_unknown'), 404, 'not_found');
+    });
+
     it('refuse an expired invitation (410) and change nothing', async () => {
       const inv = await invite();
       t.database.sqlite.prepare('UPDATE invitation SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 60_000).toISOString(), inv.id);
