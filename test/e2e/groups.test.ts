@@ -240,10 +240,13 @@ describe('reading groups in the browser', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'group-moderator-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1400, height: 900 });
 
-    // Approve one.
+    // Approve one; the audit log on the same page tells of it at once.
+    const approvals = page.locator('daf-group-audit li[data-action="gloss.approved"]');
+    const approvedBefore = await approvals.count();
     await item(welcome.id).getByRole('button', { name: 'Approve the gloss by pnina' }).click();
     await expect.poll(() => item(welcome.id).count()).toBe(0);
     expect(await page.locator('daf-moderation-queue [role=status]').first().textContent()).toBe('The gloss by @pnina is approved.');
+    await expect.poll(() => approvals.count()).toBe(approvedBefore + 1);
 
     // Hide another, with a reason for its author.
     await item(offTopic.id).getByRole('button', { name: 'Hide the gloss by pnina' }).click();
