@@ -18,6 +18,7 @@ import {
   type SefariaFile,
 } from '../../schema/import/sefaria.ts';
 import { AppError } from '../errors.ts';
+import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
 import * as layerStore from '../storage/layers.ts';
 import { indexItem } from '../storage/search-index.ts';
@@ -26,7 +27,7 @@ import { selectorsJson } from './glosses.ts';
 import type { Viewer } from './policy.ts';
 import { emptyCounts, type AnchorCounts } from './reanchor.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
-import { createText, textVersion } from './texts.ts';
+import { createTextIn, textVersion } from './texts.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
 import { Projection } from '../../schema/projection.ts';
 
@@ -80,97 +81,112 @@ export async function importSefaria(
     throw e;
   }
   const language = sefariaLanguage(base);
-  const text = await createText(ctx, owner, {
-    title: options.title ?? base.title,
-    slug: options.slug,
-    language,
-    direction: sefariaDirection(base),
-    license: options.license ?? sefariaLicense(base) ?? undefined,
-    attribution: options.attribution ?? sefariaAttribution(base),
-    visibility: options.visibility,
-    format: 'sefaria',
-    content: base,
+  // One transaction: a failure anywhere (a full disk, say) leaves no text without its commentary.
+  return ctx.db.transaction().execute(async (trx) => {
+    const text = await createTextIn(trx, owner, {
+      title: options.title ?? base.title,
+      slug: options.slug,
+      language,
+      direction: sefariaDirection(base),
+      license: options.license ?? sefariaLicense(base) ?? undefined,
+      attribution: options.attribution ?? sefariaAttribution(base),
+      visibility: options.visibility,
+      format: 'sefaria',
+      content: base,
+    });
+    const version = await textVersion(trx, text);
+    const summary: SefariaImportSummary = { text: text.slug, segments: (JSON.parse(version.segments) as Segment[]).length, layers: [] };
+    for (const [fileIndex, file] of commentaries.entries()) {
+      const slugBase = slugify(`${commentatorName(file)}${sefariaLanguage(file) !== language ? `-${sefariaLanguage(file)}` : ''}`, 'commentary');
+      const color = layerColors[summary.layers.length % layerColors.length];
+      summary.layers.push(await importCommentary(trx, owner, text, version, file, commentsByFile[fileIndex], { slugBase, color, visibility: options.visibility ?? 'public' }));
+    }
+    return summary;
   });
-  const version = await textVersion(ctx.db, text);
+}
+
+/** The colours of imported commentary layers, in turn. */
+const layerColors = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a'];
+
+/** Writes one commentary as a layer of `text`, each comment a gloss anchored in its own segment. */
+async function importCommentary(
+  trx: DB,
+  owner: Viewer,
+  text: TextRow,
+  version: TextVersionRow,
+  file: SefariaFile,
+  comments: SefariaComment[],
+  layerOptions: { slugBase: string; color: string; visibility: 'public' | 'private' },
+): Promise<SefariaImportSummary['layers'][number]> {
   const segments = JSON.parse(version.segments) as Segment[];
   const byRef = new Map(segments.map((s) => [s.ref, s]));
-  const summary: SefariaImportSummary = { text: text.slug, segments: segments.length, layers: [] };
-
-  for (const [fileIndex, file] of commentaries.entries()) {
-    const comments = commentsByFile[fileIndex];
-    const name = commentatorName(file);
-    const result = await ctx.db.transaction().execute(async (trx) => {
-      const slugBase = slugify(`${name}${sefariaLanguage(file) !== language ? `-${sefariaLanguage(file)}` : ''}`, 'commentary');
-      const slug = await uniqueSlug(slugBase, async (s) => (await layerStore.findLayer(trx, text.id, s)) !== undefined);
-      const layer = await layerStore.insertLayer(trx, {
-        text_id: text.id,
-        slug,
-        name,
-        description: file.title,
-        color: ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a'][summary.layers.length % 4],
-        owner_id: owner.id,
-        group_id: null,
-        visibility: options.visibility ?? 'public',
-        write_policy: 'owner',
-        reply_policy: 'signed_in',
-        license: sefariaLicense(file),
-        attribution: sefariaAttribution(file),
-        created_at: new Date().toISOString(),
-      });
-      const counts = emptyCounts();
-      let created = 0;
-      const now = new Date().toISOString();
-      for (const comment of comments) {
-        const segment = byRef.get(comment.baseRef);
-        if (!segment) continue; // a comment on a segment the base lacks: nowhere safe to put it
-        const match =
-          comment.lemma === null
-            ? null
-            : matchQuote(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
-        let span: { start: number; end: number };
-        let status: 'exact' | 'fuzzy' | 'segment';
-        if (match && match.start >= segment.start && match.end <= segment.end) {
-          span = match;
-          status = match.kind === 'fuzzy' ? 'fuzzy' : 'exact';
-        } else {
-          span = { start: segment.start, end: Math.min(segment.end, segment.start + maxQuoteLength) };
-          status = 'segment';
-        }
-        counts[status]++;
-        const body = comment.doc;
-        const bodyText = new Projection(body).text;
-        const gloss = await glossStore.insertGloss(trx, {
-          layer_id: layer.id,
-          text_id: text.id,
-          target_gloss_id: null,
-          target_version: version.number,
-          selectors: selectorsJson(version.projection, span.start, span.end, segments),
-          body_doc: JSON.stringify(body.toJSON()),
-          body_text: bodyText,
-          body_revision: 1,
-          author_id: owner.id,
-          motivation: 'commenting',
-          status: 'active',
-          created_at: now,
-          updated_at: now,
-        });
-        await glossStore.upsertAnchors(trx, [
-          {
-            gloss_id: gloss.id,
-            version: version.number,
-            start: span.start,
-            end: span.end,
-            status,
-            score: status === 'segment' ? 0 : (match?.score ?? 1),
-            exact: version.projection.slice(span.start, span.end),
-          },
-        ]);
-        await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: bodyText });
-        created++;
-      }
-      return { slug, name, glosses: created, anchors: counts };
+  const name = commentatorName(file);
+  const slug = await uniqueSlug(layerOptions.slugBase, async (s) => (await layerStore.findLayer(trx, text.id, s)) !== undefined);
+  const layer = await layerStore.insertLayer(trx, {
+    text_id: text.id,
+    slug,
+    name,
+    description: file.title,
+    color: layerOptions.color,
+    owner_id: owner.id,
+    group_id: null,
+    visibility: layerOptions.visibility,
+    write_policy: 'owner',
+    reply_policy: 'signed_in',
+    license: sefariaLicense(file),
+    attribution: sefariaAttribution(file),
+    created_at: new Date().toISOString(),
+  });
+  const counts = emptyCounts();
+  let created = 0;
+  const now = new Date().toISOString();
+  for (const comment of comments) {
+    const segment = byRef.get(comment.baseRef);
+    if (!segment) continue; // a comment on a segment the base lacks: nowhere safe to put it
+    const match =
+      comment.lemma === null
+        ? null
+        : matchQuote(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
+    let span: { start: number; end: number };
+    let status: 'exact' | 'fuzzy' | 'segment';
+    if (match && match.start >= segment.start && match.end <= segment.end) {
+      span = match;
+      status = match.kind === 'fuzzy' ? 'fuzzy' : 'exact';
+    } else {
+      span = { start: segment.start, end: Math.min(segment.end, segment.start + maxQuoteLength) };
+      status = 'segment';
+    }
+    counts[status]++;
+    const body = comment.doc;
+    const bodyText = new Projection(body).text;
+    const gloss = await glossStore.insertGloss(trx, {
+      layer_id: layer.id,
+      text_id: text.id,
+      target_gloss_id: null,
+      target_version: version.number,
+      selectors: selectorsJson(version.projection, span.start, span.end, segments),
+      body_doc: JSON.stringify(body.toJSON()),
+      body_text: bodyText,
+      body_revision: 1,
+      author_id: owner.id,
+      motivation: 'commenting',
+      status: 'active',
+      created_at: now,
+      updated_at: now,
     });
-    summary.layers.push(result);
+    await glossStore.upsertAnchors(trx, [
+      {
+        gloss_id: gloss.id,
+        version: version.number,
+        start: span.start,
+        end: span.end,
+        status,
+        score: status === 'segment' ? 0 : (match?.score ?? 1),
+        exact: version.projection.slice(span.start, span.end),
+      },
+    ]);
+    await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: bodyText });
+    created++;
   }
-  return summary;
+  return { slug, name, glosses: created, anchors: counts };
 }

@@ -48,51 +48,54 @@ export async function readableText(db: DB, viewer: Viewer | null, slug: string):
 
 /** Creates a text with its first version. */
 export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
+  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input));
+}
+
+/** Creates a text inside a transaction the caller holds (an import that writes more with it). */
+export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
   const doc = parseTextContent(input.format, input.content);
   const projection = new Projection(doc);
   const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
   if (input.visibility === 'group' && input.group === undefined) {
     throw new AppError('invalid_request', 400, 'visibility "group" needs a group: create the text with group: <slug>');
   }
-  return ctx.db.transaction().execute(async (trx) => {
-    let groupId: number | null = null;
-    if (input.group !== undefined) {
-      const group = await visibleGroup(trx, viewer, input.group);
-      if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" add its texts`);
-      groupId = group.id;
-    }
-    let slug = input.slug;
-    if (slug) {
-      if (await texts.slugExists(trx, slug)) throw new AppError('slug_taken', 409, `A text "${slug}" exists already`);
-    } else {
-      slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
-    }
-    const now = new Date().toISOString();
-    const text = await texts.insertText(trx, {
-      slug,
-      title: input.title,
-      language: input.language,
-      direction,
-      license: input.license ?? null,
-      attribution: input.attribution ?? null,
-      owner_id: viewer.id,
-      group_id: groupId,
-      visibility: input.visibility ?? 'public',
-      current_version: 1,
-      created_at: now,
-    });
-    await texts.insertVersion(trx, {
-      text_id: text.id,
-      number: 1,
-      doc: JSON.stringify(doc.toJSON()),
-      projection: projection.text,
-      segments: JSON.stringify(projection.segments),
-      created_by: viewer.id,
-      created_at: now,
-    });
-    await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${projection.text}` });
-    return text;
+  let groupId: number | null = null;
+  if (input.group !== undefined) {
+    const group = await visibleGroup(trx, viewer, input.group);
+    if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" add its texts`);
+    groupId = group.id;
+  }
+  let slug = input.slug;
+  if (slug) {
+    if (await texts.slugExists(trx, slug)) throw new AppError('slug_taken', 409, `A text "${slug}" exists already`);
+  } else {
+    slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
+  }
+  const now = new Date().toISOString();
+  const text = await texts.insertText(trx, {
+    slug,
+    title: input.title,
+    language: input.language,
+    direction,
+    license: input.license ?? null,
+    attribution: input.attribution ?? null,
+    owner_id: viewer.id,
+    group_id: groupId,
+    visibility: input.visibility ?? 'public',
+    current_version: 1,
+    created_at: now,
   });
+  await texts.insertVersion(trx, {
+    text_id: text.id,
+    number: 1,
+    doc: JSON.stringify(doc.toJSON()),
+    projection: projection.text,
+    segments: JSON.stringify(projection.segments),
+    created_by: viewer.id,
+    created_at: now,
+  });
+  await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${projection.text}` });
+  return text;
 }
 
 /** The summary of a text used in lists. */

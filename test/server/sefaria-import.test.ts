@@ -289,5 +289,32 @@ describe('importing Sefaria texts with their commentaries', () => {
       await expect(importSefaria(t.ctx, owner, fixture('pirkei_avot.he.json'), [good, flat], { slug: 'flat' })).rejects.toMatchObject({ status: 422 });
       expect((await t.visitor().get('/api/texts/flat')).status).toBe(404);
     });
+
+    it('writes nothing when the database fails in the middle of a commentary', async () => {
+      // A real failure, from SQLite itself, on the second commentary's 40th comment.
+      const before = snapshotCounts();
+      t.database.sqlite.exec(`CREATE TRIGGER fail_import BEFORE INSERT ON gloss
+        WHEN (SELECT count(*) FROM gloss WHERE layer_id = NEW.layer_id) = 39 AND NEW.layer_id = (SELECT max(id) FROM layer)
+          AND (SELECT count(*) FROM layer WHERE text_id = NEW.text_id) = 2
+        BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`);
+      try {
+        await expect(
+          importSefaria(t.ctx, owner, fixture('pirkei_avot.he.json'), [fixture('bartenura_on_pirkei_avot.he.json'), fixture('bartenura_on_pirkei_avot.he.json')], { slug: 'half' }),
+        ).rejects.toThrow('the disk is full');
+      } finally {
+        t.database.sqlite.exec('DROP TRIGGER fail_import');
+      }
+      expect((await t.visitor().get('/api/texts/half')).status).toBe(404);
+      expect(snapshotCounts()).toEqual(before);
+      // And the same import goes through whole once the disk has room.
+      const summary = await importSefaria(t.ctx, owner, fixture('pirkei_avot.he.json'), [fixture('bartenura_on_pirkei_avot.he.json'), fixture('bartenura_on_pirkei_avot.he.json')], { slug: 'half' });
+      expect(summary.layers.map((l) => l.glosses)).toEqual([64, 64]);
+    });
   });
+
+  /** How many rows each table the import writes holds. */
+  function snapshotCounts() {
+    const count = (table: string) => (t.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return Object.fromEntries(['text', 'text_version', 'layer', 'gloss', 'anchor', 'search_index', 'event'].map((table) => [table, count(table)]));
+  }
 });
