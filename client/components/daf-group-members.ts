@@ -33,6 +33,20 @@ export class DafGroupMembers extends LitElement {
         font-size: 0.85rem;
         color: var(--daf-muted);
       }
+      .ban-someone {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: 0.5rem;
+        margin-block-start: 1rem;
+        font-size: 0.85rem;
+      }
+      .ban-someone label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.25rem;
+        color: var(--daf-muted);
+      }
     `,
   ];
 
@@ -76,7 +90,7 @@ export class DafGroupMembers extends LitElement {
    * Runs a change, loads the members again (as the server now has them: a refused change
    * shows as it was), says what it did, and tells the page.
    */
-  private async change(run: () => Promise<unknown>, done: string) {
+  private async change(run: () => Promise<unknown>, done: string): Promise<boolean> {
     const changed = await this.actions.run(async () => {
       await run();
       await this.load();
@@ -84,6 +98,7 @@ export class DafGroupMembers extends LitElement {
     });
     if (changed) this.dispatchEvent(new CustomEvent('daf-group-changed', { bubbles: true, composed: true }));
     else await this.load();
+    return changed;
   }
 
   private setRole(m: Member, event: Event) {
@@ -130,6 +145,34 @@ export class DafGroupMembers extends LitElement {
     if (reason !== null) await this.change(() => api.banMember(this.slug, m.handle, reason), `${m.name} is banned from the group.`);
   }
 
+  /**
+   * Bans someone by handle, member or not: a person who made trouble elsewhere is kept from
+   * joining before they try. The server's message says when there is no such person.
+   */
+  private async banByHandle(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const handle = String(new FormData(form).get('handle') ?? '')
+      .trim()
+      .replace(/^@/, '');
+    if (!handle) return;
+    const reason = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask({
+      title: `Ban @${handle}?`,
+      message: `@${handle} will not be able to join the group, nor write or reply in its layers, until the ban is lifted.`,
+      confirm: 'Ban',
+      reason: 'Reason (optional), kept in the audit log',
+      reasonOptional: true,
+    });
+    if (reason !== null && (await this.change(() => api.banMember(this.slug, handle, reason), `@${handle} is banned from the group.`))) form.reset();
+  }
+
+  private banForm() {
+    return html`<form class="ban-someone" aria-label="Ban someone" @submit=${this.banByHandle}>
+      <label>Ban someone by handle, member or not <input name="handle" autocomplete="off" spellcheck="false" required maxlength="33" /></label>
+      <button type="submit" ?disabled=${this.actions.busy}>Ban…</button>
+    </form>`;
+  }
+
   private bannedPerson(m: Member) {
     return html`<span class="grow"><span class="name">${m.name}</span> <span class="meta">@${m.handle}</span></span>
       ${this.viewerRole === 'owner'
@@ -170,6 +213,7 @@ export class DafGroupMembers extends LitElement {
       ${this.others('requests', 'Asking to join', all?.filter((m) => m.state === 'pending') ?? [], (m) => this.request(m))}
       ${all ? html`<ul class="members" aria-label="Members">${active.map((m) => this.member(m))}</ul>` : nothing}
       ${this.others('banned', 'Banned', all?.filter((m) => m.state === 'banned') ?? [], (m) => this.bannedPerson(m))}
+      ${all && this.viewerRole === 'owner' ? this.banForm() : nothing}
       ${this.actions.regions()}
       <daf-confirm></daf-confirm>
     </section>`;

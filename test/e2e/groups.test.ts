@@ -469,6 +469,24 @@ describe('reading groups in the browser', () => {
       expect((await dovid.post(`/api/groups/${dusk}/join`)).body).toEqual({ state: 'active', role: 'member' });
       await page.reload();
       await expect.poll(() => members(page).count()).toBe(2);
+
+      // Someone who is not a member is banned by handle, before they ever join.
+      const yoni = await signupOver(server.url, 'yoni');
+      const byHandle = page.locator('daf-group-members form.ban-someone');
+      await byHandle.getByLabel('Ban someone by handle, member or not').fill('@yoni');
+      await byHandle.getByRole('button', { name: 'Ban…' }).click();
+      await expect.poll(() => dialog.locator('h2').textContent()).toBe('Ban @yoni?');
+      await dialog.getByRole('button', { name: 'Ban' }).click();
+      await expect.poll(() => page.locator('daf-group-members [role=status]').textContent()).toBe('@yoni is banned from the group.');
+      expect(await banned.getAttribute('data-handle')).toBe('yoni');
+      expect(await byHandle.getByLabel('Ban someone by handle, member or not').inputValue()).toBe('');
+      expect((await yoni.post(`/api/groups/${dusk}/join`)).status).toBe(403);
+      // A handle nobody has gets the server's message, and bans no one.
+      await byHandle.getByLabel('Ban someone by handle, member or not').fill('nobody-here');
+      await byHandle.getByRole('button', { name: 'Ban…' }).click();
+      await dialog.getByRole('button', { name: 'Ban' }).click();
+      await expect.poll(() => page.locator('daf-group-members [role=alert]').textContent()).not.toBe('');
+      expect(await banned.count()).toBe(1);
       await context.close();
     });
 
@@ -502,7 +520,7 @@ describe('reading groups in the browser', () => {
       expect(await settings.locator('[role=status]').textContent()).toBe('');
       expect(await groupPage(page).locator('h1').textContent()).toBe('Avot at nightfall');
       expect((await rivka.get(`/api/groups/${dusk}`)).body).toMatchObject({ name: 'Avot at nightfall', joinPolicy: 'approval' });
-      expect(await audit(page).count()).toBe(4);
+      expect(await audit(page).count()).toBe(5);
       await page.screenshot({ path: path.join(screenshotDir, 'group-settings-refused.png') });
 
       // A member sees neither the settings, nor the audit log, nor a Ban button.
