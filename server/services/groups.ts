@@ -333,10 +333,6 @@ export async function revokeInvitation(ctx: AppContext, viewer: Viewer, slug: st
   });
 }
 
-/**
- * Accepts an invitation: the viewer becomes an active member. An unknown, expired, used-up or
- * revoked invitation is refused (404 or 410) and changes nothing; a banned person stays out.
- */
 /** The invitation a token is, while it can still be used: 404 if none, 410 if revoked, expired or used up. */
 async function liveInvitation(db: DB, token: string, now: string) {
   const row = await groups.findInvitationByHash(db, hashSecret(token));
@@ -364,6 +360,10 @@ export async function readInvitation(ctx: AppContext, viewer: Viewer | null, tok
   };
 }
 
+/**
+ * Accepts an invitation: the viewer becomes an active member. An unknown, expired, used-up or
+ * revoked invitation is refused (404 or 410) and changes nothing; a banned person stays out.
+ */
 export async function acceptInvitation(ctx: AppContext, viewer: Viewer, token: string) {
   return ctx.db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();

@@ -180,13 +180,28 @@ export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug
   const group = await moderatedGroup(ctx.db, viewer, groupSlug);
   const pending = await moderation.pendingPosts(ctx.db, group.id);
   const flags = await moderation.openFlags(ctx.db, group.id);
+  // A flagged post shows only if the moderator may read it: a notebook entry its own author
+  // flagged stays theirs. The same test as reading the post itself.
+  const readable = await Promise.all(
+    flags.map((f) =>
+      f.gloss_id === null
+        ? false
+        : visiblePost(ctx.db, viewer, f.kind, f.item_id).then(
+            () => true,
+            (e: unknown) => {
+              if (e instanceof AppError && e.status === 404) return false;
+              throw e;
+            },
+          ),
+    ),
+  );
   return {
     group: group.slug,
     pending: [
       ...pending.glosses.map((g) => ({ kind: 'gloss' as const, id: g.id, text: g.text, layer: g.layer, author: g.author, excerpt: g.body_text.slice(0, excerptLength), created: g.created_at })),
       ...pending.replies.map((r) => ({ kind: 'reply' as const, id: r.id, gloss: r.gloss_id, text: r.text, layer: r.layer, author: r.author, excerpt: r.body_text.slice(0, excerptLength), created: r.created_at })),
     ],
-    flags: flags.map((f) => ({
+    flags: flags.map((f, i) => ({
       id: f.id,
       kind: f.kind,
       item: f.item_id,
@@ -194,9 +209,10 @@ export async function moderationQueue(ctx: AppContext, viewer: Viewer, groupSlug
       reason: f.reason,
       flagger: f.flagger,
       created: f.created_at,
-      // The post as the queue shows it; null when it is gone. A deleted post keeps no words or author.
+      // The post as the queue shows it; null when it is gone or not the moderator's to read. A
+      // deleted post keeps no words or author.
       post:
-        f.gloss_id === null || f.post_status === null
+        !readable[i] || f.post_status === null
           ? null
           : {
               text: f.text,

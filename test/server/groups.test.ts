@@ -670,6 +670,11 @@ describe('reading groups', () => {
       expectError(await out.get(`/api/texts/${text}/layers/layered-notebook/glosses`), 404, 'not_found');
       await refused(() => ann.post(`/api/glosses/${a.id}/hide`, { reason: 'x' }), 404, 'not_found');
       await refused(() => out.post(`/api/texts/${text}/layers/layered-notebook/glosses`, { target: { exact: 'The river runs' }, body: { markdown: 'x' } }), 404, 'not_found');
+      // Its author may flag an entry; the moderators' queue shows the flag, never the entry's words.
+      expect((await mel.post(`/api/glosses/${a.id}/flag`, { reason: 'Note to self.' })).status).toBe(201);
+      const queue = await ann.get(`/api/groups/${slug}/moderation`);
+      expect((queue.body.flags as any[]).find((f) => f.item === a.id)).toMatchObject({ kind: 'gloss', flagger: 'mel', post: null });
+      expect(queue.text).not.toContain('Mel private.');
     });
   });
 });
