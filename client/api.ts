@@ -194,8 +194,8 @@ export interface ModerationQueue {
   }[];
 }
 
-/** An invitation as its link shows it: the group's description only to those who may see the group. */
-export interface Invitation {
+/** What an invitation link names, before joining: the group's description only to those who may see the group. */
+export interface InvitationPreview {
   group: { slug: string; name: string; description: string | null; visibility: 'public' | 'private' };
   expires: string;
   membership: { role: Role; state: string } | null;
@@ -309,9 +309,9 @@ export const api = {
   createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number }) =>
     request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),
   revokeInvitation: (slug: string, id: number) => request<null>('DELETE', `/api/groups/${enc(slug)}/invitations/${id}`),
-  /** Accepts an invitation: the reader becomes an active member of `group`. */
   /** What an invitation link names, without using it: 404 or 410 when it cannot be used. */
-  invitation: (token: string) => request<Invitation>('GET', `/api/invitations/${enc(token)}`),
+  invitation: (token: string) => request<InvitationPreview>('GET', `/api/invitations/${enc(token)}`),
+  /** Accepts an invitation: the reader becomes an active member of `group`. */
   acceptInvitation: (token: string) => request<{ group: string; role: Role; state: 'active' }>('POST', `/api/invitations/${enc(token)}/accept`),
   moderationQueue: (slug: string) => request<ModerationQueue>('GET', `/api/groups/${enc(slug)}/moderation`),
   /** Approves, hides (with a reason for the author) or restores a gloss or reply. */

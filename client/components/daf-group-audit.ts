@@ -132,22 +132,30 @@ export class DafGroupAudit extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('group') || changed.has('slug')) void this.load();
+    if (changed.has('group') || changed.has('slug')) void this.refresh();
   }
 
-  private async load() {
+  /** Counts reads, so that an answer overtaken by a newer read (or by older entries) is dropped. */
+  private reads = 0;
+
+  /** Reads the newest entries again: the page asks after an action the log records. */
+  async refresh() {
+    const read = ++this.reads;
     try {
       const { entries } = await api.audit(this.slug);
+      if (read !== this.reads) return;
       this.entries = entries;
       this.more = entries.length === pageSize;
     } catch (e) {
-      this.actions.fail(e);
+      if (read === this.reads) this.actions.fail(e);
     }
   }
 
   private async older() {
+    const read = ++this.reads;
     await this.actions.run(async () => {
       const { entries } = await api.audit(this.slug, this.entries!.length);
+      if (read !== this.reads) return;
       const known = new Set(this.entries!.map((e) => e.id));
       this.entries = [...this.entries!, ...entries.filter((e) => !known.has(e.id))];
       this.more = entries.length === pageSize;

@@ -118,11 +118,12 @@ export class DafGroupInvitations extends LitElement {
     const uses = String(data.get('uses') ?? '').trim();
     this.created = null;
     this.copied = '';
-    await this.actions.run(async () => {
+    const created = await this.actions.run(async () => {
       this.created = await api.createInvitation(this.slug, { expiresInHours: hours, ...(uses ? { maxUses: Number(uses) } : {}) });
       await this.load();
       return 'Invitation created. Copy its link now: it is shown only this once.';
     });
+    if (created) this.logged();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('#new-link')?.focus();
   }
@@ -139,12 +140,18 @@ export class DafGroupInvitations extends LitElement {
     }
   }
 
-  private revoke(inv: Invitation) {
-    void this.actions.run(async () => {
+  private async revoke(inv: Invitation) {
+    const revoked = await this.actions.run(async () => {
       await api.revokeInvitation(this.slug, inv.id);
       await this.load();
       return 'Invitation revoked: its link no longer works.';
     });
+    if (revoked) this.logged();
+  }
+
+  /** Tells the page that the audit log has a new entry (creating and revoking are recorded). */
+  private logged() {
+    this.dispatchEvent(new CustomEvent('daf-audit-changed', { bubbles: true, composed: true }));
   }
 
   private newLink(inv: NewInvitation) {

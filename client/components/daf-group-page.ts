@@ -1,8 +1,8 @@
-import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { api, ApiError, failureMessage, type Group } from '../api.ts';
-import { groupFacts } from '../group-facts.ts';
+import { groupFacts, withArticle } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { session, SessionController } from '../session.ts';
@@ -10,6 +10,7 @@ import './daf-account.ts';
 import './daf-confirm.ts';
 import type { DafConfirm } from './daf-confirm.ts';
 import './daf-group-audit.ts';
+import type { DafGroupAudit } from './daf-group-audit.ts';
 import './daf-group-invitations.ts';
 import './daf-group-members.ts';
 import './daf-group-settings.ts';
@@ -22,7 +23,7 @@ export const noSuchGroup = 'No such group, or it is private';
 /** The place of the reader in a group, in a sentence. */
 function standing(g: Group, signedIn: boolean): string {
   const m = g.membership;
-  if (m?.state === 'active') return m.role === 'owner' ? 'You are an owner of this group.' : m.role === 'moderator' ? 'You are a moderator of this group.' : 'You are a member of this group.';
+  if (m?.state === 'active') return `You are ${withArticle(m.role)} of this group.`;
   if (m?.state === 'pending') return 'Your request to join is waiting for a moderator.';
   if (!signedIn) return 'Log in or sign up to join this group.';
   return g.joinPolicy === 'invite' ? 'You are not a member. This group admits by invitation only: ask one of its moderators for a link.' : 'You are not a member of this group.';
@@ -111,14 +112,19 @@ export class DafGroupPage extends LitElement {
     this.group = null;
     this.loadError = '';
     this.addEventListener('daf-group-changed', () => void this.load());
+    // Something the log records was done, and the group itself did not change: the log alone reads again.
+    this.addEventListener('daf-audit-changed', () => void this.renderRoot.querySelector<DafGroupAudit>('daf-group-audit')?.refresh());
   }
 
-  override willUpdate(changed: PropertyValues<this>) {
+  override willUpdate() {
     if (!this.session.known) return;
     const key = `${this.session.me?.handle ?? ''} ${this.slug}`;
     if (key === this.loadedFor) return;
     this.loadedFor = key;
-    if (changed.has('slug')) this.group = null;
+    // Another group, or another reader (signed in or out): nothing of what was shown stays up
+    // while the group is read again, nor do its parts read as someone they no longer are.
+    this.group = null;
+    this.loadError = '';
     this.actions.clear();
     void this.load();
   }

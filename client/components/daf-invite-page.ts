@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import { api, ApiError, type Invitation } from '../api.ts';
+import { api, ApiError, type InvitationPreview } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
+import { textDirection } from '../layout/text-direction.ts';
 import { SessionController } from '../session.ts';
 import './daf-account.ts';
 import { groupStyles } from './group-styles.ts';
@@ -49,7 +50,7 @@ export class DafInvitePage extends LitElement {
   /** The invitation's secret, from the URL. */
   declare token: string;
   /** What the link names; null while it is read, or when it cannot be used. */
-  declare invitation: Invitation | null;
+  declare invitation: InvitationPreview | null;
 
   /**
    * Once someone signs in here, the link is read again (they may be a member already, or see
@@ -111,22 +112,29 @@ export class DafInvitePage extends LitElement {
     });
   }
 
+  /** What a signed-in reader can do with the link: join, go in as a member, or nothing. */
+  private nextStep() {
+    const group = this.invitation?.group;
+    switch (this.invitation?.membership?.state) {
+      case 'active':
+        return html`<p>You are already a member. <a href=${`/g/${encodeURIComponent(group!.slug)}`}>Open the group</a></p>`;
+      case 'banned':
+        return html`<p>You are banned from this group: the link cannot let you in.</p>`;
+      default:
+        return this.dead ? nothing : html`<button type="button" class="primary" @click=${this.accept} ?disabled=${this.actions.busy}>Join the group</button>`;
+    }
+  }
+
   override render() {
     if (!this.session.known) return html`<p aria-busy="true">Loading…</p>`;
     const me = this.session.me;
     const group = this.invitation?.group;
-    const member = this.invitation?.membership?.state === 'active';
-    const groupPath = group ? `/g/${encodeURIComponent(group.slug)}` : '';
     return html`
       <h1>${group ? `You are invited to ${group.name}` : 'You are invited to a reading group'}</h1>
-      ${group?.description ? html`<p class="description">${group.description}</p>` : nothing}
+      ${group?.description ? html`<p class="description" dir=${textDirection(group.description)}>${group.description}</p>` : nothing}
       ${me
         ? html`<p>You are signed in as <strong>${me.name}</strong> (@${me.handle}).</p>
-            ${member
-              ? html`<p>You are already a member. <a href=${groupPath}>Open the group</a></p>`
-              : this.dead
-                ? nothing
-                : html`<button type="button" class="primary" @click=${this.accept} ?disabled=${this.actions.busy}>Join the group</button>`}`
+            ${this.nextStep()}`
         : this.dead
           ? nothing
           : html`<p>Someone has sent you a link to join ${group ? 'this reading group' : 'a reading group'} on Daf. Log in, or sign up if you are new here, and then join.</p>

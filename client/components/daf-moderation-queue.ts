@@ -177,8 +177,8 @@ export class DafModerationQueue extends LitElement {
       await this.load();
       return `The ${item.kind} by @${item.author ?? 'someone'} is ${done}.`;
     });
-    // The page reads the group again, and with it the audit log, which now tells of this.
-    if (acted) this.dispatchEvent(new CustomEvent('daf-group-changed', { bubbles: true, composed: true }));
+    // The audit log now tells of this.
+    if (acted) this.dispatchEvent(new CustomEvent('daf-audit-changed', { bubbles: true, composed: true }));
     // Refused (someone else acted first, say): show the queue as it is now.
     else await this.load();
   }

@@ -146,6 +146,8 @@ describe('reading groups in the browser', () => {
     await expect.poll(() => listed.count()).toBe(1);
     expect(await listed.locator('.state').textContent()).toBe('Open');
     expect(await listed.locator('.meta').textContent()).toContain('0 of 5 uses');
+    // The audit log on the same page records it at once.
+    await expect.poll(() => page.locator('daf-group-audit li[data-action="invitation.created"]').count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotDir, 'group-owner.png'), fullPage: true });
 
     // The newcomer opens the link signed out, signs up in the page and joins.
@@ -481,6 +483,14 @@ describe('reading groups in the browser', () => {
       expect(await banned.getAttribute('data-handle')).toBe('yoni');
       expect(await byHandle.getByLabel('Ban someone by handle, member or not').inputValue()).toBe('');
       expect((await yoni.post(`/api/groups/${dusk}/join`)).status).toBe(403);
+      // An invitation link tells him so, and offers no Join.
+      const invitation = (await rivka.post(`/api/groups/${dusk}/invitations`, {})).body;
+      const yonisPage = await signedIn('yoni');
+      await yonisPage.page.goto(invitation.url);
+      const invitePage = yonisPage.page.locator('daf-invite-page');
+      await expect.poll(() => invitePage.locator('p', { hasText: 'banned' }).textContent()).toBe('You are banned from this group: the link cannot let you in.');
+      expect(await invitePage.getByRole('button', { name: 'Join the group' }).count()).toBe(0);
+      await yonisPage.context.close();
       // A handle nobody has gets the server's message, and bans no one.
       await byHandle.getByLabel('Ban someone by handle, member or not').fill('nobody-here');
       await byHandle.getByRole('button', { name: 'Ban…' }).click();
@@ -520,7 +530,7 @@ describe('reading groups in the browser', () => {
       expect(await settings.locator('[role=status]').textContent()).toBe('');
       expect(await groupPage(page).locator('h1').textContent()).toBe('Avot at nightfall');
       expect((await rivka.get(`/api/groups/${dusk}`)).body).toMatchObject({ name: 'Avot at nightfall', joinPolicy: 'approval' });
-      expect(await audit(page).count()).toBe(5);
+      expect(await audit(page).count()).toBe(6);
       await page.screenshot({ path: path.join(screenshotDir, 'group-settings-refused.png') });
 
       // A member sees neither the settings, nor the audit log, nor a Ban button.
