@@ -51,13 +51,17 @@ export class DafApp extends LitElement {
 
   static override properties = {
     path: { state: true },
+    chunkFailed: { state: true },
   };
 
   declare path: string;
+  /** Whether the group pages' script could not be loaded (offline, or a newer deployment). */
+  declare chunkFailed: boolean;
 
   constructor() {
     super();
     this.path = location.pathname;
+    this.chunkFailed = false;
   }
 
   override connectedCallback() {
@@ -102,7 +106,10 @@ export class DafApp extends LitElement {
     const [, kind, param] = /^\/(t|g|invite)\/([^/]+)/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
     if (kind === 't') return html`<daf-text-page slug=${value}></daf-text-page>`;
-    if (kind === 'g' || kind === 'invite') void loadGroupPages();
+    if (kind === 'g' || kind === 'invite') {
+      if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
+      void loadGroupPages().catch(() => (this.chunkFailed = true));
+    }
     if (kind === 'g') return html`<daf-group-page slug=${value}></daf-group-page>`;
     if (kind === 'invite') return html`<daf-invite-page token=${value}></daf-invite-page>`;
     return html`<daf-library></daf-library>`;

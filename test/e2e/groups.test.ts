@@ -325,6 +325,15 @@ describe('reading groups in the browser', () => {
     expect(refused.filter((p) => p === `/api/groups/${slug}`)).toHaveLength(2);
   });
 
+  it('says so when the group pages’ script cannot be loaded, instead of an empty page', async () => {
+    const { context, page } = await freshPage();
+    const chunk = (url: URL) => /^\/assets\/daf-group-page-[\w-]+\.js$/.test(url.pathname);
+    await page.route(chunk, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}/g/${slug}`);
+    await expect.poll(() => page.locator('daf-app main [role=alert]').textContent()).toBe('This page could not be loaded. Check your connection, then reload the page.');
+    await context.close();
+  });
+
   it('shows the server’s message for a revoked or an expired invitation', async () => {
     const revoked = await rivka.post(`/api/groups/${slug}/invitations`, {});
     expect((await rivka.send('DELETE', `/api/groups/${slug}/invitations/${revoked.body.id}`)).status).toBe(204);
