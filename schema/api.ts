@@ -29,7 +29,11 @@ export const signupShape = z.strictObject({
   displayName: z.string().trim().min(1).max(80).optional(),
 });
 export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-export const tokenShape = z.strictObject({ name: z.string().trim().min(1).max(80) });
+/**
+ * A new bearer token. `full` (the default) acts as its holder in everything; `embed` may only read
+ * and write its holder's own glosses and replies, and expires after 30 days.
+ */
+export const tokenShape = z.strictObject({ name: z.string().trim().min(1).max(80), scope: z.enum(['full', 'embed']).optional() });
 
 export const visibilityShape = z.enum(['public', 'group', 'private']);
 export const directionShape = z.enum(['ltr', 'rtl', 'auto']);

@@ -8,6 +8,7 @@ import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
 import { crossOrigin } from './middleware/cors.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
+import { limitScope } from './middleware/scope.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
    * check. When unset, it is taken from each request's own URL.
    */
   baseUrl?: string;
+  /** How long one live event stream stays open before the client is asked to reconnect. */
+  streamLifetimeMs?: number;
   /** Log 500s somewhere other than stderr (tests). */
   logError?: (err: unknown) => void;
 }
@@ -45,13 +48,13 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
   // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.
   for (const door of ['/api/*', '/annotations/*', '/oembed', '/embed.js', '/embed/assets/*']) app.use(door, crossOrigin());
-  app.use('/api/*', authenticate(), limitWrites());
-  app.use('/annotations/*', authenticate(), limitWrites());
+  app.use('/api/*', authenticate(), limitScope(), limitWrites());
+  app.use('/annotations/*', authenticate(), limitScope(), limitWrites());
 
   const api = new Hono<AppEnv>()
     .route('/', authRoutes)
     .route('/texts', textRoutes)
-    .route('/texts', eventRoutes)
+    .route('/texts', eventRoutes(options.streamLifetimeMs))
     .route('/texts', passageRoutes)
     .route('/', glossRoutes)
     .route('/', groupRoutes)

@@ -51,6 +51,8 @@ export async function startServer(options: {
   host?: string;
   baseUrl?: string;
   demo?: boolean;
+  /** How long one live event stream stays open (see routes/events.ts). */
+  streamLifetimeMs?: number;
   log?: (line: string) => void;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
@@ -60,7 +62,7 @@ export async function startServer(options: {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
   }
-  const app = createApp(context, { baseUrl: options.baseUrl });
+  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;

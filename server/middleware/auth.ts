@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '../errors.ts';
-import { viewerForSession, viewerForToken } from '../services/auth.ts';
+import { sessionCredential, tokenCredential, viewerForSession, viewerForToken } from '../services/auth.ts';
 import type { AppEnv } from './env.ts';
 
 /** The session cookie's name. */
@@ -26,11 +26,13 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       if (!viewer) throw new AppError('bad_token', 401, 'The bearer token is not valid');
       c.set('viewer', viewer);
       c.set('authMethod', 'bearer');
+      c.set('credential', tokenCredential(m![1]));
     } else {
       const secret = getCookie(c, sessionCookie);
       const viewer = secret ? await viewerForSession(db, secret) : null;
       c.set('viewer', viewer);
       c.set('authMethod', viewer ? 'cookie' : null);
+      c.set('credential', viewer ? sessionCredential(secret!) : null);
       if (secret && !safeMethods.has(c.req.method)) checkOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'), c.var.baseUrl);
     }
     await next();

@@ -65,7 +65,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/tokens', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, tokenShape);
-    return c.json(await auth.createToken(c.var.ctx.db, viewer, input.name), 201);
+    return c.json(await auth.createToken(c.var.ctx.db, viewer, input), 201);
   })
   .delete('/tokens/:id', async (c) => {
     await auth.revokeToken(c.var.ctx.db, requireViewer(c), idParam(c, 'id'));

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
-import type { DB, UserRow } from '../storage/database.ts';
+import type { DB, TokenScope, UserRow } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { membershipsOf } from '../storage/groups.ts';
@@ -27,11 +27,20 @@ function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-/** The viewer form of a user row, with their group memberships. */
-export async function toViewer(db: DB, user: UserRow): Promise<Viewer> {
+/**
+ * How a request proved who it is: a session cookie or a bearer token, by the SHA-256 of its
+ * secret. A live event stream keeps it, to ask again, as it sends, whether it still holds.
+ */
+export interface Credential {
+  kind: 'session' | 'token';
+  hash: string;
+}
+
+/** The viewer form of a user row, with their group memberships; `token` when a bearer token was used. */
+export async function toViewer(db: DB, user: UserRow, token?: { id: number; scope: TokenScope }): Promise<Viewer> {
   const rows = await membershipsOf(db, user.id);
   const memberships = new Map<number, MembershipInfo>(rows.map((m) => [m.group_id, { role: m.role, state: m.state }]));
-  return { id: user.id, handle: user.handle, displayName: user.display_name, memberships };
+  return { id: user.id, handle: user.handle, displayName: user.display_name, memberships, scope: token?.scope ?? 'full', tokenId: token?.id ?? null };
 }
 
 /** Creates an account; 409 `handle_taken` if the handle exists in any case. */
@@ -101,41 +110,77 @@ export async function endSession(db: DB, secret: string): Promise<void> {
   await users.deleteSession(db, hashSecret(secret));
 }
 
-/** The viewer of a session cookie, or null. */
-export async function viewerForSession(db: DB, secret: string): Promise<Viewer | null> {
-  const user = await users.findUserBySession(db, hashSecret(secret), new Date().toISOString());
-  return user ? toViewer(db, user) : null;
+/** The credential of a session cookie's secret. */
+export function sessionCredential(secret: string): Credential {
+  return { kind: 'session', hash: hashSecret(secret) };
 }
 
-/** The viewer of a bearer token, or null. */
+/** The credential of a bearer token's secret. */
+export function tokenCredential(secret: string): Credential {
+  return { kind: 'token', hash: hashSecret(secret) };
+}
+
+/**
+ * The viewer a credential stands for now, with their memberships as they are now; null when the
+ * session ended or expired, or the token was revoked or expired.
+ */
+export async function viewerForCredential(db: DB, credential: Credential): Promise<Viewer | null> {
+  const now = new Date().toISOString();
+  if (credential.kind === 'session') {
+    const user = await users.findUserBySession(db, credential.hash, now);
+    return user ? toViewer(db, user) : null;
+  }
+  const user = await users.findUserByApiToken(db, credential.hash, now);
+  return user ? toViewer(db, user, { id: user.token_id, scope: user.token_scope }) : null;
+}
+
+/** The viewer of a session cookie, or null. */
+export function viewerForSession(db: DB, secret: string): Promise<Viewer | null> {
+  return viewerForCredential(db, sessionCredential(secret));
+}
+
+/** The viewer of a bearer token, or null; records that the token was used. */
 export async function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
-  const hash = hashSecret(secret);
-  const user = await users.findUserByApiToken(db, hash);
-  if (!user) return null;
+  const credential = tokenCredential(secret);
+  const viewer = await viewerForCredential(db, credential);
+  if (!viewer) return null;
   const now = Date.now();
-  await users.touchApiToken(db, hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
-  return toViewer(db, user);
+  await users.touchApiToken(db, credential.hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
+  return viewer;
 }
 
 /** How stale a token's "last used" may get before a request refreshes it. */
 const tokenTouchMs = 60_000;
 
-/** Creates a named bearer token; the secret is shown once, here. */
-export async function createToken(db: DB, viewer: Viewer, name: string) {
+/**
+ * How long an `embed` token lives. It sits in another site's storage, so it runs out even if the
+ * reader never signs out there; they connect again from the widget.
+ */
+export const embedTokenDays = 30;
+
+/**
+ * Creates a named bearer token; the secret is shown once, here. Only a full credential may make
+ * one (an embed token is refused before it gets here), so a token can never mint a wider one.
+ */
+export async function createToken(db: DB, viewer: Viewer, input: { name: string; scope?: TokenScope }) {
   const secret = newSecret('daf_');
+  const scope = input.scope ?? 'full';
+  const now = new Date();
   const row = await users.insertApiToken(db, {
     user_id: viewer.id,
-    name,
+    name: input.name,
     token_hash: hashSecret(secret),
-    created_at: new Date().toISOString(),
+    scope,
+    created_at: now.toISOString(),
+    expires_at: scope === 'embed' ? new Date(now.getTime() + embedTokenDays * 86_400_000).toISOString() : null,
   });
-  return { id: row.id, name: row.name, created: row.created_at, token: secret };
+  return { id: row.id, name: row.name, scope: row.scope, created: row.created_at, expires: row.expires_at, token: secret };
 }
 
 /** The viewer's tokens, without secrets. */
 export async function listTokens(db: DB, viewer: Viewer) {
   const rows = await users.listApiTokens(db, viewer.id);
-  return rows.map((r) => ({ id: r.id, name: r.name, created: r.created_at, lastUsed: r.last_used_at }));
+  return rows.map((r) => ({ id: r.id, name: r.name, scope: r.scope, created: r.created_at, expires: r.expires_at, lastUsed: r.last_used_at }));
 }
 
 /** Revokes one of the viewer's tokens; 404 if it is not theirs. */

@@ -5,6 +5,8 @@
  */
 import type { DB, EventRow } from '../storage/database.ts';
 import * as store from '../storage/events.ts';
+import { findTextById } from '../storage/texts.ts';
+import { viewerForCredential, type Credential } from './auth.ts';
 import { canReadLayer, canReadText, canSeePost, type Viewer } from './policy.ts';
 import type { TextRow } from '../storage/database.ts';
 
@@ -96,6 +98,23 @@ export async function visibleEventsAfter(
     );
   });
   return { events, lastId: rows.at(-1)!.id };
+}
+
+/**
+ * The reader of a live stream as they stand now, with the text as it is now: a stream asks this
+ * before it sends, so a ban, a revoked token or a log-out takes effect on streams already open.
+ * Null when the credential no longer holds, or the reader may no longer read the text (the
+ * stream then ends; reconnecting is judged like any new request).
+ */
+export async function currentReader(
+  db: DB,
+  credential: Credential | null,
+  textId: number,
+): Promise<{ viewer: Viewer | null; text: TextRow } | null> {
+  const viewer = credential === null ? null : await viewerForCredential(db, credential);
+  if (credential !== null && viewer === null) return null;
+  const text = await findTextById(db, textId);
+  return text && canReadText(viewer, text) ? { viewer, text } : null;
 }
 
 /** The id of the newest event of a text (a stream opened now starts after it). */

@@ -33,6 +33,13 @@ export interface Viewer {
   displayName: string;
   /** Their standing in every group they belong to, asked to join, or were banned from. */
   memberships: ReadonlyMap<number, MembershipInfo>;
+  /**
+   * What the credential of this request allows: `full` (a session, a script's token) or `embed`
+   * (a token handed to another site's widget: its holder's own glosses and replies, and reading).
+   */
+  scope: 'full' | 'embed';
+  /** The bearer token this request came with, or null. */
+  tokenId: number | null;
 }
 
 type TextLike = Pick<TextRow, 'visibility' | 'owner_id' | 'group_id'>;
@@ -169,9 +176,13 @@ export function canEditPost(viewer: Viewer | null, post: PostLike): boolean {
   return viewer !== null && viewer.id === post.author_id && post.status !== 'hidden';
 }
 
-/** May the viewer delete this post? Its author, or a moderator of the layer's group. */
+/**
+ * May the viewer delete this post? Its author, or a moderator of the layer's group acting with a
+ * full credential (an embed token touches its holder's own posts only).
+ */
 export function canDeletePost(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>, post: PostLike): boolean {
-  return (viewer !== null && viewer.id === post.author_id) || canModerate(viewer, layer);
+  if (viewer === null) return false;
+  return viewer.id === post.author_id || (viewer.scope === 'full' && canModerate(viewer, layer));
 }
 
 /**

@@ -10,6 +10,8 @@ import type { SearchIndexTable } from './search-index.ts';
 export type Visibility = 'public' | 'group' | 'private';
 /** A gloss's or reply's state: pending and hidden ones show only to their author and moderators. */
 export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
+/** What a bearer token may do: everything its holder may (`full`), or only what an embedded passage needs (`embed`). */
+export type TokenScope = 'full' | 'embed';
 /** A member's role in a group. */
 export type Role = 'owner' | 'moderator' | 'member';
 
@@ -39,7 +41,11 @@ export interface ApiTokenTable {
   name: string;
   /** SHA-256 of the bearer secret, hex. */
   token_hash: string;
+  /** full: acts as its holder in everything; embed: only its holder's own glosses and replies. */
+  scope: Generated<TokenScope>;
   created_at: string;
+  /** When the token stops working (embed tokens), or null for never. */
+  expires_at: string | null;
   last_used_at: string | null;
 }
 export type ApiTokenRow = Selectable<ApiTokenTable>;

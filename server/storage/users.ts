@@ -1,5 +1,5 @@
 /** SQL for people, their sessions and their API tokens. Returns rows; no rules here. */
-import type { DB, UserRow } from './database.ts';
+import type { DB, TokenScope, UserRow } from './database.ts';
 
 export async function insertUser(
   db: DB,
@@ -38,23 +38,33 @@ export async function deleteSession(db: DB, tokenHash: string): Promise<void> {
   await db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
 }
 
-export async function insertApiToken(db: DB, row: { user_id: number; name: string; token_hash: string; created_at: string }) {
-  return db.insertInto('api_token').values(row).returning(['id', 'name', 'created_at']).executeTakeFirstOrThrow();
+export async function insertApiToken(
+  db: DB,
+  row: { user_id: number; name: string; token_hash: string; scope: TokenScope; created_at: string; expires_at: string | null },
+) {
+  return db.insertInto('api_token').values(row).returning(['id', 'name', 'scope', 'created_at', 'expires_at']).executeTakeFirstOrThrow();
 }
 
-export async function findUserByApiToken(db: DB, tokenHash: string): Promise<UserRow | undefined> {
+/** The holder of a token that has not expired at `now`, with the token's id and scope. */
+export async function findUserByApiToken(
+  db: DB,
+  tokenHash: string,
+  now: string,
+): Promise<(UserRow & { token_id: number; token_scope: TokenScope }) | undefined> {
   return db
     .selectFrom('api_token as k')
     .innerJoin('user as u', 'u.id', 'k.user_id')
     .selectAll('u')
+    .select(['k.id as token_id', 'k.scope as token_scope'])
     .where('k.token_hash', '=', tokenHash)
+    .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', now)]))
     .executeTakeFirst();
 }
 
 export async function listApiTokens(db: DB, userId: number) {
   return db
     .selectFrom('api_token')
-    .select(['id', 'name', 'created_at', 'last_used_at'])
+    .select(['id', 'name', 'scope', 'created_at', 'expires_at', 'last_used_at'])
     .where('user_id', '=', userId)
     .orderBy('id')
     .execute();

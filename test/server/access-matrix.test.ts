@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DafUrls } from '../../schema/w3c.ts';
 import { AppError } from '../../server/errors.ts';
+import { embedMayUse } from '../../server/middleware/scope.ts';
 import { exportLayer } from '../../server/services/annotations.ts';
 import {
   buildWorld,
@@ -271,8 +272,23 @@ const readDoors = new Set([
   'GET /embed/connect',
 ]);
 
+/** Gives person `p` an embed token (what the widget's sign-in popup makes) and returns a client that uses it. */
+async function embedClient(w: World, p: Person): Promise<TestClient> {
+  const made = await w.clients[p].post('/api/tokens', { name: 'Embed on blog.example', scope: 'embed' });
+  expect(made.status).toBe(201);
+  const c = new TestClient(w.t.app);
+  c.bearer = made.body.token;
+  c.origin = null;
+  return c;
+}
+
+/** The paths of the doors about the account and groups, which an embed token may not even read. */
+const closedToEmbed = (url: string) => !embedMayUse('GET', new URL(url, testOrigin).pathname, null);
+
 describe('the access matrix: reading', () => {
   let w: World;
+  /** Every read each person made with their session: replayed with an embed token below. */
+  const sessionReads = new Map<Person, { method: string; url: string; status: number; text: string }[]>();
 
   beforeAll(async () => {
     w = await buildWorld();
@@ -306,9 +322,12 @@ describe('the access matrix: reading', () => {
     const c = w.clients[p];
     const problems: string[] = [];
     const bodies: { door: string; text: string }[] = [];
+    const reads: { method: string; url: string; status: number; text: string }[] = [];
+    sessionReads.set(p, reads);
     const read = async (url: string, method = 'GET'): Promise<TestResponse> => {
       const res = await c.request(method, url);
       bodies.push({ door: `${method} ${url}`, text: res.text });
+      reads.push({ method, url, status: res.status, text: res.text });
       if (res.status >= 500) problems.push(`${method} ${url} → ${res.status}`);
       // Other sites may read (CORS), but never with the person's cookies.
       const allowOrigin = res.headers.get('access-control-allow-origin');
@@ -560,6 +579,26 @@ describe('the access matrix: reading', () => {
     expect(problems).toEqual([]);
   });
 
+  it.each(people.filter((p) => p !== 'visitor'))(
+    '%s with an embed token reads exactly what their session reads, except the account and groups (403)',
+    async (p) => {
+      const reads = sessionReads.get(p);
+      expect(reads?.length).toBeGreaterThan(50);
+      const c = await embedClient(w, p);
+      const problems: string[] = [];
+      for (const r of reads!) {
+        const res = await c.request(r.method, r.url);
+        const api = /^\/(api|annotations)\//.test(r.url);
+        if (api && closedToEmbed(r.url)) {
+          if (res.status !== 403 || res.body?.error?.code !== 'insufficient_scope') problems.push(`${r.method} ${r.url}: ${res.status}, expected 403 insufficient_scope`);
+        } else if (res.status !== r.status || res.text !== r.text) {
+          problems.push(`${r.method} ${r.url}: ${res.status} ${res.text.slice(0, 80)}, the session got ${r.status} ${r.text.slice(0, 80)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
   it('exports (daf export-layer) only what the public may read', async () => {
     const urls = new DafUrls(testOrigin);
     const forbidden = allMarkers(w).filter((m) => !allowedMarkers(w, 'visitor').has(m));
@@ -607,6 +646,13 @@ interface WriteCase {
   run: (c: TestClient, s: any, p: Person) => Promise<TestResponse>;
   /** Puts the world back after a success that would change later cases. */
   cleanup?: (c: TestClient, p: Person, res: TestResponse) => Promise<void>;
+  /**
+   * With an embed token, where it differs from `expect` on a door that token may use: a
+   * moderator's power over others' posts stays with their full credentials.
+   */
+  embed?: Partial<Record<Person, number>>;
+  /** The case makes its own client (signing up, logging in): a credential under test is not used. */
+  ownClient?: true;
 }
 
 describe('the access matrix: writing', () => {
@@ -615,6 +661,7 @@ describe('the access matrix: writing', () => {
   let fresh = 0;
   let lastPending = 0;
   const secondSessions = new Map<Person, TestClient>();
+  const embedClients: Partial<Record<Person, TestClient>> = {};
 
   /** A client of its own for a person (a second session), so a door cannot disturb the first. */
   async function ownSession(p: Person): Promise<TestClient> {
@@ -747,6 +794,7 @@ describe('the access matrix: writing', () => {
       door: 'DELETE /api/glosses/:id',
       what: "delete trent's gloss in open-public",
       expect: expect_(each(200, 'trent', 'olive', 'mona'), 403),
+      embed: each(403, 'olive', 'mona'),
       setup: () => freshGloss('trent', 'openPublic'),
       run: (c, id) => c.delete(`/api/glosses/${id}`),
     },
@@ -754,6 +802,7 @@ describe('the access matrix: writing', () => {
       door: 'DELETE /api/glosses/:id',
       what: "delete mona's gloss in closed-group",
       expect: expect_(closedMembersCan(200), 404),
+      embed: each(403, 'olive'),
       setup: () => freshGloss('mona', 'closedGroup'),
       run: (c, id) => c.delete(`/api/glosses/${id}`),
     },
@@ -908,6 +957,7 @@ describe('the access matrix: writing', () => {
       door: 'DELETE /api/replies/:id',
       what: "delete trent's reply",
       expect: expect_(each(200, 'trent', 'olive', 'mona'), 403),
+      embed: each(403, 'olive', 'mona'),
       setup: () => freshReply('trent', 'opOwner'),
       run: (c, id) => c.delete(`/api/replies/${id}`),
     },
@@ -915,6 +965,7 @@ describe('the access matrix: writing', () => {
       door: 'DELETE /api/replies/:id',
       what: "delete mona's reply in closed-group",
       expect: expect_(closedMembersCan(200), 404),
+      embed: each(403, 'olive'),
       setup: () => freshReply('mona', 'cgOwner'),
       run: (c, id) => c.delete(`/api/replies/${id}`),
     },
@@ -1268,6 +1319,7 @@ describe('the access matrix: writing', () => {
       door: 'POST /api/auth/signup',
       what: 'sign up',
       expect: expect_({}, 201, 201),
+      ownClient: true,
       run: async (c, _s, p) => {
         const other = new TestClient(w.t.app);
         for (const [k, v] of c.cookies) other.cookies.set(k, v);
@@ -1278,6 +1330,7 @@ describe('the access matrix: writing', () => {
       door: 'POST /api/auth/login',
       what: 'log in as oneself',
       expect: expect_({}, 200, 401),
+      ownClient: true,
       run: async (_c, _s, p) => {
         const own = new TestClient(w.t.app);
         const res = await own.post('/api/auth/login', { handle: p, password: 'correct horse battery' });
@@ -1289,6 +1342,7 @@ describe('the access matrix: writing', () => {
       door: 'POST /api/auth/logout',
       what: 'log out (of a second session)',
       expect: expect_({}, 204, 204),
+      ownClient: true,
       setup: async (p) => secondSessions.get(p) ?? (await ownSession(p)), // from the log-in above
       run: (_c, own: TestClient) => own.post('/api/auth/logout'),
     },
@@ -1335,6 +1389,32 @@ describe('the access matrix: writing', () => {
         if (diff.length) problems.push(`${p}: refused with ${expected} but changed ${diff.join('; ')}`);
       } else if (wc.cleanup) {
         await wc.cleanup(w.clients[p], p, res);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each(cases.filter((c) => !c.ownClient).map((c) => [`${c.door} — ${c.what}`, c] as const))('with an embed token: %s', async (_, wc) => {
+    const problems: string[] = [];
+    const [method, route] = wc.door.split(' ');
+    for (const p of people.filter((x) => x !== 'visitor')) {
+      const c = (embedClients[p] ??= await embedClient(w, p));
+      const s = wc.setup ? await wc.setup(p) : undefined;
+      // A door the token may use answers as the session would (or as `embed` says); any other is closed.
+      const open = embedMayUse(method, route.replace(/:[a-z]+/g, '1'), null);
+      const expected = open ? (wc.embed?.[p] ?? wc.expect[p]) : 403;
+      const before = expected >= 400 ? snapshot(w.t) : null;
+      const res = await wc.run(c, s, p);
+      if (res.status !== expected) {
+        problems.push(`${p}: ${res.status}, expected ${expected} (${res.text.slice(0, 160)})`);
+        continue;
+      }
+      if (expected >= 400) {
+        if (!open && res.body?.error?.code !== 'insufficient_scope') problems.push(`${p}: ${res.body?.error?.code}, expected insufficient_scope`);
+        const diff = snapshotDiff(before!, snapshot(w.t));
+        if (diff.length) problems.push(`${p}: refused with ${expected} but changed ${diff.join('; ')}`);
+      } else if (wc.cleanup) {
+        await wc.cleanup(c, p, res);
       }
     }
     expect(problems).toEqual([]);

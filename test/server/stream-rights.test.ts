@@ -1,0 +1,167 @@
+/**
+ * An open event stream follows the rights of the person reading it, not the rights they had when
+ * they opened it: a ban, a revoked token or a log-out stops what it delivers at once, and every
+ * stream ends after a maximum lifetime so the client reconnects and is judged anew.
+ * Real HTTP servers (port 0), streams read with fetch.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { Client, EventStream } from '../helpers/sse-client.ts';
+
+const password = 'correct horse battery';
+
+describe('an open event stream keeps to the reader’s current rights', () => {
+  let dir: string;
+  let server: RunningServer;
+  const streams: EventStream[] = [];
+  let olga: Client;
+  let n = 0;
+
+  async function ok<T = any>(p: Promise<{ status: number; body: T }>, status = 201): Promise<T> {
+    const res = await p;
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    return res.body;
+  }
+
+  async function open(pathname: string, client: Client): Promise<EventStream> {
+    const headers: Record<string, string> = client.bearer ? { authorization: `Bearer ${client.bearer}` } : { cookie: client.cookie };
+    const s = await EventStream.open(`${server.url}${pathname}`, headers);
+    streams.push(s);
+    expect(s.status).toBe(200);
+    await s.waitFor((e) => e.event === 'ready');
+    return s;
+  }
+
+  /** A new person, a member of the private group `circle`. */
+  async function member(): Promise<{ client: Client; handle: string }> {
+    const handle = `member${++n}`;
+    const client = new Client(server.url);
+    await ok(client.request('POST', '/api/auth/signup', { handle, password }));
+    const invitation = await ok(olga.request('POST', '/api/groups/circle/invitations', {}));
+    await ok(client.request('POST', `/api/invitations/${invitation.token}/accept`), 200);
+    return { client, handle };
+  }
+
+  /** Olga writes a gloss with a word of its own in `layer` of `text`; returns the word. */
+  async function post(text: string, layer: string): Promise<string> {
+    const word = `zzsecret${++n}qx`;
+    await ok(olga.request('POST', `/api/texts/${text}/layers/${layer}/glosses`, { target: { exact: 'light' }, body: { markdown: `The ${word} reading.` } }));
+    return word;
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-stream-rights-'));
+    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false });
+    olga = new Client(server.url);
+    await ok(olga.request('POST', '/api/auth/signup', { handle: 'olga', password }));
+    await ok(olga.request('POST', '/api/groups', { slug: 'circle', name: 'Circle', visibility: 'private', joinPolicy: 'invite' }));
+    await ok(olga.request('POST', '/api/texts', { title: 'Light', slug: 'light', language: 'en', format: 'markdown', content: 'Let there be light.' }));
+    await ok(olga.request('POST', '/api/texts/light/layers', { name: 'Open', slug: 'open', visibility: 'public' }));
+    await ok(olga.request('POST', '/api/texts/light/layers', { name: 'Ours', slug: 'ours', group: 'circle', visibility: 'group', writePolicy: 'members' }));
+    await ok(
+      olga.request('POST', '/api/texts', { title: 'Closed', slug: 'closed', group: 'circle', visibility: 'group', language: 'en', format: 'markdown', content: 'Only light for us.' }),
+    );
+    await ok(olga.request('POST', '/api/texts/closed/layers', { name: 'Notes', slug: 'notes', group: 'circle', visibility: 'group', writePolicy: 'members' }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(streams.map((s) => s.close()));
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops showing a group layer to a member banned while the stream is open', async () => {
+    const { client, handle } = await member();
+    const s = await open('/api/texts/light/events', client);
+    const before = await post('light', 'ours');
+    await s.waitFor((e) => e.data.includes(before));
+    await ok(olga.request('POST', `/api/groups/circle/members/${handle}/ban`, {}), 204);
+    const secret = await post('light', 'ours');
+    const open_ = await post('light', 'open');
+    // The public gloss came after the group's: once it is here, the group's would have been too.
+    await s.waitFor((e) => e.data.includes(open_));
+    expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
+  });
+
+  it('ends the stream of a group text when its reader is banned', async () => {
+    const { client, handle } = await member();
+    const s = await open('/api/texts/closed/events', client);
+    await ok(olga.request('POST', `/api/groups/circle/members/${handle}/ban`, {}), 204);
+    const secret = await post('closed', 'notes');
+    expect(await s.waitForEnd()).toBe(true);
+    expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
+  });
+
+  it('ends the stream of a member who leaves the group', async () => {
+    const { client } = await member();
+    const s = await open('/api/texts/closed/events', client);
+    await ok(client.request('POST', '/api/groups/circle/leave'), 204);
+    const secret = await post('closed', 'notes');
+    expect(await s.waitForEnd()).toBe(true);
+    expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
+  });
+
+  it('ends a stream opened with a token once the token is revoked', async () => {
+    const { client } = await member();
+    const token = await ok(client.request('POST', '/api/tokens', { name: 'script' }));
+    const script = new Client(server.url);
+    script.bearer = token.token;
+    const s = await open('/api/texts/closed/events', script);
+    await ok(client.request('DELETE', `/api/tokens/${token.id}`), 204);
+    const secret = await post('closed', 'notes');
+    expect(await s.waitForEnd()).toBe(true);
+    expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
+  });
+
+  it('ends a stream opened with a session once that session logs out', async () => {
+    const { client } = await member();
+    const s = await open('/api/texts/closed/events', client);
+    const cookie = client.cookie;
+    await ok(client.request('POST', '/api/auth/logout'), 204);
+    client.cookie = cookie;
+    const secret = await post('closed', 'notes');
+    expect(await s.waitForEnd()).toBe(true);
+    expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
+  });
+
+  it('ends a stream whose reader may no longer read, even when nothing is posted', async () => {
+    const { client, handle } = await member();
+    const s = await open('/api/texts/closed/events', client);
+    await ok(olga.request('POST', `/api/groups/circle/members/${handle}/ban`, {}), 204);
+    // No event is written: the stream finds out at its next look at the log.
+    expect(await s.waitForEnd(15_000)).toBe(true);
+  });
+});
+
+describe('event streams have a maximum lifetime', () => {
+  let dir: string;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-stream-life-'));
+    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false, streamLifetimeMs: 1500 });
+    const ada = new Client(server.url);
+    await ada.request('POST', '/api/auth/signup', { handle: 'ada', password });
+    await ada.request('POST', '/api/texts', { title: 'Light', slug: 'light', language: 'en', format: 'markdown', content: 'Let there be light.' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends the stream after its lifetime, telling the client to come back soon', async () => {
+    const s = await EventStream.open(`${server.url}/api/texts/light/events`);
+    try {
+      expect(s.status).toBe(200);
+      expect(await s.waitForEnd()).toBe(true);
+      expect(s.events.at(-1)?.event).toBe('reconnect');
+      expect(s.retry).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
