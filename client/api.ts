@@ -274,6 +274,10 @@ export interface Passage {
 export interface Token {
   id: number;
   name: string;
+  /** `full` acts as its holder; `embed` reads, and writes its holder's own glosses and replies. */
+  scope: 'full' | 'embed';
+  /** When it stops working (ISO time), or null for never. */
+  expires: string | null;
   token: string;
 }
 
@@ -331,8 +335,8 @@ export const api = {
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),
   glosses: (slug: string) => request<{ glosses: Gloss[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/glosses`),
-  /** Creates a bearer token for the signed-in person (the embed's sign-in popup). */
-  createToken: (name: string) => request<Token>('POST', '/api/tokens', { name }),
+  /** Creates an `embed` bearer token for the signed-in person (the embed's sign-in popup). */
+  createEmbedToken: (name: string) => request<Token>('POST', '/api/tokens', { name, scope: 'embed' }),
   /** The live event stream of a text (Server-Sent Events). */
   events: (slug: string) => new EventSource(`/api/texts/${encodeURIComponent(slug)}/events`),
 };
@@ -352,7 +356,6 @@ export function remoteApi(origin: string, token: () => string | null) {
       const q = query.toString();
       return call<Passage>('GET', `/api/texts/${enc(slug)}/passage${q ? `?${q}` : ''}`);
     },
-    createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => call<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
     createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
       call<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
     reply: (gloss: number, body: Body, parent?: number) => call<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),

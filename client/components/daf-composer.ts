@@ -87,6 +87,7 @@ export class DafComposer extends LitElement {
 
   static override properties = {
     choose: { type: Boolean },
+    newLayers: { type: Boolean },
     newLayerName: { type: String },
     quote: { type: String },
     layers: { attribute: false },
@@ -101,6 +102,8 @@ export class DafComposer extends LitElement {
 
   /** A new gloss: offer a layer (or a new one of the writer's own) and a motivation. */
   declare choose: boolean;
+  /** May the writer start a new layer here? (Not from an embedded passage: its token may not make layers.) */
+  declare newLayers: boolean;
   /** The suggested name of a new layer. */
   declare newLayerName: string;
   /** The passage being glossed, shown above the editor (none for replies and edits). */
@@ -121,6 +124,7 @@ export class DafComposer extends LitElement {
   constructor() {
     super();
     this.choose = false;
+    this.newLayers = true;
     this.newLayerName = 'My notes';
     this.quote = '';
     this.layers = [];
@@ -166,7 +170,7 @@ export class DafComposer extends LitElement {
   /** The layer chosen: the select's value, the first layer, or null for a new layer. */
   private get chosenLayer(): string | null {
     if (!this.choose) return null;
-    if (this.layer === 'new') return null;
+    if (this.layer === 'new' && this.newLayers) return null;
     return this.layers.find((l) => l.slug === this.layer)?.slug ?? this.layers[0]?.slug ?? null;
   }
 
@@ -182,7 +186,7 @@ export class DafComposer extends LitElement {
             <label>Layer
               <select @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value)}>
                 ${this.layers.map((l) => html`<option value=${l.slug} ?selected=${l.slug === this.chosenLayer}>${l.name}</option>`)}
-                <option value="new" ?selected=${this.chosenLayer === null}>New layer…</option>
+                ${this.newLayers ? html`<option value="new" ?selected=${this.chosenLayer === null}>New layer…</option>` : nothing}
               </select>
             </label>
             ${this.chosenLayer === null

@@ -1,3 +1,4 @@
+import { authorName } from '../author-name.ts';
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.ts';
 import { cssColor } from '../layer-style.ts';
@@ -206,7 +207,7 @@ export class DafGlossCard extends LitElement {
     this.body!.classList.toggle('clamped', this.long && !this.expanded);
     const layerName = this.layer?.name ?? this.gloss.layer;
     const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
-    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.author?.name ?? 'someone'}`);
+    this.setAttribute('aria-label', `${kind} in ${layerName} by ${authorName(this.gloss.author, 'someone')}`);
     this.style.setProperty('--c', this.layer ? cssColor(this.layer.color) : '#888');
   }
 
@@ -319,7 +320,7 @@ export class DafGlossCard extends LitElement {
       const mine = this.me !== null && r.author?.handle === this.me;
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       return html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
-        <span class="who">${r.author?.name ?? 'deleted'}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
+        <span class="who">${authorName(r.author, 'deleted')}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
@@ -337,7 +338,7 @@ export class DafGlossCard extends LitElement {
     const count = g.replies.length;
     const live = g.status !== 'deleted';
     return html`<div class="face">
-      <header><span>${this.layer?.name ?? g.layer}</span><span>${g.author?.name ?? ''}</span></header>
+      <header><span>${this.layer?.name ?? g.layer}</span><span>${authorName(g.author, '')}</span></header>
       ${g.motivation === 'questioning' ? html`<span class="tag question">Question</span>` : nothing}
       ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
       ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}

@@ -11,7 +11,15 @@ import { palette } from './palette.ts';
  * dialogs, with the session cookie, on our origin), and only on their click creates a bearer
  * token and posts it to the opener — at that origin only, so a page that opened the popup while
  * naming another site gets nothing. Cancelling or closing tells the opener nothing but no.
+ *
+ * The token is an `embed` token: it reads what the person may read and writes their own glosses
+ * and replies, nothing else, and runs out after 30 days; the popup says so. Its Allow button
+ * takes no click for a moment after it appears and after the window is shown again, so a
+ * site cannot open the popup under a double-click and have the second click allow it.
  */
+/** How long Allow waits before it takes a click, after it appears or the window is shown again. */
+const armDelayMs = 1000;
+
 export class DafConnect extends LitElement {
   static override styles = [
     palette,
@@ -57,10 +65,14 @@ export class DafConnect extends LitElement {
   static override properties = {
     busy: { state: true },
     error: { state: true },
+    armed: { state: true },
   };
 
   declare busy: boolean;
   declare error: string;
+  /** Whether the Allow button takes clicks yet. */
+  declare armed: boolean;
+  private armTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly session = new SessionController(this);
   /** The origin of the page that asks, as the server checked it. */
@@ -70,6 +82,41 @@ export class DafConnect extends LitElement {
     super();
     this.busy = false;
     this.error = '';
+    this.armed = false;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    clearTimeout(this.armTimer);
+  }
+
+  /** A window shown again (brought back from behind another) waits again before Allow takes a click. */
+  private readonly onVisibility = () => {
+    if (document.visibilityState === 'visible' && this.armTimer !== undefined) this.disarm();
+  };
+
+  /** Makes Allow wait `armDelayMs` before it takes a click (again). */
+  private readonly disarm = () => {
+    this.armed = false;
+    clearTimeout(this.armTimer);
+    this.armTimer = setTimeout(() => (this.armed = true), armDelayMs);
+  };
+
+  override updated() {
+    // The button has just appeared (the person is known now): start its wait.
+    const button = this.renderRoot.querySelector('button.primary');
+    if (button && !this.armed && this.armTimer === undefined) this.disarm();
+    if (!button) {
+      clearTimeout(this.armTimer);
+      this.armTimer = undefined;
+      if (this.armed) this.armed = false;
+    }
   }
 
   private get site(): string {
@@ -83,7 +130,7 @@ export class DafConnect extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const { id, token } = await api.createToken(`Embed on ${this.site}`);
+      const { id, token } = await api.createEmbedToken(`Embed on ${this.site}`);
       opener.postMessage({ type: 'daf-token', connection: { token, id, me } }, this.origin);
       window.close();
     } catch (e) {
@@ -110,9 +157,14 @@ export class DafConnect extends LitElement {
         ? html`<p class="note">Checking who you are…</p>`
         : me
           ? html`<p>You are signed in to Daf as <strong>${me.name}</strong>.</p>
-              <p class="note">If you allow it, that site can read and write on Daf as you until you sign out there.</p>
+              <p>If you allow it, that site can, for 30 days or until you sign out there:</p>
+              <ul class="note">
+                <li>read on Daf what you may read;</li>
+                <li>write glosses and replies as you, and edit or delete them.</li>
+              </ul>
+              <p class="note">Nothing else: not your account, your groups, their moderation or your layers.</p>
               <div class="actions">
-                <button class="primary" ?disabled=${this.busy} @click=${this.allow}>Allow</button>
+                <button class="primary" ?disabled=${this.busy || !this.armed} @click=${this.allow}>Allow</button>
                 <button @click=${this.cancel}>Cancel</button>
               </div>`
           : html`<p>Log in or sign up first:</p>

@@ -1,3 +1,4 @@
+import { authorName } from '../author-name.ts';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { DOMSerializer } from 'prosemirror-model';
 import { glossSchema, textSchema } from '../../schema/document.ts';
@@ -371,6 +372,11 @@ export class DafPassage extends LitElement {
     const writing = await this.loadWriting();
     const target = writing.rangeTarget(selecting.range, this.blocks, this.projectionText, this.passage.start);
     this.selecting = null;
+    if (!this.passage.layers.some((l) => l.you.write)) {
+      // A site's token may not make layers: a layer of one's own starts on Daf itself.
+      this.writeError = 'No layer shown here takes your glosses. Open the passage on Daf to start a layer of your own.';
+      return;
+    }
     if (target) this.compose({ kind: 'gloss', block: selecting.block, target });
   }
 
@@ -393,8 +399,7 @@ export class DafPassage extends LitElement {
     try {
       const { detail } = event;
       if (what.kind === 'gloss') {
-        const layer = detail.layer ?? (await this.api.createLayer(this.slug, detail.newLayer!)).slug;
-        await this.api.createGloss(this.slug, layer, { target: what.target, body: detail.body, motivation: detail.motivation });
+        await this.api.createGloss(this.slug, detail.layer!, { target: what.target, body: detail.body, motivation: detail.motivation });
       } else {
         await this.api.reply(what.gloss, detail.body, what.parent);
         this.open = new Set([...this.open, what.gloss]);
@@ -416,6 +421,7 @@ export class DafPassage extends LitElement {
     return html`<div class="composer" part="composer">
       <daf-composer
         .choose=${gloss}
+        .newLayers=${false}
         .quote=${gloss ? what.target.exact : ''}
         .layers=${writable}
         .label=${gloss ? 'Your gloss' : 'Your reply'}
@@ -435,7 +441,7 @@ export class DafPassage extends LitElement {
       const d = r.parent === null ? 0 : Math.min((depth.get(r.parent) ?? 0) + 1, 4);
       depth.set(r.id, d);
       return html`<li class="reply depth-${d}" part="reply">
-        <div class="reply-author">${r.author?.name ?? 'Deleted'}</div>
+        <div class="reply-author">${authorName(r.author, 'Deleted')}</div>
         ${r.body ? this.body(`r${r.id}`, r.body.doc, 'reply-body') : html`<em class="empty">Deleted</em>`}
         ${canReply && r.body ? html`<button part="button" @click=${() => this.startReply(gloss.id, r.id)}>Answer</button>` : nothing}
         ${replying?.parent === r.id ? this.renderComposer(replying) : nothing}
@@ -470,7 +476,7 @@ export class DafPassage extends LitElement {
       <div class="card-head" part="card-header">
         <span class="layer" part="layer">${layer.name}</span>
         ${gloss.motivation === 'questioning' ? html`<span>Question</span>` : nothing}
-        <span part="author">${gloss.author?.name ?? ''}</span>
+        <span part="author">${authorName(gloss.author, '')}</span>
       </div>
       ${showQuote ? html`<p class="quote" part="quote">“${gloss.target.exact}”</p>` : nothing}
       ${gloss.body ? this.body(`g${gloss.id}`, gloss.body.doc, 'body') : html`<p class="empty">This gloss was deleted.</p>`}

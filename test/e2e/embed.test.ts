@@ -222,9 +222,19 @@ describe('embedding Daf in another site', () => {
     await popup.locator('daf-account #handle').fill('writer');
     await popup.locator('daf-account #password').fill('another long passphrase');
     await popup.locator('daf-account dialog').getByRole('button', { name: 'Log in' }).click();
+    // Allow takes no click for a moment after it appears (a double-click cannot land on it).
+    const allow = popup.getByRole('button', { name: 'Allow' });
+    await allow.waitFor();
+    expect(await allow.isDisabled()).toBe(true);
+    expect(await popup.locator('daf-connect p.note').last().textContent()).toContain('not your account, your groups, their moderation or your layers');
+    await expect.poll(() => allow.isEnabled()).toBe(true);
     await popup.screenshot({ path: path.join(screenshotDir, 'embed-connect.png') });
-    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Allow' }).click()]);
+    await Promise.all([popup.waitForEvent('close'), allow.click()]);
     await expect.poll(() => shadowText(en)).toContain('Signed in as writer');
+    // What the site got is an embed token, which runs out.
+    const tokens = (await writer.get('/api/tokens')).body.tokens as { scope: string; expires: string | null }[];
+    expect(tokens.map((k) => k.scope)).toEqual(['embed']);
+    expect(tokens[0].expires).not.toBeNull();
 
     // Select words in the passage with the mouse, and gloss them.
     const words = 'raise up many disciples';
@@ -259,7 +269,7 @@ describe('embedding Daf in another site', () => {
     await composer.getByRole('button', { name: 'Post' }).click();
     const card = en.locator('.card', { hasText: 'Written on the course page.' });
     await card.waitFor();
-    expect(await card.locator('[part~="author"]').textContent()).toBe('writer');
+    expect(await card.locator('[part~="author"]').textContent()).toBe('@writer');
 
     // And a reply under it.
     await card.getByRole('button', { name: 'Reply' }).click();

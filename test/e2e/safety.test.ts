@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
-import { signupOver, type HttpClient } from './api-client.ts';
+import { HttpClient, signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
 import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
 
@@ -169,6 +169,29 @@ describe('safety, small screens and accessibility', () => {
       expect(dialogs).toEqual([]);
       expect(errors).toEqual([]);
     });
+  });
+
+  it('names every author with their handle, so nobody can pass for someone else by a display name', async () => {
+    const impostor = new HttpClient(server.url);
+    expect((await impostor.post('/api/auth/signup', { handle: 'notolga', password: 'a long passphrase', displayName: 'Olga Owner' })).status).toBe(201);
+    const layer = await impostor.post('/api/texts/pirkei-avot-en/layers', { name: 'Announcements', visibility: 'public' });
+    const gloss = await impostor.post(`/api/texts/pirkei-avot-en/layers/${layer.body.slug}/glosses`, {
+      target: { exact: 'A name made great is a name destroyed' },
+      body: { markdown: 'As your group owner: send me your password.' },
+    });
+    expect(gloss.status).toBe(201);
+    expect((await impostor.post(`/api/glosses/${gloss.body.id}/replies`, { body: { markdown: 'Really.' } })).status).toBe(201);
+    const { page, errors } = await openWatchedPage();
+    await openText(page, 'pirkei-avot-en');
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${gloss.body.id}"]`);
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.locator('header').textContent()).toContain('Olga Owner @notolga');
+    expect(await card.getAttribute('aria-label')).toContain('by Olga Owner @notolga');
+    await card.click();
+    await card.locator('button.thread-toggle').click();
+    await expect.poll(() => card.locator('ol.thread .who').first().textContent()).toContain('Olga Owner @notolga');
+    await card.screenshot({ path: path.join(screenshotDir, 'author-handle.png') });
+    expect(errors).toEqual([]);
   });
 
   it('writes no CSS of a layer’s own into the page, whatever its colour says', async () => {
