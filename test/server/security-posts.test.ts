@@ -1,0 +1,113 @@
+/**
+ * Posts against abuse: what an import may store, edits that must wait for a moderator again, a
+ * banned member's last doors (editing and flagging), notebooks that stay their writers', and an
+ * event replay that never brings back words an edit removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxBodyLength } from '../../schema/api.ts';
+import { importBodyLimit } from '../../server/middleware/body.ts';
+import { expectError } from '../helpers/expect-error.ts';
+import { createTestApp, createText, testOrigin, type TestApp, type TestClient } from '../helpers/test-app.ts';
+
+const content = 'The river runs to the sea. The mountain stands in the wind. The city sleeps under the stars.';
+const ldHeaders = { 'content-type': 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"' };
+
+describe('posts under attack', () => {
+  let t: TestApp;
+  let ann: TestClient; // owner of every group here
+  let moe: TestClient; // moderator
+  let mel: TestClient; // member
+  let mal: TestClient; // a stranger with an account
+  let text: string;
+  const textUrl = () => `${testOrigin}/t/${text}`;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [ann, moe, mel, mal] = await Promise.all(['ann', 'moe', 'mel', 'mal'].map((h) => t.signup(h)));
+    text = await createText(ann, { title: 'River', slug: 'river', content });
+  });
+  afterAll(async () => {
+    expect(t.errors).toEqual([]);
+    await t.close();
+  });
+
+  /** Creates a public group owned by ann with moe as moderator and mel as member. */
+  async function circle(slug: string, settings: Record<string, unknown> = {}) {
+    expect((await ann.post('/api/groups', { slug, name: slug, visibility: 'public', joinPolicy: 'open', ...settings })).status).toBe(201);
+    for (const c of [moe, mel]) expect((await c.post(`/api/groups/${slug}/join`)).status).toBe(200);
+    expect((await ann.patch(`/api/groups/${slug}/members/moe`, { role: 'moderator' })).status).toBe(200);
+  }
+  const gloss = async (who: TestClient, layer: string, exact = 'The river runs', md = 'A note.', extra: Record<string, unknown> = {}) => {
+    const res = await who.post(`/api/texts/${text}/layers/${layer}/glosses`, { target: { exact, ...extra }, body: { markdown: md } });
+    expect(res.status, res.text).toBe(201);
+    return res.body;
+  };
+  /** An annotation on the text; a `null` body is none at all. */
+  const annotation = (selector: unknown[], body: unknown = { type: 'TextualBody', value: 'Imported words.', format: 'text/markdown' }, extra: Record<string, unknown> = {}) => ({
+    '@context': 'http://www.w3.org/ns/anno.jsonld',
+    type: 'Annotation',
+    motivation: 'commenting',
+    ...(body === null ? {} : { body }),
+    target: { source: textUrl(), selector },
+    ...extra,
+  });
+  const quote = (exact: string) => ({ type: 'TextQuoteSelector', exact });
+  const fragment = (value: string) => ({ type: 'FragmentSelector', conformsTo: `${testOrigin}/api/openapi.json#segment-ref`, value });
+  const listed = async (c: TestClient, layer: string) => ((await c.get(`/api/texts/${text}/layers/${layer}/glosses`)).body.glosses as any[]).map((g) => g.id);
+
+  describe('imports are held to the limits of the API', () => {
+    const layer = 'open';
+    const importInto = (items: unknown, headers: Record<string, string> = ldHeaders) => mal.post(`/api/texts/${text}/layers/${layer}/import`, items, headers);
+
+    beforeAll(async () => {
+      // A layer anyone signed in may add to, on a public text: the page every visitor reads.
+      expect((await ann.post(`/api/texts/${text}/layers`, { slug: layer, name: 'Open', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
+    });
+
+    it('skips an annotation whose quote is not in the text, however large its FragmentSelector', async () => {
+      const nowhere = quote('Words that are nowhere');
+      const res = await importInto([annotation([nowhere, fragment('9:'.repeat(250_000))]), annotation([nowhere, fragment('9:9')])]);
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.imported).toBe(0);
+      expect(res.body.skipped).toEqual([
+        { index: 0, reason: expect.stringMatching(/segment ref longer/) },
+        { index: 1, reason: expect.stringMatching(/not found/) },
+      ]);
+      const listing = await t.visitor().get(`/api/texts/${text}/glosses`);
+      expect(listing.text.length).toBeLessThan(10_000);
+    });
+
+    it('skips a segment ref longer than any Daf names, even beside a quote that is found', async () => {
+      const res = await importInto([annotation([quote('The river runs'), fragment('1:'.repeat(40))])]);
+      expect(res.body.imported).toBe(0);
+      expect(res.body.skipped).toEqual([{ index: 0, reason: expect.stringMatching(/segment/) }]);
+    });
+
+    it('skips an annotation with nothing to say, as POST glosses refuses an empty body; a highlight may be empty', async () => {
+      const res = await importInto([
+        annotation([quote('The river runs')], null),
+        annotation([quote('The city sleeps')], null, { motivation: 'highlighting' }),
+      ]);
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.imported).toBe(1);
+      expect(res.body.skipped).toEqual([{ index: 0, reason: expect.stringMatching(/empty/) }]);
+    });
+
+    it('refuses a body longer than a gloss may have: the whole import, a POST and a PUT (400)', async () => {
+      const long = { type: 'TextualBody', value: 'w'.repeat(maxBodyLength + 1), format: 'text/markdown' };
+      const before = await listed(t.visitor(), layer);
+      expectError(await importInto([annotation([quote('The river runs')]), annotation([quote('The city sleeps')], long)]), 400, 'invalid_annotation');
+      expectError(await mal.post(`/annotations/${text}/${layer}/`, annotation([quote('The river runs')], long), ldHeaders), 400, 'invalid_annotation');
+      const made = await mal.post(`/annotations/${text}/${layer}/`, annotation([quote('The river runs')]), ldHeaders);
+      expect(made.status).toBe(201);
+      const put = await mal.put(new URL(made.body.id).pathname, annotation([quote('The river runs')], long), { ...ldHeaders, 'if-match': made.headers.get('etag')! });
+      expectError(put, 400, 'invalid_annotation');
+      expect((await listed(t.visitor(), layer)).length).toBe(before.length + 1);
+    });
+
+    it(`answers 413 to an import over ${importBodyLimit} bytes`, async () => {
+      const body = JSON.stringify([annotation([quote('The river runs')], { type: 'TextualBody', value: 'x' })]).replace('"x"', `"${'x'.repeat(importBodyLimit)}"`);
+      expectError(await importInto(body), 413, 'body_too_large');
+    });
+  });
+});
