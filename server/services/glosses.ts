@@ -18,7 +18,7 @@ import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { canDeletePost, canEditPost, canSeePost, canWriteLayer, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
-import { initialStatus } from './moderation.ts';
+import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
@@ -202,7 +202,8 @@ async function reattach(trx: DB, viewer: Viewer, text: TextRow, layer: LayerRow,
 
 /**
  * Edits a gloss (author only): its body (glosses on it re-anchor), its motivation, or its place
- * (`target`: re-attach it to a span of the current text).
+ * (`target`: re-attach it to a span of the current text). In a pre-moderated group, an edit by
+ * someone not yet trusted waits for a moderator again, and the glosses on it with it.
  */
 export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -212,7 +213,13 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     }
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
     const motivation = input.motivation ?? gloss.motivation;
-    const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const changes: Partial<GlossRow> = { motivation, updated_at: now };
+    const status = await statusAfterEdit(trx, viewer, layer, gloss);
+    if (status !== gloss.status) {
+      changes.status = status;
+      await hideDescendants(trx, id, `Held with gloss ${id}, whose edit waits for a moderator`, now);
+    }
     if (input.target) await reattach(trx, viewer, text, layer, gloss, input.target, changes);
     if (input.body) {
       const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });

@@ -110,4 +110,68 @@ describe('posts under attack', () => {
       expectError(await importInto(body), 413, 'body_too_large');
     });
   });
+
+  describe('an edit by someone not yet trusted waits for a moderator again', () => {
+    const layer = 'careful';
+    let pia: TestClient;
+
+    beforeAll(async () => {
+      await circle('careful', { premoderation: true, trustAfter: 5 });
+      pia = await t.signup('pia');
+      await pia.post('/api/groups/careful/join');
+      await ann.post(`/api/texts/${text}/layers`, { slug: layer, name: 'Careful', visibility: 'public', group: 'careful' });
+    });
+    const approvedGloss = async (who: TestClient, md: string) => {
+      const g = await gloss(who, layer, 'The river runs', md);
+      if (g.status === 'pending') expect((await moe.post(`/api/glosses/${g.id}/approve`)).status).toBe(200);
+      return g;
+    };
+
+    it('holds an edited gloss, and the glosses on it, until a moderator approves the edit', async () => {
+      const g = await approvedGloss(pia, 'Approved words.');
+      const child = await gloss(moe, layer, 'Approved', 'On the approved words.', { gloss: g.id });
+      const edit = await pia.patch(`/api/glosses/${g.id}`, { body: { markdown: 'Approved words, and spam.' } });
+      expect(edit.status, edit.text).toBe(200);
+      expect(edit.body.status).toBe('pending');
+      for (const c of [mel, mal, t.visitor()]) {
+        expectError(await c.get(`/api/glosses/${g.id}`), 404, 'not_found');
+        expectError(await c.get(`/api/glosses/${child.id}`), 404, 'not_found');
+        expect(await listed(c, layer)).not.toContain(g.id);
+      }
+      const queue = (await moe.get('/api/groups/careful/moderation')).body.pending as any[];
+      expect(queue).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'gloss', id: g.id })]));
+      expect((await moe.post(`/api/glosses/${g.id}/approve`)).status).toBe(200);
+      expect((await mel.get(`/api/glosses/${g.id}`)).body.body.text).toBe('Approved words, and spam.');
+      expect((await mel.get(`/api/glosses/${child.id}`)).body.status).toBe('active');
+    });
+
+    it('holds an edited reply', async () => {
+      const g = await gloss(moe, layer, 'The city sleeps', 'Talk here.');
+      const r = await pia.post(`/api/glosses/${g.id}/replies`, { body: { markdown: 'A fair reply.' } });
+      await moe.post(`/api/replies/${r.body.id}/approve`);
+      const edit = await pia.patch(`/api/replies/${r.body.id}`, { body: { markdown: 'A reply turned to spam.' } });
+      expect(edit.status, edit.text).toBe(200);
+      expect(edit.body.status).toBe('pending');
+      expect(((await mel.get(`/api/glosses/${g.id}`)).body.replies as any[]).map((x) => x.id)).not.toContain(r.body.id);
+    });
+
+    it('holds an annotation replaced by PUT, and still answers its author with it', async () => {
+      const g = await approvedGloss(pia, 'Annotated.');
+      const path = `/annotations/${text}/${layer}/${g.id}`;
+      const etag = (await pia.get(path)).headers.get('etag')!;
+      const put = await pia.put(path, annotation([quote('The river runs')], { type: 'TextualBody', value: 'Annotated, then spammed.' }), { ...ldHeaders, 'if-match': etag });
+      expect(put.status, put.text).toBe(200);
+      expect((await pia.get(`/api/glosses/${g.id}`)).body.status).toBe('pending');
+      expectError(await mal.get(path), 404, 'not_found');
+    });
+
+    it('lets moderators and trusted members edit straight through', async () => {
+      const mine = await approvedGloss(moe, 'A moderator’s note.');
+      expect((await moe.patch(`/api/glosses/${mine.id}`, { body: { markdown: 'Edited by a moderator.' } })).body.status).toBe('active');
+      await ann.patch('/api/groups/careful', { trustAfter: 1 });
+      const g = await approvedGloss(mel, 'A member’s note.');
+      expect((await mel.patch(`/api/glosses/${g.id}`, { body: { markdown: 'Edited once trusted.' } })).body.status).toBe('active');
+      await ann.patch('/api/groups/careful', { trustAfter: 5 });
+    });
+  });
 });
