@@ -10,7 +10,7 @@
  * on is hidden (restoring is not approving). Its thread stays intact for the moderators. Every
  * action goes to the group's audit log.
  */
-import { AppError, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, PostStatus, ReplyRow, TextRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
 import { glossJson, replyJson } from '../storage/gloss-listing.ts';
@@ -20,7 +20,7 @@ import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss } from './glosses.ts';
-import { canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
+import { canFlag, canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
 
 /** How much of a post's words the moderation queue shows. */
 const excerptLength = 280;
@@ -96,10 +96,14 @@ async function visiblePost(db: DB, viewer: Viewer | null, kind: 'gloss' | 'reply
   return { kind, post: reply, gloss: found.gloss, text: found.text, layer: found.layer };
 }
 
-/** Flags a post for the moderators. One open flag per person per post (409 for a second). */
+/**
+ * Flags a post for the moderators. One open flag per person per post (409 for a second); none
+ * from someone banned from the layer's group (403).
+ */
 export async function flagPost(ctx: AppContext, viewer: Viewer, kind: 'gloss' | 'reply', id: number, reason: string) {
   return ctx.db.transaction().execute(async (trx) => {
     const { layer, post } = await visiblePost(trx, viewer, kind, id);
+    if (!canFlag(viewer, layer)) throw bannedFromGroup();
     if (post.status === 'deleted') throw new AppError(`${kind}_deleted`, 409, `That ${kind} was deleted`);
     if (await moderation.openFlagExists(trx, kind, id, viewer.id)) throw new AppError('already_flagged', 409, `You have flagged this ${kind} already`);
     const flag = await moderation.insertFlag(trx, {

@@ -3,7 +3,7 @@
  * conversation, not commentary: it has no anchor, and glosses cannot target it.
  */
 import type { CreateReplyInput } from '../../schema/api.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import { replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
@@ -13,7 +13,7 @@ import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { readableGloss } from './glosses.ts';
-import { canDeletePost, canEditPost, canReply, canSeePost, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';
 
@@ -73,7 +73,10 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
   const body = parseBody(input.body);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { reply, text, layer } = await readableReply(trx, viewer, id);
-    if (!canEditPost(viewer, reply)) throw new AppError('forbidden', 403, 'Only the author may edit a reply');
+    if (!canEditPost(viewer, layer, reply)) {
+      if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
+      throw new AppError('forbidden', 403, 'Only the author may edit a reply');
+    }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
     const status = await statusAfterEdit(trx, viewer, layer, reply);
     await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, status, updated_at: new Date().toISOString() });

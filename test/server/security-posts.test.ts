@@ -174,4 +174,44 @@ describe('posts under attack', () => {
       await ann.patch('/api/groups/careful', { trustAfter: 5 });
     });
   });
+
+  describe('a banned member', () => {
+    const layer = 'banned-public';
+    let bea: TestClient;
+    let mine: any;
+    let reply: any;
+    let theirs: any;
+
+    beforeAll(async () => {
+      await circle('banning');
+      bea = await t.signup('bea');
+      await bea.post('/api/groups/banning/join');
+      await ann.post(`/api/texts/${text}/layers`, { slug: layer, name: 'Banned public', visibility: 'public', group: 'banning' });
+      mine = await gloss(bea, layer, 'The river runs', 'Before the ban.');
+      theirs = await gloss(ann, layer, 'The city sleeps', 'The owner’s note.');
+      reply = (await bea.post(`/api/glosses/${theirs.id}/replies`, { body: { markdown: 'Before the ban too.' } })).body;
+      expect((await ann.post('/api/groups/banning/members/bea/ban', { reason: 'Trouble.' })).status).toBe(204);
+    });
+
+    it('may no longer edit a gloss, a reply or an annotation in the group’s layers (403)', async () => {
+      expectError(await bea.patch(`/api/glosses/${mine.id}`, { body: { markdown: 'After the ban.' } }), 403, 'banned');
+      expectError(await bea.patch(`/api/glosses/${mine.id}`, { target: { exact: 'The mountain stands' } }), 403, 'banned');
+      expectError(await bea.patch(`/api/replies/${reply.id}`, { body: { markdown: 'After the ban.' } }), 403, 'banned');
+      const path = `/annotations/${text}/${layer}/${mine.id}`;
+      const etag = (await bea.get(path)).headers.get('etag')!;
+      expectError(await bea.put(path, annotation([quote('The river runs')], { type: 'TextualBody', value: 'After the ban.' }), { ...ldHeaders, 'if-match': etag }), 403, 'banned');
+      expect((await t.visitor().get(`/api/glosses/${mine.id}`)).body.body.text).toBe('Before the ban.');
+    });
+
+    it('may no longer flag there (403)', async () => {
+      expectError(await bea.post(`/api/glosses/${theirs.id}/flag`, { reason: 'Spite.' }), 403, 'banned');
+      expect((await ann.get('/api/groups/banning/moderation')).body.flags).toEqual([]);
+    });
+
+    it('may still take their own words down', async () => {
+      expect((await bea.delete(`/api/replies/${reply.id}`)).status).toBe(200);
+      expect((await bea.delete(`/api/glosses/${mine.id}`)).status).toBe(200);
+      expectError(await t.visitor().get(`/api/glosses/${mine.id}`), 404, 'not_found');
+    });
+  });
 });
