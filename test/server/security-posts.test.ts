@@ -214,4 +214,28 @@ describe('posts under attack', () => {
       expectError(await t.visitor().get(`/api/glosses/${mine.id}`), 404, 'not_found');
     });
   });
+
+  describe('a notebook', () => {
+    beforeAll(async () => {
+      await circle('notebooks');
+    });
+
+    it('cannot be made public or group while it holds entries of others (409), and nothing changes', async () => {
+      await ann.post(`/api/texts/${text}/layers`, { slug: 'diary', name: 'Diary', visibility: 'private', group: 'notebooks' });
+      const entry = await gloss(mel, 'diary', 'The river runs', 'Mel’s private thought.');
+      for (const visibility of ['public', 'group']) {
+        expectError(await ann.patch(`/api/texts/${text}/layers/diary`, { visibility }), 409, 'notebook_has_entries');
+      }
+      expectError(await moe.get(`/api/glosses/${entry.id}`), 404, 'not_found');
+      expectError(await t.visitor().get(`/api/glosses/${entry.id}`), 404, 'not_found');
+      expect((await ann.get(`/api/texts/${text}/layers/diary`)).body.visibility).toBe('private');
+    });
+
+    it('may be opened while it holds its owner’s entries alone', async () => {
+      await ann.post(`/api/texts/${text}/layers`, { slug: 'drafts', name: 'Drafts', visibility: 'private', group: 'notebooks' });
+      const entry = await gloss(ann, 'drafts', 'The river runs', 'Ann’s draft.');
+      expect((await ann.patch(`/api/texts/${text}/layers/drafts`, { visibility: 'group' })).status).toBe(200);
+      expect((await mel.get(`/api/glosses/${entry.id}`)).status).toBe(200);
+    });
+  });
 });
