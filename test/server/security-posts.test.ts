@@ -238,4 +238,39 @@ describe('posts under attack', () => {
       expect((await mel.get(`/api/glosses/${entry.id}`)).status).toBe(200);
     });
   });
+
+  describe('the event replay', () => {
+    /** Reads the text's event stream from the start until `until` shows, then closes it. */
+    async function replay(who: TestClient, until: string): Promise<string> {
+      const controller = new AbortController();
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (who.cookies.size) headers.cookie = [...who.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await t.app.request(`${testOrigin}/api/texts/${text}/events?since=0`, { headers, signal: controller.signal });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let seen = '';
+      while (!seen.includes(until)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += decoder.decode(value, { stream: true });
+      }
+      controller.abort();
+      await reader.cancel().catch(() => {});
+      return seen;
+    }
+
+    it('shows a gloss and a reply as they are now, never words an edit removed', async () => {
+      await ann.post(`/api/texts/${text}/layers`, { slug: 'replayed', name: 'Replayed', visibility: 'public', writePolicy: 'signed_in' });
+      const g = await gloss(mel, 'replayed', 'The mountain stands', 'Regrettedword first draft.');
+      await mel.patch(`/api/glosses/${g.id}`, { body: { markdown: 'Second thoughts.' } });
+      const r = await mal.post(`/api/glosses/${g.id}/replies`, { body: { markdown: 'Rudeword reply.' } });
+      await mal.patch(`/api/replies/${r.body.id}`, { body: { markdown: 'A kinder reply.' } });
+      const seen = await replay(t.visitor(), 'A kinder reply.');
+      expect(seen).toContain('Second thoughts.');
+      expect(seen).not.toContain('Regrettedword');
+      expect(seen).not.toContain('Rudeword');
+      // Each event keeps its kind and id: a client still sees the gloss created, then changed.
+      expect(seen).toMatch(/event: gloss\.created[\s\S]*Second thoughts[\s\S]*event: gloss\.updated/);
+    });
+  });
 });
