@@ -14,6 +14,11 @@ export const maxContextLength = 1000;
 export const maxTextContentLength = 10 * 1024 * 1024;
 /** Largest gloss or reply body source, in UTF-16 code units. */
 export const maxBodyLength = 32 * 1024;
+/**
+ * Longest segment ref an imported annotation may name (a FragmentSelector value): real refs are
+ * a chapter and a verse (`12:34`), or a few words of a title; this leaves them room to spare.
+ */
+export const maxSegmentRefLength = 64;
 
 export const handleShape = z
   .string()

@@ -10,6 +10,7 @@
 import { defaultMarkdownSerializer } from 'prosemirror-markdown';
 import type { Node as PMNode } from 'prosemirror-model';
 import { z } from 'zod';
+import { maxBodyLength } from './api.ts';
 import { CodePointIndex } from './code-points.ts';
 import { glossSchema } from './document.ts';
 
@@ -94,9 +95,10 @@ export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex:
 }
 
 const selectorShape = z.looseObject({ type: z.string().max(64) });
+// A body is held to the API's limit for a gloss (`maxBodyLength`), whichever door it comes in by.
 const textualBodyShape = z.looseObject({
   type: z.literal('TextualBody').optional(),
-  value: z.string().max(64 * 1024),
+  value: z.string().max(maxBodyLength),
   format: z.string().max(100).optional(),
   purpose: z.string().max(64).optional(),
 });
@@ -107,7 +109,7 @@ export const incomingAnnotationShape = z.looseObject({
   type: z.union([z.literal('Annotation'), z.array(z.string()).refine((t) => t.includes('Annotation'))]).optional(),
   motivation: z.union([z.string().max(64), z.array(z.string().max(64)).min(1)]).optional(),
   body: z.union([textualBodyShape, z.array(textualBodyShape).max(16)]).optional(),
-  bodyValue: z.string().max(64 * 1024).optional(),
+  bodyValue: z.string().max(maxBodyLength).optional(),
   target: z.union([
     z.string().max(2048),
     z.looseObject({

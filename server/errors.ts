@@ -22,3 +22,8 @@ export class AppError extends Error {
 export function notFound(what: string): AppError {
   return new AppError('not_found', 404, `${what} not found`);
 }
+
+/** The 403 for someone banned from the group whose layer they act in. */
+export function bannedFromGroup(): AppError {
+  return new AppError('banned', 403, "You are banned from this layer's group");
+}

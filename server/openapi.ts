@@ -54,14 +54,14 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/texts/{slug}/layers/{layer}': {
     get: { summary: 'One layer', params: ['slug', 'layer'] },
-    patch: { summary: 'Change a layer (owner only)', body: shapes.updateLayerShape, auth: true, params: ['slug', 'layer'] },
+    patch: { summary: 'Change a layer (owner only); 409 notebook_has_entries to open a group notebook that holds other members\' entries', body: shapes.updateLayerShape, auth: true, params: ['slug', 'layer'] },
   },
   '/api/texts/{slug}/layers/{layer}/glosses': {
     get: { summary: 'The glosses of one layer', params: ['slug', 'layer'] },
     post: { summary: 'Write a gloss on a span of the text, or (target.gloss) on a span of another gloss; 422 anchor_not_found if the quote is not there', body: shapes.createGlossShape, auth: true, status: 201, params: ['slug', 'layer'] },
   },
   '/api/texts/{slug}/layers/{layer}/import': {
-    post: { summary: 'Import a W3C AnnotationCollection, AnnotationPage or array of annotations; each is anchored by its selectors', auth: true, status: 201, params: ['slug', 'layer'] },
+    post: { summary: 'Import a W3C AnnotationCollection, AnnotationPage or array of annotations (at most 8 MiB); each is anchored by its selectors, and what POST glosses would refuse (another source, no or too long a quote, a quote found nowhere, an empty body) is listed in `skipped` with its reason', auth: true, status: 201, params: ['slug', 'layer'] },
   },
   '/api/texts/{slug}/passage': {
     get: {
@@ -74,12 +74,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/texts/{slug}/events': { get: { summary: 'Server-Sent Events: version.created, layer.*, gloss.*, reply.*; resumes from Last-Event-ID or ?since=', params: ['slug'], query: ['since'] } },
   '/api/glosses/{id}': {
     get: { summary: 'One gloss with its thread', params: ['id'] },
-    patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text)', body: shapes.updateGlossShape, auth: true, params: ['id'] },
+    patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text); in a pre-moderated group an untrusted author\'s edit goes back to pending; 403 banned once banned from the layer\'s group', body: shapes.updateGlossShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
   },
   '/api/glosses/{id}/replies': { post: { summary: 'Reply in a gloss thread (parent: a reply to answer)', body: shapes.createReplyShape, auth: true, status: 201, params: ['id'] } },
   '/api/replies/{id}': {
-    patch: { summary: 'Edit your reply', body: shapes.updateReplyShape, auth: true, params: ['id'] },
+    patch: { summary: 'Edit your reply (pending again in a pre-moderated group until its author is trusted; 403 banned once banned)', body: shapes.updateReplyShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your reply (a tombstone stays if it has answers)', auth: true, params: ['id'] },
   },
   '/api/groups': {

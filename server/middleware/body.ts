@@ -15,6 +15,12 @@ export const defaultBodyLimit = 64 * 1024;
  * bytes a letter in UTF-8, as many again for points) can be 20 MiB, plus JSON overhead.
  */
 export const textBodyLimit = 24 * 1024 * 1024;
+/**
+ * Largest W3C import (`POST …/layers/:layer/import`): room for an exported layer of a few
+ * thousand annotations of ordinary length. Each annotation is held to the API's own limits as
+ * well (quote, body), so this bounds what one request may add to a page, not what one gloss may be.
+ */
+export const importBodyLimit = 8 * 1024 * 1024;
 /** Largest oversized body that is drained so the client can read its 413. */
 const drainLimit = 64 * 1024 * 1024;
 

@@ -86,7 +86,8 @@ export const annotationRoutes = new Hono<AppEnv>()
     const { etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
     await requireFreshEtag(c, etag);
     await annotations.replaceAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, value);
-    const fresh = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    // An edit that waits for a moderator again (a pre-moderated group) is still answered to its author.
+    const fresh = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
     return ld(c, fresh.body, 200, { ETag: fresh.etag, Allow: allowAnnotation });
   })
   .delete('/:text/:layer/:id', async (c) => {

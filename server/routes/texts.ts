@@ -8,7 +8,7 @@ import {
   updateLayerShape,
 } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
-import { readBodyText, readJson, textBodyLimit } from '../middleware/body.ts';
+import { importBodyLimit, readBodyText, readJson, textBodyLimit } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import { DafUrls } from '../../schema/w3c.ts';
 import * as annotationService from '../services/annotations.ts';
@@ -72,12 +72,12 @@ export const textRoutes = new Hono<AppEnv>()
   .post('/:slug/layers/:layer/import', async (c) => {
     const viewer = requireViewer(c);
     if (!/^application\/(ld\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
-      await readBodyText(c, textBodyLimit).catch(() => {});
+      await readBodyText(c, importBodyLimit).catch(() => {});
       throw new AppError('unsupported_media_type', 415, 'Send the annotations as application/ld+json or application/json');
     }
     let value: unknown;
     try {
-      value = JSON.parse(await readBodyText(c, textBodyLimit));
+      value = JSON.parse(await readBodyText(c, importBodyLimit));
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('invalid_json', 400, 'The body is not valid JSON');

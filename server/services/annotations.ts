@@ -4,8 +4,8 @@
  * AnnotationCollection, and the full export used by `daf export-layer`.
  */
 import { createHash } from 'node:crypto';
-import { createAnchorTarget, resolveAnchor, type Segment } from '../../schema/anchoring/index.ts';
-import { maxQuoteLength, motivationShape } from '../../schema/api.ts';
+import { contextLength, createAnchorTarget, resolveAnchor, type Segment } from '../../schema/anchoring/index.ts';
+import { maxQuoteLength, maxSegmentRefLength, motivationShape } from '../../schema/api.ts';
 import { CodePointIndex } from '../../schema/code-points.ts';
 import {
   annoContext,
@@ -22,7 +22,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem } from '../storage/search-index.ts';
-import { parseBody } from './bodies.ts';
+import { parseBody, type ParsedBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { createGloss, deleteGloss, readableGloss, selectorsJson, updateGloss } from './glosses.ts';
@@ -339,9 +339,27 @@ export function annotationsOf(value: unknown): unknown[] {
 }
 
 /**
- * Imports annotations into a layer in one transaction, anchoring each through the whole §5
- * ladder (an import may land as `segment` or `orphan` rather than fail). Annotations whose
- * target is not this text are reported, not imported. All or nothing for malformed input.
+ * Why an annotation that parsed cleanly still cannot come in, or null if it can: it is held to
+ * what POST glosses accepts, so an import is no wider a door than the API.
+ */
+function importSkipReason(req: AnnotationRequest, body: ParsedBody, textUrl: string): string | null {
+  if (req.source !== textUrl) return 'target is not this text';
+  if (!req.exact) return 'no TextQuoteSelector';
+  if (req.exact.length > maxQuoteLength) return `quote longer than ${maxQuoteLength} characters`;
+  if (req.segment !== null && req.segment.length > maxSegmentRefLength) return `segment ref longer than ${maxSegmentRefLength} characters`;
+  if (body.text.trim().length === 0 && motivationOf(req) !== 'highlighting') return 'empty body (only a highlight may have none)';
+  return null;
+}
+
+/**
+ * Imports annotations into a layer in one transaction, anchoring each through the §5 ladder
+ * down to its segment (an import may land as `fuzzy` or `segment` where POST glosses would
+ * want the exact words). What the API would refuse is reported in `skipped`, with its index and
+ * the reason, and not imported: a target that is not this text, a missing or over-long quote,
+ * an over-long segment ref, an empty body, and a quote found nowhere (the API's 422
+ * `anchor_not_found`: an import does not fill the page's "unanchored" list). Malformed input
+ * or a value over the API's limits (a body over `maxBodyLength`) fails the whole request with
+ * 400 naming the annotation, as the author of the file has to mend it anyway.
  */
 export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, value: unknown, urls: DafUrls) {
   const items = annotationsOf(value);
@@ -367,22 +385,28 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
     const now = new Date().toISOString();
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i];
-      if (req.source !== urls.text(text.slug) || !req.exact || req.exact.length > maxQuoteLength) {
-        const reason =
-          req.source !== urls.text(text.slug) ? 'target is not this text' : !req.exact ? 'no TextQuoteSelector' : `quote longer than ${maxQuoteLength} characters`;
+      const reason = importSkipReason(req, bodies[i], urls.text(text.slug));
+      if (reason !== null) {
         skipped.push({ index: i, reason });
         continue;
       }
+      const exact = req.exact!;
+      const prefix = req.prefix.slice(-contextLength);
+      const suffix = req.suffix.slice(0, contextLength);
       const span = codeUnitSpan(req, version.projection);
-      const anchor = resolveAnchor(
-        { exact: req.exact, prefix: req.prefix.slice(-32), suffix: req.suffix.slice(0, 32), start: span?.start ?? null, end: span?.end ?? null, segment: req.segment },
-        target,
-      );
+      const anchor = resolveAnchor({ exact, prefix, suffix, start: span?.start ?? null, end: span?.end ?? null, segment: req.segment }, target);
+      if (anchor.status === 'orphan') {
+        skipped.push({ index: i, reason: 'quote not found in the text' });
+        continue;
+      }
       counts[anchor.status]++;
+      // Every stored field is bounded: selectors described from the text itself, or, on a whole
+      // segment, the quote (at most maxQuoteLength), its context cut to contextLength, and a
+      // segment ref the text has.
       const selectors =
         anchor.start !== null && anchor.status !== 'segment'
           ? selectorsJson(version.projection, anchor.start, anchor.end, segments)
-          : JSON.stringify({ exact: req.exact, prefix: req.prefix.slice(-32), suffix: req.suffix.slice(0, 32), start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
+          : JSON.stringify({ exact, prefix, suffix, start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
       const gloss = await glosses.insertGloss(trx, {
         layer_id: layer.id,
         text_id: text.id,

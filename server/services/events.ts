@@ -58,6 +58,7 @@ const pageSize = 500;
  * from (which moves past hidden events too, so they are not read again). An event about a
  * post is shown only while the viewer may see the post: a pending gloss's creation reaches its
  * author and the moderators, and reaches everyone once it is approved (as `gloss.updated`).
+ * It carries the post as last written (see `asTheyAreNow`), not as it was then.
  */
 export async function visibleEventsAfter(
   db: DB,
@@ -97,7 +98,24 @@ export async function visibleEventsAfter(
       canSeePost(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status })
     );
   });
-  return { events, lastId: rows.at(-1)!.id };
+  return { events: await asTheyAreNow(db, text.id, events, afterId), lastId: rows.at(-1)!.id };
+}
+
+/**
+ * Gives each event about a post the payload of that post's newest event: a replay shows a gloss
+ * or a reply as it was last written, never words an edit has since removed. Each event keeps its
+ * kind and id, so a client still sees a post created, then changed, and resumes where it was.
+ */
+async function asTheyAreNow(db: DB, textId: number, events: EventRow[], afterId: number): Promise<EventRow[]> {
+  const ids = (kind: 'gloss' | 'reply') => [...new Set(events.filter((e) => e.item_kind === kind && !e.kind.endsWith('.deleted')).map((e) => e.item_id!))];
+  const newest = new Map<string, { id: number; payload: string }>();
+  for (const kind of ['gloss', 'reply'] as const) {
+    for (const row of await store.newestItemEvents(db, textId, kind, ids(kind), afterId)) newest.set(`${kind}:${row.item_id}`, row);
+  }
+  return events.map((e) => {
+    const latest = e.item_kind === null || e.kind.endsWith('.deleted') ? undefined : newest.get(`${e.item_kind}:${e.item_id}`);
+    return latest !== undefined && latest.id > e.id ? { ...e, payload: latest.payload } : e;
+  });
 }
 
 /**

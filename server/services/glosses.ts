@@ -6,7 +6,7 @@
  */
 import { describeRange, matchQuote, type Segment } from '../../schema/anchoring/index.ts';
 import type { CreateGlossInput, TargetInput, UpdateGlossInput } from '../../schema/api.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
 import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
 import * as glosses from '../storage/glosses.ts';
@@ -16,9 +16,9 @@ import * as texts from '../storage/texts.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canDeletePost, canEditPost, canSeePost, canWriteLayer, readersContained, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
-import { initialStatus } from './moderation.ts';
+import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
@@ -202,17 +202,25 @@ async function reattach(trx: DB, viewer: Viewer, text: TextRow, layer: LayerRow,
 
 /**
  * Edits a gloss (author only): its body (glosses on it re-anchor), its motivation, or its place
- * (`target`: re-attach it to a span of the current text).
+ * (`target`: re-attach it to a span of the current text). In a pre-moderated group, an edit by
+ * someone not yet trusted waits for a moderator again, and the glosses on it with it.
  */
 export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, id);
-    if (!canEditPost(viewer, gloss)) {
+    if (!canEditPost(viewer, layer, gloss)) {
+      if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
       throw new AppError('forbidden', 403, gloss.status === 'hidden' ? 'A moderator hid this gloss; it cannot be edited' : 'Only the author may edit a gloss');
     }
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
     const motivation = input.motivation ?? gloss.motivation;
-    const changes: Partial<GlossRow> = { motivation, updated_at: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const changes: Partial<GlossRow> = { motivation, updated_at: now };
+    const status = await statusAfterEdit(trx, viewer, layer, gloss);
+    if (status !== gloss.status) {
+      changes.status = status;
+      await hideDescendants(trx, id, `Held with gloss ${id}, whose edit waits for a moderator`, now);
+    }
     if (input.target) await reattach(trx, viewer, text, layer, gloss, input.target, changes);
     if (input.body) {
       const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });

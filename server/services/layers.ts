@@ -11,7 +11,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, readersContained, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isNotebook, readersContained, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -140,7 +140,8 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
 /**
  * Changes a layer's name, description, colour, visibility or write policy (owner only). A
  * visibility change that would let someone read a gloss whose target they cannot read, or
- * hide a target from readers of glosses on it, is refused with 409.
+ * hide a target from readers of glosses on it, is refused with 409, as is opening a group's
+ * notebook that holds other members' entries (409 `notebook_has_entries`).
  */
 export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -156,6 +157,11 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       reply_policy: input.replyPolicy ?? layer.reply_policy,
     };
     checkSettings(layer.group_id, next);
+    // A notebook's entries are private to their writers whatever becomes of the layer: it opens
+    // only while it holds no one's entries but those of the owner opening it.
+    if (isNotebook(layer) && !isNotebook(next) && (await glosses.layerHasPostsByOthers(trx, layer.id, viewer.id))) {
+      throw new AppError('notebook_has_entries', 409, 'This notebook holds other members’ entries, which stay private to their writers; it cannot be made public or group');
+    }
     if (next.visibility !== layer.visibility) {
       for (const child of await glosses.glossesTargetingLayer(trx, layer.id)) {
         if (!readersContained(child, next)) {

@@ -1,7 +1,8 @@
 /**
  * Moderation in reading groups. A pre-moderated group holds new members' posts as `pending`,
  * visible only to their author and the moderators, until a moderator approves them; after the
- * group's number of approved posts a member is trusted and posts go straight through. Anyone
+ * group's number of approved posts a member is trusted and posts go straight through; until then
+ * an edit of a published post waits for a moderator again, as a new post would. Anyone
  * who can see a post may flag it. Moderators approve, hide (with a reason the author sees),
  * restore, or delete. Hiding a gloss hides the published glosses that comment on it too
  * (restoring it restores them), so no one reads commentary on something they may no longer see;
@@ -9,7 +10,7 @@
  * on is hidden (restoring is not approving). Its thread stays intact for the moderators. Every
  * action goes to the group's audit log.
  */
-import { AppError, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, PostStatus, ReplyRow, TextRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
 import { glossJson, replyJson } from '../storage/gloss-listing.ts';
@@ -19,7 +20,7 @@ import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss } from './glosses.ts';
-import { canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
+import { canFlag, canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
 
 /** How much of a post's words the moderation queue shows. */
 const excerptLength = 280;
@@ -38,6 +39,40 @@ export async function initialStatus(db: DB, viewer: Viewer, layer: Pick<LayerRow
   if (!group || group.premoderation === 0) return 'active';
   const m = await groups.findMembership(db, group.id, viewer.id);
   return m && m.state === 'active' && m.approved_posts >= group.trust_after ? 'active' : 'pending';
+}
+
+/**
+ * The status a post takes when its author edits it. An approval covers the words a moderator
+ * read, not the words put in their place: a published post of someone not yet trusted, in a
+ * pre-moderated group, goes back to `pending` (as `initialStatus` would hold a new post); any
+ * other post keeps its status.
+ */
+export async function statusAfterEdit(db: DB, viewer: Viewer, layer: Pick<LayerRow, 'group_id' | 'visibility'>, post: Pick<GlossRow, 'status'>): Promise<PostStatus> {
+  return post.status === 'active' ? initialStatus(db, viewer, layer) : post.status;
+}
+
+/**
+ * Hides the published glosses that comment on gloss `id`, at any depth, with it (`hidden_with`),
+ * so that no one reads commentary on a gloss they may no longer see (or whose new words it
+ * would quote). Pending ones stay pending, so that releasing them does not publish them.
+ */
+export async function hideDescendants(db: DB, id: number, note: string, now: string): Promise<void> {
+  const below = (await descendants(db, id)).filter((g) => g.status === 'active');
+  if (below.length === 0) return;
+  await db
+    .updateTable('gloss')
+    .set({ status: 'hidden', hidden_with: id, hidden_from: 'active', moderation_note: note, updated_at: now })
+    .where('id', 'in', below.map((g) => g.id))
+    .execute();
+}
+
+/** Publishes again the glosses hidden with gloss `id` (see `hideDescendants`). */
+async function releaseDescendants(db: DB, id: number, now: string): Promise<void> {
+  await db
+    .updateTable('gloss')
+    .set({ status: 'active', hidden_with: null, hidden_from: null, moderation_note: null, updated_at: now })
+    .where('hidden_with', '=', id)
+    .execute();
 }
 
 interface PostContext {
@@ -61,10 +96,14 @@ async function visiblePost(db: DB, viewer: Viewer | null, kind: 'gloss' | 'reply
   return { kind, post: reply, gloss: found.gloss, text: found.text, layer: found.layer };
 }
 
-/** Flags a post for the moderators. One open flag per person per post (409 for a second). */
+/**
+ * Flags a post for the moderators. One open flag per person per post (409 for a second); none
+ * from someone banned from the layer's group (403).
+ */
 export async function flagPost(ctx: AppContext, viewer: Viewer, kind: 'gloss' | 'reply', id: number, reason: string) {
   return ctx.db.transaction().execute(async (trx) => {
     const { layer, post } = await visiblePost(trx, viewer, kind, id);
+    if (!canFlag(viewer, layer)) throw bannedFromGroup();
     if (post.status === 'deleted') throw new AppError(`${kind}_deleted`, 409, `That ${kind} was deleted`);
     if (await moderation.openFlagExists(trx, kind, id, viewer.id)) throw new AppError('already_flagged', 409, `You have flagged this ${kind} already`);
     const flag = await moderation.insertFlag(trx, {
@@ -123,22 +162,14 @@ export async function moderatePost(
         throw new AppError('target_not_active', 409, `Gloss ${target.id}, which this gloss comments on, is hidden; it can be approved once that is restored`);
       }
       await set([id], { status: 'active' });
+      // An edit that waited for approval held the glosses on it; they come back with it.
+      if (kind === 'gloss') await releaseDescendants(trx, id, now);
       await groups.countApprovedPost(trx, groupId, post.author_id);
     } else if (action === 'hide') {
       if (from !== 'active' && from !== 'pending') throw new AppError('not_hideable', 409, `This ${kind} is ${from}`);
       if (!reason) throw new AppError('invalid_request', 400, 'Hiding needs a reason for the author');
       await set([id], { status: 'hidden', moderation_note: reason, hidden_from: from });
-      if (kind === 'gloss') {
-        // Published ones only: a pending one stays pending, so that restoring does not publish it.
-        const below = (await descendants(trx, id)).filter((g) => g.status === 'active');
-        for (const g of below) {
-          await trx
-            .updateTable('gloss')
-            .set({ status: 'hidden', hidden_with: id, hidden_from: 'active', moderation_note: `Hidden with gloss ${id}, which it comments on`, updated_at: now })
-            .where('id', '=', g.id)
-            .execute();
-        }
-      }
+      if (kind === 'gloss') await hideDescendants(trx, id, `Hidden with gloss ${id}, which it comments on`, now);
     } else {
       if (from !== 'hidden') throw new AppError('not_hidden', 409, `This ${kind} is ${from}, not hidden`);
       // A gloss comes back only where what it comments on can be read: otherwise its readers
@@ -150,13 +181,7 @@ export async function moderatePost(
       // Back to what it was: a post hidden while it waited for approval goes back to the queue.
       const back = post.hidden_from === 'pending' ? 'pending' : 'active';
       await set([id], { status: back, moderation_note: null, hidden_with: null, hidden_from: null });
-      if (kind === 'gloss' && back === 'active') {
-        await trx
-          .updateTable('gloss')
-          .set({ status: 'active', hidden_with: null, hidden_from: null, moderation_note: null, updated_at: now })
-          .where('hidden_with', '=', id)
-          .execute();
-      }
+      if (kind === 'gloss' && back === 'active') await releaseDescendants(trx, id, now);
     }
     await moderation.resolveFlags(trx, kind, id, now);
     await recordAudit(trx, { groupId, actorId: viewer.id, action: `${kind}.${action === 'approve' ? 'approved' : action === 'hide' ? 'hidden' : 'restored'}`, kind, itemId: id, subjectId: post.author_id, reason });

@@ -171,14 +171,24 @@ export function canModerate(viewer: Viewer | null, layer: Pick<LayerRow, 'group_
   return isModerator(viewer, layer.group_id);
 }
 
-/** May the viewer edit this post? Only its author, and not once a moderator has hidden it. */
-export function canEditPost(viewer: Viewer | null, post: PostLike): boolean {
-  return viewer !== null && viewer.id === post.author_id && post.status !== 'hidden';
+/**
+ * May the viewer edit this post? Only its author, not once a moderator has hidden it, and not
+ * once banned from the layer's group (a ban ends writing there, edits included; deleting one's
+ * own post stays open, see `canDeletePost`).
+ */
+export function canEditPost(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>, post: PostLike): boolean {
+  return viewer !== null && viewer.id === post.author_id && post.status !== 'hidden' && !isBanned(viewer, layer.group_id);
+}
+
+/** May the viewer flag posts of this layer they can see? Anyone but those banned from its group. */
+export function canFlag(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>): boolean {
+  return viewer !== null && !isBanned(viewer, layer.group_id);
 }
 
 /**
- * May the viewer delete this post? Its author, or a moderator of the layer's group acting with a
- * full credential (an embed token touches its holder's own posts only).
+ * May the viewer delete this post? Its author (even one banned from the group since: taking
+ * one's own words down harms no one), or a moderator of the layer's group acting with a full
+ * credential (an embed token touches its holder's own posts only).
  */
 export function canDeletePost(viewer: Viewer | null, layer: Pick<LayerRow, 'group_id'>, post: PostLike): boolean {
   if (viewer === null) return false;

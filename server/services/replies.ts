@@ -3,7 +3,7 @@
  * conversation, not commentary: it has no anchor, and glosses cannot target it.
  */
 import type { CreateReplyInput } from '../../schema/api.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import { replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
@@ -13,9 +13,9 @@ import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { readableGloss } from './glosses.ts';
-import { canDeletePost, canEditPost, canReply, canSeePost, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
-import { initialStatus } from './moderation.ts';
+import { initialStatus, statusAfterEdit } from './moderation.ts';
 
 async function replyJsonById(db: DB, id: number): Promise<string> {
   const json = await replyJson(db, id);
@@ -68,14 +68,18 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
   return result.json;
 }
 
-/** Edits a reply (author only). */
+/** Edits a reply (author only); in a pre-moderated group, one by someone not yet trusted waits for a moderator again. */
 export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, input: { body: BodyInput }) {
   const body = parseBody(input.body);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const { reply, text, layer } = await readableReply(trx, viewer, id);
-    if (!canEditPost(viewer, reply)) throw new AppError('forbidden', 403, 'Only the author may edit a reply');
+    if (!canEditPost(viewer, layer, reply)) {
+      if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
+      throw new AppError('forbidden', 403, 'Only the author may edit a reply');
+    }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
-    await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, updated_at: new Date().toISOString() });
+    const status = await statusAfterEdit(trx, viewer, layer, reply);
+    await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, status, updated_at: new Date().toISOString() });
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, id);
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });

@@ -48,3 +48,20 @@ export async function postsByIds(db: DB, glossIds: number[], replyIds: number[])
     : [];
   return { glosses, replies };
 }
+
+/**
+ * The newest created or updated event of each of these posts (any time after `afterId`, not only
+ * in one page), with its payload: the post as it was last written.
+ */
+export async function newestItemEvents(db: DB, textId: number, kind: 'gloss' | 'reply', ids: number[], afterId: number) {
+  if (ids.length === 0) return [];
+  const newest = db
+    .selectFrom('event')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('item_kind', '=', kind)
+    .where('item_id', 'in', ids)
+    .where('id', '>', afterId)
+    .where('kind', 'in', [`${kind}.created`, `${kind}.updated`])
+    .groupBy('item_id');
+  return db.selectFrom('event').select(['id', 'item_id', 'payload']).where('text_id', '=', textId).where('id', 'in', newest).execute();
+}

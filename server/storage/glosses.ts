@@ -81,6 +81,24 @@ export async function glossesTargetingLayer(db: DB, layerId: number) {
     .execute();
 }
 
+/** Whether a layer holds a gloss, or a reply under one of its glosses, by anyone but `authorId` (tombstones aside). */
+export async function layerHasPostsByOthers(db: DB, layerId: number, authorId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('gloss as g')
+    .leftJoin('reply as r', 'r.gloss_id', 'g.id')
+    .select('g.id')
+    .where('g.layer_id', '=', layerId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('g.author_id', '!=', authorId), eb('g.status', '!=', 'deleted')]),
+        eb.and([eb('r.author_id', '!=', authorId), eb('r.status', '!=', 'deleted')]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Layers of the glosses that glosses of `layerId` target (other than itself). */
 export async function layersTargetedBy(db: DB, layerId: number) {
   return db

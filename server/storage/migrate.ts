@@ -8,6 +8,7 @@ import * as search from './migrations/2026_11_27_002_search.ts';
 import * as groups from './migrations/2026_11_27_003_groups.ts';
 import * as hiddenFrom from './migrations/2026_11_27_004_hidden_from.ts';
 import * as tokenScope from './migrations/2026_12_05_001_token_scope.ts';
+import * as eventItem from './migrations/2026_12_05_201_event_item.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_003_groups': groups,
   '2026_11_27_004_hidden_from': hiddenFrom,
   '2026_12_05_001_token_scope': tokenScope,
+  '2026_12_05_201_event_item': eventItem,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */
