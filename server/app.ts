@@ -9,6 +9,7 @@ import { authenticate } from './middleware/auth.ts';
 import { crossOrigin } from './middleware/cors.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import { limitScope } from './middleware/scope.ts';
+import { privateAnswers } from './middleware/cache.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -48,8 +49,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
   // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.
   for (const door of ['/api/*', '/annotations/*', '/oembed', '/embed.js', '/embed/assets/*']) app.use(door, crossOrigin());
-  app.use('/api/*', authenticate(), limitScope(), limitWrites());
-  app.use('/annotations/*', authenticate(), limitScope(), limitWrites());
+  app.use('/api/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
+  app.use('/annotations/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
 
   const api = new Hono<AppEnv>()
     .route('/', authRoutes)
