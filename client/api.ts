@@ -73,7 +73,8 @@ export interface Layer {
   attribution: string | null;
   license: string | null;
   /** What the reader may do here, as the server will judge it. */
-  you: { write: boolean; reply: boolean; manage: boolean };
+  /** What the reader may do here; `edit`: change their own posts (not once banned from its group). */
+  you: { write: boolean; reply: boolean; edit: boolean; manage: boolean };
 }
 
 /** The signed-in person. */

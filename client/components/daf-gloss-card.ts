@@ -219,6 +219,11 @@ export class DafGlossCard extends LitElement {
     return (this.gloss.body?.text.length ?? 0) > longBody && this.highlights.length === 0;
   }
 
+  /** May the reader still edit their own posts in this layer? (Not once banned from its group; deleting stays open.) */
+  private get mayEdit(): boolean {
+    return this.layer?.you.edit !== false;
+  }
+
   private get mine(): boolean {
     return this.me !== null && this.gloss.author?.handle === this.me;
   }
@@ -324,8 +329,8 @@ export class DafGlossCard extends LitElement {
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
-          ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>
-                <button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
+          ${mine && r.status !== 'deleted' && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>` : nothing}
+          ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
         </div>
         ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
       </li>`;
@@ -349,8 +354,8 @@ export class DafGlossCard extends LitElement {
           : nothing}
         ${count ? html`<button class="thread-toggle" aria-expanded=${this.open ? 'true' : 'false'} @click=${() => (this.open = !this.open)}>${count} ${count === 1 ? 'reply' : 'replies'}</button>` : nothing}
         ${this.layer?.you.reply && live ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: null })}>Reply</button>` : nothing}
-        ${this.mine && live ? html`<button @click=${() => this.openForm({ kind: 'edit-gloss' })}>Edit</button>
-              <button @click=${() => this.deletePost('gloss')}>Delete</button>` : nothing}
+        ${this.mine && live && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-gloss' })}>Edit</button>` : nothing}
+        ${this.mine && live ? html`<button @click=${() => this.deletePost('gloss')}>Delete</button>` : nothing}
         <a href="#g-${g.id}" aria-label="Link to this gloss">Link</a>
       </div>
       ${this.open && count ? this.thread() : nothing}

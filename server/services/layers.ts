@@ -11,7 +11,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isNotebook, readersContained, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -78,9 +78,17 @@ export async function layersOfText(db: DB, viewer: Viewer | null, text: TextRow)
   return rows.map((row) => ({ ...layerJson(row), you: layerPermissions(viewer, text, row) }));
 }
 
-/** What the viewer may do in a layer: the reader offers only what the server will accept. */
+/**
+ * What the viewer may do in a layer: the reader offers only what the server will accept. `edit`
+ * is whether they may still edit their own posts here (not once banned from its group).
+ */
 export function layerPermissions(viewer: Viewer | null, text: TextRow, layer: LayerRow) {
-  return { write: canWriteLayer(viewer, text, layer), reply: canReply(viewer, text, layer), manage: canManageLayer(viewer, layer) };
+  return {
+    write: canWriteLayer(viewer, text, layer),
+    reply: canReply(viewer, text, layer),
+    edit: viewer !== null && !isBanned(viewer, layer.group_id),
+    manage: canManageLayer(viewer, layer),
+  };
 }
 
 /** Creates a layer on a text. */

@@ -203,6 +203,12 @@ describe('posts under attack', () => {
       expect((await t.visitor().get(`/api/glosses/${mine.id}`)).body.body.text).toBe('Before the ban.');
     });
 
+    it('is told by the layer that editing is over there, so the reader offers no Edit', async () => {
+      const you = (await bea.get(`/api/texts/${text}/layers/${layer}`)).body.you;
+      expect(you).toMatchObject({ write: false, reply: false, edit: false });
+      expect((await ann.get(`/api/texts/${text}/layers/${layer}`)).body.you).toMatchObject({ write: true, edit: true });
+    });
+
     it('may no longer flag there (403)', async () => {
       expectError(await bea.post(`/api/glosses/${theirs.id}/flag`, { reason: 'Spite.' }), 403, 'banned');
       expect((await ann.get('/api/groups/banning/moderation')).body.flags).toEqual([]);
