@@ -7,12 +7,14 @@ import * as core from './migrations/2026_11_27_001_core.ts';
 import * as search from './migrations/2026_11_27_002_search.ts';
 import * as groups from './migrations/2026_11_27_003_groups.ts';
 import * as hiddenFrom from './migrations/2026_11_27_004_hidden_from.ts';
+import * as searchRowids from './migrations/2026_12_05_301_search_rowids.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
   '2026_11_27_002_search': search,
   '2026_11_27_003_groups': groups,
   '2026_11_27_004_hidden_from': hiddenFrom,
+  '2026_12_05_301_search_rowids': searchRowids,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */
