@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
 import { Throttle } from './services/throttle.ts';
+import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
 import { loadDemo, isEmpty } from './demo.ts';
@@ -24,10 +25,17 @@ export interface RateLimits {
 
 export const defaultRateLimits: RateLimits = { loginFailures: 10, signupsPerHour: 20, writesPerMinute: 120 };
 
+/** Options of a context beyond its rate limits. */
+export interface ContextOptions {
+  /** Per-account storage quotas (default `defaultQuotas`); null lifts them (the command line). */
+  quotas?: StorageQuotas | null;
+}
+
 /** Builds the context around an open database. */
-export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}): AppContext {
+export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}, options: ContextOptions = {}): AppContext {
   const l = { ...defaultRateLimits, ...limits };
   return {
+    quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
     db,
     bus: new EventBus(),
     loginThrottle: new Throttle(l.loginFailures, 15 * 60 * 1000),
@@ -50,12 +58,14 @@ export async function startServer(options: {
   port: number;
   host?: string;
   baseUrl?: string;
+  /** Per-account storage quotas; `defaultQuotas` when unset. */
+  quotas?: StorageQuotas;
   demo?: boolean;
   log?: (line: string) => void;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath);
-  const context = createContext(database.db);
+  const context = createContext(database.db, {}, { quotas: options.quotas });
   if (options.demo !== false && (await isEmpty(database.db))) {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);

@@ -4,6 +4,7 @@
  */
 import type { DB } from '../storage/database.ts';
 import type { EventBus } from './event-bus.ts';
+import type { StorageQuotas } from './quotas.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   signupThrottle: Throttle;
   /** Unsafe API requests per signed-in person. */
   writeThrottle: Throttle;
+  /** What each account may store; null for the command line, whose local account has none. */
+  quotas: StorageQuotas | null;
 }

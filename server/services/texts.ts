@@ -22,6 +22,7 @@ import { visibleGroup } from './groups.ts';
 import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
 import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
+import { checkQuota, versionBytes, type StorageQuotas } from './quotas.ts';
 
 /** Parses content into a text document, turning content problems into a 422. */
 export function parseTextContent(format: ContentFormat, content: unknown): PMNode {
@@ -46,13 +47,16 @@ export async function readableText(db: DB, viewer: Viewer | null, slug: string):
   return text;
 }
 
-/** Creates a text with its first version. */
+/** Creates a text with its first version, within the viewer's storage quota (413 past it). */
 export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
-  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input));
+  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, ctx.quotas));
 }
 
-/** Creates a text inside a transaction the caller holds (an import that writes more with it). */
-export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
+/**
+ * Creates a text inside a transaction the caller holds (an import that writes more with it).
+ * `quotas` are checked before anything is written; null (the command line) checks none.
+ */
+export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput, quotas: StorageQuotas | null = null): Promise<TextRow> {
   const doc = parseTextContent(input.format, input.content);
   const projection = new Projection(doc);
   const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
@@ -71,6 +75,8 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   } else {
     slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
   }
+  const stored = storedVersion(doc, projection);
+  await checkQuota(trx, quotas, viewer.id, { texts: 1, bytes: stored.bytes });
   const now = new Date().toISOString();
   const text = await texts.insertText(trx, {
     slug,
@@ -88,14 +94,18 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   await texts.insertVersion(trx, {
     text_id: text.id,
     number: 1,
-    doc: JSON.stringify(doc.toJSON()),
-    projection: projection.text,
-    segments: JSON.stringify(projection.segments),
+    ...stored,
     created_by: viewer.id,
     created_at: now,
   });
   await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${projection.text}` });
   return text;
+}
+
+/** A version's stored columns: the document JSON, its projection, the segment map and their size. */
+function storedVersion(doc: PMNode, projection: Projection) {
+  const row = { doc: JSON.stringify(doc.toJSON()), projection: projection.text, segments: JSON.stringify(projection.segments) };
+  return { ...row, bytes: versionBytes(row) };
 }
 
 /** The summary of a text used in lists. */
@@ -183,14 +193,14 @@ export async function addVersion(
     if (projection.text.length > maxTextContentLength) {
       throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
     }
+    const stored = storedVersion(newDoc, projection);
+    await checkQuota(trx, ctx.quotas, viewer.id, { texts: 0, bytes: stored.bytes });
     const number = current.number + 1;
     const now = new Date().toISOString();
     await texts.insertVersion(trx, {
       text_id: text.id,
       number,
-      doc: JSON.stringify(newDoc.toJSON()),
-      projection: projection.text,
-      segments: JSON.stringify(projection.segments),
+      ...stored,
       created_by: viewer.id,
       created_at: now,
     });

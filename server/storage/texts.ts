@@ -23,6 +23,17 @@ export async function insertVersion(db: DB, row: NewRow<'text_version'>): Promis
   await db.insertInto('text_version').values(row).execute();
 }
 
+/** What an account stores: texts it owns and bytes of the versions it wrote. */
+export async function accountUsage(db: DB, userId: number): Promise<{ texts: number; bytes: number }> {
+  const texts = await db.selectFrom('text').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', userId).executeTakeFirstOrThrow();
+  const bytes = await db
+    .selectFrom('text_version')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('bytes'), eb.lit(0)).as('n'))
+    .where('created_by', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { texts: Number(texts.n), bytes: Number(bytes.n) };
+}
+
 export async function setCurrentVersion(db: DB, textId: number, number: number): Promise<void> {
   await db.updateTable('text').set({ current_version: number }).where('id', '=', textId).execute();
 }
