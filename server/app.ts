@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
+import { clientAddress } from './middleware/client-address.ts';
 import { crossOrigin } from './middleware/cors.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import type { AppEnv } from './middleware/env.ts';
@@ -29,6 +30,11 @@ export interface AppOptions {
    * check. When unset, it is taken from each request's own URL.
    */
   baseUrl?: string;
+  /**
+   * Take the client's address from the right-most X-Forwarded-For entry (a reverse proxy in
+   * front); otherwise it is the socket's peer. See middleware/client-address.ts.
+   */
+  trustProxy?: boolean;
   /** Log 500s somewhere other than stderr (tests). */
   logError?: (err: unknown) => void;
 }
@@ -41,6 +47,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.use(async function context(c, next) {
     c.set('ctx', ctx);
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
+    c.set('clientAddress', clientAddress(c, options.trustProxy ?? false));
     await next();
   });
   // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
 import { Throttle } from './services/throttle.ts';
+import { LoginGuard } from './services/login-guard.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
@@ -15,20 +16,22 @@ import { loadDemo, isEmpty } from './demo.ts';
 
 /** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
 export interface RateLimits {
-  /** Failed log-ins per handle and per address in 15 minutes. */
-  loginFailures: number;
+  /** Failed log-ins from one address for one handle before the backoff begins (see LoginGuard). */
+  loginFreeFailures: number;
   /** Sign-ups per address in an hour. */
   signupsPerHour: number;
   /** Unsafe API requests (writes) per person in a minute. */
   writesPerMinute: number;
 }
 
-export const defaultRateLimits: RateLimits = { loginFailures: 10, signupsPerHour: 20, writesPerMinute: 120 };
+export const defaultRateLimits: RateLimits = { loginFreeFailures: 3, signupsPerHour: 20, writesPerMinute: 120 };
 
 /** Options of a context beyond its rate limits. */
 export interface ContextOptions {
   /** Per-account storage quotas (default `defaultQuotas`); null lifts them (the command line). */
   quotas?: StorageQuotas | null;
+  /** The clock of the log-in guard (tests move it by hand); Date.now by default. */
+  now?: () => number;
 }
 
 /** Builds the context around an open database. */
@@ -38,7 +41,7 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
     db,
     bus: new EventBus(),
-    loginThrottle: new Throttle(l.loginFailures, 15 * 60 * 1000),
+    loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
     signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
   };
@@ -60,6 +63,8 @@ export async function startServer(options: {
   baseUrl?: string;
   /** Per-account storage quotas; `defaultQuotas` when unset. */
   quotas?: StorageQuotas;
+  /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
+  trustProxy?: boolean;
   demo?: boolean;
   log?: (line: string) => void;
 }): Promise<RunningServer> {
@@ -70,7 +75,7 @@ export async function startServer(options: {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
   }
-  const app = createApp(context, { baseUrl: options.baseUrl });
+  const app = createApp(context, { baseUrl: options.baseUrl, trustProxy: options.trustProxy });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;

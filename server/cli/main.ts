@@ -18,6 +18,7 @@ Commands:
   serve                         Serve Daf (loads the demo into an empty database)
         [--port N] [--host H] [--base-url URL] [--no-demo]
         [--quota-texts N] [--quota-mb N]   per-account storage quotas (default 1000 texts, 256 MiB)
+        [--trust-proxy]                    client addresses from X-Forwarded-For (behind a proxy)
   import FILE --title T         Import a text from a file
         [--slug S] [--lang L] [--format markdown|plain|prosemirror]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
@@ -40,6 +41,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
       'no-demo': { type: 'boolean' },
       'quota-texts': { type: 'string' },
       'quota-mb': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
     },
     run: serveCommand,
   },

@@ -20,6 +20,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     port,
     host: (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1',
     baseUrl: (values['base-url'] as string | undefined) ?? process.env.DAF_BASE_URL,
+    trustProxy: values['trust-proxy'] === true || /^(1|true|yes)$/i.test(process.env.DAF_TRUST_PROXY ?? ''),
     quotas: {
       textsPerAccount: countOption(values, 'quota-texts', 'DAF_QUOTA_TEXTS', defaultQuotas.textsPerAccount),
       bytesPerAccount: countOption(values, 'quota-mb', 'DAF_QUOTA_MB', defaultQuotas.bytesPerAccount / mebibyte) * mebibyte,

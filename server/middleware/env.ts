@@ -11,5 +11,7 @@ export type AppEnv = {
     authMethod: 'cookie' | 'bearer' | null;
     /** The base URL of this server as the client sees it, without a trailing slash. */
     baseUrl: string;
+    /** The client's network address (see middleware/client-address.ts). */
+    clientAddress: string;
   };
 };

@@ -10,7 +10,7 @@ import * as users from '../storage/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { membershipsOf } from '../storage/groups.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
-import type { Throttle } from './throttle.ts';
+import type { LoginGuard } from './login-guard.ts';
 
 /** How long a session cookie lives. */
 export const sessionDays = 30;
@@ -56,16 +56,17 @@ export async function signup(db: DB, input: { handle: string; password: string; 
 }
 
 /**
- * Checks a handle and password. Failures count against the handle and the client address;
- * past the limit the answer is 429 with Retry-After, whether or not the password is right.
+ * Checks a handle and password. Failures count against the handle from that address (see
+ * LoginGuard): an address that keeps failing waits longer and longer, answered with 429 and
+ * Retry-After whether or not the password is right, while a right password from an address
+ * that has not failed for this handle always gets in.
  */
 export async function login(
   db: DB,
-  throttle: Throttle,
+  guard: LoginGuard,
   input: { handle: string; password: string; address: string },
 ): Promise<Viewer> {
-  const keys = [`h:${input.handle.toLowerCase()}`, `a:${input.address}`];
-  const wait = Math.max(...keys.map((k) => throttle.retryAfter(k)));
+  const wait = guard.retryAfter(input.handle, input.address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many failed log-ins; try again in ${wait} s`, {
       'Retry-After': String(wait),
@@ -75,10 +76,10 @@ export async function login(
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
   if (!user || !ok) {
-    keys.forEach((k) => throttle.record(k));
+    guard.fail(input.handle, input.address);
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
-  throttle.reset(keys[0]);
+  guard.succeed(input.handle, input.address);
   return toViewer(db, user);
 }
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../server/app.ts';
+import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
@@ -30,15 +30,18 @@ export interface TestApp {
 /**
  * Makes a fresh app with an empty database file. 500s are collected in `errors`. Sign-up and
  * write limits are lifted unless `limits` sets them (tests sign up many people from one
- * address); the log-in throttle keeps its real value. `options` sets the storage quotas
- * (the real defaults unless given).
+ * address); the log-in guard keeps its real value. `options` sets the storage quotas (the
+ * real defaults unless given), the log-in guard's clock and whether to trust X-Forwarded-For.
  */
-export async function createTestApp(limits: Partial<RateLimits> = {}, options: ContextOptions = {}): Promise<TestApp> {
+export async function createTestApp(
+  limits: Partial<RateLimits> = {},
+  options: ContextOptions & Pick<AppOptions, 'trustProxy'> = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
   const database = await openDatabase(path.join(dir, 'daf.db'));
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits }, options);
   const errors: unknown[] = [];
-  const app = createApp(ctx, { baseUrl: testOrigin, logError: (e) => errors.push(e) });
+  const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
   const t: TestApp = {
     app,
     ctx,
