@@ -17,7 +17,7 @@ import * as texts from '../storage/texts.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCurateGroup, canEditText, canReadText, type Viewer } from './policy.ts';
+import { canCurateGroup, canEditText, canReadText, shownGroupSlug, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
 import { visibleGlossIds } from '../storage/glosses.ts';
@@ -108,7 +108,7 @@ function storedVersion(doc: PMNode, projection: Projection) {
   return { ...row, bytes: versionBytes(row) };
 }
 
-/** The summary of a text used in lists. */
+/** The summary of a text used in lists. `group_slug` is shown as given: callers pass it through `shownGroupSlug`. */
 export function textSummary(text: TextRow & { owner_handle?: string; group_slug?: string | null }) {
   return {
     slug: text.slug,
@@ -128,7 +128,7 @@ export function textSummary(text: TextRow & { owner_handle?: string; group_slug?
 /** Texts the viewer may see. */
 export async function listTexts(ctx: AppContext, viewer: Viewer | null, page: { limit: number; offset: number }) {
   const rows = await texts.listVisibleTexts(ctx.db, viewer, page.limit, page.offset);
-  return rows.map(textSummary);
+  return rows.map((row) => textSummary({ ...row, group_slug: shownGroupSlug(viewer, row) }));
 }
 
 /** A version of a text (the current one by default), or 404. */

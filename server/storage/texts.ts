@@ -64,7 +64,7 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
     .innerJoin('user as u', 'u.id', 't.owner_id')
     .leftJoin('reading_group as rg', 'rg.id', 't.group_id')
     .selectAll('t')
-    .select(['u.handle as owner_handle', 'rg.slug as group_slug'])
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug', 'rg.visibility as group_visibility'])
     .where(textVisibleSql(viewer))
     .orderBy('t.id', 'desc')
     .limit(limit)
