@@ -8,6 +8,7 @@ import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
 import { clientAddress } from './middleware/client-address.ts';
 import { crossOrigin } from './middleware/cors.ts';
+import { onlyHost } from './middleware/host-check.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
@@ -27,7 +28,8 @@ import type { AppContext } from './services/context.ts';
 export interface AppOptions {
   /**
    * The public base URL (e.g. `https://daf.example.org`), used in W3C ids and for the origin
-   * check. When unset, it is taken from each request's own URL.
+   * check; requests for any other host are refused with 421. When unset, it is taken from each
+   * request's own URL (its Host header).
    */
   baseUrl?: string;
   /**
@@ -44,6 +46,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const logError = options.logError ?? ((err: unknown) => console.error(err));
   const app = new Hono<AppEnv>();
 
+  if (options.baseUrl !== undefined) app.use(onlyHost(options.baseUrl));
   app.use(async function context(c, next) {
     c.set('ctx', ctx);
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
