@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { migrateToLatest } from '../../server/storage/migrate.ts';
+import { up as keyIndex } from '../../server/storage/migrations/2026_12_05_301_search_rowids.ts';
 import { createLayer, createTestApp, createText, writeGloss, type TestApp } from '../helpers/test-app.ts';
 
 describe('search index writes', () => {
@@ -57,8 +57,7 @@ describe('search index writes', () => {
       await sql`INSERT INTO search_index (rowid, body, kind, item_id, text_id, layer_id)
         VALUES (${1000 + i}, ${r.body}, ${r.kind}, ${r.item_id}, ${r.text_id}, ${r.layer_id})`.execute(db);
     }
-    await sql`DELETE FROM kysely_migration WHERE name = '2026_12_05_301_search_rowids'`.execute(db);
-    await migrateToLatest(db);
+    await keyIndex(db);
 
     const search = async (q: string) => (await t.visitor().get(`/api/search?q=${q}`)).body.results.map((r: any) => r.kind);
     expect(await search('vulpine')).toEqual(['gloss']);
