@@ -9,6 +9,7 @@ import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
 import { Throttle } from './services/throttle.ts';
 import { LoginGuard } from './services/login-guard.ts';
+import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
@@ -32,6 +33,11 @@ export interface ContextOptions {
   quotas?: StorageQuotas | null;
   /** The clock of the log-in guard (tests move it by hand); Date.now by default. */
   now?: () => number;
+  /**
+   * The scrypt cost of password hashes; `defaultPasswordCost` (OWASP's minimum) unless lowered
+   * on purpose. Never lower it for a real server: it is what a stolen database costs to crack.
+   */
+  passwordCost?: PasswordCost;
 }
 
 /** Builds the context around an open database. */
@@ -39,6 +45,7 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
   const l = { ...defaultRateLimits, ...limits };
   return {
     quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
+    passwordCost: options.passwordCost ?? defaultPasswordCost,
     db,
     bus: new EventBus(),
     loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),

@@ -28,13 +28,13 @@ export const authRoutes = new Hono<AppEnv>()
     if (wait > 0) {
       throw new AppError('rate_limited', 429, `Too many sign-ups from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
     }
-    const viewer = await auth.signup(c.var.ctx.db, input);
+    const viewer = await auth.signup(c.var.ctx.db, input, c.var.ctx.passwordCost);
     startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
     return c.json({ handle: viewer.handle, name: viewer.displayName }, 201);
   })
   .post('/auth/login', async (c) => {
     const input = await readJson(c, loginShape);
-    const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginGuard, { ...input, address: c.var.clientAddress });
+    const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginGuard, { ...input, address: c.var.clientAddress }, c.var.ctx.passwordCost);
     startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
     return c.json({ handle: viewer.handle, name: viewer.displayName });
   })

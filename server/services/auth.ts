@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { DB, UserRow } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { defaultPasswordCost, hashPassword, needsRehash, verifyPassword, type PasswordCost } from './passwords.ts';
 import { membershipsOf } from '../storage/groups.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
 import type { LoginGuard } from './login-guard.ts';
@@ -15,8 +15,21 @@ import type { LoginGuard } from './login-guard.ts';
 /** How long a session cookie lives. */
 export const sessionDays = 30;
 
-/** A fixed hash to verify against when the handle is unknown, so timing does not tell. */
-let decoyHash: Promise<string> | null = null;
+/**
+ * Fixed hashes to verify against when the handle is unknown, one per cost, so that timing does
+ * not tell an unknown handle from a wrong password.
+ */
+const decoyHashes = new Map<string, Promise<string>>();
+
+function decoyHash(cost: PasswordCost): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`;
+  let hash = decoyHashes.get(key);
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), cost);
+    decoyHashes.set(key, hash);
+  }
+  return hash;
+}
 
 /** SHA-256 of a secret, hex. */
 export function hashSecret(secret: string): string {
@@ -34,12 +47,16 @@ export async function toViewer(db: DB, user: UserRow): Promise<Viewer> {
   return { id: user.id, handle: user.handle, displayName: user.display_name, memberships };
 }
 
-/** Creates an account; 409 `handle_taken` if the handle exists in any case. */
-export async function signup(db: DB, input: { handle: string; password: string; displayName?: string }): Promise<Viewer> {
+/** Creates an account, its password hashed at `cost`; 409 `handle_taken` if the handle exists in any case. */
+export async function signup(
+  db: DB,
+  input: { handle: string; password: string; displayName?: string },
+  cost: PasswordCost = defaultPasswordCost,
+): Promise<Viewer> {
   if (await users.findUserByHandle(db, input.handle)) {
     throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
   }
-  const password_hash = await hashPassword(input.password);
+  const password_hash = await hashPassword(input.password, cost);
   try {
     const user = await users.insertUser(db, {
       handle: input.handle,
@@ -59,12 +76,14 @@ export async function signup(db: DB, input: { handle: string; password: string; 
  * Checks a handle and password. Failures count against the handle from that address (see
  * LoginGuard): an address that keeps failing waits longer and longer, answered with 429 and
  * Retry-After whether or not the password is right, while a right password from an address
- * that has not failed for this handle always gets in.
+ * that has not failed for this handle always gets in. A password stored at a lower cost than
+ * `cost` is re-hashed at `cost` once it has been checked.
  */
 export async function login(
   db: DB,
   guard: LoginGuard,
   input: { handle: string; password: string; address: string },
+  cost: PasswordCost = defaultPasswordCost,
 ): Promise<Viewer> {
   const wait = guard.retryAfter(input.handle, input.address);
   if (wait > 0) {
@@ -73,13 +92,13 @@ export async function login(
     });
   }
   const user = await users.findUserByHandle(db, input.handle);
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash(cost)));
   if (!user || !ok) {
     guard.fail(input.handle, input.address);
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
   guard.succeed(input.handle, input.address);
+  if (needsRehash(user.password_hash, cost)) await users.setPasswordHash(db, user.id, await hashPassword(input.password, cost));
   return toViewer(db, user);
 }
 

@@ -5,6 +5,7 @@
 import type { DB } from '../storage/database.ts';
 import type { EventBus } from './event-bus.ts';
 import type { LoginGuard } from './login-guard.ts';
+import type { PasswordCost } from './passwords.ts';
 import type { StorageQuotas } from './quotas.ts';
 import type { Throttle } from './throttle.ts';
 
@@ -17,6 +18,8 @@ export interface AppContext {
   signupThrottle: Throttle;
   /** Unsafe API requests per signed-in person. */
   writeThrottle: Throttle;
+  /** The scrypt cost of new password hashes (and of re-hashes at log-in). */
+  passwordCost: PasswordCost;
   /** What each account may store; null for the command line, whose local account has none. */
   quotas: StorageQuotas | null;
 }
