@@ -4,6 +4,7 @@
  */
 import { scryptSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPasswordCost } from '../../server/services/passwords.ts';
 import { findUserByHandle } from '../../server/storage/users.ts';
 import { expectError } from '../helpers/expect-error.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -20,7 +21,7 @@ const params = (stored: string) => stored.split('$').slice(0, 4).join('$');
 describe('password hashing cost', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { passwordCost: defaultPasswordCost });
   });
   afterAll(async () => {
     expect(t.errors).toEqual([]);
