@@ -6,7 +6,9 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './errors.ts';
 import { authenticate } from './middleware/auth.ts';
+import { clientAddress } from './middleware/client-address.ts';
 import { crossOrigin } from './middleware/cors.ts';
+import { onlyHost } from './middleware/host-check.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import { limitScope } from './middleware/scope.ts';
 import { privateAnswers } from './middleware/cache.ts';
@@ -28,11 +30,17 @@ import type { AppContext } from './services/context.ts';
 export interface AppOptions {
   /**
    * The public base URL (e.g. `https://daf.example.org`), used in W3C ids and for the origin
-   * check. When unset, it is taken from each request's own URL.
+   * check; requests for any other host are refused with 421. When unset, it is taken from each
+   * request's own URL (its Host header).
    */
   baseUrl?: string;
   /** How long one live event stream stays open before the client is asked to reconnect. */
   streamLifetimeMs?: number;
+  /**
+   * Take the client's address from the right-most X-Forwarded-For entry (a reverse proxy in
+   * front); otherwise it is the socket's peer. See middleware/client-address.ts.
+   */
+  trustProxy?: boolean;
   /** Log 500s somewhere other than stderr (tests). */
   logError?: (err: unknown) => void;
 }
@@ -42,9 +50,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const logError = options.logError ?? ((err: unknown) => console.error(err));
   const app = new Hono<AppEnv>();
 
+  if (options.baseUrl !== undefined) app.use(onlyHost(options.baseUrl));
   app.use(async function context(c, next) {
     c.set('ctx', ctx);
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));
+    c.set('clientAddress', clientAddress(c, options.trustProxy ?? false));
     await next();
   });
   // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.

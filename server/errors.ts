@@ -9,7 +9,7 @@ export class AppError extends Error {
     /** A stable snake_case code that scripts can test for. */
     readonly code: string,
     /** The HTTP status, always 4xx for a caller's mistake. */
-    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 428 | 429 | 501 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 421 | 422 | 428 | 429 | 501 | 503,
     message: string,
     /** Extra headers for the response (Retry-After, …). */
     readonly headers: Record<string, string> = {},

@@ -8,29 +8,47 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
 import { Throttle } from './services/throttle.ts';
+import { LoginGuard } from './services/login-guard.ts';
+import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
+import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
 import { loadDemo, isEmpty } from './demo.ts';
 
 /** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
 export interface RateLimits {
-  /** Failed log-ins per handle and per address in 15 minutes. */
-  loginFailures: number;
+  /** Failed log-ins from one address for one handle before the backoff begins (see LoginGuard). */
+  loginFreeFailures: number;
   /** Sign-ups per address in an hour. */
   signupsPerHour: number;
   /** Unsafe API requests (writes) per person in a minute. */
   writesPerMinute: number;
 }
 
-export const defaultRateLimits: RateLimits = { loginFailures: 10, signupsPerHour: 20, writesPerMinute: 120 };
+export const defaultRateLimits: RateLimits = { loginFreeFailures: 3, signupsPerHour: 20, writesPerMinute: 120 };
+
+/** Options of a context beyond its rate limits. */
+export interface ContextOptions {
+  /** Per-account storage quotas (default `defaultQuotas`); null lifts them (the command line). */
+  quotas?: StorageQuotas | null;
+  /** The clock of the log-in guard (tests move it by hand); Date.now by default. */
+  now?: () => number;
+  /**
+   * The scrypt cost of password hashes; `defaultPasswordCost` (OWASP's minimum) unless lowered
+   * on purpose. Never lower it for a real server: it is what a stolen database costs to crack.
+   */
+  passwordCost?: PasswordCost;
+}
 
 /** Builds the context around an open database. */
-export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}): AppContext {
+export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}, options: ContextOptions = {}): AppContext {
   const l = { ...defaultRateLimits, ...limits };
   return {
+    quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
+    passwordCost: options.passwordCost ?? defaultPasswordCost,
     db,
     bus: new EventBus(),
-    loginThrottle: new Throttle(l.loginFailures, 15 * 60 * 1000),
+    loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
     signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
   };
@@ -50,6 +68,10 @@ export async function startServer(options: {
   port: number;
   host?: string;
   baseUrl?: string;
+  /** Per-account storage quotas; `defaultQuotas` when unset. */
+  quotas?: StorageQuotas;
+  /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
+  trustProxy?: boolean;
   demo?: boolean;
   /** How long one live event stream stays open (see routes/events.ts). */
   streamLifetimeMs?: number;
@@ -57,12 +79,12 @@ export async function startServer(options: {
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath);
-  const context = createContext(database.db);
+  const context = createContext(database.db, {}, { quotas: options.quotas });
   if (options.demo !== false && (await isEmpty(database.db))) {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
   }
-  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs });
+  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs, trustProxy: options.trustProxy });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;

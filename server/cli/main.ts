@@ -17,6 +17,8 @@ const usage = `Usage: daf <command> [options]
 Commands:
   serve                         Serve Daf (loads the demo into an empty database)
         [--port N] [--host H] [--base-url URL] [--no-demo]
+        [--quota-texts N] [--quota-mb N]   per-account storage quotas (default 1000 texts, 256 MiB)
+        [--trust-proxy]                    client addresses from X-Forwarded-For (behind a proxy)
   import FILE --title T         Import a text from a file
         [--slug S] [--lang L] [--format markdown|plain|prosemirror]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
@@ -32,7 +34,15 @@ Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment 
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: (args: { values: Record<string, unknown>; positionals: string[]; db: string }) => Promise<void> }> = {
   serve: {
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'no-demo': { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'base-url': { type: 'string' },
+      'no-demo': { type: 'boolean' },
+      'quota-texts': { type: 'string' },
+      'quota-mb': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+    },
     run: serveCommand,
   },
   import: {

@@ -1,16 +1,38 @@
 /** `daf serve`: serve Daf, loading the demo into an empty database. */
 import { startServer } from '../main.ts';
+import { defaultQuotas, mebibyte } from '../services/quotas.ts';
+import { hostWarning } from './host-warning.ts';
 import { UsageError } from './usage-error.ts';
+
+/** Reads a whole-number option from its flag or its environment variable; `fallback` when neither is set. */
+function countOption(values: Record<string, unknown>, flag: string, env: string, fallback: number): number {
+  const raw = (values[flag] as string | undefined) ?? process.env[env];
+  if (raw === undefined) return fallback;
+  if (!/^[0-9]{1,15}$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${flag} (or ${env}) must be a whole number above 0, not "${raw}"`);
+  return Number(raw);
+}
 
 export async function serveCommand({ values, db }: { values: Record<string, unknown>; db: string }) {
   const rawPort = (values.port as string | undefined) ?? process.env.PORT ?? '8080';
   const port = Number(rawPort);
   if (!/^[0-9]{1,5}$/.test(rawPort) || port > 65535) throw new UsageError(`--port must be a port number, not "${rawPort}"`);
+  const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
+  const baseUrl = (values['base-url'] as string | undefined) ?? process.env.DAF_BASE_URL;
+  if (baseUrl !== undefined && !URL.canParse(baseUrl)) {
+    throw new UsageError(`--base-url must be a URL, like https://daf.example.org, not "${baseUrl}"`);
+  }
+  const warning = hostWarning(host, baseUrl);
+  if (warning) console.error(warning);
   const server = await startServer({
     dbPath: db,
     port,
-    host: (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1',
-    baseUrl: (values['base-url'] as string | undefined) ?? process.env.DAF_BASE_URL,
+    host,
+    baseUrl,
+    trustProxy: values['trust-proxy'] === true || /^(1|true|yes)$/i.test(process.env.DAF_TRUST_PROXY ?? ''),
+    quotas: {
+      textsPerAccount: countOption(values, 'quota-texts', 'DAF_QUOTA_TEXTS', defaultQuotas.textsPerAccount),
+      bytesPerAccount: countOption(values, 'quota-mb', 'DAF_QUOTA_MB', defaultQuotas.bytesPerAccount / mebibyte) * mebibyte,
+    },
     demo: !values['no-demo'],
     log: (line) => console.log(line),
   });

@@ -14,5 +14,7 @@ export type AppEnv = {
     credential: Credential | null;
     /** The base URL of this server as the client sees it, without a trailing slash. */
     baseUrl: string;
+    /** The client's network address (see middleware/client-address.ts). */
+    clientAddress: string;
   };
 };

@@ -1,7 +1,6 @@
 /** Accounts: sign-up, log-in, log-out, who am I, and bearer tokens. */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { loginShape, signupShape, tokenShape } from '../../schema/api.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
@@ -22,28 +21,20 @@ function startSession(c: Context<AppEnv>, secret: string) {
   });
 }
 
-function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local'; // app.request() in tests has no socket
-  }
-}
-
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/signup', async (c) => {
     const input = await readJson(c, signupShape);
-    const wait = take(c.var.ctx.signupThrottle, `a:${clientAddress(c)}`);
+    const wait = take(c.var.ctx.signupThrottle, `a:${c.var.clientAddress}`);
     if (wait > 0) {
       throw new AppError('rate_limited', 429, `Too many sign-ups from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
     }
-    const viewer = await auth.signup(c.var.ctx.db, input);
+    const viewer = await auth.signup(c.var.ctx.db, input, c.var.ctx.passwordCost);
     startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
     return c.json({ handle: viewer.handle, name: viewer.displayName }, 201);
   })
   .post('/auth/login', async (c) => {
     const input = await readJson(c, loginShape);
-    const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginThrottle, { ...input, address: clientAddress(c) });
+    const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginGuard, { ...input, address: c.var.clientAddress }, c.var.ctx.passwordCost);
     startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
     return c.json({ handle: viewer.handle, name: viewer.displayName });
   })

@@ -7,16 +7,29 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { DB, TokenScope, UserRow } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { defaultPasswordCost, hashPassword, needsRehash, verifyPassword, type PasswordCost } from './passwords.ts';
 import { membershipsOf } from '../storage/groups.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
-import type { Throttle } from './throttle.ts';
+import type { LoginGuard } from './login-guard.ts';
 
 /** How long a session cookie lives. */
 export const sessionDays = 30;
 
-/** A fixed hash to verify against when the handle is unknown, so timing does not tell. */
-let decoyHash: Promise<string> | null = null;
+/**
+ * Fixed hashes to verify against when the handle is unknown, one per cost, so that timing does
+ * not tell an unknown handle from a wrong password.
+ */
+const decoyHashes = new Map<string, Promise<string>>();
+
+function decoyHash(cost: PasswordCost): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`;
+  let hash = decoyHashes.get(key);
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), cost);
+    decoyHashes.set(key, hash);
+  }
+  return hash;
+}
 
 /** SHA-256 of a secret, hex. */
 export function hashSecret(secret: string): string {
@@ -43,12 +56,16 @@ export async function toViewer(db: DB, user: UserRow, token?: { id: number; scop
   return { id: user.id, handle: user.handle, displayName: user.display_name, memberships, scope: token?.scope ?? 'full', tokenId: token?.id ?? null };
 }
 
-/** Creates an account; 409 `handle_taken` if the handle exists in any case. */
-export async function signup(db: DB, input: { handle: string; password: string; displayName?: string }): Promise<Viewer> {
+/** Creates an account, its password hashed at `cost`; 409 `handle_taken` if the handle exists in any case. */
+export async function signup(
+  db: DB,
+  input: { handle: string; password: string; displayName?: string },
+  cost: PasswordCost = defaultPasswordCost,
+): Promise<Viewer> {
   if (await users.findUserByHandle(db, input.handle)) {
     throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
   }
-  const password_hash = await hashPassword(input.password);
+  const password_hash = await hashPassword(input.password, cost);
   try {
     const user = await users.insertUser(db, {
       handle: input.handle,
@@ -65,29 +82,32 @@ export async function signup(db: DB, input: { handle: string; password: string; 
 }
 
 /**
- * Checks a handle and password. Failures count against the handle and the client address;
- * past the limit the answer is 429 with Retry-After, whether or not the password is right.
+ * Checks a handle and password. Failures count against the handle from that address (see
+ * LoginGuard): an address that keeps failing waits longer and longer, answered with 429 and
+ * Retry-After whether or not the password is right, while a right password from an address
+ * that has not failed for this handle always gets in. A password stored at a lower cost than
+ * `cost` is re-hashed at `cost` once it has been checked.
  */
 export async function login(
   db: DB,
-  throttle: Throttle,
+  guard: LoginGuard,
   input: { handle: string; password: string; address: string },
+  cost: PasswordCost = defaultPasswordCost,
 ): Promise<Viewer> {
-  const keys = [`h:${input.handle.toLowerCase()}`, `a:${input.address}`];
-  const wait = Math.max(...keys.map((k) => throttle.retryAfter(k)));
+  const wait = guard.retryAfter(input.handle, input.address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many failed log-ins; try again in ${wait} s`, {
       'Retry-After': String(wait),
     });
   }
   const user = await users.findUserByHandle(db, input.handle);
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash));
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash(cost)));
   if (!user || !ok) {
-    keys.forEach((k) => throttle.record(k));
+    guard.fail(input.handle, input.address);
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
-  throttle.reset(keys[0]);
+  guard.succeed(input.handle, input.address);
+  if (needsRehash(user.password_hash, cost)) await users.setPasswordHash(db, user.id, await hashPassword(input.password, cost));
   return toViewer(db, user);
 }
 

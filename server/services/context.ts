@@ -4,15 +4,22 @@
  */
 import type { DB } from '../storage/database.ts';
 import type { EventBus } from './event-bus.ts';
+import type { LoginGuard } from './login-guard.ts';
+import type { PasswordCost } from './passwords.ts';
+import type { StorageQuotas } from './quotas.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppContext {
   db: DB;
   bus: EventBus;
-  /** Failed log-ins per handle and per address. */
-  loginThrottle: Throttle;
+  /** Failed log-ins per handle and address, with backoff. */
+  loginGuard: LoginGuard;
   /** Sign-ups per client address. */
   signupThrottle: Throttle;
   /** Unsafe API requests per signed-in person. */
   writeThrottle: Throttle;
+  /** The scrypt cost of new password hashes (and of re-hashes at log-in). */
+  passwordCost: PasswordCost;
+  /** What each account may store; null for the command line, whose local account has none. */
+  quotas: StorageQuotas | null;
 }

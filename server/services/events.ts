@@ -7,7 +7,7 @@ import type { DB, EventRow } from '../storage/database.ts';
 import * as store from '../storage/events.ts';
 import { findTextById } from '../storage/texts.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
-import { canReadLayer, canReadText, canSeePost, type Viewer } from './policy.ts';
+import { canReadLayer, canReadText, canSeePost, shownGroupSlug, type Viewer } from './policy.ts';
 import type { TextRow } from '../storage/database.ts';
 
 /** The kinds of events. */
@@ -79,7 +79,7 @@ export async function visibleEventsAfter(
   );
   const glosses = new Map(posts.glosses.map((g) => [g.id, g]));
   const replies = new Map(posts.replies.map((r) => [r.id, r]));
-  const events = rows.filter((r) => {
+  const visible = rows.filter((r) => {
     const layerIds = JSON.parse(r.layer_ids) as number[];
     const eventLayers = layerIds.map((id) => layers.get(id));
     if (eventLayers.some((l) => l === undefined || !canReadLayer(viewer, text, l))) return false;
@@ -98,7 +98,26 @@ export async function visibleEventsAfter(
       canSeePost(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status })
     );
   });
-  return { events: await asTheyAreNow(db, text.id, events, afterId), lastId: rows.at(-1)!.id };
+  const current = await asTheyAreNow(db, text.id, visible, afterId);
+  return { events: current.map((r) => withoutHiddenGroup(viewer, r, layers)), lastId: rows.at(-1)!.id };
+}
+
+/**
+ * A layer event as the viewer may read it: its payload names the layer's group, which stays
+ * unnamed to a viewer who may not see the group (a private group's public layer). Decided when
+ * read, not when written, because a group may turn private after the event.
+ */
+function withoutHiddenGroup(
+  viewer: Viewer | null,
+  event: EventRow,
+  layers: Map<number, { group_id: number | null; group_visibility: 'public' | 'private' | null }>,
+): EventRow {
+  if (!event.kind.startsWith('layer.')) return event;
+  const layer = layers.get((JSON.parse(event.layer_ids) as number[])[0]);
+  const payload = JSON.parse(event.payload) as { group?: string | null };
+  if (!payload.group || !layer) return event;
+  if (shownGroupSlug(viewer, { ...layer, group_slug: payload.group }) !== null) return event;
+  return { ...event, payload: JSON.stringify({ ...payload, group: null }) };
 }
 
 /**

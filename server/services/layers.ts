@@ -11,7 +11,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -19,7 +19,7 @@ import { readableText } from './texts.ts';
 /** Colours given to new layers in turn when none is chosen; readable on white and on dark. */
 const palette = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a', '#b83280', '#8a6d00', '#c05621', '#285e61'];
 
-/** The JSON of a layer. */
+/** The JSON of a layer. `group_slug` is shown as given: callers pass it through `shownGroupSlug`. */
 export function layerJson(layer: LayerRow & { owner_handle?: string; group_slug?: string | null; gloss_count?: number | null }) {
   return {
     slug: layer.slug,
@@ -75,7 +75,7 @@ export async function listLayers(ctx: AppContext, viewer: Viewer | null, textSlu
 /** The layers of a text already loaded (and checked readable), with counts and the viewer's permissions. */
 export async function layersOfText(db: DB, viewer: Viewer | null, text: TextRow) {
   const rows = await layers.listVisibleLayers(db, viewer, text.id);
-  return rows.map((row) => ({ ...layerJson(row), you: layerPermissions(viewer, text, row) }));
+  return rows.map((row) => ({ ...layerJson({ ...row, group_slug: shownGroupSlug(viewer, row) }), you: layerPermissions(viewer, text, row) }));
 }
 
 /**

@@ -82,6 +82,19 @@ export function canSeeGroup(viewer: Viewer | null, group: { id: number; visibili
 }
 
 /**
+ * The slug of the group that owns a layer or a text, as the viewer may be shown it: null when
+ * there is no group or the viewer may not see it. A private group's public layers and texts
+ * are readable by all, but who keeps them is the group's secret, like its existence.
+ */
+export function shownGroupSlug(
+  viewer: Viewer | null,
+  row: { group_id: number | null; group_slug?: string | null; group_visibility?: 'public' | 'private' | null },
+): string | null {
+  if (row.group_id === null || !row.group_slug || !row.group_visibility) return null;
+  return canSeeGroup(viewer, { id: row.group_id, visibility: row.group_visibility }) ? row.group_slug : null;
+}
+
+/**
  * Is the viewer the text's owner? For a group's text, its creator counts as its owner only while
  * still an active member: a removed or banned creator keeps nothing of the group's.
  */

@@ -17,11 +17,12 @@ import * as texts from '../storage/texts.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCurateGroup, canEditText, canReadText, type Viewer } from './policy.ts';
+import { canCurateGroup, canEditText, canReadText, shownGroupSlug, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
 import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
+import { checkQuota, versionBytes, type StorageQuotas } from './quotas.ts';
 
 /** Parses content into a text document, turning content problems into a 422. */
 export function parseTextContent(format: ContentFormat, content: unknown): PMNode {
@@ -46,13 +47,16 @@ export async function readableText(db: DB, viewer: Viewer | null, slug: string):
   return text;
 }
 
-/** Creates a text with its first version. */
+/** Creates a text with its first version, within the viewer's storage quota (413 past it). */
 export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
-  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input));
+  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, ctx.quotas));
 }
 
-/** Creates a text inside a transaction the caller holds (an import that writes more with it). */
-export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
+/**
+ * Creates a text inside a transaction the caller holds (an import that writes more with it).
+ * `quotas` are checked before anything is written; null (the command line) checks none.
+ */
+export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput, quotas: StorageQuotas | null = null): Promise<TextRow> {
   const doc = parseTextContent(input.format, input.content);
   const projection = new Projection(doc);
   const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
@@ -71,6 +75,8 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   } else {
     slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
   }
+  const stored = storedVersion(doc, projection);
+  await checkQuota(trx, quotas, viewer.id, { texts: 1, bytes: stored.bytes });
   const now = new Date().toISOString();
   const text = await texts.insertText(trx, {
     slug,
@@ -88,9 +94,7 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   await texts.insertVersion(trx, {
     text_id: text.id,
     number: 1,
-    doc: JSON.stringify(doc.toJSON()),
-    projection: projection.text,
-    segments: JSON.stringify(projection.segments),
+    ...stored,
     created_by: viewer.id,
     created_at: now,
   });
@@ -98,7 +102,13 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   return text;
 }
 
-/** The summary of a text used in lists. */
+/** A version's stored columns: the document JSON, its projection, the segment map and their size. */
+function storedVersion(doc: PMNode, projection: Projection) {
+  const row = { doc: JSON.stringify(doc.toJSON()), projection: projection.text, segments: JSON.stringify(projection.segments) };
+  return { ...row, bytes: versionBytes(row) };
+}
+
+/** The summary of a text used in lists. `group_slug` is shown as given: callers pass it through `shownGroupSlug`. */
 export function textSummary(text: TextRow & { owner_handle?: string; group_slug?: string | null }) {
   return {
     slug: text.slug,
@@ -118,7 +128,7 @@ export function textSummary(text: TextRow & { owner_handle?: string; group_slug?
 /** Texts the viewer may see. */
 export async function listTexts(ctx: AppContext, viewer: Viewer | null, page: { limit: number; offset: number }) {
   const rows = await texts.listVisibleTexts(ctx.db, viewer, page.limit, page.offset);
-  return rows.map(textSummary);
+  return rows.map((row) => textSummary({ ...row, group_slug: shownGroupSlug(viewer, row) }));
 }
 
 /** A version of a text (the current one by default), or 404. */
@@ -183,14 +193,14 @@ export async function addVersion(
     if (projection.text.length > maxTextContentLength) {
       throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
     }
+    const stored = storedVersion(newDoc, projection);
+    await checkQuota(trx, ctx.quotas, viewer.id, { texts: 0, bytes: stored.bytes });
     const number = current.number + 1;
     const now = new Date().toISOString();
     await texts.insertVersion(trx, {
       text_id: text.id,
       number,
-      doc: JSON.stringify(newDoc.toJSON()),
-      projection: projection.text,
-      segments: JSON.stringify(projection.segments),
+      ...stored,
       created_by: viewer.id,
       created_at: now,
     });

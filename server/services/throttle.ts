@@ -1,7 +1,8 @@
 /**
  * A sliding-window counter of events per key (a handle, an address, a person), kept in memory.
  * After `limit` events inside `windowMs` the key is refused until the oldest event leaves the
- * window, and the caller is told how long that is. Used for failed log-ins, sign-ups and writes.
+ * window, and the caller is told how long that is. Used for sign-ups and writes (failed log-ins
+ * have their own guard, with backoff: see login-guard.ts).
  */
 export class Throttle {
   private readonly events = new Map<string, number[]>();

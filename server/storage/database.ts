@@ -78,6 +78,8 @@ export interface TextVersionTable {
   projection: string;
   /** JSON `[{ref, start, end}]`. */
   segments: string;
+  /** The bytes the version takes (doc, projection and segments in UTF-8), for storage quotas. */
+  bytes: number;
   created_by: number;
   created_at: string;
 }

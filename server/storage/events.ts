@@ -27,10 +27,15 @@ export async function lastEventId(db: DB, textId: number): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Layer rows needed to check an event's visibility. */
+/** Layer rows needed to check an event's visibility, with the visibility of the layer's group. */
 export async function layersByIds(db: DB, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('layer').select(['id', 'visibility', 'owner_id', 'group_id']).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('layer as l')
+    .leftJoin('reading_group as rg', 'rg.id', 'l.group_id')
+    .select(['l.id', 'l.visibility', 'l.owner_id', 'l.group_id', 'rg.visibility as group_visibility'])
+    .where('l.id', 'in', ids)
+    .execute();
 }
 
 /** Authors and states of the glosses and replies some events are about. */

@@ -27,7 +27,7 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
     .innerJoin('user as u', 'u.id', 'l.owner_id')
     .leftJoin('reading_group as rg', 'rg.id', 'l.group_id')
     .selectAll('l')
-    .select(['u.handle as owner_handle', 'rg.slug as group_slug'])
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug', 'rg.visibility as group_visibility'])
     .select((eb) =>
       eb
         .selectFrom('gloss as g')

@@ -9,6 +9,8 @@ import * as groups from './migrations/2026_11_27_003_groups.ts';
 import * as hiddenFrom from './migrations/2026_11_27_004_hidden_from.ts';
 import * as tokenScope from './migrations/2026_12_05_001_token_scope.ts';
 import * as eventItem from './migrations/2026_12_05_201_event_item.ts';
+import * as searchRowids from './migrations/2026_12_05_301_search_rowids.ts';
+import * as versionBytes from './migrations/2026_12_05_302_version_bytes.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_004_hidden_from': hiddenFrom,
   '2026_12_05_001_token_scope': tokenScope,
   '2026_12_05_201_event_item': eventItem,
+  '2026_12_05_301_search_rowids': searchRowids,
+  '2026_12_05_302_version_bytes': versionBytes,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

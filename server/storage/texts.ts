@@ -23,6 +23,17 @@ export async function insertVersion(db: DB, row: NewRow<'text_version'>): Promis
   await db.insertInto('text_version').values(row).execute();
 }
 
+/** What an account stores: texts it owns and bytes of the versions it wrote. */
+export async function accountUsage(db: DB, userId: number): Promise<{ texts: number; bytes: number }> {
+  const texts = await db.selectFrom('text').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', userId).executeTakeFirstOrThrow();
+  const bytes = await db
+    .selectFrom('text_version')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('bytes'), eb.lit(0)).as('n'))
+    .where('created_by', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { texts: Number(texts.n), bytes: Number(bytes.n) };
+}
+
 export async function setCurrentVersion(db: DB, textId: number, number: number): Promise<void> {
   await db.updateTable('text').set({ current_version: number }).where('id', '=', textId).execute();
 }
@@ -53,7 +64,7 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
     .innerJoin('user as u', 'u.id', 't.owner_id')
     .leftJoin('reading_group as rg', 'rg.id', 't.group_id')
     .selectAll('t')
-    .select(['u.handle as owner_handle', 'rg.slug as group_slug'])
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug', 'rg.visibility as group_visibility'])
     .where(textVisibleSql(viewer))
     .orderBy('t.id', 'desc')
     .limit(limit)

@@ -16,6 +16,11 @@ export async function findUserByHandle(db: DB, handle: string): Promise<UserRow 
   return db.selectFrom('user').selectAll().where('handle_key', '=', handle.toLowerCase()).executeTakeFirst();
 }
 
+/** Replaces a user's password hash (a re-hash at a higher cost). */
+export async function setPasswordHash(db: DB, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
 export async function findUserById(db: DB, id: number): Promise<UserRow | undefined> {
   return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
 }

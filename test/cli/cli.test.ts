@@ -228,6 +228,11 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(noTitle.stderr).toContain('--title');
     expect(noTitle.stderr).toContain('Usage: daf <command>');
     expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
+
+    const badQuota = await run(['serve', '--quota-mb', 'lots', '--db', path.join(tmp, 'never.db')]);
+    expect(badQuota.code).toBe(2);
+    expect(badQuota.stderr).toContain('--quota-mb');
+    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
   });
 
   it('serves an empty database with the demo loaded (serve --port 0)', async () => {

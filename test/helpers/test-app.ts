@@ -6,10 +6,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../server/app.ts';
-import { createContext, type RateLimits } from '../../server/main.ts';
+import { createApp, type AppOptions } from '../../server/app.ts';
+import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
+import type { PasswordCost } from '../../server/services/passwords.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
+
+/**
+ * The scrypt cost of test apps' passwords, a sixteenth of the real one: the server suite hashes
+ * about 200 passwords, and at the real cost (about 1 s each on the loaded 2-core machine) it ran
+ * 438 s instead of 289 s. test/server/passwords.test.ts keeps the real cost.
+ */
+export const testPasswordCost: PasswordCost = { N: 1 << 13, r: 8, p: 1 };
 
 /** The origin tests pretend to be served from. */
 export const testOrigin = 'http://daf.test';
@@ -30,14 +38,19 @@ export interface TestApp {
 /**
  * Makes a fresh app with an empty database file. 500s are collected in `errors`. Sign-up and
  * write limits are lifted unless `limits` sets them (tests sign up many people from one
- * address); the log-in throttle keeps its real value.
+ * address); the log-in guard keeps its real value. Passwords are hashed at `testPasswordCost`
+ * unless `options` says otherwise; `options` also sets the storage quotas (the real defaults
+ * unless given), the log-in guard's clock and whether to trust X-Forwarded-For.
  */
-export async function createTestApp(limits: Partial<RateLimits> = {}): Promise<TestApp> {
+export async function createTestApp(
+  limits: Partial<RateLimits> = {},
+  options: ContextOptions & Pick<AppOptions, 'trustProxy'> = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
   const database = await openDatabase(path.join(dir, 'daf.db'));
-  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits });
+  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
-  const app = createApp(ctx, { baseUrl: testOrigin, logError: (e) => errors.push(e) });
+  const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
   const t: TestApp = {
     app,
     ctx,

@@ -570,6 +570,19 @@ describe('the access matrix: reading', () => {
       for (const m of allMarkers(w)) if (!visitorMay.has(m) && b.text.includes(m)) problems.push(`LEAK of ${m} through the embed door ${b.door}`);
     }
 
+    // A private group's identity (its slug and name) shows only to those who may see the group,
+    // through no door: not on its public layers or texts, not in events. The invitation names it
+    // to whoever holds the link, and a door asked by the slug may say the slug back.
+    const listed = JSON.parse(bodies.find((b) => b.door === `GET /api/texts/${T1}/layers`)!.text).layers as { slug: string; group: string | null }[];
+    const closedPublicGroup = listed.find((l) => l.slug === layerDefs.closedPublic.slug)?.group;
+    if (closedPublicGroup !== (groupsSeen[p].includes('closed-circle') ? 'closed-circle' : null)) problems.push(`closed-public's group shown as ${closedPublicGroup}`);
+    if (!groupsSeen[p].includes('closed-circle')) {
+      for (const b of bodies) {
+        if (b.door.includes('closed-circle') || b.door.includes(`/api/invitations/${w.invitation}`)) continue;
+        for (const identity of ['closed-circle', 'Closed circle']) if (b.text.includes(identity)) problems.push(`LEAK of the private group's "${identity}" through ${b.door}`);
+      }
+    }
+
     // Nothing this person may not see is in any response they got.
     const allowed = allowedMarkers(w, p);
     for (const m of allMarkers(w)) {
