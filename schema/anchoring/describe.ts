@@ -1,4 +1,4 @@
-// Describing a range of a text as the selectors a gloss stores (DESIGN §5).
+// Describing a range of a text as the selectors a gloss stores (README, "Anchoring").
 
 import type { Segment, Selectors } from './types.ts';
 

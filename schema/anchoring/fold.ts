@@ -1,5 +1,5 @@
 // Folding: the normalized string the anchoring ladder compares when the exact text is not found
-// (DESIGN §5 step 4), with a map back to raw offsets.
+// (step 4 of the anchoring ladder (README, "Anchoring")), with a map back to raw offsets.
 //
 // The raw text is cut into clusters: one base code point and the combining marks after it.
 // Each cluster is folded on its own, and every code unit it produces maps back to the whole

@@ -1,4 +1,4 @@
-// Anchoring: placing glosses in versions of a text (DESIGN §5). Re-exports only.
+// Anchoring: placing glosses in versions of a text (README, "Anchoring"). Re-exports only.
 
 export type { Anchor, AnchorStatus, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
 export { type FoldedText, foldText, foldKey, rawRange, foldedRange, foldQuote } from './fold.ts';

@@ -1,4 +1,4 @@
-// Finding a quote in a text: steps 3–5 of the DESIGN §5 ladder, as one pure function.
+// Finding a quote in a text: steps 3–5 of the anchoring ladder (README, "Anchoring"), as one pure function.
 //
 // The fallback chain, stopping at the first that yields an accepted place:
 //   1. exact      — every verbatim occurrence that respects word boundaries; the best by

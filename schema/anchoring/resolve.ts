@@ -1,4 +1,4 @@
-// Resolving a gloss's selectors against a version of a text: the DESIGN §5 ladder.
+// Resolving a gloss's selectors against a version of a text: the anchoring ladder (README, "Anchoring").
 //
 // Stop at the first step that holds:
 //   1. exact      same version (trusted), or — without a mapper — the text at the stored
@@ -133,7 +133,7 @@ function quoteAt(text: string, start: number, end: number, exact: string, folded
 }
 
 /**
- * Resolves a gloss's `selectors` against `target` through the DESIGN §5 ladder (see the file
+ * Resolves a gloss's `selectors` against `target` through the anchoring ladder (README, "Anchoring") (see the file
  * header): exact, mapped, moved, normalized, fuzzy, segment, orphan. Never places a gloss on a
  * look-alike below the fuzzy threshold; returns an orphan instead. Throws `RangeError` when the
  * stored offsets are not integers with 0 ≤ start ≤ end, when only one of them is given, when

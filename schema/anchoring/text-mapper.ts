@@ -1,4 +1,4 @@
-// Mapping offsets from one version of a text to the next through a diff (DESIGN §5 step 2), for
+// Mapping offsets from one version of a text to the next through a diff (step 2 of the anchoring ladder (README, "Anchoring")), for
 // versions that arrive whole (an import, an upload) rather than as ProseMirror steps.
 //
 // The diff is tiered so that a large text with few edits stays cheap:

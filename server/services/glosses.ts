@@ -1,7 +1,7 @@
 /**
  * Glosses: commentary anchored to a span of a text or of another gloss's body, to any depth,
  * each with its thread of replies. Writing resolves the quote against the current version and
- * stores canonical selectors (DESIGN §5); editing a body re-anchors the glosses on it; deleting
+ * stores canonical selectors (README, "Anchoring"); editing a body re-anchors the glosses on it; deleting
  * a gloss that has replies or glosses on it leaves a tombstone so nothing beneath is lost.
  */
 import { describeRange, matchQuote, type Segment } from '../../schema/anchoring/index.ts';

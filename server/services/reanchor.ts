@@ -1,6 +1,6 @@
 /**
  * Re-anchoring on the server: when a text gets a new version, every gloss on it is placed in
- * the new version (DESIGN §5), and when a gloss's body is edited, the glosses on that body are
+ * the new version (README, "Anchoring"), and when a gloss's body is edited, the glosses on that body are
  * placed in its new revision. Results are stored per version, never recomputed on read.
  */
 import {

@@ -220,7 +220,7 @@ export async function addVersion(
       layerIds: [],
       kind: 'version.created',
       // No anchor counts: every reader of the text gets this event, and the counts include the
-      // glosses of private layers (DESIGN §9: a private layer shows through no door, counts included).
+      // glosses of private layers (README, "Reading groups": a private layer shows through no door, counts included).
       payload: JSON.stringify({ text: text.slug, version: { number, created: now } }),
     });
     return { textId: text.id, number, anchors };

@@ -3,7 +3,7 @@
  * thread) is assembled in SQL from the stored JSON columns, `json_quote` escaping every string,
  * and comes back as bytes (a BLOB): the server sends them without ever turning a megabyte of
  * commentary into JavaScript strings and back. This is what keeps reading a text with a
- * thousand glosses close to the cost of the query itself (DESIGN §8).
+ * thousand glosses close to the cost of the query itself (README, "Benchmarks").
  *
  * This module is the one definition of a gloss's and a reply's JSON, for listings, single
  * reads and event payloads alike. A PostgreSQL version would build the same text with

@@ -1,5 +1,5 @@
 /**
- * API listing benchmark (DESIGN §8): reading the glosses of a text with 1,000 glosses through the
+ * API listing benchmark (README, "Benchmarks"): reading the glosses of a text with 1,000 glosses through the
  * HTTP API should cost at most 1.5× a bare better-sqlite3 query of the same rows plus
  * `JSON.stringify` of them.
  *

@@ -1,6 +1,6 @@
 /**
  * The size of the reader's JavaScript as a browser downloads it: the build's scripts, gzipped
- * (DESIGN §8, issue "The reader": at most 120 KB); and of the embed widget's `embed.js`, which
+ * (README, "Benchmarks", issue "The reader": at most 120 KB); and of the embed widget's `embed.js`, which
  * every page that embeds a passage loads (issue "Embed": at most 40 KB). Builds each first so
  * the figures are of the current source.
  */

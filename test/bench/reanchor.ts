@@ -1,5 +1,5 @@
 /**
- * Re-anchoring benchmark (DESIGN §8): 1,000 glosses on a ~1 MB text, a revision that edits about
+ * Re-anchoring benchmark (README, "Benchmarks"): 1,000 glosses on a ~1 MB text, a revision that edits about
  * 2% of it, and two ways of placing the glosses in the new text.
  *
  * - Ours: what `server/services/reanchor.ts` does — `createTextMapper(old, new)`, one

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: Daf's performance budgets (DESIGN §8), each measured against a baseline in
+ * `npm run bench`: Daf's performance budgets (README, "Benchmarks"), each measured against a baseline in
  * the same run and printed as a ratio, because the machines are noisy. Benchmarks are not tests:
  * nothing here fails on a figure; the last line is one JSON object with every figure, for
  * scripts to pick up.
@@ -27,7 +27,7 @@ const started = performance.now();
 const figures: Record<string, number | boolean> = {};
 
 if (!only || only === 'api') {
-  console.log('API listing (DESIGN §8: at most 1.5× a bare query + JSON.stringify)');
+  console.log('API listing (README, "Benchmarks": at most 1.5× a bare query + JSON.stringify)');
   const api: ApiResult = await runApiBench();
   Object.assign(figures, {
     api_list_ratio: round(api.ratio),
@@ -41,7 +41,7 @@ if (!only || only === 'api') {
 }
 
 if (!only || only === 'reanchor') {
-  console.log('Re-anchoring (DESIGN §8: at least 10× faster than the Hypothesis approach, no gloss in a wrong place)');
+  console.log('Re-anchoring (README, "Benchmarks": at least 10× faster than the Hypothesis approach, no gloss in a wrong place)');
   const re: ReanchorResult = await runReanchorBench();
   Object.assign(figures, {
     reanchor_speedup: round(re.speedup, 1),

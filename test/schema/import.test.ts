@@ -1,7 +1,7 @@
 /**
  * The pure import code and the projection: Markdown, plain text, ProseMirror JSON and Sefaria
  * in; checked documents (safe links only, no raw HTML) out; and the plain-text projection with
- * its offset ↔ position conversions (DESIGN §4).
+ * its offset ↔ position conversions (README, "The API": the text projection).
  */
 import fc from 'fast-check';
 import type { Node as PMNode, Schema } from 'prosemirror-model';

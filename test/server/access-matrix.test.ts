@@ -1,5 +1,5 @@
 /**
- * The access matrix: the proof that private things never leak (DESIGN §9). A world of three
+ * The access matrix: the proof that private things never leak (README, "Reading groups"). A world of three
  * reading groups and eight people in every standing (test/helpers/access-world.ts) is read by
  * each person through every reading door, and what each door shows is compared with a table of
  * expectations written out by hand below — deliberately not computed with server/services/

@@ -1,5 +1,5 @@
 /**
- * Accounts, sessions, bearer tokens, log-in throttling and the cross-site guard (DESIGN §9).
+ * Accounts, sessions, bearer tokens, log-in throttling and the cross-site guard (README, "Reading groups").
  */
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

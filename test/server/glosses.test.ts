@@ -1,7 +1,7 @@
 /**
  * Glosses: placing them by quote and offsets, in Hebrew, on other glosses to any depth,
  * re-anchoring children when a parent's body changes, authorship, tombstones, listing filters
- * and input bounds (DESIGN §3, §5, §9).
+ * and input bounds (README, "Anchoring" and "Reading groups").
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Bounded inputs over a real HTTP server (DESIGN §9): an oversized body gets a real 413 in the
+ * Bounded inputs over a real HTTP server (README, "Reading groups"): an oversized body gets a real 413 in the
  * JSON error shape rather than a reset connection (honojs/node-server#327), with or without a
  * Content-Length; a text over 10 MiB of characters is refused with a clear 4xx; quotes and
  * pages have their limits; and nothing is written by any refused request.

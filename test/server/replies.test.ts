@@ -1,6 +1,6 @@
 /**
  * Replies: the conversation under a gloss. Nesting through `parent`, threads kept apart,
- * authorship, and tombstones for replies that have answers (DESIGN §3).
+ * authorship, and tombstones for replies that have answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';

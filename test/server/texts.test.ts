@@ -1,7 +1,7 @@
 /**
  * Texts and their versions: every import format, the projection and segment map returned by
  * GET, right-to-left and astral text, content checks, ownership of versions, and re-anchoring
- * of glosses when a version arrives whole or as ProseMirror steps (DESIGN §3–§5).
+ * of glosses when a version arrives whole or as ProseMirror steps (README, "Anchoring").
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { Transform, type Step } from 'prosemirror-transform';

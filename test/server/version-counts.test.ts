@@ -1,6 +1,6 @@
 /**
  * The anchor counts a new version reports are counts of what the reviser may see: a gloss in
- * someone else's private layer is not even counted (DESIGN §9).
+ * someone else's private layer is not even counted (README, "Reading groups").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLayer, createTestApp, createText, writeGloss, type TestApp } from '../helpers/test-app.ts';

@@ -1,5 +1,5 @@
 /**
- * A private layer, and a private text, never show through any door (DESIGN §9): lists,
+ * A private layer, and a private text, never show through any door (README, "Reading groups"): lists,
  * single reads, counts, replies, search, the W3C containers and the live event stream. The
  * owner sees everything. Also the invariant that keeps commentary on commentary readable:
  * everyone who can read a gloss can read what it comments on.
