@@ -3,10 +3,14 @@
 export type { Anchor, AnchorStatus, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
 export { type FoldedText, foldText, foldKey, rawRange, foldedRange, foldQuote } from './fold.ts';
 export {
+  AmbiguousQuoteError,
+  type MatchLimits,
   type MatchQuoteOptions,
   type QuoteMatch,
   type QuoteMatchKind,
+  defaultMatchLimits,
   matchQuote,
+  nearlyPeriodic,
   minFuzzyScore,
   minQuoteSimilarity,
   minContextAgreement,

@@ -70,6 +70,8 @@ export interface MatchQuoteOptions {
   kinds?: readonly QuoteMatchKind[];
   /** The folded form of `text`, or a function producing it, so that many calls fold a large text once. */
   folded?: FoldedText | (() => FoldedText);
+  /** Bounds on the work (default `defaultMatchLimits`); past them `matchQuote` throws `AmbiguousQuoteError`. */
+  limits?: Partial<MatchLimits>;
 }
 
 /**
@@ -168,6 +170,57 @@ export const nearSlack = 32;
  */
 export const maxFuzzyRounds = 4;
 
+/**
+ * Bounds on the work of one `matchQuote` call (README, "Anchoring": bounded work). A crafted quote
+ * on a repetitive text ("ab ab ab …") has hundreds of thousands of equally good places; scoring
+ * them all held the server for minutes. Past a bound the quote is ambiguous: `matchQuote` throws
+ * `AmbiguousQuoteError` (resolution then falls back to the segment or orphan; a write is refused
+ * with 422 `anchor_ambiguous`).
+ */
+export interface MatchLimits {
+  /** Most verbatim (or folded-equal) occurrences considered; more is ambiguous. */
+  maxOccurrences: number;
+  /** Most equally good approximate candidates per fuzzy round; more is ambiguous. */
+  maxFuzzyCandidates: number;
+  /** Longest window (folded code units) the fuzzy step searches; a longer one is ambiguous. */
+  maxFuzzyWindow: number;
+}
+
+/** The limits every call gets unless it passes its own. */
+export const defaultMatchLimits: MatchLimits = { maxOccurrences: 100_000, maxFuzzyCandidates: 32, maxFuzzyWindow: Number.POSITIVE_INFINITY };
+
+/**
+ * A quote longer than this (folded code units) that is nearly periodic (see `nearlyPeriodic`) gets
+ * no fuzzy step: its approximate matches overlap at every period, and finding where each starts
+ * costs the square of its length. Shorter quotes cost too little for it to matter.
+ */
+export const periodicCheckLength = 16;
+
+/** Thrown when a quote has too many equally good places to choose one within `MatchLimits`. */
+export class AmbiguousQuoteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AmbiguousQuoteError';
+  }
+}
+
+/**
+ * Whether `quote`, shifted by some d ≤ half its length, agrees with itself in all but at most
+ * `maxMismatches` places: then approximate matches can overlap at every d units of a text made of
+ * the repeated piece. Natural prose agrees with a shift of itself in well under a fifth of places.
+ */
+export function nearlyPeriodic(quote: string, maxMismatches: number): boolean {
+  const m = quote.length;
+  for (let d = 1; d <= m >> 1; d++) {
+    let mismatches = 0;
+    for (let i = 0; i + d < m && mismatches <= maxMismatches; i++) {
+      if (quote.charCodeAt(i) !== quote.charCodeAt(i + d)) mismatches++;
+    }
+    if (mismatches <= maxMismatches) return true;
+  }
+  return false;
+}
+
 /** How many one-letter Hebrew prefixes may stand before a Hebrew match ("וּכְשֶׁ" is three). */
 export const maxHebrewPrefixLetters = 3;
 
@@ -264,12 +317,15 @@ interface Range {
  * overlapping). The scan stops at each window's end: `indexOf` on the whole string would run on
  * to the end of a megabyte text when a small window holds no occurrence.
  */
-function occurrences(hay: string, needle: string, windows: readonly Range[]): number[] {
+function occurrences(hay: string, needle: string, windows: readonly Range[], max: number): number[] {
   const out: number[] = [];
   for (const { start, end } of windows) {
     if (end - start < needle.length) continue;
     const view = start === 0 && end === hay.length ? hay : hay.slice(start, end);
-    for (let at = view.indexOf(needle); at >= 0; at = view.indexOf(needle, at + 1)) out.push(start + at);
+    for (let at = view.indexOf(needle); at >= 0; at = view.indexOf(needle, at + 1)) {
+      if (out.length === max) throw new AmbiguousQuoteError(`The quote occurs more than ${max} times`);
+      out.push(start + at);
+    }
   }
   return out;
 }
@@ -425,6 +481,7 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
     hint = Math.min(Math.max(hint, within.start), within.end);
   }
   const kinds = options.kinds ?? ['exact', 'normalized', 'fuzzy'];
+  const limits: MatchLimits = { ...defaultMatchLimits, ...options.limits };
   if (quote.length === 0) return null;
   // With `near`, every step looks only around it and takes only candidates overlapping it.
   const reach = quote.length + nearSlack;
@@ -451,7 +508,7 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
   // 1. Verbatim occurrences.
   if (kinds.includes('exact')) {
     const found: Occurrence[] = [];
-    for (const at of occurrences(text, quote, scanWindows(among, quote.length, range))) {
+    for (const at of occurrences(text, quote, scanWindows(among, quote.length, range), limits.maxOccurrences)) {
       const end = at + quote.length;
       if (wanted(at, end) && boundariesOk(text, at, end)) found.push({ start: at, end, hayStart: at, hayEnd: end });
     }
@@ -471,7 +528,7 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
   if (kinds.includes('normalized')) {
     const found: Occurrence[] = [];
     const fAmong = among && foldedRanges(fold, among);
-    for (const at of occurrences(folded, foldedQuote, scanWindows(fAmong, foldedQuote.length, fRange))) {
+    for (const at of occurrences(folded, foldedQuote, scanWindows(fAmong, foldedQuote.length, fRange), limits.maxOccurrences)) {
       const fEnd = at + foldedQuote.length;
       const raw = quoteEdges(text, rawRange(fold, at, fEnd), edges, within);
       if (wanted(raw.start, raw.end) && boundariesOk(text, raw.start, raw.end)) {
@@ -501,6 +558,7 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
     freeEnd,
     hint,
     among,
+    limits,
   });
   if (!found) return null;
   const raw = quoteEdges(text, rawRange(fold, found.start, found.end), edges, within);
@@ -600,6 +658,7 @@ interface FuzzyQuery {
   hint: number | undefined;
   /** Raw ranges candidates must overlap (see `MatchQuoteOptions.among`). */
   among: readonly { start: number; end: number }[] | undefined;
+  limits: MatchLimits;
 }
 
 function fuzzySearch(fold: FoldedText, quote: string, q: FuzzyQuery): Candidate | null {
@@ -658,10 +717,20 @@ function fuzzySearch(fold: FoldedText, quote: string, q: FuzzyQuery): Candidate 
     const here = bestOf([q.overlap], true);
     if (here) return here;
   }
+  if (maxErrors === 0) return null;
+  if (hi - lo > q.limits.maxFuzzyWindow) {
+    throw new AmbiguousQuoteError(`The quote is not in the text as written; give its start and end to search near them`);
+  }
+  if (quote.length > periodicCheckLength && nearlyPeriodic(quote, maxErrors)) {
+    throw new AmbiguousQuoteError('The quote repeats itself too much to be placed approximately');
+  }
   let hay = folded.slice(lo, hi);
   for (let round = 0; round < maxFuzzyRounds; round++) {
-    const matches = maxErrors > 0 ? search(hay, quote, maxErrors) : [];
+    const matches = search(hay, quote, maxErrors);
     if (matches.length === 0) return null;
+    if (matches.length > q.limits.maxFuzzyCandidates) {
+      throw new AmbiguousQuoteError(`The quote fits more than ${q.limits.maxFuzzyCandidates} places equally well`);
+    }
     const best = bestOf(matches.map((m) => ({ start: lo + m.start, end: lo + m.end })));
     if (best) return best;
     hay = mask(hay, matches);
