@@ -58,7 +58,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/texts/{slug}/layers/{layer}/glosses': {
     get: { summary: 'The glosses of one layer', params: ['slug', 'layer'] },
-    post: { summary: 'Write a gloss on a span of the text, or (target.gloss) on a span of another gloss; 422 anchor_not_found if the quote is not there', body: shapes.createGlossShape, auth: true, status: 201, params: ['slug', 'layer'] },
+    post: { summary: 'Write a gloss on a span of the text, or (target.gloss) on a span of another gloss; 422 anchor_not_found if the quote is not there, anchor_ambiguous if it fits too many places, invalid_target for impossible offsets', body: shapes.createGlossShape, auth: true, status: 201, params: ['slug', 'layer'] },
   },
   '/api/texts/{slug}/layers/{layer}/import': {
     post: { summary: 'Import a W3C AnnotationCollection, AnnotationPage or array of annotations (at most 8 MiB); each is anchored by its selectors, and what POST glosses would refuse (another source, no or too long a quote, a quote found nowhere, an empty body) is listed in `skipped` with its reason', auth: true, status: 201, params: ['slug', 'layer'] },

@@ -10,6 +10,7 @@ export {
   type QuoteMatchKind,
   defaultMatchLimits,
   matchQuote,
+  matchQuoteOrNull,
   nearlyPeriodic,
   minFuzzyScore,
   minQuoteSimilarity,

@@ -194,7 +194,7 @@ export const defaultMatchLimits: MatchLimits = { maxOccurrences: 100_000, maxFuz
  * no fuzzy step: its approximate matches overlap at every period, and finding where each starts
  * costs the square of its length. Shorter quotes cost too little for it to matter.
  */
-export const periodicCheckLength = 16;
+export const periodicCheckLength = 32;
 
 /** Thrown when a quote has too many equally good places to choose one within `MatchLimits`. */
 export class AmbiguousQuoteError extends Error {
@@ -205,13 +205,14 @@ export class AmbiguousQuoteError extends Error {
 }
 
 /**
- * Whether `quote`, shifted by some d ≤ half its length, agrees with itself in all but at most
- * `maxMismatches` places: then approximate matches can overlap at every d units of a text made of
- * the repeated piece. Natural prose agrees with a shift of itself in well under a fifth of places.
+ * Whether `quote`, shifted by some d ≤ a quarter of its length, agrees with itself in all but at
+ * most `maxMismatches` places: it is then mostly one piece repeated four times or more, and its
+ * approximate matches in a text made of that piece overlap at every d units. Natural prose agrees
+ * with a shift of itself in well under a fifth of places.
  */
 export function nearlyPeriodic(quote: string, maxMismatches: number): boolean {
   const m = quote.length;
-  for (let d = 1; d <= m >> 1; d++) {
+  for (let d = 1; d <= m >> 2; d++) {
     let mismatches = 0;
     for (let i = 0; i + d < m && mismatches <= maxMismatches; i++) {
       if (quote.charCodeAt(i) !== quote.charCodeAt(i + d)) mismatches++;
@@ -563,6 +564,20 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
   if (!found) return null;
   const raw = quoteEdges(text, rawRange(fold, found.start, found.end), edges, within);
   return { start: raw.start, end: raw.end, score: found.score, kind: 'fuzzy' };
+}
+
+/**
+ * `matchQuote`, where a quote too ambiguous to place within the bounds (thousands of equally good
+ * places in a repetitive text) counts as not found: callers that have a fallback (the segment, an
+ * orphan) take it rather than guess.
+ */
+export function matchQuoteOrNull(text: string, quote: string, options: MatchQuoteOptions = {}): QuoteMatch | null {
+  try {
+    return matchQuote(text, quote, options);
+  } catch (e) {
+    if (e instanceof AmbiguousQuoteError) return null;
+    throw e;
+  }
 }
 
 /** The leading and trailing parts of `quote` that fold away (punctuation, spaces; leading marks). */

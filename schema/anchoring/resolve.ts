@@ -42,7 +42,7 @@
 
 import { CharClass, charClass, codePointAt, codePointBefore, codeUnitLength } from './char-class.ts';
 import { type FoldedText, foldQuote, foldText } from './fold.ts';
-import { AmbiguousQuoteError, matchQuote, type MatchQuoteOptions, type QuoteMatch } from './match-quote.ts';
+import { matchQuoteOrNull } from './match-quote.ts';
 import type { Anchor, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
 
 /** The score of an `exact` anchor whose text equals the quote only after folding (points, punctuation, case, spacing). */
@@ -123,20 +123,6 @@ function isMark(cp: number): boolean {
   return c === CharClass.mark || c === CharClass.removedMark;
 }
 
-/**
- * `matchQuote`, where a quote too ambiguous to place within the matcher's bounds (thousands of
- * equally good places in a repetitive text) counts as not found at that step: resolution goes on
- * to the segment or orphan rather than guess.
- */
-function boundedMatch(text: string, quote: string, options: MatchQuoteOptions): QuoteMatch | null {
-  try {
-    return matchQuote(text, quote, options);
-  } catch (e) {
-    if (e instanceof AmbiguousQuoteError) return null;
-    throw e;
-  }
-}
-
 /** The score of the text at `start..end` as the quote: 1 verbatim, `foldedExactScore` equal after folding, else 0. */
 function quoteAt(text: string, start: number, end: number, exact: string, foldedExact: () => string): number {
   if (end > text.length) return 0;
@@ -196,7 +182,7 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
       if (survived) {
         // 2b. The diff shows the passage still here, edited: judge it here before looking elsewhere.
         const near = { start: mappedStart, end: mappedEnd };
-        const local = boundedMatch(text, exact, { prefix, suffix, hint: mappedStart, near, folded: fold });
+        const local = matchQuoteOrNull(text, exact, { prefix, suffix, hint: mappedStart, near, folded: fold });
         if (local) {
           if (local.kind === 'fuzzy') return { start: local.start, end: local.end, status: 'fuzzy', score: local.score };
           const score = local.kind === 'exact' ? 1 : foldedExactScore;
@@ -214,7 +200,7 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
   // kept was already in the old version, so it is another occurrence (a refrain), not this
   // passage moved.
   const among = start !== null ? mapper?.changedRanges?.() : undefined;
-  const found = boundedMatch(text, exact, { prefix, suffix, hint, kinds, folded: fold, among });
+  const found = matchQuoteOrNull(text, exact, { prefix, suffix, hint, kinds, folded: fold, among });
   if (found) {
     return { start: found.start, end: found.end, status: found.kind === 'fuzzy' ? 'fuzzy' : 'moved', score: found.score };
   }

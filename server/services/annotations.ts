@@ -4,7 +4,7 @@
  * AnnotationCollection, and the full export used by `daf export-layer`.
  */
 import { createHash } from 'node:crypto';
-import { contextLength, createAnchorTarget, resolveAnchor, type Segment } from '../../schema/anchoring/index.ts';
+import { contextLength, type Segment } from '../../schema/anchoring/index.ts';
 import { maxQuoteLength, maxSegmentRefLength, motivationShape } from '../../schema/api.ts';
 import { CodePointIndex } from '../../schema/code-points.ts';
 import {
@@ -31,6 +31,7 @@ import { canWriteLayer, postVisibleSql, type Viewer } from './policy.ts';
 import { initialStatus } from './moderation.ts';
 import { emptyCounts, toAnchorRow, type AnchorCounts, type StoredSelectors } from './reanchor.ts';
 import { textVersion } from './texts.ts';
+import { resolveImported } from '../work/index.ts';
 
 /** Largest number of annotations accepted in one import. */
 export const maxImportSize = 5000;
@@ -351,6 +352,13 @@ function importSkipReason(req: AnnotationRequest, body: ParsedBody, textUrl: str
   return null;
 }
 
+/** The text and layer an import writes in (the viewer may write there), with the text's current version. */
+async function importTarget(db: DB, viewer: Viewer, textSlug: string, layerSlug: string) {
+  const { text, layer } = await readableLayer(db, viewer, textSlug, layerSlug);
+  if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
+  return { text, layer, version: await textVersion(db, text) };
+}
+
 /**
  * Imports annotations into a layer in one transaction, anchoring each through the §5 ladder
  * down to its segment (an import may land as `fuzzy` or `segment` where POST glosses would
@@ -373,28 +381,40 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
     }
   });
   const bodies = requests.map((r) => parseBody(r.body, { allowEmpty: true }));
+  // Resolving every quote may take a worker's time (a long text, quotes with no position): it is
+  // done before the transaction, which holds the database for everyone, which then checks that the
+  // text is still at the version they were resolved in.
+  const planned = await importTarget(ctx.db, viewer, textSlug, layerSlug);
+  const placing = requests.map((req, i) => {
+    const reason = importSkipReason(req, bodies[i], urls.text(planned.text.slug));
+    if (reason !== null) return { reason };
+    const exact = req.exact!;
+    const prefix = req.prefix.slice(-contextLength);
+    const suffix = req.suffix.slice(0, contextLength);
+    const span = codeUnitSpan(req, planned.version.projection);
+    return { reason: null, span, selectors: { exact, prefix, suffix, start: span?.start ?? null, end: span?.end ?? null, segment: req.segment } };
+  });
+  const toResolve = placing.flatMap((p) => (p.selectors ? [p.selectors] : []));
+  const resolved = await resolveImported(planned.version.projection, JSON.parse(planned.version.segments) as Segment[], toResolve, viewer.id);
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
-    if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
-    const version = await textVersion(trx, text);
+    const { text, layer, version } = await importTarget(trx, viewer, textSlug, layerSlug);
+    if (version.number !== planned.version.number) throw new AppError('target_changed', 409, 'The text changed while the import was being placed; send it again');
     const segments = JSON.parse(version.segments) as Segment[];
-    const target = createAnchorTarget(version.projection, segments);
     const status = await initialStatus(trx, viewer, layer);
     const counts: AnchorCounts = emptyCounts();
     const skipped: { index: number; reason: string }[] = [];
     const now = new Date().toISOString();
+    let next = 0;
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i];
-      const reason = importSkipReason(req, bodies[i], urls.text(text.slug));
-      if (reason !== null) {
-        skipped.push({ index: i, reason });
+      const place = placing[i];
+      if (!place.selectors) {
+        skipped.push({ index: i, reason: place.reason! });
         continue;
       }
-      const exact = req.exact!;
-      const prefix = req.prefix.slice(-contextLength);
-      const suffix = req.suffix.slice(0, contextLength);
-      const span = codeUnitSpan(req, version.projection);
-      const anchor = resolveAnchor({ exact, prefix, suffix, start: span?.start ?? null, end: span?.end ?? null, segment: req.segment }, target);
+      const { exact, prefix, suffix } = place.selectors;
+      const span = place.span;
+      const anchor = resolved[next++];
       if (anchor.status === 'orphan') {
         skipped.push({ index: i, reason: 'quote not found in the text' });
         continue;

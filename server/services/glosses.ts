@@ -4,8 +4,8 @@
  * stores canonical selectors (README, "Anchoring"); editing a body re-anchors the glosses on it; deleting
  * a gloss that has replies or glosses on it leaves a tombstone so nothing beneath is lost.
  */
-import { describeRange, matchQuote, type Segment } from '../../schema/anchoring/index.ts';
-import type { CreateGlossInput, TargetInput, UpdateGlossInput } from '../../schema/api.ts';
+import { describeRange, type Segment } from '../../schema/anchoring/index.ts';
+import type { CreateGlossInput, UpdateGlossInput } from '../../schema/api.ts';
 import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
 import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
@@ -22,23 +22,10 @@ import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
+import { locateTarget } from '../work/index.ts';
 
 /** An empty gloss-schema document: what a tombstone keeps of its body. */
 const emptyBodyJson = '{"type":"doc","content":[{"type":"paragraph"}]}';
-
-/**
- * Finds the span a target names in `text`: the given offsets if the quote is there, else the
- * quote near them (or anywhere, if no offsets were given), using the same matcher as
- * re-anchoring. Null when the quote cannot be found with confidence.
- */
-export function locateTarget(text: string, target: TargetInput): { start: number; end: number } | null {
-  const { exact, start, end } = target;
-  if (start !== undefined && end !== undefined && end <= text.length && start <= end && text.slice(start, end) === exact) {
-    return { start, end };
-  }
-  const match = matchQuote(text, exact, { prefix: target.prefix, suffix: target.suffix, hint: start });
-  return match ? { start: match.start, end: match.end } : null;
-}
 
 /**
  * The gloss a gloss in `layer` may be anchored in, for writing or re-attaching: one on this text
@@ -127,7 +114,31 @@ export async function getGlossJson(ctx: AppContext, viewer: Viewer | null, id: n
   return json;
 }
 
-/** Creates a gloss in a layer; 422 `anchor_not_found` when its quote is not in its target. */
+/**
+ * Where a new gloss in `layerSlug` would be anchored: the layer (the viewer may write in it), and
+ * the current text or the gloss it comments on.
+ */
+async function newGlossTarget(db: DB, viewer: Viewer, textSlug: string, layerSlug: string, glossId: number | undefined) {
+  const { text, layer } = await readableLayer(db, viewer, textSlug, layerSlug);
+  if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
+  if (glossId === undefined) return { text, layer, where: await currentTargetText(db, text), targetGlossId: null };
+  const parent = await commentableGloss(db, viewer, text, layer, glossId);
+  return { text, layer, where: glossTargetText(parent), targetGlossId: parent.id };
+}
+
+/**
+ * 409 `target_changed` unless the target is still at the version the quote was placed in. Placing
+ * a quote may take a worker's time (a long text, no offsets), so it is done before the
+ * transaction, which holds the database for everyone; the transaction checks it still holds.
+ */
+function checkUnchanged(placedIn: number, now: number): void {
+  if (placedIn !== now) throw new AppError('target_changed', 409, 'The target changed while the quote was being placed; send it again');
+}
+
+/**
+ * Creates a gloss in a layer; 422 `anchor_not_found` when its quote is not in its target, 422
+ * `anchor_ambiguous` when it fits too many places to choose one.
+ */
 export async function createGloss(
   ctx: AppContext,
   viewer: Viewer,
@@ -137,21 +148,12 @@ export async function createGloss(
 ): Promise<{ id: number; json: string }> {
   const motivation = input.motivation ?? 'commenting';
   const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
+  const planned = await newGlossTarget(ctx.db, viewer, textSlug, layerSlug, input.target.gloss);
+  const span = await locateTarget(planned.where.text, input.target, viewer.id);
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
-    if (!canWriteLayer(viewer, text, layer)) throw new AppError('forbidden', 403, `You may not write in layer "${layer.slug}"`);
-    let where: TargetText;
-    let targetGlossId: number | null = null;
-    if (input.target.gloss !== undefined) {
-      const parent = await commentableGloss(trx, viewer, text, layer, input.target.gloss);
-      where = glossTargetText(parent);
-      targetGlossId = parent.id;
-    } else {
-      where = await currentTargetText(trx, text);
-    }
+    const { text, layer, where, targetGlossId } = await newGlossTarget(trx, viewer, textSlug, layerSlug, input.target.gloss);
+    checkUnchanged(planned.where.version, where.version);
     const { text: targetText, segments, version } = where;
-    const span = locateTarget(targetText, input.target);
-    if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
     const now = new Date().toISOString();
     const gloss = await glosses.insertGloss(trx, {
       layer_id: layer.id,
@@ -182,18 +184,42 @@ export async function createGloss(
   return { id: result.id, json: result.json };
 }
 
+/** What a gloss is anchored in as it is now: the current version of the text, or the current body of the gloss it comments on. */
+async function currentTargetOf(db: DB, viewer: Viewer, text: TextRow, layer: LayerRow, gloss: GlossRow): Promise<TargetText> {
+  return gloss.target_gloss_id === null
+    ? currentTargetText(db, text)
+    : glossTargetText(await commentableGloss(db, viewer, text, layer, gloss.target_gloss_id));
+}
+
+/** A gloss the viewer may edit: its author, not banned, not hidden by a moderator, not deleted. */
+async function editableGloss(db: DB, viewer: Viewer, id: number) {
+  const found = await readableGloss(db, viewer, id);
+  const { gloss, layer } = found;
+  if (!canEditPost(viewer, layer, gloss)) {
+    if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
+    throw new AppError('forbidden', 403, gloss.status === 'hidden' ? 'A moderator hid this gloss; it cannot be edited' : 'Only the author may edit a gloss');
+  }
+  if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
+  return found;
+}
+
 /**
- * Re-attaches a gloss to a span of its target as it is now (the current version of the text, or
- * the current body of the gloss it comments on): new selectors and an exact anchor. This is how
- * an orphan, whose passage was rewritten, finds a place again. 422 if the quote is not there.
+ * Re-attaches a gloss to `span` of its target as it is now, placed before the transaction in
+ * version `placedIn`: new selectors and an exact anchor. This is how an orphan, whose passage was
+ * rewritten, finds a place again.
  */
-async function reattach(trx: DB, viewer: Viewer, text: TextRow, layer: LayerRow, gloss: GlossRow, target: TargetInput, changes: Partial<GlossRow>) {
-  const { text: targetText, segments, version } =
-    gloss.target_gloss_id === null
-      ? await currentTargetText(trx, text)
-      : glossTargetText(await commentableGloss(trx, viewer, text, layer, gloss.target_gloss_id));
-  const span = locateTarget(targetText, target);
-  if (!span) throw new AppError('anchor_not_found', 422, 'The quoted passage was not found in the target');
+async function reattach(
+  trx: DB,
+  viewer: Viewer,
+  text: TextRow,
+  layer: LayerRow,
+  gloss: GlossRow,
+  placed: { version: number; span: { start: number; end: number } },
+  changes: Partial<GlossRow>,
+) {
+  const { text: targetText, segments, version } = await currentTargetOf(trx, viewer, text, layer, gloss);
+  checkUnchanged(placed.version, version);
+  const { span } = placed;
   Object.assign(changes, { selectors: selectorsJson(targetText, span.start, span.end, segments), target_version: version });
   await glosses.upsertAnchors(trx, [
     { gloss_id: gloss.id, version, start: span.start, end: span.end, status: 'exact', score: 1, exact: targetText.slice(span.start, span.end) },
@@ -206,13 +232,14 @@ async function reattach(trx: DB, viewer: Viewer, text: TextRow, layer: LayerRow,
  * someone not yet trusted waits for a moderator again, and the glosses on it with it.
  */
 export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, input: UpdateGlossInput): Promise<string> {
+  let placed: { version: number; span: { start: number; end: number } } | null = null;
+  if (input.target) {
+    const { gloss, text, layer } = await editableGloss(ctx.db, viewer, id);
+    const where = await currentTargetOf(ctx.db, viewer, text, layer, gloss);
+    placed = { version: where.version, span: await locateTarget(where.text, input.target, viewer.id) };
+  }
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
-    if (!canEditPost(viewer, layer, gloss)) {
-      if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
-      throw new AppError('forbidden', 403, gloss.status === 'hidden' ? 'A moderator hid this gloss; it cannot be edited' : 'Only the author may edit a gloss');
-    }
-    if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted`);
+    const { gloss, text, layer } = await editableGloss(trx, viewer, id);
     const motivation = input.motivation ?? gloss.motivation;
     const now = new Date().toISOString();
     const changes: Partial<GlossRow> = { motivation, updated_at: now };
@@ -221,7 +248,7 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
       changes.status = status;
       await hideDescendants(trx, id, `Held with gloss ${id}, whose edit waits for a moderator`, now);
     }
-    if (input.target) await reattach(trx, viewer, text, layer, gloss, input.target, changes);
+    if (placed) await reattach(trx, viewer, text, layer, gloss, placed, changes);
     if (input.body) {
       const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
       const revision = gloss.body_revision + 1;

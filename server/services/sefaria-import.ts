@@ -6,7 +6,7 @@
  * its whole segment. A comment never lands outside its own segment: every search is confined
  * to it.
  */
-import { matchQuote, type Segment } from '../../schema/anchoring/index.ts';
+import { matchQuoteOrNull, type Segment } from '../../schema/anchoring/index.ts';
 import { maxQuoteLength } from '../../schema/api.ts';
 import {
   parseSefariaFile,
@@ -28,6 +28,7 @@ import type { Viewer } from './policy.ts';
 import { emptyCounts, type AnchorCounts } from './reanchor.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { createTextIn, textVersion } from './texts.ts';
+import { parseText } from '../work/tasks.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
 import { Projection } from '../../schema/projection.ts';
 
@@ -81,6 +82,8 @@ export async function importSefaria(
     throw e;
   }
   const language = sefariaLanguage(base);
+  // Inline, not on the worker pool: this runs from the command line and the demo, not a request.
+  const parsed = parseText('sefaria', base);
   // One transaction: a failure anywhere (a full disk, say) leaves no text without its commentary.
   return ctx.db.transaction().execute(async (trx) => {
     const text = await createTextIn(trx, owner, {
@@ -91,9 +94,7 @@ export async function importSefaria(
       license: options.license ?? sefariaLicense(base) ?? undefined,
       attribution: options.attribution ?? sefariaAttribution(base),
       visibility: options.visibility,
-      format: 'sefaria',
-      content: base,
-    });
+    }, parsed);
     const version = await textVersion(trx, text);
     const summary: SefariaImportSummary = { text: text.slug, segments: (JSON.parse(version.segments) as Segment[]).length, layers: [] };
     for (const [fileIndex, file] of commentaries.entries()) {
@@ -146,7 +147,7 @@ async function importCommentary(
     const match =
       comment.lemma === null
         ? null
-        : matchQuote(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
+        : matchQuoteOrNull(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
     let span: { start: number; end: number };
     let status: 'exact' | 'fuzzy' | 'segment';
     if (match && match.start >= segment.start && match.end <= segment.end) {

@@ -8,7 +8,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import type { TextMapper } from '../../schema/anchoring/index.ts';
 import { textSchema } from '../../schema/document.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
-import { checkDocument, parseContent, type ContentFormat } from '../../schema/import/parse-content.ts';
+import { checkDocument } from '../../schema/import/parse-content.ts';
 import { Projection } from '../../schema/projection.ts';
 import { maxTextContentLength, type CreateTextInput, type CreateVersionInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -23,22 +23,8 @@ import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
 import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { checkQuota, versionBytes, type StorageQuotas } from './quotas.ts';
-
-/** Parses content into a text document, turning content problems into a 422. */
-export function parseTextContent(format: ContentFormat, content: unknown): PMNode {
-  let doc: PMNode;
-  try {
-    doc = parseContent(format, content, 'text');
-  } catch (e) {
-    if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
-    throw e;
-  }
-  const projection = new Projection(doc);
-  if (projection.text.length > maxTextContentLength) {
-    throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
-  }
-  return doc;
-}
+import { parseTextContent } from '../work/index.ts';
+import type { ParsedText } from '../work/tasks.ts';
 
 /** Loads a text the viewer may read, or throws 404 (a private text's existence is private too). */
 export async function readableText(db: DB, viewer: Viewer | null, slug: string): Promise<TextRow> {
@@ -49,16 +35,22 @@ export async function readableText(db: DB, viewer: Viewer | null, slug: string):
 
 /** Creates a text with its first version, within the viewer's storage quota (413 past it). */
 export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
-  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, ctx.quotas));
+  // Parsing may take a worker's time: before the transaction, which holds the database for everyone.
+  const parsed = await parseTextContent(input.format, input.content, viewer.id);
+  return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, parsed, ctx.quotas));
 }
 
 /**
  * Creates a text inside a transaction the caller holds (an import that writes more with it).
  * `quotas` are checked before anything is written; null (the command line) checks none.
  */
-export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInput, quotas: StorageQuotas | null = null): Promise<TextRow> {
-  const doc = parseTextContent(input.format, input.content);
-  const projection = new Projection(doc);
+export async function createTextIn(
+  trx: DB,
+  viewer: Viewer,
+  input: Omit<CreateTextInput, 'format' | 'content'>,
+  parsed: ParsedText,
+  quotas: StorageQuotas | null = null,
+): Promise<TextRow> {
   const direction = input.direction ?? (/^(he|yi|ar|arc|fa|ur)\b/i.test(input.language) ? 'rtl' : 'ltr');
   if (input.visibility === 'group' && input.group === undefined) {
     throw new AppError('invalid_request', 400, 'visibility "group" needs a group: create the text with group: <slug>');
@@ -75,7 +67,7 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
   } else {
     slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
   }
-  const stored = storedVersion(doc, projection);
+  const stored = storedVersion(parsed);
   await checkQuota(trx, quotas, viewer.id, { texts: 1, bytes: stored.bytes });
   const now = new Date().toISOString();
   const text = await texts.insertText(trx, {
@@ -98,13 +90,13 @@ export async function createTextIn(trx: DB, viewer: Viewer, input: CreateTextInp
     created_by: viewer.id,
     created_at: now,
   });
-  await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${projection.text}` });
+  await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${parsed.projection}` });
   return text;
 }
 
 /** A version's stored columns: the document JSON, its projection, the segment map and their size. */
-function storedVersion(doc: PMNode, projection: Projection) {
-  const row = { doc: JSON.stringify(doc.toJSON()), projection: projection.text, segments: JSON.stringify(projection.segments) };
+function storedVersion(parsed: ParsedText) {
+  const row = { doc: parsed.doc, projection: parsed.projection, segments: JSON.stringify(parsed.segments) };
   return { ...row, bytes: versionBytes(row) };
 }
 
@@ -174,26 +166,32 @@ export async function addVersion(
   slug: string,
   input: CreateVersionInput,
 ): Promise<{ number: number; anchors: AnchorCounts }> {
+  // Whole new content is parsed before the transaction (it may take a worker's time); steps are
+  // applied in it, against the version they name.
+  const parsedContent = 'steps' in input ? null : await parseTextContent(input.format, input.content, viewer.id);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const text = await readableText(trx, viewer, slug);
     if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');
     const current = await textVersion(trx, text);
     const oldDoc = textSchema.nodeFromJSON(JSON.parse(current.doc));
-    let newDoc: PMNode;
+    let parsed: ParsedText;
     let mapper: TextMapper | undefined;
     if ('steps' in input) {
       if (input.baseVersion !== current.number) {
         throw new AppError('version_conflict', 409, `The steps are against version ${input.baseVersion}, but the text is at version ${current.number}`);
       }
+      let newDoc: PMNode;
       ({ doc: newDoc, mapper } = applySteps(oldDoc, input.steps));
+      const projection = new Projection(newDoc);
+      if (projection.text.length > maxTextContentLength) {
+        throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
+      }
+      parsed = { doc: JSON.stringify(newDoc.toJSON()), projection: projection.text, segments: projection.segments };
     } else {
-      newDoc = parseTextContent(input.format, input.content);
+      parsed = parsedContent!;
     }
-    const projection = new Projection(newDoc);
-    if (projection.text.length > maxTextContentLength) {
-      throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
-    }
-    const stored = storedVersion(newDoc, projection);
+    const projection = { text: parsed.projection, segments: parsed.segments };
+    const stored = storedVersion(parsed);
     await checkQuota(trx, ctx.quotas, viewer.id, { texts: 0, bytes: stored.bytes });
     const number = current.number + 1;
     const now = new Date().toISOString();

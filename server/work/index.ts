@@ -1,0 +1,49 @@
+/**
+ * The heavy steps of requests, run where they cost nobody else: inline when the input is small
+ * (the work is then bounded by a few milliseconds), on the worker pool otherwise (README,
+ * "Bounded work"). `key` names whose request it is (an account id): one heavy task each at a time.
+ */
+import type { Anchor, Segment, Selectors } from '../../schema/anchoring/index.ts';
+import type { TargetInput } from '../../schema/api.ts';
+import type { ContentFormat } from '../../schema/import/parse-content.ts';
+import { AppError } from '../errors.ts';
+import { workerPool } from './pool.ts';
+import { checkTargetOffsets, locateQuote, parseText, quoteAtOffsets, resolveSelectors, type ParsedText } from './tasks.ts';
+
+/** Inputs up to this many UTF-16 code units are worked on inline. */
+export const inlineLength = 64 * 1024;
+
+/**
+ * Parses a text's content (see `parseText`). Structured content (a JSON value) travels as its
+ * JSON text, which both formats that take it accept: copying a deeply nested value to a worker
+ * would exhaust the stack before the parser could refuse it.
+ */
+export async function parseTextContent(format: ContentFormat, content: unknown, key?: number): Promise<ParsedText> {
+  if (typeof content === 'string') {
+    return content.length <= inlineLength ? parseText(format, content) : workerPool().run('parse', { format, content }, key);
+  }
+  if (format !== 'prosemirror' && format !== 'sefaria') return parseText(format, content); // refused at once: not a string
+  let source: string;
+  try {
+    source = JSON.stringify(content) ?? '';
+  } catch (e) {
+    if (e instanceof RangeError) throw new AppError('invalid_content', 422, 'The content nests too deeply');
+    throw e;
+  }
+  return source.length <= inlineLength ? parseText(format, content) : workerPool().run('parse', { format, content: source }, key);
+}
+
+/** Places a writer's quote in `text` (see `locateQuote`). */
+export async function locateTarget(text: string, target: TargetInput, key?: number): Promise<{ start: number; end: number }> {
+  checkTargetOffsets(text, target);
+  const at = quoteAtOffsets(text, target);
+  if (at) return Promise.resolve(at);
+  if (text.length <= inlineLength) return Promise.resolve().then(() => locateQuote(text, target));
+  return workerPool().run('locate', { text, target }, key);
+}
+
+/** Resolves imported selectors against a text (see `resolveSelectors`). */
+export function resolveImported(text: string, segments: Segment[], selectors: Selectors[], key?: number): Promise<Anchor[]> {
+  if (text.length <= inlineLength && selectors.length <= 50) return Promise.resolve().then(() => resolveSelectors(text, segments, selectors));
+  return workerPool().run('resolve', { text, segments, selectors }, key);
+}
