@@ -14,7 +14,7 @@
  * the target gloss and the anchor, visibility filtered), one selecting the text's replies with
  * their authors, and `JSON.stringify` of both.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -26,8 +26,8 @@ import { listGlossesJson } from '../../server/services/glosses.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { apiSetup, buildBenchDatabase } from './api-database.ts';
 import { formatMs, interleave, median, quantile, report, round, sum, timed } from './measure.ts';
+import { startServerProcess, stopServerProcess } from './server-process.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Repetitions: untimed warm-up rounds, then timed runs of each, in alternating blocks. */
 export const apiRuns = { warmup: 10, runs: 60, block: 5 };
@@ -73,55 +73,6 @@ const replySql = `
   JOIN "user" u ON u.id = r.author_id
   WHERE t.slug = ?
   ORDER BY r.id`;
-
-/** The environment minus DAF_BASE_URL, so the server prints the URL it really listens on. */
-function withoutBaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  delete copy.DAF_BASE_URL;
-  return copy;
-}
-
-/** Starts `daf serve` on a free port as a child process; resolves when it prints its URL. */
-function startServerProcess(dbFile: string): Promise<{ child: ChildProcess; url: string }> {
-  // DAF_BENCH_CPU_PROF=DIR: the server writes a CPU profile (node --cpu-prof) there when it stops.
-  const profile = process.env.DAF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.DAF_BENCH_CPU_PROF)}`] : [];
-  const args = [...profile, 'server/cli/daf.js', 'serve', '--db', dbFile, '--port', '0', '--no-demo'];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: withoutBaseUrl(process.env),
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => fail(new Error('the server did not start within 60 s')), 60_000);
-    const fail = (e: Error): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${e.message}\nstdout: ${out}\nstderr: ${err}`));
-    };
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`the server exited with code ${code}`)));
-  });
-}
-
-/** Stops the child server and waits for it to exit. */
-async function stopServerProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** A field of /proc/PID/status in megabytes (fields are in kB), or NaN where there is no /proc. */
 function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {

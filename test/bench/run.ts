@@ -9,10 +9,12 @@
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
  *                 Hypothesis approach; wrong placements counted against a known ground truth.
  *   app-size.ts   the reader's JavaScript, and the embed widget's embed.js, gzipped.
+ *   stall.ts      the worst latency another reader sees while the heaviest requests run
+ *                 (crafted quotes, imports, texts of a million blocks) vs the same reader idle.
  *   client-render.ts  the reader's text page in Chromium (5,000 paragraphs, 2,000 glosses) vs a
  *                 bare ProseMirror view with the same highlights; toggling a layer.
  *
- * `npm run bench -- api`, `-- reanchor`, `-- app`, `-- embed` or `-- client` runs one of them. With
+ * `npm run bench -- api`, `-- reanchor`, `-- stall`, `-- app`, `-- embed` or `-- client` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
  * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
  */
@@ -21,6 +23,7 @@ import { runAppSizeBench, runEmbedSizeBench } from './app-size.ts';
 import { runClientBench } from './client-render.ts';
 import { formatMs, round } from './measure.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
+import { runStallBench } from './stall.ts';
 
 const only = process.argv[2];
 const started = performance.now();
@@ -56,6 +59,13 @@ if (!only || only === 'reanchor') {
     baseline_wrong: re.baselineWrong,
     baseline_wrong_elsewhere: re.baselineWrongElsewhere,
   });
+  console.log();
+}
+
+if (!only || only === 'stall') {
+  console.log('Bounded work (README, "Bounded work": no other reader waits more than 1,000 ms because of one request)');
+  const stall = await runStallBench();
+  Object.assign(figures, { stall_ms: round(stall.stallMs, 0), stall_idle_ms: round(stall.idleMs, 0) });
   console.log();
 }
 
