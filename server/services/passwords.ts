@@ -16,7 +16,7 @@ export interface PasswordCost {
 
 /**
  * The cost of new hashes: OWASP's minimum for scrypt (N=2^17, r=8, p=1). It takes 128 MiB of
- * memory per hash (128·N·r bytes) for the time it runs, about 0.3 s on one core of a 2-core
+ * memory per hash (128·N·r bytes) for the time it runs, about 0.63 s on one core of a 2-core
  * development machine when idle and 1–1.2 s under heavy load.
  */
 export const defaultPasswordCost: PasswordCost = { N: 1 << 17, r: 8, p: 1 };
