@@ -237,6 +237,8 @@ export interface Reply {
   moderationNote: string | null;
   created: string;
   updated: string;
+  /** When its author last changed it; null if never. */
+  edited: string | null;
 }
 
 /** A gloss with its anchor and thread. */
@@ -250,8 +252,12 @@ export interface Gloss {
   motivation: string;
   status: string;
   author: { handle: string; name: string } | null;
+  /** Who wrote it when that is not the account that posted it (an imported commentary: "Bartenura"). */
+  attribution: string | null;
   moderationNote: string | null;
   created: string;
+  /** When its author last changed it; null if never. */
+  edited: string | null;
   replies: Reply[];
 }
 

@@ -4,6 +4,7 @@ import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.
 import { cssColor } from '../layer-style.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
+import { exactTime, relativeTime } from '../relative-time.ts';
 import './daf-composer.ts';
 import type { ComposerPost } from './daf-composer.ts';
 
@@ -50,6 +51,18 @@ export const cardStyles = css`
   }
   daf-gloss-card .body p {
     margin: 0.25rem 0;
+  }
+  daf-gloss-card .where {
+    margin: 0.15rem 0 0;
+    color: var(--daf-muted);
+    font-size: 0.8rem;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  daf-gloss-card .where .ref {
+    font-family: system-ui, sans-serif;
+    font-weight: 600;
   }
   daf-gloss-card .body blockquote {
     margin: 0.25rem 0;
@@ -207,7 +220,7 @@ export class DafGlossCard extends LitElement {
     this.body!.classList.toggle('clamped', this.long && !this.expanded);
     const layerName = this.layer?.name ?? this.gloss.layer;
     const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
-    this.setAttribute('aria-label', `${kind} in ${layerName} by ${authorName(this.gloss.author, 'someone')}`);
+    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.attribution ?? authorName(this.gloss.author, 'someone')}`);
     this.style.setProperty('--c', this.layer ? cssColor(this.layer.color) : '#888');
   }
 
@@ -325,7 +338,7 @@ export class DafGlossCard extends LitElement {
       const mine = this.me !== null && r.author?.handle === this.me;
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       return html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
-        <span class="who">${authorName(r.author, 'deleted')}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
+        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
@@ -338,12 +351,29 @@ export class DafGlossCard extends LitElement {
     return html`<ol class="thread" aria-label="Replies">${replies.map(reply)}</ol>`;
   }
 
+  /**
+   * Who wrote the gloss, before its time: the commentator of an imported commentary (the account
+   * that imported it on hover), not said twice when the layer bears the same name; else the author.
+   */
+  private byline() {
+    const g = this.gloss;
+    if (!g.attribution) return `${authorName(g.author, '')} · `;
+    const imported = `Imported by ${authorName(g.author, 'someone')}`;
+    // Not said twice; the card's label still says whose it is.
+    if (g.attribution === (this.layer?.name ?? g.layer)) return nothing;
+    return html`<span title=${imported}>${g.attribution}</span> · `;
+  }
+
   override render() {
     const g = this.gloss;
     const count = g.replies.length;
     const live = g.status !== 'deleted';
     return html`<div class="face">
-      <header><span>${this.layer?.name ?? g.layer}</span><span>${authorName(g.author, '')}</span></header>
+      <header>
+        <span>${this.layer?.name ?? g.layer}</span>
+        <span class="who">${this.byline()}${when(g.created, g.edited)}</span>
+      </header>
+      ${where(g)}
       ${g.motivation === 'questioning' ? html`<span class="tag question">Question</span>` : nothing}
       ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
       ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}
@@ -363,6 +393,29 @@ export class DafGlossCard extends LitElement {
       ${this.error && !this.form ? html`<p role="alert">${this.error}</p>` : nothing}
     </div>`;
   }
+}
+
+/** When a post was written, relative, with the exact time on hover, and "edited" once its author changed it. */
+function when(created: string, edited: string | null) {
+  return html`<time datetime=${created} title=${exactTime(created)}>${relativeTime(created)}</time>${edited
+    ? html` · <span class="edited" title=${`Edited ${exactTime(edited)}`}>edited</span>`
+    : nothing}`;
+}
+
+/** Longest quote a card repeats of the words it explains, in characters. */
+const cardQuoteLength = 60;
+
+/**
+ * Where a gloss belongs: its passage's ref and the words it explains (the words it is anchored
+ * to now, else those it was written on), so a card can be matched to its text at a glance.
+ */
+function where(g: Gloss) {
+  const words = (g.anchor?.exact ?? g.target.exact).replace(/\s+/g, ' ').trim();
+  if (!words && !g.target.segment) return nothing;
+  const quote = words.length > cardQuoteLength ? `${words.slice(0, cardQuoteLength - 1).trimEnd()}…` : words;
+  return html`<p class="where">${g.target.segment ? html`<span class="ref">${g.target.segment}</span> ` : nothing}${quote
+    ? html`<q dir="auto">${quote}</q>`
+    : nothing}</p>`;
 }
 
 customElements.define('daf-gloss-card', DafGlossCard);

@@ -242,7 +242,7 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     const { gloss, text, layer } = await editableGloss(trx, viewer, id);
     const motivation = input.motivation ?? gloss.motivation;
     const now = new Date().toISOString();
-    const changes: Partial<GlossRow> = { motivation, updated_at: now };
+    const changes: Partial<GlossRow> = { motivation, updated_at: now, edited_at: now };
     const status = await statusAfterEdit(trx, viewer, layer, gloss);
     if (status !== gloss.status) {
       changes.status = status;

@@ -79,7 +79,8 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
     }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
     const status = await statusAfterEdit(trx, viewer, layer, reply);
-    await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, status, updated_at: new Date().toISOString() });
+    const now = new Date().toISOString();
+    await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, status, updated_at: now, edited_at: now });
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, id);
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });

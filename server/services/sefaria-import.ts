@@ -170,6 +170,7 @@ async function importCommentary(
       body_text: bodyText,
       body_revision: 1,
       author_id: owner.id,
+      attribution: name,
       motivation: 'commenting',
       status: 'active',
       created_at: now,

@@ -135,6 +135,10 @@ export interface GlossTable {
   hidden_with: number | null;
   /** The status it had when hidden: restoring returns it there (pending stays unpublished). */
   hidden_from: 'active' | 'pending' | null;
+  /** Who wrote it, when that is not the account that posted it (an imported commentary: "Bartenura"). */
+  attribution: Generated<string | null>;
+  /** When its author last changed it (body, place or motivation); null if never. */
+  edited_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -164,6 +168,8 @@ export interface ReplyTable {
   moderation_note: string | null;
   hidden_with: number | null;
   hidden_from: 'active' | 'pending' | null;
+  /** When its author last changed its body; null if never. */
+  edited_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

@@ -24,7 +24,8 @@ const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"par
   || ',"body":' || (CASE WHEN r.status = 'deleted' THEN 'null'
        ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
   || ',"moderationNote":' || coalesce(json_quote(r.moderation_note), 'null')
-  || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at) || '}'`;
+  || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at)
+  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null') || '}'`;
 
 /** Which glosses to list. */
 export interface GlossListingFilter {
@@ -70,7 +71,9 @@ export async function glossListingJson(
     || ',"author":' || (CASE WHEN g.status = 'deleted' THEN 'null'
          ELSE '{"handle":' || json_quote(u.handle) || ',"name":' || json_quote(u.display_name) || '}' END)
     || ',"moderationNote":' || coalesce(json_quote(g.moderation_note), 'null')
+    || ',"attribution":' || coalesce(json_quote(g.attribution), 'null')
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
+    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
     || ',"replies":[' || ${replies} || ']}'`;
   let query = db
     .selectFrom('gloss as g')

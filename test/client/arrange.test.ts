@@ -15,9 +15,11 @@ function gloss(layer: string, start: number | null, more: { on?: Gloss; status?:
     motivation: 'commenting',
     status: more.status ?? 'active',
     author: null,
+    attribution: null,
     moderationNote: null,
     created: '',
-    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '' })),
+    edited: null,
+    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null })),
   };
 }
 

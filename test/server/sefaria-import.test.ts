@@ -110,6 +110,8 @@ describe('importing Sefaria texts with their commentaries', () => {
       expect(Object.values(layer.anchors).reduce((a, b) => a + b, 0)).toBe(64);
       expect(layer.anchors.orphan).toBe(0);
       expect(he.glosses).toHaveLength(64);
+      // Each comment names its commentator; the importing account stays the poster.
+      for (const g of he.glosses as any[]) expect(g).toMatchObject({ attribution: 'Bartenura', author: { handle: 'daf' }, edited: null });
       const text = (await t.visitor().get('/api/texts/avot-he')).body;
       expect(text.language).toBe('he');
       expect(text.direction).toBe('rtl');
