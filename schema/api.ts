@@ -112,6 +112,8 @@ export const targetShape = z.strictObject({
   gloss: z.number().int().positive().optional(),
 });
 
+export const addParallelShape = z.strictObject({ text: slugShape });
+
 export const createGlossShape = z.strictObject({
   target: targetShape,
   body: bodyShape,

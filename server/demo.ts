@@ -14,6 +14,7 @@ import { createLayer } from './services/layers.ts';
 import { createGroup, joinGroup, setRole } from './services/groups.ts';
 import { createReply } from './services/replies.ts';
 import { importSefaria } from './services/sefaria-import.ts';
+import { addParallel } from './services/parallels.ts';
 
 function fixture(name: string): unknown {
   return JSON.parse(fs.readFileSync(new URL(`../fixtures/sefaria/${name}`, import.meta.url), 'utf8'));
@@ -42,6 +43,10 @@ export async function loadDemo(ctx: AppContext): Promise<{ texts: string[] }> {
     license: 'Public Domain',
     attribution: 'Charles Taylor, Sayings of the Jewish Fathers (Pirqe Aboth), 1897 — via Sefaria',
   });
+
+  // Each is the other's translation: the page can show them side by side.
+  await addParallel(ctx, library, he.text, en.text);
+  await addParallel(ctx, library, en.text, he.text);
 
   // A public reading group owns the study layers: anyone may join it and write there.
   await createGroup(ctx, miriam, {

@@ -48,6 +48,11 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     get: { summary: 'The versions of a text', params: ['slug'] },
     post: { summary: 'Add a version (whole content, or ProseMirror steps against baseVersion); re-anchors every gloss and reports counts by status', body: shapes.createVersionShape, auth: true, status: 201, params: ['slug'] },
   },
+  '/api/texts/{slug}/parallels': {
+    get: { summary: 'The texts paired with this one (its translations) that you may read; the page matches their segments by ref', params: ['slug'] },
+    post: { summary: 'Pair the text with another you may read (those who may revise it); 409 already_paired', body: shapes.addParallelShape, auth: true, status: 201, params: ['slug'] },
+  },
+  '/api/texts/{slug}/parallels/{other}': { delete: { summary: 'Unpair two texts', auth: true, status: 204, params: ['slug', 'other'] } },
   '/api/texts/{slug}/layers': {
     get: { summary: 'Layers of a text you may read, with gloss counts', params: ['slug'] },
     post: { summary: 'Create a layer', body: shapes.createLayerShape, auth: true, status: 201, params: ['slug'] },

@@ -1,6 +1,7 @@
 /** Texts, their versions, their layers, and the glosses in them. */
 import { Hono } from 'hono';
 import {
+  addParallelShape,
   createGlossShape,
   createLayerShape,
   createTextShape,
@@ -14,6 +15,7 @@ import { DafUrls } from '../../schema/w3c.ts';
 import * as annotationService from '../services/annotations.ts';
 import * as glossService from '../services/glosses.ts';
 import * as layerService from '../services/layers.ts';
+import * as parallelService from '../services/parallels.ts';
 import * as textService from '../services/texts.ts';
 import { intQuery, jsonText, layerList, paging, requireViewer } from './params.ts';
 
@@ -41,6 +43,16 @@ export const textRoutes = new Hono<AppEnv>()
     const input = await readJson(c, createVersionShape, textBodyLimit);
     const result = await textService.addVersion(c.var.ctx, viewer, c.req.param('slug'), input);
     return c.json({ version: { number: result.number }, anchors: result.anchors }, 201);
+  })
+  .get('/:slug/parallels', async (c) => c.json({ parallels: await parallelService.listParallels(c.var.ctx, c.var.viewer, c.req.param('slug')) }))
+  .post('/:slug/parallels', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, addParallelShape);
+    return c.json({ parallels: await parallelService.addParallel(c.var.ctx, viewer, c.req.param('slug'), input.text) }, 201);
+  })
+  .delete('/:slug/parallels/:other', async (c) => {
+    await parallelService.removeParallel(c.var.ctx, requireViewer(c), c.req.param('slug'), c.req.param('other'));
+    return c.body(null, 204);
   })
   .get('/:slug/layers', async (c) => c.json({ layers: await layerService.listLayers(c.var.ctx, c.var.viewer, c.req.param('slug')) }))
   .post('/:slug/layers', async (c) => {

@@ -260,12 +260,21 @@ export interface AuditLogTable {
 export type AuditLogRow = Selectable<AuditLogTable>;
 
 /** The whole database. */
+/** A text paired with a parallel one (its translation), segments matched by ref. */
+export interface TextParallelTable {
+  text_id: number;
+  parallel_id: number;
+  created_by: number;
+  created_at: string;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
   api_token: ApiTokenTable;
   text: TextTable;
   text_version: TextVersionTable;
+  text_parallel: TextParallelTable;
   layer: LayerTable;
   gloss: GlossTable;
   anchor: AnchorTable;

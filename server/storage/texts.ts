@@ -83,3 +83,31 @@ export async function listVisibleGroupTexts(db: DB, viewer: Viewer | null, group
     .limit(limit)
     .execute();
 }
+
+/** The texts paired with `textId` that the viewer may see, in the order they were paired. */
+export async function listVisibleParallels(db: DB, viewer: Viewer | null, textId: number) {
+  return db
+    .selectFrom('text_parallel as p')
+    .innerJoin('text as t', 't.id', 'p.parallel_id')
+    .innerJoin('user as u', 'u.id', 't.owner_id')
+    .leftJoin('reading_group as rg', 'rg.id', 't.group_id')
+    .selectAll('t')
+    .select(['u.handle as owner_handle', 'rg.slug as group_slug', 'rg.visibility as group_visibility'])
+    .where('p.text_id', '=', textId)
+    .where(textVisibleSql(viewer))
+    .orderBy('p.created_at')
+    .orderBy('t.id')
+    .execute();
+}
+
+/** Pairs two texts; false when they were paired already. */
+export async function insertParallel(db: DB, row: NewRow<'text_parallel'>): Promise<boolean> {
+  const result = await db.insertInto('text_parallel').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Unpairs two texts; false when they were not paired. */
+export async function deleteParallel(db: DB, textId: number, parallelId: number): Promise<boolean> {
+  const result = await db.deleteFrom('text_parallel').where('text_id', '=', textId).where('parallel_id', '=', parallelId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -241,6 +241,7 @@ const readDoors = new Set([
   'GET /api/texts',
   'GET /api/texts/:slug',
   'GET /api/texts/:slug/versions',
+  'GET /api/texts/:slug/parallels',
   'GET /api/texts/:slug/layers',
   'GET /api/texts/:slug/layers/:layer',
   'GET /api/texts/:slug/layers/:layer/glosses',
@@ -393,6 +394,7 @@ describe('the access matrix: reading', () => {
       expectStatus(await read(`/api/texts/${slug}`), expected, `text ${slug}`);
       expectStatus(await read(`/api/texts/${slug}?version=1`), expected, `text ${slug} v1`);
       expectStatus(await read(`/api/texts/${slug}/versions`), expected, `versions of ${slug}`);
+      expectStatus(await read(`/api/texts/${slug}/parallels`), expected, `parallels of ${slug}`);
       expectStatus(await read(`/api/texts/${slug}/glosses?version=1`), expected, `glosses of ${slug} v1`);
       const scoped = await read(`/api/search?q=remarks&text=${slug}`);
       if (expectStatus(scoped, expected, `search in ${slug}`)) {
@@ -1078,6 +1080,24 @@ describe('the access matrix: writing', () => {
       what: "change otto's private layer",
       expect: expect_({ otto: 200 }, 404),
       run: (c) => c.patch(`/api/texts/${T1}/layers/otto-diary`, { description: 'Changed.' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/parallels',
+      what: "pair the group text with olive's public text",
+      expect: expect_({ olive: 201, mona: 403 }, 404),
+      run: (c) => c.post(`/api/texts/${T2}/parallels`, { text: T1 }),
+    },
+    {
+      door: 'POST /api/texts/:slug/parallels',
+      what: "pair olive's public text with trent's private text",
+      expect: expect_({ olive: 404, trent: 403 }, 403),
+      run: (c) => c.post(`/api/texts/${T1}/parallels`, { text: T3 }),
+    },
+    {
+      door: 'DELETE /api/texts/:slug/parallels/:other',
+      what: "unpair the group text from olive's public text (paired by the door above)",
+      expect: expect_({ olive: 204, mona: 403 }, 404),
+      run: (c) => c.delete(`/api/texts/${T2}/parallels/${T1}`),
     },
     {
       door: 'POST /api/texts/:slug/versions',

@@ -1,0 +1,62 @@
+/**
+ * Parallel texts (README, "The API"): pairing a text with its translation, and who may see and
+ * change the pairing. A private translation shows through no door to those who may not read it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createText, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { expectError } from '../helpers/expect-error.ts';
+
+describe('parallel texts', () => {
+  let t: TestApp;
+  let ada: TestClient;
+  let bob: TestClient;
+  let he: string;
+  let en: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ada = await t.signup('ada');
+    bob = await t.signup('bob');
+    he = await createText(ada, { title: 'Avot', language: 'he', format: 'plain', content: 'משה קבל תורה מסיני' });
+    en = await createText(ada, { title: 'Avot (English)', content: 'Moses received the Torah at Sinai' });
+    secret = await createText(ada, { title: 'Draft translation', content: 'Moses took the Torah', visibility: 'private' });
+  });
+  afterAll(async () => {
+    expect(t.errors).toEqual([]);
+    await t.close();
+  });
+
+  it('pairs a text with its translation, listed to every reader', async () => {
+    const res = await ada.post(`/api/texts/${he}/parallels`, { text: en });
+    expect(res.status).toBe(201);
+    expect(res.body.parallels).toEqual([expect.objectContaining({ slug: en, title: 'Avot (English)', language: 'en', direction: 'ltr' })]);
+    expect((await t.visitor().get(`/api/texts/${he}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([en]);
+    // One way: the translation does not list the original unless paired too.
+    expect((await t.visitor().get(`/api/texts/${en}/parallels`)).body.parallels).toEqual([]);
+  });
+
+  it('refuses pairing twice (409), with itself (400), with an unknown or unreadable text (404), and by others (403)', async () => {
+    expectError(await ada.post(`/api/texts/${he}/parallels`, { text: en }), 409, 'already_paired');
+    expectError(await ada.post(`/api/texts/${he}/parallels`, { text: he }), 400, 'invalid_request');
+    expectError(await ada.post(`/api/texts/${he}/parallels`, { text: 'no-such-text' }), 404, 'not_found');
+    expectError(await ada.post(`/api/texts/${he}/parallels`, { text: 'Not A Slug' }), 400, 'invalid_request');
+    expectError(await bob.post(`/api/texts/${he}/parallels`, { text: en }), 403, 'forbidden');
+    const bobs = await createText(bob, { title: 'Mine', content: 'x' });
+    expectError(await bob.post(`/api/texts/${bobs}/parallels`, { text: secret }), 404, 'not_found');
+    expectError(await t.visitor().post(`/api/texts/${he}/parallels`, { text: en }), 401, 'unauthenticated');
+  });
+
+  it('shows a private parallel only to those who may read it', async () => {
+    expect((await ada.post(`/api/texts/${he}/parallels`, { text: secret })).status).toBe(201);
+    expect((await ada.get(`/api/texts/${he}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([en, secret]);
+    expect((await bob.get(`/api/texts/${he}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([en]);
+  });
+
+  it('unpairs (204), once (404), and only for those who may revise the text (403)', async () => {
+    expectError(await bob.delete(`/api/texts/${he}/parallels/${secret}`), 403, 'forbidden');
+    expect((await ada.delete(`/api/texts/${he}/parallels/${secret}`)).status).toBe(204);
+    expectError(await ada.delete(`/api/texts/${he}/parallels/${secret}`), 404, 'not_found');
+    expect((await ada.get(`/api/texts/${he}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([en]);
+  });
+});
