@@ -44,6 +44,7 @@ import { formatMs, median, report, round, timed } from './measure.ts';
 import { createRandom } from './random.ts';
 import { generateText, placeQuotes, type Span } from './synthetic-text.ts';
 import type { LaidOut, Placed, Toggle } from './client-browser/instrument.ts';
+import { measureDrift, quantileOf, type Drift } from './client-browser/drift.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -87,6 +88,12 @@ export interface ClientResult {
   showMs: number;
   /** Main-thread CPU time of a toggle, median. */
   toggleCpuMs: number;
+  /** The 95th percentile of the distance from a card to its words, in CSS pixels, every layer shown. */
+  driftP95Px: number;
+  /** The share of cards within half a screen (450 px) of their words. */
+  driftWithinHalfScreen: number;
+  /** The page's height ÷ the text's. */
+  pageToTextHeight: number;
 }
 
 interface ClientDatabase {
@@ -399,9 +406,11 @@ export async function runClientBench(log: (line: string) => void = console.log):
       }
     }
 
+    let drift: Drift | null = null;
     const toggles = await withReader(
       () =>
         withLaidOutPage(browser!, probe, readerUrl, readerExpects, async (page, _, cdp) => {
+          drift = await page.evaluate(measureDrift);
           await timeToggles(page, cdp, p.toggleWarmup, readerExpects);
           const trace = process.env.DAF_BENCH_TRACE;
           if (trace) await browser!.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'] });
@@ -436,6 +445,9 @@ export async function runClientBench(log: (line: string) => void = console.log):
       hideMs: median(toggles.hide),
       showMs: median(toggles.show),
       toggleCpuMs: cpuMs(toggleCpu, 'totalMs'),
+      driftP95Px: quantileOf(drift!.distances, 0.95),
+      driftWithinHalfScreen: drift!.distances.filter((d) => d <= 450).length / Math.max(1, drift!.distances.length),
+      pageToTextHeight: drift!.pageHeight / Math.max(1, drift!.textHeight),
     };
     const describe = (runs: Load[]): string =>
       `median ${formatMs(median(runs.map((r) => r.paintedMs)))} (${runs.map((r) => formatMs(r.paintedMs)).join(', ')}); ` +
@@ -456,6 +468,13 @@ export async function runClientBench(log: (line: string) => void = console.log):
       formatMs(result.toggleMs),
       `hiding or showing "${toggles.label}" until laid out and painted, median of ${2 * p.togglePairs} clicks ` +
         `(hide ${formatMs(result.hideMs)}, show ${formatMs(result.showMs)}; goal ≤ 50 ms); ${cpuLine(toggleCpu)}`,
+    );
+    report(
+      'drift_p95_px',
+      `${round(result.driftP95Px, 0)} px`,
+      `95th percentile of the distance from a card to its words with every layer shown (goal ≤ 450); median ${round(quantileOf(drift!.distances, 0.5), 0)} px, ` +
+        `${round(100 * result.driftWithinHalfScreen, 1)}% within 450 px, worst ${round(quantileOf(drift!.distances, 1), 0)} px, over ${drift!.distances.length} cards ` +
+        `(${drift!.unmarked} with no mark to measure); the page is ${round(result.pageToTextHeight, 1)}× as tall as its text (goal ≤ 4)`,
     );
     return result;
   } finally {

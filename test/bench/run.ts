@@ -92,6 +92,9 @@ if (!only || only === 'client') {
     client_baseline_ms: round(client.baselineMs, 0),
     client_render_cpu_ratio: round(client.cpuRatio),
     layer_toggle_ms: round(client.toggleMs, 1),
+    drift_p95_px: round(client.driftP95Px, 0),
+    drift_within_half_screen: round(client.driftWithinHalfScreen, 3),
+    page_to_text_height: round(client.pageToTextHeight, 1),
   });
   console.log();
 }
