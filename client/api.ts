@@ -290,6 +290,15 @@ export interface Token {
 
 const enc = encodeURIComponent;
 
+/** The path of `GET /api/texts/:slug/passage` for a ref and layers. */
+function passagePath(slug: string, ref: string | null, layers: string[] | null): string {
+  const query = new URLSearchParams();
+  if (ref) query.set('ref', ref);
+  if (layers?.length) query.set('layer', layers.join(','));
+  const q = query.toString();
+  return `/api/texts/${enc(slug)}/passage${q ? `?${q}` : ''}`;
+}
+
 export const api = {
   /** The signed-in person, or null for a visitor (a 200 either way, so no error is logged). */
   me: async (): Promise<Me | null> => (await request<{ me: Me | null }>('GET', '/api/session')).me,
@@ -342,6 +351,8 @@ export const api = {
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),
   glosses: (slug: string) => request<{ glosses: Gloss[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/glosses`),
+  /** A passage (`ref`: a segment, a range or a chapter; the whole text when null) with the glosses of `layers` (all shown when null). */
+  passage: (slug: string, ref: string | null, layers: string[] | null) => request<Passage>('GET', passagePath(slug, ref, layers)),
   /** Creates an `embed` bearer token for the signed-in person (the embed's sign-in popup). */
   createEmbedToken: (name: string) => request<Token>('POST', '/api/tokens', { name, scope: 'embed' }),
   /** The live event stream of a text (Server-Sent Events). */
@@ -356,13 +367,7 @@ export const api = {
 export function remoteApi(origin: string, token: () => string | null) {
   const call = <T>(method: string, path: string, body?: unknown) => request<T>(method, origin + path, body, { credentials: 'omit', token: token() });
   return {
-    passage: (slug: string, ref: string | null, layers: string[] | null) => {
-      const query = new URLSearchParams();
-      if (ref) query.set('ref', ref);
-      if (layers?.length) query.set('layer', layers.join(','));
-      const q = query.toString();
-      return call<Passage>('GET', `/api/texts/${enc(slug)}/passage${q ? `?${q}` : ''}`);
-    },
+    passage: (slug: string, ref: string | null, layers: string[] | null) => call<Passage>('GET', passagePath(slug, ref, layers)),
     createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
       call<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
     reply: (gloss: number, body: Body, parent?: number) => call<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),

@@ -12,6 +12,9 @@ const appPath = /^\/(t\/|g\/|invite\/|$)/;
  */
 const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
 
+/** The printable daf (`/t/:slug/print`) loads on its own too, when first opened. */
+const loadPrintPage = () => import('./daf-print-page.ts');
+
 /**
  * The reader application: a small router over the URL. `/` is the library, `/t/:slug` a text,
  * `/g/:slug` a reading group, `/invite/:token` an invitation. Links inside the app are ordinary
@@ -46,6 +49,11 @@ export class DafApp extends LitElement {
     }
     header daf-account {
       margin-inline-start: auto;
+    }
+    @media print {
+      header {
+        display: none;
+      }
     }
   `;
 
@@ -103,8 +111,13 @@ export class DafApp extends LitElement {
   }
 
   private page() {
-    const [, kind, param] = /^\/(t|g|invite)\/([^/]+)/.exec(this.path) ?? [];
+    const [, kind, param, print] = /^\/(t|g|invite)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
+    if (kind === 't' && print) {
+      if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
+      void loadPrintPage().catch(() => (this.chunkFailed = true));
+      return html`<daf-print-page slug=${value}></daf-print-page>`;
+    }
     if (kind === 't') return html`<daf-text-page slug=${value}></daf-text-page>`;
     if (kind === 'g' || kind === 'invite') {
       if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;

@@ -1,6 +1,6 @@
 /**
  * The reader's pages and assets, built by Vite into dist/client. The app's own URLs (`/`,
- * `/t/:slug`, `/g/:slug`, `/invite/:token`) all answer the app's HTML, which routes on the
+ * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`) all answer the app's HTML, which routes on the
  * client; `/assets/*` are the hashed, immutable bundles. Every page carries a strict
  * Content-Security-Policy: scripts only from this origin, nothing inline.
  */
@@ -98,6 +98,7 @@ export function builtFile(c: Context<AppEnv>, dir: string, file: string, headers
 export const pageRoutes = new Hono<AppEnv>()
   .get('/', page)
   .get('/t/:slug', textPage)
+  .get('/t/:slug/print', page)
   .get('/g/:slug', page)
   .get('/invite/:token', page)
   .get('/assets/:file', (c) => builtFile(c, path.join(clientDir, 'assets'), c.req.param('file')));
