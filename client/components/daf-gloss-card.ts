@@ -130,6 +130,15 @@ export const cardStyles = css`
     padding-inline-start: 0.5rem;
     margin-block: 0.35rem;
   }
+  .thread ol.answers {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    margin-inline-start: 0.25rem;
+  }
+  .thread ol.answers.flat {
+    margin-inline-start: calc(-0.5rem - 2px);
+  }
   .thread .who {
     color: var(--daf-muted);
     font: 0.8rem system-ui, sans-serif;
@@ -326,18 +335,30 @@ export class DafGlossCard extends LitElement {
   /** The bodies this render shows: they become the cache, so an old version's body is let go. */
   private shownReplyBodies = new Map<string, HTMLElement>();
 
-  /** A gloss's thread: replies in order, each indented under the reply it answers. */
+  /**
+   * A gloss's thread as a tree of lists, so that who answered whom is there for a screen reader
+   * too: each reply is an item, and the answers to it a list inside that item, oldest first.
+   * Indentation stops deepening after four levels. A reply whose parent the reader cannot see
+   * stands at the top.
+   */
   private thread() {
     const replies = this.gloss.replies;
     this.shownReplyBodies = new Map();
     void this.updateComplete.then(() => (this.replyBodies = this.shownReplyBodies));
-    const depth = new Map<number, number>();
-    for (const r of replies) depth.set(r.id, r.parent === null ? 0 : (depth.get(r.parent) ?? 0) + 1);
+    const ids = new Set(replies.map((r) => r.id));
+    const answers = new Map<number | null, Reply[]>();
+    for (const r of replies) {
+      const parent = r.parent !== null && ids.has(r.parent) ? r.parent : null;
+      const list = answers.get(parent);
+      if (list) list.push(r);
+      else answers.set(parent, [r]);
+    }
     const canReply = !!this.layer?.you.reply;
-    const reply = (r: Reply) => {
+    const reply = (r: Reply, depth: number): unknown => {
       const mine = this.me !== null && r.author?.handle === this.me;
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
-      return html`<li style="margin-inline-start: ${Math.min(depth.get(r.id) ?? 0, 4) * 0.75}rem">
+      const below = answers.get(r.id);
+      return html`<li>
         <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
@@ -346,9 +367,14 @@ export class DafGlossCard extends LitElement {
           ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
         </div>
         ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
+        ${below
+          ? html`<ol class=${depth < maxThreadIndent ? 'answers' : 'answers flat'} aria-label=${`Answers to ${authorName(r.author, 'a deleted reply')}`}>
+              ${below.map((a) => reply(a, depth + 1))}
+            </ol>`
+          : nothing}
       </li>`;
     };
-    return html`<ol class="thread" aria-label="Replies">${replies.map(reply)}</ol>`;
+    return html`<ol class="thread" aria-label="Replies">${(answers.get(null) ?? []).map((r) => reply(r, 1))}</ol>`;
   }
 
   /**
@@ -401,6 +427,9 @@ function when(created: string, edited: string | null) {
     ? html` · <span class="edited" title=${`Edited ${exactTime(edited)}`}>edited</span>`
     : nothing}`;
 }
+
+/** How many levels of answers are indented; deeper ones line up with their parent. */
+const maxThreadIndent = 4;
 
 /** Longest quote a card repeats of the words it explains, in characters. */
 const cardQuoteLength = 60;

@@ -69,6 +69,8 @@ describe('the reader', () => {
     expect(await replies.nth(0).textContent()).toContain('Bartenura reads it as');
     const indent = async (i: number) => (await replies.nth(i).boundingBox())!.x;
     expect(await indent(1)).toBeGreaterThan(await indent(0));
+    // Who answered whom is in the markup too: the answer is a list item inside the item it answers.
+    expect(await question.locator('ol.thread > li:nth-child(1) > ol.answers > li').count()).toBeGreaterThan(0);
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     await question.screenshot({ path: path.join(screenshotDir, 'thread.png') });
   });
