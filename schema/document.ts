@@ -2,9 +2,9 @@
  * The two ProseMirror schemas of Daf.
  *
  * `textSchema` is for central texts: headings, paragraphs, `segment` blocks that carry a
- * canonical `ref` (a verse, a mishnah), hard breaks, and a few marks. It is deliberately flat —
- * every block is a textblock directly under the document — so that a text's projection and its
- * segment map stay simple.
+ * canonical `ref` (a verse, a mishnah), block quotations and lists, hard breaks, and a few marks.
+ * Segments are textblocks; quotations and lists hold textblocks; the projection counts every
+ * textblock in document order, so the segment map stays simple.
  *
  * `glossSchema` is for gloss and reply bodies: paragraphs, blockquotes, lists, hard breaks, and
  * emphasis, strong, inline code and links.
@@ -77,6 +77,45 @@ const baseMarks: Record<string, MarkSpec> = {
   },
 };
 
+/**
+ * Quotations and lists, in both schemas: a central text keeps the structure of its source (a
+ * Markdown list stays a list), and a gloss body has it too. Their textblocks are counted in the
+ * projection like any other, in document order.
+ */
+const structureNodes: Record<string, NodeSpec> = {
+  blockquote: {
+    content: 'block+',
+    group: 'block',
+    defining: true,
+    parseDOM: [{ tag: 'blockquote' }],
+    toDOM: () => ['blockquote', 0],
+  },
+  bullet_list: {
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [{ tag: 'ul' }],
+    toDOM: () => ['ul', 0],
+  },
+  ordered_list: {
+    attrs: { order: { default: 1, validate: 'number' } },
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [
+      {
+        tag: 'ol',
+        getAttrs: (dom) => ({ order: Number((dom as HTMLElement).getAttribute('start') ?? 1) || 1 }),
+      },
+    ],
+    toDOM: (node) => (node.attrs.order === 1 ? ['ol', 0] : ['ol', { start: node.attrs.order }, 0]),
+  },
+  list_item: {
+    content: 'paragraph block*',
+    defining: true,
+    parseDOM: [{ tag: 'li' }],
+    toDOM: () => ['li', 0],
+  },
+};
+
 /** The schema of central texts. */
 export const textSchema = new Schema({
   nodes: {
@@ -102,6 +141,7 @@ export const textSchema = new Schema({
       ],
       toDOM: (node) => ['p', { 'data-ref': node.attrs.ref, class: 'segment' }, 0],
     },
+    ...structureNodes,
     text: { group: 'inline' },
     hard_break: hardBreak,
   },
@@ -119,37 +159,7 @@ export const glossSchema = new Schema({
   nodes: {
     doc: { content: 'block+' },
     paragraph,
-    blockquote: {
-      content: 'block+',
-      group: 'block',
-      defining: true,
-      parseDOM: [{ tag: 'blockquote' }],
-      toDOM: () => ['blockquote', 0],
-    },
-    bullet_list: {
-      content: 'list_item+',
-      group: 'block',
-      parseDOM: [{ tag: 'ul' }],
-      toDOM: () => ['ul', 0],
-    },
-    ordered_list: {
-      attrs: { order: { default: 1, validate: 'number' } },
-      content: 'list_item+',
-      group: 'block',
-      parseDOM: [
-        {
-          tag: 'ol',
-          getAttrs: (dom) => ({ order: Number((dom as HTMLElement).getAttribute('start') ?? 1) || 1 }),
-        },
-      ],
-      toDOM: (node) => (node.attrs.order === 1 ? ['ol', 0] : ['ol', { start: node.attrs.order }, 0]),
-    },
-    list_item: {
-      content: 'paragraph block*',
-      defining: true,
-      parseDOM: [{ tag: 'li' }],
-      toDOM: () => ['li', 0],
-    },
+    ...structureNodes,
     text: { group: 'inline' },
     hard_break: hardBreak,
   },

@@ -128,6 +128,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/openapi.json': { get: { summary: 'This document' } },
   '/': { get: { summary: 'The reader: the library (HTML)' } },
   '/t/{slug}': { get: { summary: 'The reader: a text with its commentary (HTML)', params: ['slug'] } },
+  '/t/{slug}/print': { get: { summary: 'A passage laid out for paper, its layers around it (HTML; ?ref=, ?layers=)', params: ['slug'] } },
   '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
   '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles', params: ['file'] } },

@@ -3,9 +3,9 @@
  *
  * Raw HTML in Markdown is never interpreted (markdown-it runs with `html: false`, so it stays
  * literal text), and links whose scheme is not http, https or mailto are left as plain text.
- * Constructs a schema cannot hold are turned into something it can: in a central text, lists
- * and quotes stay literal text and code blocks become paragraphs; in a gloss, headings and
- * code blocks become paragraphs.
+ * Lists, block quotes, headings (in a central text), emphasis and links keep their structure.
+ * Constructs a schema cannot hold are turned into something it can: code blocks become
+ * paragraphs; in a gloss, headings become paragraphs too.
  */
 import MarkdownIt from 'markdown-it';
 import { MarkdownParser } from 'prosemirror-markdown';
@@ -29,31 +29,33 @@ const linkSpec = {
 
 const asParagraph = { block: 'paragraph' };
 
-const textParser = new MarkdownParser(
-  textSchema,
-  tokenizer(['list', 'blockquote', 'hr', 'image', 'backticks', 'code', 'fence']),
-  {
-    paragraph: { block: 'paragraph' },
-    heading: { block: 'heading', getAttrs: (tok) => ({ level: Number(tok.tag.slice(1)) }) },
-    hardbreak: { node: 'hard_break' },
-    em: { mark: 'em' },
-    strong: { mark: 'strong' },
-    link: linkSpec,
-  },
-);
-
-const glossParser = new MarkdownParser(glossSchema, tokenizer(['hr', 'image']), {
-  paragraph: { block: 'paragraph' },
-  heading: asParagraph,
+/** Quotations and lists, the same in both schemas. */
+const structureTokens = {
   blockquote: { block: 'blockquote' },
   bullet_list: { block: 'bullet_list' },
   ordered_list: {
     block: 'ordered_list',
-    getAttrs: (tok) => ({ order: Number(tok.attrGet('start')) || 1 }),
+    getAttrs: (tok: { attrGet(name: string): string | null }) => ({ order: Number(tok.attrGet('start')) || 1 }),
   },
   list_item: { block: 'list_item' },
   code_block: { block: 'paragraph', noCloseToken: true },
   fence: { block: 'paragraph', noCloseToken: true },
+};
+
+const textParser = new MarkdownParser(textSchema, tokenizer(['hr', 'image', 'backticks']), {
+  paragraph: { block: 'paragraph' },
+  heading: { block: 'heading', getAttrs: (tok) => ({ level: Number(tok.tag.slice(1)) }) },
+  ...structureTokens,
+  hardbreak: { node: 'hard_break' },
+  em: { mark: 'em' },
+  strong: { mark: 'strong' },
+  link: linkSpec,
+});
+
+const glossParser = new MarkdownParser(glossSchema, tokenizer(['hr', 'image']), {
+  paragraph: { block: 'paragraph' },
+  heading: asParagraph,
+  ...structureTokens,
   hardbreak: { node: 'hard_break' },
   em: { mark: 'em' },
   strong: { mark: 'strong' },

@@ -1,4 +1,9 @@
-/** `daf import FILE --title T`: create a text from a Markdown, plain-text or ProseMirror JSON file. */
+/**
+ * `daf import FILE --title T`: create a text from a Markdown, plain-text or ProseMirror JSON file,
+ * as `--owner` (the local library account by default); with `--group SLUG`, a text of that group,
+ * which the owner must be an owner or moderator of. Visibility: `--visibility`, else private with
+ * `--private`, else "group" for a group's text and public otherwise.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTextShape } from '../../schema/api.ts';
@@ -29,7 +34,8 @@ export async function importCommand({ values, positionals, db }: { values: Recor
     direction: values.direction,
     license: values.license,
     attribution: values.attribution,
-    visibility: values.private ? 'private' : 'public',
+    visibility: values.visibility ?? (values.private ? 'private' : values.group ? 'group' : 'public'),
+    group: values.group,
     format,
     content,
   });

@@ -22,6 +22,7 @@ Commands:
   import FILE --title T         Import a text from a file
         [--slug S] [--lang L] [--format markdown|plain|prosemirror]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
+        [--group SLUG] [--visibility public|group|private]   a group's text (the owner must curate it)
   import-sefaria BASE.json [COMMENTARY.json…]
                                 Import a Sefaria text and its commentaries (one layer each);
         [--slug S] [--title T] [--owner HANDLE]      prints a JSON summary
@@ -56,6 +57,8 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
       attribution: { type: 'string' },
       owner: { type: 'string' },
       private: { type: 'boolean' },
+      group: { type: 'string' },
+      visibility: { type: 'string' },
     },
     run: importCommand,
   },

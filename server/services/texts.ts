@@ -36,7 +36,7 @@ export async function readableText(db: DB, viewer: Viewer | null, slug: string):
 /** Creates a text with its first version, within the viewer's storage quota (413 past it). */
 export async function createText(ctx: AppContext, viewer: Viewer, input: CreateTextInput): Promise<TextRow> {
   // Parsing may take a worker's time: before the transaction, which holds the database for everyone.
-  const parsed = await parseTextContent(input.format, input.content, viewer.id);
+  const parsed = await parseTextContent(input.format, input.content, input.title, viewer.id);
   return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, parsed, ctx.quotas));
 }
 
@@ -168,7 +168,12 @@ export async function addVersion(
 ): Promise<{ number: number; anchors: AnchorCounts }> {
   // Whole new content is parsed before the transaction (it may take a worker's time); steps are
   // applied in it, against the version they name.
-  const parsedContent = 'steps' in input ? null : await parseTextContent(input.format, input.content, viewer.id);
+  let parsedContent: ParsedText | null = null;
+  if (!('steps' in input)) {
+    const text = await readableText(ctx.db, viewer, slug);
+    if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');
+    parsedContent = await parseTextContent(input.format, input.content, text.title, viewer.id);
+  }
   const result = await ctx.db.transaction().execute(async (trx) => {
     const text = await readableText(trx, viewer, slug);
     if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');

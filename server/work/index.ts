@@ -18,11 +18,11 @@ export const inlineLength = 64 * 1024;
  * JSON text, which both formats that take it accept: copying a deeply nested value to a worker
  * would exhaust the stack before the parser could refuse it.
  */
-export async function parseTextContent(format: ContentFormat, content: unknown, key?: number): Promise<ParsedText> {
+export async function parseTextContent(format: ContentFormat, content: unknown, title: string, key?: number): Promise<ParsedText> {
   if (typeof content === 'string') {
-    return content.length <= inlineLength ? parseText(format, content) : workerPool().run('parse', { format, content }, key);
+    return content.length <= inlineLength ? parseText(format, content, title) : workerPool().run('parse', { format, content, title }, key);
   }
-  if (format !== 'prosemirror' && format !== 'sefaria') return parseText(format, content); // refused at once: not a string
+  if (format !== 'prosemirror' && format !== 'sefaria') return parseText(format, content, title); // refused at once: not a string
   let source: string;
   try {
     source = JSON.stringify(content) ?? '';
@@ -30,7 +30,7 @@ export async function parseTextContent(format: ContentFormat, content: unknown, 
     if (e instanceof RangeError) throw new AppError('invalid_content', 422, 'The content nests too deeply');
     throw e;
   }
-  return source.length <= inlineLength ? parseText(format, content) : workerPool().run('parse', { format, content: source }, key);
+  return source.length <= inlineLength ? parseText(format, content, title) : workerPool().run('parse', { format, content: source, title }, key);
 }
 
 /** Places a writer's quote in `text` (see `locateQuote`). */

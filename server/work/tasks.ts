@@ -17,6 +17,7 @@ import {
 import { maxTextContentLength, type TargetInput } from '../../schema/api.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
 import { parseContent, type ContentFormat } from '../../schema/import/parse-content.ts';
+import type { Node as PMNode } from 'prosemirror-model';
 import { Projection } from '../../schema/projection.ts';
 import { AppError } from '../errors.ts';
 
@@ -38,13 +39,14 @@ export interface ParsedText {
 }
 
 /**
- * Parses content into a text: 422 `invalid_content` for what the format refuses, 413 `too_large`
+ * Parses content into a text, leaving out an opening heading that repeats `title` (see
+ * `withoutTitleHeading`): 422 `invalid_content` for what the format refuses, 413 `too_large`
  * past `maxTextContentLength` characters and 413 `too_many_blocks` past `maxTextBlocks`.
  */
-export function parseText(format: ContentFormat, content: unknown): ParsedText {
+export function parseText(format: ContentFormat, content: unknown, title?: string): ParsedText {
   let doc;
   try {
-    doc = parseContent(format, content, 'text');
+    doc = withoutTitleHeading(parseContent(format, content, 'text'), title);
   } catch (e) {
     if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
     throw e;
@@ -73,6 +75,23 @@ export function checkTargetOffsets(text: string, target: TargetInput): void {
   if (start === undefined || end === undefined) return;
   if (end < start) throw new AppError('invalid_target', 422, `The target ends (${end}) before it starts (${start})`);
   if (end > text.length) throw new AppError('invalid_target', 422, `The target ends at ${end}, past the end of its text (${text.length})`);
+}
+
+/** A title as compared with a heading: its words, in lower case. */
+function titleKey(title: string): string {
+  return title.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/**
+ * The document without its opening heading when that heading is the text's title: the page
+ * shows the title already ("# Nicomachean Ethics" pasted under the title "Nicomachean Ethics"
+ * would show it twice). A document that is nothing but that heading keeps it.
+ */
+export function withoutTitleHeading(doc: PMNode, title: string | undefined): PMNode {
+  const first = doc.firstChild;
+  if (title === undefined || doc.childCount < 2 || !first || first.type.name !== 'heading') return doc;
+  if (titleKey(first.textContent) !== titleKey(title)) return doc;
+  return doc.copy(doc.content.cut(first.nodeSize));
 }
 
 /** Whether the target's offsets already hold its quote: then nothing needs searching. */
@@ -113,7 +132,7 @@ export function resolveSelectors(text: string, segments: Segment[], selectors: S
 
 /** The tasks a worker runs, by name: each takes one structured-cloneable input. */
 export const tasks = {
-  parse: (input: { format: ContentFormat; content: unknown }) => parseText(input.format, input.content),
+  parse: (input: { format: ContentFormat; content: unknown; title?: string }) => parseText(input.format, input.content, input.title),
   locate: (input: { text: string; target: TargetInput }) => locateQuote(input.text, input.target),
   resolve: (input: { text: string; segments: Segment[]; selectors: Selectors[] }) => resolveSelectors(input.text, input.segments, input.selectors),
 };

@@ -14,6 +14,7 @@ import { createContext } from '../../server/main.ts';
 import { ensureLocalUser } from '../../server/services/auth.ts';
 import { createGloss } from '../../server/services/glosses.ts';
 import { createLayer } from '../../server/services/layers.ts';
+import { createGroup } from '../../server/services/groups.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,6 +91,37 @@ describe('the daf command line', { timeout: 90_000 }, () => {
       const version = sqlite.prepare('SELECT projection FROM text_version WHERE text_id = ? AND number = 1').get(text.id) as any;
       projection = version.projection;
       expect(projection).toBe('בְּרֵאשִׁית\nבְּרֵאשִׁית בָּרָא אֱלֹהִים 😀 אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ׃\nA line with 𝔸 and then light.');
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it("imports a group's text with --group, keeping Markdown's structure and not repeating the title", async () => {
+    const groupDb = path.join(tmp, 'group.db');
+    const opened = await openDatabase(groupDb);
+    try {
+      const ctx = createContext(opened.db);
+      await createGroup(ctx, await ensureLocalUser(opened.db, 'olga'), { slug: 'circle', name: 'Circle', visibility: 'private', joinPolicy: 'invite' });
+      await ensureLocalUser(opened.db, 'stranger');
+    } finally {
+      await opened.close();
+    }
+    const file = path.join(tmp, 'ethics.md');
+    fs.writeFileSync(file, '# Ethics\n\nThree kinds of friendship:\n\n- utility\n- pleasure\n- the good\n\n> Quoted.\n');
+    // Someone outside a private group does not even see it.
+    const refused = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'stranger', '--db', groupDb]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Group "circle" not found/);
+    const r = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'olga', '--db', groupDb]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const sqlite = new SQLite(groupDb, { readonly: true });
+    try {
+      const text = sqlite.prepare('SELECT t.id, t.visibility, g.slug AS grp FROM text t JOIN reading_group g ON g.id = t.group_id WHERE t.slug = ?').get(JSON.parse(r.stdout).text) as any;
+      expect(text).toMatchObject({ visibility: 'group', grp: 'circle' });
+      const version = sqlite.prepare('SELECT projection, doc FROM text_version WHERE text_id = ?').get(text.id) as any;
+      expect(version.projection).toBe('Three kinds of friendship:\nutility\npleasure\nthe good\nQuoted.');
+      expect(JSON.parse(version.doc).content.map((n: { type: string }) => n.type)).toEqual(['paragraph', 'bullet_list', 'blockquote']);
     } finally {
       sqlite.close();
     }

@@ -93,10 +93,17 @@ describe('Markdown', () => {
     expect(docToText(doc)).toBe('Title\nSome em and strong.\nNext line.');
   });
 
-  it('keeps lists, quotes and code literal in a text, whose schema has none', () => {
-    const doc = markdownToDoc('- one\n\n> quoted\n\n`code`', 'text');
-    expect(nodeTypes(doc).filter((t) => t !== 'text')).toEqual(['paragraph', 'paragraph', 'paragraph']);
-    expect(docToText(doc)).toBe('- one\n> quoted\n`code`');
+  it('keeps the structure of a text: lists, quotes, headings, emphasis and links (inline code stays literal)', () => {
+    const doc = markdownToDoc(
+      '# The Good\n\nThree kinds:\n\n- utility\n- pleasure\n- the *good*\n\n2. second\n\n> a [quoted](https://example.org) line\n\n`code`',
+      'text',
+    );
+    expect(doc.content.content.map((n) => n.type.name)).toEqual(['heading', 'paragraph', 'bullet_list', 'ordered_list', 'blockquote', 'paragraph']);
+    expect(doc.child(2).childCount).toBe(3);
+    expect(doc.child(3).attrs.order).toBe(2);
+    expect(marksOf(doc).map(([name]) => name)).toEqual(['em', 'link']);
+    // Each list item and quoted line is a block of the projection, as in a gloss: no "- " or "> ".
+    expect(docToText(doc)).toBe('The Good\nThree kinds:\nutility\npleasure\nthe good\nsecond\na quoted line\n`code`');
     checkDocument(doc);
   });
 

@@ -225,7 +225,7 @@ describe('creating and reading texts', () => {
     ['a relative link', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: '/elsewhere' } }] }] }] }],
     ['an unknown node', { type: 'doc', content: [{ type: 'image', attrs: { src: 'https://example.org/x.png' } }] }],
     ['an unknown mark', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'blink' }] }] }] }],
-    ['a gloss-only node', { type: 'doc', content: [{ type: 'blockquote', content: [{ type: 'paragraph' }] }] }],
+    ['a gloss-only mark', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'code' }] }] }] }],
     ['an empty doc', { type: 'doc', content: [] }],
     ['a top node other than doc', { type: 'paragraph', content: [{ type: 'text', text: 'x' }] }],
     ['a duplicated segment ref', segmentsDoc([['1', 'a'], ['1', 'b']])],
