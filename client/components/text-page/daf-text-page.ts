@@ -3,16 +3,16 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
-import { textSchema } from '../../schema/document.ts';
-import { Projection } from '../../schema/projection.ts';
-import { api, failureMessage, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../api.ts';
-import { classSelector, cssColor } from '../layer-style.ts';
-import { arrange, type Arrangement, type Placed, type Side } from '../layout/arrange.ts';
-import { bodyOffset, type BodyHighlight } from '../layout/gloss-body.ts';
-import { cardGap, placeCards } from '../layout/place-cards.ts';
-import { SessionController } from '../session.ts';
-import type { ComposerPost } from './daf-composer.ts';
-import { cardStyles, DafGlossCard } from './daf-gloss-card.ts';
+import { textSchema } from '../../../schema/document.ts';
+import { Projection } from '../../../schema/projection.ts';
+import { api, failureMessage, type Gloss, type GlossTarget, type Layer, type TextVersion } from '../../api.ts';
+import { classSelector, cssColor } from '../../layer-style.ts';
+import { arrange, type Arrangement, type Placed, type Side } from '../../layout/arrange.ts';
+import { bodyOffset, type BodyHighlight } from '../../layout/gloss-body.ts';
+import { cardGap, placeCards } from '../../layout/place-cards.ts';
+import { SessionController } from '../../session.ts';
+import type { ComposerPost } from '../daf-composer.ts';
+import { cardStyles, DafGlossCard } from '../daf-gloss-card.ts';
 
 /** The highlights of a gloss nobody has glossed: one shared array, so its card need not re-render. */
 const noHighlights: BodyHighlight[] = [];
