@@ -1,7 +1,7 @@
 import { LitElement, html, css } from 'lit';
 import './daf-account.ts';
 import './daf-library.ts';
-import './daf-text-page.ts';
+import './text-page/daf-text-page.ts';
 
 /** The app's own paths: the library, a text, a group, an invitation. Others load as pages. */
 const appPath = /^\/(t\/|g\/|invite\/|$)/;

@@ -1,0 +1,162 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { DecorationSet } from 'prosemirror-view';
+import type { Projection } from '../../../schema/projection.ts';
+import type { Gloss, Layer, TextVersion } from '../../api.ts';
+import { cssColor } from '../../layer-style.ts';
+import { arrange, type Arrangement } from '../../layout/arrange.ts';
+import type { BodyHighlight } from '../../layout/gloss-body.ts';
+import { SessionController } from '../../session.ts';
+import { TextDataController } from './data-controller.ts';
+import { LayerVisibilityController } from './layer-visibility-controller.ts';
+import { LayoutController } from './layout-controller.ts';
+import { NavigationController } from './navigation-controller.ts';
+import { SelectionController } from './selection-controller.ts';
+import { textPageStyles } from './styles.ts';
+import { textPageTemplate } from './templates.ts';
+import { glossDecorations, TextView } from './text-view.ts';
+
+/**
+ * A text with its commentary: the central text in a ProseMirror view, glosses highlighted in it
+ * by decorations coloured by layer, and gloss cards in columns on both sides, each level with
+ * its anchor and pushed down where they would collide; glosses on a gloss sit one column
+ * further out, level with their span in it. Layers alternate between the inline-start and
+ * inline-end sides, so a right-to-left text mirrors them. Selecting a passage of the text or of
+ * a gloss opens a popover to write a gloss on it.
+ *
+ * The element holds the page's data and wires the parts, one controller per job (README,
+ * "The reader").
+ */
+export class DafTextPage extends LitElement {
+  static override styles = textPageStyles;
+
+  static override properties = {
+    slug: { type: String },
+    text: { state: true },
+    layers: { state: true },
+    glosses: { state: true },
+    hiddenLayers: { state: true },
+    narrow: { state: true },
+    error: { state: true },
+  };
+
+  /** The text to show. */
+  declare slug: string;
+
+  declare text: TextVersion | null;
+  declare layers: Layer[];
+  declare glosses: Gloss[];
+  declare hiddenLayers: Set<string>;
+  declare narrow: boolean;
+  declare error: string;
+
+  projection: Projection | null = null;
+  view: TextView | null = null;
+  arrangement: Arrangement = arrange([], [], new Set());
+  /** The marks of glosses on each gloss's body, one array per arrangement (so cards re-render only when they change). */
+  highlights = new Map<number, BodyHighlight[]>();
+  private decorations = DecorationSet.empty;
+
+  readonly session = new SessionController(this, () => this.data.onSessionChange());
+  readonly data = new TextDataController(this);
+  readonly visibility = new LayerVisibilityController(this);
+  readonly layout = new LayoutController(this);
+  readonly navigation = new NavigationController(this);
+  readonly composer = new SelectionController(this);
+
+  constructor() {
+    super();
+    this.slug = '';
+    this.text = null;
+    this.layers = [];
+    this.glosses = [];
+    this.hiddenLayers = new Set<string>();
+    this.narrow = LayoutController.isNarrow();
+    this.error = '';
+  }
+
+  override disconnectedCallback() {
+    this.dropView();
+    super.disconnectedCallback();
+  }
+
+  /** Lets the text's view go: the next render of a text makes a new one. */
+  dropView() {
+    this.view?.destroy();
+    this.view = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow')) {
+      // Hiding a layer does not re-arrange: cards and highlights stay, a style sheet hides them.
+      this.arrangement = arrange(this.glosses, this.layers, new Set());
+      this.highlights = this.bodyHighlights();
+      this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.narrow) : DecorationSet.empty;
+      this.layout.forgetMeasures();
+    }
+    if (changed.has('layers')) this.visibility.writeRules();
+  }
+
+  /** For each gloss with glosses on it, the spans to mark in its body. */
+  private bodyHighlights(): Map<number, BodyHighlight[]> {
+    const colors = new Map(this.layers.map((l) => [l.slug, cssColor(l.color)]));
+    const map = new Map<number, BodyHighlight[]>();
+    for (const [id, kids] of this.arrangement.children) {
+      map.set(id, kids.map((c) => ({ id: c.id, start: c.anchor!.start!, end: c.anchor!.end!, layer: c.layer, color: colors.get(c.layer) ?? '#888' })));
+    }
+    return map;
+  }
+
+  layerOf(slug: string): Layer | undefined {
+    return this.layers.find((l) => l.slug === slug);
+  }
+
+  glossById(id: number | null): Gloss | null {
+    return id === null ? null : (this.byId.get(id) ?? null);
+  }
+
+  private get byId(): Map<number, Gloss> {
+    if (this.byIdFor !== this.glosses) {
+      this.byIdFor = this.glosses;
+      this.byIdMap = new Map(this.glosses.map((g) => [g.id, g]));
+    }
+    return this.byIdMap;
+  }
+
+  private byIdFor: Gloss[] | null = null;
+  private byIdMap = new Map<number, Gloss>();
+
+  protected override updated(changed: PropertyValues<this>) {
+    const mount = this.renderRoot.querySelector<HTMLElement>('.text');
+    // While a new version loads, its view waits for its projection.
+    if (!mount || !this.projection || this.data.loading) return;
+    if (!this.view) {
+      this.view = new TextView(mount, this.projection, this.text!.title, this.decorations, {
+        onKey: (view, event) => this.composer.onTextKey(view, event),
+        onPointer: (event, click) => this.navigation.onTextPointer(event, click),
+      });
+      this.layout.observeText(mount);
+    } else {
+      this.view.setDecorations(this.decorations);
+    }
+    // A toggle renders no card: only another update may bring new ones.
+    if (!(changed.size === 1 && changed.has('hiddenLayers'))) this.layout.collectCards();
+    this.navigation.showActive();
+    // A toggle needs no measuring: place the cards now, before the next frame is painted.
+    if (changed.has('hiddenLayers') && !changed.has('glosses')) this.layout.layout();
+    else this.layout.schedule();
+  }
+
+  override render() {
+    if (this.error) return html`<p role="alert">${this.error}</p>`;
+    if (!this.text) return html`<p aria-busy="true">Loading…</p>`;
+    return textPageTemplate(this, this.text);
+  }
+}
+
+customElements.define('daf-text-page', DafTextPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'daf-text-page': DafTextPage;
+  }
+}

@@ -1,0 +1,118 @@
+import { Task, TaskStatus, initialState } from '@lit/task';
+import type { ReactiveController } from 'lit';
+import { textSchema } from '../../../schema/document.ts';
+import { Projection } from '../../../schema/projection.ts';
+import { api, failureMessage, type Gloss, type Layer, type TextVersion } from '../../api.ts';
+import { keepUnchanged } from '../../layout/keep-unchanged.ts';
+import type { DafTextPage } from './daf-text-page.ts';
+
+/** The kinds of event after which the glosses and layers are read again. */
+/** What a load reads: the text, its layers and glosses, and the text's projection. */
+interface Loaded {
+  text: TextVersion;
+  layers: Layer[];
+  glosses: Gloss[];
+  projection: Projection;
+}
+
+const changes = ['gloss.created', 'gloss.updated', 'gloss.deleted', 'reply.created', 'reply.updated', 'reply.deleted', 'layer.created', 'layer.updated'];
+
+/**
+ * The text page's data: the text, its layers and glosses, read when the slug is set (a `Task`,
+ * so that only the last slug's answer is kept), read again on the text's events and when the
+ * reader signs in or out.
+ */
+export class TextDataController implements ReactiveController {
+  private events: EventSource | null = null;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain: Promise<void> | null = null;
+
+  /** The load: runs when the slug changes, and again when the text gets a new version. */
+  private readonly load: Task<[string], Loaded>;
+
+  constructor(private readonly host: DafTextPage) {
+    host.addController(this);
+    this.load = new Task(host, {
+      args: () => [host.slug] as [string],
+      task: async ([slug]): Promise<Loaded | typeof initialState> => {
+        if (!slug) return initialState;
+        const [text, layers, glosses] = await Promise.all([api.text(slug), api.layers(slug), api.glosses(slug)]);
+        return { text, layers: layers.layers, glosses: glosses.glosses, projection: new Projection(textSchema.nodeFromJSON(text.doc)) };
+      },
+      onComplete: ({ text, layers, glosses, projection }) => {
+        host.projection = projection;
+        host.text = text;
+        host.layers = layers;
+        host.glosses = glosses;
+        host.visibility.readUrl();
+        document.title = `${text.title} · Daf`;
+        this.listen();
+      },
+      onError: (e) => {
+        host.error = failureMessage(e);
+      },
+    });
+  }
+
+  /** Is a load under way (the first, or a new version's)? */
+  get loading(): boolean {
+    return this.load.status === TaskStatus.PENDING;
+  }
+
+  hostConnected() {}
+
+  hostDisconnected() {
+    this.events?.close();
+    this.events = null;
+  }
+
+  /**
+   * Reads glosses and layers again (the server filters what this reader may see). Asked while a
+   * read is running, it runs one more after it — that read's answer may predate what asked — and
+   * every caller in the meantime waits for that one.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain ??= this.refreshing.then(() => {
+        this.refreshAgain = null;
+        return this.refresh();
+      });
+      return this.refreshAgain;
+    }
+    const { host } = this;
+    this.refreshing = Promise.all([api.glosses(host.slug), api.layers(host.slug)])
+      .then(([glosses, layers]) => {
+        host.glosses = keepUnchanged(host.glosses, glosses.glosses);
+        host.layers = keepUnchanged(host.layers, layers.layers);
+      })
+      .catch(() => {})
+      .finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  /**
+   * Someone signed in or out: what they may see and do changed, so the glosses, the layers with
+   * their permissions, and the event stream (filtered per reader) are all taken anew.
+   */
+  onSessionChange() {
+    if (!this.host.text) return;
+    this.listen();
+    void this.refresh();
+  }
+
+  /**
+   * Follows the text's event stream: when glosses, replies or layers change, they are read
+   * again and laid out anew, without a reload. Cards sit in columns beside the text, so an
+   * arrival never moves the text the reader is looking at. A new version reloads the page.
+   */
+  private listen() {
+    this.events?.close();
+    this.events = api.events(this.host.slug);
+    const refresh = () => void this.refresh();
+    for (const kind of changes) this.events.addEventListener(kind, refresh);
+    this.events.addEventListener('version.created', () => {
+      this.host.dropView();
+      void this.load.run();
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import type { ReactiveController } from 'lit';
+import type { Gloss } from '../../api.ts';
+import { DafGlossCard } from '../daf-gloss-card.ts';
+import type { DafTextPage } from './daf-text-page.ts';
+
+/**
+ * The gloss in hand and moving between glosses: hovering or focusing a card or a mark makes it
+ * active, keys move from card to card and back to the text, and the URL's fragment names one.
+ */
+export class NavigationController implements ReactiveController {
+  private active: number | null = null;
+  private activeElements: Element[] = [];
+
+  constructor(private readonly host: DafTextPage) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    window.addEventListener('hashchange', this.onHashChange);
+  }
+
+  hostDisconnected() {
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  private onHashChange = () => this.followHash();
+
+  /** The pointer over a mark in the text makes its gloss active; a click brings its card into view. */
+  onTextPointer(event: Event, click: boolean): boolean {
+    const target = (event.target as HTMLElement).closest?.('[data-gloss]');
+    if (!target) return false;
+    const id = Number(target.getAttribute('data-gloss'));
+    this.setActive(id);
+    if (click && this.host.view!.editor.state.selection.empty) this.cardOf(id)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    return false;
+  }
+
+  /** Focuses the card of the first gloss on the text whose passage holds the text offset. */
+  focusAt(offset: number) {
+    const hit = this.host.arrangement.placed.find((p) => p.depth === 1 && p.gloss.anchor!.start! <= offset && offset <= p.gloss.anchor!.end!);
+    if (hit) this.focusCard(hit.gloss.id);
+  }
+
+  /** Marks a gloss and its highlight as the one in hand, without re-rendering the page. */
+  setActive(id: number | null) {
+    if (id === this.active) return; // showActive() puts the classes back after a re-render
+    this.active = id;
+    const { view, projection, arrangement } = this.host;
+    if (view && projection) view.setActive(arrangement.placed.find((p) => p.gloss.id === id && p.depth === 1)?.gloss ?? null);
+    this.showActive();
+  }
+
+  /** Puts the `active` class on the active gloss's card and on its marks in cards (again, after a re-render). */
+  showActive() {
+    for (const el of this.activeElements) el.classList.remove('active');
+    this.activeElements = [];
+    const id = this.active;
+    const card = id === null ? null : this.cardOf(id);
+    if (!card) return;
+    const parent = card.gloss.target.gloss === null ? null : this.cardOf(card.gloss.target.gloss);
+    this.activeElements = [card, ...(parent?.querySelectorAll(`[data-gloss="${id}"]`) ?? [])];
+    for (const el of this.activeElements) el.classList.add('active');
+  }
+
+  private cardOf(id: number): DafGlossCard | null {
+    // Placed cards are known; an unanchored one is looked for.
+    return this.host.layout.placedCards.get(id) ?? this.host.renderRoot.querySelector<DafGlossCard>(`daf-gloss-card[data-id="${id}"]`);
+  }
+
+  focusCard(id: number) {
+    const card = this.cardOf(id);
+    if (!card) return;
+    this.setActive(id);
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * Keys on a card: ↓/j and ↑/k move to the next or previous gloss in reading order, Enter
+   * opens its thread, Escape goes back to its passage in the text.
+   */
+  onCardKey = (event: KeyboardEvent) => {
+    const card = event.target as HTMLElement;
+    if (!(card instanceof DafGlossCard)) return;
+    const order = this.host.arrangement.placed.filter((p) => this.host.visibility.shown(p)).map((p) => p.gloss.id);
+    const at = order.indexOf(card.gloss.id);
+    if (event.key === 'ArrowDown' || event.key === 'j' || event.key === 'ArrowUp' || event.key === 'k') {
+      const next = order[at + (event.key === 'ArrowDown' || event.key === 'j' ? 1 : -1)];
+      if (next !== undefined) this.focusCard(next);
+    } else if (event.key === 'Enter') {
+      card.open = !card.open;
+    } else if (event.key === 'Escape') {
+      this.focusPassage(card.gloss);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+
+  /** Puts the caret on a gloss's passage in the text (or the card it comments on). */
+  private focusPassage(g: Gloss) {
+    if (g.target.gloss !== null) return this.focusCard(g.target.gloss);
+    if (!this.host.view || g.anchor?.start == null) return;
+    this.host.view.selectPassage(g.anchor.start, g.anchor.end!);
+  }
+
+  onCardEnter = (event: Event) => {
+    const card = (event.target as Element).closest?.('daf-gloss-card');
+    if (card instanceof DafGlossCard) this.setActive(card.gloss.id);
+  };
+
+  /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. */
+  followHash() {
+    const hash = decodeURIComponent(location.hash.slice(1));
+    if (!hash) return;
+    const gloss = /^g-(\d+)$/.exec(hash);
+    if (gloss) {
+      const card = this.cardOf(Number(gloss[1]));
+      if (!card) return;
+      this.setActive(card.gloss.id);
+      card.scrollIntoView({ block: 'center' });
+      card.focus({ preventScroll: true });
+    } else {
+      this.host.renderRoot.querySelector<HTMLElement>(`p[data-ref="${CSS.escape(hash)}"]`)?.scrollIntoView({ block: 'center' });
+    }
+  }
+}

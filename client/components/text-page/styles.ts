@@ -1,0 +1,208 @@
+import { css } from 'lit';
+import { bandMargin } from '../../layout/columns.ts';
+import { cardStyles } from '../daf-gloss-card.ts';
+
+/** The text page's look: the text, its marks, the columns, bands and folds of cards, the popover. */
+export const textPageStyles = [
+  cardStyles,
+  css`
+  :host {
+    display: block;
+    position: relative;
+    padding: 1rem 1.5rem 4rem;
+  }
+  h1 {
+    font-weight: 500;
+    text-align: center;
+    margin: 0.5rem 0 0.25rem;
+  }
+  .credit {
+    text-align: center;
+    color: var(--daf-muted);
+    font-size: 0.85rem;
+    margin: 0 0 1rem;
+  }
+  .layers {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 0.5rem 1rem;
+    margin-block-end: 1.5rem;
+  }
+  .layers label {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    cursor: pointer;
+  }
+  .swatch {
+    inline-size: 0.8rem;
+    block-size: 0.8rem;
+    border-radius: 2px;
+    background: var(--c);
+  }
+  .page {
+    display: grid;
+    gap: 1.25rem;
+    align-items: start;
+  }
+  .column {
+    position: relative;
+    min-block-size: 1px;
+  }
+  /* Groups of cards lie over each other, each as large as its column; cards place themselves. */
+  .group {
+    position: absolute;
+    inset: 0;
+  }
+  /* A band of a group's cards: as wide as the column, and a little more for the focus rings. */
+  .band {
+    position: absolute;
+    inset-inline: -${bandMargin}px;
+  }
+  .band > daf-gloss-card {
+    inset-inline: ${bandMargin}px;
+  }
+  .band.sized {
+    content-visibility: auto;
+  }
+  .text {
+    font-size: 1.2rem;
+    line-height: 1.75;
+  }
+  .text .ProseMirror {
+    white-space: pre-wrap;
+    word-wrap: break-word;
+    outline: none;
+    caret-color: var(--daf-accent);
+  }
+  .text p.segment::before {
+    content: attr(data-ref);
+    color: var(--daf-muted);
+    font-size: 0.75rem;
+    margin-inline-end: 0.5rem;
+    font-family: system-ui, sans-serif;
+  }
+  .gloss-mark {
+    background: color-mix(in srgb, var(--c) 20%, transparent);
+    border-block-end: 2px solid color-mix(in srgb, var(--c) 70%, transparent);
+    border-radius: 2px;
+    color: inherit;
+  }
+  .text p.segment-glossed {
+    border-inline-start: 3px solid var(--c);
+    padding-inline-start: 0.5rem;
+    margin-inline-start: -0.75rem;
+  }
+  .gloss-mark.active {
+    background: color-mix(in srgb, var(--c) 40%, transparent);
+  }
+  /* A whole segment in hand: a light wash, so its words stay easy to read. */
+  .text p.segment-glossed.active {
+    background: color-mix(in srgb, var(--c) 12%, transparent);
+  }
+  .meta {
+    color: var(--daf-muted);
+    font-size: 0.8rem;
+    font-family: system-ui, sans-serif;
+  }
+  .unanchored {
+    margin-block-start: 2rem;
+    display: flex;
+    flex-direction: column;
+    gap: 0.5rem;
+  }
+  .unanchored daf-gloss-card {
+    position: static;
+  }
+  /* Folded: the cards lie over room kept for them under each passage (see layoutFolded). */
+  .page.narrow {
+    grid-template-columns: minmax(0, 1fr);
+    position: relative;
+  }
+  .page.narrow .column {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+  }
+  .page.narrow daf-gloss-card {
+    pointer-events: auto;
+  }
+  .text .fold {
+    display: block;
+    block-size: 0;
+  }
+  .page.narrow daf-gloss-card[data-depth='2'] {
+    margin-inline-start: 1.5rem;
+  }
+  .page.narrow daf-gloss-card[data-depth='3'] {
+    margin-inline-start: 3rem;
+  }
+  .text .ProseMirror:focus-visible {
+    outline: 2px solid color-mix(in srgb, var(--daf-accent) 50%, transparent);
+    outline-offset: 0.5rem;
+    border-radius: 2px;
+  }
+  .popover {
+    position: absolute;
+    z-index: 10;
+    background: var(--daf-card);
+    border: 1px solid var(--daf-rule);
+    border-radius: 6px;
+    box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+    padding: 0.4rem;
+    font: 0.85rem system-ui, sans-serif;
+  }
+  .popover.open {
+    inline-size: min(26rem, calc(100vw - 2rem));
+    padding: 0.75rem;
+  }
+  .popover button {
+    font: inherit;
+    padding: 0.3rem 0.7rem;
+    border-radius: 4px;
+    border: 1px solid var(--daf-accent);
+    background: var(--daf-accent);
+    color: var(--daf-card);
+    cursor: pointer;
+  }
+  .popover button:focus-visible {
+    outline: 2px solid var(--daf-fg);
+    outline-offset: 2px;
+  }
+  .popover p {
+    margin: 0.2rem 0.3rem;
+  }
+  .banner {
+    margin: 0 auto 1rem;
+    max-inline-size: 38rem;
+    padding: 0.5rem 0.75rem;
+    border: 1px solid var(--daf-accent);
+    border-radius: 4px;
+    font: 0.9rem system-ui, sans-serif;
+    display: flex;
+    gap: 1rem;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .banner button,
+  .unanchored .reattach {
+    font: 0.8rem system-ui, sans-serif;
+    color: var(--daf-accent);
+    background: none;
+    border: 1px solid var(--daf-accent);
+    border-radius: 4px;
+    padding: 0.2rem 0.5rem;
+    cursor: pointer;
+  }
+  .help {
+    text-align: center;
+    color: var(--daf-muted);
+    font: 0.8rem system-ui, sans-serif;
+    margin: -1rem 0 1.25rem;
+  }
+  .layers input:focus-visible {
+    outline: 2px solid var(--daf-accent);
+  }
+  `,
+];

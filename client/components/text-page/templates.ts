@@ -1,0 +1,166 @@
+/**
+ * What the text page renders: the title and layer toggles, the text's mount, the columns of
+ * cards in groups and bands, the unanchored glosses and the popover.
+ */
+import { html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { TextVersion } from '../../api.ts';
+import { cssColor } from '../../layer-style.ts';
+import type { Placed, Side } from '../../layout/arrange.ts';
+import type { BodyHighlight } from '../../layout/gloss-body.ts';
+import { groupBy } from '../../layout/groups.ts';
+import type { DafTextPage } from './daf-text-page.ts';
+
+/** The highlights of a gloss nobody has glossed: one shared array, so its card need not re-render. */
+const noHighlights: BodyHighlight[] = [];
+
+/** The whole page, once the text is read. */
+export function textPageTemplate(page: DafTextPage, t: TextVersion) {
+  const { arrangement, narrow, visibility, composer } = page;
+  const starts = Math.max(1, arrangement.columns.start);
+  const ends = Math.max(1, arrangement.columns.end);
+  const outer = (n: number) => 'minmax(9rem, 0.8fr) '.repeat(n - 1);
+  const template = `${outer(starts)}minmax(11rem, 1fr) minmax(20rem, 38rem) minmax(11rem, 1fr) ${outer(ends)}`;
+  return html`
+    <h1 lang=${t.language} dir=${t.direction}>${t.title}</h1>
+    <p class="credit">${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</p>
+    <div class="layers" role="group" aria-label="Layers">
+      ${page.layers.map(
+        (l) => html`<label style="--c: ${cssColor(l.color)}">
+          <input type="checkbox" .checked=${!page.hiddenLayers.has(l.slug)} @change=${() => visibility.toggle(l.slug)} />
+          <span class="swatch"></span>${l.name} <span class="meta">(${l.glossCount})</span>
+        </label>`,
+      )}
+    </div>
+    <p class="help">Select words to comment · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</p>
+    ${composer.reattaching
+      ? html`<div class="banner" role="status">
+          <span>Select the passage where this gloss belongs.</span>
+          <button @click=${() => composer.cancelReattaching()}>Cancel</button>
+        </div>`
+      : nothing}
+    <div
+      class="page ${narrow ? 'narrow' : ''} ${[...page.hiddenLayers].map((l) => `hide-${l}`).join(' ')}"
+      dir=${t.direction}
+      style=${narrow ? '' : `grid-template-columns: ${template}`}
+      @keydown=${page.navigation.onCardKey}
+      @mouseover=${page.navigation.onCardEnter}
+      @focusin=${page.navigation.onCardEnter}
+      @daf-changed=${() => void page.data.refresh()}
+    >
+      <div class="text" lang=${t.language} dir=${t.direction} style=${narrow ? '' : `grid-column: ${starts + 1}; grid-row: 1`}></div>
+      ${guard([arrangement, page.layers, page.highlights, page.session.me, narrow], () => columns(page, starts, ends))}
+    </div>
+    ${unanchored(page)} ${popover(page)}
+  `;
+}
+
+function card(page: DafTextPage, p: Placed) {
+  return html`<daf-gloss-card
+    data-layers=${page.visibility.ancestry(p).join(' ')}
+    data-id=${p.gloss.id}
+    data-depth=${p.depth}
+    id="g-${p.gloss.id}"
+    .gloss=${p.gloss}
+    .layer=${page.layerOf(p.gloss.layer)}
+    .highlights=${page.highlights.get(p.gloss.id) ?? noHighlights}
+    .me=${page.session.me?.handle ?? null}
+  ></daf-gloss-card>`;
+}
+
+/**
+ * A column's cards, in groups of the same layers (a gloss's own and those of the glosses it
+ * hangs on), each group in reading order: hiding a layer hides its groups whole (see the layer
+ * visibility controller), so a toggle restyles a few groups rather than hundreds of cards.
+ */
+function groups(page: DafTextPage, cards: Placed[], banded: boolean) {
+  const cardsOf = (inGroup: Placed[]) => repeat(inGroup, (p) => p.gloss.id, (p) => card(page, p));
+  return repeat(
+    groupBy(cards, (p) => page.visibility.ancestry(p).join(' ')),
+    ([key]) => key,
+    ([key, inGroup]) => {
+      const layers = key.split(' ');
+      const names = layers.map((l) => page.layerOf(l)?.name ?? l);
+      return html`<div class="group ${layers.map((l) => `in-${l}`).join(' ')}" role="group" aria-label=${names.join(' on ')}>
+        ${banded ? repeat(page.layout.bands(inGroup), ([band]) => band, ([, inBand]) => html`<div class="band">${cardsOf(inBand)}</div>`) : cardsOf(inGroup)}
+      </div>`;
+    },
+  );
+}
+
+/** The columns of cards: one per side and level on a wide screen, one under the text on a narrow one. */
+function columns(page: DafTextPage, starts: number, ends: number) {
+  const { placed } = page.arrangement;
+  if (page.narrow) return html`<aside class="column" aria-label="Commentary">${groups(page, placed, false)}</aside>`;
+  const column = (side: Side, depth: number) => {
+    const cards = placed.filter((p) => p.side === side && p.depth === depth);
+    const at = side === 'start' ? starts - depth + 1 : starts + 1 + depth;
+    const names = [...new Set(cards.map((p) => page.layerOf(p.gloss.layer)?.name ?? p.gloss.layer))].join(', ');
+    const label = `${depth === 1 ? 'Commentary' : `Commentary on commentary (level ${depth})`}${names ? `: ${names}` : ''}, ${side === 'start' ? 'first' : 'second'} side`;
+    return html`<aside class="column" data-side=${side} data-depth=${depth} style="grid-column: ${at}; grid-row: 1" aria-label=${label}>
+      ${groups(page, cards, true)}
+    </aside>`;
+  };
+  return html`${Array.from({ length: starts }, (_, i) => column('start', i + 1))}${Array.from({ length: ends }, (_, i) => column('end', i + 1))}`;
+}
+
+function unanchored(page: DafTextPage) {
+  const list = page.arrangement.unanchored.filter((g) => !page.hiddenLayers.has(g.layer));
+  if (!list.length) return nothing;
+  const me = page.session.me?.handle;
+  return html`<section class="unanchored" aria-labelledby="unanchored-title">
+    <h2 id="unanchored-title">Unanchored</h2>
+    <p class="meta">These glosses lost their passage when the text changed.</p>
+    ${list.map(
+      (g) => html`<div>
+        <p class="meta">Was on “${g.target.exact}”</p>
+        <daf-gloss-card data-id=${g.id} id="g-${g.id}" .gloss=${g} .layer=${page.layerOf(g.layer)} .me=${me ?? null}></daf-gloss-card>
+        ${me && g.author?.handle === me
+          ? html`<button class="reattach" @click=${() => page.composer.startReattaching(g)}>Re-attach…</button>`
+          : nothing}
+      </div>`,
+    )}
+  </section>`;
+}
+
+function popover(page: DafTextPage) {
+  const composer = page.composer;
+  const s = composer.selection;
+  if (!s) return nothing;
+  const me = page.session.me;
+  const writable = page.layers.filter((l) => l.you.write);
+  const reattaching = composer.reattaching;
+  const fits = reattaching && (reattaching.target.gloss ?? null) === (s.target.gloss ?? null);
+  let content;
+  if (reattaching) {
+    content = fits
+      ? html`<button @click=${composer.attachHere} ?disabled=${composer.busy}>Attach here</button>`
+      : html`<p>Select a passage in ${reattaching.target.gloss ? 'the gloss it comments on' : 'the text'}.</p>`;
+  } else if (!me) {
+    content = html`<p>Log in or sign up (at the top of the page) to write a gloss here.</p>`;
+  } else if (!composer.composing) {
+    content = html`<button @click=${composer.startComposing}>Comment <span aria-hidden="true">↵</span></button>`;
+  } else {
+    content = html`<daf-composer
+      choose
+      .quote=${s.quote}
+      .layers=${writable}
+      .newLayerName=${`${me.name}’s notes`}
+      .busy=${composer.busy}
+      .error=${composer.writeError}
+      @daf-post=${composer.onPost}
+      @daf-cancel=${composer.closePopover}
+    ></daf-composer>`;
+  }
+  return html`<div
+    class="popover ${composer.composing ? 'open' : ''}"
+    role=${composer.composing ? 'dialog' : 'group'}
+    aria-label=${composer.composing ? 'Write a gloss' : 'Selected passage'}
+    style="top: ${s.y}px; left: ${s.x}px"
+    @pointerup=${(e: Event) => e.stopPropagation()}
+    @keyup=${(e: Event) => e.stopPropagation()}
+  >
+    ${content}${composer.writeError && !composer.composing ? html`<p role="alert">${composer.writeError}</p>` : nothing}
+  </div>`;
+}

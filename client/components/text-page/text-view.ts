@@ -1,0 +1,145 @@
+/**
+ * The central text: a ProseMirror view that can hold a caret and a selection (so a keyboard can
+ * select a passage) but refuses every change to the document, with the glosses highlighted in
+ * it by decorations coloured by layer.
+ */
+import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
+import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
+import type { Projection } from '../../../schema/projection.ts';
+import type { Gloss } from '../../api.ts';
+import type { Placed } from '../../layout/arrange.ts';
+
+/** What the page does with keys and the pointer in the text. */
+export interface TextViewHandlers {
+  /** A key down in the text; true when handled (or refused). */
+  onKey(view: EditorView, event: KeyboardEvent): boolean;
+  /** The pointer over (or a click on) the text. */
+  onPointer(event: Event, click: boolean): boolean;
+}
+
+/**
+ * Highlights for the glosses on the text: inline for a quoted span, a bar for a segment; folded
+ * (`narrow`), also the room under each passage with glosses, where its cards lie.
+ */
+export function glossDecorations(projection: Projection, placed: readonly Placed[], narrow: boolean): DecorationSet {
+  const doc = projection.doc;
+  const decos: Decoration[] = [];
+  for (const { gloss: g, depth } of placed) {
+    if (depth !== 1) continue;
+    const from = projection.posAt(g.anchor!.start!);
+    const to = projection.posAt(g.anchor!.end!);
+    // The colour comes from the layer's class (see the layer visibility controller): marks
+    // without a style of their own share their computed style, which makes restyling them cheap.
+    const layerClass = `layer-${g.layer}`;
+    if (g.anchor!.status === 'segment') {
+      // Commentary on a whole segment: a bar beside the segment, not a highlight over all of it.
+      const $from = doc.resolve(from);
+      const block = $from.before(1);
+      decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: `segment-glossed ${layerClass}` }, { glossId: g.id }));
+    } else {
+      decos.push(Decoration.inline(from, to, { class: `gloss-mark ${layerClass}`, 'data-gloss': String(g.id) }, { glossId: g.id }));
+    }
+  }
+  if (narrow) {
+    // Room under each passage with glosses, where its cards lie when the columns fold.
+    const blocks = new Set<number>();
+    for (const { gloss: g, depth } of placed) {
+      if (depth === 1) blocks.add(doc.resolve(projection.posAt(g.anchor!.start!)).after(1));
+    }
+    for (const after of blocks) {
+      decos.push(Decoration.widget(after, () => Object.assign(document.createElement('div'), { className: 'fold' }), { key: `fold-${after}`, side: 1 }));
+    }
+  }
+  return DecorationSet.create(doc, decos);
+}
+
+/** The read-only view of the text, its gloss highlights, and the highlight of the gloss in hand. */
+export class TextView {
+  readonly editor: EditorView;
+  private decorations: DecorationSet;
+  private active = DecorationSet.empty;
+
+  constructor(
+    mount: HTMLElement,
+    private readonly projection: Projection,
+    title: string,
+    decorations: DecorationSet,
+    handlers: TextViewHandlers,
+  ) {
+    this.decorations = decorations;
+    const readOnly = new Plugin({ filterTransaction: (tr) => !tr.docChanged });
+    const active = new Plugin({ props: { decorations: () => this.active } });
+    this.editor = new EditorView(mount, {
+      state: EditorState.create({ doc: projection.doc, plugins: [readOnly, active] }),
+      decorations: () => this.decorations,
+      attributes: {
+        role: 'textbox',
+        'aria-readonly': 'true',
+        'aria-multiline': 'true',
+        'aria-label': `${title}: the text. Select a passage to comment on it.`,
+        inputmode: 'none',
+        spellcheck: 'false',
+      },
+      handleKeyDown: (v, event) => handlers.onKey(v, event),
+      handleTextInput: () => true,
+      handlePaste: () => true,
+      handleDrop: () => true,
+      handleDOMEvents: {
+        beforeinput: (_v, event) => {
+          event.preventDefault();
+          return true;
+        },
+        mouseover: (_v, event) => handlers.onPointer(event, false),
+        click: (_v, event) => handlers.onPointer(event, true),
+      },
+    });
+  }
+
+  get dom(): HTMLElement {
+    return this.editor.dom;
+  }
+
+  /** Shows another set of gloss highlights (nothing is redrawn when it is the same set). */
+  setDecorations(decorations: DecorationSet) {
+    if (decorations === this.decorations) return;
+    this.decorations = decorations;
+    this.editor.setProps({ decorations: () => this.decorations });
+  }
+
+  /**
+   * Marks the passage of a gloss on the text as the one in hand (or none). The mark is a
+   * decoration: ProseMirror owns that DOM and would undo a class.
+   */
+  setActive(gloss: Gloss | null) {
+    let decos: Decoration[] = [];
+    if (gloss) {
+      const from = this.projection.posAt(gloss.anchor!.start!);
+      if (gloss.anchor!.status === 'segment') {
+        const $from = this.editor.state.doc.resolve(from);
+        decos = [Decoration.node($from.before(1), $from.before(1) + $from.parent.nodeSize, { class: 'active' })];
+      } else {
+        decos = [Decoration.inline(from, this.projection.posAt(gloss.anchor!.end!), { class: 'active' })];
+      }
+    }
+    this.active = DecorationSet.create(this.editor.state.doc, decos);
+    this.editor.updateState(this.editor.state);
+  }
+
+  /** Selects a passage (text offsets), scrolls to it and puts the focus in the text. */
+  selectPassage(start: number, end: number) {
+    const from = this.projection.posAt(start);
+    const to = this.projection.posAt(end);
+    const view = this.editor;
+    view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, from, to)).scrollIntoView());
+    view.focus();
+  }
+
+  /** The text offset of a DOM position in the view. */
+  offsetAtDOM(node: Node, offset: number): number {
+    return this.projection.offsetAt(this.editor.posAtDOM(node, offset));
+  }
+
+  destroy() {
+    this.editor.destroy();
+  }
+}
