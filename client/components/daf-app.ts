@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import './daf-account.ts';
 import './daf-library.ts';
 import './text-page/daf-text-page.ts';
@@ -118,7 +119,9 @@ export class DafApp extends LitElement {
       void loadPrintPage().catch(() => (this.chunkFailed = true));
       return html`<daf-print-page slug=${value}></daf-print-page>`;
     }
-    if (kind === 't') return html`<daf-text-page slug=${value}></daf-text-page>`;
+    // A page per text: going from one text straight to another builds the new one afresh (its
+    // view, its measurements, its link target) rather than repainting the old one's.
+    if (kind === 't') return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
     if (kind === 'g' || kind === 'invite') {
       if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
       void loadGroupPages().catch(() => (this.chunkFailed = true));

@@ -164,4 +164,20 @@ describe('the reader', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'text-he.png') });
     expect(errors).toEqual([]);
   });
+
+  it('goes from one text straight to another within the app and shows the new one whole', async () => {
+    await page.goto(server.url + '/t/pirkei-avot-en');
+    await expect.poll(() => page.locator('daf-text-page[data-laid-out]').count()).toBe(1);
+    await page.evaluate(() => document.querySelector('daf-app')!.dispatchEvent(new CustomEvent('daf-navigate', { detail: { path: '/t/pirkei-avot' } })));
+    await expect.poll(() => page.locator('daf-text-page .text').getAttribute('dir')).toBe('rtl');
+    await expect.poll(() => page.locator('daf-text-page[data-laid-out]').count()).toBe(1);
+    const text = await page.locator('daf-text-page .text').textContent();
+    expect(text).toContain('משה קבל תורה מסיני');
+    expect(text).not.toContain('Moses received');
+    // Its highlights are its own: every mark lies on Hebrew words.
+    const marks = await page.locator('daf-text-page .text .gloss-mark').allTextContents();
+    expect(marks.length).toBeGreaterThan(20);
+    for (const m of marks) expect(m).not.toMatch(/[A-Za-z]/);
+    expect(errors).toEqual([]);
+  });
 });
