@@ -121,8 +121,8 @@ describe('the reader', () => {
 
   it('hides and shows a layer with its toggle, and the choice has a URL', async () => {
     // Bartenura's bars beside its segments, counted by whether a reader can see them.
-    const bars = page.locator('daf-text-page p.segment-glossed.layer-bartenura');
-    const barsShown = () => bars.evaluateAll((els) => els.filter((e) => getComputedStyle(e).borderInlineStartColor !== 'rgba(0, 0, 0, 0)').length);
+    const bars = page.locator('daf-text-page p.segment-glossed .segment-marker.layer-bartenura');
+    const barsShown = () => bars.evaluateAll((els) => els.filter((e) => getComputedStyle(e).visibility !== 'hidden').length);
     const bartenuraCards = page.locator('daf-text-page daf-gloss-card', { hasText: 'I state, for since this tractate' }).filter({ visible: true });
     const before = await barsShown();
     expect(before).toBeGreaterThan(10);
@@ -163,6 +163,35 @@ describe('the reader', () => {
     await expect.poll(() => page.locator('daf-text-page .text .gloss-mark').count()).toBeGreaterThan(20);
     await page.screenshot({ path: path.join(screenshotDir, 'text-he.png') });
     expect(errors).toEqual([]);
+  });
+
+  it('marks words two layers share once per layer, and hiding one layer leaves the other mark', async () => {
+    await page.goto(server.url + '/t/pirkei-avot');
+    await expect.poll(() => page.locator('daf-text-page[data-laid-out]').count()).toBe(1);
+    // "הוו מתונים בדין" carries a Bartenura comment and a study note: two marks, one in the other.
+    const shared = page.locator('daf-text-page .text .gloss-mark.layer-bartenura .gloss-mark.layer-study-notes, daf-text-page .text .gloss-mark.layer-study-notes .gloss-mark.layer-bartenura');
+    await expect.poll(() => shared.count()).toBeGreaterThan(0);
+    const note = page.locator('daf-text-page .text .gloss-mark.layer-study-notes').first();
+    const ids = (await note.getAttribute('data-gloss'))!.split(' ').map(Number);
+    expect(ids.length).toBeGreaterThan(0);
+    // Every id a mark names is a card on the page.
+    for (const id of ids) expect(await page.locator(`daf-text-page daf-gloss-card[data-id="${id}"]`).count()).toBe(1);
+    const underline = () => note.evaluate((el) => getComputedStyle(el).borderBottomColor);
+    const shown = await underline();
+    await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').uncheck();
+    await expect.poll(() => page.locator('daf-text-page .text .gloss-mark.layer-bartenura').first().evaluate((el) => getComputedStyle(el).borderBottomColor)).toBe('rgba(0, 0, 0, 0)');
+    expect(await underline()).toBe(shown);
+    await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').check();
+  });
+
+  it('ties whole-passage glosses to their cards: each passage bar names its glosses', async () => {
+    await page.goto(server.url + '/t/pirkei-avot-en');
+    await expect.poll(() => page.locator('daf-text-page[data-laid-out]').count()).toBe(1);
+    const bars = page.locator('daf-text-page .text .segment-marker.layer-bartenura');
+    await expect.poll(() => bars.count()).toBeGreaterThan(10);
+    const named = (await bars.evaluateAll((els) => els.map((e) => e.getAttribute('data-gloss')!))).flatMap((v) => v.split(' ').map(Number));
+    expect(named.length).toBe(62);
+    for (const id of named.slice(0, 5)) expect(await page.locator(`daf-text-page daf-gloss-card[data-id="${id}"]`).count()).toBe(1);
   });
 
   it('goes from one text straight to another within the app and shows the new one whole', async () => {

@@ -59,7 +59,7 @@ export class LayerVisibilityController implements ReactiveController {
         return `${layer} { --c: ${cssColor(color)}; }
           ${hidden} .group${group} { content-visibility: hidden; }
           ${hidden} ${layer}.gloss-mark { background: none; border-block-end-color: transparent; }
-          ${hidden} ${layer}.segment-glossed { border-inline-start-color: transparent; }`;
+          ${hidden} ${layer}.segment-marker { visibility: hidden; }`;
       },
     );
     this.sheet.replaceSync(rules.join('\n'));

@@ -290,15 +290,14 @@ export class LayoutController implements ReactiveController {
       this.heights.set(gloss.id, card.offsetHeight);
       if (parent) {
         const host = cards.get(parent.id);
-        const mark = host?.querySelector(`[data-gloss="${gloss.id}"]`);
+        const mark = host?.querySelector(`[data-gloss~="${gloss.id}"]`);
         if (host && mark) this.anchors.set(gloss.id, mark.getBoundingClientRect().top - host.getBoundingClientRect().top);
         continue;
       }
       if (!textMarks) {
         textMarks = new Map();
         for (const el of view.dom.querySelectorAll('[data-gloss]')) {
-          const id = Number(el.getAttribute('data-gloss'));
-          if (!textMarks.has(id)) textMarks.set(id, el);
+          for (const id of el.getAttribute('data-gloss')!.split(' ').map(Number)) if (!textMarks.has(id)) textMarks.set(id, el);
         }
       }
       const mark = textMarks.get(gloss.id);

@@ -29,7 +29,8 @@ export class NavigationController implements ReactiveController {
   onTextPointer(event: Event, click: boolean): boolean {
     const target = (event.target as HTMLElement).closest?.('[data-gloss]');
     if (!target) return false;
-    const id = Number(target.getAttribute('data-gloss'));
+    // The innermost mark, and in it the innermost gloss: the first it names.
+    const id = Number(target.getAttribute('data-gloss')!.split(' ')[0]);
     this.setActive(id);
     if (click && this.host.view!.editor.state.selection.empty) this.cardOf(id)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     return false;
@@ -46,7 +47,7 @@ export class NavigationController implements ReactiveController {
     if (id === this.active) return; // showActive() puts the classes back after a re-render
     this.active = id;
     const { view, projection, arrangement } = this.host;
-    if (view && projection) view.setActive(arrangement.placed.find((p) => p.gloss.id === id && p.depth === 1)?.gloss ?? null);
+    if (view && projection) view.setActive(arrangement.placed.find((p) => p.gloss.id === id && p.depth === 1)?.gloss ?? null, this.host.layers.map((l) => l.slug));
     this.showActive();
   }
 
@@ -58,7 +59,7 @@ export class NavigationController implements ReactiveController {
     const card = id === null ? null : this.cardOf(id);
     if (!card) return;
     const parent = card.gloss.target.gloss === null ? null : this.cardOf(card.gloss.target.gloss);
-    this.activeElements = [card, ...(parent?.querySelectorAll(`[data-gloss="${id}"]`) ?? [])];
+    this.activeElements = [card, ...(parent?.querySelectorAll(`[data-gloss~="${id}"]`) ?? [])];
     for (const el of this.activeElements) el.classList.add('active');
   }
 

@@ -89,10 +89,25 @@ export const textPageStyles = [
     border-radius: 2px;
     color: inherit;
   }
+  /* Where marks of several layers meet, each layer's underline sits a little lower than the one
+     before it, so all of them show (README, "The reader": markers). */
+  daf-mark-1.gloss-mark { padding-block-end: 3px; }
+  daf-mark-2.gloss-mark { padding-block-end: 6px; }
+  daf-mark-3.gloss-mark { padding-block-end: 9px; }
+  daf-mark-4.gloss-mark { padding-block-end: 12px; }
+  daf-mark-5.gloss-mark { padding-block-end: 15px; }
   .text p.segment-glossed {
-    border-inline-start: 3px solid var(--c);
+    position: relative;
     padding-inline-start: 0.5rem;
     margin-inline-start: -0.75rem;
+  }
+  /* A whole-segment gloss's bar, one per layer, side by side. */
+  .segment-marker {
+    position: absolute;
+    inset-block: 0;
+    inset-inline-start: calc(var(--i, 0) * -5px);
+    inline-size: 3px;
+    background: var(--c);
   }
   .gloss-mark.active {
     background: color-mix(in srgb, var(--c) 40%, transparent);

@@ -8,6 +8,7 @@ import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import type { Projection } from '../../../schema/projection.ts';
 import type { Gloss } from '../../api.ts';
 import type { Placed } from '../../layout/arrange.ts';
+import { markPieces, type MarkSpan } from '../../layout/mark-pieces.ts';
 
 /** What the page does with keys and the pointer in the text. */
 export interface TextViewHandlers {
@@ -17,27 +18,73 @@ export interface TextViewHandlers {
   onPointer(event: Event, click: boolean): boolean;
 }
 
+/** A layer's place among the text's layers (0 for one not listed). */
+function layerPlace(layers: readonly string[], layer: string): number {
+  return Math.max(0, layers.indexOf(layer));
+}
+
+/** The element a layer's marks are made of: one name per layer, so marks of two layers nest rather than merge. */
+export function markElement(layers: readonly string[], layer: string): string {
+  return `daf-mark-${layerPlace(layers, layer)}`;
+}
+
 /**
- * Highlights for the glosses on the text: inline for a quoted span, a bar for a segment; folded
- * (`narrow`), also the room under each passage with glosses, where its cards lie.
+ * Highlights for the glosses on the text (README, "The reader": markers), every one carrying
+ * `data-gloss` with the ids of every gloss it marks, innermost first:
+ * - a quoted span is marked once per layer, in an element of that layer's (`daf-mark-N`, N the
+ *   layer's place among the text's layers; ProseMirror makes each decoration that names an
+ *   element an element of its own, nested), so that where two layers mark the same words both
+ *   marks show, stacked, and hiding one layer leaves the other's; where glosses of one layer
+ *   overlap, the text is cut into pieces that name every one of them;
+ * - commentary on a whole segment is a bar beside it, one per layer, each a marker element at the
+ *   segment's start (the segment itself gets the class `segment-glossed`).
+ * Folded (`narrow`), also the room under each passage with glosses, where its cards lie.
  */
-export function glossDecorations(projection: Projection, placed: readonly Placed[], narrow: boolean): DecorationSet {
+export function glossDecorations(projection: Projection, placed: readonly Placed[], narrow: boolean, layers: readonly string[]): DecorationSet {
   const doc = projection.doc;
   const decos: Decoration[] = [];
+  const spans = new Map<string, MarkSpan[]>();
+  const segments = new Map<number, Map<string, number[]>>();
   for (const { gloss: g, depth } of placed) {
     if (depth !== 1) continue;
     const from = projection.posAt(g.anchor!.start!);
-    const to = projection.posAt(g.anchor!.end!);
+    if (g.anchor!.status === 'segment') {
+      const block = doc.resolve(from).before(1);
+      const byLayer = segments.get(block) ?? new Map<string, number[]>();
+      segments.set(block, byLayer);
+      byLayer.set(g.layer, [...(byLayer.get(g.layer) ?? []), g.id]);
+      continue;
+    }
+    const list = spans.get(g.layer) ?? [];
+    spans.set(g.layer, list);
+    list.push({ id: g.id, from, to: projection.posAt(g.anchor!.end!) });
+  }
+  const place = (layer: string) => layerPlace(layers, layer);
+  for (const [layer, list] of spans) {
     // The colour comes from the layer's class (see the layer visibility controller): marks
     // without a style of their own share their computed style, which makes restyling them cheap.
-    const layerClass = `layer-${g.layer}`;
-    if (g.anchor!.status === 'segment') {
-      // Commentary on a whole segment: a bar beside the segment, not a highlight over all of it.
-      const $from = doc.resolve(from);
-      const block = $from.before(1);
-      decos.push(Decoration.node(block, block + $from.parent.nodeSize, { class: `segment-glossed ${layerClass}` }, { glossId: g.id }));
-    } else {
-      decos.push(Decoration.inline(from, to, { class: `gloss-mark ${layerClass}`, 'data-gloss': String(g.id) }, { glossId: g.id }));
+    const attrs = { nodeName: markElement(layers, layer), class: `gloss-mark layer-${layer}` };
+    for (const piece of markPieces(list)) {
+      decos.push(Decoration.inline(piece.from, piece.to, { ...attrs, 'data-gloss': piece.ids.join(' ') }, { glossIds: piece.ids }));
+    }
+  }
+  for (const [block, byLayer] of segments) {
+    const node = doc.nodeAt(block)!;
+    decos.push(Decoration.node(block, block + node.nodeSize, { class: 'segment-glossed' }));
+    for (const [layer, ids] of byLayer) {
+      decos.push(
+        Decoration.widget(
+          block + 1,
+          () => {
+            const el = Object.assign(document.createElement('span'), { className: `segment-marker layer-${layer}` });
+            el.setAttribute('data-gloss', ids.join(' '));
+            el.setAttribute('aria-hidden', 'true');
+            el.style.setProperty('--i', String(place(layer)));
+            return el;
+          },
+          { side: -1, key: `segment-${layer}-${ids.join('.')}`, ignoreSelection: true },
+        ),
+      );
     }
   }
   if (narrow) {
@@ -110,7 +157,7 @@ export class TextView {
    * Marks the passage of a gloss on the text as the one in hand (or none). The mark is a
    * decoration: ProseMirror owns that DOM and would undo a class.
    */
-  setActive(gloss: Gloss | null) {
+  setActive(gloss: Gloss | null, layers: readonly string[]) {
     let decos: Decoration[] = [];
     if (gloss) {
       const from = this.projection.posAt(gloss.anchor!.start!);
@@ -118,6 +165,7 @@ export class TextView {
         const $from = this.editor.state.doc.resolve(from);
         decos = [Decoration.node($from.before(1), $from.before(1) + $from.parent.nodeSize, { class: 'active' })];
       } else {
+        // No element of its own: the class joins the mark the text already has there.
         decos = [Decoration.inline(from, this.projection.posAt(gloss.anchor!.end!), { class: 'active' })];
       }
     }
