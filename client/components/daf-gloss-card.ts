@@ -35,11 +35,50 @@ export const cardStyles = css`
     font-size: 0.9rem;
     line-height: 1.45;
   }
+  daf-gloss-card.waiting {
+    display: none;
+  }
+  /* Unfolded, a card keeps its folded height in the column and opens over the cards below it. */
+  daf-gloss-card[unfolded] {
+    block-size: var(--folded);
+    z-index: 3;
+  }
+  daf-gloss-card[unfolded] > .face {
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.18);
+  }
+  daf-gloss-card > .face.folded header {
+    align-items: baseline;
+  }
+  daf-gloss-card > .face.folded .where {
+    margin: 0;
+    min-inline-size: 2.5em;
+    flex: 1 1 auto;
+  }
+  daf-gloss-card > .face.folded .who {
+    flex: 0 1 auto;
+    min-inline-size: 0;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  /* Folded, the body shows its first line. */
+  daf-gloss-card > .face.folded .body {
+    max-block-size: 1.45em;
+    overflow: hidden;
+    mask-image: none;
+  }
+  daf-gloss-card > .face.folded .body > * {
+    margin: 0;
+  }
   daf-gloss-card.active,
   daf-gloss-card:focus-visible {
     box-shadow: 0 0 0 2px var(--c);
     outline: none;
     z-index: 1;
+  }
+  daf-gloss-card[unfolded].active,
+  daf-gloss-card[unfolded]:focus-visible {
+    z-index: 3;
   }
   daf-gloss-card header {
     display: flex;
@@ -170,6 +209,8 @@ export class DafGlossCard extends LitElement {
     highlights: { attribute: false },
     me: { attribute: false },
     open: { type: Boolean, reflect: true },
+    foldable: { type: Boolean, reflect: true },
+    unfolded: { type: Boolean, reflect: true },
     expanded: { state: true },
     form: { state: true },
     busy: { state: true },
@@ -184,6 +225,13 @@ export class DafGlossCard extends LitElement {
   declare me: string | null;
   /** Is the thread open? */
   declare open: boolean;
+  /**
+   * Does the card stand folded to its first line until it is focused or clicked (on the text
+   * page, where cards must stay level with their words)? Unfolded, it keeps its folded height in
+   * the column and opens over the cards below it, so nothing else moves.
+   */
+  declare foldable: boolean;
+  declare unfolded: boolean;
   /** Is a long body shown whole? */
   declare expanded: boolean;
   declare form: Form;
@@ -197,6 +245,8 @@ export class DafGlossCard extends LitElement {
     this.highlights = [];
     this.me = null;
     this.open = false;
+    this.foldable = false;
+    this.unfolded = false;
     this.expanded = false;
     this.form = null;
     this.busy = false;
@@ -211,7 +261,43 @@ export class DafGlossCard extends LitElement {
     super.connectedCallback();
     this.tabIndex = 0;
     this.setAttribute('role', 'article');
+    this.addEventListener('focusin', this.onFocusIn);
+    this.addEventListener('focusout', this.onFocusOut);
   }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.removeEventListener('focusin', this.onFocusIn);
+    this.removeEventListener('focusout', this.onFocusOut);
+  }
+
+  /** Focus (a click, a key, a link) unfolds a folded card, over those below it. */
+  private onFocusIn = () => {
+    if (!this.foldable || this.unfolded) return;
+    this.style.setProperty('--folded', `${this.offsetHeight}px`);
+    this.unfolded = true;
+  };
+
+  /**
+   * Focus gone elsewhere folds it again, unless a form is open in it. Gone to the page's popover
+   * (a gloss being written on words of this card), it stays open until focus lands anywhere else.
+   */
+  private onFocusOut = (event: FocusEvent) => {
+    const to = event.relatedTarget as Element | null;
+    if (!this.unfolded || this.form || this.contains(to)) return;
+    if (!to?.closest('.popover')) {
+      this.unfolded = false;
+      return;
+    }
+    const root = this.getRootNode();
+    const check = (e: Event) => {
+      const at = e.target as Element;
+      if (this.contains(at) || at.closest?.('.popover')) return;
+      root.removeEventListener('focusin', check);
+      if (!this.form) this.unfolded = false;
+    };
+    root.addEventListener('focusin', check);
+  };
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('gloss') || changed.has('highlights')) {
@@ -390,7 +476,22 @@ export class DafGlossCard extends LitElement {
     return html`<span title=${imported}>${g.attribution}</span> · `;
   }
 
+  /** The folded card: where it belongs, who and when, and the first line of its body. */
+  private folded() {
+    const g = this.gloss;
+    const count = g.replies.length;
+    const status = g.status === 'pending' ? ' · awaiting a moderator' : g.status === 'hidden' ? ' · hidden' : '';
+    return html`<div class="face folded">
+      <header>
+        ${where(g, g.motivation === 'questioning' ? 'Question' : '')}
+        <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}` : ''}${status}</span>
+      </header>
+      ${this.body}
+    </div>`;
+  }
+
   override render() {
+    if (this.foldable && !this.unfolded) return this.folded();
     const g = this.gloss;
     const count = g.replies.length;
     const live = g.status !== 'deleted';
@@ -438,11 +539,13 @@ const cardQuoteLength = 60;
  * Where a gloss belongs: its passage's ref and the words it explains (the words it is anchored
  * to now, else those it was written on), so a card can be matched to its text at a glance.
  */
-function where(g: Gloss) {
-  const words = (g.anchor?.exact ?? g.target.exact).replace(/\s+/g, ' ').trim();
-  if (!words && !g.target.segment) return nothing;
+function where(g: Gloss, lead = '') {
+  // A gloss on a whole passage is said to be on its ref: the words would be the whole passage.
+  const whole = g.anchor?.status === 'segment' && g.target.segment;
+  const words = whole ? '' : (g.anchor?.exact ?? g.target.exact).replace(/\s+/g, ' ').trim();
+  if (!words && !g.target.segment && !lead) return nothing;
   const quote = words.length > cardQuoteLength ? `${words.slice(0, cardQuoteLength - 1).trimEnd()}…` : words;
-  return html`<p class="where">${g.target.segment ? html`<span class="ref">${g.target.segment}</span> ` : nothing}${quote
+  return html`<p class="where">${lead ? html`<span class="tag question">${lead}</span> ` : nothing}${g.target.segment ? html`<span class="ref">${g.target.segment}</span> ` : nothing}${quote
     ? html`<q dir="auto">${quote}</q>`
     : nothing}</p>`;
 }

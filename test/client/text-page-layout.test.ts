@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Gloss } from '../../client/api.ts';
 import type { Placed, Side } from '../../client/layout/arrange.ts';
-import { bandExtents, stackColumns } from '../../client/layout/columns.ts';
-import { foldCards } from '../../client/layout/fold.ts';
+import { bandExtents } from '../../client/layout/columns.ts';
+import { giveWay, stackKey, type WayCard } from '../../client/layout/give-way.ts';
 import { bandBlocks, bandOfBlock, groupBy, layersAbove, rootOf } from '../../client/layout/groups.ts';
 import { keepUnchanged } from '../../client/layout/keep-unchanged.ts';
 
@@ -63,23 +63,84 @@ describe('bandOfBlock', () => {
   });
 });
 
-describe('stackColumns', () => {
-  it('places each column level with its anchors, a gloss on a gloss from its parent’s top, and leaves out what it cannot place', () => {
-    const a = g(1, 'notes');
-    const b = g(2, 'notes');
-    const e = g(3, 'talk');
-    const onA = g(4, 'talk', a);
-    const lost = g(5, 'talk', g(99, 'x'));
-    const shown = [place(a, 'start', 1), place(b, 'start', 1), place(e, 'end', 1), place(onA, 'start', 2, a), place(lost, 'start', 2, g(99, 'x'))];
-    const anchors = new Map([[1, 100], [2, 110], [3, 50], [4, 20], [5, 0]]);
-    const heights = new Map([[1, 40], [2, 30], [3, 10], [4, 15], [5, 15]]);
-    const { tops, bottoms } = stackColumns(shown, { start: 2, end: 1 }, anchors, heights);
+describe('giveWay', () => {
+  const card = (id: number, passage: number, anchor: number, height: number, more: Partial<WayCard> = {}): WayCard => ({
+    id,
+    passage,
+    column: 'start-1',
+    depth: 1,
+    parent: null,
+    anchor,
+    height,
+    ...more,
+  });
+  const options = { gap: 8, reach: 400, toggleHeight: 28, opened: new Set<string>() };
+
+  it('places cards level with their words, pushed down on collision, a gloss on a gloss from its parent’s top', () => {
+    const cards = [card(1, 0, 100, 40), card(2, 0, 110, 30), card(3, 0, 50, 10, { column: 'end-1' }), card(4, 0, 20, 15, { column: 'start-2', depth: 2, parent: 1 })];
+    const { tops, rooms, bottoms, waiting } = giveWay([1000], cards, options);
     expect(tops.get(1)).toBe(100);
     expect(tops.get(2)).toBe(148); // pushed under the first, with the gap
     expect(tops.get(3)).toBe(50);
-    expect(tops.get(4)).toBe(120); // its parent's top and its span's place in it
-    expect(tops.has(5)).toBe(false); // its parent is not placed
-    expect(bottoms).toEqual(new Map([['start-1', 178], ['end-1', 60], ['start-2', 135], ['end-2', 0]]));
+    expect(tops.get(4)).toBe(120); // its parent's top and its words' place in it
+    expect(rooms).toEqual([0]); // the passage is taller than its cards
+    expect(bottoms).toEqual(new Map([['start-1', 178], ['end-1', 60], ['start-2', 135]]));
+    expect(waiting.size).toBe(0);
+  });
+
+  it('gives way: room after a passage whose cards reach past its end, so the next passage starts level with its own', () => {
+    // Passage 0 ends at 100 but its cards reach 100 + 8 + 200; passage 1's words are at 120.
+    const cards = [card(1, 0, 0, 100), card(2, 0, 10, 200), card(3, 1, 120, 20), card(4, 1, 130, 20, { column: 'end-1' })];
+    const { tops, rooms } = giveWay([100, 300], cards, options);
+    expect(tops.get(2)).toBe(108);
+    expect(rooms[0]).toBe(108 + 200 - 100 + 8);
+    // Both columns of passage 1 start at their words, moved down by the room kept above.
+    expect(tops.get(3)).toBe(120 + rooms[0]);
+    expect(tops.get(4)).toBe(130 + rooms[0]);
+    expect(rooms[1]).toBe(0);
+  });
+
+  it('keeps every shown card within reach of its words: the rest wait behind one toggle, in order, until opened', () => {
+    const cards = Array.from({ length: 50 }, (_, i) => card(i + 1, 0, 10, 60));
+    const closed = giveWay([40, 80], [...cards, card(99, 1, 50, 20)], options);
+    const shown = [...closed.tops].filter(([id]) => id !== 99);
+    for (const [, top] of shown) expect(top - 10).toBeLessThanOrEqual(options.reach);
+    expect(shown.length).toBe(6); // 10, 78, …, 350: the next would stand 408 below
+    const [toggle] = closed.toggles;
+    expect(toggle).toMatchObject({ key: stackKey(0, 'start-1'), passage: 0, column: 'start-1', top: 10 + 6 * 68, open: false });
+    expect(toggle.ids).toEqual(Array.from({ length: 44 }, (_, i) => i + 7));
+    expect(closed.waiting.size).toBe(44);
+    expect(closed.rooms[0]).toBe(toggle.top + 28 - 40 + 8); // room for the toggle too
+    expect(closed.tops.get(99)).toBe(50 + closed.rooms[0]);
+
+    const opened = giveWay([40, 80], [...cards, card(99, 1, 50, 20)], { ...options, opened: new Set([toggle.key]) });
+    expect(opened.waiting.size).toBe(0);
+    expect(opened.toggles[0]).toMatchObject({ top: toggle.top, open: true });
+    expect(opened.tops.get(7)).toBe(toggle.top + 28 + 8); // under the toggle
+    expect(opened.tops.get(99)! - 50).toBe(opened.rooms[0]); // the next passage still starts level with its cards
+  });
+
+  it('keeps the cards on a waiting card waiting too', () => {
+    const cards = [card(1, 0, 0, 500), card(2, 0, 0, 50), card(3, 0, 5, 10, { column: 'start-2', depth: 2, parent: 2 })];
+    const { waiting, tops } = giveWay([100], cards, { ...options, reach: 100 });
+    expect([...waiting].sort()).toEqual([2, 3]);
+    expect(tops.has(3)).toBe(false);
+  });
+
+  it('folds a narrow screen: with a reach below zero every passage’s cards wait behind its toggle, in reading order when opened', () => {
+    const narrow = { ...options, reach: -1 };
+    const cards = [card(1, 0, 108, 30, { order: 2 }), card(2, 0, 108, 20, { order: 1 }), card(3, 1, 308, 40)];
+    const closed = giveWay([100, 300], cards, narrow);
+    expect(closed.tops.size).toBe(0);
+    expect(closed.toggles.map((t) => [t.top, t.ids])).toEqual([[108, [2, 1]], [308 + 8 + 28 + 8, [3]]]);
+    expect(closed.rooms).toEqual([8 + 28 + 8, 8 + 28 + 8]);
+    const opened = giveWay([100, 300], cards, { ...narrow, opened: new Set([stackKey(0, 'start-1')]) });
+    expect(opened.tops.get(2)).toBe(108 + 28 + 8);
+    expect(opened.tops.get(1)).toBe(108 + 28 + 8 + 20 + 8);
+  });
+
+  it('refuses a card of no height', () => {
+    expect(() => giveWay([100], [card(1, 0, 0, Number.NaN)], options)).toThrow(RangeError);
   });
 });
 
@@ -89,21 +150,5 @@ describe('bandExtents', () => {
     const heights = new Map([[1, 50], [2, 30], [3, 10]]);
     const bands = new Map([[1, 'x'], [2, 'x']]);
     expect(bandExtents(tops, (id) => bands.get(id), heights, 4)).toEqual(new Map([['x', { top: 16, bottom: 154 }]]));
-  });
-});
-
-describe('foldCards', () => {
-  it('stacks each fold’s cards under it, and moves every later fold down by the room kept above', () => {
-    const heights = new Map([[1, 30], [2, 20], [3, 40]]);
-    const { tops, rooms } = foldCards([100, 300, 500], new Map([[0, [1, 2]], [2, [3]]]), heights, 8);
-    expect(tops.get(1)).toBe(108);
-    expect(tops.get(2)).toBe(146);
-    expect(rooms[0]).toBe(8 + 30 + 8 + 20 + 8 + 8);
-    expect(rooms[1]).toBe(0);
-    expect(tops.get(3)).toBe(500 + rooms[0] + 8);
-  });
-
-  it('keeps room for the gaps of a fold listed with no cards', () => {
-    expect(foldCards([0], new Map([[0, []]]), new Map(), 8).rooms).toEqual([16]);
   });
 });

@@ -7,7 +7,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/main.ts';
 
 /** Where Debian puts Chromium. */
@@ -59,4 +59,13 @@ export async function startServerAndBrowser(): Promise<{ server: RunningServer; 
   const browser = await launchBrowser();
   fs.mkdirSync(screenshotDir, { recursive: true });
   return { server, browser };
+}
+
+/**
+ * Opens a folded card of the text page in place, as a reader does (a click on its top edge), and
+ * waits until it shows whole.
+ */
+export async function unfold(card: Locator): Promise<void> {
+  await card.click({ position: { x: 12, y: 6 } });
+  await card.locator('xpath=self::*[@unfolded]').waitFor();
 }

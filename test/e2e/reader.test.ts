@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { signupOver } from './api-client.ts';
-import { screenshotDir, startServerAndBrowser } from './browser.ts';
+import { screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 describe('the reader', () => {
   let server: RunningServer;
@@ -60,6 +60,9 @@ describe('the reader', () => {
 
   it('opens a thread: replies in order, an answer indented under what it answers', async () => {
     const question = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
+    // Folded, the card says how many replies it has; opened in place, it offers its thread.
+    expect(await question.locator('header').textContent()).toContain('3 replies');
+    await unfold(question);
     const toggle = question.locator('button.thread-toggle');
     expect(await toggle.textContent()).toContain('3 replies');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
@@ -97,6 +100,7 @@ describe('the reader', () => {
     // An open thread keeps its replies' words as they are (a selection in them stays): the page
     // re-reads every gloss, and only what changed is drawn again.
     const fence = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
+    await unfold(fence);
     await fence.locator('button.thread-toggle').click();
     const firstReply = fence.locator('ol.thread li .body').first();
     await firstReply.evaluate((el) => el.setAttribute('data-seen', 'before'));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { HttpClient, signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
+import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 /** Markdown an attacker might try: raw HTML, event handlers, script URLs in every spelling. */
 const hostileMarkdown = [
@@ -139,9 +139,10 @@ describe('safety, small screens and accessibility', () => {
       // The layer's name, with its markup, is text too.
       const label = page.locator('daf-text-page .layers label', { hasText: 'Notes <img' });
       await expect.poll(() => label.count()).toBe(1);
-      expect(await page.locator(`daf-text-page daf-gloss-card[data-id="${written[0].id}"] header`).textContent()).toContain('Notes <img src=x onerror="window.__pwned=20">');
-      // The thread and the gloss on the gloss.
       const first = page.locator(`daf-text-page daf-gloss-card[data-id="${written[0].id}"]`);
+      await unfold(first);
+      expect(await first.locator('header').textContent()).toContain('Notes <img src=x onerror="window.__pwned=20">');
+      // The thread and the gloss on the gloss.
       await first.locator('button.thread-toggle').click();
       const li = first.locator('ol.thread li p');
       await expect.poll(() => li.count()).toBe(1);
@@ -228,6 +229,16 @@ describe('safety, small screens and accessibility', () => {
       const text = (await page.locator('daf-text-page .text').boundingBox())!;
       expect(text.x).toBeGreaterThanOrEqual(0);
       expect(text.x + text.width).toBeLessThanOrEqual(390);
+      // Each passage's commentary is folded under it into one button, "N glosses on 1:1"; opened,
+      // its cards lie under the passage.
+      const toggles = page.locator('daf-text-page .stack-toggle');
+      expect(await toggles.count()).toBeGreaterThan(10);
+      expect(await toggles.first().textContent()).toMatch(/^\d+ gloss(es)? on 1:1$/);
+      expect(await page.locator('daf-text-page .group > daf-gloss-card:not(.waiting)').count()).toBe(0);
+      const folded = await page.evaluate(() => document.scrollingElement!.scrollHeight);
+      for (let i = (await toggles.count()) - 1; i >= 0; i--) await toggles.nth(i).click();
+      expect(await page.locator('daf-text-page .group > daf-gloss-card.waiting').count()).toBe(0);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollHeight)).toBeGreaterThan(folded);
       // Each card on the text lies in the room kept under the passage it comments on: below that
       // passage, above the next one, and within the text's width; none overlaps another.
       const placed = await page.locator('daf-text-page').evaluate((host) => {

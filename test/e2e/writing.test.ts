@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
-import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
+import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -194,6 +194,7 @@ describe('writing glosses', () => {
     const id = await postAndFind(page, 'The house is open to every scholar, not only to friends.');
     const card = cardOf(page, id);
     expect(await card.locator('.body strong').allTextContents()).toEqual(['every scholar']);
+    await unfold(card);
     expect(await card.locator('header').textContent()).toContain('Dina Katz’s notes');
     // The phrase is highlighted in the text, tied to the card.
     const mark = textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`);
@@ -221,6 +222,7 @@ describe('writing glosses', () => {
     const again = cardOf(page, id);
     await poll(() => again.locator('.body strong').allTextContents()).toEqual(['every scholar']);
     expect(await textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`).allTextContents()).toEqual([phrase]);
+    await unfold(again);
     await again.locator('button.thread-toggle').click();
     await poll(() => again.locator('ol.thread li').allTextContents()).toEqual([expect.stringContaining('And the dust of their feet follows.')]);
 
@@ -254,6 +256,8 @@ describe('writing glosses', () => {
     expect(await bartenura.getAttribute('data-depth')).toBe('1');
     const side = await bartenura.evaluate((el) => el.closest('aside.column')!.getAttribute('data-side'));
     const words = 'is not based on the explanation of a commandment';
+    // The words are past the folded card's first line: the reader opens it, then selects them.
+    await unfold(bartenura);
     await dragAcross(page, bartenura.locator('.body'), words);
     const id = await commentOnSelection(page, words, 'Here Bartenura explains why Avot opens with the chain of tradition.', { name: 'eli’s notes', exists: true });
 
@@ -473,17 +477,19 @@ describe('writing glosses', () => {
     await openText(page);
     const fence = textPage(page).locator('daf-gloss-card', { hasText: 'What counts as a fence?' });
     const reply = fence.getByRole('button', { name: 'Reply', exact: true });
+    await unfold(fence);
     expect(await reply.count()).toBe(0);
     const phrase = 'judge every man in the scale of merit';
     await dragAcross(page, textPage(page).locator('.text'), phrase);
     await poll(() => textPage(page).locator('.popover').textContent()).toContain('Log in or sign up');
     // The visitor does what the popover says, without leaving the page.
     await signUpFromHeader(page, 'yael', 'Yael Bloom');
-    // Anyone signed in may reply to the study notes: the page offers it as soon as they are.
-    await poll(() => reply.count()).toBe(1);
-    // And the passage still selected can be glossed now.
+    // The passage still selected can be glossed now.
     const id = await commentOnSelection(page, phrase, 'Judge kindly: assume the best of him.', { name: 'Yael Bloom’s notes', exists: false });
     expect(await textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`).allTextContents()).toEqual([phrase]);
+    // And anyone signed in may reply to the study notes: the card offers it without a reload.
+    await unfold(fence);
+    await poll(() => reply.count()).toBe(1);
     expect(errors).toEqual([]);
   }, journey);
 });

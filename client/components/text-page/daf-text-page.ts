@@ -90,7 +90,7 @@ export class DafTextPage extends LitElement {
       // Hiding a layer does not re-arrange: cards and highlights stay, a style sheet hides them.
       this.arrangement = arrange(this.glosses, this.layers, new Set());
       this.highlights = this.bodyHighlights();
-      this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.narrow, this.layers.map((l) => l.slug)) : DecorationSet.empty;
+      this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug)) : DecorationSet.empty;
       this.layout.forgetMeasures();
     }
     if (changed.has('layers')) this.visibility.writeRules();

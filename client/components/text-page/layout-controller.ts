@@ -1,13 +1,29 @@
 import type { ReactiveController } from 'lit';
 import type { Arrangement, Placed } from '../../layout/arrange.ts';
-import { bandExtents, stackColumns } from '../../layout/columns.ts';
-import { foldCards } from '../../layout/fold.ts';
+import { bandExtents } from '../../layout/columns.ts';
+import { giveWay, type StackToggle, type WayCard } from '../../layout/give-way.ts';
 import { bandOfBlock, groupBy, rootOf } from '../../layout/groups.ts';
 import { DafGlossCard } from '../daf-gloss-card.ts';
+import { cardGap } from '../../layout/place-cards.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
 /** Widest viewport, in CSS pixels, at which the columns fold into the flow. */
 export const narrowWidth = 900;
+
+/**
+ * How far below its words a card may stand before it waits behind its stack's toggle: half a
+ * screen (450 px at 900 px tall), less room for the toggle (README, "The reader": the layout).
+ */
+export const reach = 400;
+
+/** The height of a stack's toggle ("3 more on 1:6"), in CSS pixels; the styles give it this. */
+export const toggleHeight = 28;
+
+/** What a card not measured yet is taken to need, until it is. */
+const estimatedHeight = 60;
+
+/** The one column of a narrow screen, under each passage. */
+const foldColumn = 'fold';
 
 /**
  * Where the cards go: level with their anchors in the columns beside the text, or folded under
@@ -23,6 +39,9 @@ export class LayoutController implements ReactiveController {
   private readonly anchors = new Map<number, number>();
   /** The text's width when the measures were taken. */
   private textWidth = 0;
+  /** The text's height without the room kept in it, when the passages were measured; and that room, as written. */
+  private textNatural = 0;
+  private roomWritten = 0;
   /** The top last written on each card (and fold), and the box on each band, to write only what moved. */
   private written = new WeakMap<Element, number | string>();
   private layoutFrame = 0;
@@ -34,7 +53,19 @@ export class LayoutController implements ReactiveController {
   private unsized = new Set<HTMLElement>();
   private sizing = 0;
   private blocksFor: Arrangement | null = null;
-  private blocks = new Map<number, number>();
+  private blocks = new Map<number, { block: number; after: number }>();
+  /** Whether the passages' ends are measured; where each ends, and the room written above it then. */
+  private measured = false;
+  private ends: number[] = [];
+  private above: number[] = [];
+  /** The room after each passage with glosses, in the text's order, and each one's index by position. */
+  private foldEls: HTMLElement[] = [];
+  private foldIndex = new Map<number, number>();
+  /** The stacks shown whole, the toggles of the last layout, and the cards waiting behind them. */
+  private readonly opened = new Set<string>();
+  private toggles: StackToggle[] = [];
+  private waitingNow = new Set<number>();
+  private readonly toggleEls = new Map<string, HTMLButtonElement>();
 
   constructor(private readonly host: DafTextPage) {
     host.addController(this);
@@ -93,21 +124,35 @@ export class LayoutController implements ReactiveController {
     return groupBy(cards, (p) => bandOfBlock(this.blockOf(p)));
   }
 
-  /** The index of the text's block where a placed gloss's root is anchored (kept per arrangement). */
+  /** The index of the text's block where a placed gloss's root is anchored. */
   private blockOf(p: Placed): number {
+    return this.rootPlace(p).block;
+  }
+
+  /** The position just after the block where a placed gloss's root is anchored (where the room after its passage is). */
+  private rootAfter(p: Placed): number {
+    return this.rootPlace(p).after;
+  }
+
+  /** Where a placed gloss's root is anchored: its block's index and the position after it (kept per arrangement). */
+  private rootPlace(p: Placed): { block: number; after: number } {
     const host = this.host;
     if (this.blocksFor !== host.arrangement) {
       this.blocksFor = host.arrangement;
       this.blocks = new Map();
     }
-    let block = this.blocks.get(p.gloss.id);
-    if (block === undefined) {
+    let place = this.blocks.get(p.gloss.id);
+    if (place === undefined) {
       const start = rootOf(p.gloss, (id) => host.glossById(id)).anchor?.start;
       const projection = host.projection;
-      block = start === null || start === undefined || !projection ? 0 : projection.doc.resolve(projection.posAt(start)).index(0);
-      this.blocks.set(p.gloss.id, block);
+      if (start === null || start === undefined || !projection) place = { block: 0, after: -1 };
+      else {
+        const $pos = projection.doc.resolve(projection.posAt(start));
+        place = { block: $pos.index(0), after: $pos.after(1) };
+      }
+      this.blocks.set(p.gloss.id, place);
     }
-    return block;
+    return place;
   }
 
   /**
@@ -136,6 +181,10 @@ export class LayoutController implements ReactiveController {
     this.heights.clear();
     this.anchors.clear();
     this.unsized.clear();
+    this.measured = false;
+    // Waiting cards are measured too: they are shown until the next layout.
+    for (const card of this.host.renderRoot.querySelectorAll('daf-gloss-card.waiting')) card.classList.remove('waiting');
+    this.waitingNow = new Set();
     // Measuring needs every card rendered whole: off-screen bands stop being skipped until then.
     for (const band of this.host.renderRoot.querySelectorAll<HTMLElement>('.band.sized')) band.classList.remove('sized');
   }
@@ -157,6 +206,11 @@ export class LayoutController implements ReactiveController {
         this.textWidth = entry.contentRect.width;
         this.forgetMeasures();
         changed = true;
+      } else if (this.measured && Math.abs(entry.contentRect.height - this.roomWritten - this.textNatural) >= 0.5) {
+        // The text itself grew or shrank (a font came, say): where its passages are is measured again.
+        this.measured = false;
+        this.anchors.clear();
+        changed = true;
       }
     }
     if (changed) this.schedule();
@@ -172,23 +226,49 @@ export class LayoutController implements ReactiveController {
   }
 
   /**
-   * Places every shown card level with its anchor, pushed down on collision: first the columns
-   * beside the text (anchors in the text), then each column further out (anchors in the cards of
-   * the column before). Sizes are measured once, all before any card moves, and kept until
-   * something changes them, so a layer toggle only re-places cards.
+   * Lays the page out (README, "The reader": the layout): every shown card level with its words,
+   * the text giving way after a passage whose commentary needs more room than it has, and cards
+   * that would stand too far below their words waiting behind their stack's toggle — on a narrow
+   * screen, every passage's cards folded under it behind "N glosses". Sizes are measured once,
+   * all before anything moves, and kept until something changes them, so a layer toggle only
+   * places the cards again.
    */
   layout() {
     const host = this.host;
     if (!host.view) return;
-    if (host.narrow) this.layoutFolded();
-    else {
-      const shown = host.arrangement.placed.filter((p) => host.visibility.shown(p));
-      this.measure(shown);
-      const { tops, bottoms } = stackColumns(shown, host.arrangement.columns, this.anchors, this.heights);
-      // Writes only, after every read.
-      this.writeTops(tops);
+    const narrow = host.narrow;
+    const shown = host.arrangement.placed.filter((p) => host.visibility.shown(p));
+    this.measure(shown);
+    const ends = this.ends;
+    const cards: WayCard[] = [];
+    shown.forEach((p, order) => {
+      const id = p.gloss.id;
+      const passage = this.passageOf(p);
+      if (passage === undefined || !this.placedCards.has(id)) return;
+      const anchor = narrow ? ends[passage] + cardGap : this.anchors.get(id);
+      if (anchor === undefined) return;
+      const height = this.heights.get(id) ?? estimatedHeight;
+      const column = narrow ? foldColumn : `${p.side}-${p.depth}`;
+      cards.push({ id, passage, column, depth: narrow ? 1 : p.depth, parent: narrow ? null : (p.parent?.id ?? null), anchor, height, order });
+    });
+    const way = giveWay(ends, cards, { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened });
+    this.toggles = way.toggles;
+    // Writes only, after every read.
+    this.writeWaiting(way.waiting);
+    if (narrow) this.writeFolded(way.tops);
+    else this.writeTops(way.tops);
+    this.writeToggles(way.toggles);
+    this.foldEls.forEach((fold, i) => {
+      const room = way.rooms[i] ?? 0;
+      const was = Number(this.written.get(fold) ?? 0);
+      if (was === room) return;
+      this.roomWritten += room - was;
+      this.written.set(fold, room);
+      fold.style.blockSize = `${room}px`;
+    });
+    if (!narrow) {
       for (const column of host.renderRoot.querySelectorAll<HTMLElement>('.column[data-side]')) {
-        column.style.minBlockSize = `${bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
+        column.style.minBlockSize = `${way.bottoms.get(`${column.dataset.side}-${column.dataset.depth}`) ?? 0}px`;
       }
       this.sizeWhenIdle();
     }
@@ -200,48 +280,100 @@ export class LayoutController implements ReactiveController {
     host.dispatchEvent(new CustomEvent('daf-laid-out', { bubbles: true, composed: true }));
   }
 
+  /** Is this gloss's card waiting behind its stack's toggle? */
+  isWaiting(id: number): boolean {
+    return this.waitingNow.has(id);
+  }
+
   /**
-   * The folded layout of a narrow screen: the cards of each passage lie one under another in the
-   * room kept for them under it (a widget in the text), glosses on a gloss under their gloss.
-   * All positions are read first; the room below a passage moves every later passage down by
-   * what was added above it, which is computed rather than measured again.
+   * Shows a waiting card: opens its stack (or that of the card it comments on) and lays the page
+   * out at once, so that it can be focused and scrolled to in the same task.
    */
-  private layoutFolded() {
-    const host = this.host;
-    const view = host.view!.editor;
-    const projection = host.projection!;
-    const page = host.renderRoot.querySelector<HTMLElement>('.page')!;
-    const shown = host.arrangement.placed.filter((p) => host.visibility.shown(p));
-    const cards = this.placedCards;
-    // Reads.
-    const origin = page.getBoundingClientRect().top;
-    const folds = [...view.dom.querySelectorAll<HTMLElement>('.fold')];
-    let above = 0;
-    const natural = folds.map((fold) => {
-      const top = fold.getBoundingClientRect().top - origin - above;
-      above += Number(this.written.get(fold) ?? 0);
-      return top;
-    });
-    for (const p of shown) if (!this.heights.has(p.gloss.id)) this.heights.set(p.gloss.id, cards.get(p.gloss.id)?.offsetHeight ?? 0);
-    // Which fold each card goes in: the one after its passage's block, in the text's order.
-    const foldAt = new Map(folds.map((fold, i) => [view.posAtDOM(fold, 0), i]));
-    const byFold = groupBy(shown, (p) => foldAt.get(view.state.doc.resolve(projection.posAt(rootOf(p.gloss, (id) => host.glossById(id)).anchor!.start!)).after(1)));
-    const inFolds = new Map([...byFold].map(([i, inFold]) => [i, inFold.map((p) => p.gloss.id).filter((id) => cards.has(id))]));
-    const { tops, rooms } = foldCards(natural, inFolds, this.heights);
-    // Writes.
-    for (const [id, y] of tops) {
-      const card = cards.get(id)!;
-      if (this.written.get(card) !== y) {
-        this.written.set(card, y);
-        card.style.insetBlockStart = `${y}px`;
+  reveal(id: number) {
+    if (!this.waitingNow.has(id)) return;
+    const toggle = this.toggles.find((t) => t.ids.includes(id));
+    if (toggle) this.openStack(toggle, true);
+    else {
+      const parent = this.host.glossById(id)?.target.gloss;
+      if (parent != null) this.reveal(parent);
+    }
+  }
+
+  /** Opens or closes a stack's waiting cards, in place. */
+  private openStack(toggle: StackToggle, open: boolean) {
+    if (open) this.opened.add(toggle.key);
+    else this.opened.delete(toggle.key);
+    if (open) {
+      // Shown now, and measured as they are.
+      for (const id of toggle.ids) {
+        this.placedCards.get(id)?.classList.remove('waiting');
+        this.waitingNow.delete(id);
+        this.heights.delete(id);
       }
     }
-    folds.forEach((fold, i) => {
-      if (this.written.get(fold) !== rooms[i]) {
-        this.written.set(fold, rooms[i]);
-        fold.style.blockSize = `${rooms[i]}px`;
+    this.layout();
+  }
+
+  /** Hides the cards that wait, and shows those that no longer do. */
+  private writeWaiting(waiting: Set<number>) {
+    for (const id of this.waitingNow) if (!waiting.has(id)) this.placedCards.get(id)?.classList.remove('waiting');
+    for (const id of waiting) if (!this.waitingNow.has(id)) this.placedCards.get(id)?.classList.add('waiting');
+    this.waitingNow = waiting;
+  }
+
+  /** The cards of a narrow screen, from the top of the page. */
+  private writeFolded(tops: Map<number, number>) {
+    for (const [id, y] of tops) {
+      const card = this.placedCards.get(id)!;
+      if (this.written.get(card) === y) continue;
+      this.written.set(card, y);
+      card.style.insetBlockStart = `${y}px`;
+    }
+  }
+
+  /**
+   * The toggle of each stack with waiting cards, in its column: "3 more on 1:6" (on a narrow
+   * screen "5 glosses on 1:6"), and once opened, a button to close it again.
+   */
+  private writeToggles(toggles: StackToggle[]) {
+    const keep = new Set<string>();
+    for (const t of toggles) {
+      const column = this.host.narrow ? '.column' : `.column[data-side="${t.column.split('-')[0]}"][data-depth="${t.column.split('-')[1]}"]`;
+      const holder = this.host.renderRoot.querySelector<HTMLElement>(`${column} > .toggles`);
+      if (!holder) continue;
+      keep.add(t.key);
+      let button = this.toggleEls.get(t.key);
+      if (!button || button.parentElement !== holder) {
+        button?.remove();
+        button = Object.assign(document.createElement('button'), { className: 'stack-toggle' });
+        button.addEventListener('click', () => {
+          const now = this.toggles.find((x) => x.key === button!.dataset.key);
+          if (now) this.openStack(now, !now.open);
+        });
+        holder.append(button);
+        this.toggleEls.set(t.key, button);
       }
-    });
+      button.dataset.key = t.key;
+      const root = this.host.glossById(t.ids[0]);
+      const ref = root ? (rootOf(root, (id) => this.host.glossById(id)).target.segment ?? '') : '';
+      const count = t.ids.length;
+      const label = this.host.narrow
+        ? t.open
+          ? `Hide the glosses${ref ? ` on ${ref}` : ''}`
+          : `${count} ${count === 1 ? 'gloss' : 'glosses'}${ref ? ` on ${ref}` : ''}`
+        : t.open
+          ? `Fewer${ref ? ` on ${ref}` : ''}`
+          : `${count} more${ref ? ` on ${ref}` : ''}`;
+      if (button.textContent !== label) button.textContent = label;
+      button.setAttribute('aria-expanded', String(t.open));
+      const top = `${t.top}px`;
+      if (button.style.insetBlockStart !== top) button.style.insetBlockStart = top;
+    }
+    for (const [key, button] of this.toggleEls) {
+      if (keep.has(key)) continue;
+      button.remove();
+      this.toggleEls.delete(key);
+    }
   }
 
   /**
@@ -271,27 +403,50 @@ export class LayoutController implements ReactiveController {
   }
 
   /**
-   * Measures what is not known yet of the shown cards: each card's height, and its anchor —
-   * for a gloss on the text, the top of its passage from the top of the text; for a gloss on a
-   * gloss, the top of its marked span from the top of the card it is on. Reads only.
+   * Measures what is not known yet: where each passage ends (the top of the room after it), each
+   * shown card's height, and its anchor — for a gloss on the text, the top of its words; for a
+   * gloss on a gloss, the top of its marked span from the top of the card it is on. Positions in
+   * the text are taken as if no room were kept anywhere (the room written above is taken off),
+   * from the top of the text (on a narrow screen, of the page, where the folded cards lie).
+   * Reads only.
    */
   private measure(shown: Placed[]) {
-    const { view, projection } = this.host;
-    const missing = shown.filter((p) => !this.heights.has(p.gloss.id) || !this.anchors.has(p.gloss.id));
-    if (!missing.length || !view || !projection) return;
+    const { view, projection, narrow } = this.host;
+    if (!view || !projection) return;
+    const missing = shown.filter((p) => !this.heights.has(p.gloss.id) || (!narrow && !this.anchors.has(p.gloss.id)));
+    if (this.measured && !missing.length) return;
     // The resize observer's first report of the text is then no news, and measures nothing again.
-    if (!this.heights.size) this.textWidth = view.dom.parentElement!.getBoundingClientRect().width;
+    const textBox = this.measured ? null : view.dom.parentElement!.getBoundingClientRect();
+    const originEl = narrow ? this.host.renderRoot.querySelector<HTMLElement>('.page')! : view.dom;
+    const origin = originEl.getBoundingClientRect().top;
+    if (!this.measured) {
+      this.measured = true;
+      this.foldEls = [...view.dom.querySelectorAll<HTMLElement>('.fold')];
+      this.above = [];
+      let above = 0;
+      this.ends = this.foldEls.map((fold) => {
+        this.above.push(above);
+        const top = fold.getBoundingClientRect().top - origin - above;
+        above += Number(this.written.get(fold) ?? 0);
+        return top;
+      });
+      this.roomWritten = above;
+      this.textWidth = textBox!.width;
+      this.textNatural = textBox!.height - above;
+      this.foldIndex = new Map(this.foldEls.map((fold, i) => [view.editor.posAtDOM(fold, 0), i]));
+    }
     const cards = this.placedCards;
-    const origin = view.dom.getBoundingClientRect().top;
     let textMarks: Map<number, Element> | null = null;
-    for (const { gloss, parent } of missing) {
+    for (const p of missing) {
+      const { gloss, parent } = p;
       const card = cards.get(gloss.id);
       if (!card) continue;
-      this.heights.set(gloss.id, card.offsetHeight);
+      if (!card.classList.contains('waiting')) this.heights.set(gloss.id, card.offsetHeight);
+      if (narrow) continue;
       if (parent) {
         const host = cards.get(parent.id);
         const mark = host?.querySelector(`[data-gloss~="${gloss.id}"]`);
-        if (host && mark) this.anchors.set(gloss.id, mark.getBoundingClientRect().top - host.getBoundingClientRect().top);
+        if (host && mark && !host.classList.contains('waiting')) this.anchors.set(gloss.id, mark.getBoundingClientRect().top - host.getBoundingClientRect().top);
         continue;
       }
       if (!textMarks) {
@@ -302,7 +457,13 @@ export class LayoutController implements ReactiveController {
       }
       const mark = textMarks.get(gloss.id);
       const top = mark ? mark.getBoundingClientRect().top : view.editor.coordsAtPos(projection.posAt(gloss.anchor!.start!)).top;
-      this.anchors.set(gloss.id, top - origin);
+      const passage = this.passageOf(p);
+      this.anchors.set(gloss.id, top - origin - (passage === undefined ? 0 : (this.above[passage] ?? 0)));
     }
+  }
+
+  /** The passage (an index into the rooms after passages) that a placed gloss's root belongs to. */
+  private passageOf(p: Placed): number | undefined {
+    return this.foldIndex.get(this.rootAfter(p));
   }
 }

@@ -32,7 +32,10 @@ export class NavigationController implements ReactiveController {
     // The innermost mark, and in it the innermost gloss: the first it names.
     const id = Number(target.getAttribute('data-gloss')!.split(' ')[0]);
     this.setActive(id);
-    if (click && this.host.view!.editor.state.selection.empty) this.cardOf(id)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    if (click && this.host.view!.editor.state.selection.empty) {
+      this.host.layout.reveal(id);
+      this.cardOf(id)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
     return false;
   }
 
@@ -69,6 +72,7 @@ export class NavigationController implements ReactiveController {
   }
 
   focusCard(id: number) {
+    this.host.layout.reveal(id);
     const card = this.cardOf(id);
     if (!card) return;
     this.setActive(id);
@@ -83,7 +87,8 @@ export class NavigationController implements ReactiveController {
   onCardKey = (event: KeyboardEvent) => {
     const card = event.target as HTMLElement;
     if (!(card instanceof DafGlossCard)) return;
-    const order = this.host.arrangement.placed.filter((p) => this.host.visibility.shown(p)).map((p) => p.gloss.id);
+    const layout = this.host.layout;
+    const order = this.host.arrangement.placed.filter((p) => this.host.visibility.shown(p) && !layout.isWaiting(p.gloss.id)).map((p) => p.gloss.id);
     const at = order.indexOf(card.gloss.id);
     if (event.key === 'ArrowDown' || event.key === 'j' || event.key === 'ArrowUp' || event.key === 'k') {
       const next = order[at + (event.key === 'ArrowDown' || event.key === 'j' ? 1 : -1)];
@@ -116,6 +121,7 @@ export class NavigationController implements ReactiveController {
     if (!hash) return;
     const gloss = /^g-(\d+)$/.exec(hash);
     if (gloss) {
+      this.host.layout.reveal(Number(gloss[1]));
       const card = this.cardOf(Number(gloss[1]));
       if (!card) return;
       this.setActive(card.gloss.id);

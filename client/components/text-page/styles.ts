@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { bandMargin } from '../../layout/columns.ts';
+import { toggleHeight } from './layout-controller.ts';
 import { cardStyles } from '../daf-gloss-card.ts';
 
 /** The text page's look: the text, its marks, the columns, bands and folds of cards, the popover. */
@@ -54,6 +55,11 @@ export const textPageStyles = [
   .group {
     position: absolute;
     inset: 0;
+    /* A group lies over the column's other groups: only its cards take the pointer. */
+    pointer-events: none;
+  }
+  .group daf-gloss-card {
+    pointer-events: auto;
   }
   /* A band of a group's cards: as wide as the column, and a little more for the focus rings. */
   .band {
@@ -65,6 +71,45 @@ export const textPageStyles = [
   }
   .band.sized {
     content-visibility: auto;
+  }
+  /* A card opened in place shows whole, over the bands below it. */
+  .band:has(> daf-gloss-card[unfolded]) {
+    content-visibility: visible;
+    z-index: 2;
+  }
+  /* The toggles of the stacks whose cards wait (see the layout controller). */
+  .toggles {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+  }
+  .stack-toggle {
+    position: absolute;
+    inset-inline: 0;
+    block-size: ${toggleHeight}px;
+    box-sizing: border-box;
+    pointer-events: auto;
+    padding: 0 0.75rem;
+    text-align: start;
+    font: 0.8rem system-ui, sans-serif;
+    color: var(--daf-accent);
+    background: var(--daf-bg);
+    border: 1px dashed var(--daf-rule);
+    border-radius: 4px;
+    cursor: pointer;
+  }
+  /* No keyboard hints on a touch screen. */
+  @media (hover: none) and (pointer: coarse) {
+    .help .keys {
+      display: none;
+    }
+  }
+  .stack-toggle:hover {
+    border-style: solid;
+  }
+  .stack-toggle:focus-visible {
+    outline: 2px solid var(--daf-accent);
+    outline-offset: 1px;
   }
   .text {
     font-size: 1.2rem;
@@ -143,9 +188,17 @@ export const textPageStyles = [
   .page.narrow daf-gloss-card {
     pointer-events: auto;
   }
+  /*
+   * The room after a passage: a box of its own (flow-root), so the passages' margins never
+   * collapse through it, and the room it is given moves what follows by exactly that much.
+   * Passages keep their space below them only, so the text reads the same with or without it.
+   */
   .text .fold {
-    display: block;
+    display: flow-root;
     block-size: 0;
+  }
+  .text .ProseMirror > p {
+    margin-block: 0 1em;
   }
   .page.narrow daf-gloss-card[data-depth='2'] {
     margin-inline-start: 1.5rem;

@@ -33,7 +33,7 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
         </label>`,
       )}
     </div>
-    <p class="help">Select words to comment · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</p>
+    <p class="help">Select words to comment<span class="keys"> · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</span></p>
     ${composer.reattaching
       ? html`<div class="banner" role="status">
           <span>Select the passage where this gloss belongs.</span>
@@ -62,6 +62,7 @@ function card(page: DafTextPage, p: Placed) {
     data-id=${p.gloss.id}
     data-depth=${p.depth}
     id="g-${p.gloss.id}"
+    foldable
     .gloss=${p.gloss}
     .layer=${page.layerOf(p.gloss.layer)}
     .highlights=${page.highlights.get(p.gloss.id) ?? noHighlights}
@@ -92,14 +93,15 @@ function groups(page: DafTextPage, cards: Placed[], banded: boolean) {
 /** The columns of cards: one per side and level on a wide screen, one under the text on a narrow one. */
 function columns(page: DafTextPage, starts: number, ends: number) {
   const { placed } = page.arrangement;
-  if (page.narrow) return html`<aside class="column" aria-label="Commentary">${groups(page, placed, false)}</aside>`;
+  // Each column ends with the holder of its stacks' toggles, which the layout fills.
+  if (page.narrow) return html`<aside class="column" aria-label="Commentary">${groups(page, placed, false)}<div class="toggles"></div></aside>`;
   const column = (side: Side, depth: number) => {
     const cards = placed.filter((p) => p.side === side && p.depth === depth);
     const at = side === 'start' ? starts - depth + 1 : starts + 1 + depth;
     const names = [...new Set(cards.map((p) => page.layerOf(p.gloss.layer)?.name ?? p.gloss.layer))].join(', ');
     const label = `${depth === 1 ? 'Commentary' : `Commentary on commentary (level ${depth})`}${names ? `: ${names}` : ''}, ${side === 'start' ? 'first' : 'second'} side`;
     return html`<aside class="column" data-side=${side} data-depth=${depth} style="grid-column: ${at}; grid-row: 1" aria-label=${label}>
-      ${groups(page, cards, true)}
+      ${groups(page, cards, true)}<div class="toggles"></div>
     </aside>`;
   };
   return html`${Array.from({ length: starts }, (_, i) => column('start', i + 1))}${Array.from({ length: ends }, (_, i) => column('end', i + 1))}`;

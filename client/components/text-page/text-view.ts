@@ -38,9 +38,11 @@ export function markElement(layers: readonly string[], layer: string): string {
  *   overlap, the text is cut into pieces that name every one of them;
  * - commentary on a whole segment is a bar beside it, one per layer, each a marker element at the
  *   segment's start (the segment itself gets the class `segment-glossed`).
- * Folded (`narrow`), also the room under each passage with glosses, where its cards lie.
+ * After each passage with glosses, an empty block (`.fold`): the room the layout keeps there when
+ * the passage's commentary needs more than the passage (README, "The reader": the layout), and
+ * where its cards lie on a narrow screen.
  */
-export function glossDecorations(projection: Projection, placed: readonly Placed[], narrow: boolean, layers: readonly string[]): DecorationSet {
+export function glossDecorations(projection: Projection, placed: readonly Placed[], layers: readonly string[]): DecorationSet {
   const doc = projection.doc;
   const decos: Decoration[] = [];
   const spans = new Map<string, MarkSpan[]>();
@@ -87,17 +89,22 @@ export function glossDecorations(projection: Projection, placed: readonly Placed
       );
     }
   }
-  if (narrow) {
-    // Room under each passage with glosses, where its cards lie when the columns fold.
-    const blocks = new Set<number>();
-    for (const { gloss: g, depth } of placed) {
-      if (depth === 1) blocks.add(doc.resolve(projection.posAt(g.anchor!.start!)).after(1));
-    }
-    for (const after of blocks) {
-      decos.push(Decoration.widget(after, () => Object.assign(document.createElement('div'), { className: 'fold' }), { key: `fold-${after}`, side: 1 }));
-    }
+  // After each passage with glosses, the room the layout keeps there (the text gives way).
+  const blocks = new Set<number>();
+  for (const { gloss: g, depth } of placed) {
+    if (depth === 1) blocks.add(doc.resolve(projection.posAt(g.anchor!.start!)).after(1));
+  }
+  for (const after of blocks) {
+    decos.push(Decoration.widget(after, roomElement, { key: `fold-${after}`, side: 1 }));
   }
   return DecorationSet.create(doc, decos);
+}
+
+/** The room after a passage: an empty block the layout sizes. */
+function roomElement(): HTMLElement {
+  const el = Object.assign(document.createElement('div'), { className: 'fold' });
+  el.setAttribute('aria-hidden', 'true');
+  return el;
 }
 
 /** The read-only view of the text, its gloss highlights, and the highlight of the gloss in hand. */

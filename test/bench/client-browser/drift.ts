@@ -11,7 +11,9 @@ export interface Drift {
   distances: number[];
   /** Cards whose gloss has no mark on the page (a whole-passage gloss, or a mark another covers). */
   unmarked: number;
-  /** The page's scroll height, and the text's own height. */
+  /** Cards waiting behind their stack's toggle ("3 more on 1:1"), not shown until it is opened. */
+  waiting: number;
+  /** The page's scroll height, and the text's own height (without the room the layout keeps after passages). */
   pageHeight: number;
   textHeight: number;
 }
@@ -38,8 +40,10 @@ export function measureDrift(): Drift {
   }
   const distances: number[] = [];
   let unmarked = 0;
+  let waiting = 0;
   for (const card of root.querySelectorAll<HTMLElement>('daf-gloss-card[data-id]')) {
-    if (card.getClientRects().length === 0) continue; // hidden with its layer
+    if (card.classList.contains('waiting')) waiting++;
+    if (card.getClientRects().length === 0) continue; // hidden with its layer, or waiting
     const mark = firstMark.get(Number(card.dataset.id));
     if (!mark) {
       unmarked++;
@@ -48,7 +52,10 @@ export function measureDrift(): Drift {
     distances.push(Math.abs(card.getBoundingClientRect().top - mark.getBoundingClientRect().top));
   }
   distances.sort((a, b) => a - b);
-  return { distances, unmarked, pageHeight: document.documentElement.scrollHeight, textHeight: text?.getBoundingClientRect().height ?? 0 };
+  let room = 0;
+  for (const fold of root.querySelectorAll<HTMLElement>('.ProseMirror .fold')) room += fold.getBoundingClientRect().height;
+  const textHeight = (text?.getBoundingClientRect().height ?? 0) - room;
+  return { distances, unmarked, waiting, pageHeight: document.documentElement.scrollHeight, textHeight };
 }
 
 /** The q-quantile of ascending `values` (nearest rank). */

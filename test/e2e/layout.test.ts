@@ -1,0 +1,182 @@
+/**
+ * The page holds together (README, "The reader": the layout), measured in a real browser at
+ * 1440×900 with every layer shown: every card starts within half a screen (450 px) of the words it
+ * explains, and the page is at most four times as tall as its text — on the demo texts, on 50
+ * glosses on one short passage, and on a classical commentary with long comments imported with
+ * `daf import-sefaria`. Links to a card that waits behind "N more" open its stack; a card opens in
+ * place without moving the others.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { measureDrift, quantileOf } from '../bench/client-browser/drift.ts';
+import { signupOver } from './api-client.ts';
+import { launchBrowser, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fixtures = path.join(root, 'fixtures/sefaria');
+const wide = { width: 1440, height: 900 };
+
+/** Opens a text at 1440×900 and waits for its layout. */
+async function openWide(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const { page, errors } = await openPage(browser, { viewport: wide });
+  await page.goto(url);
+  await page.locator('daf-text-page[data-laid-out]').waitFor();
+  // The live stream and the idle-time sizing settle; then the page is as a reader sees it.
+  await page.waitForTimeout(300);
+  return { page, errors };
+}
+
+/** The page's drift, checked against the rule: every shown card within 450 px, the page at most 4× its text. */
+async function expectHoldsTogether(page: Page, atLeast: number) {
+  const drift = await page.evaluate(measureDrift);
+  expect(drift.distances.length).toBeGreaterThanOrEqual(atLeast);
+  expect(quantileOf(drift.distances, 1)).toBeLessThanOrEqual(450);
+  expect(drift.pageHeight).toBeLessThanOrEqual(4 * drift.textHeight);
+  return drift;
+}
+
+describe('the page holds together', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ({ server, browser } = await startServerAndBrowser());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const slug of ['pirkei-avot', 'pirkei-avot-en']) {
+    it(`keeps every card of the demo's ${slug} within half a screen of its words`, async () => {
+      const { page, errors } = await openWide(browser, `${server.url}/t/${slug}`);
+      // Every Bartenura comment, and the study notes, are on the page (some behind "N more").
+      const drift = await expectHoldsTogether(page, 55);
+      expect(drift.distances.length + drift.waiting).toBeGreaterThanOrEqual(64);
+      await page.screenshot({ path: path.join(screenshotDir, `layout-${slug}.png`) });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('holds 50 glosses on one short passage: the rest wait behind "N more on 1:2", opened in place, and a link opens them', async () => {
+    const reader = await signupOver(server.url, 'fifty');
+    const layer = await reader.post('/api/texts/pirkei-avot-en/layers', { name: 'Fifty readings', slug: 'fifty', visibility: 'public' });
+    expect(layer.status).toBe(201);
+    const phrases = ["Shime'on ha-Çaddiq", 'remnants of the Great Synagogue', 'On three things the world is stayed', 'the bestowal of Kindnesses', 'He used to say'];
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const res = await reader.post('/api/texts/pirkei-avot-en/layers/fifty/glosses', {
+        target: { exact: phrases[i % phrases.length] },
+        body: { markdown: `Reading ${i + 1}: ${'a reading of this passage that runs on for a while, '.repeat(1 + (i % 4))}` },
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot-en`);
+    const drift = await expectHoldsTogether(page, 40);
+    expect(drift.waiting).toBeGreaterThan(30);
+    const toggle = page.locator('daf-text-page .stack-toggle', { hasText: /^\d+ more on 1:2$/ });
+    expect(await toggle.count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-fifty.png') });
+
+    // Opened in place: every card of the stack shows, and the next passage still starts level with its own cards.
+    const next = page.locator('daf-text-page .text p[data-ref="1:3"]');
+    await toggle.click();
+    expect(await toggle.textContent()).toBe('Fewer on 1:2');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    for (const id of ids) expect(await page.locator(`daf-text-page daf-gloss-card[data-id="${id}"]`).isVisible()).toBe(true);
+    const [nextBox, lastBox] = [await next.boundingBox(), await page.locator(`daf-text-page daf-gloss-card[data-id="${ids.at(-1)}"]`).boundingBox()];
+    expect(nextBox!.y).toBeGreaterThan(lastBox!.y);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+
+    // A link to a card that waits opens its stack, and shows the card and its words together.
+    const last = ids.at(-1)!;
+    await page.goto(`${server.url}/t/pirkei-avot-en#g-${last}`);
+    await page.reload();
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${last}"]`);
+    await expect.poll(() => card.isVisible()).toBe(true);
+    const box = (await card.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(wide.height);
+    const mark = (await page.locator(`daf-text-page .text [data-gloss~="${last}"]`).first().boundingBox())!;
+    expect(mark.y).toBeGreaterThanOrEqual(0);
+    expect(mark.y).toBeLessThanOrEqual(wide.height);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens a folded card in place, over the cards below it, without moving any', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
+    const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');
+    const tops = () => cards.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const before = await tops();
+    const first = cards.first();
+    const folded = (await first.boundingBox())!.height;
+    expect(folded).toBeLessThan(80); // one line of where and who, one of the body
+    await unfold(first);
+    const face = (await first.locator('.face').boundingBox())!;
+    expect(face.height).toBeGreaterThan(folded);
+    expect(await first.getByRole('link', { name: 'Link to this gloss' }).isVisible()).toBe(true);
+    expect(await tops()).toEqual(before);
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-unfolded.png') });
+    // Focus elsewhere folds it again.
+    await page.locator('daf-text-page h1').click();
+    await expect.poll(() => first.getAttribute('unfolded')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a classical commentary with long comments, imported with daf import-sefaria', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-layout-'));
+    // Bartenura on chapter 1, with every third comment made several hundred words long.
+    const commentary = JSON.parse(fs.readFileSync(path.join(fixtures, 'bartenura_on_pirkei_avot.he.json'), 'utf8'));
+    let n = 0;
+    commentary.text = commentary.text.map((chapter: string[][]) =>
+      chapter.map((comments) => comments.map((c) => (n++ % 3 === 0 ? `${c} ${c.replace(/<[^>]*>/g, '').repeat(12)}` : c))),
+    );
+    const long = path.join(dir, 'bartenura_long.he.json');
+    fs.writeFileSync(long, JSON.stringify(commentary));
+    const db = path.join(dir, 'daf.db');
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(root, 'server/cli/daf.js'), 'import-sefaria', path.join(fixtures, 'pirkei_avot.he.json'), long, '--slug', 'avot-long'], {
+        env: { ...process.env, DAF_DB: db },
+        stdio: 'ignore',
+      });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    expect(code).toBe(0);
+    server = await startServer({ dbPath: db, port: 0, demo: false });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every card within half a screen of its words, the page at most 4× its text', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/avot-long`);
+    const drift = await expectHoldsTogether(page, 50);
+    expect(drift.distances.length + drift.waiting).toBe(64);
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-imported.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
