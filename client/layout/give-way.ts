@@ -43,6 +43,8 @@ export interface WayOptions {
   toggleHeight: number;
   /** The stacks shown whole, by `stackKey`. */
   opened: ReadonlySet<string>;
+  /** Cards shown though they are past reach (a card a link or a click asked for), before the toggle. */
+  pinned?: ReadonlySet<number>;
 }
 
 /** The toggle of one stack: `ids` are the cards that wait behind it (shown when `open`). */
@@ -79,6 +81,7 @@ export function stackKey(passage: number, column: string): string {
  */
 export function giveWay(ends: readonly number[], cards: readonly WayCard[], options: WayOptions): WayLayout {
   const gap = options.gap ?? cardGap;
+  const pinned = options.pinned ?? new Set<number>();
   const tops = new Map<number, number>();
   const waiting = new Set<number>();
   const toggles: StackToggle[] = [];
@@ -118,13 +121,14 @@ export function giveWay(ends: readonly number[], cards: readonly WayCard[], opti
         let toggle: StackToggle | null = null;
         for (const { card, wanted } of stack) {
           if (!(card.height >= 0)) throw new RangeError(`Card ${card.id} has height ${card.height}`);
-          if (!toggle && Math.max(wanted, floor) - wanted > options.reach) {
-            // This card and every one after it wait behind the toggle, which takes its place.
-            toggle = { key, passage, column, top: Math.max(wanted, floor), ids: [], open };
-            toggles.push(toggle);
-            floor = toggle.top + options.toggleHeight + gap;
-          }
-          if (toggle) {
+          // Past reach, this card and every one after it wait behind the toggle (a pinned one never does).
+          if (!pinned.has(card.id) && (toggle || Math.max(wanted, floor) - wanted > options.reach)) {
+            if (!toggle) {
+              toggle = { key, passage, column, top: Math.max(wanted, floor), ids: [], open };
+              toggles.push(toggle);
+              // Opened, the toggle stands where the first waiting card would; closed, after the last shown card.
+              if (open) floor = toggle.top + options.toggleHeight + gap;
+            }
             toggle.ids.push(card.id);
             if (!open) {
               waiting.add(card.id);
@@ -134,6 +138,10 @@ export function giveWay(ends: readonly number[], cards: readonly WayCard[], opti
           const top = Math.max(wanted, floor);
           tops.set(card.id, top);
           floor = top + card.height + gap;
+        }
+        if (toggle && !open) {
+          toggle.top = Math.max(floor, toggle.top);
+          floor = toggle.top + options.toggleHeight + gap;
         }
         floors.set(column, floor);
         bottom = Math.max(bottom, floor - gap);

@@ -120,6 +120,15 @@ describe('giveWay', () => {
     expect(opened.tops.get(99)! - 50).toBe(opened.rooms[0]); // the next passage still starts level with its cards
   });
 
+  it('shows a pinned card past reach before the toggle, the others still waiting', () => {
+    const cards = Array.from({ length: 20 }, (_, i) => card(i + 1, 0, 0, 60));
+    const { tops, toggles, waiting } = giveWay([40], cards, { ...options, pinned: new Set([20]) });
+    expect(tops.get(20)).toBe(6 * 68); // right under the six within reach
+    expect(toggles[0].top).toBe(7 * 68);
+    expect(toggles[0].ids).toEqual(Array.from({ length: 13 }, (_, i) => i + 7));
+    expect(waiting.has(20)).toBe(false);
+  });
+
   it('keeps the cards on a waiting card waiting too', () => {
     const cards = [card(1, 0, 0, 500), card(2, 0, 0, 50), card(3, 0, 5, 10, { column: 'start-2', depth: 2, parent: 2 })];
     const { waiting, tops } = giveWay([100], cards, { ...options, reach: 100 });

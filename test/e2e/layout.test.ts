@@ -80,11 +80,12 @@ describe('the page holds together', () => {
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot-en`);
+    let { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot-en`);
     const drift = await expectHoldsTogether(page, 40);
     expect(drift.waiting).toBeGreaterThan(30);
-    const toggle = page.locator('daf-text-page .stack-toggle', { hasText: /^\d+ more on 1:2$/ });
-    expect(await toggle.count()).toBe(1);
+    const more = page.locator('daf-text-page .stack-toggle', { hasText: /^\d+ more on 1:2$/ });
+    expect(await more.count()).toBe(1);
+    const toggle = page.locator(`daf-text-page .stack-toggle[data-key="${await more.getAttribute('data-key')}"]`);
     await page.screenshot({ path: path.join(screenshotDir, 'layout-fifty.png') });
 
     // Opened in place: every card of the stack shows, and the next passage still starts level with its own cards.
@@ -100,8 +101,8 @@ describe('the page holds together', () => {
 
     // A link to a card that waits opens its stack, and shows the card and its words together.
     const last = ids.at(-1)!;
-    await page.goto(`${server.url}/t/pirkei-avot-en#g-${last}`);
-    await page.reload();
+    await page.context().close();
+    ({ page } = await openWide(browser, `${server.url}/t/pirkei-avot-en#g-${last}`));
     const card = page.locator(`daf-text-page daf-gloss-card[data-id="${last}"]`);
     await expect.poll(() => card.isVisible()).toBe(true);
     const box = (await card.boundingBox())!;

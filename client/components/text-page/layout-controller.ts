@@ -63,6 +63,7 @@ export class LayoutController implements ReactiveController {
   private foldIndex = new Map<number, number>();
   /** The stacks shown whole, the toggles of the last layout, and the cards waiting behind them. */
   private readonly opened = new Set<string>();
+  private readonly pinned = new Set<number>();
   private toggles: StackToggle[] = [];
   private waitingNow = new Set<number>();
   private readonly toggleEls = new Map<string, HTMLButtonElement>();
@@ -251,7 +252,7 @@ export class LayoutController implements ReactiveController {
       const column = narrow ? foldColumn : `${p.side}-${p.depth}`;
       cards.push({ id, passage, column, depth: narrow ? 1 : p.depth, parent: narrow ? null : (p.parent?.id ?? null), anchor, height, order });
     });
-    const way = giveWay(ends, cards, { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened });
+    const way = giveWay(ends, cards, { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned });
     this.toggles = way.toggles;
     // Writes only, after every read.
     this.writeWaiting(way.waiting);
@@ -286,17 +287,19 @@ export class LayoutController implements ReactiveController {
   }
 
   /**
-   * Shows a waiting card: opens its stack (or that of the card it comments on) and lays the page
-   * out at once, so that it can be focused and scrolled to in the same task.
+   * Shows a waiting card (a link or a click on its words asked for it): it stands before its
+   * stack's toggle, with the card it comments on if that waits too, and the page is laid out at
+   * once, so that it can be focused and scrolled to in the same task.
    */
   reveal(id: number) {
     if (!this.waitingNow.has(id)) return;
-    const toggle = this.toggles.find((t) => t.ids.includes(id));
-    if (toggle) this.openStack(toggle, true);
-    else {
-      const parent = this.host.glossById(id)?.target.gloss;
-      if (parent != null) this.reveal(parent);
+    for (let at: number | null | undefined = id; at != null && this.waitingNow.has(at); at = this.host.glossById(at)?.target.gloss) {
+      this.pinned.add(at);
+      this.placedCards.get(at)?.classList.remove('waiting');
+      this.waitingNow.delete(at);
+      this.heights.delete(at);
     }
+    this.layout();
   }
 
   /** Opens or closes a stack's waiting cards, in place. */

@@ -115,6 +115,22 @@ export class NavigationController implements ReactiveController {
     if (card instanceof DafGlossCard) this.setActive(card.gloss.id);
   };
 
+  /**
+   * Scrolls so that a card and the words it explains are on screen together, centred as a pair
+   * (the card alone when the pair is taller than the window).
+   */
+  private showWithWords(card: DafGlossCard) {
+    const id = card.gloss.id;
+    const parent = card.gloss.target.gloss === null ? null : this.cardOf(card.gloss.target.gloss);
+    const words = (parent ?? this.host.view?.dom)?.querySelector(`[data-gloss~="${id}"]`);
+    const a = card.getBoundingClientRect();
+    const b = words?.getBoundingClientRect() ?? a;
+    const top = Math.min(a.top, b.top);
+    const height = Math.max(a.bottom, b.bottom) - top;
+    if (height > window.innerHeight - 32) card.scrollIntoView({ block: 'center' });
+    else window.scrollBy(0, top - (window.innerHeight - height) / 2);
+  }
+
   /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. */
   followHash() {
     const hash = decodeURIComponent(location.hash.slice(1));
@@ -125,7 +141,7 @@ export class NavigationController implements ReactiveController {
       const card = this.cardOf(Number(gloss[1]));
       if (!card) return;
       this.setActive(card.gloss.id);
-      card.scrollIntoView({ block: 'center' });
+      this.showWithWords(card);
       card.focus({ preventScroll: true });
     } else {
       this.host.renderRoot.querySelector<HTMLElement>(`p[data-ref="${CSS.escape(hash)}"]`)?.scrollIntoView({ block: 'center' });
