@@ -253,6 +253,14 @@ export class DafGlossCard extends LitElement {
     this.error = '';
   }
 
+  /**
+   * Open, the card's band (on the text page) shows whole, over the bands below: told by a class
+   * rather than a `:has()` rule, which would make the browser re-check bands on every card move.
+   */
+  protected override updated(changed: PropertyValues<this>) {
+    if (changed.has('unfolded')) this.parentElement?.classList.toggle('holds-open', this.unfolded);
+  }
+
   protected override createRenderRoot() {
     return this;
   }

@@ -45,6 +45,8 @@ export interface WayOptions {
   opened: ReadonlySet<string>;
   /** Cards shown though they are past reach (a card a link or a click asked for), before the toggle. */
   pinned?: ReadonlySet<number>;
+  /** The least room to keep after each passage (the room every layer needs, so hiding one moves no text). */
+  rooms?: readonly number[];
 }
 
 /** The toggle of one stack: `ids` are the cards that wait behind it (shown when `open`). */
@@ -147,7 +149,7 @@ export function giveWay(ends: readonly number[], cards: readonly WayCard[], opti
         bottom = Math.max(bottom, floor - gap);
       }
     }
-    const room = bottom > end ? bottom - end + gap : 0;
+    const room = Math.max(bottom > end ? bottom - end + gap : 0, options.rooms?.[passage] ?? 0);
     rooms.push(room);
     added += room;
   });

@@ -129,6 +129,14 @@ describe('giveWay', () => {
     expect(waiting.has(20)).toBe(false);
   });
 
+  it('keeps at least the rooms it is given, so hiding cards moves no text', () => {
+    const all = [card(1, 0, 0, 300), card(2, 1, 120, 20)];
+    const { rooms } = giveWay([100, 300], all, options);
+    const fewer = giveWay([100, 300], [all[1]], { ...options, rooms });
+    expect(fewer.rooms).toEqual(rooms);
+    expect(fewer.tops.get(2)).toBe(120 + rooms[0]);
+  });
+
   it('keeps the cards on a waiting card waiting too', () => {
     const cards = [card(1, 0, 0, 500), card(2, 0, 0, 50), card(3, 0, 5, 10, { column: 'start-2', depth: 2, parent: 2 })];
     const { waiting, tops } = giveWay([100], cards, { ...options, reach: 100 });

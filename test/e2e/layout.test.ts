@@ -115,6 +115,35 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('says so when a link names a gloss or a layer the reader may not see, and shows them once signed in', async () => {
+    const keeper = await signupOver(server.url, 'keeper');
+    expect((await keeper.post('/api/texts/pirkei-avot-en/layers', { name: 'Kept close', slug: 'kept-close', visibility: 'private' })).status).toBe(201);
+    const gloss = await keeper.post('/api/texts/pirkei-avot-en/layers/kept-close/glosses', { target: { exact: 'He used to say' }, body: { markdown: 'Only mine.' } });
+    expect(gloss.status).toBe(201);
+    const url = `${server.url}/t/pirkei-avot-en?layers=kept-close#g-${gloss.body.id}`;
+    const { page, errors } = await openWide(browser, url);
+    const notices = page.locator('daf-text-page .banner.notice');
+    await expect.poll(() => notices.count()).toBe(2);
+    const said = (await notices.allTextContents()).join(' ');
+    expect(said).toContain('This gloss is not on this page');
+    expect(said).toContain('The layer “kept-close” is not on this page');
+    expect(said).toContain('Sign in');
+    // Nothing of the gloss or its layer's name.
+    expect(said).not.toContain('Only mine');
+    expect(said).not.toContain('Kept close');
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-private-link.png') });
+    // Its owner, signed in, is shown both.
+    const login = await page.evaluate(async () => (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'keeper', password: 'a long passphrase' }) })).status);
+    expect(login).toBe(200);
+    await page.reload();
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${gloss.body.id}"]`);
+    await expect.poll(() => card.isVisible()).toBe(true);
+    expect(await notices.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');

@@ -37,6 +37,7 @@ export class DafTextPage extends LitElement {
     hiddenLayers: { state: true },
     narrow: { state: true },
     error: { state: true },
+    notices: { state: true },
   };
 
   /** The text to show. */
@@ -48,6 +49,8 @@ export class DafTextPage extends LitElement {
   declare hiddenLayers: Set<string>;
   declare narrow: boolean;
   declare error: string;
+  /** What the page tells the reader of a link it cannot follow, by what asked (see `showNotice`). */
+  declare notices: ReadonlyMap<string, string>;
 
   projection: Projection | null = null;
   view: TextView | null = null;
@@ -72,6 +75,16 @@ export class DafTextPage extends LitElement {
     this.hiddenLayers = new Set<string>();
     this.narrow = LayoutController.isNarrow();
     this.error = '';
+    this.notices = new Map();
+  }
+
+  /** Says (or, with '', stops saying) something about the link the page was opened with. */
+  showNotice(from: string, message: string) {
+    if ((this.notices.get(from) ?? '') === message) return;
+    const next = new Map(this.notices);
+    if (message) next.set(from, message);
+    else next.delete(from);
+    this.notices = next;
   }
 
   override disconnectedCallback() {

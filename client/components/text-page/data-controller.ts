@@ -84,6 +84,8 @@ export class TextDataController implements ReactiveController {
       .then(([glosses, layers]) => {
         host.glosses = keepUnchanged(host.glosses, glosses.glosses);
         host.layers = keepUnchanged(host.layers, layers.layers);
+        // A layer the link named and the page did not have may be readable now (after signing in).
+        if (host.notices.has('layers')) host.visibility.readUrl();
       })
       .catch(() => {})
       .finally(() => (this.refreshing = null));

@@ -2,6 +2,7 @@ import type { ReactiveController } from 'lit';
 import { classSelector, cssColor } from '../../layer-style.ts';
 import type { Arrangement, Placed } from '../../layout/arrange.ts';
 import { layersAbove } from '../../layout/groups.ts';
+import { missingMessage } from './navigation-controller.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
 /**
@@ -40,6 +41,9 @@ export class LayerVisibilityController implements ReactiveController {
     if (shown === null) return;
     const keep = new Set(shown.split(',').filter(Boolean));
     host.hiddenLayers = new Set(host.layers.map((l) => l.slug).filter((l) => !keep.has(l)));
+    const unknown = [...keep].filter((slug) => !host.layers.some((l) => l.slug === slug));
+    const names = unknown.map((slug) => `“${slug}”`).join(', ');
+    host.showNotice('layers', unknown.length ? missingMessage(`${unknown.length === 1 ? 'The layer' : 'The layers'} ${names} ${unknown.length === 1 ? 'is' : 'are'} not on this page`, !!host.session.me) : '');
   }
 
   /**

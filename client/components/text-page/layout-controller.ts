@@ -238,11 +238,13 @@ export class LayoutController implements ReactiveController {
     const host = this.host;
     if (!host.view) return;
     const narrow = host.narrow;
-    const shown = host.arrangement.placed.filter((p) => host.visibility.shown(p));
+    const placed = host.arrangement.placed;
+    const shown = placed.filter((p) => host.visibility.shown(p));
     this.measure(shown);
     const ends = this.ends;
     const cards: WayCard[] = [];
-    shown.forEach((p, order) => {
+    const shownCards: WayCard[] = [];
+    placed.forEach((p, order) => {
       const id = p.gloss.id;
       const passage = this.passageOf(p);
       if (passage === undefined || !this.placedCards.has(id)) return;
@@ -250,9 +252,15 @@ export class LayoutController implements ReactiveController {
       if (anchor === undefined) return;
       const height = this.heights.get(id) ?? estimatedHeight;
       const column = narrow ? foldColumn : `${p.side}-${p.depth}`;
-      cards.push({ id, passage, column, depth: narrow ? 1 : p.depth, parent: narrow ? null : (p.parent?.id ?? null), anchor, height, order });
+      const card = { id, passage, column, depth: narrow ? 1 : p.depth, parent: narrow ? null : (p.parent?.id ?? null), anchor, height, order };
+      cards.push(card);
+      if (host.visibility.shown(p)) shownCards.push(card);
     });
-    const way = giveWay(ends, cards, { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned });
+    const options = { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned };
+    // The text gives way for every layer, shown or hidden: hiding one moves no text, only the
+    // cards below it in its columns (README, "The reader": the layout).
+    const { rooms } = giveWay(ends, cards, options);
+    const way = giveWay(ends, shownCards, { ...options, rooms });
     this.toggles = way.toggles;
     // Writes only, after every read.
     this.writeWaiting(way.waiting);
@@ -273,7 +281,8 @@ export class LayoutController implements ReactiveController {
       }
       this.sizeWhenIdle();
     }
-    if (!this.hashFollowed) {
+    // The link is followed once, and again while it names a gloss the page did not have.
+    if (!this.hashFollowed || host.navigation.waiting) {
       this.hashFollowed = true;
       host.navigation.followHash();
     }

@@ -131,15 +131,25 @@ export class NavigationController implements ReactiveController {
     else window.scrollBy(0, top - (window.innerHeight - height) / 2);
   }
 
-  /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. */
+  /** A link to a gloss the page does not have: followed again when the page's glosses change (after signing in, say). */
+  waiting = false;
+
+  /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. A gloss the reader may not see is said so. */
   followHash() {
     const hash = decodeURIComponent(location.hash.slice(1));
+    this.waiting = false;
     if (!hash) return;
     const gloss = /^g-(\d+)$/.exec(hash);
     if (gloss) {
-      this.host.layout.reveal(Number(gloss[1]));
-      const card = this.cardOf(Number(gloss[1]));
-      if (!card) return;
+      const id = Number(gloss[1]);
+      this.host.layout.reveal(id);
+      const card = this.cardOf(id);
+      if (!card) {
+        this.waiting = true;
+        this.host.showNotice('gloss', missingMessage('This gloss is not on this page', !!this.host.session.me));
+        return;
+      }
+      this.host.showNotice('gloss', '');
       this.setActive(card.gloss.id);
       this.showWithWords(card);
       card.focus({ preventScroll: true });
@@ -147,4 +157,14 @@ export class NavigationController implements ReactiveController {
       this.host.renderRoot.querySelector<HTMLElement>(`p[data-ref="${CSS.escape(hash)}"]`)?.scrollIntoView({ block: 'center' });
     }
   }
+}
+
+/**
+ * What a reader is told of a gloss or layer a link names and the page does not show: it was
+ * deleted, or it is in a layer they may not read — without saying which, so nothing private leaks.
+ */
+export function missingMessage(what: string, signedIn: boolean): string {
+  return signedIn
+    ? `${what}: it was deleted, or it is in a private layer. Ask its group to let you in.`
+    : `${what}: it was deleted, or it is in a private layer. Sign in, or ask its group to let you in.`;
 }

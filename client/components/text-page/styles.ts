@@ -73,7 +73,7 @@ export const textPageStyles = [
     content-visibility: auto;
   }
   /* A card opened in place shows whole, over the bands below it. */
-  .band:has(> daf-gloss-card[unfolded]) {
+  .band.holds-open {
     content-visibility: visible;
     z-index: 2;
   }

@@ -34,6 +34,12 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
       )}
     </div>
     <p class="help">Select words to comment<span class="keys"> · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</span></p>
+    ${[...page.notices].map(
+      ([from, message]) => html`<div class="banner notice" role="status">
+        <span>${message}</span>
+        <button aria-label="Dismiss" @click=${() => page.showNotice(from, '')}>×</button>
+      </div>`,
+    )}
     ${composer.reattaching
       ? html`<div class="banner" role="status">
           <span>Select the passage where this gloss belongs.</span>
