@@ -144,6 +144,52 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('opens the innermost gloss at the caret with Enter, not the widest', async () => {
+    const wider = await signupOver(server.url, 'wider');
+    expect((await wider.post('/api/texts/pirkei-avot-en/layers', { name: 'Wide readings', slug: 'wide', visibility: 'public' })).status).toBe(201);
+    const wide = await wider.post('/api/texts/pirkei-avot-en/layers/wide/glosses', {
+      target: { exact: 'and raise up many disciples; and make a fence to the Thorah' },
+      body: { markdown: 'The whole of the second and third sayings.' },
+    });
+    expect(wide.status).toBe(201);
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot-en`);
+    const fence = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
+    await page.locator('daf-text-page .text daf-mark-0, daf-text-page .text [data-gloss]', { hasText: 'fence' }).last().click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => fence.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('offers to comment on a selection made without a pointer (a touch screen’s handles)', async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${server.url}/t/pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    await page.locator('daf-text-page').evaluate((host) => {
+      const text = host.shadowRoot!.querySelector('.ProseMirror')!;
+      const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf('Synagogue');
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 'Synagogue'.length);
+        document.getSelection()!.removeAllRanges();
+        document.getSelection()!.addRange(range);
+        return;
+      }
+    });
+    const popover = page.locator('daf-text-page .popover');
+    await expect.poll(() => popover.textContent()).toContain('Log in or sign up');
+    const box = (await popover.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    // No keyboard hints on a touch screen.
+    expect(await page.locator('daf-text-page .help .keys').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');

@@ -78,4 +78,18 @@ describe('the printable daf', () => {
     expect(await page.locator('daf-print-page section.layer .lemma').count()).toBe(0);
     await page.screenshot({ path: path.join(screenshotDir, 'print-en.png'), fullPage: true });
   });
+
+  it('prints the reading page itself without its controls: no layer switches, hints or buttons', async () => {
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${server.url}/t/pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    expect(await page.locator('daf-text-page .layers').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    for (const controls of ['.layers', '.help', '.stack-toggle', 'daf-gloss-card .actions']) {
+      expect(await page.locator(`daf-text-page ${controls}`).first().isVisible()).toBe(false);
+    }
+    expect(await page.locator('daf-text-page daf-gloss-card').first().isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(screenshotDir, 'print-reader.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
 });

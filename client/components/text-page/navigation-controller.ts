@@ -1,5 +1,6 @@
 import type { ReactiveController } from 'lit';
 import type { Gloss } from '../../api.ts';
+import type { Placed } from '../../layout/arrange.ts';
 import { DafGlossCard } from '../daf-gloss-card.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
@@ -39,9 +40,15 @@ export class NavigationController implements ReactiveController {
     return false;
   }
 
-  /** Focuses the card of the first gloss on the text whose passage holds the text offset. */
+  /** Focuses the card of the innermost shown gloss on the text whose words hold the text offset. */
   focusAt(offset: number) {
-    const hit = this.host.arrangement.placed.find((p) => p.depth === 1 && p.gloss.anchor!.start! <= offset && offset <= p.gloss.anchor!.end!);
+    // The innermost: of the glosses whose words hold the caret, the one of the shortest span.
+    let hit: Placed | null = null;
+    const span = (p: Placed) => p.gloss.anchor!.end! - p.gloss.anchor!.start!;
+    for (const p of this.host.arrangement.placed) {
+      if (p.depth !== 1 || !this.host.visibility.shown(p) || p.gloss.anchor!.start! > offset || offset > p.gloss.anchor!.end!) continue;
+      if (!hit || span(p) < span(hit)) hit = p;
+    }
     if (hit) this.focusCard(hit.gloss.id);
   }
 

@@ -6,6 +6,9 @@ import type { ComposerPost } from '../daf-composer.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
 /** A selected passage waiting for the reader's choice, and where its popover goes. */
+/** How long a selection must stand still before a touch screen's selection is read, in ms. */
+const selectionSettleMs = 300;
+
 export interface PendingSelection {
   target: GlossTarget;
   quote: string;
@@ -65,7 +68,26 @@ export class SelectionController implements ReactiveController {
   hostConnected() {
     this.host.renderRoot.addEventListener('pointerup', this.onSelectionEnd);
     this.host.renderRoot.addEventListener('keyup', this.onSelectionEnd);
+    document.addEventListener('selectionchange', this.onSelectionChange);
   }
+
+  hostDisconnected() {
+    document.removeEventListener('selectionchange', this.onSelectionChange);
+    clearTimeout(this.settling);
+  }
+
+  private settling = 0;
+
+  /**
+   * A touch screen selects with handles, and no pointer-up ends it: the selection is read once it
+   * has stood still a moment (desktop selections are read at pointer-up, at once).
+   */
+  private onSelectionChange = () => {
+    clearTimeout(this.settling);
+    this.settling = window.setTimeout(() => {
+      if (!this.composing) this.readSelection();
+    }, selectionSettleMs);
+  };
 
   private onSelectionEnd = () => {
     if (!this.composing) requestAnimationFrame(() => this.readSelection());
@@ -143,7 +165,10 @@ export class SelectionController implements ReactiveController {
   startComposing = async () => {
     this.set({ composing: true, writeError: '' });
     await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>('.popover daf-composer')?.focus();
+    const popover = this.host.renderRoot.querySelector<HTMLElement>('.popover');
+    // The composer stays on screen (on a phone, above the keyboard once it opens).
+    popover?.scrollIntoView({ block: 'nearest' });
+    popover?.querySelector<HTMLElement>('daf-composer')?.focus({ preventScroll: true });
   };
 
   closePopover = () => {

@@ -98,6 +98,26 @@ export const textPageStyles = [
     border-radius: 4px;
     cursor: pointer;
   }
+  /* On paper: the page as laid out, without its controls (the printable daf, /t/:slug/print, lays a passage out for paper). */
+  @media print {
+    .layers,
+    .help,
+    .banner,
+    .popover,
+    .toggles,
+    daf-gloss-card .actions,
+    daf-gloss-card daf-composer {
+      display: none;
+    }
+    daf-gloss-card,
+    daf-gloss-card > .face {
+      box-shadow: none;
+      break-inside: avoid;
+    }
+    .band.sized {
+      content-visibility: visible;
+    }
+  }
   /* No keyboard hints on a touch screen. */
   @media (hover: none) and (pointer: coarse) {
     .help .keys {
@@ -213,6 +233,8 @@ export const textPageStyles = [
   }
   .popover {
     position: absolute;
+    max-inline-size: calc(100vw - 1rem);
+    box-sizing: border-box;
     z-index: 10;
     background: var(--daf-card);
     border: 1px solid var(--daf-rule);
