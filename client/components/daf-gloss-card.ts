@@ -521,6 +521,9 @@ export class DafGlossCard extends LitElement {
         ${this.layer?.you.reply && live ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: null })}>Reply</button>` : nothing}
         ${this.mine && live && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-gloss' })}>Edit</button>` : nothing}
         ${this.mine && live ? html`<button @click=${() => this.deletePost('gloss')}>Delete</button>` : nothing}
+        ${this.foldable
+          ? html`<button class="focus-passage" @click=${() => this.dispatchEvent(new CustomEvent('daf-focus-passage', { bubbles: true, composed: true, detail: g.id }))}>All on ${g.target.segment ?? 'this passage'}</button>`
+          : nothing}
         <a href="#g-${g.id}" aria-label="Link to this gloss">Link</a>
       </div>
       ${this.open && count ? this.thread() : nothing}

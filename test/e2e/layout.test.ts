@@ -190,6 +190,27 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('shows everything on the passage in hand in a focus panel, and Esc brings the reader back', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
+    const card = page.locator('daf-text-page aside.column daf-gloss-card:not(.waiting)').first();
+    await unfold(card);
+    await card.getByRole('button', { name: 'All on 1:1' }).click();
+    const panel = page.getByRole('dialog', { name: 'Everything on 1:1' });
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    // Every gloss on 1:1, of every layer, open — including those waiting behind "N more" on the page.
+    const onPassage = await (await fetch(`${server.url}/api/texts/pirkei-avot/glosses`)).json();
+    const expected = onPassage.glosses.filter((g: { target: { segment: string | null; gloss: number | null } }) => g.target.segment === '1:1' && g.target.gloss === null).length;
+    expect(expected).toBeGreaterThanOrEqual(8);
+    expect(await panel.locator('daf-gloss-card').count()).toBeGreaterThanOrEqual(expected);
+    expect(await panel.locator('daf-gloss-card[unfolded], daf-gloss-card[foldable]').count()).toBe(0);
+    expect(await panel.locator('.passage').textContent()).toContain('משה קבל תורה מסיני');
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-focus.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');

@@ -3,7 +3,7 @@ import { DecorationSet } from 'prosemirror-view';
 import type { Projection } from '../../../schema/projection.ts';
 import type { Gloss, Layer, TextVersion } from '../../api.ts';
 import { cssColor } from '../../layer-style.ts';
-import { arrange, type Arrangement } from '../../layout/arrange.ts';
+import { arrange, type Arrangement, type Placed } from '../../layout/arrange.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
 import { SessionController } from '../../session.ts';
 import { TextDataController } from './data-controller.ts';
@@ -38,6 +38,7 @@ export class DafTextPage extends LitElement {
     narrow: { state: true },
     error: { state: true },
     notices: { state: true },
+    focused: { state: true },
   };
 
   /** The text to show. */
@@ -49,6 +50,10 @@ export class DafTextPage extends LitElement {
   declare hiddenLayers: Set<string>;
   declare narrow: boolean;
   declare error: string;
+  /** The passage in the focus panel: its ref, its words, and every gloss on it; or null. */
+  declare focused: { ref: string; words: string; glosses: Placed[] } | null;
+  private focusReturn: HTMLElement | null = null;
+
   /** What the page tells the reader of a link it cannot follow, by what asked (see `showNotice`). */
   declare notices: ReadonlyMap<string, string>;
 
@@ -76,6 +81,26 @@ export class DafTextPage extends LitElement {
     this.narrow = LayoutController.isNarrow();
     this.error = '';
     this.notices = new Map();
+    this.focused = null;
+  }
+
+  /** Opens the focus panel on the passage of a gloss; focus comes back to `from` when it closes. */
+  async openFocus(id: number, from: HTMLElement) {
+    const glosses = this.layout.onSamePassage(id);
+    const root = glosses.find((p) => p.depth === 1);
+    if (!root || !this.projection) return;
+    const $pos = this.projection.doc.resolve(this.projection.posAt(root.gloss.anchor!.start!));
+    const block = $pos.node(1);
+    this.focusReturn = from;
+    this.focused = { ref: root.gloss.target.segment ?? block.attrs.ref ?? 'this passage', words: block.textContent, glosses };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.focus-panel .close')?.focus();
+  }
+
+  closeFocus() {
+    this.focused = null;
+    this.focusReturn?.focus();
+    this.focusReturn = null;
   }
 
   /** Says (or, with '', stops saying) something about the link the page was opened with. */

@@ -125,6 +125,15 @@ export class LayoutController implements ReactiveController {
     return groupBy(cards, (p) => bandOfBlock(this.blockOf(p)));
   }
 
+  /** Every placed gloss on the same passage as a gloss (its root's block), in reading order. */
+  onSamePassage(id: number): Placed[] {
+    const placed = this.host.arrangement.placed;
+    const self = placed.find((p) => p.gloss.id === id);
+    if (!self) return [];
+    const block = this.blockOf(self);
+    return placed.filter((p) => this.blockOf(p) === block);
+  }
+
   /** The index of the text's block where a placed gloss's root is anchored. */
   private blockOf(p: Placed): number {
     return this.rootPlace(p).block;

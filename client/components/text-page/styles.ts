@@ -98,8 +98,55 @@ export const textPageStyles = [
     border-radius: 4px;
     cursor: pointer;
   }
+  /* The focus panel: everything on one passage, beside the page. */
+  .focus-panel {
+    position: fixed;
+    inset-block: 0;
+    inset-inline-end: 0;
+    z-index: 20;
+    inline-size: min(34rem, 100vw);
+    box-sizing: border-box;
+    overflow-y: auto;
+    padding: 1rem 1.25rem 2rem;
+    background: var(--daf-bg);
+    border-inline-start: 1px solid var(--daf-rule);
+    box-shadow: 0 0 32px rgb(0 0 0 / 0.2);
+  }
+  .focus-panel header {
+    display: flex;
+    justify-content: space-between;
+    align-items: baseline;
+  }
+  .focus-panel h2 {
+    margin: 0;
+    font: 600 1.1rem system-ui, sans-serif;
+  }
+  .focus-panel h3 {
+    margin: 1rem 0 0.4rem;
+    font: 600 0.9rem system-ui, sans-serif;
+  }
+  .focus-panel .close {
+    font-size: 1.4rem;
+    line-height: 1;
+    background: none;
+    border: none;
+    color: var(--daf-fg);
+    cursor: pointer;
+  }
+  .focus-panel .passage {
+    font-size: 1.05rem;
+    line-height: 1.6;
+    margin: 0.5rem 0;
+    padding-block-end: 0.75rem;
+    border-block-end: 1px solid var(--daf-rule);
+  }
+  .focus-panel daf-gloss-card {
+    position: relative;
+    margin-block-end: 0.5rem;
+  }
   /* On paper: the page as laid out, without its controls (the printable daf, /t/:slug/print, lays a passage out for paper). */
   @media print {
+    .focus-panel,
     .layers,
     .help,
     .banner,

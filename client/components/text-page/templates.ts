@@ -54,11 +54,12 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
       @mouseover=${page.navigation.onCardEnter}
       @focusin=${page.navigation.onCardEnter}
       @daf-changed=${() => void page.data.refresh()}
+      @daf-focus-passage=${(e: CustomEvent<number>) => page.openFocus(e.detail, e.target as HTMLElement)}
     >
       <div class="text" lang=${t.language} dir=${t.direction} style=${narrow ? '' : `grid-column: ${starts + 1}; grid-row: 1`}></div>
       ${guard([arrangement, page.layers, page.highlights, page.session.me, narrow], () => columns(page, starts, ends))}
     </div>
-    ${unanchored(page)} ${popover(page)}
+    ${unanchored(page)} ${popover(page)} ${focusPanel(page)}
   `;
 }
 
@@ -171,4 +172,42 @@ function popover(page: DafTextPage) {
   >
     ${content}${composer.writeError && !composer.composing ? html`<p role="alert">${composer.writeError}</p>` : nothing}
   </div>`;
+}
+
+/**
+ * The focus panel (Sefaria's connections panel is the model): everything on the passage in hand,
+ * every layer's glosses open, glosses on a gloss under it — beside the page, closed with Esc.
+ */
+function focusPanel(page: DafTextPage) {
+  const focus = page.focused;
+  if (!focus) return nothing;
+  const me = page.session.me?.handle ?? null;
+  const byLayer = groupBy(focus.glosses, (p) => p.gloss.layer);
+  return html`<aside
+    class="focus-panel"
+    role="dialog"
+    aria-label=${`Everything on ${focus.ref}`}
+    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && page.closeFocus()}
+    @daf-changed=${() => void page.data.refresh()}
+  >
+    <header>
+      <h2>Everything on ${focus.ref}</h2>
+      <button class="close" aria-label="Close" @click=${() => page.closeFocus()}>×</button>
+    </header>
+    <p class="passage" dir="auto">${focus.words}</p>
+    ${[...byLayer].map(
+      ([layer, list]) => html`<section>
+        <h3>${page.layerOf(layer)?.name ?? layer} <span class="meta">(${list.length})</span></h3>
+        ${list.map(
+          (p) => html`<daf-gloss-card
+            style="margin-inline-start: ${(p.depth - 1) * 1.25}rem"
+            .gloss=${p.gloss}
+            .layer=${page.layerOf(p.gloss.layer)}
+            .highlights=${page.highlights.get(p.gloss.id) ?? noHighlights}
+            .me=${me}
+          ></daf-gloss-card>`,
+        )}
+      </section>`,
+    )}
+  </aside>`;
 }
