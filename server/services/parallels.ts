@@ -28,10 +28,18 @@ export async function addParallel(ctx: AppContext, viewer: Viewer, slug: string,
   return listParallels(ctx, viewer, slug);
 }
 
-/** Unpairs them: 403 unless the viewer may revise `slug`, 404 when they were not paired. */
+/**
+ * Unpairs them: 403 unless the viewer may revise `slug`; 404, in the same words, when they were
+ * not paired or the viewer may not read `other` — so a pairing with a private text is not
+ * revealed to an editor of `slug` who cannot read it (nor can they remove it).
+ */
 export async function removeParallel(ctx: AppContext, viewer: Viewer, slug: string, other: string): Promise<void> {
   const text = await readableText(ctx.db, viewer, slug);
   if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only those who may revise a text pair it with another');
-  const parallel = await texts.findTextBySlug(ctx.db, other);
-  if (!parallel || !(await texts.deleteParallel(ctx.db, text.id, parallel.id))) throw notFound(`Parallel "${other}" of "${slug}"`);
+  const missing = notFound(`Parallel "${other}" of "${slug}"`);
+  const parallel = await readableText(ctx.db, viewer, other).catch((e: unknown) => {
+    if (e instanceof AppError && e.status === 404) throw missing;
+    throw e;
+  });
+  if (!(await texts.deleteParallel(ctx.db, text.id, parallel.id))) throw missing;
 }

@@ -59,4 +59,23 @@ describe('parallel texts', () => {
     expectError(await ada.delete(`/api/texts/${he}/parallels/${secret}`), 404, 'not_found');
     expect((await ada.get(`/api/texts/${he}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([en]);
   });
+
+  it('tells an editor who cannot read the other text nothing of its pairing: 404 in the same words as no pairing', async () => {
+    // carol moderates a group with bob; she pairs the group's text with her private draft.
+    const carol = await t.signup('carol');
+    expect((await bob.post('/api/groups', { slug: 'pair-circle', name: 'Pair circle', visibility: 'public', joinPolicy: 'open' })).status).toBe(201);
+    expect((await carol.post('/api/groups/pair-circle/join')).status).toBe(200);
+    expect((await bob.patch('/api/groups/pair-circle/members/carol', { role: 'moderator' })).status).toBe(200);
+    const shared = await bob.post('/api/texts', { title: 'Shared', format: 'markdown', language: 'en', content: 'A shared text', group: 'pair-circle' });
+    expect(shared.status).toBe(201);
+    const draft = await createText(carol, { title: 'Carol’s draft', content: 'Hers alone', visibility: 'private' });
+    expect((await carol.post(`/api/texts/${shared.body.slug}/parallels`, { text: draft })).status).toBe(201);
+    // bob may revise the shared text but not read the draft: its pairing is as absent as none.
+    const probe = await bob.delete(`/api/texts/${shared.body.slug}/parallels/${draft}`);
+    const none = await bob.delete(`/api/texts/${shared.body.slug}/parallels/no-such-text`);
+    expectError(probe, 404, 'not_found');
+    expect(probe.body.error.message.replace(draft, 'X')).toBe(none.body.error.message.replace('no-such-text', 'X'));
+    // And the pairing stands.
+    expect((await carol.get(`/api/texts/${shared.body.slug}/parallels`)).body.parallels.map((p: { slug: string }) => p.slug)).toEqual([draft]);
+  });
 });
