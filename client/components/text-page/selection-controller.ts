@@ -85,7 +85,11 @@ export class SelectionController implements ReactiveController {
   private onSelectionChange = () => {
     clearTimeout(this.settling);
     this.settling = window.setTimeout(() => {
-      if (!this.composing) this.readSelection();
+      // Only a selection in this page counts: typing elsewhere (signing in in the header, say)
+      // moves the document's selection too, and must not drop the passage selected here.
+      const sel = this.domSelection();
+      const node = sel && sel.rangeCount && !sel.isCollapsed ? sel.getRangeAt(0).commonAncestorContainer : null;
+      if (!this.composing && node && this.host.renderRoot.contains(node)) this.readSelection();
     }, selectionSettleMs);
   };
 
