@@ -279,5 +279,17 @@ describe('embedding', () => {
       expectError(await t.visitor().get('/embed/assets/nope.js'), 404, 'not_found');
       expectError(await t.visitor().get('/embed/assets/..%2Fembed.js'), 404, 'not_found');
     });
+
+    it('goes out gzipped to a browser that accepts it, as does the API’s JSON, and plain to one that does not', async () => {
+      for (const url of ['/embed.js', '/api/texts/avot/glosses']) {
+        const zipped = await t.visitor().get(url, { 'accept-encoding': 'gzip, deflate, br' });
+        expect(zipped.status).toBe(200);
+        expect(zipped.headers.get('content-encoding')).toBe('gzip');
+        expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
+        const plain = await t.visitor().get(url);
+        expect(plain.headers.get('content-encoding')).toBeNull();
+        expect(plain.text.length).toBeGreaterThan(0);
+      }
+    });
   });
 });
