@@ -350,6 +350,7 @@ export const api = {
   texts: () => request<{ texts: TextSummary[] }>('GET', '/api/texts'),
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),
+  parallels: (slug: string) => request<{ parallels: TextSummary[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/parallels`),
   glosses: (slug: string) => request<{ glosses: Gloss[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/glosses`),
   /** A passage (`ref`: a segment, a range or a chapter; the whole text when null) with the glosses of `layers` (all shown when null). */
   passage: (slug: string, ref: string | null, layers: string[] | null) => request<Passage>('GET', passagePath(slug, ref, layers)),

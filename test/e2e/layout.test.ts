@@ -211,6 +211,31 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('shows the translation beside the Hebrew, each segment level with its own, toggled like a layer, and kept in the URL', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
+    const toggle = page.locator('daf-text-page .parallel-toggle', { hasText: 'Pirkei Avot (English)' });
+    await toggle.locator('input').check();
+    const parallels = page.locator('daf-text-page .text .parallel');
+    await expect.poll(() => parallels.count()).toBe(18);
+    expect(new URL(page.url()).searchParams.get('parallel')).toBe('pirkei-avot-en');
+    for (const [ref, words] of [['1:1', 'Moses received the Thorah'], ['1:6', "Jehoshua' ben Perachia"], ['1:18', 'Rabban Shime']]) {
+      const segment = page.locator(`daf-text-page .text p[data-ref="${ref}"]`);
+      const beside = segment.locator('.parallel');
+      expect(await beside.textContent()).toContain(words);
+      const [s, b] = [(await segment.boundingBox())!, (await beside.boundingBox())!];
+      expect(Math.abs(b.y - s.y)).toBeLessThan(20); // level
+      expect(b.x + b.width).toBeLessThanOrEqual(s.x + s.width / 2 + 1); // on the inline-end (left) half of a right-to-left text
+    }
+    // The page still holds together with the translation beside it.
+    await expectHoldsTogether(page, 55);
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-parallel.png') });
+    await toggle.locator('input').uncheck();
+    await expect.poll(() => parallels.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('parallel')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');

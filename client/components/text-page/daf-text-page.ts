@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { DecorationSet } from 'prosemirror-view';
 import type { Projection } from '../../../schema/projection.ts';
-import type { Gloss, Layer, TextVersion } from '../../api.ts';
+import { api, failureMessage, type Gloss, type Layer, type TextSummary, type TextVersion } from '../../api.ts';
 import { cssColor } from '../../layer-style.ts';
 import { arrange, type Arrangement, type Placed } from '../../layout/arrange.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
@@ -13,7 +13,7 @@ import { NavigationController } from './navigation-controller.ts';
 import { SelectionController } from './selection-controller.ts';
 import { textPageStyles } from './styles.ts';
 import { textPageTemplate } from './templates.ts';
-import { glossDecorations, TextView } from './text-view.ts';
+import { glossDecorations, TextView, type ParallelText } from './text-view.ts';
 
 /**
  * A text with its commentary: the central text in a ProseMirror view, glosses highlighted in it
@@ -39,6 +39,8 @@ export class DafTextPage extends LitElement {
     error: { state: true },
     notices: { state: true },
     focused: { state: true },
+    parallels: { state: true },
+    parallel: { state: true },
   };
 
   /** The text to show. */
@@ -50,6 +52,28 @@ export class DafTextPage extends LitElement {
   declare hiddenLayers: Set<string>;
   declare narrow: boolean;
   declare error: string;
+  /** The texts paired with this one (its translations), and the one shown beside it, if any. */
+  declare parallels: TextSummary[];
+  declare parallel: ParallelText | null;
+
+  /** Shows a paired text beside this one (segments matched by ref), or none; the choice is in the URL (`parallel=`). */
+  async showParallel(slug: string | null) {
+    const url = new URL(location.href);
+    if (slug) url.searchParams.set('parallel', slug);
+    else url.searchParams.delete('parallel');
+    history.replaceState(history.state, '', url);
+    if (!slug) {
+      this.parallel = null;
+      return;
+    }
+    try {
+      const t = await api.text(slug);
+      this.parallel = { slug, title: t.title, language: t.language, direction: t.direction, byRef: new Map(t.segments.map((s) => [s.ref, t.text.slice(s.start, s.end)])) };
+    } catch (e) {
+      this.showNotice('parallel', failureMessage(e));
+    }
+  }
+
   /** The passage in the focus panel: its ref, its words, and every gloss on it; or null. */
   declare focused: { ref: string; words: string; glosses: Placed[] } | null;
   private focusReturn: HTMLElement | null = null;
@@ -82,6 +106,8 @@ export class DafTextPage extends LitElement {
     this.error = '';
     this.notices = new Map();
     this.focused = null;
+    this.parallels = [];
+    this.parallel = null;
   }
 
   /** Opens the focus panel on the passage of a gloss; focus comes back to `from` when it closes. */
@@ -124,11 +150,11 @@ export class DafTextPage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow')) {
+    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow') || changed.has('parallel')) {
       // Hiding a layer does not re-arrange: cards and highlights stay, a style sheet hides them.
       this.arrangement = arrange(this.glosses, this.layers, new Set());
       this.highlights = this.bodyHighlights();
-      this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug)) : DecorationSet.empty;
+      this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug), this.parallel) : DecorationSet.empty;
       this.layout.forgetMeasures();
     }
     if (changed.has('layers')) this.visibility.writeRules();

@@ -45,6 +45,17 @@ export class TextDataController implements ReactiveController {
         host.layers = layers;
         host.glosses = glosses;
         host.visibility.readUrl();
+        // Its translations, offered beside the layers; one named in the URL is shown at once.
+        host.parallels = [];
+        host.parallel = null;
+        const asked = new URLSearchParams(location.search).get('parallel');
+        void api
+          .parallels(text.slug)
+          .then(({ parallels }) => {
+            host.parallels = parallels;
+            if (asked && parallels.some((p) => p.slug === asked)) void host.showParallel(asked);
+          })
+          .catch(() => {});
         document.title = `${text.title} · Daf`;
         this.listen();
       },

@@ -98,6 +98,40 @@ export const textPageStyles = [
     border-radius: 4px;
     cursor: pointer;
   }
+  /*
+   * A translation beside the text: each segment keeps the inline-end half of its width for its
+   * parallel, which floats there (pulled out of the text's half by a negative margin), so both
+   * start level and the segment is as tall as the longer of the two.
+   */
+  .with-parallel .text .ProseMirror > p.segment {
+    display: flow-root;
+    padding-inline-end: 50%;
+  }
+  .with-parallel .text .parallel {
+    float: inline-end;
+    inline-size: calc(100% - 1.5rem);
+    margin-inline-end: -100%;
+    font-size: 1rem;
+    line-height: 1.6;
+    color: var(--daf-muted);
+    white-space: normal;
+    user-select: none;
+  }
+  .text .parallel .words {
+    display: block;
+  }
+  .page.narrow.with-parallel .text .ProseMirror > p.segment {
+    padding-inline-end: 0;
+  }
+  .page.narrow.with-parallel .text .parallel {
+    float: none;
+    display: block;
+    inline-size: auto;
+    margin: 0.25rem 0 0;
+  }
+  .parallel-toggle .swatch {
+    background: var(--daf-muted);
+  }
   /* The focus panel: everything on one passage, beside the page. */
   .focus-panel {
     position: fixed;

@@ -21,7 +21,9 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
   const starts = Math.max(1, arrangement.columns.start);
   const ends = Math.max(1, arrangement.columns.end);
   const outer = (n: number) => 'minmax(9rem, 0.8fr) '.repeat(n - 1);
-  const template = `${outer(starts)}minmax(11rem, 1fr) minmax(20rem, 38rem) minmax(11rem, 1fr) ${outer(ends)}`;
+  // A text shown with its translation beside it takes a wider column, halved.
+  const middle = page.parallel ? 'minmax(30rem, 64rem)' : 'minmax(20rem, 38rem)';
+  const template = `${outer(starts)}minmax(11rem, 1fr) ${middle} minmax(11rem, 1fr) ${outer(ends)}`;
   return html`
     <h1 lang=${t.language} dir=${t.direction}>${t.title}</h1>
     <p class="credit">${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</p>
@@ -30,6 +32,12 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
         (l) => html`<label style="--c: ${cssColor(l.color)}">
           <input type="checkbox" .checked=${!page.hiddenLayers.has(l.slug)} @change=${() => visibility.toggle(l.slug)} />
           <span class="swatch"></span>${l.name} <span class="meta">(${l.glossCount})</span>
+        </label>`,
+      )}
+      ${page.parallels.map(
+        (p) => html`<label class="parallel-toggle">
+          <input type="checkbox" .checked=${page.parallel?.slug === p.slug} @change=${(e: Event) => void page.showParallel((e.target as HTMLInputElement).checked ? p.slug : null)} />
+          <span class="swatch"></span>${p.title} <span class="meta">(beside the text)</span>
         </label>`,
       )}
     </div>
@@ -47,7 +55,7 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
         </div>`
       : nothing}
     <div
-      class="page ${narrow ? 'narrow' : ''} ${[...page.hiddenLayers].map((l) => `hide-${l}`).join(' ')}"
+      class="page ${narrow ? 'narrow' : ''} ${page.parallel ? 'with-parallel' : ''} ${[...page.hiddenLayers].map((l) => `hide-${l}`).join(' ')}"
       dir=${t.direction}
       style=${narrow ? '' : `grid-template-columns: ${template}`}
       @keydown=${page.navigation.onCardKey}

@@ -10,6 +10,15 @@ import type { Gloss } from '../../api.ts';
 import type { Placed } from '../../layout/arrange.ts';
 import { markPieces, type MarkSpan } from '../../layout/mark-pieces.ts';
 
+/** A text shown beside the central one, its segments by ref. */
+export interface ParallelText {
+  slug: string;
+  title: string;
+  language: string;
+  direction: string;
+  byRef: Map<string, string>;
+}
+
 /** What the page does with keys and the pointer in the text. */
 export interface TextViewHandlers {
   /** A key down in the text; true when handled (or refused). */
@@ -42,7 +51,7 @@ export function markElement(layers: readonly string[], layer: string): string {
  * the passage's commentary needs more than the passage (README, "The reader": the layout), and
  * where its cards lie on a narrow screen.
  */
-export function glossDecorations(projection: Projection, placed: readonly Placed[], layers: readonly string[]): DecorationSet {
+export function glossDecorations(projection: Projection, placed: readonly Placed[], layers: readonly string[], parallel: ParallelText | null = null): DecorationSet {
   const doc = projection.doc;
   const decos: Decoration[] = [];
   const spans = new Map<string, MarkSpan[]>();
@@ -88,6 +97,26 @@ export function glossDecorations(projection: Projection, placed: readonly Placed
         ),
       );
     }
+  }
+  // The parallel text's segment beside each segment of the same ref (see the styles: a float
+  // beside the passage, in a column of its own).
+  if (parallel) {
+    doc.forEach((node, offset) => {
+      const words = node.type.name === 'segment' ? parallel.byRef.get(node.attrs.ref as string) : undefined;
+      if (words === undefined) return;
+      decos.push(
+        Decoration.widget(
+          offset + 1,
+          () => {
+            // The box takes the page's direction (its side and margins are the text's); the words inside, their own.
+            const el = Object.assign(document.createElement('span'), { className: 'parallel' });
+            el.append(Object.assign(document.createElement('span'), { className: 'words', textContent: words, lang: parallel.language, dir: parallel.direction }));
+            return el;
+          },
+          { side: -2, key: `parallel-${parallel.slug}-${node.attrs.ref}`, ignoreSelection: true },
+        ),
+      );
+    });
   }
   // After each passage with glosses, the room the layout keeps there (the text gives way).
   const blocks = new Set<number>();
