@@ -259,7 +259,39 @@ export class DafGlossCard extends LitElement {
    */
   protected override updated(changed: PropertyValues<this>) {
     if (changed.has('unfolded')) this.parentElement?.classList.toggle('holds-open', this.unfolded);
+    // On the page a card is one tab stop: its buttons and links are reached with the arrow keys.
+    if (this.foldable) for (const el of this.controls()) el.tabIndex = -1;
   }
+
+  /** The card's buttons and links, in order (not those of a form open in it). */
+  private controls(): HTMLElement[] {
+    return [...this.querySelectorAll<HTMLElement>('button, a[href]')].filter((el) => !el.closest('daf-composer'));
+  }
+
+  /**
+   * Roving focus inside a card of the page: → and ← (mirrored in a right-to-left card) go from the
+   * card to its buttons and links and between them; Esc on one goes back to the card.
+   */
+  private onKey = (event: KeyboardEvent) => {
+    if (!this.foldable || event.altKey || event.ctrlKey || event.metaKey) return;
+    const at = event.target as HTMLElement;
+    if (at.closest('daf-composer')) return;
+    const controls = this.controls();
+    const index = controls.indexOf(at);
+    if (event.key === 'Escape' && index >= 0) {
+      event.preventDefault();
+      event.stopPropagation();
+      this.focus();
+      return;
+    }
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    if (!controls.length || (index < 0 && at !== this)) return;
+    const forward = (event.key === 'ArrowRight') !== (getComputedStyle(this).direction === 'rtl');
+    const next = index < 0 ? (forward ? 0 : controls.length - 1) : (index + (forward ? 1 : -1) + controls.length) % controls.length;
+    event.preventDefault();
+    event.stopPropagation();
+    controls[next].focus();
+  };
 
   protected override createRenderRoot() {
     return this;
@@ -271,12 +303,14 @@ export class DafGlossCard extends LitElement {
     this.setAttribute('role', 'article');
     this.addEventListener('focusin', this.onFocusIn);
     this.addEventListener('focusout', this.onFocusOut);
+    this.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.removeEventListener('focusin', this.onFocusIn);
     this.removeEventListener('focusout', this.onFocusOut);
+    this.removeEventListener('keydown', this.onKey);
   }
 
   /** Focus (a click, a key, a link) unfolds a folded card, over those below it. */

@@ -236,6 +236,38 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('makes each card one tab stop, its buttons reached with the arrow keys and left with Esc', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot-en`);
+    const focused = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el ? { tag: el.tagName.toLowerCase(), card: el.closest('daf-gloss-card')?.getAttribute('data-id') ?? null, text: el.textContent?.trim().slice(0, 40) ?? '' } : null;
+      });
+    const first = page.locator('daf-text-page daf-gloss-card:not(.waiting)').first();
+    await first.focus();
+    expect(await focused()).toMatchObject({ tag: 'daf-gloss-card' });
+    const id = (await focused())!.card;
+    // Tab leaves the card for the next card, not for its buttons.
+    await page.keyboard.press('Tab');
+    const next = await focused();
+    expect(next).toMatchObject({ tag: 'daf-gloss-card' });
+    expect(next!.card).not.toBe(id);
+    // Back, then → into the card's buttons, → again along them, Esc back to the card.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toMatchObject({ tag: 'daf-gloss-card', card: id });
+    await page.keyboard.press('ArrowRight');
+    const control = await focused();
+    expect(control!.card).toBe(id);
+    expect(['button', 'a']).toContain(control!.tag);
+    await page.keyboard.press('ArrowRight');
+    expect((await focused())!.card).toBe(id);
+    await page.keyboard.press('Escape');
+    expect(await focused()).toMatchObject({ tag: 'daf-gloss-card', card: id });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');
