@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { measureDrift, quantileOf } from '../bench/client-browser/drift.ts';
 import { signupOver } from './api-client.ts';
+import { seriousViolations } from './axe.ts';
 import { launchBrowser, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -266,6 +267,33 @@ describe('the page holds together', () => {
     expect(await focused()).toMatchObject({ tag: 'daf-gloss-card', card: id });
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('passes axe-core with a card open, a stack opened, the translation beside the text and the focus panel open, and on a phone', async () => {
+    const { page, errors } = await openPage(browser, { viewport: wide, bypassCSP: true, colorScheme: 'dark' });
+    await page.goto(`${server.url}/t/pirkei-avot?parallel=pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    await expect.poll(() => page.locator('daf-text-page .text .parallel').count()).toBe(18);
+    const toggles = page.locator('daf-text-page .stack-toggle');
+    if (await toggles.count()) await toggles.first().click();
+    const card = page.locator('daf-text-page aside.column daf-gloss-card:not(.waiting)').first();
+    await unfold(card);
+    await card.getByRole('button', { name: /^All on / }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: path.join(screenshotDir, 'layout-dark-parallel-focus.png') });
+    const violations = await seriousViolations(page);
+    if (violations.length) console.log(JSON.stringify(violations, null, 2));
+    expect(violations).toEqual([]);
+    await page.context().close();
+
+    const phone = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    await phone.page.goto(`${server.url}/t/pirkei-avot`);
+    await phone.page.locator('daf-text-page[data-laid-out]').waitFor();
+    await phone.page.locator('daf-text-page .stack-toggle').first().click();
+    await phone.page.screenshot({ path: path.join(screenshotDir, 'layout-phone-he.png') });
+    expect(await seriousViolations(phone.page)).toEqual([]);
+    expect([...errors, ...phone.errors]).toEqual([]);
+    await phone.context.close();
   });
 
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
