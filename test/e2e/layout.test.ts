@@ -133,14 +133,19 @@ describe('the page holds together', () => {
     expect(said).not.toContain('Only mine');
     expect(said).not.toContain('Kept close');
     await page.screenshot({ path: path.join(screenshotDir, 'layout-private-link.png') });
-    // Its owner, signed in, is shown both.
-    const login = await page.evaluate(async () => (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'keeper', password: 'a long passphrase' }) })).status);
-    expect(login).toBe(200);
-    await page.reload();
-    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    // Its owner signs in on that very page (no reload): the gloss is shown, and the notices go.
+    const account = page.locator('daf-account');
+    await account.getByRole('button', { name: 'Log in' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Handle').fill('keeper');
+    await dialog.getByLabel('Password').fill('a long passphrase');
+    await dialog.locator('button[type=submit]').click();
     const card = page.locator(`daf-text-page daf-gloss-card[data-id="${gloss.body.id}"]`);
-    await expect.poll(() => card.isVisible()).toBe(true);
-    expect(await notices.count()).toBe(0);
+    await expect.poll(() => card.isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => notices.count()).toBe(0);
+    const box = (await card.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(wide.height);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -294,6 +299,29 @@ describe('the page holds together', () => {
     expect(await seriousViolations(phone.page)).toEqual([]);
     expect([...errors, ...phone.errors]).toEqual([]);
     await phone.context.close();
+  });
+
+  it('keeps the reader’s place when a gloss arriving above adds room there', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
+    const passage = page.locator('daf-text-page .text p[data-ref="1:12"]');
+    await passage.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(200);
+    const before = (await passage.boundingBox())!.y;
+    const roomBefore = await page.locator('daf-text-page').evaluate((host) => [...host.shadowRoot!.querySelectorAll<HTMLElement>('.fold')].reduce((sum, f) => sum + f.offsetHeight, 0));
+    // Someone else writes six glosses on 1:2, far above: more than Bartenura's four there, so its room grows.
+    const other = await signupOver(server.url, 'arrival');
+    expect((await other.post('/api/groups/avot-circle/join')).status).toBe(200);
+    for (const exact of ['שמעון הצדיק', 'היה משירי', 'כנסת הגדולה. הוא', 'על שלשה דברים העולם עומד', 'ועל העבודה', 'ועל גמילות חסדים']) {
+      const res = await other.post('/api/texts/pirkei-avot/layers/study-notes/glosses', { target: { exact }, body: { markdown: `An arrival on ${exact}.` } });
+      expect(res.status).toBe(201);
+    }
+    await expect.poll(() => page.locator('daf-text-page daf-gloss-card', { hasText: 'An arrival on' }).count(), { timeout: 10_000 }).toBe(6);
+    await page.waitForTimeout(300);
+    const roomAfter = await page.locator('daf-text-page').evaluate((host) => [...host.shadowRoot!.querySelectorAll<HTMLElement>('.fold')].reduce((sum, f) => sum + f.offsetHeight, 0));
+    expect(roomAfter).toBeGreaterThan(roomBefore); // room was added above…
+    expect(Math.abs((await passage.boundingBox())!.y - before)).toBeLessThan(4); // …and the passage read stays put
+    expect(errors).toEqual([]);
+    await page.context().close();
   });
 
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
