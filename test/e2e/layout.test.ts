@@ -324,6 +324,19 @@ describe('the page holds together', () => {
     await page.context().close();
   });
 
+  it('keeps room for a layer hidden from the start, so showing it moves no text', async () => {
+    const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot?layers=study-notes`);
+    const passage = page.locator('daf-text-page .text p[data-ref="1:3"]');
+    const before = (await passage.boundingBox())!.y;
+    await page.locator('daf-text-page .layers label', { hasText: 'Bartenura' }).locator('input').check();
+    await expect.poll(() => page.locator('daf-text-page daf-gloss-card.waiting, daf-text-page aside.column daf-gloss-card').count()).toBeGreaterThan(60);
+    await page.waitForTimeout(300);
+    // Bartenura's cards, measured only now, are about as tall as the study notes' were taken to be.
+    expect(Math.abs((await passage.boundingBox())!.y - before)).toBeLessThan(4);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('opens a folded card in place, over the cards below it, without moving any', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/pirkei-avot`);
     const cards = page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)');

@@ -54,7 +54,7 @@ export class LayoutController implements ReactiveController {
   private sizing = 0;
   private blocksFor: Arrangement | null = null;
   private blocks = new Map<number, { block: number; after: number }>();
-  /** Whether the passages' ends are measured; where each ends, and the room written above it then. */
+  /** Whether the passages' ends are measured; where each ends, and the room written above it now. */
   private measured = false;
   private ends: number[] = [];
   private above: number[] = [];
@@ -249,17 +249,21 @@ export class LayoutController implements ReactiveController {
     const narrow = host.narrow;
     const placed = host.arrangement.placed;
     const shown = placed.filter((p) => host.visibility.shown(p));
-    this.measure(shown);
+    this.measure(shown, placed);
     const ends = this.ends;
     const cards: WayCard[] = [];
     const shownCards: WayCard[] = [];
+    // A card not measured yet (its layer hidden) is taken to be as tall as the measured ones are on average.
+    let sum = 0;
+    for (const h of this.heights.values()) sum += h;
+    const typical = this.heights.size ? sum / this.heights.size : estimatedHeight;
     placed.forEach((p, order) => {
       const id = p.gloss.id;
       const passage = this.passageOf(p);
       if (passage === undefined || !this.placedCards.has(id)) return;
       const anchor = narrow ? ends[passage] + cardGap : this.anchors.get(id);
       if (anchor === undefined) return;
-      const height = this.heights.get(id) ?? estimatedHeight;
+      const height = this.heights.get(id) ?? typical;
       const column = narrow ? foldColumn : `${p.side}-${p.depth}`;
       const card = { id, passage, column, depth: narrow ? 1 : p.depth, parent: narrow ? null : (p.parent?.id ?? null), anchor, height, order };
       cards.push(card);
@@ -276,8 +280,12 @@ export class LayoutController implements ReactiveController {
     if (narrow) this.writeFolded(way.tops);
     else this.writeTops(way.tops);
     this.writeToggles(way.toggles);
+    let above = 0;
     this.foldEls.forEach((fold, i) => {
+      // The room now above each passage: a word measured later is taken back to where it would be without it.
+      this.above[i] = above;
       const room = way.rooms[i] ?? 0;
+      above += room;
       const was = Number(this.written.get(fold) ?? 0);
       if (was === room) return;
       this.roomWritten += room - was;
@@ -431,10 +439,17 @@ export class LayoutController implements ReactiveController {
    * from the top of the text (on a narrow screen, of the page, where the folded cards lie).
    * Reads only.
    */
-  private measure(shown: Placed[]) {
+  private measure(shown: Placed[], placed: readonly Placed[]) {
     const { view, projection, narrow } = this.host;
     if (!view || !projection) return;
     const missing = shown.filter((p) => !this.heights.has(p.gloss.id) || (!narrow && !this.anchors.has(p.gloss.id)));
+    // The words of a hidden layer's glosses on the text are measured too (their marks stay in the
+    // text), so the room after each passage counts them from the first layout: showing the layer
+    // later then moves no text. Their cards are taken at a folded card's height until shown.
+    if (!narrow) {
+      const listed = new Set(missing);
+      for (const p of placed) if (!p.parent && !this.anchors.has(p.gloss.id) && !listed.has(p)) missing.push(p);
+    }
     if (this.measured && !missing.length) return;
     // The resize observer's first report of the text is then no news, and measures nothing again.
     const textBox = this.measured ? null : view.dom.parentElement!.getBoundingClientRect();
@@ -462,7 +477,8 @@ export class LayoutController implements ReactiveController {
       const { gloss, parent } = p;
       const card = cards.get(gloss.id);
       if (!card) continue;
-      if (!card.classList.contains('waiting')) this.heights.set(gloss.id, card.offsetHeight);
+      // A card hidden with its layer is not laid out: not measured until it is shown.
+      if (!card.classList.contains('waiting') && this.host.visibility.shown(p)) this.heights.set(gloss.id, card.offsetHeight);
       if (narrow) continue;
       if (parent) {
         const host = cards.get(parent.id);
