@@ -318,6 +318,7 @@ export const api = {
   /** Removes a member, or declines a request to join. */
   removeMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}`),
   /** Changes a group's settings (owners); answers the group as it now is. */
+  createGroup: (input: Required<GroupSettings> & { slug: string }) => request<GroupSummary>('POST', '/api/groups', input),
   updateGroup: (slug: string, changes: GroupSettings) => request<GroupSummary>('PATCH', `/api/groups/${enc(slug)}`, changes),
   /** Bans a person (owners): they leave the group and may not join or write again until the ban is lifted. */
   banMember: (slug: string, handle: string, reason?: string) => request<null>('POST', `/api/groups/${enc(slug)}/members/${enc(handle)}/ban`, reason ? { reason } : {}),

@@ -11,7 +11,7 @@ const appPath = /^\/(t\/|g\/|invite\/|$)/;
  * The group and invitation pages load when first opened, in a chunk of their own: most visits
  * are to read, and the reader's script stays small. Their elements upgrade once defined.
  */
-const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
+const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts'), import('./daf-new-group.ts')]);
 
 /** The printable daf (`/t/:slug/print`) loads on its own too, when first opened. */
 const loadPrintPage = () => import('./daf-print-page.ts');
@@ -126,6 +126,7 @@ export class DafApp extends LitElement {
       if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
       void loadGroupPages().catch(() => (this.chunkFailed = true));
     }
+    if (kind === 'g' && value === 'new') return html`<daf-new-group></daf-new-group>`;
     if (kind === 'g') return html`<daf-group-page slug=${value}></daf-group-page>`;
     if (kind === 'invite') return html`<daf-invite-page token=${value}></daf-invite-page>`;
     return html`<daf-library></daf-library>`;

@@ -15,7 +15,7 @@ import './daf-group-invitations.ts';
 import './daf-group-members.ts';
 import './daf-group-settings.ts';
 import './daf-moderation-queue.ts';
-import { groupStyles } from './group-styles.ts';
+import { groupPageFrame, groupStyles } from './group-styles.ts';
 
 /** What a visitor reads when a group is not there for them: the server says 404 for both. */
 export const noSuchGroup = 'No such group, or it is private';
@@ -40,16 +40,8 @@ function standing(g: Group, signedIn: boolean): string {
 export class DafGroupPage extends LitElement {
   static override styles = [
     groupStyles,
+    groupPageFrame,
     css`
-      :host {
-        max-width: 48rem;
-        margin: 2rem auto;
-        padding: 0 1.5rem;
-      }
-      h1 {
-        font-weight: 500;
-        margin: 0 0 0.5rem;
-      }
       .description {
         margin: 0 0 0.5rem;
         font-size: 1.1rem;

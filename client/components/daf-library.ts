@@ -101,7 +101,12 @@ export class DafLibrary extends LitElement {
       /* Escape clears the box; the browser's blue cross does not belong on this page. */
       appearance: none;
     }
-    button {
+    a.button {
+      display: inline-block;
+      text-decoration: none;
+    }
+    button,
+    a.button {
       font: inherit;
       font-size: 0.95rem;
       padding: 0.5rem 1rem;
@@ -288,6 +293,7 @@ export class DafLibrary extends LitElement {
       </section>
       <section aria-labelledby="groups-heading">
         <h2 id="groups-heading">Reading groups</h2>
+        ${this.session.me ? html`<p><a class="button" href="/g/new">New group</a></p>` : ''}
         ${this.groupsSection()}
       </section>
     `;

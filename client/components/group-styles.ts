@@ -75,3 +75,16 @@ export const groupStyles = css`
     color: var(--daf-muted);
   }
 `;
+
+/** A group's own page (and the page that starts one): a centred column with its heading. */
+export const groupPageFrame = css`
+  :host {
+    max-width: 48rem;
+    margin: 2rem auto;
+    padding: 0 1.5rem;
+  }
+  h1 {
+    font-weight: 500;
+    margin: 0 0 0.5rem;
+  }
+`;

@@ -26,7 +26,8 @@ const defaultInvitationHours = 7 * 24;
 const groupPageItems = 100;
 
 export const createGroupShape = z.strictObject({
-  slug: slugShape,
+  // `/g/new` is the page that creates a group.
+  slug: slugShape.refine((slug) => slug !== 'new', 'The address "new" is kept for the page that starts a group'),
   name: z.string().trim().min(1).max(120),
   description: z.string().trim().max(2000).optional(),
   visibility: z.enum(['public', 'private']),

@@ -116,6 +116,50 @@ describe('reading groups in the browser', () => {
     await expect.poll(() => groupPage(page).locator('h1').textContent()).toBe(name);
   }
 
+  it('lets an organiser start a group from the library: New group, its form, Create group, and the group page', async () => {
+    await signupOver(server.url, 'orna');
+    const { page, context } = await signedIn('orna');
+    await page.goto(server.url + '/');
+    await page.locator('daf-library').getByRole('link', { name: 'New group' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/g/new');
+    const form = page.locator('daf-new-group form');
+    await form.getByLabel('Name', { exact: true }).fill('Thursday Ethics Circle');
+    // The address follows the name until it is changed.
+    expect(await form.getByLabel('Address').inputValue()).toBe('thursday-ethics-circle');
+    await form.getByLabel('Description').fill('Pirkei Avot, one mishnah a week.');
+    await form.getByLabel('Who may see the group').selectOption('private');
+    await form.getByLabel('Who may join').selectOption('invite');
+    await form.getByLabel('New members’ posts wait for a moderator').check();
+    await form.getByLabel('Trusted after (approved posts)').fill('2');
+    await page.screenshot({ path: path.join(screenshotDir, 'new-group.png') });
+    await form.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/g/thursday-ethics-circle');
+    await expect.poll(() => groupPage(page).locator('h1').textContent()).toContain('Thursday Ethics Circle');
+    const made = (await rivka.get('/api/groups/thursday-ethics-circle')).status;
+    expect(made).toBe(404); // private: nothing of it to others
+    const mine = await page.evaluate(async () => (await fetch('/api/groups/thursday-ethics-circle')).json());
+    expect(mine).toMatchObject({ visibility: 'private', joinPolicy: 'invite', premoderation: true, trustAfter: 2, membership: { role: 'owner' } });
+
+    // A taken address: the server's message beside the field, and no group made.
+    await page.goto(server.url + '/g/new');
+    await form.getByLabel('Name', { exact: true }).fill('Thursday Ethics Circle');
+    await form.getByRole('button', { name: 'Create group' }).click();
+    const fieldError = form.locator('#slug-error');
+    await expect.poll(() => fieldError.textContent()).toContain('exists already');
+    expect(await form.getByLabel('Address').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Address').fill('thursday-ethics-2');
+    await form.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/g/thursday-ethics-2');
+    await context.close();
+
+    // A visitor is asked to log in.
+    const visitor = await freshPage();
+    await visitor.page.goto(server.url + '/g/new');
+    await expect.poll(() => visitor.page.locator('daf-new-group p').first().textContent()).toContain('Log in or sign up');
+    expect(await visitor.page.locator('daf-library').count()).toBe(0);
+    await visitor.context.close();
+  });
+
   it('lets an owner invite from the page, and a newcomer sign up and join through the link', async () => {
     const { context, page } = await signedIn('rivka');
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

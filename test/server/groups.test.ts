@@ -70,6 +70,8 @@ describe('reading groups', () => {
       await refused(() => moe.post('/api/groups', { slug: 'study', name: 'Again', visibility: 'public', joinPolicy: 'open' }), 409, 'slug_taken');
       await refused(() => t.visitor().post('/api/groups', { slug: 'nobody', name: 'Nobody', visibility: 'public', joinPolicy: 'open' }), 401, 'unauthenticated');
       await refused(() => ann.post('/api/groups', { slug: 'bad', name: 'Bad', visibility: 'secret', joinPolicy: 'open' }), 400, 'invalid_request');
+      // /g/new is the page that starts a group: no group may take that address.
+      await refused(() => ann.post('/api/groups', { slug: 'new', name: 'New', visibility: 'public', joinPolicy: 'open' }), 400, 'invalid_request');
     });
 
     it('lists public groups to everyone and private ones to their members only', async () => {
