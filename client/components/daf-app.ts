@@ -11,7 +11,7 @@ const appPath = /^\/(t\/|g\/|invite\/|$)/;
  * The group and invitation pages load when first opened, in a chunk of their own: most visits
  * are to read, and the reader's script stays small. Their elements upgrade once defined.
  */
-const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts'), import('./daf-new-group.ts')]);
+const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
 
 /** The printable daf (`/t/:slug/print`) loads on its own too, when first opened. */
 const loadPrintPage = () => import('./daf-print-page.ts');

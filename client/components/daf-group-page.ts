@@ -8,6 +8,8 @@ import { ActionController } from '../controllers/action-controller.ts';
 import { session, SessionController } from '../session.ts';
 import './daf-account.ts';
 import './daf-confirm.ts';
+// The page that starts a group (`/g/new`) comes in the same chunk as the group pages.
+import './daf-new-group.ts';
 import type { DafConfirm } from './daf-confirm.ts';
 import './daf-group-audit.ts';
 import type { DafGroupAudit } from './daf-group-audit.ts';
