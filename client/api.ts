@@ -348,6 +348,8 @@ export const api = {
   reply: (gloss: number, body: Body, parent?: number) => request<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),
   updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),
   deleteReply: (id: number) => request<unknown>('DELETE', `/api/replies/${id}`),
+  /** Flags a gloss or a reply for its group's moderators, with a reason. */
+  flag: (kind: 'gloss' | 'reply', id: number, reason: string) => request<unknown>('POST', `/api/${kind === 'gloss' ? 'glosses' : 'replies'}/${id}/flag`, { reason }),
   texts: () => request<{ texts: TextSummary[] }>('GET', '/api/texts'),
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),

@@ -185,6 +185,22 @@ export const cardStyles = css`
   daf-gloss-card daf-composer {
     margin-block-start: 0.4rem;
   }
+  daf-gloss-card form.flag label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    font: 0.8rem system-ui, sans-serif;
+    margin-block-start: 0.4rem;
+  }
+  daf-gloss-card form.flag textarea {
+    font: inherit;
+    font-size: 0.85rem;
+  }
+  daf-gloss-card .notice {
+    margin: 0.25rem 0 0;
+    font: 0.8rem system-ui, sans-serif;
+    color: var(--daf-muted);
+  }
   daf-gloss-card [role='alert'] {
     color: #a02020;
     font-size: 0.8rem;
@@ -195,7 +211,7 @@ export const cardStyles = css`
 const longBody = 420;
 
 /** Which writing form is open in a card: a reply to the gloss or to a reply, or an edit. */
-type Form = { kind: 'reply'; parent: number | null } | { kind: 'edit-gloss' } | { kind: 'edit-reply'; id: number } | null;
+type Form = { kind: 'reply'; parent: number | null } | { kind: 'edit-gloss' } | { kind: 'edit-reply'; id: number } | { kind: 'flag'; reply: number | null } | null;
 
 /**
  * One gloss beside the text: its layer, author and body (with the spans that glosses on it
@@ -215,6 +231,7 @@ export class DafGlossCard extends LitElement {
     form: { state: true },
     busy: { state: true },
     error: { state: true },
+    notice: { state: true },
   };
 
   declare gloss: Gloss;
@@ -237,6 +254,8 @@ export class DafGlossCard extends LitElement {
   declare form: Form;
   declare busy: boolean;
   declare error: string;
+  /** What the last action did, said in the card ("Sent to the moderators"). */
+  declare notice: string;
 
   private body: HTMLElement | null = null;
 
@@ -251,6 +270,7 @@ export class DafGlossCard extends LitElement {
     this.form = null;
     this.busy = false;
     this.error = '';
+    this.notice = '';
   }
 
   /**
@@ -265,7 +285,7 @@ export class DafGlossCard extends LitElement {
 
   /** The card's buttons and links, in order (not those of a form open in it). */
   private controls(): HTMLElement[] {
-    return [...this.querySelectorAll<HTMLElement>('button, a[href]')].filter((el) => !el.closest('daf-composer'));
+    return [...this.querySelectorAll<HTMLElement>('button, a[href]')].filter((el) => !el.closest('daf-composer, form'));
   }
 
   /**
@@ -397,7 +417,7 @@ export class DafGlossCard extends LitElement {
     event.stopPropagation();
     const form = this.form;
     const body = event.detail.body;
-    if (!form) return;
+    if (!form || form.kind === 'flag') return;
     void this.write(() => {
       if (form.kind === 'reply') {
         this.open = true;
@@ -426,6 +446,43 @@ export class DafGlossCard extends LitElement {
     const question = what === 'gloss' ? 'Delete this gloss?' : 'Delete this reply?';
     if (!confirm(question)) return;
     void this.write(() => (what === 'gloss' ? api.deleteGloss(this.gloss.id) : api.deleteReply(what)));
+  }
+
+  /** May the reader flag this post: signed in, not their own, not deleted? */
+  private mayFlag(author: { handle: string } | null, status: string): boolean {
+    return this.me !== null && author?.handle !== this.me && status !== 'deleted';
+  }
+
+  private flagButton(reply: number | null) {
+    return html`<button @click=${() => this.openForm({ kind: 'flag', reply })}>Flag</button>`;
+  }
+
+  /** The reason a reader gives the moderators, in the card; sent, the card says so. */
+  private flagForm(reply: number | null) {
+    const send = async (event: SubmitEvent) => {
+      event.preventDefault();
+      const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
+      this.busy = true;
+      this.error = '';
+      try {
+        await api.flag(reply === null ? 'gloss' : 'reply', reply ?? this.gloss.id, reason);
+        this.form = null;
+        this.notice = 'Flagged: the group’s moderators will look at it.';
+        this.focus();
+      } catch (e) {
+        this.error = failureMessage(e);
+      } finally {
+        this.busy = false;
+      }
+    };
+    return html`<form class="flag" @submit=${send}>
+      <label>Why should a moderator look at this? <textarea name="reason" required maxlength="1000" rows="2"></textarea></label>
+      <div class="actions">
+        <button type="submit" ?disabled=${this.busy}>Send to the moderators</button>
+        <button type="button" @click=${this.onCancel}>Cancel</button>
+      </div>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+    </form>`;
   }
 
   private composer(initial: unknown = null) {
@@ -493,7 +550,9 @@ export class DafGlossCard extends LitElement {
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
           ${mine && r.status !== 'deleted' && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>` : nothing}
           ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
+          ${this.mayFlag(r.author, r.status) ? this.flagButton(r.id) : nothing}
         </div>
+        ${this.form?.kind === 'flag' && this.form.reply === r.id ? this.flagForm(r.id) : nothing}
         ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
         ${below
           ? html`<ol class=${depth < maxThreadIndent ? 'answers' : 'answers flat'} aria-label=${`Answers to ${authorName(r.author, 'a deleted reply')}`}>
@@ -558,8 +617,11 @@ export class DafGlossCard extends LitElement {
         ${this.foldable
           ? html`<button class="focus-passage" @click=${() => this.dispatchEvent(new CustomEvent('daf-focus-passage', { bubbles: true, composed: true, detail: g.id }))}>All on ${g.target.segment ?? 'this passage'}</button>`
           : nothing}
+        ${this.mayFlag(g.author, g.status) ? this.flagButton(null) : nothing}
         <a href="#g-${g.id}" aria-label="Link to this gloss">Link</a>
       </div>
+      ${this.form?.kind === 'flag' && this.form.reply === null ? this.flagForm(null) : nothing}
+      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       ${this.open && count ? this.thread() : nothing}
       ${this.form?.kind === 'reply' && this.form.parent === null ? this.composer() : nothing}
       ${this.error && !this.form ? html`<p role="alert">${this.error}</p>` : nothing}

@@ -472,6 +472,33 @@ describe('writing glosses', () => {
     expect(errors).toEqual([]);
   }, journey);
 
+  it('lets a reader flag a gloss and a reply for the moderators from the card, once each', async () => {
+    const { page, errors } = await openPage(browser);
+    await signUpAndOpen(page, 'flora', false);
+    const fence = textPage(page).locator('daf-gloss-card', { hasText: 'What counts as a fence?' });
+    await unfold(fence);
+    await fence.getByRole('button', { name: 'Flag', exact: true }).first().click();
+    const form = fence.locator('form.flag');
+    await form.getByLabel('Why should a moderator look at this?').fill('Off the topic of the passage.');
+    await form.getByRole('button', { name: 'Send to the moderators' }).click();
+    await poll(() => fence.locator('.notice').textContent()).toContain('Flagged');
+    expect(await form.count()).toBe(0);
+    // A second flag of the same post gets the server's answer, in the card.
+    await fence.getByRole('button', { name: 'Flag', exact: true }).first().click();
+    await form.getByLabel('Why should a moderator look at this?').fill('Again.');
+    await form.getByRole('button', { name: 'Send to the moderators' }).click();
+    await poll(() => form.locator('[role=alert]').textContent()).toContain('flagged this gloss already');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    // A reply in the thread has its own Flag.
+    await fence.locator('button.thread-toggle').click();
+    const reply = fence.locator('ol.thread li').first();
+    await reply.getByRole('button', { name: 'Flag', exact: true }).first().click();
+    await fence.locator('form.flag').getByLabel('Why should a moderator look at this?').fill('Unkind.');
+    await fence.locator('form.flag').getByRole('button', { name: 'Send to the moderators' }).click();
+    await poll(() => fence.locator('.notice').textContent()).toContain('Flagged');
+    expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
+  }, journey);
+
   it('lets a visitor who signs up on the text page reply and write there at once', async () => {
     const { page, errors } = await openPage(browser);
     await openText(page);
