@@ -17,7 +17,7 @@ import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { embedRoutes } from './routes/embed.ts';
-import { eventRoutes } from './routes/events.ts';
+import { eventRoutes, groupEventRoutes } from './routes/events.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
@@ -75,6 +75,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/texts', passageRoutes)
     .route('/', glossRoutes)
     .route('/', groupRoutes)
+    .route('/groups', groupEventRoutes(options.streamLifetimeMs))
     .route('/', moderationRoutes)
     .route('/', searchRoutes)
     .route('/', openapiRoutes);

@@ -8,21 +8,18 @@
  * when the credential is gone (a log-out, a revoked or expired token) or the text is no longer
  * theirs to read. Every stream also ends after a lifetime, with a `reconnect` event; the browser's
  * EventSource comes back on its own and is judged like any new request.
+ *
+ * A group's moderators follow its moderation the same way (`GET /api/groups/:slug/events`): a
+ * `changed` event whenever its queue or audit log may have moved, so an open group page stays
+ * current; the stream ends when its reader is no longer a moderator there.
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../middleware/env.ts';
 import { currentReader, lastEventId, visibleEventsAfter } from '../services/events.ts';
+import { followModeration } from '../services/moderation.ts';
 import { readableText } from '../services/texts.ts';
-
-/** How often a stream looks at the log even without a wake-up (another process may write, a right may end). */
-const pollMs = 2000;
-/** How often a comment line keeps idle connections (and proxies) open. */
-const heartbeatMs = 15_000;
-/** How long a stream lives before it asks the client to reconnect. */
-export const defaultStreamLifetimeMs = 10 * 60_000;
-/** How soon the client should come back after a stream ends (the SSE `retry` field). */
-const reconnectMs = 1000;
+import { defaultStreamLifetimeMs, liveStream } from './live-stream.ts';
+import { requireViewer } from './params.ts';
 
 /** The events routes; `lifetimeMs` is how long one stream may stay open. */
 export function eventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
@@ -32,50 +29,50 @@ export function eventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
     const opened = await readableText(db, c.var.viewer, c.req.param('slug'));
     const resumeFrom = c.req.header('last-event-id') ?? c.req.query('since');
     let cursor = resumeFrom !== undefined && /^[0-9]{1,15}$/.test(resumeFrom) ? Number(resumeFrom) : await lastEventId(db, opened.id);
-    return streamSSE(c, async (stream) => {
-      let wake: (() => void) | null = null;
-      const unsubscribe = bus.subscribe(opened.id, () => wake?.());
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      const endsAt = Date.now() + lifetimeMs;
-      const lifetime = setTimeout(() => wake?.(), lifetimeMs);
-      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ text: opened.slug, after: cursor }), id: String(cursor) });
-      let lastWrite = Date.now();
-      let reason: 'lifetime' | 'rights' = 'lifetime';
-      while (!stream.aborted && !stream.closed && Date.now() < endsAt) {
+    return liveStream(c, {
+      lifetimeMs,
+      ready: { event: 'ready', data: JSON.stringify({ text: opened.slug, after: cursor }), id: String(cursor) },
+      subscribe: (wake) => bus.subscribe(opened.id, wake),
+      look: async () => {
         const reader = await currentReader(db, credential, opened.id);
-        if (reader === null) {
-          reason = 'rights';
-          break;
-        }
+        if (reader === null) return 'gone';
         const { events, lastId } = await visibleEventsAfter(db, reader.viewer, reader.text, cursor);
-        for (const e of events) {
-          await stream.writeSSE({ id: String(e.id), event: e.kind, data: e.payload });
-          lastWrite = Date.now();
-        }
         const advanced = lastId !== cursor;
         cursor = lastId;
-        if (advanced) continue;
-        if (Date.now() - lastWrite >= heartbeatMs) {
-          await stream.write(': keep-alive\n\n');
-          lastWrite = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-      clearTimeout(lifetime);
-      unsubscribe();
-      if (!stream.aborted && !stream.closed) {
-        await stream.writeSSE({ event: 'reconnect', data: JSON.stringify({ reason, after: cursor }), retry: reconnectMs });
-      }
+        return { events: events.map((e) => ({ id: String(e.id), event: e.kind, data: e.payload })), advanced };
+      },
+      farewell: (reason) => JSON.stringify({ reason, after: cursor }),
+    });
+  });
+}
+
+/**
+ * The live moderation of a group, for its moderators: a `changed` event whenever its queue or
+ * audit log may have changed (a post held, a flag, an action by another moderator), so that an
+ * open group page reads them again. The event carries no post: what a moderator reads still
+ * comes from the queue and the log, each judged as it is read.
+ */
+export function groupEventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
+  return new Hono<AppEnv>().get('/:slug/events', async (c) => {
+    const { bus } = c.var.ctx;
+    const credential = c.var.credential;
+    const followed = await followModeration(c.var.ctx, requireViewer(c), c.req.param('slug'));
+    let stamp = await followed.stamp();
+    return liveStream(c, {
+      lifetimeMs,
+      ready: { event: 'ready', data: JSON.stringify({ group: followed.group.slug }) },
+      subscribe: (wake) => {
+        const ends = followed.textIds.map((id) => bus.subscribe(id, wake));
+        return () => ends.forEach((end) => end());
+      },
+      look: async () => {
+        if (!(await followed.stillModerates(credential))) return 'gone';
+        const now = await followed.stamp();
+        if (now === stamp) return { events: [], advanced: false };
+        stamp = now;
+        return { events: [{ event: 'changed', data: JSON.stringify({ group: followed.group.slug }) }], advanced: false };
+      },
+      farewell: (reason) => JSON.stringify({ reason }),
     });
   });
 }

@@ -11,7 +11,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canModerate, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
 import { visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -80,7 +80,8 @@ export async function layersOfText(db: DB, viewer: Viewer | null, text: TextRow)
 
 /**
  * What the viewer may do in a layer: the reader offers only what the server will accept. `edit`
- * is whether they may still edit their own posts here (not once banned from its group).
+ * is whether they may still edit their own posts here (not once banned from its group);
+ * `moderate`, whether they may approve, hide, restore and delete others' posts here.
  */
 export function layerPermissions(viewer: Viewer | null, text: TextRow, layer: LayerRow) {
   return {
@@ -88,6 +89,7 @@ export function layerPermissions(viewer: Viewer | null, text: TextRow, layer: La
     reply: canReply(viewer, text, layer),
     edit: viewer !== null && !isBanned(viewer, layer.group_id),
     manage: canManageLayer(viewer, layer),
+    moderate: canModerate(viewer, layer),
   };
 }
 

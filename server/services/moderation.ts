@@ -17,6 +17,7 @@ import { glossJson, replyJson } from '../storage/gloss-listing.ts';
 import * as groups from '../storage/groups.ts';
 import * as moderation from '../storage/moderation.ts';
 import type { AppContext } from './context.ts';
+import { viewerForCredential, type Credential } from './auth.ts';
 import { recordEvent } from './events.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss } from './glosses.ts';
@@ -256,4 +257,25 @@ export async function auditLog(ctx: AppContext, viewer: Viewer, groupSlug: strin
   const group = await moderatedGroup(ctx.db, viewer, groupSlug);
   const rows = await moderation.listAudit(ctx.db, group.id, page.limit, page.offset);
   return rows.map((r) => ({ id: r.id, action: r.action, actor: r.actor, subject: r.subject, kind: r.kind, item: r.item_id, reason: r.reason, at: r.created_at }));
+}
+
+/**
+ * A group's moderation, followed live by its moderators (`GET /api/groups/:slug/events`): the
+ * texts whose events can change its queue, a stamp that moves when its queue or audit log may
+ * have, and whether the credential still stands for one of its moderators (asked again at each
+ * look, so a moderator made a member, or signed out, stops hearing at once).
+ */
+export async function followModeration(ctx: AppContext, viewer: Viewer, groupSlug: string) {
+  const group = await moderatedGroup(ctx.db, viewer, groupSlug);
+  const textIds = await moderation.groupTextIds(ctx.db, group.id);
+  return {
+    group,
+    textIds,
+    // Asked for the texts again: a layer may have been added on another text since.
+    stamp: async () => moderation.moderationStamp(ctx.db, group.id, await moderation.groupTextIds(ctx.db, group.id)),
+    stillModerates: async (credential: Credential | null) => {
+      const now = credential === null ? null : await viewerForCredential(ctx.db, credential);
+      return isModerator(now, group.id);
+    },
+  };
 }

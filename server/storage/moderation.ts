@@ -94,3 +94,21 @@ export async function pendingPosts(db: DB, groupId: number) {
   return { glosses, replies };
 }
 
+
+/** The texts a group's layers are on: what its moderation queue can hold posts of. */
+export async function groupTextIds(db: DB, groupId: number): Promise<number[]> {
+  const rows = await db.selectFrom('layer').select('text_id').distinct().where('group_id', '=', groupId).execute();
+  return rows.map((r) => r.text_id);
+}
+
+/**
+ * The newest audit entry of a group and the newest event on the texts its layers are on: when
+ * neither moved, neither its moderation queue nor its audit log can have changed.
+ */
+export async function moderationStamp(db: DB, groupId: number, textIds: number[]): Promise<string> {
+  const audit = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('last')).where('group_id', '=', groupId).executeTakeFirst();
+  const event = textIds.length
+    ? await db.selectFrom('event').select((eb) => eb.fn.max('id').as('last')).where('text_id', 'in', textIds).executeTakeFirst()
+    : undefined;
+  return `${audit?.last ?? 0}.${event?.last ?? 0}`;
+}

@@ -176,7 +176,7 @@ const memberDoor: Record<string, Partial<Record<Person, number | string[]>> & { 
   },
   'asking-circle': { olive: ['olive:owner:active', 'abel:member:pending'], others: 403 },
 };
-/** GET /moderation, /audit, /invitations: owners and moderators only. */
+/** GET /moderation, /audit, /invitations, /events: owners and moderators only. */
 const moderatorDoor: Record<string, Partial<Record<Person, number>> & { others: number }> = {
   'open-circle': { olive: 200, mona: 200, visitor: 401, others: 403 },
   'closed-circle': { olive: 200, mona: 403, visitor: 401, others: 404 },
@@ -207,14 +207,18 @@ const sorted = <T>(xs: Iterable<T>) => [...xs].map(String).sort();
 // ---------------------------------------------------------------------------------------------
 
 /** Reads a text's event stream from the start (`?since=0`) until event `untilId`; the raw stream. */
-async function readEvents(w: World, client: TestClient, slug: string, untilId: number): Promise<{ status: number; text: string }> {
+function readEvents(w: World, client: TestClient, slug: string, untilId: number): Promise<{ status: number; text: string }> {
+  return readStream(w, client, `/api/texts/${slug}/events?since=0`, new RegExp(`^id: ${untilId}$`, 'm'));
+}
+
+/** Reads an event stream until `until` matches (or 5 s pass); the raw stream. */
+async function readStream(w: World, client: TestClient, url: string, until: RegExp): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};
   if (client.cookies.size) headers.cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const res = await w.t.app.request(`${testOrigin}/api/texts/${slug}/events?since=0`, { headers });
+  const res = await w.t.app.request(`${testOrigin}${url}`, { headers });
   if (res.status !== 200) return { status: res.status, text: await res.text() };
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
-  const until = new RegExp(`^id: ${untilId}$`, 'm');
   let out = '';
   const deadline = Date.now() + 5000;
   try {
@@ -259,6 +263,7 @@ const readDoors = new Set([
   'GET /api/groups/:slug/members',
   'GET /api/groups/:slug/moderation',
   'GET /api/groups/:slug/audit',
+  'GET /api/groups/:slug/events',
   'GET /api/groups/:slug/invitations',
   'GET /api/invitations/:token',
   'GET /',
@@ -546,6 +551,11 @@ describe('the access matrix: reading', () => {
         for (const a of needed) if (!actions.includes(a)) problems.push(`audit of ${slug}: no ${a}`);
       }
       expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
+      // The live moderation of the group: a stream for its moderators, which names no post.
+      const live = await readStream(w, c, `/api/groups/${slug}/events`, /^event: ready$/m);
+      bodies.push({ door: `GET /api/groups/${slug}/events`, text: live.text });
+      if (live.status !== mod) problems.push(`events of group ${slug}: status ${live.status}, expected ${mod}`);
+      else if (mod === 200 && !live.text.includes(`"group":"${slug}"`)) problems.push(`events of group ${slug}: no ready event`);
     }
 
     // An invitation tells whoever holds the link the group's name, and its description only to

@@ -624,13 +624,13 @@ describe('reading groups', () => {
         expect((await c.get(`/api/texts/${text}/layers/${layer}`)).body.you).toEqual(listed);
         return listed;
       };
-      expect(await you(ann, 'layered-mods')).toEqual({ write: true, reply: true, edit: true, manage: true });
-      expect(await you(moe, 'layered-mods')).toEqual({ write: true, reply: true, edit: true, manage: false });
-      expect(await you(mel, 'layered-mods')).toEqual({ write: false, reply: true, edit: true, manage: false });
-      expect(await you(out, 'layered-mods')).toEqual({ write: false, reply: true, edit: true, manage: false });
-      expect(await you(t.visitor(), 'layered-mods')).toEqual({ write: false, reply: false, edit: false, manage: false });
-      expect(await you(mel, 'layered-quiet')).toEqual({ write: true, reply: false, edit: true, manage: false });
-      expect(await you(out, 'layered-members')).toEqual({ write: false, reply: true, edit: true, manage: false });
+      expect(await you(ann, 'layered-mods')).toEqual({ write: true, reply: true, edit: true, manage: true, moderate: true });
+      expect(await you(moe, 'layered-mods')).toEqual({ write: true, reply: true, edit: true, manage: false, moderate: true });
+      expect(await you(mel, 'layered-mods')).toEqual({ write: false, reply: true, edit: true, manage: false, moderate: false });
+      expect(await you(out, 'layered-mods')).toEqual({ write: false, reply: true, edit: true, manage: false, moderate: false });
+      expect(await you(t.visitor(), 'layered-mods')).toEqual({ write: false, reply: false, edit: false, manage: false, moderate: false });
+      expect(await you(mel, 'layered-quiet')).toEqual({ write: true, reply: false, edit: true, manage: false, moderate: false });
+      expect(await you(out, 'layered-members')).toEqual({ write: false, reply: true, edit: true, manage: false, moderate: false });
     });
 
     it('are listed with the group’s own texts on the group, each to those who may read it', async () => {

@@ -127,6 +127,34 @@ describe('an open event stream keeps to the reader’s current rights', () => {
     expect(s.events.some((e) => e.data.includes(secret))).toBe(false);
   });
 
+  it('tells a moderator following the group that its queue changed, and stops when they are a moderator no more', async () => {
+    const { client, handle } = await member();
+    await ok(olga.request('PATCH', `/api/groups/circle/members/${handle}`, { role: 'moderator' }), 200);
+    const s = await open('/api/groups/circle/events', client);
+    const before = s.events.length;
+    // Someone else flags a post: the queue changed; the event names no post, only the group.
+    const { client: other } = await member();
+    const gloss = await ok(olga.request('POST', '/api/texts/closed/layers/notes/glosses', { target: { exact: 'light' }, body: { markdown: 'zzflagmeqx' } }));
+    await ok(other.request('POST', `/api/glosses/${gloss.id}/flag`, { reason: 'zzreasonqx' }));
+    await s.waitFor((e) => e.event === 'changed', 10_000, before);
+    expect(s.events.filter((e) => e.event === 'changed').every((e) => e.data === '{"group":"circle"}')).toBe(true);
+    // Made a member again, the stream ends.
+    await ok(olga.request('PATCH', `/api/groups/circle/members/${handle}`, { role: 'member' }), 200);
+    expect(await s.waitForEnd(15_000)).toBe(true);
+    expect(s.events.at(-1)?.event).toBe('reconnect');
+  });
+
+  it('lets only moderators follow a group: a member is refused, an outsider does not see it', async () => {
+    const { client } = await member();
+    const outsider = new Client(server.url);
+    await ok(outsider.request('POST', '/api/auth/signup', { handle: `outsider${++n}`, password }));
+    for (const [who, status] of [[client, 403], [outsider, 404], [new Client(server.url), 401]] as const) {
+      const s = await EventStream.open(`${server.url}/api/groups/circle/events`, who.cookie ? { cookie: who.cookie } : {});
+      streams.push(s);
+      expect(s.status).toBe(status);
+    }
+  });
+
   it('ends a stream whose reader may no longer read, even when nothing is posted', async () => {
     const { client, handle } = await member();
     const s = await open('/api/texts/closed/events', client);
