@@ -72,9 +72,11 @@ export interface Layer {
   group: string | null;
   attribution: string | null;
   license: string | null;
-  /** What the reader may do here, as the server will judge it. */
-  /** What the reader may do here; `edit`: change their own posts (not once banned from its group). */
-  you: { write: boolean; reply: boolean; edit: boolean; manage: boolean };
+  /**
+   * What the reader may do here, as the server will judge it; `edit`: change their own posts (not
+   * once banned from its group); `moderate`: approve, hide, restore and delete others' posts.
+   */
+  you: { write: boolean; reply: boolean; edit: boolean; manage: boolean; moderate: boolean };
 }
 
 /** The signed-in person. */
@@ -359,6 +361,8 @@ export const api = {
   passage: (slug: string, ref: string | null, layers: string[] | null) => request<Passage>('GET', passagePath(slug, ref, layers)),
   /** Creates an `embed` bearer token for the signed-in person (the embed's sign-in popup). */
   createEmbedToken: (name: string) => request<Token>('POST', '/api/tokens', { name, scope: 'embed' }),
+  /** The live moderation of a group, for its moderators: a `changed` event when its queue or audit log may have changed. */
+  groupEvents: (slug: string) => new EventSource(`/api/groups/${enc(slug)}/events`),
   /** The live event stream of a text (Server-Sent Events). */
   events: (slug: string) => new EventSource(`/api/texts/${encodeURIComponent(slug)}/events`),
 };

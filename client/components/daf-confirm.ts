@@ -16,6 +16,37 @@ export interface ConfirmOptions {
   reasonOptional?: boolean;
 }
 
+/** A moderator hides a post: the question, with a reason for its author. */
+export function hideQuestion(kind: 'gloss' | 'reply'): ConfirmOptions {
+  return {
+    title: `Hide this ${kind}?`,
+    message: `Readers will no longer see it${kind === 'gloss' ? ', nor the glosses on it' : ''}. Its author will see your reason. You can restore it later.`,
+    confirm: 'Hide',
+    reason: 'Reason, for the author',
+  };
+}
+
+/** A reader flags a post for the group's moderators, saying why. */
+export function flagQuestion(kind: 'gloss' | 'reply'): ConfirmOptions {
+  return {
+    title: `Flag this ${kind}?`,
+    message: "The group's moderators will read your reason and decide what to do; nothing changes for readers until they do.",
+    confirm: 'Send to the moderators',
+    reason: 'Why should a moderator look at this?',
+  };
+}
+
+/** Someone deletes a post, their own (`mine`) or, as a moderator, someone else's. */
+export function deleteQuestion(kind: 'gloss' | 'reply', mine: boolean): ConfirmOptions {
+  return {
+    title: `Delete this ${kind}?`,
+    message: mine
+      ? `Your ${kind} will be gone for good; if others have answered it, "Deleted" stands in its place so their words keep their thread.`
+      : `You are deleting someone else's ${kind}, for good; the group's audit log records it. Hiding it, with a reason, can be undone.`,
+    confirm: 'Delete',
+  };
+}
+
 /**
  * A modal question before something that cannot simply be undone: leaving a group, removing a
  * member, hiding a post (with a reason for its author). A native `<dialog>`, so Esc cancels and

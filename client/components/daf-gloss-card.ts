@@ -5,6 +5,7 @@ import { cssColor } from '../layer-style.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { exactTime, relativeTime } from '../relative-time.ts';
+import { CardModeration } from './card-moderation.ts';
 import './daf-composer.ts';
 import type { ComposerPost } from './daf-composer.ts';
 
@@ -185,17 +186,6 @@ export const cardStyles = css`
   daf-gloss-card daf-composer {
     margin-block-start: 0.4rem;
   }
-  daf-gloss-card form.flag label {
-    display: flex;
-    flex-direction: column;
-    gap: 0.25rem;
-    font: 0.8rem system-ui, sans-serif;
-    margin-block-start: 0.4rem;
-  }
-  daf-gloss-card form.flag textarea {
-    font: inherit;
-    font-size: 0.85rem;
-  }
   daf-gloss-card .notice {
     margin: 0.25rem 0 0;
     font: 0.8rem system-ui, sans-serif;
@@ -211,7 +201,7 @@ export const cardStyles = css`
 const longBody = 420;
 
 /** Which writing form is open in a card: a reply to the gloss or to a reply, or an edit. */
-type Form = { kind: 'reply'; parent: number | null } | { kind: 'edit-gloss' } | { kind: 'edit-reply'; id: number } | { kind: 'flag'; reply: number | null } | null;
+type Form = { kind: 'reply'; parent: number | null } | { kind: 'edit-gloss' } | { kind: 'edit-reply'; id: number } | null;
 
 /**
  * One gloss beside the text: its layer, author and body (with the spans that glosses on it
@@ -231,7 +221,6 @@ export class DafGlossCard extends LitElement {
     form: { state: true },
     busy: { state: true },
     error: { state: true },
-    notice: { state: true },
   };
 
   declare gloss: Gloss;
@@ -254,8 +243,8 @@ export class DafGlossCard extends LitElement {
   declare form: Form;
   declare busy: boolean;
   declare error: string;
-  /** What the last action did, said in the card ("Sent to the moderators"). */
-  declare notice: string;
+  /** Flag, and the moderators' Approve / Hide / Restore / Delete. */
+  private readonly mod = new CardModeration(this);
 
   private body: HTMLElement | null = null;
 
@@ -270,7 +259,6 @@ export class DafGlossCard extends LitElement {
     this.form = null;
     this.busy = false;
     this.error = '';
-    this.notice = '';
   }
 
   /**
@@ -346,7 +334,7 @@ export class DafGlossCard extends LitElement {
    */
   private onFocusOut = (event: FocusEvent) => {
     const to = event.relatedTarget as Element | null;
-    if (!this.unfolded || this.form || this.contains(to)) return;
+    if (!this.unfolded || this.form || this.mod.holding || this.contains(to)) return;
     if (!to?.closest('.popover')) {
       this.unfolded = false;
       return;
@@ -356,7 +344,7 @@ export class DafGlossCard extends LitElement {
       const at = e.target as Element;
       if (this.contains(at) || at.closest?.('.popover')) return;
       root.removeEventListener('focusin', check);
-      if (!this.form) this.unfolded = false;
+      if (!this.form && !this.mod.holding) this.unfolded = false;
     };
     root.addEventListener('focusin', check);
   };
@@ -417,7 +405,7 @@ export class DafGlossCard extends LitElement {
     event.stopPropagation();
     const form = this.form;
     const body = event.detail.body;
-    if (!form || form.kind === 'flag') return;
+    if (!form) return;
     void this.write(() => {
       if (form.kind === 'reply') {
         this.open = true;
@@ -440,49 +428,6 @@ export class DafGlossCard extends LitElement {
     this.error = '';
     await this.updateComplete;
     this.querySelector('daf-composer')?.focus();
-  }
-
-  private deletePost(what: 'gloss' | number) {
-    const question = what === 'gloss' ? 'Delete this gloss?' : 'Delete this reply?';
-    if (!confirm(question)) return;
-    void this.write(() => (what === 'gloss' ? api.deleteGloss(this.gloss.id) : api.deleteReply(what)));
-  }
-
-  /** May the reader flag this post: signed in, not their own, not deleted? */
-  private mayFlag(author: { handle: string } | null, status: string): boolean {
-    return this.me !== null && author?.handle !== this.me && status !== 'deleted';
-  }
-
-  private flagButton(reply: number | null) {
-    return html`<button @click=${() => this.openForm({ kind: 'flag', reply })}>Flag</button>`;
-  }
-
-  /** The reason a reader gives the moderators, in the card; sent, the card says so. */
-  private flagForm(reply: number | null) {
-    const send = async (event: SubmitEvent) => {
-      event.preventDefault();
-      const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
-      this.busy = true;
-      this.error = '';
-      try {
-        await api.flag(reply === null ? 'gloss' : 'reply', reply ?? this.gloss.id, reason);
-        this.form = null;
-        this.notice = 'Flagged: the group’s moderators will look at it.';
-        this.focus();
-      } catch (e) {
-        this.error = failureMessage(e);
-      } finally {
-        this.busy = false;
-      }
-    };
-    return html`<form class="flag" @submit=${send}>
-      <label>Why should a moderator look at this? <textarea name="reason" required maxlength="1000" rows="2"></textarea></label>
-      <div class="actions">
-        <button type="submit" ?disabled=${this.busy}>Send to the moderators</button>
-        <button type="button" @click=${this.onCancel}>Cancel</button>
-      </div>
-      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
-    </form>`;
   }
 
   private composer(initial: unknown = null) {
@@ -544,15 +489,15 @@ export class DafGlossCard extends LitElement {
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
       return html`<li>
-        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}</span>
+        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
+            ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
+            : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
           ${mine && r.status !== 'deleted' && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>` : nothing}
-          ${mine && r.status !== 'deleted' ? html`<button @click=${() => this.deletePost(r.id)}>Delete</button>` : nothing}
-          ${this.mayFlag(r.author, r.status) ? this.flagButton(r.id) : nothing}
+          ${this.mod.buttons({ kind: 'reply', ...r })}
         </div>
-        ${this.form?.kind === 'flag' && this.form.reply === r.id ? this.flagForm(r.id) : nothing}
         ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
         ${below
           ? html`<ol class=${depth < maxThreadIndent ? 'answers' : 'answers flat'} aria-label=${`Answers to ${authorName(r.author, 'a deleted reply')}`}>
@@ -613,15 +558,13 @@ export class DafGlossCard extends LitElement {
         ${count ? html`<button class="thread-toggle" aria-expanded=${this.open ? 'true' : 'false'} @click=${() => (this.open = !this.open)}>${count} ${count === 1 ? 'reply' : 'replies'}</button>` : nothing}
         ${this.layer?.you.reply && live ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: null })}>Reply</button>` : nothing}
         ${this.mine && live && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-gloss' })}>Edit</button>` : nothing}
-        ${this.mine && live ? html`<button @click=${() => this.deletePost('gloss')}>Delete</button>` : nothing}
+        ${this.mod.buttons({ kind: 'gloss', ...g })}
         ${this.foldable
           ? html`<button class="focus-passage" @click=${() => this.dispatchEvent(new CustomEvent('daf-focus-passage', { bubbles: true, composed: true, detail: g.id }))}>All on ${g.target.segment ?? 'this passage'}</button>`
           : nothing}
-        ${this.mayFlag(g.author, g.status) ? this.flagButton(null) : nothing}
         <a href="#g-${g.id}" aria-label="Link to this gloss">Link</a>
       </div>
-      ${this.form?.kind === 'flag' && this.form.reply === null ? this.flagForm(null) : nothing}
-      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
+      ${this.mod.status()}
       ${this.open && count ? this.thread() : nothing}
       ${this.form?.kind === 'reply' && this.form.parent === null ? this.composer() : nothing}
       ${this.error && !this.form ? html`<p role="alert">${this.error}</p>` : nothing}

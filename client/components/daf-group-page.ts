@@ -17,6 +17,7 @@ import './daf-group-invitations.ts';
 import './daf-group-members.ts';
 import './daf-group-settings.ts';
 import './daf-moderation-queue.ts';
+import type { DafModerationQueue } from './daf-moderation-queue.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
 
 /** What a visitor reads when a group is not there for them: the server says 404 for both. */
@@ -121,6 +122,40 @@ export class DafGroupPage extends LitElement {
     this.loadError = '';
     this.actions.clear();
     void this.load();
+  }
+
+  /** The group's live moderation, followed while the reader moderates it; and for which group. */
+  private follow: EventSource | null = null;
+  private followed = '';
+
+  /**
+   * A moderator's page follows the group live: a post held or flagged, or another moderator's
+   * action, and the queue and the audit log read again, without a reload.
+   */
+  protected override updated() {
+    const g = this.group;
+    const role = g?.membership?.state === 'active' ? g.membership.role : null;
+    const key = g && (role === 'owner' || role === 'moderator') ? `${this.session.me?.handle ?? ''} ${g.slug}` : '';
+    if (key === this.followed) return;
+    this.unfollow();
+    this.followed = key;
+    if (!g || !key) return;
+    this.follow = api.groupEvents(g.slug);
+    this.follow.addEventListener('changed', () => {
+      void this.renderRoot.querySelector<DafModerationQueue>('daf-moderation-queue')?.load();
+      void this.renderRoot.querySelector<DafGroupAudit>('daf-group-audit')?.refresh();
+    });
+  }
+
+  private unfollow() {
+    this.follow?.close();
+    this.follow = null;
+    this.followed = '';
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.unfollow();
   }
 
   private async load() {

@@ -3,8 +3,7 @@ import { api, type Group, type ModerationQueue } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
-import './daf-confirm.ts';
-import type { DafConfirm } from './daf-confirm.ts';
+import { hideQuestion, type DafConfirm } from './daf-confirm.ts';
 import { groupStyles } from './group-styles.ts';
 
 /** A post in the queue: waiting for approval, flagged, or both. */
@@ -140,7 +139,8 @@ export class DafModerationQueue extends LitElement {
     void this.load();
   }
 
-  private async load() {
+  /** Reads the queue again (the page does when the group's live stream says it changed). */
+  async load() {
     try {
       this.items = queueItems(await api.moderationQueue(this.slug));
     } catch (e) {
@@ -160,13 +160,7 @@ export class DafModerationQueue extends LitElement {
   private async act(item: QueueItem, action: 'approve' | 'hide' | 'restore') {
     let reason: string | undefined;
     if (action === 'hide') {
-      const what = item.kind === 'gloss' ? 'gloss' : 'reply';
-      const answer = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask({
-        title: `Hide this ${what}?`,
-        message: `Readers will no longer see it${item.kind === 'gloss' ? ', nor the glosses on it' : ''}. Its author will see your reason. You can restore it later.`,
-        confirm: 'Hide',
-        reason: 'Reason, for the author',
-      });
+      const answer = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask(hideQuestion(item.kind));
       if (answer === null) return;
       reason = answer;
     }

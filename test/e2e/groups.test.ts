@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { HttpClient, signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
+import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -291,7 +291,8 @@ describe('reading groups in the browser', () => {
     const approvedBefore = await approvals.count();
     await item(welcome.id).getByRole('button', { name: 'Approve the gloss by pnina' }).click();
     await expect.poll(() => item(welcome.id).count()).toBe(0);
-    expect(await page.locator('daf-moderation-queue [role=status]').first().textContent()).toBe('The gloss by @pnina is approved.');
+    // (The live stream may read the queue again before the action's own answer comes: wait for it.)
+    await expect.poll(() => page.locator('daf-moderation-queue [role=status]').first().textContent()).toBe('The gloss by @pnina is approved.');
     await expect.poll(() => approvals.count()).toBe(approvedBefore + 1);
 
     // Hide another, with a reason for its author.
@@ -311,7 +312,7 @@ describe('reading groups in the browser', () => {
     await dialog.getByRole('button', { name: 'Hide' }).click();
     await expect.poll(() => item(owners.id).count()).toBe(0);
     const done = page.locator('daf-moderation-queue ul.done > li');
-    expect((await done.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+    await expect.poll(async () => (await done.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
       'Gloss by @rivka: hidden — Checking the source. A fence protects a specific law. Restore',
       'Gloss by @pnina: hidden — Please keep to the text. Buy cheap sandals at my shop! Restore',
       'Gloss by @pnina: approved Deliberate means weighing, not waiting.',
@@ -330,6 +331,64 @@ describe('reading groups in the browser', () => {
     expect(q.body).toMatchObject({ pending: [], flags: [] });
     await page.reload();
     await expect.poll(() => page.locator('daf-moderation-queue .queue-empty').count()).toBe(1);
+  });
+
+  it('keeps an open group page current, and lets a moderator approve, hide and restore from the card', async () => {
+    const pnina = new HttpClient(server.url);
+    expect((await pnina.post('/api/auth/login', { handle: 'pnina', password })).status).toBe(200);
+    // The moderator's group page is open and the queue empty; a post held for approval shows up
+    // in it without a reload.
+    const groupTab = shmuel;
+    await openGroup(groupTab);
+    await expect.poll(() => groupTab.locator('daf-moderation-queue .queue-empty').count()).toBe(1);
+    const held = await pnina.post('/api/texts/pirkei-avot-en/layers/our-notes/glosses', {
+      target: { exact: 'On three things the world stands' },
+      body: { markdown: 'Three pillars, and the world rests on them.' },
+    });
+    expect(held.body.status).toBe('pending');
+    const item = groupTab.locator(`daf-moderation-queue ul.queue > li[data-id="${held.body.id}"]`);
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
+
+    // In another tab, the moderator finds it on the text, unfolds its card and approves it there.
+    const { page } = await signedIn('shmuel');
+    await page.goto(`${server.url}/t/pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${held.body.id}"]`);
+    await unfold(card);
+    expect(await card.textContent()).toContain('Three pillars');
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(async () => (await rivka.get(`/api/glosses/${held.body.id}`)).body.status).toBe('active');
+    // The group page, still open, lets it go from the queue and tells it in the audit log.
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => groupTab.locator('daf-group-audit li[data-action="gloss.approved"]').first().textContent()).toContain('pnina');
+
+    // Hide it from the card, with a reason, in Daf's dialog (not the browser's).
+    await unfold(card);
+    expect(await card.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    await card.getByRole('button', { name: 'Hide', exact: true }).click();
+    const dialog = page.locator('daf-confirm dialog[open]');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).toBe('Hide this gloss?');
+    await dialog.getByLabel('Reason, for the author').fill('Please quote the mishnah you mean.');
+    await page.screenshot({ path: path.join(screenshotDir, 'card-hide-dialog.png') });
+    await dialog.getByRole('button', { name: 'Hide' }).click();
+    await expect.poll(async () => (await rivka.get(`/api/glosses/${held.body.id}`)).body).toMatchObject({ status: 'hidden', moderationNote: 'Please quote the mishnah you mean.' });
+
+    // Its author reads why on her own card; the moderator restores it from his.
+    const author = await signedIn('pnina');
+    await author.page.goto(`${server.url}/t/pirkei-avot-en`);
+    await author.page.locator('daf-text-page[data-laid-out]').waitFor();
+    const hers = author.page.locator(`daf-text-page daf-gloss-card[data-id="${held.body.id}"]`);
+    await expect.poll(() => hers.locator('.who').first().textContent()).toContain(' · hidden');
+    await unfold(hers);
+    expect(await hers.locator('.tag').allTextContents()).toContain('Hidden by a moderator: Please quote the mishnah you mean.');
+    expect(await hers.getByRole('button', { name: 'Restore', exact: true }).count()).toBe(0);
+    await unfold(card);
+    await card.getByRole('button', { name: 'Restore', exact: true }).click();
+    await expect.poll(async () => (await rivka.get(`/api/glosses/${held.body.id}`)).body.status).toBe('active');
+    await expect.poll(() => groupTab.locator('daf-group-audit li[data-action="gloss.restored"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await author.context.close();
+    await page.context().close();
   });
 
   it('passes axe-core on the group page and the invitation page', async () => {

@@ -174,7 +174,7 @@ describe('writing glosses', () => {
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
       dialogs.push(d.message());
-      void d.accept();
+      void d.dismiss();
     });
     await page.goto(server.url + '/');
     await signUpFromHeader(page, 'dina', 'Dina Katz');
@@ -238,11 +238,19 @@ describe('writing glosses', () => {
     expect(await again.locator('daf-composer').count()).toBe(0);
     expect(await textPage(page).locator(`.text .gloss-mark[data-gloss="${id}"]`).allTextContents()).toEqual([phrase]);
 
-    // Delete the reply, confirming.
+    // Delete the reply, confirming in Daf's own dialog (the browser's own is never used).
     const reply = again.locator('ol.thread li', { hasText: 'And the dust of their feet follows.' });
     await reply.getByRole('button', { name: 'Delete' }).click();
+    const ask = page.locator('daf-confirm dialog[open]');
+    await poll(() => ask.locator('h2').textContent()).toBe('Delete this reply?');
+    // Cancelled, nothing goes; asked again and confirmed, the reply goes.
+    await page.keyboard.press('Escape');
+    await poll(() => ask.count()).toBe(0);
+    expect(await again.locator('ol.thread li', { hasText: 'And the dust of their feet follows.' }).count()).toBe(1);
+    await reply.getByRole('button', { name: 'Delete' }).click();
+    await ask.getByRole('button', { name: 'Delete' }).click();
     await poll(() => again.locator('ol.thread li', { hasText: 'And the dust of their feet follows.' }).count()).toBe(0);
-    expect(dialogs).toEqual(['Delete this reply?']);
+    expect(dialogs).toEqual([]);
     expect(await again.locator('.body').first().textContent()).toBe('Open house: welcome the wise.');
     await page.screenshot({ path: path.join(screenshotDir, 'written-gloss.png') });
     expect(errors).toEqual([]);
@@ -477,24 +485,31 @@ describe('writing glosses', () => {
     await signUpAndOpen(page, 'flora', false);
     const fence = textPage(page).locator('daf-gloss-card', { hasText: 'What counts as a fence?' });
     await unfold(fence);
-    await fence.getByRole('button', { name: 'Flag', exact: true }).first().click();
-    const form = fence.locator('form.flag');
-    await form.getByLabel('Why should a moderator look at this?').fill('Off the topic of the passage.');
-    await form.getByRole('button', { name: 'Send to the moderators' }).click();
+    // Flag asks in Daf's dialog, the card open under it.
+    const dialog = page.locator('daf-confirm dialog[open]');
+    const flag = async (where: Locator, reason: string) => {
+      await where.getByRole('button', { name: 'Flag', exact: true }).first().click();
+      await dialog.waitFor();
+      expect(await dialog.locator('h2').textContent()).toMatch(/^Flag this (gloss|reply)\?$/);
+      await dialog.getByLabel('Why should a moderator look at this?').fill(reason);
+      await dialog.getByRole('button', { name: 'Send to the moderators' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    };
+    await flag(fence, 'Off the topic of the passage.');
     await poll(() => fence.locator('.notice').textContent()).toContain('Flagged');
-    expect(await form.count()).toBe(0);
     // A second flag of the same post gets the server's answer, in the card.
+    await flag(fence, 'Again.');
+    await poll(() => fence.locator('[role=alert]').first().textContent()).toContain('flagged this gloss already');
+    expect(await fence.locator('.notice').count()).toBe(0);
+    // A reason is needed: the dialog will not send an empty one; Escape cancels and nothing is sent.
     await fence.getByRole('button', { name: 'Flag', exact: true }).first().click();
-    await form.getByLabel('Why should a moderator look at this?').fill('Again.');
-    await form.getByRole('button', { name: 'Send to the moderators' }).click();
-    await poll(() => form.locator('[role=alert]').textContent()).toContain('flagged this gloss already');
-    await form.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Send to the moderators' }).click();
+    expect(await dialog.count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     // A reply in the thread has its own Flag.
     await fence.locator('button.thread-toggle').click();
-    const reply = fence.locator('ol.thread li').first();
-    await reply.getByRole('button', { name: 'Flag', exact: true }).first().click();
-    await fence.locator('form.flag').getByLabel('Why should a moderator look at this?').fill('Unkind.');
-    await fence.locator('form.flag').getByRole('button', { name: 'Send to the moderators' }).click();
+    await flag(fence.locator('ol.thread li').first(), 'Unkind.');
     await poll(() => fence.locator('.notice').textContent()).toContain('Flagged');
     expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
   }, journey);
