@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
+import { precompress } from './vite.precompress.ts';
 
 /**
  * The reader is built from client/ into dist/client, served by the Daf server. In development,
  * `npm run dev:client` serves client/ with hot reload and proxies the API to `daf serve` on 8080.
  */
 export default defineConfig({
+  plugins: [precompress()],
   root: 'client',
   build: {
     outDir: '../dist/client',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vite';
+import { precompress } from './vite.precompress.ts';
 
 /**
  * The embed widget, `<daf-passage>`, built apart from the reader into dist/embed: one script
@@ -9,6 +10,7 @@ import { defineConfig } from 'vite';
  * whatever page the script runs on; the server answers them to any origin.
  */
 export default defineConfig({
+  plugins: [precompress()],
   base: './',
   publicDir: false,
   build: {

@@ -58,8 +58,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     c.set('clientAddress', clientAddress(c, options.trustProxy ?? false));
     await next();
   });
-  // Scripts, styles and JSON go out gzipped to a browser that accepts it: the reader's script is
-  // a third of its size so (README, "Benchmarks": app_js_gzip_kb is measured on the wire). Event
+  // Scripts, styles and JSON go out gzipped to a browser that accepts it. Built scripts and
+  // styles come with Brotli and gzip copies made at build time, which `builtFile` sends instead
+  // (README, "Benchmarks": app_js_br_kb and app_js_gzip_kb are measured on the wire). Event
   // streams are left alone, so each event goes out as it happens.
   const compressible = (type: string) => !type.startsWith('text/event-stream') && /^(application\/(javascript|json|ld\+json)|text\/(css|html|javascript))/.test(type);
   for (const door of ['/assets/*', '/embed.js', '/embed/assets/*', '/api/*', '/annotations/*']) app.use(door, compress({ encoding: 'gzip', contentTypeFilter: compressible }));
