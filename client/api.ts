@@ -52,6 +52,8 @@ export interface TextSummary {
   license: string | null;
   attribution: string | null;
   group: string | null;
+  /** public: everyone; group: the owning group's members; private: its owner. */
+  visibility: 'public' | 'group' | 'private';
 }
 
 /** A version of a text, with its document and projection. */
@@ -342,7 +344,19 @@ export const api = {
     request<unknown>('POST', `/api/${kind === 'gloss' ? 'glosses' : 'replies'}/${id}/${action}`, reason ? { reason } : {}),
   search: (q: string, text?: string) =>
     request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
-  createLayer: (slug: string, input: { name: string; visibility: 'public' | 'private' }) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
+  /** A layer of one's own (`visibility` public or private), or of a group one curates (`group`). */
+  createLayer: (
+    slug: string,
+    input: {
+      name: string;
+      visibility: 'public' | 'group' | 'private';
+      group?: string;
+      writePolicy?: 'owner' | 'signed_in' | 'members' | 'moderators';
+      replyPolicy?: 'signed_in' | 'members' | 'nobody';
+      color?: string;
+      description?: string;
+    },
+  ) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
   createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
   updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),

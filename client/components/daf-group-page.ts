@@ -16,6 +16,7 @@ import type { DafGroupAudit } from './daf-group-audit.ts';
 import './daf-group-invitations.ts';
 import './daf-group-members.ts';
 import './daf-group-settings.ts';
+import './daf-layer-form.ts';
 import './daf-moderation-queue.ts';
 import type { DafModerationQueue } from './daf-moderation-queue.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
@@ -74,6 +75,9 @@ export class DafGroupPage extends LitElement {
         border-radius: 2px;
         background: var(--c);
       }
+      .new-layer {
+        margin-block-start: 0.75rem;
+      }
       .layer-description {
         margin: 0.2rem 0 0;
       }
@@ -84,6 +88,7 @@ export class DafGroupPage extends LitElement {
     slug: { type: String },
     group: { state: true },
     loadError: { state: true },
+    layerForm: { state: true },
   };
 
   /** The group's slug, from the URL. */
@@ -92,6 +97,8 @@ export class DafGroupPage extends LitElement {
   declare group: Group | null;
   /** Why the group could not be shown (the "no such group" message for a 404). */
   declare loadError: string;
+  /** The new-layer form is open (owners and moderators). */
+  declare layerForm: boolean;
 
   private readonly session = new SessionController(this);
   /** Joining and leaving. */
@@ -106,6 +113,7 @@ export class DafGroupPage extends LitElement {
     this.slug = '';
     this.group = null;
     this.loadError = '';
+    this.layerForm = false;
     this.addEventListener('daf-group-changed', () => void this.load());
     // Something the log records was done, and the group itself did not change: the log alone reads again.
     this.addEventListener('daf-audit-changed', () => void this.renderRoot.querySelector<DafGroupAudit>('daf-group-audit')?.refresh());
@@ -266,6 +274,10 @@ export class DafGroupPage extends LitElement {
       <section aria-labelledby="reading-heading">
         <h2 id="reading-heading">Where the group reads</h2>
         ${this.readingSection(g)}
+        ${moderator
+          ? html`<button type="button" class="new-layer" aria-expanded=${this.layerForm ? 'true' : 'false'} @click=${() => (this.layerForm = !this.layerForm)}>New layer…</button>
+              ${this.layerForm ? keyed(g.slug, html`<daf-layer-form group=${g.slug}></daf-layer-form>`) : nothing}`
+          : nothing}
       </section>
       ${keyed(
         who,

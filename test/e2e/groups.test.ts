@@ -126,7 +126,7 @@ describe('reading groups in the browser', () => {
     await form.getByLabel('Name', { exact: true }).fill('Thursday Ethics Circle');
     // The address follows the name until it is changed.
     expect(await form.getByLabel('Address').inputValue()).toBe('thursday-ethics-circle');
-    await form.getByLabel('Description').fill('Pirkei Avot, one mishnah a week.');
+    await form.getByLabel('Description', { exact: true }).fill('Pirkei Avot, one mishnah a week.');
     await form.getByLabel('Who may see the group').selectOption('private');
     await form.getByLabel('Who may join').selectOption('invite');
     await form.getByLabel('New members’ posts wait for a moderator').check();
@@ -508,6 +508,56 @@ describe('reading groups in the browser', () => {
     await context.close();
     expect(errors).toEqual([]);
   });
+  it('lets an owner make a group layer from the group page, and says beside the name when it is taken', async () => {
+    const { page, context } = await signedIn('rivka');
+    await openGroup(page);
+    const toggle = groupPage(page).getByRole('button', { name: 'New layer…' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    const form = page.locator('daf-layer-form form');
+    // The texts offered are the public ones (the group has none of its own).
+    const options = await form.locator('select[name=text] option').allTextContents();
+    expect(options).toContain('Pirkei Avot (English)');
+    await form.locator('select[name=text]').selectOption({ label: 'Pirkei Avot (English)' });
+    await form.getByLabel('Name', { exact: true }).fill('Questions for Thursday');
+    await form.locator('select[name=visibility]').selectOption('public');
+    await form.locator('select[name=writePolicy]').selectOption('moderators');
+    await form.locator('select[name=replyPolicy]').selectOption('signed_in');
+    await form.getByLabel('This one:').check();
+    await form.getByLabel('The layer’s colour').fill('#aa3377');
+    await form.getByLabel('Description', { exact: true }).fill('What we mean to ask on Thursday.');
+    await page.screenshot({ path: path.join(screenshotDir, 'group-new-layer.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Create layer' }).click();
+    await expect.poll(() => page.locator('daf-layer-form [role=status]').textContent()).toBe('The layer “Questions for Thursday” is made.');
+    // The page lists it at once, and the server has it as it was asked.
+    const listed = groupPage(page).locator('ul.reading li', { hasText: 'Questions for Thursday' });
+    await expect.poll(() => listed.count()).toBe(1);
+    expect(await listed.locator('.meta').textContent()).toBe('A layer on Pirkei Avot (English)');
+    const { layers } = (await rivka.get('/api/texts/pirkei-avot-en/layers')).body as { layers: Record<string, unknown>[] };
+    expect(layers.find((l) => l.name === 'Questions for Thursday')).toMatchObject({
+      group: slug,
+      visibility: 'public',
+      writePolicy: 'moderators',
+      replyPolicy: 'signed_in',
+      color: '#aa3377',
+      description: 'What we mean to ask on Thursday.',
+    });
+    // The same name again on the same text: the server's word, beside the name.
+    await form.getByLabel('Name', { exact: true }).fill('Questions for Thursday');
+    await form.getByRole('button', { name: 'Create layer' }).click();
+    const nameError = form.locator('#name-error');
+    await expect.poll(() => nameError.textContent()).toContain('exists already');
+    expect(await form.locator('input[name=name]').getAttribute('aria-invalid')).toBe('true');
+    const after = (await rivka.get('/api/texts/pirkei-avot-en/layers')).body as { layers: Record<string, unknown>[] };
+    expect(after.layers.filter((l) => l.name === 'Questions for Thursday')).toHaveLength(1);
+    await context.close();
+    // A member who is no moderator has no such button.
+    const member = await signedIn('pnina');
+    await openGroup(member.page);
+    expect(await groupPage(member.page).getByRole('button', { name: 'New layer…' }).count()).toBe(0);
+    await member.context.close();
+  });
+
   describe('an owner’s tools: bans, the audit log, the settings', () => {
     const dusk = 'avot-dusk';
     const duskName = 'Avot at dusk';
