@@ -47,6 +47,9 @@ export class DafComposer extends LitElement {
     select {
       font: inherit;
     }
+    daf-layer-form {
+      flex-basis: 100%;
+    }
     fieldset {
       border: none;
       padding: 0;
@@ -89,6 +92,7 @@ export class DafComposer extends LitElement {
     choose: { type: Boolean },
     newLayers: { type: Boolean },
     newLayerName: { type: String },
+    text: { type: String },
     quote: { type: String },
     layers: { attribute: false },
     layer: { type: String },
@@ -106,6 +110,8 @@ export class DafComposer extends LitElement {
   declare newLayers: boolean;
   /** The suggested name of a new layer. */
   declare newLayerName: string;
+  /** The text being glossed: with it (and `newLayers`), a new layer may also be a group's. */
+  declare text: string;
   /** The passage being glossed, shown above the editor (none for replies and edits). */
   declare quote: string;
   /** Layers the writer may choose from; empty for replies and edits. */
@@ -126,6 +132,7 @@ export class DafComposer extends LitElement {
     this.choose = false;
     this.newLayers = true;
     this.newLayerName = 'My notes';
+    this.text = '';
     this.quote = '';
     this.layers = [];
     this.layer = '';
@@ -153,6 +160,10 @@ export class DafComposer extends LitElement {
       editor.focus();
       return;
     }
+    if (this.groupLayer) {
+      this.error = 'Create the group’s layer first, or choose another layer.';
+      return;
+    }
     const layer = this.chosenLayer;
     const detail: ComposerPost = { layer, motivation: this.motivation, body: { doc: editor.doc } };
     if (this.choose && layer === null) {
@@ -167,12 +178,30 @@ export class DafComposer extends LitElement {
     this.dispatchEvent(new CustomEvent('daf-post', { detail, bubbles: true, composed: true }));
   }
 
+  /** Is a new layer of a group being made (its form shown in place of the editor's layer)? */
+  private get groupLayer(): boolean {
+    return this.choose && this.newLayers && this.text !== '' && this.layer === 'group';
+  }
+
   /** The layer chosen: the select's value, the first layer, or null for a new layer. */
   private get chosenLayer(): string | null {
     if (!this.choose) return null;
-    if (this.layer === 'new' && this.newLayers) return null;
+    if ((this.layer === 'new' || this.layer === 'group') && this.newLayers) return null;
     return this.layers.find((l) => l.slug === this.layer)?.slug ?? this.layers[0]?.slug ?? null;
   }
+
+  private onLayer = (event: Event) => {
+    this.layer = (event.target as HTMLSelectElement).value;
+    this.error = '';
+    // The group layer's form comes with the group pages' script, the first time it is asked for.
+    if (this.layer === 'group') void import('./daf-layer-form.ts');
+  };
+
+  /** The group's layer is made: it is the one written in. */
+  private onLayerCreated = (event: CustomEvent<{ layer: Layer }>) => {
+    this.layers = [...this.layers, event.detail.layer];
+    this.layer = event.detail.layer.slug;
+  };
 
   private cancel() {
     this.dispatchEvent(new CustomEvent('daf-cancel', { bubbles: true, composed: true }));
@@ -184,12 +213,15 @@ export class DafComposer extends LitElement {
       ${this.choose
         ? html`<div class="choices">
             <label>Layer
-              <select @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value)}>
+              <select @change=${this.onLayer}>
                 ${this.layers.map((l) => html`<option value=${l.slug} ?selected=${l.slug === this.chosenLayer}>${l.name}</option>`)}
-                ${this.newLayers ? html`<option value="new" ?selected=${this.chosenLayer === null}>New layer…</option>` : nothing}
+                ${this.newLayers ? html`<option value="new" ?selected=${this.chosenLayer === null && !this.groupLayer}>New layer…</option>` : nothing}
+                ${this.newLayers && this.text ? html`<option value="group" ?selected=${this.groupLayer}>New layer of a group…</option>` : nothing}
               </select>
             </label>
-            ${this.chosenLayer === null
+            ${this.groupLayer
+              ? html`<daf-layer-form text=${this.text} @daf-layer-created=${this.onLayerCreated}></daf-layer-form>`
+              : this.chosenLayer === null
               ? html`<label>Name <input name="layer-name" .value=${this.newLayerName} size="14" /></label>
                   <label>Shown to
                     <select name="layer-visibility">

@@ -69,3 +69,30 @@ export async function unfold(card: Locator): Promise<void> {
   await card.click({ position: { x: 12, y: 6 } });
   await card.locator('xpath=self::*[@unfolded]').waitFor();
 }
+
+/** Drags the mouse across `phrase`, found in one text node inside `scope`, from its first letter to its last. */
+export async function dragAcross(page: Page, scope: Locator, phrase: string) {
+  const ends = await scope.evaluate((root, phrase) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(phrase);
+      if (at < 0) continue;
+      const text = node;
+      text.parentElement!.scrollIntoView({ block: 'center' });
+      const letter = (i: number) => {
+        const range = document.createRange();
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        return range.getBoundingClientRect();
+      };
+      const [first, last] = [letter(at), letter(at + phrase.length - 1)];
+      return { from: { x: first.left + 1, y: first.top + first.height / 2 }, to: { x: last.right - 1, y: last.top + last.height / 2 } };
+    }
+    return null;
+  }, phrase);
+  if (!ends) throw new Error(`“${phrase}” is not in one text node of ${scope}`);
+  await page.mouse.move(ends.from.x, ends.from.y);
+  await page.mouse.down();
+  await page.mouse.move(ends.to.x, ends.to.y, { steps: 8 });
+  await page.mouse.up();
+}

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { HttpClient, signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import { dragAcross, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -556,6 +556,40 @@ describe('reading groups in the browser', () => {
     await openGroup(member.page);
     expect(await groupPage(member.page).getByRole('button', { name: 'New layer…' }).count()).toBe(0);
     await member.context.close();
+  });
+
+  it('lets a moderator make a group layer from the composer and write in it at once', async () => {
+    const { page, context } = await signedIn('shmuel');
+    await page.goto(`${server.url}/t/pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const phrase = 'Love work';
+    await dragAcross(page, page.locator('daf-text-page .text'), phrase);
+    const popover = page.locator('daf-text-page .popover');
+    await popover.getByRole('button', { name: 'Comment' }).click();
+    const composer = popover.locator('daf-composer');
+    await composer.locator('select').first().selectOption({ label: 'New layer of a group…' });
+    const form = composer.locator('daf-layer-form form');
+    // The groups offered are those the writer moderates; the text is the one being read.
+    await expect.poll(() => form.locator('select[name=group] option').allTextContents()).toEqual([groupName]);
+    expect(await form.locator('select[name=text]').count()).toBe(0);
+    // Posting before the layer is made says so.
+    await composer.locator('daf-editor .ProseMirror').click();
+    await page.keyboard.type('Work, not lordship.');
+    await composer.getByRole('button', { name: 'Post' }).click();
+    expect(await composer.locator('[role=alert]', { hasText: 'Create the group’s layer first, or choose another layer.' }).count()).toBe(1);
+    await form.locator('input[name=name]').fill('Shmuel’s Thursday asides');
+    await page.screenshot({ path: path.join(screenshotDir, 'composer-group-layer.png') });
+    await form.getByRole('button', { name: 'Create layer' }).click();
+    // Made, it is the layer chosen, and the gloss goes into it.
+    const select = composer.locator('select').first();
+    await expect.poll(() => select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0].textContent)).toBe('Shmuel’s Thursday asides');
+    expect(await composer.locator('daf-layer-form').count()).toBe(0);
+    await composer.getByRole('button', { name: 'Post' }).click();
+    const card = page.locator('daf-text-page daf-gloss-card', { hasText: 'Work, not lordship.' });
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    const { layers } = (await rivka.get('/api/texts/pirkei-avot-en/layers')).body as { layers: Record<string, unknown>[] };
+    expect(layers.find((l) => l.name === 'Shmuel’s Thursday asides')).toMatchObject({ group: slug, visibility: 'group', writePolicy: 'members' });
+    await context.close();
   });
 
   describe('an owner’s tools: bans, the audit log, the settings', () => {

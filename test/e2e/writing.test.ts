@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
-import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import { dragAcross, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -20,33 +20,6 @@ const journey = 60_000;
 
 /** Polls until a read passes, allowing for round trips to the server on a busy machine. */
 const poll = <T>(read: () => T | Promise<T>, options = { timeout: 10_000 }) => expect.poll(read, options);
-
-/** Drags the mouse across `phrase`, found in one text node inside `scope`, from its first letter to its last. */
-async function dragAcross(page: Page, scope: Locator, phrase: string) {
-  const ends = await scope.evaluate((root, phrase) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent!.indexOf(phrase);
-      if (at < 0) continue;
-      const text = node;
-      text.parentElement!.scrollIntoView({ block: 'center' });
-      const letter = (i: number) => {
-        const range = document.createRange();
-        range.setStart(text, i);
-        range.setEnd(text, i + 1);
-        return range.getBoundingClientRect();
-      };
-      const [first, last] = [letter(at), letter(at + phrase.length - 1)];
-      return { from: { x: first.left + 1, y: first.top + first.height / 2 }, to: { x: last.right - 1, y: last.top + last.height / 2 } };
-    }
-    return null;
-  }, phrase);
-  if (!ends) throw new Error(`“${phrase}” is not in one text node of ${scope}`);
-  await page.mouse.move(ends.from.x, ends.from.y);
-  await page.mouse.down();
-  await page.mouse.move(ends.to.x, ends.to.y, { steps: 8 });
-  await page.mouse.up();
-}
 
 /** The element that has the focus, looking through shadow roots: its tag, data-id and classes. */
 function focusedElement(page: Page) {
@@ -135,12 +108,12 @@ describe('writing glosses', () => {
     await poll(() => composer.locator('.quote').textContent()).toBe(`“${quote}”`);
     const select = composer.locator('select').first();
     if (layer.exists) {
-      expect(await select.locator('option').allTextContents()).toEqual([layer.name, 'New layer…']);
+      expect(await select.locator('option').allTextContents()).toEqual([layer.name, 'New layer…', 'New layer of a group…']);
       expect(await select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0].textContent)).toBe(layer.name);
       expect(await composer.locator('input[name="layer-name"]').count()).toBe(0);
     } else {
       // A newcomer may write in no layer yet: the composer offers one of their own.
-      expect(await select.locator('option').allTextContents()).toEqual(['New layer…']);
+      expect(await select.locator('option').allTextContents()).toEqual(['New layer…', 'New layer of a group…']);
       expect(await composer.locator('input[name="layer-name"]').inputValue()).toBe(layer.name);
       expect(await composer.locator('select[name="layer-visibility"]').inputValue()).toBe('public');
     }

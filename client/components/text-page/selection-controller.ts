@@ -220,6 +220,9 @@ export class SelectionController implements ReactiveController {
       if (layerSlug === null) {
         layerSlug = (await api.createLayer(slug, newLayer!)).slug;
         this.host.visibility.reveal(layerSlug);
+      } else if (!this.host.layers.some((l) => l.slug === layerSlug)) {
+        // A group's layer made from the composer: shown, like a layer of one's own.
+        this.host.visibility.reveal(layerSlug);
       }
       return (await api.createGloss(slug, layerSlug, { target, body, motivation })).id;
     });

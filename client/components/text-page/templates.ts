@@ -164,6 +164,7 @@ function popover(page: DafTextPage) {
       .quote=${s.quote}
       .layers=${writable}
       .newLayerName=${`${me.name}’s notes`}
+      text=${page.slug}
       .busy=${composer.busy}
       .error=${composer.writeError}
       @daf-post=${composer.onPost}
