@@ -213,7 +213,11 @@ export interface SearchResult {
   text: string;
   textTitle: string;
   layer: string | null;
+  /** The layer's name. */
+  layerName: string | null;
   gloss: number | null;
+  /** The passage of a gloss or reply ("1:4"), when its text has segments. */
+  ref: string | null;
   snippet: string;
   highlights: [number, number][];
 }

@@ -27,6 +27,11 @@ function highlighted(snippet: string, ranges: [number, number][]) {
   return parts;
 }
 
+/** The search in the page's URL (`/?q=…`), or ''. */
+function urlQuery(): string {
+  return new URLSearchParams(location.search).get('q')?.trim() ?? '';
+}
+
 /** Where a search hit opens: the text, at the gloss a gloss or reply belongs to. */
 function resultHref(r: SearchResult): string {
   const text = `/t/${encodeURIComponent(r.text)}`;
@@ -169,8 +174,11 @@ export class DafLibrary extends LitElement {
   private readonly session = new SessionController(this);
   /** Whom the lists were loaded for (a handle, or '' for a visitor); undefined before the first load. */
   private loadedFor: string | undefined;
-  /** The last query searched for, searched again when the session changes. */
-  private query = '';
+  /**
+   * The last query searched for, searched again when the session changes. It lives in the URL
+   * (`/?q=…`), so that Back from a result comes back to the results, and a search can be linked.
+   */
+  private query = urlQuery();
   /** Counts loads and searches so that an answer overtaken by a newer request is dropped. */
   private loads = 0;
   private searches = 0;
@@ -205,10 +213,36 @@ export class DafLibrary extends LitElement {
     this.groupsError = groups.status === 'rejected' ? failureMessage(groups.reason) : '';
   }
 
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+  }
+
+  override disconnectedCallback() {
+    window.removeEventListener('popstate', this.onPopState);
+    super.disconnectedCallback();
+  }
+
+  /** Back or Forward between two searches: the one in the URL now. */
+  private onPopState = () => {
+    const q = urlQuery();
+    if (q === this.query) return;
+    if (q) void this.search(q);
+    else {
+      this.searches++;
+      this.query = '';
+      this.results = null;
+      this.searchStatus = '';
+      this.searchError = '';
+    }
+  };
+
   private onSearch(event: SubmitEvent) {
     event.preventDefault();
     const q = String(new FormData(event.target as HTMLFormElement).get('q') ?? '').trim();
-    if (q) void this.search(q);
+    if (!q) return;
+    if (q !== urlQuery()) history.pushState(null, '', `/?q=${encodeURIComponent(q)}`);
+    void this.search(q);
   }
 
   private async search(q: string) {
@@ -234,7 +268,7 @@ export class DafLibrary extends LitElement {
     const text = this.texts?.find((t) => t.slug === r.text);
     return html`<li>
       <a href=${resultHref(r)} lang=${text?.language ?? nothing} dir=${text?.direction ?? 'auto'}>${r.textTitle}</a>
-      <span class="meta">${kindNames[r.kind]}${r.layer ? ` · ${r.layer}` : ''}</span>
+      <span class="meta">${kindNames[r.kind]}${r.layer ? ` · ${r.layerName ?? r.layer}` : ''}${r.ref ? ` · ${r.ref}` : ''}</span>
       <p class="snippet" dir=${textDirection(r.snippet)}>${highlighted(r.snippet, r.highlights)}</p>
     </li>`;
   }
@@ -242,7 +276,7 @@ export class DafLibrary extends LitElement {
   private searchSection() {
     return html`<form role="search" @submit=${this.onSearch}>
         <label for="q">Search texts and commentary</label>
-        <input id="q" name="q" type="search" placeholder="Search texts and commentary" autocomplete="off" />
+        <input id="q" name="q" type="search" placeholder="Search texts and commentary" autocomplete="off" .value=${this.query} />
         <button type="submit">Search</button>
       </form>
       <p class="status" role="status">${this.searchStatus}</p>

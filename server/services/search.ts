@@ -16,7 +16,11 @@ export interface SearchResult {
   text: string;
   textTitle: string;
   layer: string | null;
+  /** The layer's name, as the reader shows it. */
+  layerName: string | null;
   gloss: number | null;
+  /** The passage a gloss or reply is on (its gloss's segment ref when written: "1:4"); null for a text. */
+  ref: string | null;
   snippet: string;
   highlights: [number, number][];
 }
@@ -55,24 +59,36 @@ async function describeHits(db: DB, hits: SearchHit[]): Promise<SearchResult[]> 
     texts: [...new Set(hits.map((h) => Number(h.text_id)))],
     layers: [...new Set(hits.map((h) => h.layer_id).filter((id): id is number => id !== null).map(Number))],
     replies: hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id)),
+    glosses: hits.filter((h) => h.kind === 'gloss').map((h) => Number(h.item_id)),
   });
   const textRows = described.texts;
   const layerRows = described.layers;
   const replyRows = described.replies;
   const textsById = new Map(textRows.map((t) => [t.id, t]));
-  const layersById = new Map(layerRows.map((l) => [l.id, l.slug]));
+  const layersById = new Map(layerRows.map((l) => [l.id, l]));
   const glossOfReply = new Map(replyRows.map((r) => [r.id, r.gloss_id]));
+  const refOfGloss = new Map(described.glosses.map((g) => [g.id, segmentOf(g.selectors)]));
   return hits.map((h) => {
     const t = textsById.get(Number(h.text_id))!;
     const id = Number(h.item_id);
+    const layer = h.layer_id === null ? undefined : layersById.get(Number(h.layer_id));
+    const gloss = h.kind === 'gloss' ? id : h.kind === 'reply' ? (glossOfReply.get(id) ?? null) : null;
     return {
       kind: h.kind,
       id,
       text: t.slug,
       textTitle: t.title,
-      layer: h.layer_id === null ? null : (layersById.get(Number(h.layer_id)) ?? null),
-      gloss: h.kind === 'gloss' ? id : h.kind === 'reply' ? (glossOfReply.get(id) ?? null) : null,
+      layer: layer?.slug ?? null,
+      layerName: layer?.name ?? null,
+      gloss,
+      ref: gloss === null ? null : (refOfGloss.get(gloss) ?? null),
       ...splitSnippet(h.snippet),
     };
   });
+}
+
+/** The segment ref a gloss's selectors name, if any. */
+function segmentOf(selectors: string): string | null {
+  const segment = (JSON.parse(selectors) as { segment?: unknown }).segment;
+  return typeof segment === 'string' ? segment : null;
 }

@@ -126,9 +126,11 @@ export async function searchIndex(
 }
 
 /** Slugs and titles needed to present hits: texts by id, layer slugs by id, the gloss of each reply. */
-export async function describeSearchItems(db: DB, ids: { texts: number[]; layers: number[]; replies: number[] }) {
+export async function describeSearchItems(db: DB, ids: { texts: number[]; layers: number[]; replies: number[]; glosses: number[] }) {
   const texts = ids.texts.length ? await db.selectFrom('text').select(['id', 'slug', 'title']).where('id', 'in', ids.texts).execute() : [];
-  const layers = ids.layers.length ? await db.selectFrom('layer').select(['id', 'slug']).where('id', 'in', ids.layers).execute() : [];
+  const layers = ids.layers.length ? await db.selectFrom('layer').select(['id', 'slug', 'name']).where('id', 'in', ids.layers).execute() : [];
   const replies = ids.replies.length ? await db.selectFrom('reply').select(['id', 'gloss_id']).where('id', 'in', ids.replies).execute() : [];
-  return { texts, layers, replies };
+  const glossIds = [...new Set([...ids.glosses, ...replies.map((r) => r.gloss_id)])];
+  const glosses = glossIds.length ? await db.selectFrom('gloss').select(['id', 'selectors']).where('id', 'in', glossIds).execute() : [];
+  return { texts, layers, replies, glosses };
 }

@@ -132,7 +132,10 @@ describe('the library and accounts', () => {
     const note = results.filter({ hasText: 'Deliberate is not slow' });
     expect(await note.count()).toBe(1);
     expect(await note.locator('a').textContent()).toBe('Pirkei Avot (English)');
-    expect(await note.locator('.meta').textContent()).toBe('Gloss · study-notes');
+    // Named by its layer and the passage it is on.
+    expect(await note.locator('.meta').textContent()).toBe('Gloss · Study notes · 1:1');
+    // The search is in the URL, to link or to come back to.
+    expect(page.url()).toBe(`${server.url}/?q=deliberate`);
     expect(await note.locator('mark').allTextContents()).toEqual(['Deliberate']);
     // The snippet is text: the markdown's emphasis is not markup, and nothing else is marked.
     expect(await note.locator('.snippet').textContent()).toMatch(/^Deliberate is not slow: the judge is asked to weigh a case/);
@@ -153,6 +156,20 @@ describe('the library and accounts', () => {
     const cardBox = (await card.boundingBox())!;
     expect(cardBox.y).toBeGreaterThanOrEqual(0);
     expect(cardBox.y + cardBox.height).toBeLessThanOrEqual(900);
+
+    // Back returns to the results, the query in its box.
+    await page.goBack();
+    await expect.poll(() => results.filter({ hasText: 'Deliberate is not slow' }).count()).toBe(1);
+    expect(await box.inputValue()).toBe('deliberate');
+    // A second search, then Back: the first one's results again; Back once more: no search.
+    await box.fill('fence');
+    await box.press('Enter');
+    await expect.poll(() => page.url()).toBe(`${server.url}/?q=fence`);
+    await expect.poll(() => page.locator('daf-library [role=status]').textContent()).toContain('for “fence”');
+    await page.goBack();
+    await expect.poll(() => page.locator('daf-library [role=status]').textContent()).toContain('for “deliberate”');
+    await page.goBack();
+    await expect.poll(() => results.count()).toBe(0);
   });
 
   it('lays out each snippet in the direction of most of its letters', async () => {

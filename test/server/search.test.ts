@@ -55,18 +55,31 @@ describe('search', () => {
     const results = await search('jumps');
     expect(results).toHaveLength(1);
     const [r] = results;
-    expect(r).toMatchObject({ kind: 'text', text: foxText, textTitle: 'Fables', layer: null, gloss: null });
+    expect(r).toMatchObject({ kind: 'text', text: foxText, textTitle: 'Fables', layer: null, layerName: null, gloss: null, ref: null });
     expect(highlighted(r).map((w) => w.toLowerCase())).toEqual(['jumps']);
     expect(r.snippet).toContain('fox jumps over');
   });
 
-  it('finds words of a gloss and of a reply, naming the gloss and layer', async () => {
+  it('finds words of a gloss and of a reply, naming the gloss, the layer and the passage', async () => {
+    // The fox text is Markdown without segments: its gloss is on no passage.
+    const place = { layer, layerName: 'Notes', ref: null, text: foxText };
     const [g] = await search('vulpine');
-    expect(g).toMatchObject({ kind: 'gloss', id: gloss.id, gloss: gloss.id, layer, text: foxText });
+    expect(g).toMatchObject({ kind: 'gloss', id: gloss.id, gloss: gloss.id, ...place });
     expect(highlighted(g)).toEqual(['vulpine']);
     const [r] = await search('rejoinder');
-    expect(r).toMatchObject({ kind: 'reply', id: reply.id, gloss: gloss.id, layer, text: foxText });
+    expect(r).toMatchObject({ kind: 'reply', id: reply.id, gloss: gloss.id, ...place });
     expect(highlighted(r)).toEqual(['rejoinder']);
+  });
+
+  it('names the passage of a gloss on a text with segments, and of a reply under it', async () => {
+    const book = await createText(ada, { title: 'Tiny Book', format: 'sefaria', content: { title: 'Tiny Book', text: [['In the beginning was a word.'], ['Then came another, xylophonic.']] } });
+    const notes = await createLayer(ada, book, { name: 'Margins', writePolicy: 'signed_in' });
+    const onTwo = await writeGloss(ada, book, notes, { exact: 'came another' }, 'A zither answers.');
+    expect(onTwo.target.segment).toBe('2:1');
+    await bob.post(`/api/glosses/${onTwo.id}/replies`, { body: { markdown: 'And a marimba.' } });
+    expect(await search('zither')).toMatchObject([{ kind: 'gloss', layerName: 'Margins', ref: '2:1' }]);
+    expect(await search('marimba')).toMatchObject([{ kind: 'reply', layerName: 'Margins', ref: '2:1', gloss: onTwo.id }]);
+    expect(await search('xylophonic')).toMatchObject([{ kind: 'text', ref: null, layerName: null }]);
   });
 
   it('requires every word, treats the last as a prefix, and ignores case', async () => {
