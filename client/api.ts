@@ -163,6 +163,8 @@ export interface Invitation {
   uses: number;
   revoked: boolean;
   created: string;
+  /** The handle of who made it. */
+  createdBy: string;
 }
 
 /** An invitation as created: its secret link is shown only this once. */
@@ -202,6 +204,8 @@ export interface ModerationQueue {
 /** What an invitation link names, before joining: the group's description only to those who may see the group. */
 export interface InvitationPreview {
   group: { slug: string; name: string; description: string | null; visibility: 'public' | 'private' };
+  /** Who made the link. */
+  invitedBy: { handle: string; name: string } | null;
   expires: string;
   membership: { role: Role; state: string } | null;
 }

@@ -4,8 +4,8 @@ import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
 import { groupStyles } from './group-styles.ts';
 
-/** How long a new invitation lives unless the moderator says otherwise: a week, in hours. */
-const defaultHours = 7 * 24;
+/** How long a new invitation lives unless the moderator says otherwise: a week. */
+const defaultDays = 7;
 
 /** Where an invitation stands, in a word or two. */
 function invitationState(inv: Invitation, now: number): 'revoked' | 'expired' | 'used up' | 'open' {
@@ -17,7 +17,7 @@ function invitationState(inv: Invitation, now: number): 'revoked' | 'expired' | 
 
 /**
  * A group's invitations, for its owners and moderators: a form that creates a link (expiry in
- * hours, an optional use limit), the new link shown this once with a Copy button (the server
+ * days, an optional use limit), the new link shown this once with a Copy button (the server
  * keeps only a hash of its secret), and the list of invitations with their uses and a Revoke
  * button on those still open.
  */
@@ -114,7 +114,7 @@ export class DafGroupInvitations extends LitElement {
   private async create(event: SubmitEvent) {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const hours = Number(data.get('hours'));
+    const hours = Number(data.get('days')) * 24;
     const uses = String(data.get('uses') ?? '').trim();
     this.created = null;
     this.copied = '';
@@ -176,7 +176,7 @@ export class DafGroupInvitations extends LitElement {
         return html`<li class="row" data-id=${inv.id}>
           <span class="grow">
             <span class="state">${state === 'open' ? 'Open' : state[0].toUpperCase() + state.slice(1)}</span>
-            <span class="meta">Created ${dateText(inv.created)} · ${state === 'expired' ? 'expired' : 'expires'} ${dateText(inv.expires, true)} · ${uses}</span>
+            <span class="meta">Created ${dateText(inv.created)} by @${inv.createdBy} · ${state === 'expired' ? 'expired' : 'expires'} ${dateText(inv.expires, true)} · ${uses}</span>
           </span>
           ${state === 'open'
             ? html`<button type="button" ?disabled=${this.actions.busy} aria-label="Revoke the invitation created ${dateText(inv.created, true)}" @click=${() => this.revoke(inv)}>Revoke</button>`
@@ -190,7 +190,7 @@ export class DafGroupInvitations extends LitElement {
     return html`<section aria-labelledby="invitations-heading">
       <h2 id="invitations-heading">Invitations</h2>
       <form @submit=${this.create} aria-label="Create an invitation">
-        <label>Expires in (hours)<input name="hours" type="number" min="1" max="8760" step="1" required value=${defaultHours} /></label>
+        <label>Expires in (days)<input name="days" type="number" min="1" max="365" step="1" required value=${defaultDays} /></label>
         <label>Use limit (optional)<input name="uses" type="number" min="1" max="10000" step="1" /></label>
         <button type="submit" class="primary" ?disabled=${this.actions.busy}>Create an invitation</button>
       </form>

@@ -131,6 +131,7 @@ export class DafInvitePage extends LitElement {
     const group = this.invitation?.group;
     return html`
       <h1>${group ? `You are invited to ${group.name}` : 'You are invited to a reading group'}</h1>
+      ${this.invitation?.invitedBy ? html`<p class="sender">From ${this.invitation.invitedBy.name} (@${this.invitation.invitedBy.handle}).</p>` : nothing}
       ${group?.description ? html`<p class="description" dir=${textDirection(group.description)}>${group.description}</p>` : nothing}
       ${me
         ? html`<p>You are signed in as <strong>${me.name}</strong> (@${me.handle}).</p>

@@ -13,7 +13,7 @@ import * as groups from '../storage/groups.ts';
 import { listVisibleGroupLayers } from '../storage/layers.ts';
 import { insertAudit } from '../storage/moderation.ts';
 import { listVisibleGroupTexts } from '../storage/texts.ts';
-import { findUserByHandle } from '../storage/users.ts';
+import { findUserByHandle, findUserById } from '../storage/users.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { canSeeGroup, isGroupOwner, isModerator, type Viewer } from './policy.ts';
@@ -308,12 +308,12 @@ export async function createInvitation(ctx: AppContext, viewer: Viewer, slug: st
       created_at: now.toISOString(),
     });
     await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'invitation.created', itemId: row.id });
-    return { ...invitationJson(row), token, url: `${baseUrl}/invite/${token}` };
+    return { ...invitationJson({ ...row, creator_handle: viewer.handle }), token, url: `${baseUrl}/invite/${token}` };
   });
 }
 
-function invitationJson(row: { id: number; expires_at: string; max_uses: number | null; uses: number; revoked_at: string | null; created_at: string }) {
-  return { id: row.id, expires: row.expires_at, maxUses: row.max_uses, uses: row.uses, revoked: row.revoked_at !== null, created: row.created_at };
+function invitationJson(row: { id: number; expires_at: string; max_uses: number | null; uses: number; revoked_at: string | null; created_at: string; creator_handle: string }) {
+  return { id: row.id, expires: row.expires_at, maxUses: row.max_uses, uses: row.uses, revoked: row.revoked_at !== null, created: row.created_at, createdBy: row.creator_handle };
 }
 
 /** The group's invitations, without secrets (owners and moderators). */
@@ -354,8 +354,11 @@ export async function readInvitation(ctx: AppContext, viewer: Viewer | null, tok
   const group = (await groups.findGroupById(ctx.db, row.group_id))!;
   const seen = canSeeGroup(viewer, group);
   const mine = viewer?.memberships.get(group.id);
+  // Who sent it: the link is theirs, given by them, so its holder may know them by name.
+  const sender = await findUserById(ctx.db, row.created_by);
   return {
     group: { slug: group.slug, name: group.name, description: seen ? group.description : null, visibility: group.visibility },
+    invitedBy: sender ? { handle: sender.handle, name: sender.display_name } : null,
     expires: row.expires_at,
     membership: mine ? { role: mine.role, state: mine.state } : null,
   };

@@ -116,8 +116,16 @@ export async function findInvitation(db: DB, groupId: number, id: number): Promi
   return db.selectFrom('invitation').selectAll().where('group_id', '=', groupId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listInvitations(db: DB, groupId: number): Promise<InvitationRow[]> {
-  return db.selectFrom('invitation').selectAll().where('group_id', '=', groupId).orderBy('id').execute();
+/** A group's invitations, each with the handle of who made it. */
+export async function listInvitations(db: DB, groupId: number): Promise<(InvitationRow & { creator_handle: string })[]> {
+  return db
+    .selectFrom('invitation')
+    .innerJoin('user', 'user.id', 'invitation.created_by')
+    .selectAll('invitation')
+    .select('user.handle as creator_handle')
+    .where('invitation.group_id', '=', groupId)
+    .orderBy('invitation.id')
+    .execute();
 }
 
 /** Uses one invitation if it is still good; returns whether it was used. Atomic. */

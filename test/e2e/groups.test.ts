@@ -176,7 +176,7 @@ describe('reading groups in the browser', () => {
     // Create an invitation in the page: a two-day link for five people.
     const invitations = page.locator('daf-group-invitations');
     await expect.poll(() => invitations.locator('.empty').textContent()).toBe('No invitations yet.');
-    await invitations.getByLabel('Expires in (hours)').fill('48');
+    await invitations.getByLabel('Expires in (days)').fill('2');
     await invitations.getByLabel('Use limit (optional)').fill('5');
     await invitations.getByRole('button', { name: 'Create an invitation' }).click();
     const linkField = invitations.getByLabel('New invitation link');
@@ -190,6 +190,10 @@ describe('reading groups in the browser', () => {
     await expect.poll(() => listed.count()).toBe(1);
     expect(await listed.locator('.state').textContent()).toBe('Open');
     expect(await listed.locator('.meta').textContent()).toContain('0 of 5 uses');
+    expect(await listed.locator('.meta').textContent()).toContain('by @rivka');
+    // Two days from now, give or take the minute it took.
+    const { invitations: made } = (await rivka.get(`/api/groups/${slug}/invitations`)).body as { invitations: { expires: string }[] };
+    expect(Math.abs(Date.parse(made[0].expires) - Date.now() - 2 * 86_400_000)).toBeLessThan(120_000);
     // The audit log on the same page records it at once.
     await expect.poll(() => page.locator('daf-group-audit li[data-action="invitation.created"]').count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotDir, 'group-owner.png'), fullPage: true });
@@ -201,6 +205,8 @@ describe('reading groups in the browser', () => {
     // The link names its group at once; a private group's description stays with its members.
     await expect.poll(() => invite.locator('h1').textContent()).toBe(`You are invited to ${groupName}`);
     expect(await invite.locator('.description').count()).toBe(0);
+    // It says who sent it.
+    expect(await invite.locator('.sender').textContent()).toMatch(/^From .+ \(@rivka\)\.$/);
     expect(await shmuel.title()).toBe(`An invitation to ${groupName} · Daf`);
     await shmuel.screenshot({ path: path.join(screenshotDir, 'invite-signed-out.png') });
     await invite.getByRole('button', { name: 'Sign up' }).click();

@@ -149,11 +149,11 @@ describe('reading groups', () => {
 
     it('are created by moderators, with the secret shown once', async () => {
       const inv = await invite({ maxUses: 3, expiresInHours: 2 });
-      expect(inv).toMatchObject({ id: expect.any(Number), maxUses: 3, uses: 0, revoked: false, token: expect.stringMatching(/^inv_/), url: expect.stringContaining(inv.token) });
+      expect(inv).toMatchObject({ id: expect.any(Number), maxUses: 3, uses: 0, revoked: false, createdBy: 'moe', token: expect.stringMatching(/^inv_/), url: expect.stringContaining(inv.token) });
       expect(Date.parse(inv.expires) - Date.now()).toBeGreaterThan(3_600_000);
       const list = await ann.get(`/api/groups/${slug}/invitations`);
       expect(list.status).toBe(200);
-      expect(list.body.invitations.find((i: any) => i.id === inv.id)).toMatchObject({ id: inv.id, uses: 0 });
+      expect(list.body.invitations.find((i: any) => i.id === inv.id)).toMatchObject({ id: inv.id, uses: 0, createdBy: 'moe' });
       expect(list.text).not.toContain(inv.token);
       await refused(() => mel.post(`/api/groups/${slug}/invitations`, {}), 403, 'forbidden');
       await refused(() => out.post(`/api/groups/${slug}/invitations`, {}), 404, 'not_found'); // a private group
@@ -176,7 +176,13 @@ describe('reading groups', () => {
       // A private group: its name, never its description, to a visitor or a stranger.
       const iris = await t.signup('iris');
       for (const c of [t.visitor(), iris]) {
-        expect(await look(c)).toEqual({ group: { slug, name: expect.any(String), description: null, visibility: 'private' }, expires: inv.expires, membership: null });
+        // It says who sent it: the link is theirs.
+        expect(await look(c)).toEqual({
+          group: { slug, name: expect.any(String), description: null, visibility: 'private' },
+          invitedBy: { handle: 'moe', name: 'moe' },
+          expires: inv.expires,
+          membership: null,
+        });
       }
       expect((await look(ann)).group.description).toBe('For those we asked.');
       expect((await look(ann)).membership).toEqual({ role: 'owner', state: 'active' });
