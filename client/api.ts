@@ -103,6 +103,8 @@ export type Role = 'owner' | 'moderator' | 'member';
 
 /** A reading group's page (`GET /api/groups/:slug`): its settings and where it reads. */
 export interface Group extends GroupSummary {
+  /** An active owner also learns whether they are its only owner (who may not leave). */
+  membership: { role: string; state: string; soleOwner?: boolean } | null;
   premoderation: boolean;
   trustAfter: number;
   /** The group's own texts that the reader may open. */

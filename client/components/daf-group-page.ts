@@ -193,6 +193,10 @@ export class DafGroupPage extends LitElement {
   private async leave() {
     const g = this.group!;
     const pending = g.membership?.state === 'pending';
+    if (g.membership?.soleOwner) {
+      this.actions.refuse('You are the only owner of this group: make someone else an owner before you leave.');
+      return;
+    }
     const ok = await this.renderRoot.querySelector<DafConfirm>('daf-confirm')!.ask(
       pending
         ? { title: 'Withdraw your request?', message: `You will no longer be asking to join ${g.name}.`, confirm: 'Withdraw' }

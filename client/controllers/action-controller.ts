@@ -47,6 +47,12 @@ export class ActionController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Says why something cannot be done, before asking the server (what it would answer). */
+  refuse(message: string) {
+    this.clear();
+    this.error = message;
+  }
+
   /** Shows why something failed: the server's message, or that it could not be reached. */
   fail(e: unknown) {
     this.failure = e;

@@ -135,8 +135,13 @@ export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: str
   const members = await groups.listMembers(ctx.db, group.id, ['active']);
   const texts = await listVisibleGroupTexts(ctx.db, viewer, group.id, groupPageItems);
   const layers = await listVisibleGroupLayers(ctx.db, viewer, group.id, groupPageItems);
+  const json = groupJson(group, viewer, members.length);
+  const mine = json.membership;
+  // An owner is told at once when they are the only one: they cannot leave until another is made.
+  const soleOwner = mine?.role === 'owner' && mine.state === 'active' ? { soleOwner: members.filter((m) => m.role === 'owner').length === 1 } : {};
   return {
-    ...groupJson(group, viewer, members.length),
+    ...json,
+    membership: mine ? { ...mine, ...soleOwner } : null,
     texts,
     layers: layers.map((l) => ({
       slug: l.slug,

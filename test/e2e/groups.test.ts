@@ -502,18 +502,18 @@ describe('reading groups in the browser', () => {
     await expect.poll(() => owner.page.locator('daf-group-members [role=status]').textContent()).toBe('zelig is now a member.');
     await expect.poll(() => members(owner.page).count()).toBe(2);
 
-    // The last owner may not leave: the server's message is shown.
+    // The last owner may not leave: told so at once, before any question is asked.
     await groupPage(owner.page).getByRole('button', { name: 'Leave the group' }).click();
-    const confirm = groupPage(owner.page).getByRole('dialog');
-    await confirm.getByRole('button', { name: 'Leave' }).click();
+    expect(await groupPage(owner.page).getByRole('dialog').isVisible()).toBe(false);
     await expect.poll(() => groupPage(owner.page).locator('.join [role=alert]').textContent()).toBe(
-      'A group keeps at least one owner: make someone else an owner before you leave',
+      'You are the only owner of this group: make someone else an owner before you leave.',
     );
     expect(await groupPage(owner.page).locator('.standing').textContent()).toBe('You are an owner of this group.');
     await owner.context.close();
     await context.close();
     expect(errors).toEqual([]);
   });
+
   it('lets an owner make a group layer from the group page, and says beside the name when it is taken', async () => {
     const { page, context } = await signedIn('rivka');
     await openGroup(page);

@@ -254,6 +254,13 @@ describe('reading groups', () => {
       await refused(() => ann.patch(`/api/groups/${slug}/members/ann`, { role: 'moderator' }), 409, 'last_owner');
       await refused(() => ann.delete(`/api/groups/${slug}/members/ann`), 409, 'last_owner');
       expect(await members(slug)).toContain('ann:owner:active');
+      // The group tells its only owner so, before they try; a second owner, and it no longer does.
+      expect((await ann.get(`/api/groups/${slug}`)).body.membership).toEqual({ role: 'owner', state: 'active', soleOwner: true });
+      expect((await ann.patch(`/api/groups/${slug}/members/mel`, { role: 'owner' })).status).toBe(200);
+      expect((await ann.get(`/api/groups/${slug}`)).body.membership).toEqual({ role: 'owner', state: 'active', soleOwner: false });
+      expect((await mel.get(`/api/groups/${slug}`)).body.membership).toEqual({ role: 'owner', state: 'active', soleOwner: false });
+      expect((await mel.patch(`/api/groups/${slug}/members/mel`, { role: 'member' })).status).toBe(200);
+      expect((await mel.get(`/api/groups/${slug}`)).body.membership).toEqual({ role: 'member', state: 'active' });
     });
   });
 
