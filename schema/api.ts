@@ -61,6 +61,9 @@ export const createTextShape = z.strictObject({
   content: contentShape,
 });
 
+/** What `POST /api/texts/preview` reads: a text's content as it would be created, nothing stored. */
+export const previewTextShape = createTextShape.pick({ title: true, format: true, content: true });
+
 export const stepJsonShape = z.record(z.string(), z.unknown());
 export const createVersionShape = z.union([
   z.strictObject({ format: formatShape, content: contentShape }),
@@ -129,6 +132,7 @@ export const updateReplyShape = z.strictObject({ body: bodyShape });
 export type CreateTextInput = z.infer<typeof createTextShape>;
 export type CreateVersionInput = z.infer<typeof createVersionShape>;
 export type CreateLayerInput = z.infer<typeof createLayerShape>;
+export type PreviewTextInput = z.infer<typeof previewTextShape>;
 export type UpdateLayerInput = z.infer<typeof updateLayerShape>;
 export type CreateGlossInput = z.infer<typeof createGlossShape>;
 export type UpdateGlossInput = z.infer<typeof updateGlossShape>;

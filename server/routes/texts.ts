@@ -6,6 +6,7 @@ import {
   createLayerShape,
   createTextShape,
   createVersionShape,
+  previewTextShape,
   updateLayerShape,
 } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
@@ -27,6 +28,11 @@ export const textRoutes = new Hono<AppEnv>()
     const text = await textService.createText(c.var.ctx, viewer, input);
     const version = await textService.textVersion(c.var.ctx.db, text);
     return jsonText(c, textService.textVersionJson(text, version), 201, { Location: `/api/texts/${text.slug}` });
+  })
+  .post('/preview', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, previewTextShape, textBodyLimit);
+    return c.json(await textService.previewText(viewer, input));
   })
   .get('/:slug', async (c) => {
     const text = await textService.readableText(c.var.ctx.db, c.var.viewer, c.req.param('slug'));

@@ -10,7 +10,7 @@ import { textSchema } from '../../schema/document.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
 import { checkDocument } from '../../schema/import/parse-content.ts';
 import { Projection } from '../../schema/projection.ts';
-import { maxTextContentLength, type CreateTextInput, type CreateVersionInput } from '../../schema/api.ts';
+import { maxTextContentLength, type CreateTextInput, type CreateVersionInput, type PreviewTextInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as texts from '../storage/texts.ts';
@@ -38,6 +38,26 @@ export async function createText(ctx: AppContext, viewer: Viewer, input: CreateT
   // Parsing may take a worker's time: before the transaction, which holds the database for everyone.
   const parsed = await parseTextContent(input.format, input.content, input.title, viewer.id);
   return ctx.db.transaction().execute((trx) => createTextIn(trx, viewer, input, parsed, ctx.quotas));
+}
+
+/** How many passages a preview shows. */
+const previewSample = 30;
+
+/**
+ * What a text would be, before it is created: how many blocks, passages and characters, and its
+ * first passages (by segment ref when the format has them, else its first paragraphs), each cut
+ * to 200 characters. The content is parsed as `createText` would (on a worker when large), so the
+ * same input is refused with the same message; nothing is stored.
+ */
+export async function previewText(viewer: Viewer, input: PreviewTextInput) {
+  const parsed = await parseTextContent(input.format, input.content, input.title, viewer.id);
+  const text = parsed.projection;
+  const blocks = text === '' ? [] : text.split('\n');
+  const cut = (s: string) => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
+  const sample = parsed.segments.length
+    ? parsed.segments.slice(0, previewSample).map((s) => ({ ref: s.ref, text: cut(text.slice(s.start, s.end)) }))
+    : blocks.slice(0, previewSample).map((b) => ({ ref: null, text: cut(b) }));
+  return { blocks: blocks.length, segments: parsed.segments.length, characters: text.length, sample };
 }
 
 /**
