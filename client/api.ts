@@ -212,6 +212,27 @@ export interface InvitationPreview {
   membership: { role: Role; state: string } | null;
 }
 
+/** What a text would be (`POST /api/texts/preview`): its counts and first passages. */
+export interface TextPreview {
+  blocks: number;
+  segments: number;
+  characters: number;
+  sample: { ref: string | null; text: string }[];
+}
+
+/** A new text (`POST /api/texts`). */
+export interface NewText {
+  title: string;
+  format: 'markdown' | 'plain' | 'sefaria';
+  content: string;
+  language: string;
+  direction?: 'ltr' | 'rtl';
+  license?: string;
+  attribution?: string;
+  visibility: 'public' | 'group' | 'private';
+  group?: string;
+}
+
 /** One search result; `highlights` are [start, end) ranges of matched words in `snippet`. */
 export interface SearchResult {
   kind: 'text' | 'gloss' | 'reply';
@@ -376,6 +397,8 @@ export const api = {
   deleteReply: (id: number) => request<unknown>('DELETE', `/api/replies/${id}`),
   /** Flags a gloss or a reply for its group's moderators, with a reason. */
   flag: (kind: 'gloss' | 'reply', id: number, reason: string) => request<unknown>('POST', `/api/${kind === 'gloss' ? 'glosses' : 'replies'}/${id}/flag`, { reason }),
+  previewText: (input: Pick<NewText, 'title' | 'format' | 'content'>) => request<TextPreview>('POST', '/api/texts/preview', input),
+  createText: (input: NewText) => request<TextSummary>('POST', '/api/texts', input),
   texts: () => request<{ texts: TextSummary[] }>('GET', '/api/texts'),
   text: (slug: string) => request<TextVersion>('GET', `/api/texts/${encodeURIComponent(slug)}`),
   layers: (slug: string) => request<{ layers: Layer[] }>('GET', `/api/texts/${encodeURIComponent(slug)}/layers`),

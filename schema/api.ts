@@ -49,7 +49,8 @@ const contentShape = z.union([z.string().max(maxTextContentLength), z.record(z.s
 
 export const createTextShape = z.strictObject({
   title: z.string().trim().min(1).max(300),
-  slug: slugShape.optional(),
+  /** Any free address but "new", kept for the page that adds a text (`/t/new`). */
+  slug: slugShape.refine((slug) => slug !== 'new', 'The address "new" is kept for the page that adds a text').optional(),
   language: languageShape,
   direction: directionShape.optional(),
   license: z.string().trim().max(300).optional(),

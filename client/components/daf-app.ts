@@ -121,11 +121,13 @@ export class DafApp extends LitElement {
     }
     // A page per text: going from one text straight to another builds the new one afresh (its
     // view, its measurements, its link target) rather than repainting the old one's.
-    if (kind === 't') return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
-    if (kind === 'g' || kind === 'invite') {
+    const addText = kind === 't' && value === 'new';
+    if (kind === 't' && !addText) return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
+    if (kind === 'g' || kind === 'invite' || addText) {
       if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
       void loadGroupPages().catch(() => (this.chunkFailed = true));
     }
+    if (addText) return html`<daf-add-text></daf-add-text>`;
     if (kind === 'g' && value === 'new') return html`<daf-new-group></daf-new-group>`;
     if (kind === 'g') return html`<daf-group-page slug=${value}></daf-group-page>`;
     if (kind === 'invite') return html`<daf-invite-page token=${value}></daf-invite-page>`;

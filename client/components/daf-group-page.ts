@@ -7,6 +7,7 @@ import { textDirection } from '../layout/text-direction.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { session, SessionController } from '../session.ts';
 import './daf-account.ts';
+import './daf-add-text.ts';
 import './daf-confirm.ts';
 // The page that starts a group (`/g/new`) comes in the same chunk as the group pages.
 import './daf-new-group.ts';
@@ -279,7 +280,8 @@ export class DafGroupPage extends LitElement {
         <h2 id="reading-heading">Where the group reads</h2>
         ${this.readingSection(g)}
         ${moderator
-          ? html`<button type="button" class="new-layer" aria-expanded=${this.layerForm ? 'true' : 'false'} @click=${() => (this.layerForm = !this.layerForm)}>New layer…</button>
+          ? html`<p class="new-layer"><a class="button" href="/t/new?group=${encodeURIComponent(g.slug)}">Add a text</a></p>
+              <button type="button" aria-expanded=${this.layerForm ? 'true' : 'false'} @click=${() => (this.layerForm = !this.layerForm)}>New layer…</button>
               ${this.layerForm ? keyed(g.slug, html`<daf-layer-form group=${g.slug}></daf-layer-form>`) : nothing}`
           : nothing}
       </section>

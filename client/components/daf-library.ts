@@ -323,6 +323,7 @@ export class DafLibrary extends LitElement {
       ${this.searchSection()}
       <section aria-labelledby="texts-heading">
         <h2 id="texts-heading">Texts</h2>
+        ${this.session.me ? html`<p><a class="button" href="/t/new">Add a text</a></p>` : ''}
         ${this.textsSection()}
       </section>
       <section aria-labelledby="groups-heading">

@@ -85,7 +85,8 @@ export const dialogStyles = css`
 
 /** Plain buttons, and the accent-coloured one that goes ahead (`.primary`). */
 export const buttonStyles = css`
-  button {
+  button,
+  a.button {
     font: inherit;
     color: var(--daf-fg);
     background: var(--daf-card);
@@ -94,7 +95,12 @@ export const buttonStyles = css`
     padding: 0.3rem 0.8rem;
     cursor: pointer;
   }
-  button:hover {
+  a.button {
+    display: inline-block;
+    text-decoration: none;
+  }
+  button:hover,
+  a.button:hover {
     border-color: var(--daf-muted);
   }
   button.primary {

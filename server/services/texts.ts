@@ -85,7 +85,8 @@ export async function createTextIn(
   if (slug) {
     if (await texts.slugExists(trx, slug)) throw new AppError('slug_taken', 409, `A text "${slug}" exists already`);
   } else {
-    slug = await uniqueSlug(slugify(input.title, 'text'), (s) => texts.slugExists(trx, s));
+    // "new" is the page that adds a text: a text called "New" becomes new-2.
+    slug = await uniqueSlug(slugify(input.title, 'text'), async (s) => s === 'new' || (await texts.slugExists(trx, s)));
   }
   const stored = storedVersion(parsed);
   await checkQuota(trx, quotas, viewer.id, { texts: 1, bytes: stored.bytes });

@@ -598,6 +598,58 @@ describe('reading groups in the browser', () => {
     await context.close();
   });
 
+  it('lets an owner add a Markdown text to the group from its page: preview, create, and read it with its list and quote', async () => {
+    const { page, context } = await signedIn('rivka');
+    await openGroup(page);
+    await groupPage(page).getByRole('link', { name: 'Add a text' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/new?group=${slug}`);
+    const form = page.locator('daf-add-text form');
+    await expect.poll(() => page.locator('daf-add-text h1').textContent()).toBe(`Add a text to ${groupName}`);
+    // A file Daf does not read is refused before anything is sent.
+    await form.locator('input[type=file]').setInputFiles({ name: 'essay.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK') });
+    await expect.poll(() => form.locator('#file-error').textContent()).toContain('“essay.docx” is none of these');
+    // A .json file that is not a Sefaria export: the server's word, beside the text.
+    await form.locator('input[type=file]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"title": "x"') });
+    await expect.poll(() => form.locator('select[name=format]').inputValue()).toBe('sefaria');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => form.locator('#content-error').textContent()).not.toBe('');
+    expect(await form.locator('textarea[name=content]').getAttribute('aria-invalid')).toBe('true');
+
+    // Pasted Markdown: the format follows the words, and the preview shows the passages to come.
+    const markdown = '# On Friendship\n\nAristotle names three kinds:\n\n- utility\n- pleasure\n- the good\n\n> Friendship is a single soul dwelling in two bodies.\n';
+    await form.locator('input[name=title]').fill('On Friendship');
+    await form.locator('textarea[name=content]').fill(markdown);
+    expect(await form.locator('select[name=format]').inputValue()).toBe('markdown');
+    expect(await form.locator('input[name=language]').inputValue()).toBe('en');
+    await form.locator('input[name=attribution]').fill('After the Nicomachean Ethics, book VIII');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.locator('daf-add-text .preview');
+    await expect.poll(() => preview.locator('li').allTextContents()).toEqual([
+      'Aristotle names three kinds:',
+      'utility',
+      'pleasure',
+      'the good',
+      'Friendship is a single soul dwelling in two bodies.',
+    ]);
+    expect(await preview.locator('.meta').textContent()).toContain('5 paragraphs');
+    await page.screenshot({ path: path.join(screenshotDir, 'add-text.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Create text' }).click();
+
+    // It opens as the group's text, its list a list and its quote a quote, the title shown once.
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/on-friendship`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const text = page.locator('daf-text-page .text');
+    expect(await text.locator('li').allTextContents()).toEqual(['utility', 'pleasure', 'the good']);
+    expect(await text.locator('blockquote').textContent()).toContain('Friendship is a single soul');
+    expect(await text.textContent()).not.toContain('On Friendship');
+    const made = (await rivka.get('/api/texts/on-friendship')).body;
+    expect(made).toMatchObject({ title: 'On Friendship', visibility: 'group', attribution: 'After the Nicomachean Ethics, book VIII', language: 'en' });
+    // The group's page lists it.
+    await openGroup(page);
+    expect(await groupPage(page).locator('ul.reading li', { hasText: 'On Friendship' }).locator('.meta').textContent()).toBe('A text of the group');
+    await context.close();
+  });
+
   describe('an owner’s tools: bans, the audit log, the settings', () => {
     const dusk = 'avot-dusk';
     const duskName = 'Avot at dusk';

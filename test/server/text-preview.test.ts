@@ -1,12 +1,13 @@
 /**
- * `POST /api/texts/preview` (README, "The API"): what a text would be before it is created — its
- * counts and first passages — judged exactly as creating it would be, and storing nothing.
+ * What the browser's "Add a text" (`/t/new`) relies on: `POST /api/texts/preview` (README, "The
+ * API") tells what a text would be before it is created — its counts and first passages — judged
+ * exactly as creating it would be, storing nothing; and no text takes the address "new".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
 import { createTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
 
-describe('previewing a text', () => {
+describe('adding a text from the browser', () => {
   let t: TestApp;
   let ada: TestClient;
   const preview = (body: Record<string, unknown>, client = ada) => client.post('/api/texts/preview', body);
@@ -47,6 +48,13 @@ describe('previewing a text', () => {
     expect(res.body.blocks).toBe(45);
     expect(res.body.sample).toHaveLength(30);
     expect(res.body.sample[29].text).toBe('Paragraph 30.');
+  });
+
+  it('keeps the address "new" for the page that adds a text', async () => {
+    expectError(await ada.post('/api/texts', { title: 'New', slug: 'new', format: 'markdown', language: 'en', content: 'Words.' }), 400, 'invalid_request');
+    const made = await ada.post('/api/texts', { title: 'New', format: 'markdown', language: 'en', content: 'Words.' });
+    expect(made.status).toBe(201);
+    expect(made.body.slug).toBe('new-2');
   });
 
   it('refuses what creating would refuse, with the same message, and stores nothing', async () => {
