@@ -65,12 +65,15 @@ async function writeUntilKilled<T>(
 ): Promise<{ acknowledged: T[]; failedAfterKill: number }> {
   const acknowledged: T[] = [];
   let killed = false;
+  // The kill is asked for at once but lands a moment later: writes go on until the process is
+  // gone, so some are always cut off by it (and any answered 201 in that moment must survive too).
+  let dead = false;
   let failedAfterKill = 0;
   let next = 0;
   let killing: Promise<void> | null = null;
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      while (!killed) {
+      while (!dead) {
         const n = next++;
         let result: T | null;
         try {
@@ -89,7 +92,9 @@ async function writeUntilKilled<T>(
         acknowledged.push(result);
         if (acknowledged.length === killAfter && !killed) {
           killed = true;
-          killing = server.kill();
+          killing = server.kill().then(() => {
+            dead = true;
+          });
         }
       }
     }),
