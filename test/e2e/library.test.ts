@@ -205,4 +205,25 @@ describe('the library and accounts', () => {
     await expect.poll(() => page.locator('daf-library [role=alert]').textContent()).toBe('Could not reach the server. Check your connection and try again.');
     await page.unroute(search);
   });
+
+  it('lets a signed-in reader add a text of their own from the library, its language and direction guessed from its letters', async () => {
+    await page.goto(server.url + '/');
+    await page.locator('daf-library').getByRole('link', { name: 'Add a text' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/new`);
+    const form = page.locator('daf-add-text form');
+    await expect.poll(() => page.locator('daf-add-text h1').textContent()).toBe('Add a text');
+    expect(await form.locator('select[name=visibility] option').allTextContents()).toEqual(['Everyone', 'Only me']);
+    await form.locator('input[name=title]').fill('Kohelet, opening');
+    await form.locator('textarea[name=content]').fill('הֲבֵל הֲבָלִים אָמַר קֹהֶלֶת\n\nמַה־יִּתְרוֹן לָאָדָם');
+    expect(await form.locator('input[name=language]').inputValue()).toBe('he');
+    await form.locator('select[name=format]').selectOption('plain');
+    await form.locator('select[name=visibility]').selectOption('private');
+    await form.getByRole('button', { name: 'Create text' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/kohelet-opening`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    expect(await page.locator('daf-text-page .text').textContent()).toContain('הֲבֵל הֲבָלִים');
+    const made = await page.evaluate(async () => (await fetch('/api/texts/kohelet-opening')).json());
+    expect(made).toMatchObject({ language: 'he', direction: 'rtl', visibility: 'private', title: 'Kohelet, opening' });
+    expect(errors).toEqual([]);
+  });
 });
