@@ -33,6 +33,10 @@ export const signupShape = z.strictObject({
   password: passwordShape,
   displayName: z.string().trim().min(1).max(80).optional(),
 });
+/** What a person may change of their account (`PATCH /api/me`). */
+export const updateMeShape = z.strictObject({ displayName: z.string().trim().min(1).max(80) });
+/** A new password, given with the current one (`POST /api/me/password`). */
+export const changePasswordShape = z.strictObject({ current: z.string().min(1).max(256), password: passwordShape });
 export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 /**
  * A new bearer token. `full` (the default) acts as its holder in everything; `embed` may only read

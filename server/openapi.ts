@@ -32,7 +32,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/auth/signup': { post: { summary: 'Create an account and start a session (sets the daf_session cookie)', body: shapes.signupShape, status: 201 } },
   '/api/auth/login': { post: { summary: 'Log in (throttled: 429 with Retry-After after repeated failures)', body: shapes.loginShape } },
   '/api/auth/logout': { post: { summary: 'End the session', status: 204 } },
-  '/api/me': { get: { summary: 'The signed-in person', auth: true } },
+  '/api/me': {
+    get: { summary: 'The signed-in person', auth: true },
+    patch: { summary: 'Change your display name', body: shapes.updateMeShape, auth: true },
+  },
+  '/api/me/password': { post: { summary: 'Change your password, given the current one (403 wrong_password; throttled as log-ins are); your other sessions end → {endedSessions}', body: shapes.changePasswordShape, auth: true } },
+  '/api/auth/logout-everywhere': { post: { summary: 'End every session of yours, this one included → {endedSessions}', auth: true } },
   '/api/session': { get: { summary: 'Who is reading: { me } with the signed-in person, or { me: null } for a visitor (never 401)' } },
   '/api/tokens': {
     get: { summary: 'Your bearer tokens (without secrets)', auth: true },

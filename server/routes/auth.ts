@@ -1,7 +1,7 @@
 /** Accounts: sign-up, log-in, log-out, who am I, and bearer tokens. */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { loginShape, signupShape, tokenShape } from '../../schema/api.ts';
+import { changePasswordShape, loginShape, signupShape, tokenShape, updateMeShape } from '../../schema/api.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
@@ -51,6 +51,23 @@ export const authRoutes = new Hono<AppEnv>()
   .get('/me', (c) => {
     const viewer = requireViewer(c);
     return c.json({ handle: viewer.handle, name: viewer.displayName });
+  })
+  .patch('/me', async (c) => {
+    const viewer = requireViewer(c);
+    return c.json(await auth.updateProfile(c.var.ctx.db, viewer, await readJson(c, updateMeShape)));
+  })
+  .post('/me/password', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, changePasswordShape);
+    const secret = getCookie(c, sessionCookie);
+    const keepSession = viewer.tokenId === null && secret ? auth.hashSecret(secret) : null;
+    const { ctx } = c.var;
+    return c.json(await auth.changePassword(ctx.db, ctx.loginGuard, viewer, { ...input, address: c.var.clientAddress, keepSession }, ctx.passwordCost));
+  })
+  .post('/auth/logout-everywhere', async (c) => {
+    const ended = await auth.endAllSessions(c.var.ctx.db, requireViewer(c));
+    deleteCookie(c, sessionCookie, { path: '/' });
+    return c.json(ended);
   })
   .get('/tokens', async (c) => c.json({ tokens: await auth.listTokens(c.var.ctx.db, requireViewer(c)) }))
   .post('/tokens', async (c) => {

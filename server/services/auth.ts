@@ -111,6 +111,45 @@ export async function login(
   return toViewer(db, user);
 }
 
+/** Changes the person's display name; returns them as they now are. */
+export async function updateProfile(db: DB, viewer: Viewer, input: { displayName: string }) {
+  await users.setDisplayName(db, viewer.id, input.displayName);
+  return { handle: viewer.handle, name: input.displayName };
+}
+
+/**
+ * Changes a password, given the current one. A wrong current password counts against the
+ * handle from that address as a failed log-in does (so it cannot be guessed here instead), and
+ * answers 403 `wrong_password`. Every other session of the person ends (`keepSession`, the hash
+ * of the one asking, stays): whoever knew the old password is signed out. Tokens stay; the account
+ * page lists them to revoke.
+ */
+export async function changePassword(
+  db: DB,
+  guard: LoginGuard,
+  viewer: Viewer,
+  input: { current: string; password: string; address: string; keepSession: string | null },
+  cost: PasswordCost = defaultPasswordCost,
+): Promise<{ endedSessions: number }> {
+  const wait = guard.retryAfter(viewer.handle, input.address);
+  if (wait > 0) {
+    throw new AppError('too_many_attempts', 429, `Too many wrong passwords; try again in ${wait} s`, { 'Retry-After': String(wait) });
+  }
+  const user = (await users.findUserById(db, viewer.id))!;
+  if (!(await verifyPassword(input.current, user.password_hash))) {
+    guard.fail(viewer.handle, input.address);
+    throw new AppError('wrong_password', 403, 'Your current password is not right');
+  }
+  guard.succeed(viewer.handle, input.address);
+  await users.setPasswordHash(db, viewer.id, await hashPassword(input.password, cost));
+  return { endedSessions: await users.deleteSessionsOf(db, viewer.id, input.keepSession) };
+}
+
+/** Ends every session of the person, the one asking included ("sign out everywhere"). */
+export async function endAllSessions(db: DB, viewer: Viewer): Promise<{ endedSessions: number }> {
+  return { endedSessions: await users.deleteSessionsOf(db, viewer.id) };
+}
+
 /** Starts a session and returns its secret for the cookie. */
 export async function createSession(db: DB, userId: number): Promise<string> {
   const secret = newSecret('');

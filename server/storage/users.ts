@@ -21,6 +21,19 @@ export async function setPasswordHash(db: DB, userId: number, passwordHash: stri
   await db.updateTable('user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
+/** Sets a user's display name. */
+export async function setDisplayName(db: DB, userId: number, displayName: string): Promise<void> {
+  await db.updateTable('user').set({ display_name: displayName }).where('id', '=', userId).execute();
+}
+
+/** Ends a user's sessions, all of them or all but the one hashed `keep`; returns how many ended. */
+export async function deleteSessionsOf(db: DB, userId: number, keep: string | null = null): Promise<number> {
+  let query = db.deleteFrom('session').where('user_id', '=', userId);
+  if (keep !== null) query = query.where('token_hash', '!=', keep);
+  const [result] = await query.execute();
+  return Number(result.numDeletedRows);
+}
+
 export async function findUserById(db: DB, id: number): Promise<UserRow | undefined> {
   return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
 }

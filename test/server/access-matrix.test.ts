@@ -701,6 +701,10 @@ describe('the access matrix: writing', () => {
     }
     return c;
   }
+  /** Gives the world's client of `p` a session again, after a door that ended them all. */
+  async function logInAgain(c: TestClient, p: Person): Promise<void> {
+    await must(c.post('/api/auth/login', { handle: p, password: 'correct horse battery' }), 200, 'log in again');
+  }
   const as = (p: Person) => w.clients[p];
   async function must(res: Promise<TestResponse>, status: number, what: string) {
     const r = await res;
@@ -1411,6 +1415,31 @@ describe('the access matrix: writing', () => {
       expect: expect_({ olive: 204 }, 404),
       setup: async () => (await must(as('olive').post('/api/tokens', { name: 'script' }), 201, 'token')).id,
       run: (c, id) => c.delete(`/api/tokens/${id}`),
+    },
+    {
+      door: 'PATCH /api/me',
+      what: 'rename oneself (to the name one has)',
+      expect: expect_({}, 200),
+      run: (c, _s, p) => c.patch('/api/me', { displayName: p }),
+    },
+    // These two end sessions, the world's own among them: its client logs in again after each.
+    {
+      door: 'POST /api/me/password',
+      what: 'change one’s password (to the same one), which ends one’s other sessions',
+      expect: expect_({}, 200),
+      ownClient: true,
+      setup: (p) => ownSession(p),
+      run: (_c, own: TestClient) => own.post('/api/me/password', { current: 'correct horse battery', password: 'correct horse battery' }),
+      cleanup: (c, p) => logInAgain(c, p),
+    },
+    {
+      door: 'POST /api/auth/logout-everywhere',
+      what: 'sign out everywhere',
+      expect: expect_({}, 200),
+      ownClient: true,
+      setup: (p) => ownSession(p),
+      run: (_c, own: TestClient) => own.post('/api/auth/logout-everywhere'),
+      cleanup: (c, p) => logInAgain(c, p),
     },
   );
 
