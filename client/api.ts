@@ -312,6 +312,16 @@ export interface Passage {
   glosses: Gloss[];
 }
 
+/** A bearer token as listed: never its secret. */
+export interface TokenInfo {
+  id: number;
+  name: string;
+  scope: 'full' | 'embed';
+  created: string;
+  expires: string | null;
+  lastUsed: string | null;
+}
+
 /** A bearer token, as created; its secret is shown only this once. */
 export interface Token {
   id: number;
@@ -340,6 +350,13 @@ export const api = {
   signup: (handle: string, password: string, displayName?: string) => request<Me>('POST', '/api/auth/signup', { handle, password, ...(displayName ? { displayName } : {}) }),
   login: (handle: string, password: string) => request<Me>('POST', '/api/auth/login', { handle, password }),
   logout: () => request<null>('POST', '/api/auth/logout'),
+  updateMe: (displayName: string) => request<Me>('PATCH', '/api/me', { displayName }),
+  /** A new password, with the current one; the person's other sessions end. */
+  changePassword: (current: string, password: string) => request<{ endedSessions: number }>('POST', '/api/me/password', { current, password }),
+  /** Ends every session of the person, this one included. */
+  logoutEverywhere: () => request<{ endedSessions: number }>('POST', '/api/auth/logout-everywhere'),
+  tokens: () => request<{ tokens: TokenInfo[] }>('GET', '/api/tokens'),
+  revokeToken: (id: number) => request<null>('DELETE', `/api/tokens/${id}`),
   groups: () => request<{ groups: GroupSummary[] }>('GET', '/api/groups'),
   group: (slug: string) => request<Group>('GET', `/api/groups/${enc(slug)}`),
   /** Joins an open group at once, or asks to join an approval group (`state: 'pending'`). */

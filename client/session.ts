@@ -33,6 +33,11 @@ class Session extends EventTarget {
     this.set(null);
   }
 
+  /** The person as they now are (after a change of name), or null once their sessions ended. */
+  update(me: Me | null): void {
+    this.set(me);
+  }
+
   private set(me: Me | null): Me | null {
     this.me = me;
     this.known = true;

@@ -22,6 +22,14 @@ export class DafAccount extends LitElement {
       font-size: 0.9rem;
     }
     ${buttonStyles}
+    a.name {
+      color: inherit;
+      text-decoration: none;
+    }
+    a.name:hover,
+    a.name:focus-visible {
+      text-decoration: underline;
+    }
     button.link {
       color: var(--daf-accent);
       background: none;
@@ -198,7 +206,7 @@ export class DafAccount extends LitElement {
     return html`
       ${me
         ? html`<div class="signed-in" role="group" aria-label="Account">
-            <span class="name" title="@${me.handle}">${me.name}</span>
+            <a class="name" href="/account" title="Your account (@${me.handle})">${me.name}</a>
             <button type="button" @click=${this.logOut}>Log out</button>
             ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
           </div>`

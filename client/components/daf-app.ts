@@ -1,15 +1,16 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import './daf-account.ts';
 import './daf-library.ts';
 import './text-page/daf-text-page.ts';
 
-/** The app's own paths: the library, a text, a group, an invitation. Others load as pages. */
-const appPath = /^\/(t\/|g\/|invite\/|$)/;
+/** The app's own paths: the library, a text, a group, an invitation, one's account. Others load as pages. */
+const appPath = /^\/(t\/|g\/|invite\/|account$|$)/;
 
 /**
- * The group and invitation pages load when first opened, in a chunk of their own: most visits
- * are to read, and the reader's script stays small. Their elements upgrade once defined.
+ * The organisers' pages (a group, an invitation, a new group, Add a text, one's account) load
+ * when first opened, in a chunk of their own: most visits are to read, and the reader's script
+ * stays small. Their elements upgrade once defined.
  */
 const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
 
@@ -111,26 +112,25 @@ export class DafApp extends LitElement {
     if (!url.hash) window.scrollTo(0, 0);
   }
 
+  /** A page whose script loads on first use; if it cannot be loaded, the page says so. */
+  private lazy(load: () => Promise<unknown>, page: TemplateResult) {
+    if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
+    void load().catch(() => (this.chunkFailed = true));
+    return page;
+  }
+
   private page() {
     const [, kind, param, print] = /^\/(t|g|invite)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
-    if (kind === 't' && print) {
-      if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
-      void loadPrintPage().catch(() => (this.chunkFailed = true));
-      return html`<daf-print-page slug=${value}></daf-print-page>`;
-    }
+    if (kind === 't' && print) return this.lazy(loadPrintPage, html`<daf-print-page slug=${value}></daf-print-page>`);
+    if (kind === 't' && value === 'new') return this.lazy(loadGroupPages, html`<daf-add-text></daf-add-text>`);
     // A page per text: going from one text straight to another builds the new one afresh (its
     // view, its measurements, its link target) rather than repainting the old one's.
-    const addText = kind === 't' && value === 'new';
-    if (kind === 't' && !addText) return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
-    if (kind === 'g' || kind === 'invite' || addText) {
-      if (this.chunkFailed) return html`<p role="alert">This page could not be loaded. Check your connection, then reload the page.</p>`;
-      void loadGroupPages().catch(() => (this.chunkFailed = true));
-    }
-    if (addText) return html`<daf-add-text></daf-add-text>`;
-    if (kind === 'g' && value === 'new') return html`<daf-new-group></daf-new-group>`;
-    if (kind === 'g') return html`<daf-group-page slug=${value}></daf-group-page>`;
-    if (kind === 'invite') return html`<daf-invite-page token=${value}></daf-invite-page>`;
+    if (kind === 't') return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
+    if (kind === 'g' && value === 'new') return this.lazy(loadGroupPages, html`<daf-new-group></daf-new-group>`);
+    if (kind === 'g') return this.lazy(loadGroupPages, html`<daf-group-page slug=${value}></daf-group-page>`);
+    if (kind === 'invite') return this.lazy(loadGroupPages, html`<daf-invite-page token=${value}></daf-invite-page>`);
+    if (this.path === '/account') return this.lazy(loadGroupPages, html`<daf-account-page></daf-account-page>`);
     return html`<daf-library></daf-library>`;
   }
 

@@ -7,6 +7,7 @@ import { textDirection } from '../layout/text-direction.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { session, SessionController } from '../session.ts';
 import './daf-account.ts';
+import './daf-account-page.ts';
 import './daf-add-text.ts';
 import './daf-confirm.ts';
 // The page that starts a group (`/g/new`) comes in the same chunk as the group pages.

@@ -131,4 +131,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/t/:slug/print', page)
   .get('/g/:slug', page)
   .get('/invite/:token', page)
+  .get('/account', page)
   .get('/assets/:file', (c) => builtFile(c, path.join(clientDir, 'assets'), c.req.param('file')));

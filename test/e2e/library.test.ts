@@ -226,4 +226,54 @@ describe('the library and accounts', () => {
     expect(made).toMatchObject({ language: 'he', direction: 'rtl', visibility: 'private', title: 'Kohelet, opening' });
     expect(errors).toEqual([]);
   });
+
+  it('lets a person rename themselves, change their password and sign out everywhere from their account page', async () => {
+    // Ruth is signed in here, and in another browser too.
+    const other = await browser.newPage();
+    await other.goto(server.url + '/');
+    const logIn = (p: Page, pass: string) =>
+      p.evaluate(
+        async (pass) => (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'ruth', password: pass }) })).status,
+        pass,
+      );
+    const me = (p: Page) => p.evaluate(async () => (await fetch('/api/me')).status);
+    expect(await logIn(other, 'a long passphrase')).toBe(200);
+
+    await page.goto(server.url + '/');
+    await account().getByRole('link', { name: 'Ruth Amsel' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/account`);
+    const view = page.locator('daf-account-page');
+    await expect.poll(() => view.locator('h1').textContent()).toBe('Your account');
+    // The name, and the header follows.
+    await view.getByLabel('Display name').fill('Ruth A. Amsel');
+    await view.getByRole('button', { name: 'Save the name' }).click();
+    await expect.poll(() => account().locator('.name').textContent()).toBe('Ruth A. Amsel');
+    // A wrong current password is said beside it, and changes nothing.
+    const pw = view.locator('form[aria-label="Change your password"]');
+    await pw.getByLabel('Current password').fill('not my passphrase');
+    await pw.getByLabel('New password', { exact: true }).fill('a newer passphrase');
+    await pw.getByLabel('New password, again').fill('a newer passphrase');
+    await pw.getByRole('button', { name: 'Change the password' }).click();
+    await expect.poll(() => pw.locator('#current-error').textContent(), hashing).toBe('Your current password is not right');
+    // The right one: changed, and the other browser is signed out.
+    await pw.getByLabel('Current password').fill('a long passphrase');
+    await pw.getByRole('button', { name: 'Change the password' }).click();
+    await expect.poll(() => view.locator('section', { hasText: 'Password' }).locator('[role=status]').textContent(), hashing).toBe(
+      'Your password is changed. 1 other session was signed out.',
+    );
+    expect(await me(other)).toBe(401);
+    expect(await me(page)).toBe(200);
+    await page.screenshot({ path: path.join(screenshotDir, 'account.png'), fullPage: true });
+    // The other browser comes back with the new password; then Sign out everywhere ends both.
+    expect(await logIn(other, 'a long passphrase')).toBe(401);
+    expect(await logIn(other, 'a newer passphrase')).toBe(200);
+    await view.getByRole('button', { name: 'Sign out everywhere' }).click();
+    const confirm = view.getByRole('dialog');
+    await confirm.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/`);
+    await expect.poll(() => account().getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    expect(await me(other)).toBe(401);
+    await other.close();
+    expect(errors).toEqual([]);
+  });
 });
