@@ -138,7 +138,8 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/t/{slug}/print': { get: { summary: 'A passage laid out for paper, its layers around it (HTML; ?ref=, ?layers=)', params: ['slug'] } },
   '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
-  '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles', params: ['file'] } },
+  '/account': { get: { summary: 'The reader: one\'s account (HTML)' } },
+  '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles, as Brotli or gzip when the browser takes it', params: ['file'] } },
   '/oembed': {
     get: { summary: 'oEmbed (rich) for the URL of a public text (/t/<slug>?ref=…&layers=…): a sandboxed iframe of /embed/t/<slug>; 404 for other URLs, 501 for formats other than json', query: ['url', 'maxwidth', 'maxheight', 'format'] },
   },

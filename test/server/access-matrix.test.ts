@@ -271,6 +271,7 @@ const readDoors = new Set([
   'GET /t/:slug/print',
   'GET /g/:slug',
   'GET /invite/:token',
+  'GET /account',
   'GET /assets/:file',
   'GET /oembed',
   'GET /embed.js',
@@ -386,7 +387,7 @@ describe('the access matrix: reading', () => {
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
     // The reader's pages are one static shell for everyone: no data is in them (the marker check
     // below reads them too). They need `vite build`, which `npm test` runs first.
-    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown']) expectStatus(await read(url), 200, `GET ${url}`);
+    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account']) expectStatus(await read(url), 200, `GET ${url}`);
     expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
 
     // Texts.
