@@ -69,6 +69,10 @@ export function auditSentence(e: AuditEntry): string {
       return `${actor} revoked an invitation link.`;
     case 'invitation.accepted':
       return `${actor} joined through an invitation.`;
+    case 'layer.created':
+      return `${actor} made the layer “${e.reason ?? ''}”.`;
+    case 'text.created':
+      return `${actor} added the text “${e.reason ?? ''}”.`;
   }
   const [, deed] = e.action.split('.');
   const verbs: Record<string, string> = { approved: 'approved', hidden: 'hid', restored: 'restored', deleted: 'deleted', flagged: 'flagged' };
@@ -77,7 +81,7 @@ export function auditSentence(e: AuditEntry): string {
 }
 
 /** Whether the entry's `reason` is a reason a person wrote (not a role or the changed settings). */
-const hasReason = (e: AuditEntry) => e.reason !== null && e.action !== 'member.role' && e.action !== 'group.updated';
+const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created'].includes(e.action);
 
 /**
  * A group's audit log, for its owners and moderators: every change of membership, of the

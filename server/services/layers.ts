@@ -12,7 +12,7 @@ import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { canCreateLayer, canCurateGroup, canManageLayer, canModerate, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
-import { visibleGroup } from './groups.ts';
+import { recordAudit, visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
 
@@ -141,6 +141,8 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     });
     const json = layerJson({ ...layer, owner_handle: viewer.handle, group_slug: group?.slug ?? null, gloss_count: 0 });
     await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
+    // A group's log tells who gave it a layer (its name kept as it was then).
+    if (group) await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'layer.created', reason: layer.name });
     return { textId: text.id, json };
   });
   ctx.bus.notify(result.textId);

@@ -18,7 +18,7 @@ import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { canCurateGroup, canEditText, canReadText, shownGroupSlug, type Viewer } from './policy.ts';
-import { visibleGroup } from './groups.ts';
+import { recordAudit, visibleGroup } from './groups.ts';
 import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
 import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
@@ -112,6 +112,8 @@ export async function createTextIn(
     created_at: now,
   });
   await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${input.title}\n${parsed.projection}` });
+  // A group's log tells who added a text to it (its title kept as it was then).
+  if (groupId !== null) await recordAudit(trx, { groupId, actorId: viewer.id, action: 'text.created', reason: input.title });
   return text;
 }
 

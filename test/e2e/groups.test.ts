@@ -539,6 +539,8 @@ describe('reading groups in the browser', () => {
     const listed = groupPage(page).locator('ul.reading li', { hasText: 'Questions for Thursday' });
     await expect.poll(() => listed.count()).toBe(1);
     expect(await listed.locator('.meta').textContent()).toBe('A layer on Pirkei Avot (English)');
+    // The audit log tells who made it.
+    await expect.poll(() => page.locator('daf-group-audit li[data-action="layer.created"] .sentence').first().textContent()).toBe('@rivka made the layer “Questions for Thursday”.');
     const { layers } = (await rivka.get('/api/texts/pirkei-avot-en/layers')).body as { layers: Record<string, unknown>[] };
     expect(layers.find((l) => l.name === 'Questions for Thursday')).toMatchObject({
       group: slug,
@@ -647,6 +649,7 @@ describe('reading groups in the browser', () => {
     // The group's page lists it.
     await openGroup(page);
     expect(await groupPage(page).locator('ul.reading li', { hasText: 'On Friendship' }).locator('.meta').textContent()).toBe('A text of the group');
+    await expect.poll(() => page.locator('daf-group-audit li[data-action="text.created"] .sentence').first().textContent()).toBe('@rivka added the text “On Friendship”.');
     await context.close();
   });
 
@@ -679,7 +682,9 @@ describe('reading groups in the browser', () => {
       const { context, page } = await signedIn('rivka', { bypassCSP: true });
       await openGroup(page, duskName, dusk);
       await expect.poll(() => members(page).count()).toBe(2);
-      await expect.poll(() => sentences(page)).toEqual([`@rivka approved @dovid’s gloss no. ${approved}.`]);
+      // The oldest entry: the layer the group was given when it was set up.
+      const made = '@rivka made the layer “Dusk notes”.';
+      await expect.poll(() => sentences(page)).toEqual([`@rivka approved @dovid’s gloss no. ${approved}.`, made]);
 
       // Ban dovid, with a reason.
       await members(page).filter({ hasText: 'dovid' }).getByRole('button', { name: 'Ban dovid' }).click();
@@ -708,7 +713,7 @@ describe('reading groups in the browser', () => {
       expect(listed.sort()).toEqual(['dovid:banned', 'rivka:active']);
 
       // The audit log says it in words, newest first, with the reason.
-      await expect.poll(() => sentences(page)).toEqual(['@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`]);
+      await expect.poll(() => sentences(page)).toEqual(['@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`, made]);
       expect(await audit(page).first().locator('q').textContent()).toBe('Advertising, again.');
       expect(await audit(page).nth(1).locator('q').count()).toBe(0);
       expect(await audit(page).first().locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -721,7 +726,7 @@ describe('reading groups in the browser', () => {
       await banned.getByRole('button', { name: 'Lift the ban on dovid' }).click();
       await expect.poll(() => page.locator('daf-group-members [role=status]').textContent()).toBe('The ban on dovid is lifted: they may join again.');
       expect(await banned.count()).toBe(0);
-      await expect.poll(() => sentences(page)).toEqual(['@rivka lifted the ban on @dovid.', '@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`]);
+      await expect.poll(() => sentences(page)).toEqual(['@rivka lifted the ban on @dovid.', '@rivka banned @dovid.', `@rivka approved @dovid’s gloss no. ${approved}.`, made]);
       expect((await dovid.post(`/api/groups/${dusk}/join`)).body).toEqual({ state: 'active', role: 'member' });
       await page.reload();
       await expect.poll(() => members(page).count()).toBe(2);
@@ -784,7 +789,7 @@ describe('reading groups in the browser', () => {
       expect(await settings.locator('[role=status]').textContent()).toBe('');
       expect(await groupPage(page).locator('h1').textContent()).toBe('Avot at nightfall');
       expect((await rivka.get(`/api/groups/${dusk}`)).body).toMatchObject({ name: 'Avot at nightfall', joinPolicy: 'approval' });
-      expect(await audit(page).count()).toBe(6);
+      expect(await audit(page).count()).toBe(7);
       await page.screenshot({ path: path.join(screenshotDir, 'group-settings-refused.png') });
 
       // A member sees neither the settings, nor the audit log, nor a Ban button.
