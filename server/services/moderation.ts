@@ -261,8 +261,8 @@ export async function auditLog(ctx: AppContext, viewer: Viewer, groupSlug: strin
 
 /**
  * A group's moderation, followed live by its moderators (`GET /api/groups/:slug/events`): the
- * texts whose events can change its queue, a stamp that moves when its queue or audit log may
- * have, and whether the credential still stands for one of its moderators (asked again at each
+ * texts whose writes can change its queue (to wake on; a layer added on another text since is
+ * caught by the stream's regular look), a stamp that moves when its queue or audit log may have, and whether the credential still stands for one of its moderators (asked again at each
  * look, so a moderator made a member, or signed out, stops hearing at once).
  */
 export async function followModeration(ctx: AppContext, viewer: Viewer, groupSlug: string) {
@@ -271,8 +271,7 @@ export async function followModeration(ctx: AppContext, viewer: Viewer, groupSlu
   return {
     group,
     textIds,
-    // Asked for the texts again: a layer may have been added on another text since.
-    stamp: async () => moderation.moderationStamp(ctx.db, group.id, await moderation.groupTextIds(ctx.db, group.id)),
+    stamp: () => moderation.moderationStamp(ctx.db, group.id),
     stillModerates: async (credential: Credential | null) => {
       const now = credential === null ? null : await viewerForCredential(ctx.db, credential);
       return isModerator(now, group.id);

@@ -94,7 +94,6 @@ export async function pendingPosts(db: DB, groupId: number) {
   return { glosses, replies };
 }
 
-
 /** The texts a group's layers are on: what its moderation queue can hold posts of. */
 export async function groupTextIds(db: DB, groupId: number): Promise<number[]> {
   const rows = await db.selectFrom('layer').select('text_id').distinct().where('group_id', '=', groupId).execute();
@@ -102,13 +101,27 @@ export async function groupTextIds(db: DB, groupId: number): Promise<number[]> {
 }
 
 /**
- * The newest audit entry of a group and the newest event on the texts its layers are on: when
- * neither moved, neither its moderation queue nor its audit log can have changed.
+ * What a group's moderation queue and audit log are now, in one string: the newest audit entry
+ * (actions and flags are logged) and the count and latest change of the posts waiting in its
+ * layers. When it has not moved, neither has what its moderators read; other writes on the same
+ * texts (a notebook entry, a reply elsewhere) leave it alone, so it tells them nothing of those.
  */
-export async function moderationStamp(db: DB, groupId: number, textIds: number[]): Promise<string> {
+export async function moderationStamp(db: DB, groupId: number): Promise<string> {
   const audit = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('last')).where('group_id', '=', groupId).executeTakeFirst();
-  const event = textIds.length
-    ? await db.selectFrom('event').select((eb) => eb.fn.max('id').as('last')).where('text_id', 'in', textIds).executeTakeFirst()
-    : undefined;
-  return `${audit?.last ?? 0}.${event?.last ?? 0}`;
+  const glosses = await db
+    .selectFrom('gloss as g')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('g.updated_at').as('last')])
+    .where('l.group_id', '=', groupId)
+    .where('g.status', '=', 'pending')
+    .executeTakeFirst();
+  const replies = await db
+    .selectFrom('reply as r')
+    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('r.updated_at').as('last')])
+    .where('l.group_id', '=', groupId)
+    .where('r.status', '=', 'pending')
+    .executeTakeFirst();
+  return JSON.stringify([audit?.last ?? 0, glosses?.n ?? 0, glosses?.last ?? null, replies?.n ?? 0, replies?.last ?? null]);
 }

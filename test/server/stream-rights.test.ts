@@ -130,11 +130,15 @@ describe('an open event stream keeps to the reader’s current rights', () => {
   it('tells a moderator following the group that its queue changed, and stops when they are a moderator no more', async () => {
     const { client, handle } = await member();
     await ok(olga.request('PATCH', `/api/groups/circle/members/${handle}`, { role: 'moderator' }), 200);
+    // (Joining is in the audit log: the flagger joins before the stream opens.)
+    const { client: other } = await member();
     const s = await open('/api/groups/circle/events', client);
     const before = s.events.length;
-    // Someone else flags a post: the queue changed; the event names no post, only the group.
-    const { client: other } = await member();
+    // A published post changes nothing a moderator reads: no event, even after a look or two.
     const gloss = await ok(olga.request('POST', '/api/texts/closed/layers/notes/glosses', { target: { exact: 'light' }, body: { markdown: 'zzflagmeqx' } }));
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    expect(s.events.slice(before).filter((e) => e.event === 'changed')).toEqual([]);
+    // Someone else flags it: the queue changed; the event names no post, only the group.
     await ok(other.request('POST', `/api/glosses/${gloss.id}/flag`, { reason: 'zzreasonqx' }));
     await s.waitFor((e) => e.event === 'changed', 10_000, before);
     expect(s.events.filter((e) => e.event === 'changed').every((e) => e.data === '{"group":"circle"}')).toBe(true);
