@@ -1,3 +1,5 @@
+import type { CreateLayerInput } from '../schema/api.ts';
+
 /**
  * The one file that knows the server's URLs. Everything the client reads and writes goes
  * through these functions, which throw `ApiError` with the server's code and message.
@@ -393,18 +395,7 @@ export const api = {
   search: (q: string, text?: string) =>
     request<{ results: SearchResult[] }>('GET', `/api/search?q=${enc(q)}${text ? `&text=${enc(text)}` : ''}`),
   /** A layer of one's own (`visibility` public or private), or of a group one curates (`group`). */
-  createLayer: (
-    slug: string,
-    input: {
-      name: string;
-      visibility: 'public' | 'group' | 'private';
-      group?: string;
-      writePolicy?: 'owner' | 'signed_in' | 'members' | 'moderators';
-      replyPolicy?: 'signed_in' | 'members' | 'nobody';
-      color?: string;
-      description?: string;
-    },
-  ) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
+  createLayer: (slug: string, input: CreateLayerInput) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
   createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
   updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),

@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
+import type { CreateLayerInput } from '../../schema/api.ts';
 import { ApiError, api, type GroupSummary, type Layer, type TextSummary } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { groupFormStyles } from './group-form.ts';
@@ -6,16 +7,7 @@ import { groupStyles } from './group-styles.ts';
 import { slugFromName } from '../slug-from-name.ts';
 
 /** What the form sends (`POST /api/texts/:slug/layers` with a group). */
-interface GroupLayerInput {
-  name: string;
-  slug?: string;
-  group: string;
-  visibility: 'public' | 'group' | 'private';
-  writePolicy: 'members' | 'moderators';
-  replyPolicy: 'signed_in' | 'members' | 'nobody';
-  description?: string;
-  color?: string;
-}
+type GroupLayerInput = CreateLayerInput & { group: string };
 
 /** The fields a server refusal belongs beside, by its code; the rest show under the form. */
 const fieldOf: Record<string, 'name' | 'text' | 'group'> = { slug_taken: 'name', text_not_shared: 'text', forbidden: 'group' };
