@@ -46,7 +46,14 @@ export const tokenShape = z.strictObject({ name: z.string().trim().min(1).max(80
 
 export const visibilityShape = z.enum(['public', 'group', 'private']);
 export const directionShape = z.enum(['ltr', 'rtl', 'auto']);
-export const formatShape = z.enum(contentFormats);
+/**
+ * The formats a central text is read from: those `parseContent` reads, and HTML and Word
+ * documents, which only the server converts (server/import/). A `.docx` travels as base64.
+ */
+export const textFormats = [...contentFormats, 'html', 'docx'] as const;
+/** One of `textFormats`. */
+export type TextFormat = (typeof textFormats)[number];
+export const formatShape = z.enum(textFormats);
 export const languageShape = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A language is a BCP 47 tag such as "en" or "he"');
 
 const contentShape = z.union([z.string().max(maxTextContentLength), z.record(z.string(), z.unknown()), z.array(z.unknown())]);

@@ -46,7 +46,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/tokens/{id}': { delete: { summary: 'Revoke a bearer token', auth: true, status: 204, params: ['id'] } },
   '/api/texts': {
     get: { summary: 'Texts you may read, newest first', query: ['limit', 'offset'] },
-    post: { summary: 'Create a text from Markdown, plain text, ProseMirror JSON or a Sefaria export', body: shapes.createTextShape, auth: true, status: 201 },
+    post: { summary: 'Create a text from Markdown, plain text, ProseMirror JSON, a Sefaria export, an HTML page or a Word document (base64)', body: shapes.createTextShape, auth: true, status: 201 },
   },
   '/api/texts/preview': { post: { summary: 'What a text would be, nothing stored: blocks, segments, characters and its first 30 passages; refused as creating it would be', body: shapes.previewTextShape, auth: true } },
   '/api/texts/{slug}': { get: { summary: 'A version of a text (current by default): metadata, doc, text projection, segments', params: ['slug'], query: ['version'] } },

@@ -1,5 +1,6 @@
 /**
- * `daf import FILE --title T`: create a text from a Markdown, plain-text or ProseMirror JSON file,
+ * `daf import FILE --title T`: create a text from a Markdown, plain-text, HTML, Word (`.docx`) or
+ * ProseMirror JSON file,
  * as `--owner` (the local library account by default); with `--group SLUG`, a text of that group,
  * which the owner must be an owner or moderator of. Visibility: `--visibility`, else private with
  * `--private`, else "group" for a group's text and public otherwise.
@@ -14,7 +15,7 @@ import { createText } from '../services/texts.ts';
 import { withContext } from './open-cli-context.ts';
 import { UsageError } from './usage-error.ts';
 
-const formatByExtension: Record<string, string> = { '.md': 'markdown', '.markdown': 'markdown', '.txt': 'plain', '.json': 'prosemirror' };
+const formatByExtension: Record<string, string> = { '.md': 'markdown', '.markdown': 'markdown', '.txt': 'plain', '.json': 'prosemirror', '.html': 'html', '.htm': 'html', '.docx': 'docx' };
 
 export async function importCommand({ values, positionals, db }: { values: Record<string, unknown>; positionals: string[]; db: string }) {
   if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
@@ -23,7 +24,8 @@ export async function importCommand({ values, positionals, db }: { values: Recor
   const format = (values.format as string | undefined) ?? formatByExtension[path.extname(file).toLowerCase()] ?? 'plain';
   let content: string;
   try {
-    content = fs.readFileSync(file, 'utf8');
+    // A Word document travels as base64, as it does over the API.
+    content = format === 'docx' ? fs.readFileSync(file).toString('base64') : fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new AppError('file_unreadable', 400, `Cannot read ${file}: ${(e as Error).message}`);
   }

@@ -20,7 +20,7 @@ Commands:
         [--quota-texts N] [--quota-mb N]   per-account storage quotas (default 1000 texts, 256 MiB)
         [--trust-proxy]                    client addresses from X-Forwarded-For (behind a proxy)
   import FILE --title T         Import a text from a file
-        [--slug S] [--lang L] [--format markdown|plain|prosemirror]
+        [--slug S] [--lang L] [--format markdown|plain|prosemirror|html|docx]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
         [--group SLUG] [--visibility public|group|private]   a group's text (the owner must curate it)
   import-sefaria BASE.json [COMMENTARY.json…]

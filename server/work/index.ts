@@ -4,8 +4,7 @@
  * "Bounded work"). `key` names whose request it is (an account id): one heavy task each at a time.
  */
 import type { Anchor, Segment, Selectors } from '../../schema/anchoring/index.ts';
-import type { TargetInput } from '../../schema/api.ts';
-import type { ContentFormat } from '../../schema/import/parse-content.ts';
+import type { TargetInput, TextFormat } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
 import { workerPool } from './pool.ts';
 import { checkTargetOffsets, locateQuote, parseText, quoteAtOffsets, resolveSelectors, type ParsedText } from './tasks.ts';
@@ -16,9 +15,15 @@ export const inlineLength = 64 * 1024;
 /**
  * Parses a text's content (see `parseText`). Structured content (a JSON value) travels as its
  * JSON text, which both formats that take it accept: copying a deeply nested value to a worker
- * would exhaust the stack before the parser could refuse it.
+ * would exhaust the stack before the parser could refuse it. HTML and `.docx`, however small,
+ * are always read on a worker (see `parseRichText`).
  */
-export async function parseTextContent(format: ContentFormat, content: unknown, title: string, key?: number): Promise<ParsedText> {
+export async function parseTextContent(format: TextFormat, content: unknown, title: string, key?: number): Promise<ParsedText> {
+  if (format === 'html' || format === 'docx') {
+    if (typeof content !== 'string') throw new AppError('invalid_content', 422, `Content in format "${format}" must be a string${format === 'docx' ? ' (the file in base64)' : ''}`);
+    if (format === 'docx' && !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) throw new AppError('invalid_content', 422, 'A .docx is sent as base64');
+    return workerPool().run('parseRich', { format, content, title }, key);
+  }
   if (typeof content === 'string') {
     return content.length <= inlineLength ? parseText(format, content, title) : workerPool().run('parse', { format, content, title }, key);
   }

@@ -79,7 +79,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    // A bounded heap: a task that would take more (a hostile document) ends its worker, not the server.
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
     const slot: Slot = { worker, task: null, timer: null };
     worker.unref();
     worker.on('message', (answer: ResultMessage) => {
@@ -111,7 +112,10 @@ export class WorkerPool {
     if (!this.slots.includes(slot)) return;
     const task = slot.task;
     this.remove(slot);
-    if (task) this.finish(task, null, error);
+    if (task) {
+      const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.finish(task, null, outOfMemory ? new AppError('too_complex', 422, 'This needs more memory than Daf gives one request; send a smaller or simpler text') : error);
+    }
     this.dispatch();
   }
 
@@ -134,6 +138,9 @@ export class WorkerPool {
     else task.resolve(value);
   }
 }
+
+/** The most memory (MiB of heap) one worker may use. */
+const workerHeapMb = 768;
 
 /** The defaults: two workers (fewer on one core), sixteen waiting, twenty seconds each. */
 export const defaultPoolOptions: PoolOptions = {

@@ -44,9 +44,31 @@ export interface ParsedText {
  * past `maxTextContentLength` characters and 413 `too_many_blocks` past `maxTextBlocks`.
  */
 export function parseText(format: ContentFormat, content: unknown, title?: string): ParsedText {
+  return checkedText(() => parseContent(format, content, 'text'), title);
+}
+
+/**
+ * Parses an HTML page or a `.docx` (base64) into a text, as `parseText` does the other formats.
+ * Their converters (server/import/) bring a whole DOM, so they are loaded on a worker only, and
+ * only when first needed.
+ */
+export async function parseRichText(format: 'html' | 'docx', content: string, title?: string): Promise<ParsedText> {
+  let html = content;
+  try {
+    if (format === 'docx') html = await (await import('../import/docx.ts')).docxToHtml(content);
+  } catch (e) {
+    if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
+    throw e;
+  }
+  const { htmlToDoc } = await import('../import/html.ts');
+  return checkedText(() => htmlToDoc(html), title);
+}
+
+/** The document `parse` makes, as a text within the limits (see `parseText`). */
+function checkedText(parse: () => PMNode, title: string | undefined): ParsedText {
   let doc;
   try {
-    doc = withoutTitleHeading(parseContent(format, content, 'text'), title);
+    doc = withoutTitleHeading(parse(), title);
   } catch (e) {
     if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
     throw e;
@@ -130,9 +152,10 @@ export function resolveSelectors(text: string, segments: Segment[], selectors: S
   return selectors.map((s) => resolveAnchor(s, target));
 }
 
-/** The tasks a worker runs, by name: each takes one structured-cloneable input. */
+/** The tasks a worker runs, by name: each takes one structured-cloneable input (and may answer with a promise). */
 export const tasks = {
   parse: (input: { format: ContentFormat; content: unknown; title?: string }) => parseText(input.format, input.content, input.title),
+  parseRich: (input: { format: 'html' | 'docx'; content: string; title?: string }) => parseRichText(input.format, input.content, input.title),
   locate: (input: { text: string; target: TargetInput }) => locateQuote(input.text, input.target),
   resolve: (input: { text: string; segments: Segment[]; selectors: Selectors[] }) => resolveSelectors(input.text, input.segments, input.selectors),
 };

@@ -19,11 +19,11 @@ export type ResultMessage =
   | { id: number; ok: false; error: { code: string; status: AppError['status']; message: string } | null; message: string };
 
 const port = parentPort!;
-port.on('message', (task: TaskMessage) => {
+port.on('message', async (task: TaskMessage) => {
   let answer: ResultMessage;
   try {
     const run = tasks[task.kind] as (input: unknown) => unknown;
-    answer = { id: task.id, ok: true, value: run(task.input) };
+    answer = { id: task.id, ok: true, value: await run(task.input) };
   } catch (e) {
     const error = e instanceof AppError ? { code: e.code, status: e.status, message: e.message } : null;
     answer = { id: task.id, ok: false, error, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };

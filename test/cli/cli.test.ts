@@ -16,6 +16,7 @@ import { createGloss } from '../../server/services/glosses.ts';
 import { createLayer } from '../../server/services/layers.ts';
 import { createGroup } from '../../server/services/groups.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
+import { docx } from '../helpers/docx.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const daf = path.join(root, 'server/cli/daf.js');
@@ -125,6 +126,31 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     } finally {
       sqlite.close();
     }
+  });
+
+  it('imports an HTML page and a Word document by their extensions', async () => {
+    const richDb = path.join(tmp, 'rich.db');
+    const page = path.join(tmp, 'essay.html');
+    fs.writeFileSync(page, '<html><body><nav>Menu</nav><h1>Essay</h1><p onclick="x()">First <em>line</em>.</p><script>alert(1)</script><ul><li>one</li></ul></body></html>');
+    const word = path.join(tmp, 'plan.docx');
+    fs.writeFileSync(word, docx([{ heading: 1, text: 'Plan' }, { bullet: 'Week one' }, { runs: [{ text: 'Bring the text.' }] }]));
+    const projections: string[] = [];
+    for (const [file, title] of [
+      [page, 'Essay'],
+      [word, 'Plan'],
+    ]) {
+      const r = await run(['import', file, '--title', title, '--db', richDb]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const sqlite = new SQLite(richDb, { readonly: true });
+      try {
+        const row = sqlite.prepare('SELECT v.projection FROM text t JOIN text_version v ON v.text_id = t.id WHERE t.slug = ?').get(JSON.parse(r.stdout).text) as any;
+        projections.push(row.projection);
+      } finally {
+        sqlite.close();
+      }
+    }
+    expect(projections).toEqual(['First line.\none', 'Week one\nBring the text.']);
   });
 
   it('imports Sefaria files into the database DAF_DB names, and prints a summary', async () => {

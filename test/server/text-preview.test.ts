@@ -63,7 +63,7 @@ describe('adding a text from the browser', () => {
     const created = await ada.post('/api/texts', { ...bad, language: 'en' });
     expect(previewed.status).toBe(created.status);
     expect(previewed.body).toEqual(created.body);
-    expectError(await preview({ title: 'Bad', format: 'docx', content: 'x' }), 400, 'invalid_request');
+    expectError(await preview({ title: 'Bad', format: 'pdf', content: 'x' }), 400, 'invalid_request');
     expectError(await preview({ title: 'Bad', format: 'markdown', content: 'x' }, t.visitor()), 401, 'unauthenticated');
     await preview({ title: 'Kept?', format: 'markdown', content: 'Words.' });
     const { texts } = (await ada.get('/api/texts')).body as { texts: { title: string }[] };

@@ -263,7 +263,7 @@ describe('creating and reading texts', () => {
   it.each([
     ['no title', { format: 'plain', language: 'en', content: 'x' }],
     ['a bad language tag', { title: 'x', format: 'plain', language: 'english!', content: 'x' }],
-    ['an unknown format', { title: 'x', format: 'docx', language: 'en', content: 'x' }],
+    ['an unknown format', { title: 'x', format: 'pdf', language: 'en', content: 'x' }],
     ['a bad slug', { title: 'x', slug: 'Bad Slug', format: 'plain', language: 'en', content: 'x' }],
   ])('refuses %s with 400 invalid_request', async (_, body) => {
     expectError(await ada.post('/api/texts', body), 400, 'invalid_request');
