@@ -1,4 +1,4 @@
-import type { CreateLayerInput } from '../schema/api.ts';
+import type { CreateLayerInput, TextFormat } from '../schema/api.ts';
 
 /**
  * The one file that knows the server's URLs. Everything the client reads and writes goes
@@ -222,10 +222,10 @@ export interface TextPreview {
   sample: { ref: string | null; text: string }[];
 }
 
-/** A new text (`POST /api/texts`). */
+/** A new text (`POST /api/texts`), as the browser sends it: content as a string (a Word document in base64). */
 export interface NewText {
   title: string;
-  format: 'markdown' | 'plain' | 'sefaria';
+  format: Exclude<TextFormat, 'prosemirror'>;
   content: string;
   language: string;
   direction?: 'ltr' | 'rtl';

@@ -6,12 +6,14 @@ import { SessionController } from '../session.ts';
 import { groupFormStyles } from './group-form.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
 
-type Format = 'markdown' | 'plain' | 'sefaria';
+type Format = 'markdown' | 'plain' | 'sefaria' | 'html' | 'docx';
 
 /** The files Daf reads, by extension. */
-const formatOfExtension: Record<string, Format> = { md: 'markdown', markdown: 'markdown', txt: 'plain', json: 'sefaria' };
+const formatOfExtension: Record<string, Format> = { md: 'markdown', markdown: 'markdown', txt: 'plain', json: 'sefaria', html: 'html', htm: 'html', docx: 'docx' };
 /** The largest file read: the server takes at most this much text (10 MiB, in characters). */
 const maxFileBytes = 10 * 1024 * 1024;
+/** The largest Word document: it travels as base64, a third longer, within those 10 MiB. */
+const maxDocxBytes = 7 * 1024 * 1024;
 /** The server's codes that concern the text itself: their message shows beside it. */
 const contentCodes = new Set(['invalid_content', 'too_large', 'too_many_blocks', 'payload_too_large']);
 
@@ -23,15 +25,37 @@ function languageOf(text: string): string {
   return hebrew >= arabic ? 'he' : 'ar';
 }
 
-/** The format the pasted words look like: a JSON object is a Sefaria export, else Markdown. */
+/** The format the pasted words look like: a JSON object is a Sefaria export, a page's source HTML, else Markdown. */
 function formatOf(text: string): Format {
-  return /^\s*\{/.test(text) ? 'sefaria' : 'markdown';
+  if (/^\s*\{/.test(text)) return 'sefaria';
+  if (/^\s*(<!doctype html|<html[\s>])/i.test(text) || /^\s*<(p|div|article|h[1-6])[\s>]/i.test(text)) return 'html';
+  return 'markdown';
+}
+
+/** The words of a text file, or null when it is not text (not UTF-8, or holding NUL bytes: a binary file renamed). */
+async function textOfFile(file: File): Promise<string | null> {
+  try {
+    const words = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    return words.includes('\0') ? null : words;
+  } catch {
+    return null;
+  }
+}
+
+/** A Word document's bytes as base64, or null when they are not a zip archive (what every .docx is). */
+async function base64OfDocx(file: File): Promise<string | null> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 3 || bytes[3] !== 4) return null;
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /**
  * `/t/new` (with `?group=slug` from a group's page): a new text. Its words are pasted or read
- * from a file (Markdown, plain text, a Sefaria JSON export); its format, language and direction
- * are guessed from them until the person chooses. **Preview** asks the server what the text would
+ * from a file (Markdown, plain text, a web page, a Sefaria JSON export — shown in the box — or a
+ * Word document, sent as it is); its format, language and direction are guessed from them until
+ * the person chooses. **Preview** asks the server what the text would
  * be — its passages, as they will be glossed — and **Create text** makes it and opens it. The
  * server judges both: a message about the words shows beside them, any other under the form.
  */
@@ -90,6 +114,7 @@ export class DafAddText extends LitElement {
     direction: { state: true },
     preview: { state: true },
     fileError: { state: true },
+    docx: { state: true },
   };
 
   /** The group the text is for (from `?group=`), once read; null for one's own text. */
@@ -101,6 +126,8 @@ export class DafAddText extends LitElement {
   declare preview: TextPreview | null;
   /** Why a file was not read. */
   declare fileError: string;
+  /** The Word document chosen, which the text box cannot show: its name and its bytes in base64. */
+  declare docx: { name: string; base64: string } | null;
 
   private readonly session = new SessionController(this);
   private readonly actions = new ActionController(this);
@@ -117,6 +144,7 @@ export class DafAddText extends LitElement {
     this.direction = 'auto';
     this.preview = null;
     this.fileError = '';
+    this.docx = null;
   }
 
   override connectedCallback() {
@@ -156,38 +184,48 @@ export class DafAddText extends LitElement {
     this.preview = null;
   }
 
-  /** Reads a chosen file into the text box; refuses what Daf does not read, saying why. */
+  /** Reads a chosen file into the text box (a Word document beside it); refuses what Daf does not read, saying why. */
   private async onFile(event: Event) {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     this.fileError = '';
+    this.docx = null;
     if (!file) return;
+    const refuse = (why: string) => {
+      this.fileError = why;
+      input.value = '';
+    };
     const extension = /\.([a-z]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
     const format = formatOfExtension[extension];
-    if (!format) {
-      this.fileError = `Daf reads Markdown (.md), plain text (.txt) and Sefaria exports (.json); “${file.name}” is none of these.`;
-      input.value = '';
-      return;
-    }
-    if (file.size > maxFileBytes) {
-      this.fileError = `“${file.name}” is ${(file.size / 1024 / 1024).toFixed(1)} MB: a text may hold at most 10 MB.`;
-      input.value = '';
-      return;
-    }
-    const words = await file.text();
+    if (!format) return refuse(`Daf reads Markdown (.md), plain text (.txt), web pages (.html), Word documents (.docx) and Sefaria exports (.json); “${file.name}” is none of these.`);
+    const limit = format === 'docx' ? maxDocxBytes : maxFileBytes;
+    if (file.size > limit) return refuse(`“${file.name}” is ${(file.size / 1024 / 1024).toFixed(1)} MB: ${format === 'docx' ? 'a Word document' : 'a text'} may be at most ${limit / 1024 / 1024} MB.`);
     const box = this.form.querySelector<HTMLTextAreaElement>('textarea[name=content]')!;
-    box.value = words;
-    this.guess(words);
-    // The file's kind says its format, until the words are changed or a format is chosen.
-    if (!this.chosen.has('format')) this.format = format;
     const title = this.form.querySelector<HTMLInputElement>('input[name=title]')!;
-    if (!title.value) title.value = file.name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ');
+    let suggested = file.name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ');
+    if (format === 'docx') {
+      const base64 = await base64OfDocx(file);
+      if (base64 === null) return refuse(`“${file.name}” is not a Word document (.docx), whatever its name says.`);
+      box.value = '';
+      this.docx = { name: file.name, base64 };
+      this.preview = null;
+    } else {
+      const words = await textOfFile(file);
+      if (words === null) return refuse(`“${file.name}” is not a text file (it is not UTF-8 text), whatever its name says.`);
+      box.value = words;
+      this.guess(words);
+      // A page names itself; the browser's parser reads its title without running anything.
+      if (format === 'html') suggested = new DOMParser().parseFromString(words, 'text/html').title.trim() || suggested;
+    }
+    // The file's kind says its format, until the words are changed or a format is chosen.
+    if (!this.chosen.has('format') || format === 'docx') this.format = format;
+    if (!title.value) title.value = suggested;
   }
 
-  /** The text as the form holds it: a Sefaria export goes as JSON (a file that is not JSON, the server says so). */
+  /** The text as the form holds it (a Word document as its base64); a Sefaria export goes as JSON (a file that is not JSON, the server says so). */
   private input() {
     const data = new FormData(this.form);
-    const content = String(data.get('content') ?? '');
+    const content = this.docx && this.format === 'docx' ? this.docx.base64 : String(data.get('content') ?? '');
     const optional = (name: string) => {
       const v = String(data.get(name) ?? '').trim();
       return v ? { [name]: v } : {};
@@ -256,18 +294,23 @@ export class DafAddText extends LitElement {
           >Text
           <textarea
             name="content"
-            required
+            ?required=${!this.docx}
+            ?disabled=${!!this.docx}
+            placeholder=${this.docx ? `Read from ${this.docx.name}: Preview shows its passages` : ''}
             spellcheck="false"
             aria-invalid=${refused ? 'true' : 'false'}
             aria-describedby="content-hint ${refused ? 'content-error' : ''}"
             @input=${this.onWords}
           ></textarea>
-          <span class="hint" id="content-hint">Paste the text, or read it from a file below. Markdown keeps its headings, lists, quotes and emphasis.</span>
+          <span class="hint" id="content-hint"
+            >Paste the text, or read it from a file below. Markdown, web pages and Word documents keep their headings, lists, quotes and emphasis; a web page keeps only its
+            reading content.</span
+          >
           ${refused ? html`<span class="field-error" id="content-error" role="alert">${this.actions.error}</span>` : nothing}
         </label>
         <label
           >Or a file
-          <input name="file" type="file" accept=".md,.markdown,.txt,.json,text/markdown,text/plain,application/json" @change=${this.onFile} aria-describedby=${this.fileError ? 'file-error' : nothing} />
+          <input name="file" type="file" accept=".md,.markdown,.txt,.json,.html,.htm,.docx,text/markdown,text/plain,application/json,text/html,application/vnd.openxmlformats-officedocument.wordprocessingml.document" @change=${this.onFile} aria-describedby=${this.fileError ? 'file-error' : nothing} />
           ${this.fileError ? html`<span class="field-error" id="file-error" role="alert">${this.fileError}</span>` : nothing}
         </label>
         <div class="row">
@@ -276,7 +319,9 @@ export class DafAddText extends LitElement {
             <select name="format" .value=${this.format} @change=${(e: Event) => this.choose('format', e)}>
               <option value="markdown">Markdown</option>
               <option value="plain">Plain text (a paragraph per blank line)</option>
+              <option value="html">Web page (HTML)</option>
               <option value="sefaria">Sefaria export (JSON)</option>
+              <option value="docx" ?hidden=${!this.docx} ?disabled=${!this.docx}>Word document</option>
             </select>
           </label>
           <label

@@ -608,8 +608,13 @@ describe('reading groups in the browser', () => {
     const form = page.locator('daf-add-text form');
     await expect.poll(() => page.locator('daf-add-text h1').textContent()).toBe(`Add a text to ${groupName}`);
     // A file Daf does not read is refused before anything is sent.
-    await form.locator('input[type=file]').setInputFiles({ name: 'essay.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK') });
-    await expect.poll(() => form.locator('#file-error').textContent()).toContain('“essay.docx” is none of these');
+    await form.locator('input[type=file]').setInputFiles({ name: 'essay.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') });
+    await expect.poll(() => form.locator('#file-error').textContent()).toContain('“essay.pdf” is none of these');
+    // Nor one that is not what its name says.
+    await form.locator('input[type=file]').setInputFiles({ name: 'essay.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('%PDF-1.7') });
+    await expect.poll(() => form.locator('#file-error').textContent()).toContain('“essay.docx” is not a Word document');
+    await form.locator('input[type=file]').setInputFiles({ name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from([0xff, 0xfe, 0x00, 0x41]) });
+    await expect.poll(() => form.locator('#file-error').textContent()).toContain('“notes.md” is not a text file');
     // A .json file that is not a Sefaria export: the server's word, beside the text.
     await form.locator('input[type=file]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"title": "x"') });
     await expect.poll(() => form.locator('select[name=format]').inputValue()).toBe('sefaria');

@@ -8,6 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { screenshotDir, startServerAndBrowser } from './browser.ts';
+import { docx } from '../helpers/docx.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -224,6 +225,42 @@ describe('the library and accounts', () => {
     expect(await page.locator('daf-text-page .text').textContent()).toContain('הֲבֵל הֲבָלִים');
     const made = await page.evaluate(async () => (await fetch('/api/texts/kohelet-opening')).json());
     expect(made).toMatchObject({ language: 'he', direction: 'rtl', visibility: 'private', title: 'Kohelet, opening' });
+    expect(errors).toEqual([]);
+  });
+
+  it('reads a saved web page and a Word document into a text, keeping their reading content and structure', async () => {
+    await page.goto(server.url + '/t/new');
+    const form = page.locator('daf-add-text form');
+    const file = form.locator('input[type=file]');
+    const preview = page.locator('daf-add-text .preview');
+    // A web page: its title from the page, its menus and scripts gone from the preview.
+    const essay = '<!doctype html><html><head><title>Of Study</title><script>alert(1)</script></head><body><nav><a href="/">Home</a></nav><h1>Of Study</h1><p>Read not to contradict.</p><ul><li>Some books to taste</li><li>others to swallow</li></ul></body></html>';
+    await file.setInputFiles({ name: 'of-study.html', mimeType: 'text/html', buffer: Buffer.from(essay) });
+    await expect.poll(() => form.locator('select[name=format]').inputValue()).toBe('html');
+    expect(await form.locator('input[name=title]').inputValue()).toBe('Of Study');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    // The first page read starts a worker and loads its DOM: a second or more on this machine.
+    await expect.poll(() => preview.locator('li').allTextContents(), { timeout: 20_000 }).toEqual(['Read not to contradict.', 'Some books to taste', 'others to swallow']);
+
+    // A Word document: sent as it is, the box saying where the words come from.
+    await form.locator('input[name=title]').fill('');
+    const plan = docx([{ heading: 1, text: 'Reading plan' }, { runs: [{ text: 'Week one: ' }, { text: 'Book VIII', bold: true }] }, { bullet: 'bring the text' }, { bullet: 'bring a question' }]);
+    await file.setInputFiles({ name: 'reading-plan.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: plan });
+    await expect.poll(() => form.locator('select[name=format]').inputValue()).toBe('docx');
+    const box = form.locator('textarea[name=content]');
+    expect(await box.isDisabled()).toBe(true);
+    expect(await box.getAttribute('placeholder')).toContain('reading-plan.docx');
+    expect(await form.locator('input[name=title]').inputValue()).toBe('reading plan');
+    await form.locator('input[name=title]').fill('Reading plan');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => preview.locator('li').allTextContents()).toEqual(['Week one: Book VIII', 'bring the text', 'bring a question']);
+    await page.screenshot({ path: path.join(screenshotDir, 'add-text-docx.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Create text' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/t/reading-plan`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const text = page.locator('daf-text-page .text');
+    expect(await text.locator('li').allTextContents()).toEqual(['bring the text', 'bring a question']);
+    expect(await text.locator('strong').textContent()).toBe('Book VIII');
     expect(errors).toEqual([]);
   });
 
