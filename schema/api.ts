@@ -36,6 +36,8 @@ export const signupShape = z.strictObject({
 /** What a person may change of their account (`PATCH /api/me`). */
 export const updateMeShape = z.strictObject({ displayName: z.string().trim().min(1).max(80) });
 /** A new password, given with the current one (`POST /api/me/password`). */
+/** `DELETE /api/me`: the account goes, given its password. */
+export const deleteAccountShape = z.strictObject({ password: z.string().min(1).max(256) });
 export const changePasswordShape = z.strictObject({ current: z.string().min(1).max(256), password: passwordShape });
 export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 /**

@@ -94,6 +94,40 @@ export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex:
   return annotation;
 }
 
+/** What the exporter needs to know of a reply in a gloss's thread. */
+export interface ReplyForExport {
+  id: number;
+  /** The gloss whose thread it is in. */
+  gloss: { id: number; textSlug: string; layerSlug: string };
+  /** The reply it answers, or null when it answers the gloss. */
+  parent: number | null;
+  created: string;
+  updated: string;
+  author: { handle: string; name: string };
+  bodyDoc: unknown;
+}
+
+/**
+ * A reply as a W3C Annotation with the motivation `replying`, targeting the gloss (or the reply)
+ * it answers. A reply has no container of its own: its id is a fragment of its gloss's.
+ */
+export function replyToAnnotation(r: ReplyForExport, urls: DafUrls): Record<string, unknown> {
+  const glossUrl = urls.annotation(r.gloss.textSlug, r.gloss.layerSlug, r.gloss.id);
+  const annotation: Record<string, unknown> = {
+    '@context': annoContext,
+    id: `${glossUrl}#reply-${r.id}`,
+    type: 'Annotation',
+    motivation: 'replying',
+    created: r.created,
+    modified: r.updated,
+    target: r.parent === null ? glossUrl : `${glossUrl}#reply-${r.parent}`,
+    creator: { id: urls.person(r.author.handle), type: 'Person', nickname: r.author.handle, name: r.author.name },
+  };
+  const markdown = bodyToMarkdown(r.bodyDoc);
+  if (markdown.trim()) annotation.body = { type: 'TextualBody', value: markdown, format: 'text/markdown' };
+  return annotation;
+}
+
 const selectorShape = z.looseObject({ type: z.string().max(64) });
 // A body is held to the API's limit for a gloss (`maxBodyLength`), whichever door it comes in by.
 const textualBodyShape = z.looseObject({

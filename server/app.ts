@@ -23,6 +23,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { passageRoutes } from './routes/passages.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/groups', groupEventRoutes(options.streamLifetimeMs))
     .route('/', moderationRoutes)
     .route('/', searchRoutes)
+    .route('/', peopleRoutes)
     .route('/', openapiRoutes);
   app.route('/api', api);
   app.route('/annotations', annotationRoutes);

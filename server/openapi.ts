@@ -35,6 +35,22 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/me': {
     get: { summary: 'The signed-in person', auth: true },
     patch: { summary: 'Change your display name', body: shapes.updateMeShape, auth: true },
+    delete: {
+      summary:
+        'Delete your account, given its password (403 wrong_password; 409 sole_owner while you are the only owner of a group): your posts go, or become tombstones where others answered them; your private texts and notebooks go; you leave every group; → {deletedPosts, tombstones, privateTexts, groupsLeft}',
+      body: shapes.deleteAccountShape,
+      auth: true,
+    },
+  },
+  '/api/me/export': { get: { summary: 'Everything you wrote (glosses in any state, replies) as one W3C AnnotationCollection in JSON-LD, offered as a file', auth: true } },
+  '/api/sessions': { get: { summary: 'Your live sessions, newest first: {id, created, lastSeen, expires, userAgent, current}', auth: true } },
+  '/api/sessions/{id}': { delete: { summary: 'End one of your sessions', auth: true, status: 204, params: ['id'] } },
+  '/api/users/{handle}': {
+    get: {
+      summary: "A person's page: name, the groups of theirs you may see, and their glosses you may read, newest first, 20 a page (next page: ?before= the `next` given)",
+      params: ['handle'],
+      query: ['before'],
+    },
   },
   '/api/me/password': { post: { summary: 'Change your password, given the current one (403 wrong_password; throttled as log-ins are); your other sessions end → {endedSessions}', body: shapes.changePasswordShape, auth: true } },
   '/api/auth/logout-everywhere': { post: { summary: 'End every session of yours, this one included → {endedSessions}', auth: true } },
@@ -139,6 +155,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
   '/account': { get: { summary: 'The reader: one\'s account (HTML)' } },
+  '/u/{handle}': { get: { summary: "The reader: a person's page (HTML)", params: ['handle'] } },
   '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles, as Brotli or gzip when the browser takes it', params: ['file'] } },
   '/oembed': {
     get: { summary: 'oEmbed (rich) for the URL of a public text (/t/<slug>?ref=…&layers=…): a sandboxed iframe of /embed/t/<slug>; 404 for other URLs, 501 for formats other than json', query: ['url', 'maxwidth', 'maxheight', 'format'] },

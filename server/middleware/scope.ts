@@ -13,8 +13,8 @@ import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 
-/** Reads an embed token may not make: the account, its tokens, groups (and their moderation), invitations. */
-const closedToEmbedReads = /^\/api\/(tokens|me|groups|invitations)(\/|$)/;
+/** Reads an embed token may not make: the account, its sessions and tokens, groups (and their moderation), invitations. */
+const closedToEmbedReads = /^\/api\/(tokens|sessions|me|groups|invitations)(\/|$)/;
 
 /** Writes an embed token may make: its holder's glosses and replies. */
 const embedWrites: readonly { method: string; path: RegExp }[] = [

@@ -1,7 +1,9 @@
-/** Accounts: sign-up, log-in, log-out, who am I, and bearer tokens. */
+/** Accounts: sign-up, log-in, log-out, who am I, sessions and bearer tokens, export and deletion. */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { changePasswordShape, loginShape, signupShape, tokenShape, updateMeShape } from '../../schema/api.ts';
+import { changePasswordShape, deleteAccountShape, loginShape, signupShape, tokenShape, updateMeShape } from '../../schema/api.ts';
+import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
+import { exportAccount } from '../services/account-export.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
@@ -29,13 +31,13 @@ export const authRoutes = new Hono<AppEnv>()
       throw new AppError('rate_limited', 429, `Too many sign-ups from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
     }
     const viewer = await auth.signup(c.var.ctx.db, input, c.var.ctx.passwordCost);
-    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
+    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id, c.req.header('user-agent') ?? null));
     return c.json({ handle: viewer.handle, name: viewer.displayName }, 201);
   })
   .post('/auth/login', async (c) => {
     const input = await readJson(c, loginShape);
     const viewer = await auth.login(c.var.ctx.db, c.var.ctx.loginGuard, { ...input, address: c.var.clientAddress }, c.var.ctx.passwordCost);
-    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id));
+    startSession(c, await auth.createSession(c.var.ctx.db, viewer.id, c.req.header('user-agent') ?? null));
     return c.json({ handle: viewer.handle, name: viewer.displayName });
   })
   .post('/auth/logout', async (c) => {
@@ -56,6 +58,22 @@ export const authRoutes = new Hono<AppEnv>()
     const viewer = requireViewer(c);
     return c.json(await auth.updateProfile(c.var.ctx.db, viewer, await readJson(c, updateMeShape)));
   })
+  .delete('/me', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, deleteAccountShape);
+    const { ctx } = c.var;
+    const summary = await auth.deleteAccount(ctx, ctx.loginGuard, viewer, { ...input, address: c.var.clientAddress });
+    deleteCookie(c, sessionCookie, { path: '/' });
+    return c.json(summary);
+  })
+  .get('/me/export', async (c) => {
+    const { fileName, document } = await exportAccount(c.var.ctx.db, requireViewer(c), new DafUrls(c.var.baseUrl));
+    return c.body(JSON.stringify(document, null, 2), 200, {
+      'content-type': annoMediaType,
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'cache-control': 'no-store',
+    });
+  })
   .post('/me/password', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, changePasswordShape);
@@ -68,6 +86,15 @@ export const authRoutes = new Hono<AppEnv>()
     const ended = await auth.endAllSessions(c.var.ctx.db, requireViewer(c));
     deleteCookie(c, sessionCookie, { path: '/' });
     return c.json(ended);
+  })
+  .get('/sessions', async (c) => {
+    const viewer = requireViewer(c);
+    const current = c.var.credential?.kind === 'session' ? c.var.credential.hash : null;
+    return c.json({ sessions: await auth.listSessions(c.var.ctx.db, viewer, current) });
+  })
+  .delete('/sessions/:id', async (c) => {
+    await auth.endSessionById(c.var.ctx.db, requireViewer(c), idParam(c, 'id'));
+    return c.body(null, 204);
   })
   .get('/tokens', async (c) => c.json({ tokens: await auth.listTokens(c.var.ctx.db, requireViewer(c)) }))
   .post('/tokens', async (c) => {

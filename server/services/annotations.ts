@@ -22,12 +22,13 @@ import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem } from '../storage/search-index.ts';
+import { findTextById } from '../storage/texts.ts';
 import { parseBody, type ParsedBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { createGloss, deleteGloss, readableGloss, selectorsJson, updateGloss } from './glosses.ts';
 import { readableLayer } from './layers.ts';
-import { canWriteLayer, postVisibleSql, type Viewer } from './policy.ts';
+import { canWriteLayer, layerVisibleSql, postVisibleSql, type Viewer } from './policy.ts';
 import { initialStatus } from './moderation.ts';
 import { emptyCounts, toAnchorRow, type AnchorCounts, type StoredSelectors } from './reanchor.ts';
 import { textVersion } from './texts.ts';
@@ -61,7 +62,19 @@ async function exportRows(
   glossId?: number,
   includePending = false,
 ): Promise<ExportRow[]> {
-  let q = db
+  let q = exportQuery(db)
+    .where('g.layer_id', '=', layerId)
+    .where('g.status', 'in', includePending ? ['active', 'pending'] : ['active'])
+    .where(postVisibleSql(viewer, 'g'))
+    .orderBy('g.id');
+  if (glossId !== undefined) q = q.where('g.id', '=', glossId);
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return q.execute();
+}
+
+/** The columns an annotation is made of, for any selection of glosses. */
+function exportQuery(db: DB) {
+  return db
     .selectFrom('gloss as g')
     .innerJoin('layer as l', 'l.id', 'g.layer_id')
     .innerJoin('user as u', 'u.id', 'g.author_id')
@@ -82,14 +95,33 @@ async function exportRows(
       'g.updated_at',
       'u.handle as author_handle',
       'u.display_name as author_name',
-    ])
-    .where('g.layer_id', '=', layerId)
-    .where('g.status', 'in', includePending ? ['active', 'pending'] : ['active'])
-    .where(postVisibleSql(viewer, 'g'))
-    .orderBy('g.id');
-  if (glossId !== undefined) q = q.where('g.id', '=', glossId);
-  if (page) q = q.limit(page.limit).offset(page.offset);
-  return q.execute();
+    ]);
+}
+
+/**
+ * Every gloss the viewer wrote, has not deleted and may still read, whatever its state (waiting
+ * for a moderator, hidden), as annotations, text by text: what they take with them (an account's
+ * export). A gloss in a place they can no longer read (a group that banned them, a text made
+ * private) stays there: its quote is of words they may no longer see.
+ */
+export async function annotationsByAuthor(db: DB, viewer: Viewer, urls: DafUrls): Promise<Record<string, unknown>[]> {
+  const rows = await exportQuery(db)
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .select('g.text_id')
+    .where('g.author_id', '=', viewer.id)
+    .where('g.status', '!=', 'deleted')
+    .where(layerVisibleSql(viewer) as never)
+    .orderBy('g.id')
+    .execute();
+  const byText = new Map<number, ExportRow[]>();
+  for (const r of rows) {
+    const list = byText.get(r.text_id);
+    if (list) list.push(r);
+    else byText.set(r.text_id, [r]);
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const [textId, textRows] of byText) out.push(...(await toAnnotations(db, (await findTextById(db, textId))!, textRows, urls)));
+  return out;
 }
 
 /** Converts rows to annotations; offsets are converted against the text each was made on. */

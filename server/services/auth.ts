@@ -11,6 +11,8 @@ import { defaultPasswordCost, hashPassword, needsRehash, verifyPassword, type Pa
 import { membershipsOf } from '../storage/groups.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
 import type { LoginGuard } from './login-guard.ts';
+import { eraseAccount } from './account-deletion.ts';
+import type { AppContext } from './context.ts';
 
 /** How long a session cookie lives. */
 export const sessionDays = 30;
@@ -131,18 +133,32 @@ export async function changePassword(
   input: { current: string; password: string; address: string; keepSession: string | null },
   cost: PasswordCost = defaultPasswordCost,
 ): Promise<{ endedSessions: number }> {
-  const wait = guard.retryAfter(viewer.handle, input.address);
+  await checkPassword(db, guard, viewer, input.current, input.address);
+  await users.setPasswordHash(db, viewer.id, await hashPassword(input.password, cost));
+  return { endedSessions: await users.deleteSessionsOf(db, viewer.id, input.keepSession) };
+}
+
+/**
+ * Deletes the person's account, given its password (see account-deletion.ts); a wrong password
+ * counts as a failed log-in and answers 403 `wrong_password`, and nothing is deleted.
+ */
+export async function deleteAccount(ctx: AppContext, guard: LoginGuard, viewer: Viewer, input: { password: string; address: string }) {
+  await checkPassword(ctx.db, guard, viewer, input.password, input.address);
+  return eraseAccount(ctx, viewer.id);
+}
+
+/** 429 while the address waits for this handle; 403 `wrong_password` (counted as a failure) unless `password` is the person's. */
+async function checkPassword(db: DB, guard: LoginGuard, viewer: Viewer, password: string, address: string): Promise<void> {
+  const wait = guard.retryAfter(viewer.handle, address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many wrong passwords; try again in ${wait} s`, { 'Retry-After': String(wait) });
   }
   const user = (await users.findUserById(db, viewer.id))!;
-  if (!(await verifyPassword(input.current, user.password_hash))) {
-    guard.fail(viewer.handle, input.address);
+  if (!(await verifyPassword(password, user.password_hash))) {
+    guard.fail(viewer.handle, address);
     throw new AppError('wrong_password', 403, 'Your current password is not right');
   }
-  guard.succeed(viewer.handle, input.address);
-  await users.setPasswordHash(db, viewer.id, await hashPassword(input.password, cost));
-  return { endedSessions: await users.deleteSessionsOf(db, viewer.id, input.keepSession) };
+  guard.succeed(viewer.handle, address);
 }
 
 /** Ends every session of the person, the one asking included ("sign out everywhere"). */
@@ -150,8 +166,8 @@ export async function endAllSessions(db: DB, viewer: Viewer): Promise<{ endedSes
   return { endedSessions: await users.deleteSessionsOf(db, viewer.id) };
 }
 
-/** Starts a session and returns its secret for the cookie. */
-export async function createSession(db: DB, userId: number): Promise<string> {
+/** Starts a session and returns its secret for the cookie; `userAgent` names the browser on the account page. */
+export async function createSession(db: DB, userId: number, userAgent: string | null = null): Promise<string> {
   const secret = newSecret('');
   const now = new Date();
   const expires = new Date(now.getTime() + sessionDays * 86_400_000);
@@ -160,8 +176,31 @@ export async function createSession(db: DB, userId: number): Promise<string> {
     token_hash: hashSecret(secret),
     created_at: now.toISOString(),
     expires_at: expires.toISOString(),
+    user_agent: userAgent ? userAgent.slice(0, 300) : null,
   });
   return secret;
+}
+
+/**
+ * The person's live sessions, newest first: when each began and was last used, the browser that
+ * began it (its User-Agent, as it said), and which one is asking (`current`, by `currentHash`, the
+ * hash of the asking cookie's secret). No secret or hash leaves.
+ */
+export async function listSessions(db: DB, viewer: Viewer, currentHash: string | null) {
+  const rows = await users.listSessions(db, viewer.id, new Date().toISOString());
+  return rows.map((r) => ({
+    id: r.id,
+    created: r.created_at,
+    lastSeen: r.last_seen_at,
+    expires: r.expires_at,
+    userAgent: r.user_agent,
+    current: r.token_hash === currentHash,
+  }));
+}
+
+/** Ends one of the person's sessions (another browser, or this one); 404 if it is not theirs. */
+export async function endSessionById(db: DB, viewer: Viewer, id: number): Promise<void> {
+  if (!(await users.deleteSessionById(db, viewer.id, id))) throw new AppError('not_found', 404, 'Session not found');
 }
 
 /** Ends a session (no error if it is unknown). */
@@ -193,22 +232,26 @@ export async function viewerForCredential(db: DB, credential: Credential): Promi
   return user ? toViewer(db, user, { id: user.token_id, scope: user.token_scope }) : null;
 }
 
-/** The viewer of a session cookie, or null. */
+/** The viewer of a session cookie, or null; records that the session was used. */
 export function viewerForSession(db: DB, secret: string): Promise<Viewer | null> {
-  return viewerForCredential(db, sessionCredential(secret));
+  return viewerRecordingUse(db, sessionCredential(secret), users.touchSession);
 }
 
 /** The viewer of a bearer token, or null; records that the token was used. */
-export async function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
-  const credential = tokenCredential(secret);
+export function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
+  return viewerRecordingUse(db, tokenCredential(secret), users.touchApiToken);
+}
+
+/** The viewer of a credential, its "last used" refreshed through `touch` when it is stale. */
+async function viewerRecordingUse(db: DB, credential: Credential, touch: (db: DB, hash: string, now: string, since: string) => Promise<void>) {
   const viewer = await viewerForCredential(db, credential);
   if (!viewer) return null;
   const now = Date.now();
-  await users.touchApiToken(db, credential.hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
+  await touch(db, credential.hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
   return viewer;
 }
 
-/** How stale a token's "last used" may get before a request refreshes it. */
+/** How stale a token's or session's "last used" may get before a request refreshes it. */
 const tokenTouchMs = 60_000;
 
 /**

@@ -3,7 +3,7 @@
  * aliases beside each. Times are ISO 8601 strings and documents are JSON strings, so the same
  * code runs on SQLite and PostgreSQL.
  */
-import type { Generated, Insertable, Kysely, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable } from 'kysely';
 import type { SearchIndexTable } from './search-index.ts';
 
 /** Who may see a text or a layer. `group` needs a group owner. */
@@ -23,6 +23,8 @@ export interface UserTable {
   display_name: string;
   password_hash: string;
   created_at: string;
+  /** When the account was deleted (its handle and name are then replaced); null while it lives. */
+  deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type UserRow = Selectable<UserTable>;
 
@@ -33,6 +35,10 @@ export interface SessionTable {
   token_hash: string;
   created_at: string;
   expires_at: string;
+  /** The browser's User-Agent when the session started (at most 300 characters), if it sent one. */
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When a request last used the session, to the minute. */
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiTokenTable {

@@ -13,6 +13,7 @@ import * as searchRowids from './migrations/2026_12_05_301_search_rowids.ts';
 import * as versionBytes from './migrations/2026_12_05_302_version_bytes.ts';
 import * as attributionEdited from './migrations/2026_12_05_401_attribution_edited.ts';
 import * as textParallel from './migrations/2026_12_05_402_text_parallel.ts';
+import * as accounts from './migrations/2026_12_06_001_accounts.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_05_302_version_bytes': versionBytes,
   '2026_12_05_401_attribution_edited': attributionEdited,
   '2026_12_05_402_text_parallel': textParallel,
+  '2026_12_06_001_accounts': accounts,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

@@ -38,8 +38,35 @@ export async function findUserById(db: DB, id: number): Promise<UserRow | undefi
   return db.selectFrom('user').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertSession(db: DB, row: { user_id: number; token_hash: string; created_at: string; expires_at: string }) {
-  await db.insertInto('session').values(row).execute();
+export async function insertSession(db: DB, row: { user_id: number; token_hash: string; created_at: string; expires_at: string; user_agent: string | null }) {
+  await db.insertInto('session').values({ ...row, last_seen_at: row.created_at }).execute();
+}
+
+/** A user's sessions that have not expired at `now`, newest first. */
+export async function listSessions(db: DB, userId: number, now: string) {
+  return db
+    .selectFrom('session')
+    .select(['id', 'token_hash', 'created_at', 'expires_at', 'user_agent', 'last_seen_at'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Ends one of a user's sessions by its id; false if there is no such session of theirs. */
+export async function deleteSessionById(db: DB, userId: number, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('session').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Records that a session was used, at most once per `since`. */
+export async function touchSession(db: DB, tokenHash: string, now: string, since: string): Promise<void> {
+  await db
+    .updateTable('session')
+    .set({ last_seen_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', since)]))
+    .execute();
 }
 
 export async function findUserBySession(db: DB, tokenHash: string, now: string): Promise<UserRow | undefined> {

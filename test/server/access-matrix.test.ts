@@ -241,6 +241,9 @@ const readDoors = new Set([
   'GET /api/me',
   'GET /api/session',
   'GET /api/tokens',
+  'GET /api/sessions',
+  'GET /api/me/export',
+  'GET /api/users/:handle',
   'GET /api/openapi.json',
   'GET /api/texts',
   'GET /api/texts/:slug',
@@ -272,6 +275,7 @@ const readDoors = new Set([
   'GET /g/:slug',
   'GET /invite/:token',
   'GET /account',
+  'GET /u/:handle',
   'GET /assets/:file',
   'GET /oembed',
   'GET /embed.js',
@@ -384,10 +388,16 @@ describe('the access matrix: reading', () => {
     if (p === 'visitor') expect(session.body).toEqual({ me: null });
     else expect(session.body.me.handle).toBe(p);
     expectStatus(await read('/api/tokens'), p === 'visitor' ? 401 : 200, 'GET /api/tokens');
+    expectStatus(await read('/api/sessions'), p === 'visitor' ? 401 : 200, 'GET /api/sessions');
+    // One's own export holds one's own posts that one may still read: the marker check below reads it.
+    expectStatus(await read('/api/me/export'), p === 'visitor' ? 401 : 200, 'GET /api/me/export');
+    // Everyone's page, as this person sees it: the marker check reads them all.
+    for (const q of people.filter((x) => x !== 'visitor')) expectStatus(await read(`/api/users/${q}`), 200, `GET /api/users/${q}`);
+    expectStatus(await read('/api/users/nobody-here'), 404, 'GET /api/users/:handle');
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
     // The reader's pages are one static shell for everyone: no data is in them (the marker check
     // below reads them too). They need `vite build`, which `npm test` runs first.
-    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account']) expectStatus(await read(url), 200, `GET ${url}`);
+    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive']) expectStatus(await read(url), 200, `GET ${url}`);
     expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
 
     // Texts.
@@ -1416,6 +1426,25 @@ describe('the access matrix: writing', () => {
       expect: expect_({ olive: 204 }, 404),
       setup: async () => (await must(as('olive').post('/api/tokens', { name: 'script' }), 201, 'token')).id,
       run: (c, id) => c.delete(`/api/tokens/${id}`),
+    },
+    {
+      door: 'DELETE /api/sessions/:id',
+      what: "end olive's second session",
+      expect: expect_({ olive: 204 }, 404),
+      setup: async () => {
+        const second = await ownSession('olive');
+        const listed = await must(second.get('/api/sessions'), 200, 'sessions');
+        return listed.sessions.find((x: { current: boolean }) => x.current).id;
+      },
+      run: (c, id) => c.delete(`/api/sessions/${id}`),
+    },
+    {
+      door: 'DELETE /api/me',
+      what: 'delete one’s account (a new account of one’s own, with its password)',
+      expect: expect_({}, 200),
+      ownClient: true,
+      setup: async (p) => (p === 'visitor' ? new TestClient(w.t.app) : w.t.signup(`gone-${p}-${++fresh}`)),
+      run: (_c, own: TestClient) => own.request('DELETE', '/api/me', { password: 'correct horse battery' }),
     },
     {
       door: 'PATCH /api/me',

@@ -1,0 +1,61 @@
+/**
+ * What a person takes with them (README, "Accounts"): everything they wrote on Daf, have not
+ * deleted and may still read — glosses, whatever their state, and replies — as one W3C AnnotationCollection in
+ * JSON-LD, which Hypothesis-style tools and Daf's own import (`POST …/import`) read. Glosses keep
+ * their selectors (quote, position, segment) and bodies in Markdown; replies are annotations
+ * `replying` to the gloss or reply they answer. What others wrote is not in it.
+ */
+import { annoContext, replyToAnnotation, type DafUrls } from '../../schema/w3c.ts';
+import type { DB } from '../storage/database.ts';
+import { annotationsByAuthor } from './annotations.ts';
+import { layerVisibleSql, postVisibleSql, type Viewer } from './policy.ts';
+
+/** The export of the viewer's account, and the file name it is offered under. */
+export async function exportAccount(db: DB, viewer: Viewer, urls: DafUrls, now = new Date()) {
+  const glosses = await annotationsByAuthor(db, viewer, urls);
+  const replies = await db
+    .selectFrom('reply as r')
+    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+    .innerJoin('layer as l', 'l.id', 'g.layer_id')
+    .innerJoin('text as t', 't.id', 'g.text_id')
+    .select(['r.id', 'r.gloss_id', 'r.parent_id', 'r.body_doc', 'r.created_at', 'r.updated_at', 'l.slug as layer_slug', 't.slug as text_slug'])
+    .where('r.author_id', '=', viewer.id)
+    .where('r.status', '!=', 'deleted')
+    .where(layerVisibleSql(viewer) as never)
+    .where(postVisibleSql(viewer, 'g'))
+    .orderBy('r.id')
+    .execute();
+  const author = { handle: viewer.handle, name: viewer.displayName };
+  const items = [
+    ...glosses,
+    ...replies.map((r) =>
+      replyToAnnotation(
+        {
+          id: r.id,
+          gloss: { id: r.gloss_id, textSlug: r.text_slug, layerSlug: r.layer_slug },
+          parent: r.parent_id,
+          created: r.created_at,
+          updated: r.updated_at,
+          author,
+          bodyDoc: JSON.parse(r.body_doc),
+        },
+        urls,
+      ),
+    ),
+  ];
+  const day = now.toISOString().slice(0, 10);
+  const id = `${urls.person(viewer.handle)}#export-${now.toISOString()}`;
+  return {
+    fileName: `daf-${viewer.handle}-${day}.jsonld`,
+    document: {
+      '@context': annoContext,
+      id,
+      type: 'AnnotationCollection',
+      label: `Everything @${viewer.handle} wrote on Daf, as of ${day}`,
+      creator: { id: urls.person(viewer.handle), type: 'Person', nickname: viewer.handle, name: viewer.displayName },
+      generated: now.toISOString(),
+      total: items.length,
+      first: { id: `${id}-page`, type: 'AnnotationPage', startIndex: 0, items },
+    },
+  };
+}
