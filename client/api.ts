@@ -324,6 +324,49 @@ export interface TokenInfo {
   lastUsed: string | null;
 }
 
+/** One of the person's sessions (`GET /api/sessions`). */
+export interface SessionInfo {
+  id: number;
+  created: string;
+  lastSeen: string | null;
+  expires: string;
+  /** The browser as it named itself at log-in, or null. */
+  userAgent: string | null;
+  /** The session asking. */
+  current: boolean;
+}
+
+/** What deleting an account did (`DELETE /api/me`). */
+export interface AccountDeleted {
+  deletedPosts: number;
+  tombstones: number;
+  privateTexts: number;
+  groupsLeft: number;
+}
+
+/** A person's page (`GET /api/users/:handle`): what the viewer could find anyway. */
+export interface Person {
+  handle: string;
+  name: string;
+  joined: string;
+  groups: { slug: string; name: string; role: Role }[];
+  glosses: {
+    id: number;
+    text: string;
+    textTitle: string;
+    layer: string;
+    layerName: string;
+    ref: string | null;
+    quote: string;
+    excerpt: string;
+    created: string;
+    /** On one's own page: active, pending or hidden. */
+    status?: 'active' | 'pending' | 'hidden';
+  }[];
+  /** The `before` of the next page, or null at the end. */
+  next: number | null;
+}
+
 /** A bearer token, as created; its secret is shown only this once. */
 export interface Token {
   id: number;
@@ -359,6 +402,12 @@ export const api = {
   logoutEverywhere: () => request<{ endedSessions: number }>('POST', '/api/auth/logout-everywhere'),
   tokens: () => request<{ tokens: TokenInfo[] }>('GET', '/api/tokens'),
   revokeToken: (id: number) => request<null>('DELETE', `/api/tokens/${id}`),
+  sessions: () => request<{ sessions: SessionInfo[] }>('GET', '/api/sessions'),
+  endSession: (id: number) => request<null>('DELETE', `/api/sessions/${id}`),
+  /** Deletes the account, given its password; the session ends with it. */
+  deleteAccount: (password: string) => request<AccountDeleted>('DELETE', '/api/me', { password }),
+  /** A person's page as the viewer may see it; `before` pages back through their glosses. */
+  person: (handle: string, before?: number) => request<Person>('GET', `/api/users/${enc(handle)}${before ? `?before=${before}` : ''}`),
   groups: () => request<{ groups: GroupSummary[] }>('GET', '/api/groups'),
   group: (slug: string) => request<Group>('GET', `/api/groups/${enc(slug)}`),
   /** Joins an open group at once, or asks to join an approval group (`state: 'pending'`). */

@@ -3,16 +3,21 @@ import { ApiError, api, type TokenInfo } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
 import { session, SessionController } from '../session.ts';
+import './daf-account-sessions.ts';
+import type { DafAccountSessions } from './daf-account-sessions.ts';
 import './daf-confirm.ts';
 import type { DafConfirm } from './daf-confirm.ts';
+import './daf-delete-account.ts';
 import { groupFormStyles } from './group-form.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
 
 /**
  * `/account`: one's own account. The display name; a new password, given with the current one
- * (every other session then ends: whoever knew the old one is signed out); the tokens made for
- * scripts and embedded passages, each revocable; and **Sign out everywhere**, which ends every
- * session, this one too, after asking. Each form shows the server's answer beside it.
+ * (every other session then ends: whoever knew the old one is signed out); where one is signed
+ * in, each session signed out on its own, or **Sign out everywhere**, which ends every session,
+ * this one too, after asking; the tokens made for scripts and embedded passages, each revocable;
+ * one's writing to download (W3C JSON-LD); one's public page; and deleting the account. Each form
+ * shows the server's answer beside it.
  */
 export class DafAccountPage extends LitElement {
   static override styles = [
@@ -83,6 +88,7 @@ export class DafAccountPage extends LitElement {
     }
     const changed = await this.password.run(async () => {
       const { endedSessions } = await api.changePassword(String(data.get('current') ?? ''), fresh);
+      void this.renderRoot.querySelector<DafAccountSessions>('daf-account-sessions')?.load();
       const ended = endedSessions === 0 ? 'You were signed in nowhere else.' : `${endedSessions} other ${endedSessions === 1 ? 'session was' : 'sessions were'} signed out.`;
       return `Your password is changed. ${ended}`;
     });
@@ -145,7 +151,7 @@ export class DafAccountPage extends LitElement {
     if (!me) return html`<h1>Your account</h1><p>Log in (at the top of the page) to see your account.</p>`;
     const wrong = this.wrongPassword();
     return html`<h1>Your account</h1>
-      <p>Signed in as <strong>${me.name}</strong> (@${me.handle}).</p>
+      <p>Signed in as <strong>${me.name}</strong> (@${me.handle}). <a href="/u/${encodeURIComponent(me.handle)}">Your page</a> shows others what you wrote where they may read it.</p>
       <section aria-labelledby="name-heading">
         <h2 id="name-heading">Your name</h2>
         <form @submit=${this.rename} aria-label="Your name">
@@ -169,15 +175,25 @@ export class DafAccountPage extends LitElement {
         </form>
         ${wrong ? nothing : this.password.regions()}
       </section>
+      <section aria-labelledby="everywhere-heading">
+        <h2 id="everywhere-heading">Where you are signed in</h2>
+        <daf-account-sessions></daf-account-sessions>
+        <p>Lost a phone, or signed in on a shared computer?</p>
+        <div class="actions"><button type="button" ?disabled=${this.others.busy} @click=${this.signOutEverywhere}>Sign out everywhere</button></div>
+        ${this.others.regions()}
+      </section>
       <section aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">Tokens</h2>
         ${this.tokenList()}
       </section>
-      <section aria-labelledby="everywhere-heading">
-        <h2 id="everywhere-heading">Signed in elsewhere</h2>
-        <p>Lost a phone, or signed in on a shared computer?</p>
-        <div class="actions"><button type="button" ?disabled=${this.others.busy} @click=${this.signOutEverywhere}>Sign out everywhere</button></div>
-        ${this.others.regions()}
+      <section aria-labelledby="export-heading">
+        <h2 id="export-heading">Your writing</h2>
+        <p>Everything you wrote that you can still read — glosses, whether published or waiting, and replies — as one file of W3C annotations (JSON-LD), which other annotation tools read.</p>
+        <div class="actions"><a class="button" href="/api/me/export" download>Download your writing</a></div>
+      </section>
+      <section aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete your account</h2>
+        <daf-delete-account></daf-delete-account>
       </section>
       <daf-confirm></daf-confirm>`;
   }

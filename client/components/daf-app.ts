@@ -4,8 +4,8 @@ import './daf-account.ts';
 import './daf-library.ts';
 import './text-page/daf-text-page.ts';
 
-/** The app's own paths: the library, a text, a group, an invitation, one's account. Others load as pages. */
-const appPath = /^\/(t\/|g\/|invite\/|account$|$)/;
+/** The app's own paths: the library, a text, a group, an invitation, one's account, a person. Others load as pages. */
+const appPath = /^\/(t\/|g\/|u\/|invite\/|account$|$)/;
 
 /**
  * The organisers' pages (a group, an invitation, a new group, Add a text, one's account) load
@@ -17,9 +17,12 @@ const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import(
 /** The printable daf (`/t/:slug/print`) loads on its own too, when first opened. */
 const loadPrintPage = () => import('./daf-print-page.ts');
 
+/** A person's page (`/u/:handle`), likewise. */
+const loadPersonPage = () => import('./daf-person-page.ts');
+
 /**
  * The reader application: a small router over the URL. `/` is the library, `/t/:slug` a text,
- * `/g/:slug` a reading group, `/invite/:token` an invitation. Links inside the app are ordinary
+ * `/g/:slug` a reading group, `/u/:handle` a person, `/invite/:token` an invitation. Links inside the app are ordinary
  * links; it listens to `popstate` and intercepts same-origin clicks so navigation does not
  * reload the page. A component that must go elsewhere (an accepted invitation opens its group)
  * fires `daf-navigate`.
@@ -120,7 +123,7 @@ export class DafApp extends LitElement {
   }
 
   private page() {
-    const [, kind, param, print] = /^\/(t|g|invite)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
+    const [, kind, param, print] = /^\/(t|g|u|invite)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
     if (kind === 't' && print) return this.lazy(loadPrintPage, html`<daf-print-page slug=${value}></daf-print-page>`);
     if (kind === 't' && value === 'new') return this.lazy(loadGroupPages, html`<daf-add-text></daf-add-text>`);
@@ -129,6 +132,7 @@ export class DafApp extends LitElement {
     if (kind === 't') return keyed(value, html`<daf-text-page slug=${value}></daf-text-page>`);
     if (kind === 'g' && value === 'new') return this.lazy(loadGroupPages, html`<daf-new-group></daf-new-group>`);
     if (kind === 'g') return this.lazy(loadGroupPages, html`<daf-group-page slug=${value}></daf-group-page>`);
+    if (kind === 'u') return keyed(value, this.lazy(loadPersonPage, html`<daf-person-page handle=${value}></daf-person-page>`));
     if (kind === 'invite') return this.lazy(loadGroupPages, html`<daf-invite-page token=${value}></daf-invite-page>`);
     if (this.path === '/account') return this.lazy(loadGroupPages, html`<daf-account-page></daf-account-page>`);
     return html`<daf-library></daf-library>`;

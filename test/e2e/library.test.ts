@@ -3,6 +3,7 @@
  * groups, signs up from the header, logs out and back in (with a wrong password first), and
  * searches the commentary, opening a hit at its gloss. Screenshots go to test-results/screenshots.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -295,7 +296,7 @@ describe('the library and accounts', () => {
     // The right one: changed, and the other browser is signed out.
     await pw.getByLabel('Current password').fill('a long passphrase');
     await pw.getByRole('button', { name: 'Change the password' }).click();
-    await expect.poll(() => view.locator('section', { hasText: 'Password' }).locator('[role=status]').textContent(), hashing).toBe(
+    await expect.poll(() => view.locator('section[aria-labelledby=password-heading]').locator('[role=status]').textContent(), hashing).toBe(
       'Your password is changed. 1 other session was signed out.',
     );
     expect(await me(other)).toBe(401);
@@ -311,6 +312,80 @@ describe('the library and accounts', () => {
     await expect.poll(() => account().getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
     expect(await me(other)).toBe(401);
     await other.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a person see their sessions, sign out a phone, download their writing, show their page, and delete the account', async () => {
+    const phoneAgent = 'Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0';
+    const phone = await browser.newContext({ userAgent: phoneAgent });
+    const phonePage = await phone.newPage();
+    await page.goto(server.url + '/');
+    // Noa signs up here, writes a gloss on the demo's text, and signs in on her phone too.
+    const call = (p: Page, method: string, url: string, body?: unknown) =>
+      p.evaluate(
+        async ([method, url, body]) => {
+          const res = await fetch(url as string, { method: method as string, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+          return { status: res.status, body: await res.json().catch(() => null) };
+        },
+        [method, url, body] as const,
+      );
+    expect((await call(page, 'POST', '/api/auth/signup', { handle: 'noa', password: 'a long passphrase', displayName: 'Noa Levi' })).status).toBe(201);
+    const layer = await call(page, 'POST', '/api/texts/pirkei-avot-en/layers', { name: 'Noa’s margin', visibility: 'public' });
+    expect(layer.status).toBe(201);
+    const gloss = await call(page, 'POST', `/api/texts/pirkei-avot-en/layers/${layer.body.slug}/glosses`, { target: { exact: 'Be deliberate in judgment' }, body: { markdown: 'Slow judges are kind judges.' } });
+    expect(gloss.status).toBe(201);
+    await phonePage.goto(server.url + '/');
+    expect((await call(phonePage, 'POST', '/api/auth/login', { handle: 'noa', password: 'a long passphrase' })).status).toBe(200);
+
+    // Her account page lists both browsers; she signs the phone out alone.
+    await page.goto(server.url + '/account');
+    const view = page.locator('daf-account-page');
+    const sessions = view.locator('daf-account-sessions li');
+    await expect.poll(() => sessions.count()).toBe(2);
+    expect(await sessions.nth(0).textContent()).toContain('Firefox on Android');
+    expect(await sessions.nth(1).textContent()).toContain('this browser');
+    await sessions.nth(0).getByRole('button', { name: /^Sign out Firefox on Android/ }).click();
+    await expect.poll(() => view.locator('daf-account-sessions [role=status]').textContent()).toBe('Firefox on Android is signed out.');
+    expect(await sessions.count()).toBe(1);
+    expect((await call(phonePage, 'GET', '/api/me')).status).toBe(401);
+
+    // Her writing, as a file of W3C annotations.
+    const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('link', { name: 'Download your writing' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^daf-noa-\d{4}-\d\d-\d\d\.jsonld$/);
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    expect(exported).toMatchObject({ type: 'AnnotationCollection', total: 1 });
+    expect(exported.first.items[0].body.value).toBe('Slow judges are kind judges.');
+
+    // Her page, as others see it too.
+    await view.getByRole('link', { name: 'Your page' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/u/noa`);
+    const person = page.locator('daf-person-page');
+    await expect.poll(() => person.locator('h1').textContent()).toBe('Noa Levi');
+    const item = person.locator('ol li');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.locator('blockquote').textContent()).toBe('Be deliberate in judgment');
+    expect(await item.locator('.excerpt').textContent()).toBe('Slow judges are kind judges.');
+    expect(await item.getByRole('link').getAttribute('href')).toBe(`/t/pirkei-avot-en#g-${gloss.body.id}`);
+    await page.screenshot({ path: path.join(screenshotDir, 'person.png'), fullPage: true });
+    await phonePage.goto(server.url + '/u/noa');
+    await expect.poll(() => phonePage.locator('daf-person-page ol li .excerpt').textContent()).toBe('Slow judges are kind judges.');
+
+    // She deletes the account: a wrong password is said beside it, then it is gone.
+    await page.goto(server.url + '/account');
+    const form = view.locator('form[aria-label="Delete your account"]');
+    await form.getByLabel('Your password').fill('not my passphrase');
+    await form.getByRole('button', { name: 'Delete my account…' }).click();
+    await dialog().getByRole('button', { name: 'Delete my account' }).click();
+    await expect.poll(() => form.locator('#delete-error').textContent(), hashing).toBe('Your current password is not right');
+    await form.getByLabel('Your password').fill('a long passphrase');
+    await form.getByRole('button', { name: 'Delete my account…' }).click();
+    await page.screenshot({ path: path.join(screenshotDir, 'delete-account.png'), fullPage: true });
+    await dialog().getByRole('button', { name: 'Delete my account' }).click();
+    await expect.poll(() => page.url(), hashing).toBe(`${server.url}/`);
+    await expect.poll(() => account().getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    await phonePage.goto(server.url + '/u/noa');
+    await expect.poll(() => phonePage.locator('daf-person-page h1').textContent()).toBe('No such person');
+    await phone.close();
     expect(errors).toEqual([]);
   });
 });
