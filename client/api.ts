@@ -324,6 +324,13 @@ export interface TokenInfo {
   lastUsed: string | null;
 }
 
+/** The account as its owner sees it (`GET /api/me`). */
+export interface Account extends Me {
+  email: string | null;
+  /** The owner followed the link mailed to the address. */
+  emailVerified: boolean;
+}
+
 /** One of the person's sessions (`GET /api/sessions`). */
 export interface SessionInfo {
   id: number;
@@ -396,6 +403,12 @@ export const api = {
   login: (handle: string, password: string) => request<Me>('POST', '/api/auth/login', { handle, password }),
   logout: () => request<null>('POST', '/api/auth/logout'),
   updateMe: (displayName: string) => request<Me>('PATCH', '/api/me', { displayName }),
+  /** The account as its owner sees it, with its e-mail address. */
+  account: () => request<Account>('GET', '/api/me'),
+  /** A new address (mailed a confirmation link), or null to remove it. */
+  setEmail: (email: string | null) => request<Account>('PATCH', '/api/me', { email }),
+  /** Confirms an address with the secret of its mailed link. */
+  verifyEmail: (token: string) => request<{ handle: string; email: string }>('POST', '/api/auth/verify-email', { token }),
   /** A new password, with the current one; the person's other sessions end. */
   changePassword: (current: string, password: string) => request<{ endedSessions: number }>('POST', '/api/me/password', { current, password }),
   /** Ends every session of the person, this one included. */

@@ -33,11 +33,21 @@ export const signupShape = z.strictObject({
   password: passwordShape,
   displayName: z.string().trim().min(1).max(80).optional(),
 });
-/** What a person may change of their account (`PATCH /api/me`). */
-export const updateMeShape = z.strictObject({ displayName: z.string().trim().min(1).max(80) });
-/** A new password, given with the current one (`POST /api/me/password`). */
+/**
+ * What a person may change of their account (`PATCH /api/me`): the display name, and an e-mail
+ * address (a new one is confirmed by a mailed link; null or "" removes it).
+ */
+export const updateMeShape = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(80).optional(),
+    email: z.union([z.literal(''), z.null(), z.string().trim().max(254).pipe(z.email('Not an e-mail address'))]).optional(),
+  })
+  .refine((me) => me.displayName !== undefined || me.email !== undefined, 'Give a displayName or an email');
+/** `POST /api/auth/verify-email`: the secret of a confirmation link. */
+export const verifyEmailShape = z.strictObject({ token: z.string().min(1).max(200) });
 /** `DELETE /api/me`: the account goes, given its password. */
 export const deleteAccountShape = z.strictObject({ password: z.string().min(1).max(256) });
+/** A new password, given with the current one (`POST /api/me/password`). */
 export const changePasswordShape = z.strictObject({ current: z.string().min(1).max(256), password: passwordShape });
 export const loginShape = z.strictObject({ handle: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 /**

@@ -10,6 +10,7 @@ import { EventBus } from './services/event-bus.ts';
 import { Throttle } from './services/throttle.ts';
 import { LoginGuard } from './services/login-guard.ts';
 import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
+import { mailerFromEnv, type Mailer } from './services/mail.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
@@ -38,6 +39,8 @@ export interface ContextOptions {
    * on purpose. Never lower it for a real server: it is what a stolen database costs to crack.
    */
   passwordCost?: PasswordCost;
+  /** Where mail goes; by default as `DAF_SMTP_URL` says, else to standard error. */
+  mailer?: Mailer;
 }
 
 /** Builds the context around an open database. */
@@ -51,6 +54,7 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
     signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
+    mailer: options.mailer ?? mailerFromEnv(process.env, (line) => process.stderr.write(`${line}\n`)),
   };
 }
 
@@ -75,11 +79,13 @@ export async function startServer(options: {
   demo?: boolean;
   /** How long one live event stream stays open (see routes/events.ts). */
   streamLifetimeMs?: number;
+  /** Where mail goes; as `DAF_SMTP_URL` says by default. */
+  mailer?: Mailer;
   log?: (line: string) => void;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath);
-  const context = createContext(database.db, {}, { quotas: options.quotas });
+  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer });
   if (options.demo !== false && (await isEmpty(database.db))) {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);

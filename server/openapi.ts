@@ -33,8 +33,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/auth/login': { post: { summary: 'Log in (throttled: 429 with Retry-After after repeated failures)', body: shapes.loginShape } },
   '/api/auth/logout': { post: { summary: 'End the session', status: 204 } },
   '/api/me': {
-    get: { summary: 'The signed-in person', auth: true },
-    patch: { summary: 'Change your display name', body: shapes.updateMeShape, auth: true },
+    get: { summary: 'The signed-in person: {handle, name, email, emailVerified}', auth: true },
+    patch: {
+      summary: 'Change your display name and e-mail address (a new address is mailed a confirmation link first: 503 mail_failed if it cannot be sent, and nothing changes; null or "" removes it) → as GET',
+      body: shapes.updateMeShape,
+      auth: true,
+    },
     delete: {
       summary:
         'Delete your account, given its password (403 wrong_password; 409 sole_owner while you are the only owner of a group): your posts go, or become tombstones where others answered them; your private texts and notebooks go; you leave every group; → {deletedPosts, tombstones, privateTexts, groupsLeft}',
@@ -42,6 +46,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
       auth: true,
     },
   },
+  '/api/auth/verify-email': { post: { summary: 'Confirm an e-mail address with the secret of its mailed link (422 invalid_link when unknown, used or expired) → {handle, email}', body: shapes.verifyEmailShape } },
   '/api/me/export': { get: { summary: 'Everything you wrote (glosses in any state, replies) as one W3C AnnotationCollection in JSON-LD, offered as a file', auth: true } },
   '/api/sessions': { get: { summary: 'Your live sessions, newest first: {id, created, lastSeen, expires, userAgent, current}', auth: true } },
   '/api/sessions/{id}': { delete: { summary: 'End one of your sessions', auth: true, status: 204, params: ['id'] } },
@@ -155,6 +160,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/g/{slug}': { get: { summary: 'The reader: a group (HTML)', params: ['slug'] } },
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
   '/account': { get: { summary: 'The reader: one\'s account (HTML)' } },
+  '/verify-email/{token}': { get: { summary: 'The reader: the page a confirmation link opens, which confirms the address (HTML)', params: ['token'] } },
   '/u/{handle}': { get: { summary: "The reader: a person's page (HTML)", params: ['handle'] } },
   '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles, as Brotli or gzip when the browser takes it', params: ['file'] } },
   '/oembed': {

@@ -3,6 +3,7 @@ import { ApiError, api, type TokenInfo } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
 import { session, SessionController } from '../session.ts';
+import './daf-account-email.ts';
 import './daf-account-sessions.ts';
 import type { DafAccountSessions } from './daf-account-sessions.ts';
 import './daf-confirm.ts';
@@ -12,7 +13,8 @@ import { groupFormStyles } from './group-form.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
 
 /**
- * `/account`: one's own account. The display name; a new password, given with the current one
+ * `/account`: one's own account. The display name; an e-mail address, confirmed by a mailed
+ * link; a new password, given with the current one
  * (every other session then ends: whoever knew the old one is signed out); where one is signed
  * in, each session signed out on its own, or **Sign out everywhere**, which ends every session,
  * this one too, after asking; the tokens made for scripts and embedded passages, each revocable;
@@ -25,10 +27,6 @@ export class DafAccountPage extends LitElement {
     groupPageFrame,
     groupFormStyles,
     css`
-      .field-error {
-        color: #a02020;
-        font-weight: normal;
-      }
       .hint {
         font-size: 0.85rem;
       }
@@ -159,6 +157,10 @@ export class DafAccountPage extends LitElement {
           <div class="actions"><button type="submit" class="primary" ?disabled=${this.naming.busy}>Save the name</button></div>
         </form>
         ${this.naming.regions()}
+      </section>
+      <section aria-labelledby="email-heading">
+        <h2 id="email-heading">E-mail</h2>
+        <daf-account-email></daf-account-email>
       </section>
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">Password</h2>

@@ -73,10 +73,6 @@ export class DafAddText extends LitElement {
         font-size: 0.85rem;
         min-block-size: 12rem;
       }
-      .field-error {
-        color: #a02020;
-        font-weight: normal;
-      }
       .row {
         display: flex;
         gap: 1rem;

@@ -5,7 +5,7 @@ import './daf-library.ts';
 import './text-page/daf-text-page.ts';
 
 /** The app's own paths: the library, a text, a group, an invitation, one's account, a person. Others load as pages. */
-const appPath = /^\/(t\/|g\/|u\/|invite\/|account$|$)/;
+const appPath = /^\/(t\/|g\/|u\/|invite\/|verify-email\/|account$|$)/;
 
 /**
  * The organisers' pages (a group, an invitation, a new group, Add a text, one's account) load
@@ -123,7 +123,7 @@ export class DafApp extends LitElement {
   }
 
   private page() {
-    const [, kind, param, print] = /^\/(t|g|u|invite)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
+    const [, kind, param, print] = /^\/(t|g|u|invite|verify-email)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
     if (kind === 't' && print) return this.lazy(loadPrintPage, html`<daf-print-page slug=${value}></daf-print-page>`);
     if (kind === 't' && value === 'new') return this.lazy(loadGroupPages, html`<daf-add-text></daf-add-text>`);
@@ -133,6 +133,7 @@ export class DafApp extends LitElement {
     if (kind === 'g' && value === 'new') return this.lazy(loadGroupPages, html`<daf-new-group></daf-new-group>`);
     if (kind === 'g') return this.lazy(loadGroupPages, html`<daf-group-page slug=${value}></daf-group-page>`);
     if (kind === 'u') return keyed(value, this.lazy(loadPersonPage, html`<daf-person-page handle=${value}></daf-person-page>`));
+    if (kind === 'verify-email') return this.lazy(loadGroupPages, html`<daf-verify-email token=${value}></daf-verify-email>`);
     if (kind === 'invite') return this.lazy(loadGroupPages, html`<daf-invite-page token=${value}></daf-invite-page>`);
     if (this.path === '/account') return this.lazy(loadGroupPages, html`<daf-account-page></daf-account-page>`);
     return html`<daf-library></daf-library>`;

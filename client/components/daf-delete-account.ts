@@ -18,10 +18,6 @@ export class DafDeleteAccount extends LitElement {
     groupStyles,
     groupFormStyles,
     css`
-      .field-error {
-        color: #a02020;
-        font-weight: normal;
-      }
       button.danger {
         border-color: #a02020;
         color: #a02020;

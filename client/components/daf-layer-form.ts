@@ -43,10 +43,6 @@ export class DafLayerForm extends LitElement {
         padding: 0;
         margin-block-end: 0.2rem;
       }
-      .field-error {
-        color: #a02020;
-        font-weight: normal;
-      }
     `,
   ];
 

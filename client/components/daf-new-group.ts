@@ -29,10 +29,6 @@ export class DafNewGroup extends LitElement {
       .address input {
         flex: 1;
       }
-      .field-error {
-        color: #a02020;
-        font-weight: normal;
-      }
     `,
   ];
 

@@ -81,6 +81,11 @@ export const groupFormStyles = css`
         font-weight: normal;
         color: var(--daf-muted);
       }
+      /* The server's refusal of one field, beside it. */
+      .field-error {
+        color: #a02020;
+        font-weight: normal;
+      }
       .actions {
         justify-content: flex-start;
       }

@@ -1,9 +1,10 @@
 /** Accounts: sign-up, log-in, log-out, who am I, sessions and bearer tokens, export and deletion. */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { changePasswordShape, deleteAccountShape, loginShape, signupShape, tokenShape, updateMeShape } from '../../schema/api.ts';
+import { changePasswordShape, deleteAccountShape, loginShape, signupShape, tokenShape, updateMeShape, verifyEmailShape } from '../../schema/api.ts';
 import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
 import { exportAccount } from '../services/account-export.ts';
+import { meJson, setEmail, verifyEmail } from '../services/email-address.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
@@ -50,13 +51,18 @@ export const authRoutes = new Hono<AppEnv>()
     const viewer = c.var.viewer;
     return c.json({ me: viewer ? { handle: viewer.handle, name: viewer.displayName } : null });
   })
-  .get('/me', (c) => {
-    const viewer = requireViewer(c);
-    return c.json({ handle: viewer.handle, name: viewer.displayName });
-  })
+  .get('/me', async (c) => c.json(await meJson(c.var.ctx.db, requireViewer(c))))
   .patch('/me', async (c) => {
     const viewer = requireViewer(c);
-    return c.json(await auth.updateProfile(c.var.ctx.db, viewer, await readJson(c, updateMeShape)));
+    const input = await readJson(c, updateMeShape);
+    // The address first: its mail may fail (503), and then nothing is changed.
+    if (input.email !== undefined) await setEmail(c.var.ctx, viewer, input.email, c.var.baseUrl);
+    if (input.displayName !== undefined) await auth.updateProfile(c.var.ctx.db, viewer, { displayName: input.displayName });
+    return c.json(await meJson(c.var.ctx.db, viewer));
+  })
+  .post('/auth/verify-email', async (c) => {
+    const { token } = await readJson(c, verifyEmailShape);
+    return c.json(await verifyEmail(c.var.ctx.db, token));
   })
   .delete('/me', async (c) => {
     const viewer = requireViewer(c);

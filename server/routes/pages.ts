@@ -1,6 +1,6 @@
 /**
  * The reader's pages and assets, built by Vite into dist/client. The app's own URLs (`/`,
- * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`, `/account`, `/u/:handle`) all answer the app's HTML, which routes on the
+ * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`, `/account`, `/u/:handle`, `/verify-email/:token`) all answer the app's HTML, which routes on the
  * client; `/assets/*` are the hashed, immutable bundles. Every page carries a strict
  * Content-Security-Policy: scripts only from this origin, nothing inline.
  */
@@ -133,4 +133,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/invite/:token', page)
   .get('/account', page)
   .get('/u/:handle', page)
+  .get('/verify-email/:token', page)
   .get('/assets/:file', (c) => builtFile(c, path.join(clientDir, 'assets'), c.req.param('file')));

@@ -1,10 +1,11 @@
 /**
- * What every service call needs: the database, the live-event bus, and the rate limits.
+ * What every service call needs: the database, the live-event bus, the rate limits and the mailer.
  * One is made per running app (tests make their own).
  */
 import type { DB } from '../storage/database.ts';
 import type { EventBus } from './event-bus.ts';
 import type { LoginGuard } from './login-guard.ts';
+import type { Mailer } from './mail.ts';
 import type { PasswordCost } from './passwords.ts';
 import type { StorageQuotas } from './quotas.ts';
 import type { Throttle } from './throttle.ts';
@@ -22,4 +23,6 @@ export interface AppContext {
   passwordCost: PasswordCost;
   /** What each account may store; null for the command line, whose local account has none. */
   quotas: StorageQuotas | null;
+  /** Where mail goes: an SMTP server, or the server's log when there is none. */
+  mailer: Mailer;
 }

@@ -25,6 +25,13 @@ export interface UserTable {
   created_at: string;
   /** When the account was deleted (its handle and name are then replaced); null while it lives. */
   deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** An e-mail address the person gave, confirmed or not. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the address was confirmed (its owner followed the mailed link); null until then. */
+  email_verified_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SHA-256 of the pending confirmation link's secret, hex, and when the link stops working. */
+  email_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  email_token_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type UserRow = Selectable<UserTable>;
 

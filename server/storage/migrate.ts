@@ -14,6 +14,7 @@ import * as versionBytes from './migrations/2026_12_05_302_version_bytes.ts';
 import * as attributionEdited from './migrations/2026_12_05_401_attribution_edited.ts';
 import * as textParallel from './migrations/2026_12_05_402_text_parallel.ts';
 import * as accounts from './migrations/2026_12_06_001_accounts.ts';
+import * as email from './migrations/2026_12_06_002_email.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_05_401_attribution_edited': attributionEdited,
   '2026_12_05_402_text_parallel': textParallel,
   '2026_12_06_001_accounts': accounts,
+  '2026_12_06_002_email': email,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

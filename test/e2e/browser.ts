@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import type { Mailer } from '../../server/services/mail.ts';
 
 /** Where Debian puts Chromium. */
 export const chromiumPath = process.env.DAF_CHROMIUM ?? '/usr/bin/chromium';
@@ -52,10 +53,10 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   return { context, page, errors };
 }
 
-/** A Daf server with the demo on a fresh database in a temporary folder, Chromium, and the screenshot folder. */
-export async function startServerAndBrowser(): Promise<{ server: RunningServer; browser: Browser }> {
+/** A Daf server with the demo on a fresh database in a temporary folder (its mail to `mailer`, if given), Chromium, and the screenshot folder. */
+export async function startServerAndBrowser(options: { mailer?: Mailer } = {}): Promise<{ server: RunningServer; browser: Browser }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-  const server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0 });
+  const server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, ...options });
   const browser = await launchBrowser();
   fs.mkdirSync(screenshotDir, { recursive: true });
   return { server, browser };

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/main.ts';
 import { screenshotDir, startServerAndBrowser } from './browser.ts';
 import { docx } from '../helpers/docx.ts';
+import type { Mail } from '../../server/services/mail.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -26,8 +27,11 @@ describe('the library and accounts', () => {
   /** The paths of requests the server refused, which the browser logs as console errors. */
   const refused: string[] = [];
 
+  /** The mail the server sent: a mailer of the test's own, where a person's inbox would be. */
+  const outbox: Mail[] = [];
+
   beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
+    ({ server, browser } = await startServerAndBrowser({ mailer: { send: async (mail) => void outbox.push(mail) } }));
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
@@ -348,6 +352,19 @@ describe('the library and accounts', () => {
     await expect.poll(() => view.locator('daf-account-sessions [role=status]').textContent()).toBe('Firefox on Android is signed out.');
     expect(await sessions.count()).toBe(1);
     expect((await call(phonePage, 'GET', '/api/me')).status).toBe(401);
+
+    // An address, confirmed by the link mailed to it.
+    const email = view.locator('daf-account-email');
+    await email.getByRole('textbox', { name: 'E-mail address' }).fill('noa@example.org');
+    await email.getByRole('button', { name: 'Save the address' }).click();
+    await expect.poll(() => email.locator('[role=status]').textContent()).toBe('We sent a link to noa@example.org: open it to confirm the address.');
+    expect(await email.locator('.state').textContent()).toBe('noa@example.org is not confirmed yet: open the link we mailed to it.');
+    expect(outbox.map((m) => m.to)).toEqual(['noa@example.org']);
+    const link = /http:\/\/[^\s]+\/verify-email\/[A-Za-z0-9_-]+/.exec(outbox[0].text)![0];
+    await phonePage.goto(link);
+    await expect.poll(() => phonePage.locator('daf-verify-email h1').textContent()).toBe('Address confirmed');
+    await page.reload();
+    await expect.poll(() => email.locator('.state').textContent()).toBe('noa@example.org is confirmed.');
 
     // Her writing, as a file of W3C annotations.
     const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('link', { name: 'Download your writing' }).click()]);

@@ -276,6 +276,7 @@ const readDoors = new Set([
   'GET /invite/:token',
   'GET /account',
   'GET /u/:handle',
+  'GET /verify-email/:token',
   'GET /assets/:file',
   'GET /oembed',
   'GET /embed.js',
@@ -397,7 +398,7 @@ describe('the access matrix: reading', () => {
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
     // The reader's pages are one static shell for everyone: no data is in them (the marker check
     // below reads them too). They need `vite build`, which `npm test` runs first.
-    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive']) expectStatus(await read(url), 200, `GET ${url}`);
+    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive', '/verify-email/not-a-link']) expectStatus(await read(url), 200, `GET ${url}`);
     expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
 
     // Texts.
@@ -1437,6 +1438,12 @@ describe('the access matrix: writing', () => {
         return listed.sessions.find((x: { current: boolean }) => x.current).id;
       },
       run: (c, id) => c.delete(`/api/sessions/${id}`),
+    },
+    {
+      door: 'POST /api/auth/verify-email',
+      what: 'confirm an e-mail address with a link that is not one',
+      expect: expect_({}, 422, 422),
+      run: (c) => c.post('/api/auth/verify-email', { token: 'not-a-link' }),
     },
     {
       door: 'DELETE /api/me',
