@@ -4,13 +4,15 @@
  * turns an English comment that opens with a Hebrew quotation (as the English Bartenura does)
  * right-to-left.
  */
-const rtlLetters = /[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\uFB1D-\uFDFF\uFE70-\uFEFF]/g;
+// Letters only (`\p{L}`): a Hebrew point or cantillation mark, an Arabic haraka, is a mark and
+// counts for neither side, so a pointed quotation weighs what its letters weigh.
+const rtlLetters = /(?=\p{L})[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}]/gu;
 const letters = /\p{L}/gu;
 
 export function textDirection(text: string): 'ltr' | 'rtl' {
   // Two native scans rather than a test per character: bodies on a busy page add up.
   const rtl = text.match(rtlLetters)?.length ?? 0;
   const all = text.match(letters)?.length ?? 0;
-  // Hebrew points and cantillation are marks, not letters, so every counted RTL letter is in `all`.
+  // Every counted right-to-left letter is a letter, so it is in `all` too.
   return rtl > all - rtl ? 'rtl' : 'ltr';
 }

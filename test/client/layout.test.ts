@@ -42,7 +42,12 @@ describe('textDirection', () => {
     ['Be deliberate in judgment', 'ltr'],
     ['הוו מתונים בדין', 'rtl'],
     ['משה קבל תורה מסיני – I state, for since this tractate is not based on', 'ltr'],
-    ['בְּרֵאשִׁ֖ית בָּרָ֣א — in the beginning', 'rtl'],
+    // Points and cantillation are not letters: 9 Hebrew letters against 14 Latin ones.
+    ['בְּרֵאשִׁ֖ית בָּרָ֣א — in the beginning', 'ltr'],
+    // An English comment quoting 13 pointed Hebrew letters among 32 Latin ones (with its marks, right-to-left before).
+    ['הֱווּ מְתוּנִים בַּדִּין — be patient in judging, the sages taught', 'ltr'],
+    ['בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים — Genesis', 'rtl'],
+    ['قال رسول الله — he said', 'rtl'],
     ['', 'ltr'],
   ])('%s → %s', (text, dir) => {
     expect(textDirection(text)).toBe(dir);
