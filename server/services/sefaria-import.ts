@@ -17,6 +17,7 @@ import {
   type SefariaComment,
   type SefariaFile,
 } from '../../schema/import/sefaria.ts';
+import { lemmaParts, spellings } from '../../schema/import/lemma.ts';
 import { AppError } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
@@ -110,6 +111,32 @@ export async function importSefaria(
 const layerColors = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a'];
 
 /** Writes one commentary as a layer of `text`, each comment a gloss anchored in its own segment. */
+/**
+ * Where a comment's quoted words are inside its segment, or null: the lemma without its closing
+ * abbreviations (וגו', כו'…), whole; failing that, for a range ("X עד Y"), from the start of its
+ * first words to the end of its last, found after them; each as quoted or with the Name spelt out
+ * (see schema/import/lemma.ts). A span longer
+ * than a quote may be is cut to one.
+ */
+function placeLemma(projection: string, lemma: string, segment: Segment): { start: number; end: number; fuzzy: boolean; score: number } | null {
+  /** The first of the words' spellings found inside the segment, at `from` or after. */
+  const find = (words: string, from: number) => {
+    for (const spelling of spellings(words)) {
+      const m = matchQuoteOrNull(projection, spelling, { within: { start: from, end: segment.end }, hint: from });
+      if (m && m.start >= segment.start && m.end <= segment.end) return m;
+    }
+    return null;
+  };
+  const parts = lemmaParts(lemma);
+  const whole = find(parts.whole, segment.start);
+  if (whole) return { start: whole.start, end: whole.end, fuzzy: whole.kind === 'fuzzy', score: whole.score };
+  if (!parts.range) return null;
+  const first = find(parts.range.first, segment.start);
+  const last = first && find(parts.range.last, first.end);
+  if (!first || !last) return null;
+  return { start: first.start, end: Math.min(last.end, first.start + maxQuoteLength), fuzzy: first.kind === 'fuzzy' || last.kind === 'fuzzy', score: Math.min(first.score, last.score) };
+}
+
 async function importCommentary(
   trx: DB,
   owner: Viewer,
@@ -144,15 +171,12 @@ async function importCommentary(
   for (const comment of comments) {
     const segment = byRef.get(comment.baseRef);
     if (!segment) continue; // a comment on a segment the base lacks: nowhere safe to put it
-    const match =
-      comment.lemma === null
-        ? null
-        : matchQuoteOrNull(version.projection, comment.lemma, { within: { start: segment.start, end: segment.end }, hint: segment.start });
+    const match = comment.lemma === null ? null : placeLemma(version.projection, comment.lemma, segment);
     let span: { start: number; end: number };
     let status: 'exact' | 'fuzzy' | 'segment';
-    if (match && match.start >= segment.start && match.end <= segment.end) {
+    if (match) {
       span = match;
-      status = match.kind === 'fuzzy' ? 'fuzzy' : 'exact';
+      status = match.fuzzy ? 'fuzzy' : 'exact';
     } else {
       span = { start: segment.start, end: Math.min(segment.end, segment.start + maxQuoteLength) };
       status = 'segment';

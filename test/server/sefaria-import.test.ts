@@ -93,6 +93,54 @@ describe('importing Sefaria texts with their commentaries', () => {
     await t.close();
   });
 
+  describe('quotations that close with an abbreviation, and ranges', () => {
+    // Deuteronomy 6:4–5 (public domain), pointed as printed, and comments in the commentators' manner.
+    const base = {
+      language: 'he',
+      title: 'Shema',
+      versionTitle: 'Test',
+      license: 'Public Domain',
+      text: [['שְׁמַע יִשְׂרָאֵל יְהוָה אֱלֹהֵינוּ יְהוָה אֶחָד׃', 'וְאָהַבְתָּ אֵת יְהוָה אֱלֹהֶיךָ בְּכָל־לְבָבְךָ וּבְכָל־נַפְשְׁךָ וּבְכָל־מְאֹדֶךָ׃']],
+    };
+    const commentary = {
+      language: 'he',
+      title: 'Notes on Shema',
+      versionTitle: 'Test',
+      license: 'Public Domain',
+      text: [
+        [
+          ["<b>שמע ישראל וגו'.</b> קבלו עליכם.", '<b>ה׳ אחד כו׳</b> לעתיד לבוא.'],
+          ["<b>ואהבת את ה' אלהיך וכו'</b> עשה דבריו מאהבה.", '<b>בכל לבבך עד ובכל מאדך</b> בכל מה שיש לך.', "<b>ואהבת וגו' עד מאדך.</b> כל הפסוק.", '<b>ובכל נפשך עד ובכל לבבך</b> סדר הפוך.'],
+        ],
+      ],
+    };
+    let shema: ImportedText;
+    beforeAll(async () => {
+      shema = await load('shema', base, commentary);
+    });
+    const quoted = (i: number) => shema.text.slice(shema.glosses[i].anchor.start, shema.glosses[i].anchor.end);
+
+    it('leaves out וגו\', וכו\' and כו\' (apostrophe or geresh) and anchors the words before them', () => {
+      expect(shema.glosses.slice(0, 3).map((g) => g.anchor.status)).toEqual(['exact', 'exact', 'exact']);
+      expect(quoted(0)).toBe('שְׁמַע יִשְׂרָאֵל');
+      expect(quoted(1)).toBe('יְהוָה אֶחָד');
+      expect(quoted(2)).toBe('וְאָהַבְתָּ אֵת יְהוָה אֱלֹהֶיךָ');
+    });
+
+    it('anchors a range from its first words to the end of its last', () => {
+      expect(shema.glosses[3].anchor.status).toBe('exact');
+      expect(quoted(3)).toBe('בְּכָל־לְבָבְךָ וּבְכָל־נַפְשְׁךָ וּבְכָל־מְאֹדֶךָ');
+      expect(quoted(4)).toBe('וְאָהַבְתָּ אֵת יְהוָה אֱלֹהֶיךָ בְּכָל־לְבָבְךָ וּבְכָל־נַפְשְׁךָ וּבְכָל־מְאֹדֶךָ');
+    });
+
+    it('falls back to the verse when a range ends before it begins', () => {
+      const backwards = shema.glosses[5];
+      expect(backwards.anchor.status).toBe('segment');
+      expect(backwards.anchor.start).toBe(shema.segments.get('1:2')!.start);
+      expect(shema.summary.layers[0].anchors).toMatchObject({ exact: 5, segment: 1 });
+    });
+  });
+
   describe('Hebrew base with the Hebrew Bartenura', () => {
     let he: ImportedText;
     beforeAll(async () => {
