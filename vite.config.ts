@@ -12,7 +12,8 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Source maps only when asked for (DAF_SOURCEMAPS=1): they would publish the sources.
+    sourcemap: process.env.DAF_SOURCEMAPS === '1',
   },
   server: {
     proxy: {

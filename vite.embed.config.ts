@@ -17,7 +17,8 @@ export default defineConfig({
     outDir: 'dist/embed',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Source maps only when asked for (DAF_SOURCEMAPS=1): they would publish the sources.
+    sourcemap: process.env.DAF_SOURCEMAPS === '1',
     // No preload helper: it would resolve chunk URLs against the host page.
     modulePreload: false,
     rolldownOptions: {

@@ -6,6 +6,8 @@
  * Everything goes through the same services as the API, as the demo people would write it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from './project-root.ts';
 import type { DB } from './storage/database.ts';
 import type { AppContext } from './services/context.ts';
 import { ensureLocalUser } from './services/auth.ts';
@@ -17,7 +19,7 @@ import { importSefaria } from './services/sefaria-import.ts';
 import { addParallel } from './services/parallels.ts';
 
 function fixture(name: string): unknown {
-  return JSON.parse(fs.readFileSync(new URL(`../fixtures/sefaria/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(projectRoot, 'fixtures/sefaria', name), 'utf8'));
 }
 
 /** Whether the database holds no text yet. */

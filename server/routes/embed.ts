@@ -5,7 +5,7 @@
  * the iframe page answer any origin; the popup may not be framed by anyone.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../project-root.ts';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../errors.ts';
 import { escapeHtml } from '../escape-html.ts';
@@ -15,7 +15,7 @@ import { builtFile, pagePolicy } from './pages.ts';
 import { intQuery, layerList } from './params.ts';
 
 /** Where `vite build --config vite.embed.config.ts` writes the widget. */
-export const embedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/embed');
+export const embedDir = path.join(projectRoot, 'dist/embed');
 
 /**
  * The entry keeps its name, so hosts can link it: a browser keeps it an hour. The chunks it

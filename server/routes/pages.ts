@@ -6,14 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../project-root.ts';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../errors.ts';
 import { escapeHtml } from '../escape-html.ts';
 import type { AppEnv } from '../middleware/env.ts';
 
 /** Where `vite build` writes the reader. */
-export const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
+export const clientDir = path.join(projectRoot, 'dist/client');
 
 /**
  * The policy for our pages, with the pages that may frame them. Styles may be inline:

@@ -222,7 +222,7 @@ export async function runApiBench(log: (line: string) => void = console.log): Pr
       `listGlossesJson in-process (Kysely + presenter, no HTTP) ÷ baseline: how much of the API cost is before HTTP`,
     );
     report(
-      'server_rss_mb',
+      'api_server_peak_rss_mb',
       `${serverPeakRssMb.toFixed(0)} MB`,
       `peak resident memory (VmHWM) of the \`daf serve\` child after the benchmark (now ${serverRssMb.toFixed(0)} MB)`,
     );

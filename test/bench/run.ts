@@ -6,6 +6,8 @@
  *
  *   api-list.ts   GET /api/texts/:slug/glosses (1,000 glosses) vs a bare better-sqlite3 query
  *                 + JSON.stringify; peak RSS of the server process.
+ *   server-start.ts  how fast the built server starts and what it holds at rest, vs the same
+ *                 server from source through tsx.
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
  *                 Hypothesis approach; wrong placements counted against a known ground truth.
  *   app-size.ts   the reader's JavaScript, and the embed widget's embed.js, gzipped.
@@ -14,7 +16,7 @@
  *   client-render.ts  the reader's text page in Chromium (5,000 paragraphs, 2,000 glosses) vs a
  *                 bare ProseMirror view with the same highlights; toggling a layer.
  *
- * `npm run bench -- api`, `-- reanchor`, `-- stall`, `-- app`, `-- embed` or `-- client` runs one of them. With
+ * `npm run bench -- api`, `-- start`, `-- reanchor`, `-- stall`, `-- app`, `-- embed` or `-- client` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
  * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
  */
@@ -23,6 +25,7 @@ import { runAppSizeBench, runEmbedSizeBench } from './app-size.ts';
 import { runClientBench } from './client-render.ts';
 import { formatMs, round } from './measure.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
+import { runStartBench } from './server-start.ts';
 import { runStallBench } from './stall.ts';
 
 const only = process.argv[2];
@@ -38,7 +41,20 @@ if (!only || only === 'api') {
     api_list_ms: round(api.apiMs, 1),
     api_baseline_ms: round(api.baselineMs, 1),
     api_service_ratio: round(api.serviceRatio),
-    server_rss_mb: round(api.serverPeakRssMb, 0),
+    api_server_peak_rss_mb: round(api.serverPeakRssMb, 0),
+  });
+  console.log();
+}
+
+if (!only || only === 'start') {
+  console.log('Starting the server (issue "A house…": npm start runs the build; at most 120 MB at rest with the demo)');
+  const start = await runStartBench();
+  Object.assign(figures, {
+    server_start_ms: round(start.builtMs, 0),
+    server_start_source_ms: round(start.sourceMs, 0),
+    server_start_ratio: round(start.sourceMs / start.builtMs, 1),
+    server_rss_mb: round(start.builtRssMb, 0),
+    server_rss_source_mb: round(start.sourceRssMb, 0),
   });
   console.log();
 }

@@ -1,5 +1,6 @@
 /**
- * `daf serve` as a child process for the benchmarks, exactly as it runs in production.
+ * `daf serve` as a child process for the benchmarks, exactly as it runs in production: the built
+ * server (`dist/server/daf.js`, what `npm start` runs), or, for comparison, from source through tsx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -14,11 +15,20 @@ function withoutBaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
-/** Starts `daf serve` on a free port as a child process; resolves when it prints its URL. */
-export function startServerProcess(dbFile: string): Promise<{ child: ChildProcess; url: string }> {
+/** The built server, and the same from source. */
+export const serverEntries = { built: 'dist/server/daf.js', source: 'server/cli/daf.js' } as const;
+
+/**
+ * Starts `daf serve` on a free port as a child process; resolves when it prints its URL. `demo`
+ * lets an empty database get the demo; `entry` picks the built server (the default) or the source.
+ */
+export function startServerProcess(
+  dbFile: string,
+  options: { demo?: boolean; entry?: keyof typeof serverEntries } = {},
+): Promise<{ child: ChildProcess; url: string }> {
   // DAF_BENCH_CPU_PROF=DIR: the server writes a CPU profile (node --cpu-prof) there when it stops.
   const profile = process.env.DAF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.DAF_BENCH_CPU_PROF)}`] : [];
-  const args = [...profile, 'server/cli/daf.js', 'serve', '--db', dbFile, '--port', '0', '--no-demo'];
+  const args = [...profile, serverEntries[options.entry ?? 'built'], 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

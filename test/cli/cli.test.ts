@@ -293,13 +293,16 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
   });
 
-  it('serves an empty database with the demo loaded (serve --port 0)', async () => {
-    const db = path.join(tmp, 'serve.db');
+  it.each([
+    ['from source (daf)', 'server/cli/daf.js'],
+    ['built (npm start)', 'dist/server/daf.js'],
+  ])('serves an empty database with the demo loaded (serve --port 0), %s', async (_, entry) => {
+    const db = path.join(tmp, `serve-${path.basename(path.dirname(entry))}.db`);
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.DAF_DB;
     delete childEnv.PORT;
     delete childEnv.DAF_BASE_URL;
-    const child = spawn(process.execPath, [daf, 'serve', '--port', '0', '--db', db], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, entry), 'serve', '--port', '0', '--db', db], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
@@ -325,6 +328,22 @@ describe('the daf command line', { timeout: 90_000 }, () => {
       expect(slugs).toEqual(expect.arrayContaining(['pirkei-avot', 'pirkei-avot-en']));
       const glosses = await fetch(`${url}/api/texts/pirkei-avot/glosses`);
       expect(((await glosses.json()) as { glosses: unknown[] }).glosses.length).toBeGreaterThanOrEqual(64);
+      // The reader's page and its script, from the built client.
+      const page = await fetch(`${url}/`);
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+      expect(script).toBeDefined();
+      expect((await fetch(`${url}${script}`)).status).toBe(200);
+      // A web page read on a worker thread, whose code and converters load as they do in production.
+      const headers = { 'content-type': 'application/json', origin: url };
+      const signup = await fetch(`${url}/api/auth/signup`, { method: 'POST', headers, body: JSON.stringify({ handle: 'server-test', password: 'a long passphrase' }) });
+      expect(signup.status).toBe(201);
+      const cookie = signup.headers.get('set-cookie')!.split(';')[0];
+      const preview = await fetch(`${url}/api/texts/preview`, {
+        method: 'POST',
+        headers: { ...headers, cookie },
+        body: JSON.stringify({ title: 'Page', format: 'html', content: '<p>Read <b>slowly</b>.</p><script>alert(1)</script>' }),
+      });
+      expect(await preview.json()).toMatchObject({ blocks: 1, sample: [{ ref: null, text: 'Read slowly.' }] });
     } finally {
       child.kill('SIGTERM');
     }
