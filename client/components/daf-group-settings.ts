@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { api, type Group, type GroupSettings } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { formSettings, groupFields, groupFormStyles } from './group-form.ts';

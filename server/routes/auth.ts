@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { changePasswordShape, deleteAccountShape, loginShape, signupShape, tokenShape, updateMeShape, verifyEmailShape } from '../../schema/api.ts';
 import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
+import { deleteAccount } from '../services/account-deletion.ts';
 import { exportAccount } from '../services/account-export.ts';
 import { meJson, setEmail, verifyEmail } from '../services/email-address.ts';
 import { readJson } from '../middleware/body.ts';
@@ -68,7 +69,7 @@ export const authRoutes = new Hono<AppEnv>()
     const viewer = requireViewer(c);
     const input = await readJson(c, deleteAccountShape);
     const { ctx } = c.var;
-    const summary = await auth.deleteAccount(ctx, ctx.loginGuard, viewer, { ...input, address: c.var.clientAddress });
+    const summary = await deleteAccount(ctx, viewer, { ...input, address: c.var.clientAddress });
     deleteCookie(c, sessionCookie, { path: '/' });
     return c.json(summary);
   })

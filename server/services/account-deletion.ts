@@ -18,8 +18,10 @@ import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { removeItem } from '../storage/search-index.ts';
+import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
+import type { Viewer } from './policy.ts';
 
 const emptyBody = '{"type":"doc","content":[{"type":"paragraph"}]}';
 
@@ -52,6 +54,15 @@ async function refuseSoleOwner(db: DB, userId: number): Promise<void> {
   if (alone.length === 0) return;
   const names = alone.map((g) => `“${g.name}”`).join(', ');
   throw new AppError('sole_owner', 409, `You are the only owner of ${names}: make another member an owner first, so the group is not left without one`);
+}
+
+/**
+ * Deletes the person's account, given its password: a wrong one counts as a failed log-in and
+ * answers 403 `wrong_password`, and nothing is deleted.
+ */
+export async function deleteAccount(ctx: AppContext, viewer: Viewer, input: { password: string; address: string }) {
+  await checkPassword(ctx.db, ctx.loginGuard, viewer, input.password, input.address);
+  return eraseAccount(ctx, viewer.id);
 }
 
 /** Deletes the account `userId` as above, in one transaction; returns what went and what stayed. */

@@ -11,8 +11,6 @@ import { defaultPasswordCost, hashPassword, needsRehash, verifyPassword, type Pa
 import { membershipsOf } from '../storage/groups.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
 import type { LoginGuard } from './login-guard.ts';
-import { eraseAccount } from './account-deletion.ts';
-import type { AppContext } from './context.ts';
 
 /** How long a session cookie lives. */
 export const sessionDays = 30;
@@ -138,17 +136,8 @@ export async function changePassword(
   return { endedSessions: await users.deleteSessionsOf(db, viewer.id, input.keepSession) };
 }
 
-/**
- * Deletes the person's account, given its password (see account-deletion.ts); a wrong password
- * counts as a failed log-in and answers 403 `wrong_password`, and nothing is deleted.
- */
-export async function deleteAccount(ctx: AppContext, guard: LoginGuard, viewer: Viewer, input: { password: string; address: string }) {
-  await checkPassword(ctx.db, guard, viewer, input.password, input.address);
-  return eraseAccount(ctx, viewer.id);
-}
-
 /** 429 while the address waits for this handle; 403 `wrong_password` (counted as a failure) unless `password` is the person's. */
-async function checkPassword(db: DB, guard: LoginGuard, viewer: Viewer, password: string, address: string): Promise<void> {
+export async function checkPassword(db: DB, guard: LoginGuard, viewer: Viewer, password: string, address: string): Promise<void> {
   const wait = guard.retryAfter(viewer.handle, address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many wrong passwords; try again in ${wait} s`, { 'Retry-After': String(wait) });

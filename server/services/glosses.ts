@@ -12,13 +12,13 @@ import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
-import * as texts from '../storage/texts.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
 import { canDeletePost, canEditPost, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
+import { readableGloss } from './readable-posts.ts';
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
@@ -94,16 +94,6 @@ export async function listGlossesJson(
   const glossArray = await glossListingJson(ctx.db, viewer, text.id, text.slug, version, { layerSlugs: options.layers });
   const parts: Buffer[] = [Buffer.from(`{"text":${JSON.stringify(text.slug)},"version":${version},"glosses":`), glossArray, Buffer.from('}')];
   return Buffer.concat(parts);
-}
-
-/** Loads a gloss with its text and layer, if the viewer may see it; else 404. */
-export async function readableGloss(db: DB, viewer: Viewer | null, id: number): Promise<{ gloss: GlossRow; text: TextRow; layer: LayerRow }> {
-  const gloss = await glosses.findGloss(db, id);
-  if (!gloss) throw notFound(`Gloss ${id}`);
-  const text = await texts.findTextById(db, gloss.text_id);
-  const layer = await layers.findLayerById(db, gloss.layer_id);
-  if (!text || !layer || !canSeePost(viewer, text, layer, gloss)) throw notFound(`Gloss ${id}`);
-  return { gloss, text, layer };
 }
 
 /** One gloss with its thread, as JSON. */

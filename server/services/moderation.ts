@@ -20,7 +20,7 @@ import type { AppContext } from './context.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
 import { recordEvent } from './events.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
-import { readableGloss } from './glosses.ts';
+import { readableGloss } from './readable-posts.ts';
 import { canFlag, canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
 
 /** How much of a post's words the moderation queue shows. */

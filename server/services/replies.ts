@@ -12,7 +12,7 @@ import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { readableGloss } from './glosses.ts';
+import { readableGloss } from './readable-posts.ts';
 import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';

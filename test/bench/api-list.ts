@@ -19,7 +19,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { createContext } from '../../server/main.ts';
 import { listGlossesJson } from '../../server/services/glosses.ts';

@@ -24,14 +24,6 @@ function marksOf(doc: PMNode): [string, Record<string, unknown>][] {
   return out;
 }
 
-function nodeTypes(doc: PMNode): string[] {
-  const out: string[] = [];
-  doc.descendants((n) => {
-    out.push(n.type.name);
-  });
-  return out;
-}
-
 const para = (...content: unknown[]) => ({ type: 'paragraph', content });
 const txt = (text: string, marks?: unknown[]) => (marks ? { type: 'text', text, marks } : { type: 'text', text });
 const link = (href: unknown) => ({ type: 'link', attrs: { href } });
