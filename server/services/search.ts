@@ -1,12 +1,14 @@
 /**
  * Search over texts, glosses and replies, ranked, with snippets whose matches are given as
- * ranges — never as HTML — and only over what the viewer may read.
+ * ranges — never as HTML — and only over what the viewer may read. Snippets show the words as
+ * written, Hebrew points and all, though the index holds them folded (services/search-snippet.ts).
  */
 import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
-import { describeSearchItems, matchClose, matchOpen, searchIndex, toMatchQuery, type SearchHit } from '../storage/search-index.ts';
+import { describeSearchItems, indexedBodies, searchIndex, toMatchQuery, type SearchHit } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
+import { originalSnippet, splitSnippet } from './search-snippet.ts';
 import { readableText } from './texts.ts';
 
 /** One result. `highlights` are [start, end) ranges of matched words inside `snippet`. */
@@ -23,21 +25,6 @@ export interface SearchResult {
   ref: string | null;
   snippet: string;
   highlights: [number, number][];
-}
-
-/** Splits an FTS snippet with match markers into plain text and highlight ranges. */
-export function splitSnippet(marked: string): { snippet: string; highlights: [number, number][] } {
-  let snippet = '';
-  const highlights: [number, number][] = [];
-  let open = -1;
-  for (const ch of marked) {
-    if (ch === matchOpen) open = snippet.length;
-    else if (ch === matchClose) {
-      if (open >= 0) highlights.push([open, snippet.length]);
-      open = -1;
-    } else snippet += ch;
-  }
-  return { snippet, highlights };
 }
 
 /** Searches; 400 when the query has no searchable word. */
@@ -61,6 +48,12 @@ async function describeHits(db: DB, hits: SearchHit[]): Promise<SearchResult[]> 
     replies: hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id)),
     glosses: hits.filter((h) => h.kind === 'gloss').map((h) => Number(h.item_id)),
   });
+  const bodies = await indexedBodies(db, {
+    texts: hits.filter((h) => h.kind === 'text').map((h) => Number(h.item_id)),
+    glosses: hits.filter((h) => h.kind === 'gloss').map((h) => Number(h.item_id)),
+    replies: hits.filter((h) => h.kind === 'reply').map((h) => Number(h.item_id)),
+  });
+  const bodyOf = new Map(bodies.map((b) => [`${b.kind}:${Number(b.id)}`, b.body]));
   const textRows = described.texts;
   const layerRows = described.layers;
   const replyRows = described.replies;
@@ -82,9 +75,17 @@ async function describeHits(db: DB, hits: SearchHit[]): Promise<SearchResult[]> 
       layerName: layer?.name ?? null,
       gloss,
       ref: gloss === null ? null : (refOfGloss.get(gloss) ?? null),
-      ...splitSnippet(h.snippet),
+      ...snippetOf(bodyOf.get(`${h.kind}:${id}`), h.snippet),
     };
   });
+}
+
+/**
+ * A hit's snippet cut from the words as written (`body`, what the item was indexed from), or
+ * FTS5's folded snippet when it cannot be placed there exactly.
+ */
+function snippetOf(body: string | undefined, marked: string) {
+  return (body === undefined ? null : originalSnippet(body, marked)) ?? splitSnippet(marked);
 }
 
 /** The segment ref a gloss's selectors name, if any. */

@@ -3,9 +3,10 @@
  * stored; a PostgreSQL version (tsvector) would implement the same four functions.
  *
  * Indexed text is folded for search — Hebrew points and cantillation removed, NFC — so an
- * unpointed query finds a pointed text. Snippets therefore come back unpointed.
+ * unpointed query finds a pointed text. Snippets therefore come back unpointed; the search
+ * service cuts them again from the words as written (`indexedBodies`, services/search-snippet.ts).
  */
-import { sql, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Viewer } from '../services/policy.ts';
 import { layerVisibleSql, postVisibleSql, textVisibleSql } from '../services/policy.ts';
 import type { DB } from './database.ts';
@@ -16,6 +17,8 @@ export type SearchKind = 'text' | 'gloss' | 'reply';
 /** Marks put around matches inside snippets; private-use characters that no text contains. */
 export const matchOpen = '\uE000';
 export const matchClose = '\uE001';
+/** What snippets show where they cut the text. */
+export const snippetEllipsis = '…';
 
 /** Folds text for indexing and querying: NFC, Hebrew points and cantillation removed, maqaf as space. */
 export function foldForSearch(text: string): string {
@@ -110,7 +113,7 @@ export async function searchIndex(
       'si.item_id',
       'si.text_id',
       'si.layer_id',
-      sql<string>`snippet(search_index, 0, ${matchOpen}, ${matchClose}, '…', 16)`.as('snippet'),
+      sql<string>`snippet(search_index, 0, ${matchOpen}, ${matchClose}, ${snippetEllipsis}, 16)`.as('snippet'),
       sql<number>`bm25(search_index)`.as('rank'),
     ])
     .where(sql<SqlBool>`search_index MATCH ${match}`)
@@ -133,4 +136,26 @@ export async function describeSearchItems(db: DB, ids: { texts: number[]; layers
   const glossIds = [...new Set([...ids.glosses, ...replies.map((r) => r.gloss_id)])];
   const glosses = glossIds.length ? await db.selectFrom('gloss').select(['id', 'selectors']).where('id', 'in', glossIds).execute() : [];
   return { texts, layers, replies, glosses };
+}
+
+/**
+ * The words each item was indexed from, as written: what `indexItem` was given. For a text, its
+ * title and its current version's projection on the next line; for a gloss or a reply, its body.
+ * One query, reading only the rows named (a text's other versions are not read).
+ */
+export async function indexedBodies(
+  db: DB,
+  ids: { texts: number[]; glosses: number[]; replies: number[] },
+): Promise<{ kind: SearchKind; id: number; body: string }[]> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (ids.texts.length) {
+    parts.push(sql`SELECT 'text' AS kind, t.id AS id, t.title || char(10) || v.projection AS body
+      FROM text t JOIN text_version v ON v.text_id = t.id AND v.number = t.current_version
+      WHERE t.id IN (${sql.join(ids.texts)})`);
+  }
+  if (ids.glosses.length) parts.push(sql`SELECT 'gloss' AS kind, id, body_text AS body FROM gloss WHERE id IN (${sql.join(ids.glosses)})`);
+  if (ids.replies.length) parts.push(sql`SELECT 'reply' AS kind, id, body_text AS body FROM reply WHERE id IN (${sql.join(ids.replies)})`);
+  if (parts.length === 0) return [];
+  const rows = await sql<{ kind: SearchKind; id: number; body: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
+  return rows.rows;
 }
