@@ -8,7 +8,8 @@
 import { annoContext, replyToAnnotation, type DafUrls } from '../../schema/w3c.ts';
 import type { DB } from '../storage/database.ts';
 import { annotationsByAuthor } from './annotations.ts';
-import { layerVisibleSql, postVisibleSql, type Viewer } from './policy.ts';
+import { type Viewer } from './policy.ts';
+import { layerVisibleSql, postVisibleSql } from '../storage/visibility-sql.ts';
 
 /** The export of the viewer's account, and the file name it is offered under. */
 export async function exportAccount(db: DB, viewer: Viewer, urls: DafUrls, now = new Date()) {

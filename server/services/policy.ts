@@ -1,8 +1,9 @@
 /**
  * Who may see and do what. Every permission decision in Daf is made here, in one place. Each
- * reading rule exists twice: as a predicate on loaded rows (for single items) and as a SQL
- * condition (for lists, search and counts); the access-matrix tests check that the two agree
- * at every door.
+ * reading rule exists twice: as a predicate on loaded rows (for single items), here, and as a SQL
+ * condition (for lists, search and counts) in storage/visibility-sql.ts, beneath the services
+ * because storage's queries use it; the access-matrix tests check that the two agree at every
+ * door (docs/access.md).
  *
  * The model:
  * - A text or layer belongs to a person or to a group. Its visibility is `public` (everyone),
@@ -17,30 +18,11 @@
  *   glosses are written, when layers change visibility and when glosses are hidden, so reads
  *   never need to walk chains of glosses.
  */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Database, GlossRow, LayerRow, ReplyRow, Role, TextRow } from '../storage/database.ts';
+import type { GlossRow, LayerRow, ReplyRow, Role, TextRow } from '../storage/database.ts';
 
-/** A person's standing in one group. */
-export interface MembershipInfo {
-  role: Role;
-  state: 'active' | 'pending' | 'banned';
-}
+import type { Viewer } from '../viewer.ts';
 
-/** The person making a request, or null for a visitor with no account. */
-export interface Viewer {
-  id: number;
-  handle: string;
-  displayName: string;
-  /** Their standing in every group they belong to, asked to join, or were banned from. */
-  memberships: ReadonlyMap<number, MembershipInfo>;
-  /**
-   * What the credential of this request allows: `full` (a session, a script's token) or `embed`
-   * (a token handed to another site's widget: its holder's own glosses and replies, and reading).
-   */
-  scope: 'full' | 'embed';
-  /** The bearer token this request came with, or null. */
-  tokenId: number | null;
-}
+export type { MembershipInfo, Viewer } from '../viewer.ts';
 
 type TextLike = Pick<TextRow, 'visibility' | 'owner_id' | 'group_id'>;
 type LayerLike = Pick<LayerRow, 'id' | 'visibility' | 'owner_id' | 'group_id'>;
@@ -221,65 +203,4 @@ export function readersContained(inner: LayerLike, outer: LayerLike): boolean {
   // A group layer (`group`, or a notebook): only the same group's closed layers, and a
   // notebook only from itself (its glosses are their authors' alone).
   return outer.visibility === 'group' && inner.group_id === outer.group_id && inner.visibility !== 'public';
-}
-
-type Aliased<A extends string, T extends keyof Database> = { [K in A]: Database[T] };
-type TextEB = ExpressionBuilder<Database & Aliased<'t', 'text'>, 't'>;
-type LayerEB = ExpressionBuilder<Database & Aliased<'t', 'text'> & Aliased<'l', 'layer'>, 't' | 'l'>;
-
-/** Group ids in which the viewer is an active member / a moderator. */
-function groupIds(viewer: Viewer | null, moderatorsOnly = false): number[] {
-  if (viewer === null) return [];
-  const ids: number[] = [];
-  for (const [id, m] of viewer.memberships) {
-    if (m.state === 'active' && (!moderatorsOnly || m.role !== 'member')) ids.push(id);
-  }
-  return ids;
-}
-
-/** `column IN (ids)`, or false for no ids. */
-function inIds(ids: number[], column: Expression<unknown>) {
-  return ids.length === 0 ? sql<SqlBool>`0 = 1` : sql<SqlBool>`${column} IN (${sql.join(ids)})`;
-}
-
-/** SQL twin of `canReadText`, over a query with the text table as `t`. */
-export function textVisibleSql(viewer: Viewer | null) {
-  return (eb: TextEB): Expression<SqlBool> => {
-    const members = groupIds(viewer);
-    const parts: Expression<SqlBool>[] = [eb('t.visibility', '=', 'public')];
-    if (viewer !== null) {
-      parts.push(eb.and([eb('t.owner_id', '=', viewer.id), eb.or([eb('t.group_id', 'is', null), inIds(members, eb.ref('t.group_id'))])]));
-    }
-    if (members.length) parts.push(eb.and([eb('t.visibility', '=', 'group'), inIds(members, eb.ref('t.group_id'))]));
-    return eb.or(parts);
-  };
-}
-
-/** SQL twin of `canReadLayer`, over a query with the text as `t` and the layer as `l`. */
-export function layerVisibleSql(viewer: Viewer | null) {
-  return (eb: LayerEB): Expression<SqlBool> => {
-    const members = groupIds(viewer);
-    const layer: Expression<SqlBool>[] = [eb('l.visibility', '=', 'public')];
-    if (members.length) {
-      layer.push(eb.and([eb('l.visibility', 'in', ['group', 'private']), inIds(members, eb.ref('l.group_id'))]));
-    }
-    if (viewer !== null) {
-      layer.push(eb.and([eb('l.visibility', '=', 'private'), eb('l.group_id', 'is', null), eb('l.owner_id', '=', viewer.id)]));
-    }
-    return eb.and([textVisibleSql(viewer)(eb as unknown as TextEB), eb.or(layer)]);
-  };
-}
-
-/**
- * SQL twin of `canSeePost` for the post table aliased `post` (a gloss, or a reply) in a layer
- * aliased `l` (layer visibility is checked separately with `layerVisibleSql`).
- */
-export function postVisibleSql(viewer: Viewer | null, post: string) {
-  const author = sql.ref(`${post}.author_id`);
-  const status = sql.ref(`${post}.status`);
-  const moderated = groupIds(viewer, true);
-  const mine = viewer === null ? sql<SqlBool>`0 = 1` : sql<SqlBool>`${author} = ${viewer.id}`;
-  const notNotebook = sql<SqlBool>`NOT (l.visibility = 'private' AND l.group_id IS NOT NULL)`;
-  const moderator = inIds(moderated, sql.ref('l.group_id'));
-  return sql<SqlBool>`((${notNotebook} OR ${mine}) AND (${status} IN ('active', 'deleted') OR ${mine} OR ${moderator}))`;
 }

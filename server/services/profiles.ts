@@ -10,7 +10,8 @@ import { notFound } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
 import { glossesByAuthor, groupsOfMember, type RowFilter } from '../storage/profiles.ts';
 import { findUserByHandle } from '../storage/users.ts';
-import { canSeeGroup, layerVisibleSql, postVisibleSql, type Viewer } from './policy.ts';
+import { canSeeGroup, type Viewer } from './policy.ts';
+import { layerVisibleSql, postVisibleSql } from '../storage/visibility-sql.ts';
 
 /** Glosses on one page of a profile. */
 export const profilePageSize = 20;

@@ -10,8 +10,8 @@
  * `to_json(…)::text` and `string_agg`.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
+import type { Viewer } from '../viewer.ts';
+import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
 
 const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;

@@ -1,6 +1,6 @@
 /** SQL for glosses, their anchors and their replies. Returns rows; no rules here. */
-import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
+import type { Viewer } from '../viewer.ts';
+import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { AnchorRow, DB, GlossRow, NewRow, ReplyRow } from './database.ts';
 
 /** Rows per multi-row INSERT: well under SQLite's bound-parameter limit. */

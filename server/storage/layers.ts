@@ -1,6 +1,6 @@
 /** SQL for layers. Returns rows; no rules here. */
-import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../services/policy.ts';
+import type { Viewer } from '../viewer.ts';
+import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { DB, LayerRow, NewRow } from './database.ts';
 
 export async function findLayer(db: DB, textId: number, slug: string): Promise<LayerRow | undefined> {

@@ -7,8 +7,8 @@
  * service cuts them again from the words as written (`indexedBodies`, services/search-snippet.ts).
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Viewer } from '../services/policy.ts';
-import { layerVisibleSql, postVisibleSql, textVisibleSql } from '../services/policy.ts';
+import type { Viewer } from '../viewer.ts';
+import { layerVisibleSql, postVisibleSql, textVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
 
 /** What an index entry stands for. */

@@ -1,6 +1,6 @@
 /** SQL for texts and their versions. Returns rows; no rules here. */
-import type { Viewer } from '../services/policy.ts';
-import { textVisibleSql } from '../services/policy.ts';
+import type { Viewer } from '../viewer.ts';
+import { textVisibleSql } from './visibility-sql.ts';
 import type { DB, NewRow, TextRow, TextVersionRow } from './database.ts';
 
 export async function findTextBySlug(db: DB, slug: string): Promise<TextRow | undefined> {
