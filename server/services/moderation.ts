@@ -10,7 +10,7 @@
  * on is hidden (restoring is not approving). Its thread stays intact for the moderators. Every
  * action goes to the group's audit log.
  */
-import { AppError, bannedFromGroup, notFound } from '../errors.ts';
+import { AppError, bannedFromGroup } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, PostStatus, ReplyRow, TextRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
 import { glossJson, replyJson } from '../storage/gloss-listing.ts';
@@ -20,8 +20,8 @@ import type { AppContext } from './context.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
 import { recordEvent } from './events.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
-import { readableGloss } from './readable-posts.ts';
-import { canFlag, canModerate, canSeePost, isModerator, isNotebook, type Viewer } from './policy.ts';
+import { readableGloss, readableReply } from './readable-posts.ts';
+import { canFlag, canModerate, isModerator, isNotebook, type Viewer } from './policy.ts';
 
 /** How much of a post's words the moderation queue shows. */
 const excerptLength = 280;
@@ -90,11 +90,8 @@ async function visiblePost(db: DB, viewer: Viewer | null, kind: 'gloss' | 'reply
     const { gloss, text, layer } = await readableGloss(db, viewer, id);
     return { kind, post: gloss, gloss, text, layer };
   }
-  const reply = await glossStore.findReply(db, id);
-  if (!reply) throw notFound(`Reply ${id}`);
-  const found = await readableGloss(db, viewer, reply.gloss_id).catch(() => null);
-  if (!found || !canSeePost(viewer, found.text, found.layer, reply)) throw notFound(`Reply ${id}`);
-  return { kind, post: reply, gloss: found.gloss, text: found.text, layer: found.layer };
+  const { reply, gloss, text, layer } = await readableReply(db, viewer, id);
+  return { kind, post: reply, gloss, text, layer };
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * Loading a post the viewer may see, with its text and layer: the first step of every door that
- * acts on one gloss (reading, writing under it, moderating it). Its own module, importing no other
+ * acts on one gloss or reply (reading, writing under it, moderating it). Its own module, importing no other
  * service, so the services that act on posts (glosses, replies, moderation, annotations) may all
  * use it without importing each other (docs/architecture.md, "Layers").
  */
-import { notFound } from '../errors.ts';
-import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { DB, GlossRow, LayerRow, ReplyRow, TextRow } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as texts from '../storage/texts.ts';
@@ -19,4 +19,23 @@ export async function readableGloss(db: DB, viewer: Viewer | null, id: number): 
   const layer = await layers.findLayerById(db, gloss.layer_id);
   if (!text || !layer || !canSeePost(viewer, text, layer, gloss)) throw notFound(`Gloss ${id}`);
   return { gloss, text, layer };
+}
+
+/**
+ * Loads a reply with its gloss, text and layer, if the viewer may see it (and so its gloss); else
+ * 404. Only a 404 of its gloss becomes the reply's 404: any other failure (the database's) is
+ * passed on, a 500, not disguised as a missing reply.
+ */
+export async function readableReply(db: DB, viewer: Viewer | null, id: number): Promise<{ reply: ReplyRow; gloss: GlossRow; text: TextRow; layer: LayerRow }> {
+  const reply = await glosses.findReply(db, id);
+  if (!reply) throw notFound(`Reply ${id}`);
+  let found;
+  try {
+    found = await readableGloss(db, viewer, reply.gloss_id);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) throw notFound(`Reply ${id}`);
+    throw e;
+  }
+  if (!canSeePost(viewer, found.text, found.layer, reply)) throw notFound(`Reply ${id}`);
+  return { reply, ...found };
 }

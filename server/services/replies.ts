@@ -12,7 +12,7 @@ import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { recordEvent } from './events.ts';
-import { readableGloss } from './readable-posts.ts';
+import { readableGloss, readableReply } from './readable-posts.ts';
 import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';
@@ -21,15 +21,6 @@ async function replyJsonById(db: DB, id: number): Promise<string> {
   const json = await replyJson(db, id);
   if (json === null) throw notFound(`Reply ${id}`);
   return json;
-}
-
-/** Loads a reply the viewer may see, with its gloss, text and layer. */
-async function readableReply(db: DB, viewer: Viewer | null, id: number) {
-  const reply = await glosses.findReply(db, id);
-  if (!reply) throw notFound(`Reply ${id}`);
-  const found = await readableGloss(db, viewer, reply.gloss_id).catch(() => null);
-  if (!found || !canSeePost(viewer, found.text, found.layer, reply)) throw notFound(`Reply ${id}`);
-  return { reply, ...found };
 }
 
 /** Adds a reply under a gloss (or under another reply of the same gloss). */

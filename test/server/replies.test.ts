@@ -132,4 +132,19 @@ describe('replies', () => {
     // The replies already there may still be edited by their author.
     expect((await bob.patch(`/api/replies/${r.id}`, { body: { markdown: 'Edited after.' } })).status).toBe(200);
   });
+
+  it('answers a database fault while loading a reply with 500, not a 404 that hides it', async () => {
+    const r = (await reply(bob, gloss.id, 'Still here.')).body;
+    t.database.sqlite.exec('ALTER TABLE layer RENAME TO layer_away');
+    try {
+      const res = await bob.patch(`/api/replies/${r.id}`, { body: { markdown: 'Edited.' } });
+      expectError(res, 500, 'internal');
+      expect(t.errors).toHaveLength(1);
+      expect(String(t.errors[0])).toContain('no such table: layer');
+    } finally {
+      t.database.sqlite.exec('ALTER TABLE layer_away RENAME TO layer');
+      t.errors.length = 0;
+    }
+    expect((await bob.patch(`/api/replies/${r.id}`, { body: { markdown: 'Edited.' } })).status).toBe(200);
+  });
 });
