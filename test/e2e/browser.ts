@@ -3,7 +3,6 @@
  * browser: when /usr/bin/chromium is missing and we are root, it is installed with apt;
  * otherwise the tests stop with a message saying how to install it.
  */
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,13 +16,9 @@ export const chromiumPath = process.env.DAF_CHROMIUM ?? '/usr/bin/chromium';
 /** Flags that work on these machines: no sandbox as root, no background traffic. */
 const flags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-/** Makes sure Chromium is there, installing Debian's package when we may. */
+/** Makes sure Chromium is there (`.ci/run` installs Debian's package; a test never installs anything). */
 export function ensureChromium(): void {
   if (fs.existsSync(chromiumPath)) return;
-  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
-    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit' });
-    if (fs.existsSync(chromiumPath)) return;
-  }
   throw new Error(`The browser tests need Chromium at ${chromiumPath}: install it with \`sudo apt-get install chromium\` (or set DAF_CHROMIUM)`);
 }
 
