@@ -8,7 +8,8 @@
  *  - their private texts and private notebooks, which nobody else can read, are deleted whole;
  *    texts and layers others can read (and may have written in) stay, owned by the emptied account;
  *  - they leave every group; sessions and tokens end;
- *  - the account row stays, emptied — handle `deleted-N`, name "Deleted account", no password —
+ *  - the account row stays, emptied — handle `deleted-N`, name "Deleted account", no password, no
+ *    e-mail address (nor a confirmation link that could still confirm one) —
  *    because rows others made point at it (an audit log line, an invitation, a text version).
  * The only owner of a group is refused (409 `sole_owner`) until another member is an owner: a
  * group must not be left without anyone to run it.
@@ -144,7 +145,17 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     if (await trx.selectFrom('user').select('id').where('handle_key', '=', handle).where('id', '!=', userId).executeTakeFirst()) handle += `-${Date.now()}`;
     await trx
       .updateTable('user')
-      .set({ handle, handle_key: handle, display_name: deletedAccountName, password_hash: '!deleted', deleted_at: now })
+      .set({
+        handle,
+        handle_key: handle,
+        display_name: deletedAccountName,
+        password_hash: '!deleted',
+        deleted_at: now,
+        email: null,
+        email_verified_at: null,
+        email_token_hash: null,
+        email_token_expires_at: null,
+      })
       .where('id', '=', userId)
       .execute();
     return { touched, summary: { deletedPosts: counts.deleted, tombstones: counts.tombstones, privateTexts: privateTexts.length, groupsLeft: Number(groups.numDeletedRows) } };

@@ -3,7 +3,7 @@
  * each commentary becomes a layer, and each comment is anchored to the span of its opening
  * words (the dibur hamatchil) inside its own segment, using the normalized matcher (so an
  * unpointed lemma finds a pointed text). When the words are not there, the comment anchors to
- * its whole segment. A comment never lands outside its own segment: every search is confined
+ * its segment (its first 1,000 characters, the longest quote a gloss may have). A comment never lands outside its own segment: every search is confined
  * to it.
  */
 import { matchQuoteOrNull, type Segment } from '../../schema/anchoring/index.ts';

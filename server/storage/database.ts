@@ -192,8 +192,8 @@ export interface EventTable {
   id: Generated<number>;
   text_id: number;
   /**
-   * JSON array of the layers whose visibility governs the event: the gloss's layer and those of
-   * every gloss above it; empty for text-wide events (a new version).
+   * JSON array of the layers whose visibility governs the event: the layer of the gloss or reply
+   * it is about (or the layer itself); empty for text-wide events (a new version).
    */
   layer_ids: string;
   kind: string;
@@ -272,7 +272,6 @@ export interface AuditLogTable {
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 
-/** The whole database. */
 /** A text paired with a parallel one (its translation), segments matched by ref. */
 export interface TextParallelTable {
   text_id: number;
@@ -281,6 +280,7 @@ export interface TextParallelTable {
   created_at: string;
 }
 
+/** The whole database. */
 export interface Database {
   user: UserTable;
   session: SessionTable;

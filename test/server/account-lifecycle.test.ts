@@ -167,6 +167,10 @@ describe('a person’s page, sessions, export and deletion', () => {
       scripted.origin = null;
       const other = new TestClient(t.app);
       expect((await other.post('/api/auth/login', { handle: 'ada', password })).status).toBe(200);
+      // An address with a confirmation link still out.
+      expect((await ada.patch('/api/me', { email: 'ada@example.org' })).status).toBe(200);
+      const link = await t.database.db.selectFrom('user').select('email_token_hash').where('handle', '=', 'ada').executeTakeFirstOrThrow();
+      expect(link.email_token_hash).not.toBeNull();
 
       const res = await ada.request('DELETE', '/api/me', { password });
       expect(res.status, res.text).toBe(200);
@@ -179,6 +183,10 @@ describe('a person’s page, sessions, export and deletion', () => {
       expectError(await scripted.get('/api/me'), 401, 'bad_token');
       expectError(await t.visitor().post('/api/auth/login', { handle: 'ada', password }), 401, 'bad_credentials');
       expectError(await bob.get('/api/users/ada'), 404, 'not_found');
+      // Nothing of hers is left in the row: no name, no address, no link that could still confirm one.
+      const row = await t.database.db.selectFrom('user').selectAll().where('display_name', '=', 'Deleted account').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ email: null, email_verified_at: null, email_token_hash: null, email_token_expires_at: null, deleted_at: expect.any(String) });
+      expect(row.handle).toMatch(/^deleted-\d+$/);
 
       // The thread stands: her gloss is a tombstone under Bob's reply, her replies are gone, his stay.
       const listed = (await bob.get(`/api/texts/${text}/glosses`)).body.glosses as Record<string, any>[];
