@@ -10,7 +10,7 @@ import { textSchema } from '../../schema/document.ts';
 import { ContentError } from '../../schema/import/content-error.ts';
 import { checkDocument } from '../../schema/import/parse-content.ts';
 import { Projection } from '../../schema/projection.ts';
-import { maxTextContentLength, type CreateTextInput, type CreateVersionInput, type PreviewTextInput } from '../../schema/api.ts';
+import { type CreateTextInput, type CreateVersionInput, type PreviewTextInput } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as texts from '../storage/texts.ts';
@@ -24,7 +24,7 @@ import { visibleGlossIds } from '../storage/glosses.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { checkQuota, versionBytes, type StorageQuotas } from './quotas.ts';
 import { parseTextContent } from '../work/index.ts';
-import type { ParsedText } from '../work/tasks.ts';
+import { checkTextLimits, type ParsedText } from '../work/tasks.ts';
 
 /** Loads a text the viewer may read, or throws 404 (a private text's existence is private too). */
 export async function readableText(db: DB, viewer: Viewer | null, slug: string): Promise<TextRow> {
@@ -210,10 +210,7 @@ export async function addVersion(
       }
       let newDoc: PMNode;
       ({ doc: newDoc, mapper } = applySteps(oldDoc, input.steps));
-      const projection = new Projection(newDoc);
-      if (projection.text.length > maxTextContentLength) {
-        throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
-      }
+      const projection = checkTextLimits(newDoc);
       parsed = { doc: JSON.stringify(newDoc.toJSON()), projection: projection.text, segments: projection.segments };
     } else {
       parsed = parsedContent!;

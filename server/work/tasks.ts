@@ -73,16 +73,7 @@ function checkedText(parse: () => PMNode, title: string | undefined): ParsedText
     if (e instanceof ContentError) throw new AppError('invalid_content', 422, e.message);
     throw e;
   }
-  let blocks = 0;
-  doc.descendants((node) => {
-    if (node.isBlock) blocks++;
-    return blocks <= maxTextBlocks;
-  });
-  if (blocks > maxTextBlocks) throw new AppError('too_many_blocks', 413, `A text may hold at most ${maxTextBlocks} blocks (paragraphs, headings, list items)`);
-  const projection = new Projection(doc);
-  if (projection.text.length > maxTextContentLength) {
-    throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
-  }
+  const projection = checkTextLimits(doc);
   return { doc: JSON.stringify(doc.toJSON()), projection: projection.text, segments: projection.segments };
 }
 
@@ -97,6 +88,25 @@ export function checkTargetOffsets(text: string, target: TargetInput): void {
   if (start === undefined || end === undefined) return;
   if (end < start) throw new AppError('invalid_target', 422, `The target ends (${end}) before it starts (${start})`);
   if (end > text.length) throw new AppError('invalid_target', 422, `The target ends at ${end}, past the end of its text (${text.length})`);
+}
+
+/**
+ * The projection of a text's document, once the document is within the limits: 413
+ * `too_many_blocks` past `maxTextBlocks`, 413 `too_large` past `maxTextContentLength` characters.
+ * Every way a version is made is held to them (content of any format, and ProseMirror steps).
+ */
+export function checkTextLimits(doc: PMNode): Projection {
+  let blocks = 0;
+  doc.descendants((node) => {
+    if (node.isBlock) blocks++;
+    return blocks <= maxTextBlocks;
+  });
+  if (blocks > maxTextBlocks) throw new AppError('too_many_blocks', 413, `A text may hold at most ${maxTextBlocks} blocks (paragraphs, headings, list items)`);
+  const projection = new Projection(doc);
+  if (projection.text.length > maxTextContentLength) {
+    throw new AppError('too_large', 413, `A text may hold at most ${maxTextContentLength} characters`);
+  }
+  return projection;
 }
 
 /** A title as compared with a heading: its words, in lower case. */

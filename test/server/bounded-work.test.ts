@@ -59,6 +59,16 @@ describe('bounded work per request', () => {
     expect(ok.status).toBe(201);
   });
 
+  it(`holds a version made of ProseMirror steps to ${maxTextBlocks} blocks too`, async () => {
+    const small = await createText(ada, { title: 'Steps', content: 'One line.' });
+    const paragraphs = (n: number) => Array.from({ length: n }, () => ({ type: 'paragraph', content: [{ type: 'text', text: 'a' }] }));
+    const insert = (n: number) => ({ stepType: 'replace', from: 0, to: 0, slice: { content: paragraphs(n) } });
+    const res = await ada.post(`/api/texts/${small}/versions`, { steps: [insert(maxTextBlocks)], baseVersion: 1 });
+    expectError(res, 413, 'too_many_blocks');
+    const ok = await ada.post(`/api/texts/${small}/versions`, { steps: [insert(10)], baseVersion: 1 });
+    expect(ok.status, ok.text).toBe(201);
+  });
+
   it('serves other readers while a heavy text is being parsed', async () => {
     // Half a million blocks take seconds to parse; on the event loop every other request waited.
     const heavy = ada.post('/api/texts', { title: 'Heavy', language: 'en', format: 'markdown', content: 'a\n\n'.repeat(500_000) });
