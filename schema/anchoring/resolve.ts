@@ -42,7 +42,7 @@
 
 import { CharClass, charClass, codePointAt, codePointBefore, codeUnitLength } from './char-class.ts';
 import { type FoldedText, foldQuote, foldText } from './fold.ts';
-import { matchQuoteOrNull } from './match-quote.ts';
+import { matchQuoteOrNull, type MatchLimits } from './match-quote.ts';
 import type { Anchor, AnchorTarget, Segment, Selectors, TextMapper } from './types.ts';
 
 /** The score of an `exact` anchor whose text equals the quote only after folding (points, punctuation, case, spacing). */
@@ -54,6 +54,8 @@ export interface ResolveOptions {
   mapper?: TextMapper;
   /** The gloss was written on this very version: its offsets are trusted without looking. */
   sameVersion?: boolean;
+  /** Bounds on the quote searches (see `MatchLimits`): a request's own work is bounded tighter than re-anchoring. */
+  limits?: Partial<MatchLimits>;
 }
 
 class Target implements AnchorTarget {
@@ -182,7 +184,7 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
       if (survived) {
         // 2b. The diff shows the passage still here, edited: judge it here before looking elsewhere.
         const near = { start: mappedStart, end: mappedEnd };
-        const local = matchQuoteOrNull(text, exact, { prefix, suffix, hint: mappedStart, near, folded: fold });
+        const local = matchQuoteOrNull(text, exact, { prefix, suffix, hint: mappedStart, near, folded: fold, limits: options.limits });
         if (local) {
           if (local.kind === 'fuzzy') return { start: local.start, end: local.end, status: 'fuzzy', score: local.score };
           const score = local.kind === 'exact' ? 1 : foldedExactScore;
@@ -200,7 +202,7 @@ export function resolveAnchor(selectors: Selectors, target: AnchorTarget, option
   // kept was already in the old version, so it is another occurrence (a refrain), not this
   // passage moved.
   const among = start !== null ? mapper?.changedRanges?.() : undefined;
-  const found = matchQuoteOrNull(text, exact, { prefix, suffix, hint, kinds, folded: fold, among });
+  const found = matchQuoteOrNull(text, exact, { prefix, suffix, hint, kinds, folded: fold, among, limits: options.limits });
   if (found) {
     return { start: found.start, end: found.end, status: found.kind === 'fuzzy' ? 'fuzzy' : 'moved', score: found.score };
   }

@@ -159,7 +159,8 @@ export function locateQuote(text: string, target: TargetInput): { start: number;
 /** Resolves many selectors against one version of a text (an import): one anchor each, in order. */
 export function resolveSelectors(text: string, segments: Segment[], selectors: Selectors[]): Anchor[] {
   const target = createAnchorTarget(text, segments);
-  return selectors.map((s) => resolveAnchor(s, target));
+  // An import is a request: held to the bounds of placing a writer's quote (README, "Bounded work").
+  return selectors.map((s) => resolveAnchor(s, target, { limits: interactiveLimits }));
 }
 
 /** The tasks a worker runs, by name: each takes one structured-cloneable input (and may answer with a promise). */

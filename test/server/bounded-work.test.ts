@@ -97,6 +97,25 @@ describe('bounded work per request', () => {
     expect(res.body.skipped[0]).toMatchObject({ index: 0, reason: 'quote not found in the text' });
   });
 
+  it('holds an import to the bound on approximate search: a reworded quote in a long text needs its position', async () => {
+    const sentence = 'The one sentence that differs from all the rest of this long text.';
+    const content = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(5000) + sentence;
+    const long = await createText(ada, { title: 'Long import', format: 'plain', content });
+    const notes = await createLayer(ada, long, { name: 'Imported' });
+    const source = `http://daf.test/t/${long}`;
+    const reworded = 'The one sentance that diffres from all the rest of this long text.';
+    const at = content.length - sentence.length;
+    const quote = { type: 'TextQuoteSelector', exact: reworded };
+    const position = { type: 'TextPositionSelector', start: at, end: at + sentence.length };
+    const annotation = (selector: unknown) => ({ type: 'Annotation', body: { type: 'TextualBody', value: 'n' }, target: { source, selector } });
+    const res = await ada.post(`/api/texts/${long}/layers/${notes}/import`, [annotation(quote), annotation([quote, position])]);
+    expect(res.status, res.text).toBe(201);
+    // Without a position, no approximate search across 280 KB: skipped, not searched for seconds.
+    expect(res.body.skipped).toEqual([{ index: 0, reason: 'quote not found in the text' }]);
+    // With one, it is found near it.
+    expect(res.body.anchors).toMatchObject({ fuzzy: 1 });
+  });
+
   it.each([
     ['start after end', { exact: 'ab', start: 10, end: 5 }],
     ['an end past the text', { exact: 'ab', start: 0, end: (1 << 20) + 100 }],
