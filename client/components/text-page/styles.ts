@@ -1,7 +1,7 @@
 import { css } from 'lit';
 import { bandMargin } from '../../layout/columns.ts';
 import { toggleHeight } from './layout-controller.ts';
-import { cardStyles } from '../daf-gloss-card.ts';
+import { cardStyles } from '../card-styles.ts';
 
 /** The text page's look: the text, its marks, the columns, bands and folds of cards, the popover. */
 export const textPageStyles = [
