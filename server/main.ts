@@ -34,6 +34,8 @@ export interface ContextOptions {
   quotas?: StorageQuotas | null;
   /** The clock of the log-in guard (tests move it by hand); Date.now by default. */
   now?: () => number;
+  /** The clock of writes, whose reading each write stores as its moment (tests fix it); `new Date()` by default. */
+  clock?: () => Date;
   /**
    * The scrypt cost of password hashes; `defaultPasswordCost` (OWASP's minimum) unless lowered
    * on purpose. Never lower it for a real server: it is what a stolen database costs to crack.
@@ -51,6 +53,7 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     passwordCost: options.passwordCost ?? defaultPasswordCost,
     db,
     bus: new EventBus(),
+    clock: options.clock ?? (() => new Date()),
     loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
     signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),

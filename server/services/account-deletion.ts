@@ -21,8 +21,8 @@ import * as glosses from '../storage/glosses.ts';
 import { removeItem } from '../storage/search-index.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
 import type { Viewer } from './policy.ts';
+import { write } from './write.ts';
 
 const emptyBody = '{"type":"doc","content":[{"type":"paragraph"}]}';
 
@@ -68,16 +68,13 @@ export async function deleteAccount(ctx: AppContext, viewer: Viewer, input: { pa
 
 /** Deletes the account `userId` as above, in one transaction; returns what went and what stayed. */
 export async function eraseAccount(ctx: AppContext, userId: number) {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     await refuseSoleOwner(trx, userId);
-    const now = new Date().toISOString();
-    const touched = new Set<number>();
     const counts = { deleted: 0, tombstones: 0 };
     /** Records one post's removal: a live reader's page drops it (a tombstone already gone, nothing). */
     const removed = async (post: { status: string; text_id: number; layer_id: number }, kind: 'gloss.deleted' | 'reply.deleted', payload: object, tombstone: boolean) => {
       if (post.status === 'deleted') return;
-      await recordEvent(trx, { textId: post.text_id, layerIds: [post.layer_id], kind, payload: JSON.stringify({ ...payload, tombstone }) });
-      touched.add(post.text_id);
+      await event({ textId: post.text_id, layerIds: [post.layer_id], kind, payload: JSON.stringify({ ...payload, tombstone }) });
       counts[tombstone ? 'tombstones' : 'deleted']++;
     };
 
@@ -142,7 +139,7 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     await trx.deleteFrom('api_token').where('user_id', '=', userId).execute();
     // `deleted-N`, unless someone chose that handle for themselves.
     let handle = `deleted-${userId}`;
-    if (await trx.selectFrom('user').select('id').where('handle_key', '=', handle).where('id', '!=', userId).executeTakeFirst()) handle += `-${Date.now()}`;
+    if (await trx.selectFrom('user').select('id').where('handle_key', '=', handle).where('id', '!=', userId).executeTakeFirst()) handle += `-${Date.parse(now)}`;
     await trx
       .updateTable('user')
       .set({
@@ -158,8 +155,6 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
       })
       .where('id', '=', userId)
       .execute();
-    return { touched, summary: { deletedPosts: counts.deleted, tombstones: counts.tombstones, privateTexts: privateTexts.length, groupsLeft: Number(groups.numDeletedRows) } };
+    return { deletedPosts: counts.deleted, tombstones: counts.tombstones, privateTexts: privateTexts.length, groupsLeft: Number(groups.numDeletedRows) };
   });
-  for (const textId of result.touched) ctx.bus.notify(textId);
-  return result.summary;
 }

@@ -25,7 +25,7 @@ import { indexItem } from '../storage/search-index.ts';
 import { findTextById } from '../storage/texts.ts';
 import { parseBody, type ParsedBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
+import { write } from './write.ts';
 import { createGloss, deleteGloss, selectorsJson, updateGloss } from './glosses.ts';
 import { readableGloss } from './readable-posts.ts';
 import { readableLayer } from './layers.ts';
@@ -430,14 +430,13 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
   });
   const toResolve = placing.flatMap((p) => (p.selectors ? [p.selectors] : []));
   const resolved = await resolveImported(planned.version.projection, JSON.parse(planned.version.segments) as Segment[], toResolve, viewer.id);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { text, layer, version } = await importTarget(trx, viewer, textSlug, layerSlug);
     if (version.number !== planned.version.number) throw new AppError('target_changed', 409, 'The text changed while the import was being placed; send it again');
     const segments = JSON.parse(version.segments) as Segment[];
     const status = await initialStatus(trx, viewer, layer);
     const counts: AnchorCounts = emptyCounts();
     const skipped: { index: number; reason: string }[] = [];
-    const now = new Date().toISOString();
     let next = 0;
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i];
@@ -479,15 +478,13 @@ export async function importAnnotations(ctx: AppContext, viewer: Viewer, textSlu
       await glosses.upsertAnchors(trx, [toAnchorRow(gloss.id, version.number, anchor, version.projection)]);
       await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: bodies[i].text });
     }
-    await recordEvent(trx, {
+    await event({
       textId: text.id,
       layerIds: [layer.id],
       kind: 'layer.updated',
       payload: JSON.stringify({ slug: layer.slug, imported: requests.length - skipped.length }),
     });
-    return { textId: text.id, imported: requests.length - skipped.length, anchors: counts, skipped };
+    return { imported: requests.length - skipped.length, anchors: counts, skipped };
   });
-  ctx.bus.notify(result.textId);
-  return { imported: result.imported, anchors: result.anchors, skipped: result.skipped };
 }
 

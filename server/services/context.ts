@@ -1,5 +1,5 @@
 /**
- * What every service call needs: the database, the live-event bus, the rate limits and the mailer.
+ * What every service call needs: the database, the live-event bus, the clock, the rate limits and the mailer.
  * One is made per running app (tests make their own).
  */
 import type { DB } from '../storage/database.ts';
@@ -13,6 +13,8 @@ import type { Throttle } from './throttle.ts';
 export interface AppContext {
   db: DB;
   bus: EventBus;
+  /** The clock of writes: the moment each write stores (services/write.ts). Tests may fix it. */
+  clock: () => Date;
   /** Failed log-ins per handle and address, with backoff. */
   loginGuard: LoginGuard;
   /** Sign-ups per client address. */

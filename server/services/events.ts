@@ -23,14 +23,24 @@ export type EventKind =
   | 'reply.deleted';
 
 /**
- * Appends an event. `layerIds` are the layers whose visibility governs it (a gloss's layer);
+ * An event to append. `layerIds` are the layers whose visibility governs it (a gloss's layer);
  * empty for events every reader of the text may see. `item` is the gloss or reply it is about,
  * whose own state (pending, hidden, a notebook entry) governs it too. `payload` is JSON.
  */
-export async function recordEvent(
-  db: DB,
-  event: { textId: number; layerIds: number[]; kind: EventKind; payload: string; item?: { kind: 'gloss' | 'reply'; id: number } },
-): Promise<void> {
+export interface NewEvent {
+  textId: number;
+  layerIds: number[];
+  kind: EventKind;
+  payload: string;
+  item?: { kind: 'gloss' | 'reply'; id: number };
+}
+
+/**
+ * Appends an event that happened at `createdAt` (ISO 8601). Services record events through
+ * `write` (services/write.ts), which gives the moment and wakes the text's live readers after
+ * the commit.
+ */
+export async function recordEvent(db: DB, event: NewEvent, createdAt: string): Promise<void> {
   // A gloss's event carries the gloss without its thread: the event is replayed for as long as the
   // gloss is visible, so a reply copied into it would outlive a later hiding or deleting of that
   // reply. Replies travel in their own reply.* events, each filtered as the reply is.
@@ -46,7 +56,7 @@ export async function recordEvent(
     payload,
     item_kind: event.item?.kind ?? null,
     item_id: event.item?.id ?? null,
-    created_at: new Date().toISOString(),
+    created_at: createdAt,
   });
 }
 

@@ -14,7 +14,6 @@ import * as layers from '../storage/layers.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
 import { canDeletePost, canEditPost, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
@@ -23,6 +22,7 @@ import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
 import { locateTarget } from '../work/index.ts';
+import { write } from './write.ts';
 
 /** An empty gloss-schema document: what a tombstone keeps of its body. */
 const emptyBodyJson = '{"type":"doc","content":[{"type":"paragraph"}]}';
@@ -140,11 +140,10 @@ export async function createGloss(
   const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
   const planned = await newGlossTarget(ctx.db, viewer, textSlug, layerSlug, input.target.gloss);
   const span = await locateTarget(planned.where.text, input.target, viewer.id);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { text, layer, where, targetGlossId } = await newGlossTarget(trx, viewer, textSlug, layerSlug, input.target.gloss);
     checkUnchanged(planned.where.version, where.version);
     const { text: targetText, segments, version } = where;
-    const now = new Date().toISOString();
     const gloss = await glosses.insertGloss(trx, {
       layer_id: layer.id,
       text_id: text.id,
@@ -167,11 +166,9 @@ export async function createGloss(
     ]);
     await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = (await glossJsonById(trx, text, gloss.id, viewer, true))!;
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json, item: { kind: 'gloss', id: gloss.id } });
-    return { textId: text.id, id: gloss.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json, item: { kind: 'gloss', id: gloss.id } });
+    return { id: gloss.id, json };
   });
-  ctx.bus.notify(result.textId);
-  return { id: result.id, json: result.json };
 }
 
 /** What a gloss is anchored in as it is now: the current version of the text, or the current body of the gloss it comments on. */
@@ -228,10 +225,9 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     const where = await currentTargetOf(ctx.db, viewer, text, layer, gloss);
     placed = { version: where.version, span: await locateTarget(where.text, input.target, viewer.id) };
   }
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { gloss, text, layer } = await editableGloss(trx, viewer, id);
     const motivation = input.motivation ?? gloss.motivation;
-    const now = new Date().toISOString();
     const changes: Partial<GlossRow> = { motivation, updated_at: now, edited_at: now };
     const status = await statusAfterEdit(trx, viewer, layer, gloss);
     if (status !== gloss.status) {
@@ -250,11 +246,9 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
       await glosses.updateGloss(trx, id, changes);
     }
     const json = (await glossJsonById(trx, text, id, viewer, true))!;
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
-    return { textId: text.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }
 
 /**
@@ -262,28 +256,26 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
  * its words and author are gone, its place and everything under it stay.
  */
 export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): Promise<{ tombstone: boolean }> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, id);
     if (!canDeletePost(viewer, layer, gloss)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a gloss');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted already`);
     if (gloss.author_id !== viewer.id && layer.group_id !== null) {
-      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'gloss.deleted', kind: 'gloss', itemId: id, subjectId: gloss.author_id });
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'gloss.deleted', kind: 'gloss', itemId: id, subjectId: gloss.author_id }, now);
     }
     const tombstone = await glosses.glossHasDependents(trx, id);
     if (tombstone) {
-      await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: new Date().toISOString() });
+      await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: now });
     } else {
       await glosses.deleteGlossRow(trx, id);
     }
     await removeItem(trx, 'gloss', id);
-    await recordEvent(trx, {
+    await event({
       textId: text.id,
       layerIds: [layer.id],
       kind: 'gloss.deleted',
       payload: JSON.stringify({ id, layer: layer.slug, tombstone }),
     });
-    return { textId: text.id, tombstone };
+    return { tombstone };
   });
-  ctx.bus.notify(result.textId);
-  return { tombstone: result.tombstone };
 }

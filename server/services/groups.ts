@@ -82,9 +82,11 @@ export async function ownedGroup(db: DB, viewer: Viewer, slug: string): Promise<
   return group;
 }
 
+/** Appends a line to a group's audit log, dated `at` (a write's moment; now by default). */
 export async function recordAudit(
   db: DB,
   entry: { groupId: number; actorId: number; action: string; subjectId?: number; kind?: string; itemId?: number; reason?: string },
+  at = new Date().toISOString(),
 ) {
   await insertAudit(db, {
     group_id: entry.groupId,
@@ -94,7 +96,7 @@ export async function recordAudit(
     item_id: entry.itemId ?? null,
     subject_id: entry.subjectId ?? null,
     reason: entry.reason ?? null,
-    created_at: new Date().toISOString(),
+    created_at: at,
   });
 }
 

@@ -10,11 +10,11 @@ import type { DB, LayerRow, ReadingGroupRow, TextRow } from '../storage/database
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
 import { canCreateLayer, canCurateGroup, canManageLayer, canModerate, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
 import { recordAudit, visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
+import { write } from './write.ts';
 
 /** Colours given to new layers in turn when none is chosen; readable on white and on dark. */
 const palette = ['#b5651d', '#2e6f9e', '#7a4fa3', '#2f855a', '#b83280', '#8a6d00', '#c05621', '#285e61'];
@@ -95,7 +95,7 @@ export function layerPermissions(viewer: Viewer | null, text: TextRow, layer: La
 
 /** Creates a layer on a text. */
 export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: string, input: CreateLayerInput) {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const text = await readableText(trx, viewer, textSlug);
     if (!canCreateLayer(viewer, text)) throw new AppError('forbidden', 403, 'You may not add layers to this text');
     let group: ReadingGroupRow | null = null;
@@ -137,16 +137,14 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       ...settings,
       license: input.license ?? null,
       attribution: input.attribution ?? null,
-      created_at: new Date().toISOString(),
+      created_at: now,
     });
     const json = layerJson({ ...layer, owner_handle: viewer.handle, group_slug: group?.slug ?? null, gloss_count: 0 });
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
     // A group's log tells who gave it a layer (its name kept as it was then).
-    if (group) await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'layer.created', reason: layer.name });
-    return { textId: text.id, json };
+    if (group) await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'layer.created', reason: layer.name }, now);
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }
 
 /**
@@ -156,7 +154,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
  * notebook that holds other members' entries (409 `notebook_has_entries`).
  */
 export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, event }) => {
     const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
     if (!canManageLayer(viewer, layer)) throw new AppError('forbidden', 403, 'Only the owner of a layer may change it');
     const next: LayerRow = {
@@ -195,9 +193,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       reply_policy: next.reply_policy,
     });
     const json = layerJson(next);
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
-    return { textId: text.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }

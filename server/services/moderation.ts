@@ -18,7 +18,7 @@ import * as groups from '../storage/groups.ts';
 import * as moderation from '../storage/moderation.ts';
 import type { AppContext } from './context.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
-import { recordEvent } from './events.ts';
+import { write } from './write.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss, readableReply } from './readable-posts.ts';
 import { canFlag, canModerate, isModerator, isNotebook, type Viewer } from './policy.ts';
@@ -144,11 +144,10 @@ export async function moderatePost(
   action: ModerationAction,
   reason?: string,
 ): Promise<string> {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { post, gloss, text, layer } = await visiblePost(trx, viewer, kind, id);
     if (!canModerate(viewer, layer)) throw new AppError('forbidden', 403, 'Only the moderators of this layer\'s group may do that');
     const groupId = layer.group_id!;
-    const now = new Date().toISOString();
     const table = kind === 'gloss' ? 'gloss' : 'reply';
     const set = (ids: number[], changes: Partial<GlossRow>) =>
       ids.length ? trx.updateTable(table).set({ ...changes, updated_at: now }).where('id', 'in', ids).execute() : Promise.resolve([]);
@@ -182,16 +181,14 @@ export async function moderatePost(
       if (kind === 'gloss' && back === 'active') await releaseDescendants(trx, id, now);
     }
     await moderation.resolveFlags(trx, kind, id, now);
-    await recordAudit(trx, { groupId, actorId: viewer.id, action: `${kind}.${action === 'approve' ? 'approved' : action === 'hide' ? 'hidden' : 'restored'}`, kind, itemId: id, subjectId: post.author_id, reason });
+    await recordAudit(trx, { groupId, actorId: viewer.id, action: `${kind}.${action === 'approve' ? 'approved' : action === 'hide' ? 'hidden' : 'restored'}`, kind, itemId: id, subjectId: post.author_id, reason }, now);
     const json =
       kind === 'gloss'
         ? (await glossJson(trx, viewer, text.id, text.slug, text.current_version, gloss.id, true))!
         : (await replyJson(trx, id))!;
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: kind === 'gloss' ? 'gloss.updated' : 'reply.updated', payload: json, item: { kind, id } });
-    return { textId: text.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: kind === 'gloss' ? 'gloss.updated' : 'reply.updated', payload: json, item: { kind, id } });
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }
 
 /**

@@ -11,11 +11,11 @@ import { indexItem, removeItem } from '../storage/search-index.ts';
 import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
 import { readableGloss, readableReply } from './readable-posts.ts';
 import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';
+import { write } from './write.ts';
 
 async function replyJsonById(db: DB, id: number): Promise<string> {
   const json = await replyJson(db, id);
@@ -26,7 +26,7 @@ async function replyJsonById(db: DB, id: number): Promise<string> {
 /** Adds a reply under a gloss (or under another reply of the same gloss). */
 export async function createReply(ctx: AppContext, viewer: Viewer, glossId: number, input: CreateReplyInput) {
   const body = parseBody(input.body);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { gloss, text, layer } = await readableGloss(trx, viewer, glossId);
     if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'You may not reply here');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${glossId} was deleted; its thread is closed`);
@@ -37,7 +37,6 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
         throw new AppError('parent_not_found', 422, `Reply ${input.parent} is not in the thread of gloss ${glossId}`);
       }
     }
-    const now = new Date().toISOString();
     const reply = await glosses.insertReply(trx, {
       gloss_id: glossId,
       parent_id: input.parent ?? null,
@@ -52,17 +51,15 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
     });
     await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, reply.id);
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json, item: { kind: 'reply', id: reply.id } });
-    return { textId: text.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json, item: { kind: 'reply', id: reply.id } });
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }
 
 /** Edits a reply (author only); in a pre-moderated group, one by someone not yet trusted waits for a moderator again. */
 export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, input: { body: BodyInput }) {
   const body = parseBody(input.body);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { reply, text, layer } = await readableReply(trx, viewer, id);
     if (!canEditPost(viewer, layer, reply)) {
       if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
@@ -70,24 +67,21 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
     }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted`);
     const status = await statusAfterEdit(trx, viewer, layer, reply);
-    const now = new Date().toISOString();
     await glosses.updateReply(trx, id, { body_doc: body.json, body_text: body.text, status, updated_at: now, edited_at: now });
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, id);
-    await recordEvent(trx, { textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });
-    return { textId: text.id, json };
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });
+    return json;
   });
-  ctx.bus.notify(result.textId);
-  return result.json;
 }
 
 /** Deletes a reply (author only); one with answers beneath it becomes a tombstone. */
 export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { reply, text, layer } = await readableReply(trx, viewer, id);
     if (!canDeletePost(viewer, layer, reply)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a reply');
     if (reply.author_id !== viewer.id && layer.group_id !== null) {
-      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'reply.deleted', kind: 'reply', itemId: id, subjectId: reply.author_id });
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'reply.deleted', kind: 'reply', itemId: id, subjectId: reply.author_id }, now);
     }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted already`);
     const tombstone = await glosses.replyHasChildren(trx, id);
@@ -96,20 +90,18 @@ export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
         status: 'deleted',
         body_doc: '{"type":"doc","content":[{"type":"paragraph"}]}',
         body_text: '',
-        updated_at: new Date().toISOString(),
+        updated_at: now,
       });
     } else {
       await glosses.deleteReplyRow(trx, id);
     }
     await removeItem(trx, 'reply', id);
-    await recordEvent(trx, {
+    await event({
       textId: text.id,
       layerIds: [layer.id],
       kind: 'reply.deleted',
       payload: JSON.stringify({ id, gloss: reply.gloss_id, tombstone }),
     });
-    return { textId: text.id, tombstone };
+    return { tombstone };
   });
-  ctx.bus.notify(result.textId);
-  return { tombstone: result.tombstone };
 }

@@ -16,7 +16,6 @@ import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as texts from '../storage/texts.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
-import { recordEvent } from './events.ts';
 import { canCurateGroup, canEditText, canReadText, shownGroupSlug, type Viewer } from './policy.ts';
 import { recordAudit, visibleGroup } from './groups.ts';
 import { countAnchors, reanchorText, type AnchorCounts } from './reanchor.ts';
@@ -25,6 +24,7 @@ import { slugify, uniqueSlug } from './slugs.ts';
 import { checkQuota, versionBytes, type StorageQuotas } from './quotas.ts';
 import { parseTextContent } from '../work/index.ts';
 import { checkTextLimits, type ParsedText } from '../work/tasks.ts';
+import { write } from './write.ts';
 
 /** Loads a text the viewer may read, or throws 404 (a private text's existence is private too). */
 export async function readableText(db: DB, viewer: Viewer | null, slug: string): Promise<TextRow> {
@@ -197,7 +197,7 @@ export async function addVersion(
     if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');
     parsedContent = await parseTextContent(input.format, input.content, text.title, viewer.id);
   }
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const text = await readableText(trx, viewer, slug);
     if (!canEditText(viewer, text)) throw new AppError('forbidden', 403, 'Only the owner of a text may revise it');
     const current = await textVersion(trx, text);
@@ -219,7 +219,6 @@ export async function addVersion(
     const stored = storedVersion(parsed);
     await checkQuota(trx, ctx.quotas, viewer.id, { texts: 0, bytes: stored.bytes });
     const number = current.number + 1;
-    const now = new Date().toISOString();
     await texts.insertVersion(trx, {
       text_id: text.id,
       number,
@@ -238,7 +237,7 @@ export async function addVersion(
     // Report only what the reviser may see: other people's private glosses are not even counted.
     const anchors = countAnchors(placed, new Set(await visibleGlossIds(trx, viewer, text.id)));
     await indexItem(trx, { kind: 'text', itemId: text.id, textId: text.id, layerId: null, body: `${text.title}\n${projection.text}` });
-    await recordEvent(trx, {
+    await event({
       textId: text.id,
       layerIds: [],
       kind: 'version.created',
@@ -246,10 +245,8 @@ export async function addVersion(
       // glosses of private layers (README, "Reading groups": a private layer shows through no door, counts included).
       payload: JSON.stringify({ text: text.slug, version: { number, created: now } }),
     });
-    return { textId: text.id, number, anchors };
+    return { number, anchors };
   });
-  ctx.bus.notify(result.textId);
-  return { number: result.number, anchors: result.anchors };
 }
 
 /**
