@@ -1,9 +1,12 @@
 /**
  * The OpenAPI 3.1 description of the JSON API. Request bodies come from the same zod shapes
- * the server validates with (`z.toJSONSchema`), so the document cannot drift from the checks.
+ * the server validates with, and response bodies from the response contract
+ * (`schema/responses.ts`, which the server tests check every answer against), both through
+ * `z.toJSONSchema`, so the document cannot drift from the checks.
  */
 import { z } from 'zod';
 import * as shapes from '../schema/api.ts';
+import { responseComponents, responseRoutes, type ResponseRoute } from '../schema/responses.ts';
 import * as groupShapes from './services/groups.ts';
 
 type Op = {
@@ -15,17 +18,55 @@ type Op = {
   query?: string[];
 };
 
-const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string', description: 'snake_case, stable' }, message: { type: 'string' } },
-    },
-  },
-};
+/** JSON Schema keywords zod writes that say nothing here: a component's own `$schema` and `$id`, and the safe-integer bounds of every `z.int()`. */
+function tidy(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(tidy);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Record<string, unknown>;
+  if (o.type === 'integer' && o.minimum === Number.MIN_SAFE_INTEGER && o.maximum === Number.MAX_SAFE_INTEGER) {
+    delete o.minimum;
+    delete o.maximum;
+  }
+  Object.values(o).forEach(tidy);
+}
+
+const componentRef = (name: string) => `#/components/schemas/${name}`;
+
+/** The response components, built on first use. */
+let builtSchemas: { schemas: Record<string, unknown>; names: Map<z.ZodType, string> } | null = null;
+
+/**
+ * The response shapes as OpenAPI components, each named as in `responseComponents`; a shape used
+ * inside another (a gloss in a listing) is a `$ref` to its component. `io: 'input'`, because in
+ * that mode a `z.object` does not say `additionalProperties: false`: a field added to an answer
+ * later must not break a client that validates against an older document.
+ */
+function responseSchemas(): { schemas: Record<string, unknown>; names: Map<z.ZodType, string> } {
+  if (builtSchemas) return builtSchemas;
+  const registry = z.registry<{ id: string }>();
+  const names = new Map<z.ZodType, string>();
+  for (const [name, shape] of Object.entries(responseComponents)) {
+    registry.add(shape, { id: name });
+    names.set(shape, name);
+  }
+  const { schemas } = z.toJSONSchema(registry, { uri: componentRef, io: 'input', unrepresentable: 'any' });
+  for (const schema of Object.values(schemas)) {
+    delete (schema as Record<string, unknown>).$schema;
+    delete (schema as Record<string, unknown>).$id;
+    tidy(schema);
+  }
+  builtSchemas = { schemas, names };
+  return builtSchemas;
+}
+
+/** The contract's entry for a documented operation (`/api/texts/{slug}`, `get`), if it has one. */
+function responseRouteOf(path: string, method: string): ResponseRoute | undefined {
+  const honoPath = path.replace(/\{([^}]+)\}/g, ':$1');
+  return responseRoutes.find((r) => r.path === honoPath && r.method === method.toUpperCase());
+}
 
 /** Every route of the API: path → method → description. The route test checks it is complete. */
 export const apiOperations: Record<string, Record<string, Op>> = {
@@ -185,11 +226,15 @@ export const apiOperations: Record<string, Record<string, Op>> = {
 
 /** The OpenAPI document for a server at `baseUrl`. */
 export function openapiDocument(baseUrl: string) {
+  const { schemas, names } = responseSchemas();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, methods] of Object.entries(apiOperations)) {
     paths[path] = {};
     for (const [method, op] of Object.entries(methods)) {
       const status = String(op.status ?? 200);
+      const answer = responseRouteOf(path, method);
+      const answerName = answer && names.get(answer.shape);
+      if (answer && !answerName) throw new Error(`The response shape of ${method.toUpperCase()} ${path} is not in responseComponents`);
       paths[path][method] = {
         summary: op.summary,
         parameters: [
@@ -199,8 +244,8 @@ export function openapiDocument(baseUrl: string) {
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.body, { unrepresentable: 'any' }) } } } } : {}),
         ...(op.auth ? { security: [{ cookie: [] }, { bearer: [] }] } : {}),
         responses: {
-          [status]: { description: 'Success' },
-          '4XX': { description: 'A problem with the request', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          [status]: answerName ? { description: 'Success', content: { 'application/json': { schema: { $ref: componentRef(answerName) } } } } : { description: 'Success' },
+          '4XX': { description: 'A problem with the request', content: { 'application/json': { schema: { $ref: componentRef('Error') } } } },
         },
       };
     }
@@ -216,7 +261,7 @@ export function openapiDocument(baseUrl: string) {
     servers: [{ url: baseUrl }],
     paths,
     components: {
-      schemas: { Error: errorSchema },
+      schemas,
       securitySchemes: {
         cookie: { type: 'apiKey', in: 'cookie', name: 'daf_session', description: 'Unsafe requests must show our Origin' },
         bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /api/tokens' },

@@ -4,13 +4,15 @@ import type { Gloss } from '../../client/api.ts';
 import { arrange, layerSides } from '../../client/layout/arrange.ts';
 
 let next = 1;
-function gloss(layer: string, start: number | null, more: { on?: Gloss; status?: string; replies?: number } = {}): Gloss {
+function gloss(layer: string, start: number | null, more: { on?: Gloss; status?: Gloss['status']; replies?: number } = {}): Gloss {
+  const id = next++;
   return {
-    id: next++,
+    id,
+    text: 'mishnah',
     layer,
-    target: { gloss: more.on?.id ?? null, exact: 'x', segment: null },
-    anchor: { version: 1, start, end: start === null ? null : start + 1, status: start === null ? 'orphan' : 'exact', exact: start === null ? null : 'x' },
-    body: more.status === 'deleted' ? null : { doc: {}, text: 'x' },
+    target: { version: 1, gloss: more.on?.id ?? null, exact: 'x', prefix: '', suffix: '', start: 0, end: 1, segment: null },
+    anchor: { version: 1, start, end: start === null ? null : start + 1, status: start === null ? 'orphan' : 'exact', score: 1, exact: start === null ? null : 'x' },
+    body: more.status === 'deleted' ? null : { doc: { type: 'doc' }, text: 'x' },
     bodyRevision: 1,
     motivation: 'commenting',
     status: more.status ?? 'active',
@@ -18,8 +20,9 @@ function gloss(layer: string, start: number | null, more: { on?: Gloss; status?:
     attribution: null,
     moderationNote: null,
     created: '',
+    updated: '',
     edited: null,
-    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null })),
+    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, gloss: id, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null })),
   };
 }
 

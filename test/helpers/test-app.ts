@@ -1,7 +1,8 @@
 /**
  * A real Daf app on a real SQLite file in a temporary folder, driven through `app.request()`
  * (no port), with a small client that keeps a cookie jar per person and sends our Origin on
- * unsafe requests, as a browser on a Daf page would.
+ * unsafe requests, as a browser on a Daf page would. Every JSON answer the client receives is
+ * held to the response contract (schema/responses.ts): see `contractViolation`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { createContext, type ContextOptions, type RateLimits } from '../../serve
 import type { AppContext } from '../../server/services/context.ts';
 import type { PasswordCost } from '../../server/services/passwords.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
+import { errorShape, findResponseRoute, responseRoutes, type ResponseRoute } from '../../schema/responses.ts';
 
 /**
  * The scrypt cost of test apps' passwords, a sixteenth of the real one: the server suite hashes
@@ -27,6 +29,7 @@ export interface TestApp {
   ctx: AppContext;
   database: OpenDatabase;
   dir: string;
+  /** What the app logged as 500s, and every answer a TestClient found outside its contract. Suites assert it empty. */
   errors: unknown[];
   /** A client with no account. */
   visitor(): TestClient;
@@ -36,7 +39,8 @@ export interface TestApp {
 }
 
 /**
- * Makes a fresh app with an empty database file. 500s are collected in `errors`. Sign-up and
+ * Makes a fresh app with an empty database file. 500s are collected in `errors`, and so are
+ * answers outside the response contract (`ContractError`, which the request also throws). Sign-up and
  * write limits are lifted unless `limits` sets them (tests sign up many people from one
  * address); the log-in guard keeps its real value. Passwords are hashed at `testPasswordCost`
  * unless `options` says otherwise; `options` also sets the storage quotas (the real defaults
@@ -51,6 +55,7 @@ export async function createTestApp(
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
   const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
+  contractErrorSinks.set(app, errors);
   const t: TestApp = {
     app,
     ctx,
@@ -73,6 +78,50 @@ export async function createTestApp(
   return t;
 }
 
+/** An answer outside the response contract: which request, which route, and zod's issues by path. */
+export class ContractError extends Error {
+  override name = 'ContractError';
+}
+
+/** Where a TestClient of an app records contract errors: that app's `errors`, which its suite asserts empty. */
+const contractErrorSinks = new WeakMap<object, unknown[]>();
+
+/**
+ * Why an answer breaks the response contract, or null when it keeps it (or has none): a 2xx
+ * JSON answer of a route in `routes` must match that route's shape, and any JSON answer of 400
+ * or more the error shape `{error: {code, message}}`. Exported so the check itself is tested
+ * (test/server/contract.test.ts).
+ */
+export function contractViolation(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+  routes: readonly ResponseRoute[] = responseRoutes,
+): string | null {
+  if (method === 'HEAD' || !/^application\/json\b/i.test(contentType ?? '')) return null;
+  const path = new URL(url, testOrigin).pathname;
+  let route: string;
+  let shape: ResponseRoute['shape'];
+  if (status >= 200 && status < 300) {
+    const found = findResponseRoute(method, path, routes);
+    if (!found) return null;
+    route = `${found.method} ${found.path}`;
+    shape = found.shape;
+  } else if (status >= 400) {
+    route = 'the error shape';
+    shape = errorShape;
+  } else {
+    return null;
+  }
+  const result = shape.safeParse(body);
+  if (result.success) return null;
+  const issues = result.error.issues.slice(0, 10).map((i) => `  ${i.path.length ? i.path.join('.') : '(the body)'}: ${i.message}`);
+  const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
+  return `${method} ${url} answered ${status} outside its contract (${route}, schema/responses.ts):\n${issues.join('\n')}${more}`;
+}
+
 /** A response with its parsed JSON body (or text, when it is not JSON). */
 export interface TestResponse<T = any> {
   status: number;
@@ -87,6 +136,8 @@ export class TestClient {
   bearer: string | null = null;
   origin: string | null = testOrigin;
   handle: string | null = null;
+  /** The routes and shapes answers are checked against; a test of the check itself may swap them. */
+  contract: readonly ResponseRoute[] = responseRoutes;
 
   constructor(private readonly app: ReturnType<typeof createApp>) {}
 
@@ -113,6 +164,15 @@ export class TestClient {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       /* not JSON */
+    }
+    // A compressed answer (the test asked for one) is not read as JSON here, so it is not checked.
+    const violation = res.headers.has('content-encoding') ? null : contractViolation(method, url, res.status, res.headers.get('content-type'), parsed, this.contract);
+    if (violation !== null) {
+      // Recorded for the suite's `errors` check, and thrown, so the request that broke it fails
+      // where it was made even in a suite that does not check `errors`.
+      const error = new ContractError(violation);
+      contractErrorSinks.get(this.app)?.push(error);
+      throw error;
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
   }
