@@ -10,7 +10,8 @@ import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import { glossListingJson } from '../storage/gloss-listing.ts';
 import type { AppContext } from './context.ts';
 import { layersOfText } from './layers.ts';
-import type { Viewer } from './policy.ts';
+import { shownGroupSlug, type Viewer } from './policy.ts';
+import { findGroupById } from '../storage/groups.ts';
 import { readableText, textSummary, textVersion } from './texts.ts';
 
 /** The longest `ref` accepted: a range of two refs is far shorter in every text we know. */
@@ -119,7 +120,7 @@ export async function readPassage(ctx: AppContext, viewer: Viewer | null, slug: 
     glosses = glossesIn(JSON.parse(listing.toString('utf8')) as ListedGloss[], range);
   }
   return {
-    text: textSummary(text),
+    text: textSummary({ ...text, group_slug: await shownGroupOf(ctx.db, viewer, text) }),
     version: version.number,
     ref: range.ref,
     start: range.start,
@@ -129,4 +130,11 @@ export async function readPassage(ctx: AppContext, viewer: Viewer | null, slug: 
     layers,
     glosses,
   };
+}
+
+/** The slug of the group that owns the text, as the viewer may be told it (see `shownGroupSlug`), as every text listing does. */
+async function shownGroupOf(db: DB, viewer: Viewer | null, text: TextRow): Promise<string | null> {
+  if (text.group_id === null) return null;
+  const group = await findGroupById(db, text.group_id);
+  return shownGroupSlug(viewer, { group_id: text.group_id, group_slug: group?.slug, group_visibility: group?.visibility });
 }

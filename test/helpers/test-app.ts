@@ -197,7 +197,7 @@ export class TestClient {
 /** Creates a text as `client` and returns its slug. */
 export async function createText(
   client: TestClient,
-  input: { title: string; content: unknown; format?: string; language?: string; slug?: string; direction?: string; visibility?: string },
+  input: { title: string; content: unknown; format?: string; language?: string; slug?: string; direction?: string; visibility?: string; group?: string },
 ): Promise<string> {
   const res = await client.post('/api/texts', { format: 'markdown', language: 'en', ...input });
   if (res.status !== 201) throw new Error(`create text: ${res.status} ${JSON.stringify(res.body)}`);
