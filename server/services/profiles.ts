@@ -5,13 +5,11 @@
  * group's membership shows only to its members, a gloss only where the viewer may read its layer,
  * and someone else's pending or hidden post never (their own page shows them theirs).
  */
-import { sql, type SqlBool } from 'kysely';
 import { notFound } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
-import { glossesByAuthor, groupsOfMember, type RowFilter } from '../storage/profiles.ts';
+import { glossesByAuthor, groupsOfMember } from '../storage/profiles.ts';
 import { findUserByHandle } from '../storage/users.ts';
 import { canSeeGroup, type Viewer } from './policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../storage/visibility-sql.ts';
 
 /** Glosses on one page of a profile. */
 export const profilePageSize = 20;
@@ -23,9 +21,7 @@ export async function profile(db: DB, viewer: Viewer | null, handle: string, pag
   const user = await findUserByHandle(db, handle);
   if (!user || user.deleted_at !== null) throw notFound(`Person "${handle}"`);
   const own = viewer?.id === user.id;
-  const filters: RowFilter[] = [layerVisibleSql(viewer) as unknown as RowFilter, () => postVisibleSql(viewer, 'g')];
-  if (!own) filters.push(() => sql<SqlBool>`g.status = 'active'`);
-  const rows = await glossesByAuthor(db, user.id, filters, { limit: profilePageSize + 1, before: page.before });
+  const rows = await glossesByAuthor(db, user.id, viewer, { limit: profilePageSize + 1, before: page.before });
   const groups = (await groupsOfMember(db, user.id)).filter((g) => canSeeGroup(viewer, g));
   return {
     handle: user.handle,

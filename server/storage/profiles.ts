@@ -1,13 +1,11 @@
 /**
- * SQL for a person's public face (`/u/:handle`): their glosses and groups. Rows only; who may see
- * which gloss is decided by the filters the service passes in (services/policy.ts), inside the
- * query, so nothing hidden is returned.
+ * SQL for a person's public face (`/u/:handle`): their glosses and groups. Which glosses the
+ * viewer may see is decided inside the query by the SQL twins of the reading rules
+ * (visibility-sql.ts), so nothing hidden is returned.
  */
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { Database, DB } from './database.ts';
-
-/** A condition on the rows of a query (its tables under the aliases each function names). */
-export type RowFilter = (eb: ExpressionBuilder<Database, any>) => Expression<SqlBool>;
+import type { Viewer } from '../viewer.ts';
+import type { DB } from './database.ts';
+import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 
 /** A gloss of the person, where it sits. */
 export interface ProfileGlossRow {
@@ -23,18 +21,20 @@ export interface ProfileGlossRow {
 }
 
 /**
- * The person's glosses that pass every filter (over text `t`, layer `l`, gloss `g`), newest
- * first; never a tombstone.
+ * The person's glosses that `viewer` may read, newest first; never a tombstone, and, unless the
+ * viewer is their author, only published ones (not another's pending or hidden posts).
  */
-export async function glossesByAuthor(db: DB, authorId: number, filters: RowFilter[], page: { limit: number; before?: number }): Promise<ProfileGlossRow[]> {
+export async function glossesByAuthor(db: DB, authorId: number, viewer: Viewer | null, page: { limit: number; before?: number }): Promise<ProfileGlossRow[]> {
+  const own = viewer?.id === authorId;
   let query = db
     .selectFrom('gloss as g')
     .innerJoin('layer as l', 'l.id', 'g.layer_id')
     .innerJoin('text as t', 't.id', 'g.text_id')
     .select(['g.id', 'g.status', 'g.body_text', 'g.selectors', 'g.created_at', 't.slug as text_slug', 't.title as text_title', 'l.slug as layer_slug', 'l.name as layer_name'])
     .where('g.author_id', '=', authorId)
-    .where('g.status', '!=', 'deleted');
-  for (const filter of filters) query = query.where(filter as never);
+    .where((eb) => (own ? eb('g.status', '!=', 'deleted') : eb('g.status', '=', 'active')))
+    .where(layerVisibleSql(viewer) as never)
+    .where(postVisibleSql(viewer, 'g'));
   if (page.before !== undefined) query = query.where('g.id', '<', page.before);
   return query.orderBy('g.id', 'desc').limit(page.limit).execute();
 }
