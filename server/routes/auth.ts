@@ -63,7 +63,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/auth/verify-email', async (c) => {
     const { token } = await readJson(c, verifyEmailShape);
-    return c.json(await verifyEmail(c.var.ctx.db, token));
+    return c.json(await verifyEmail(c.var.ctx, token));
   })
   .delete('/me', async (c) => {
     const viewer = requireViewer(c);

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
+import * as users from '../storage/users.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -18,7 +19,7 @@ export const emailLinkHours = 48;
 
 /** The account as its owner sees it (`GET /api/me`). */
 export async function meJson(db: DB, viewer: Viewer) {
-  const user = await db.selectFrom('user').select(['handle', 'display_name', 'email', 'email_verified_at']).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+  const user = await users.findAccount(db, viewer.id);
   return { handle: user.handle, name: user.display_name, email: user.email, emailVerified: user.email !== null && user.email_verified_at !== null };
 }
 
@@ -29,10 +30,10 @@ export async function meJson(db: DB, viewer: Viewer) {
 export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | null, baseUrl: string): Promise<void> {
   const address = email ? email.trim() : null;
   if (address === null) {
-    await ctx.db.updateTable('user').set({ email: null, email_verified_at: null, email_token_hash: null, email_token_expires_at: null }).where('id', '=', viewer.id).execute();
+    await users.setEmailState(ctx.db, viewer.id, { email: null, email_verified_at: null, email_token_hash: null, email_token_expires_at: null });
     return;
   }
-  const current = await ctx.db.selectFrom('user').select(['email', 'email_verified_at']).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+  const current = await users.findAccount(ctx.db, viewer.id);
   if (current.email?.toLowerCase() === address.toLowerCase() && current.email_verified_at !== null) return;
   const secret = randomBytes(32).toString('base64url');
   const link = `${baseUrl}/verify-email/${secret}`;
@@ -42,27 +43,19 @@ export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | 
     text: `Hello ${viewer.displayName},\n\nTo confirm that ${address} is yours on Daf (@${viewer.handle}), open this link within ${emailLinkHours} hours:\n\n${link}\n\nIf you did not ask for this, ignore this mail: nothing more will be sent to this address.\n`,
     html: `<p>Hello ${escapeHtml(viewer.displayName)},</p><p>To confirm that ${escapeHtml(address)} is yours on Daf (@${escapeHtml(viewer.handle)}), open this link within ${emailLinkHours} hours:</p><p><a href="${escapeHtml(link)}">Confirm my address</a></p><p>If you did not ask for this, ignore this mail: nothing more will be sent to this address.</p>`,
   });
-  await ctx.db
-    .updateTable('user')
-    .set({
-      email: address,
-      email_verified_at: null,
-      email_token_hash: hashSecret(secret),
-      email_token_expires_at: new Date(Date.now() + emailLinkHours * 3_600_000).toISOString(),
-    })
-    .where('id', '=', viewer.id)
-    .execute();
+  await users.setEmailState(ctx.db, viewer.id, {
+    email: address,
+    email_verified_at: null,
+    email_token_hash: hashSecret(secret),
+    email_token_expires_at: new Date(ctx.clock().getTime() + emailLinkHours * 3_600_000).toISOString(),
+  });
 }
 
 /** Confirms the address a link was mailed to; 422 `invalid_link` for an unknown, used or expired one. */
-export async function verifyEmail(db: DB, secret: string): Promise<{ handle: string; email: string }> {
-  const user = await db
-    .selectFrom('user')
-    .select(['id', 'handle', 'email'])
-    .where('email_token_hash', '=', hashSecret(secret))
-    .where('email_token_expires_at', '>', new Date().toISOString())
-    .executeTakeFirst();
+export async function verifyEmail(ctx: AppContext, secret: string): Promise<{ handle: string; email: string }> {
+  const now = ctx.clock().toISOString();
+  const user = await users.findUserByEmailToken(ctx.db, hashSecret(secret), now);
   if (!user || user.email === null) throw new AppError('invalid_link', 422, 'This link is not valid, was used already or has expired: ask for a new one on your account page');
-  await db.updateTable('user').set({ email_verified_at: new Date().toISOString(), email_token_hash: null, email_token_expires_at: null }).where('id', '=', user.id).execute();
+  await users.setEmailState(ctx.db, user.id, { email: user.email, email_verified_at: now, email_token_hash: null, email_token_expires_at: null });
   return { handle: user.handle, email: user.email };
 }

@@ -129,3 +129,31 @@ export async function touchApiToken(db: DB, tokenHash: string, now: string, sinc
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', since)]))
     .execute();
 }
+
+/** A person's e-mail columns: the address, when it was confirmed, and the pending link. */
+export interface EmailState {
+  email: string | null;
+  email_verified_at: string | null;
+  email_token_hash: string | null;
+  email_token_expires_at: string | null;
+}
+
+/** A person's handle, name and e-mail state. */
+export async function findAccount(db: DB, userId: number) {
+  return db.selectFrom('user').select(['handle', 'display_name', 'email', 'email_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+/** Sets a person's e-mail columns. */
+export async function setEmailState(db: DB, userId: number, state: EmailState): Promise<void> {
+  await db.updateTable('user').set(state).where('id', '=', userId).execute();
+}
+
+/** The person a pending confirmation link (by its hash) belongs to, if it has not expired at `now`. */
+export async function findUserByEmailToken(db: DB, tokenHash: string, now: string) {
+  return db
+    .selectFrom('user')
+    .select(['id', 'handle', 'email'])
+    .where('email_token_hash', '=', tokenHash)
+    .where('email_token_expires_at', '>', now)
+    .executeTakeFirst();
+}
