@@ -212,13 +212,18 @@ export function tokenCredential(secret: string): Credential {
  * session ended or expired, or the token was revoked or expired.
  */
 export async function viewerForCredential(db: DB, credential: Credential): Promise<Viewer | null> {
+  return (await credentialHolder(db, credential))?.viewer ?? null;
+}
+
+/** The viewer of a credential and when the credential was last used, or null. */
+async function credentialHolder(db: DB, credential: Credential): Promise<{ viewer: Viewer; lastUsed: string | null } | null> {
   const now = new Date().toISOString();
   if (credential.kind === 'session') {
     const user = await users.findUserBySession(db, credential.hash, now);
-    return user ? toViewer(db, user) : null;
+    return user ? { viewer: await toViewer(db, user), lastUsed: user.last_used } : null;
   }
   const user = await users.findUserByApiToken(db, credential.hash, now);
-  return user ? toViewer(db, user, { id: user.token_id, scope: user.token_scope }) : null;
+  return user ? { viewer: await toViewer(db, user, { id: user.token_id, scope: user.token_scope }), lastUsed: user.last_used } : null;
 }
 
 /** The viewer of a session cookie, or null; records that the session was used. */
@@ -231,13 +236,17 @@ export function viewerForToken(db: DB, secret: string): Promise<Viewer | null> {
   return viewerRecordingUse(db, tokenCredential(secret), users.touchApiToken);
 }
 
-/** The viewer of a credential, its "last used" refreshed through `touch` when it is stale. */
+/**
+ * The viewer of a credential, its "last used" refreshed through `touch` when it is stale: only
+ * then, so a request that reads does not write on every call.
+ */
 async function viewerRecordingUse(db: DB, credential: Credential, touch: (db: DB, hash: string, now: string, since: string) => Promise<void>) {
-  const viewer = await viewerForCredential(db, credential);
-  if (!viewer) return null;
+  const holder = await credentialHolder(db, credential);
+  if (!holder) return null;
   const now = Date.now();
-  await touch(db, credential.hash, new Date(now).toISOString(), new Date(now - tokenTouchMs).toISOString());
-  return viewer;
+  const since = new Date(now - tokenTouchMs).toISOString();
+  if (holder.lastUsed === null || holder.lastUsed < since) await touch(db, credential.hash, new Date(now).toISOString(), since);
+  return holder.viewer;
 }
 
 /** How stale a token's or session's "last used" may get before a request refreshes it. */

@@ -69,11 +69,13 @@ export async function touchSession(db: DB, tokenHash: string, now: string, since
     .execute();
 }
 
-export async function findUserBySession(db: DB, tokenHash: string, now: string): Promise<UserRow | undefined> {
+/** The holder of a session that has not expired at `now`, with when the session was last used. */
+export async function findUserBySession(db: DB, tokenHash: string, now: string): Promise<(UserRow & { last_used: string | null }) | undefined> {
   return db
     .selectFrom('session as s')
     .innerJoin('user as u', 'u.id', 's.user_id')
     .selectAll('u')
+    .select('s.last_seen_at as last_used')
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();
@@ -90,17 +92,17 @@ export async function insertApiToken(
   return db.insertInto('api_token').values(row).returning(['id', 'name', 'scope', 'created_at', 'expires_at']).executeTakeFirstOrThrow();
 }
 
-/** The holder of a token that has not expired at `now`, with the token's id and scope. */
+/** The holder of a token that has not expired at `now`, with the token's id and scope, and when it was last used. */
 export async function findUserByApiToken(
   db: DB,
   tokenHash: string,
   now: string,
-): Promise<(UserRow & { token_id: number; token_scope: TokenScope }) | undefined> {
+): Promise<(UserRow & { token_id: number; token_scope: TokenScope; last_used: string | null }) | undefined> {
   return db
     .selectFrom('api_token as k')
     .innerJoin('user as u', 'u.id', 'k.user_id')
     .selectAll('u')
-    .select(['k.id as token_id', 'k.scope as token_scope'])
+    .select(['k.id as token_id', 'k.scope as token_scope', 'k.last_used_at as last_used'])
     .where('k.token_hash', '=', tokenHash)
     .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', now)]))
     .executeTakeFirst();
