@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { ApiError, api, type TokenInfo } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
@@ -26,11 +26,6 @@ export class DafAccountPage extends LitElement {
     groupStyles,
     groupPageFrame,
     groupFormStyles,
-    css`
-      .hint {
-        font-size: 0.85rem;
-      }
-    `,
   ];
 
   static override properties = {

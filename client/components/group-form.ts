@@ -79,6 +79,7 @@ export const groupFormStyles = css`
       }
       .hint {
         font-weight: normal;
+        font-size: 0.85rem;
         color: var(--daf-muted);
       }
       /* The server's refusal of one field, beside it. */
