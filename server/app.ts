@@ -61,7 +61,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
   // Scripts, styles and JSON go out gzipped to a browser that accepts it. Built scripts and
   // styles come with Brotli and gzip copies made at build time, which `builtFile` sends instead
-  // (README, "Benchmarks": app_js_br_kb and app_js_gzip_kb are measured on the wire). Event
+  // (README, "Benchmarks": app_js_wire_kb and app_js_wire_gzip_kb are measured on the wire). Event
   // streams are left alone, so each event goes out as it happens.
   const compressible = (type: string) => !type.startsWith('text/event-stream') && /^(application\/(javascript|json|ld\+json)|text\/(css|html|javascript))/.test(type);
   for (const door of ['/assets/*', '/embed.js', '/embed/assets/*', '/api/*', '/annotations/*']) app.use(door, compress({ encoding: 'gzip', contentTypeFilter: compressible }));

@@ -88,16 +88,16 @@ if (!only || only === 'stall') {
 if (!only || only === 'app') {
   console.log('The reader\'s JavaScript (issue "The reader": at most 120 KB gzipped)');
   const app = await runAppSizeBench();
-  figures.app_js_br_kb = round(app.appJsBrKb, 1);
-  figures.app_js_gzip_kb = round(app.appJsGzipKb, 1);
+  figures.app_js_wire_kb = round(app.appJsWireKb, 1);
+  figures.app_js_wire_gzip_kb = round(app.appJsWireGzipKb, 1);
   console.log();
 }
 
 if (!only || only === 'embed') {
   console.log('The embed widget\'s embed.js (issue "Embed": at most 40 KB gzipped)');
   const embed = await runEmbedSizeBench();
-  figures.embed_js_br_kb = round(embed.embedJsBrKb, 1);
-  figures.embed_js_gzip_kb = round(embed.embedJsGzipKb, 1);
+  figures.embed_js_wire_kb = round(embed.embedJsWireKb, 1);
+  figures.embed_js_wire_gzip_kb = round(embed.embedJsWireGzipKb, 1);
   console.log();
 }
 
