@@ -165,7 +165,7 @@ export const textPreviewShape = z.object({
  */
 export const layerPermissionsShape = z.object({ write: z.boolean(), reply: z.boolean(), edit: z.boolean(), manage: z.boolean(), moderate: z.boolean() });
 
-/** A layer as created or changed. */
+/** A layer's own settings, as its events carry them. */
 export const layerShape = z.object({
   slug: z.string(),
   name: z.string(),
@@ -176,16 +176,17 @@ export const layerShape = z.object({
   replyPolicy: replyPolicyShape,
   license: z.string().nullable(),
   attribution: z.string().nullable(),
-  /** The owner's handle; absent where the server did not load it (a changed layer, one layer). */
+  /** The owner's handle; absent from a change's event. */
   owner: z.string().optional(),
   group: z.string().nullable(),
-  /** Absent where the server did not count (a changed layer, one layer). */
+  /** Absent from a change's event. */
   glossCount: count.optional(),
   created: time,
 });
-/** One layer (`GET /api/texts/:slug/layers/:layer`), with what the reader may do in it. */
-export const oneLayerShape = layerShape.extend({ you: layerPermissionsShape });
-/** A layer as listed: with its owner, its gloss count and what the reader may do in it. */
+/**
+ * A layer as every route answers it (listed, created, changed, or alone): with its owner, its
+ * gloss count and what the reader may do in it.
+ */
 export const listedLayerShape = layerShape.extend({ owner: z.string(), glossCount: count, you: layerPermissionsShape });
 export const layerListShape = z.object({ layers: z.array(listedLayerShape) });
 
@@ -351,19 +352,18 @@ export const groupShape = z.object({
   joinPolicy: joinPolicyShape,
   premoderation: z.boolean(),
   trustAfter: count,
-  /** Active members; absent from a changed group's answer. */
-  memberCount: count.optional(),
+  /** Active members. */
+  memberCount: count,
   membership: membershipShape.nullable(),
   created: time,
 });
-export const groupListShape = z.object({ groups: z.array(groupShape.extend({ memberCount: count })) });
+export const groupListShape = z.object({ groups: z.array(groupShape) });
 
 /** A text as a group's page lists it. */
 export const groupTextShape = textSummaryShape.pick({ slug: true, title: true, language: true, direction: true });
 
 /** A reading group's page (`GET /api/groups/:slug`): its settings and where it reads. */
 export const groupPageShape = groupShape.extend({
-  memberCount: count,
   /** An active owner also learns whether they are its only owner (who may not leave). */
   membership: membershipShape.extend({ soleOwner: z.boolean().optional() }).nullable(),
   /** The group's own texts that the reader may open. */
@@ -515,7 +515,6 @@ export type NewVersion = z.infer<typeof newVersionShape>;
 export type TextPreview = z.infer<typeof textPreviewShape>;
 export type LayerPermissions = z.infer<typeof layerPermissionsShape>;
 export type LayerJson = z.infer<typeof layerShape>;
-export type OneLayer = z.infer<typeof oneLayerShape>;
 export type ListedLayer = z.infer<typeof listedLayerShape>;
 export type ImportReport = z.infer<typeof importReportShape>;
 export type Reply = z.infer<typeof replyShape>;
@@ -577,7 +576,6 @@ export const responseComponents = {
   TextPreview: textPreviewShape,
   LayerPermissions: layerPermissionsShape,
   Layer: layerShape,
-  OneLayer: oneLayerShape,
   ListedLayer: listedLayerShape,
   LayerList: layerListShape,
   ImportReport: importReportShape,
@@ -650,9 +648,9 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('GET', '/api/texts/:slug/parallels', parallelListShape),
   route('POST', '/api/texts/:slug/parallels', parallelListShape),
   route('GET', '/api/texts/:slug/layers', layerListShape),
-  route('POST', '/api/texts/:slug/layers', layerShape),
-  route('GET', '/api/texts/:slug/layers/:layer', oneLayerShape),
-  route('PATCH', '/api/texts/:slug/layers/:layer', layerShape),
+  route('POST', '/api/texts/:slug/layers', listedLayerShape),
+  route('GET', '/api/texts/:slug/layers/:layer', listedLayerShape),
+  route('PATCH', '/api/texts/:slug/layers/:layer', listedLayerShape),
   route('GET', '/api/texts/:slug/layers/:layer/glosses', glossListingShape),
   route('POST', '/api/texts/:slug/layers/:layer/glosses', glossShape),
   route('POST', '/api/texts/:slug/layers/:layer/import', importReportShape),

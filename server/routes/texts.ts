@@ -69,7 +69,7 @@ export const textRoutes = new Hono<AppEnv>()
   })
   .get('/:slug/layers/:layer', async (c) => {
     const { text, layer } = await layerService.readableLayer(c.var.ctx.db, c.var.viewer, c.req.param('slug'), c.req.param('layer'));
-    return c.json({ ...layerService.layerJson(layer), you: layerService.layerPermissions(c.var.viewer, text, layer) });
+    return c.json(await layerService.presentLayer(c.var.ctx.db, c.var.viewer, text, layer.id));
   })
   .patch('/:slug/layers/:layer', async (c) => {
     const viewer = requireViewer(c);

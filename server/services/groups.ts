@@ -45,7 +45,7 @@ export const reasonShape = z.strictObject({ reason: z.string().trim().min(1).max
 export const optionalReasonShape = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
 
 /** The JSON of a group for a viewer: settings, member count, and the viewer's own standing. */
-export function groupJson(group: ReadingGroupRow, viewer: Viewer | null, memberCount?: number) {
+export function groupJson(group: ReadingGroupRow, viewer: Viewer | null, memberCount: number) {
   const mine = viewer?.memberships.get(group.id);
   return {
     slug: group.slug,
@@ -169,7 +169,7 @@ export async function updateGroup(ctx: AppContext, viewer: Viewer, slug: string,
     if (input.trustAfter !== undefined) changes.trust_after = input.trustAfter;
     await groups.updateGroup(trx, group.id, changes);
     await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'group.updated', reason: JSON.stringify(input) });
-    return groupJson({ ...group, ...changes }, viewer);
+    return groupJson({ ...group, ...changes }, viewer, await groups.countActive(trx, group.id));
   });
 }
 

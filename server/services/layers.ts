@@ -75,7 +75,23 @@ export async function listLayers(ctx: AppContext, viewer: Viewer | null, textSlu
 /** The layers of a text already loaded (and checked readable), with counts and the viewer's permissions. */
 export async function layersOfText(db: DB, viewer: Viewer | null, text: TextRow) {
   const rows = await layers.listVisibleLayers(db, viewer, text.id);
-  return rows.map((row) => ({ ...layerJson({ ...row, group_slug: shownGroupSlug(viewer, row) }), you: layerPermissions(viewer, text, row) }));
+  return rows.map((row) => listedLayer(viewer, text, row));
+}
+
+/**
+ * One layer as every route answers it — listed, created, changed or asked for alone: its owner,
+ * its group (to those who may know it), its gloss count and what the viewer may do in it.
+ */
+export async function presentLayer(db: DB, viewer: Viewer | null, text: TextRow, layerId: number) {
+  const [row] = await layers.listVisibleLayers(db, viewer, text.id, layerId);
+  if (!row) throw notFound('Layer');
+  return listedLayer(viewer, text, row);
+}
+
+type ListedRow = Awaited<ReturnType<typeof layers.listVisibleLayers>>[number];
+
+function listedLayer(viewer: Viewer | null, text: TextRow, row: ListedRow) {
+  return { ...layerJson({ ...row, group_slug: shownGroupSlug(viewer, row) }), you: layerPermissions(viewer, text, row) };
 }
 
 /**
@@ -143,7 +159,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.created', payload: JSON.stringify(json) });
     // A group's log tells who gave it a layer (its name kept as it was then).
     if (group) await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'layer.created', reason: layer.name }, now);
-    return json;
+    return presentLayer(trx, viewer, text, layer.id);
   });
 }
 
@@ -194,6 +210,6 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     });
     const json = layerJson(next);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
-    return json;
+    return presentLayer(trx, viewer, text, layer.id);
   });
 }

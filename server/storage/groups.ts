@@ -71,11 +71,16 @@ export async function deleteMembership(db: DB, groupId: number, userId: number):
 
 /** Counts a group's active owners. */
 export async function countOwners(db: DB, groupId: number): Promise<number> {
+  return countActive(db, groupId, 'owner');
+}
+
+/** Counts a group's active members (of one role, if given). */
+export async function countActive(db: DB, groupId: number, role?: MembershipRow['role']): Promise<number> {
   const row = await db
     .selectFrom('membership')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('group_id', '=', groupId)
-    .where('role', '=', 'owner')
+    .$if(role !== undefined, (qb) => qb.where('role', '=', role!))
     .where('state', '=', 'active')
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -19,8 +19,11 @@ export async function updateLayer(db: DB, id: number, changes: Partial<Omit<Laye
   await db.updateTable('layer').set(changes).where('id', '=', id).execute();
 }
 
-/** The layers of a text that the viewer may see, with their owner's handle and gloss count. */
-export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: number) {
+/**
+ * The layers of a text that the viewer may see, with their owner's handle and gloss count; with
+ * `layerId`, that one layer only (none if the viewer may not see it).
+ */
+export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: number, layerId?: number) {
   return db
     .selectFrom('layer as l')
     .innerJoin('text as t', 't.id', 'l.text_id')
@@ -38,6 +41,7 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
         .as('gloss_count'),
     )
     .where('l.text_id', '=', textId)
+    .$if(layerId !== undefined, (qb) => qb.where('l.id', '=', layerId!))
     .where(layerVisibleSql(viewer))
     .orderBy('l.id')
     .execute();
