@@ -1,13 +1,17 @@
 /**
  * Re-anchoring benchmark (README, "Benchmarks"): 1,000 glosses on a ~1 MB text, a revision that edits about
- * 2% of it, and two ways of placing the glosses in the new text.
+ * 2% of it, and three ways of placing the glosses in the new text.
  *
- * - Ours: what `server/services/reanchor.ts` does — `createTextMapper(old, new)`, one
- *   `createAnchorTarget(new)`, and `resolveAnchor` for each gloss with the mapper.
- * - Baseline, "the Hypothesis approach": for each gloss, the verbatim occurrence of the quote
- *   nearest its old position; failing that, `approx-string-match` over the whole new text with
- *   maxErrors = min(256, ⌊quote length / 2⌋), taking the candidate with the fewest errors (then the
- *   one nearest the old position). No threshold: the best candidate is always taken.
+ * - Ours, with the diff: what `server/services/reanchor.ts` does — `createTextMapper(old, new)`,
+ *   one `createAnchorTarget(new)`, and `resolveAnchor` for each gloss with the mapper.
+ * - Ours, without the diff: `createAnchorTarget(new)` and `resolveAnchor` with no mapper, from the
+ *   selectors alone (quote, prefix, suffix, old offsets), as an annotation from outside arrives.
+ * - Baseline, Hypothesis's own algorithm (hypothesis-match-quote.ts, a port of the client's
+ *   `matchQuote` and of the order in which its `anchor` tries selectors): the stored offsets if the
+ *   new text there still reads as the quote; else every verbatim occurrence, or failing that the
+ *   approx-string-match candidates with the fewest errors (up to min(256, quote length / 2)) over
+ *   the whole text, each scored by quote, prefix and suffix similarity and nearness to the stored
+ *   start (weights 50, 20, 20, 2), the best taken. No threshold: a candidate is always taken.
  *
  * The revision is built with a known ground truth (see synthetic-text.ts), so every placement is
  * judged: a gloss whose quote survives (possibly reworded) must land on exactly its true span;
@@ -15,13 +19,12 @@
  * the only right answer is `orphan`). Leaving a surviving quote unplaced is counted apart, as
  * "lost": it is a miss, not a wrong place.
  *
- * Timing: medians over repeated runs, ours interleaved with the baseline. The speedup is the ratio
- * of median CPU times of this process (each side is single-threaded, and CPU time is less at the
- * mercy of the other processes on a small shared machine); the ratio of wall-clock medians is
- * printed beside it. Should one baseline run be projected over `baselineBudgetMs`, it is timed on
- * every 10th gloss and multiplied by 10, and the report says so.
+ * Timing: medians over repeated runs, the three interleaved. Each speedup is the ratio of median
+ * CPU times of this process (each side is single-threaded, and CPU time is less at the mercy of
+ * the other processes on a small shared machine); the ratio of wall-clock medians is printed
+ * beside it. Should one baseline run be projected over `baselineBudgetMs`, it is timed on every
+ * 10th gloss and multiplied by 10, and the report says so.
  */
-import search from 'approx-string-match';
 import {
   contextLength,
   createAnchorTarget,
@@ -31,6 +34,7 @@ import {
   type Anchor,
   type Selectors,
 } from '../../schema/anchoring/index.ts';
+import { anchorLikeHypothesis } from './hypothesis-match-quote.ts';
 import { cpuMs, formatMs, median, report, round, timed, type Timings } from './measure.ts';
 import { createRandom } from './random.ts';
 import { generateText, placeQuotes, reviseText, type QuoteFate, type QuoteTruth, type Revision, type Span } from './synthetic-text.ts';
@@ -56,24 +60,32 @@ export const reanchorSetup = {
 
 /** What the re-anchoring benchmark found. */
 export interface ReanchorResult {
-  /** Median CPU milliseconds of one run of ours, and of the baseline. */
+  /** Median CPU milliseconds of one run of ours (with the diff), of ours without the diff, and of the baseline. */
   oursMs: number;
+  oursNoDiffMs: number;
   baselineMs: number;
   /** baselineMs / oursMs: the ratio of median CPU times (steadier than wall time on a busy machine). */
   speedup: number;
   /** The same from median wall-clock times. */
   wallSpeedup: number;
+  /** baselineMs / oursNoDiffMs, and the same from wall-clock medians. */
+  noDiffSpeedup: number;
+  noDiffWallSpeedup: number;
   baselineExtrapolated: boolean;
   /** Wrong placements (strictly: any span other than the true one; any place for a deleted quote). */
   oursWrong: number;
   /** Of those, the ones not even overlapping the true span (a look-alike), or placed though deleted. */
   oursWrongElsewhere: number;
   oursLost: number;
+  oursNoDiffWrong: number;
+  oursNoDiffWrongElsewhere: number;
+  oursNoDiffLost: number;
   baselineWrong: number;
   baselineWrongElsewhere: number;
   baselineLost: number;
-  /** Every wrong placement of ours, described for the anchoring engineer. */
+  /** Every wrong placement of ours, with and without the diff, described for the anchoring engineer. */
   oursWrongCases: string[];
+  oursNoDiffWrongCases: string[];
 }
 
 type Verdict = 'right' | 'wrong' | 'lost';
@@ -108,31 +120,41 @@ function placeOurs(oldText: string, newText: string, selectors: readonly Selecto
   return selectors.map((s) => resolveAnchor(s, target, { mapper }));
 }
 
-/** The Hypothesis approach for one gloss: nearest verbatim occurrence, else the best approximate match anywhere. */
+/** Ours from the selectors alone: no diff of the old text, so each gloss starts from its stored offsets. */
+function placeOursNoDiff(newText: string, selectors: readonly Selectors[]): Anchor[] {
+  const target = createAnchorTarget(newText);
+  return selectors.map((s) => resolveAnchor(s, target));
+}
+
+/** The baseline for one gloss: the Hypothesis client's anchoring with its stored quote, context and start. */
 function placeHypothesis(newText: string, s: Selectors): Span | null {
-  const quote = s.exact;
-  const old = s.start ?? 0;
-  let best = -1;
-  for (let at = newText.indexOf(quote); at >= 0; at = newText.indexOf(quote, at + 1)) {
-    if (best < 0 || Math.abs(at - old) < Math.abs(best - old)) best = at;
-  }
-  if (best >= 0) return { start: best, end: best + quote.length };
-  const maxErrors = Math.min(256, Math.floor(quote.length / 2));
-  let found: { start: number; end: number; errors: number } | null = null;
-  for (const m of search(newText, quote, maxErrors)) {
-    if (
-      found === null ||
-      m.errors < found.errors ||
-      (m.errors === found.errors && Math.abs(m.start - old) < Math.abs(found.start - old))
-    ) {
-      found = m;
-    }
-  }
-  return found && { start: found.start, end: found.end };
+  return anchorLikeHypothesis(newText, s);
 }
 
 function placedSpan(a: Anchor): Span | null {
   return a.status === 'orphan' || a.status === 'segment' ? null : { start: a.start, end: a.end };
+}
+
+/** How one contender's placements fared, gloss by gloss and in sum. */
+interface Judged {
+  verdicts: Verdict[];
+  /** For each wrong placement, how it is wrong; `null` for the others. */
+  kinds: (WrongKind | null)[];
+  wrong: number;
+  wrongElsewhere: number;
+  lost: number;
+}
+
+function judgeAll(truth: readonly QuoteTruth[], placed: readonly (Span | null)[], text: string): Judged {
+  const verdicts = truth.map((t, i) => judge(t, placed[i]));
+  const kinds = verdicts.map((v, i) => (v === 'wrong' ? wrongKind(truth[i], placed[i]!, text) : null));
+  return {
+    verdicts,
+    kinds,
+    wrong: verdicts.filter((v) => v === 'wrong').length,
+    wrongElsewhere: kinds.filter((k) => k === 'elsewhere').length,
+    lost: verdicts.filter((v) => v === 'lost').length,
+  };
 }
 
 /** A tally of verdicts by fate. */
@@ -146,14 +168,20 @@ function tally(truth: readonly QuoteTruth[], verdicts: readonly Verdict[]): Map<
   return out;
 }
 
-function count(verdicts: readonly Verdict[], v: Verdict): number {
-  return verdicts.filter((x) => x === v).length;
+/** "3 elsewhere, 1 edges-words", or "none". */
+function kindCounts(kinds: readonly (WrongKind | null)[]): string {
+  const c: Record<string, number> = {};
+  for (const k of kinds) if (k) c[k] = (c[k] ?? 0) + 1;
+  return Object.entries(c).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
 }
 
 const show = (s: string, max = 90): string => JSON.stringify(s.length > max ? s.slice(0, max) + '…' : s);
 
-/** A full description of a wrong placement: the quote, what the revision did to it, where it should be and where it went. */
-function describeWrong(i: number, oldText: string, revision: Revision, sel: Selectors, anchor: Anchor): string {
+/**
+ * A full description of a wrong placement by `who`: the quote, what the revision did to it, where
+ * it should be and where it went.
+ */
+function describeWrong(who: string, i: number, oldText: string, revision: Revision, sel: Selectors, anchor: Anchor): string {
   const t = revision.truth[i];
   const newText = revision.text;
   const own = revision.edits.filter((e) => e.quote === i);
@@ -168,15 +196,15 @@ function describeWrong(i: number, oldText: string, revision: Revision, sel: Sele
       ? `    truth: new ${t.span.start}..${t.span.end} ${show(newText.slice(t.span.start, t.span.end))}`
       : `    truth: deleted outright (should be orphan)`,
     anchor.status === 'orphan'
-      ? `    ours: orphan`
-      : `    ours: ${anchor.status} (score ${anchor.score.toFixed(3)}) new ${anchor.start}..${anchor.end} ` +
+      ? `    ${who}: orphan`
+      : `    ${who}: ${anchor.status} (score ${anchor.score.toFixed(3)}) new ${anchor.start}..${anchor.end} ` +
         `${show(newText.slice(anchor.start, anchor.end))} in context ` +
         `${show(newText.slice(Math.max(0, anchor.start - 40), anchor.end + 40), 200)}`,
   ];
   return lines.join('\n');
 }
 
-/** Builds the text, glosses and revision; times and judges both approaches; prints the figures. */
+/** Builds the text, glosses and revision; times and judges the three approaches; prints the figures. */
 export async function runReanchorBench(log: (line: string) => void = console.log): Promise<ReanchorResult> {
   const p = reanchorSetup;
   const rnd = createRandom(p.seed);
@@ -209,10 +237,13 @@ export async function runReanchorBench(log: (line: string) => void = console.log
   log(`  edits: ${JSON.stringify(kinds)}`);
   log(`  glosses by fate: ${JSON.stringify(fates)}`);
 
-  // Ours: one warm-up (it also gives the anchors judged below), then timed runs.
+  // Ours, with and without the diff: one warm-up each (it also gives the anchors judged below), then timed runs.
   const anchors = placeOurs(oldText, newText, selectors);
+  const noDiffAnchors = placeOursNoDiff(newText, selectors);
   const ours: Timings = { wall: [], cpu: [] };
+  const noDiff: Timings = { wall: [], cpu: [] };
   const runOurs = (): void => record(ours, () => placeOurs(oldText, newText, selectors));
+  const runNoDiff = (): void => record(noDiff, () => placeOursNoDiff(newText, selectors));
 
   // Baseline: estimate on a deterministic tenth of the glosses first, to keep the run bounded.
   const sample = selectors.filter((_, i) => i % 10 === 0);
@@ -234,10 +265,13 @@ export async function runReanchorBench(log: (line: string) => void = console.log
 
   for (let round = 0; round < p.baselineRuns; round++) {
     runOurs();
+    runNoDiff();
     runBaseline();
+    runNoDiff();
     runOurs();
   }
   while (ours.wall.length < p.oursRuns) runOurs();
+  while (noDiff.wall.length < p.oursRuns) runNoDiff();
   // The phases of one more (warm) run, for information.
   const phases = await timed(() => {
     const t0 = performance.now();
@@ -248,76 +282,100 @@ export async function runReanchorBench(log: (line: string) => void = console.log
     const t2 = performance.now();
     selectors.forEach((s) => resolveAnchor(s, target, { mapper }));
     const t3 = performance.now();
-    return { diff: t1 - t0, fold: t2 - t1, resolve: t3 - t2 };
+    selectors.forEach((s) => resolveAnchor(s, target));
+    const t4 = performance.now();
+    return { diff: t1 - t0, fold: t2 - t1, resolve: t3 - t2, resolveNoDiff: t4 - t3 };
   });
 
   const oursMs = median(ours.cpu);
+  const oursNoDiffMs = median(noDiff.cpu);
   const baselineMs = median(baseline.cpu);
-  const wallSpeedup = median(baseline.wall) / median(ours.wall);
-  const oursVerdicts = selectors.map((_, i) => judge(revision.truth[i], placedSpan(anchors[i])));
-  const baseVerdicts = selectors.map((_, i) => judge(revision.truth[i], baselinePlaced[i]));
-  const statuses: Record<string, number> = {};
-  for (const a of anchors) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+  const truth = revision.truth;
+  const mine = judgeAll(truth, anchors.map(placedSpan), newText);
+  const mineNoDiff = judgeAll(truth, noDiffAnchors.map(placedSpan), newText);
+  const base = judgeAll(truth, baselinePlaced, newText);
+  const statusesOf = (list: readonly Anchor[]): string => {
+    const statuses: Record<string, number> = {};
+    for (const a of list) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+    return JSON.stringify(statuses);
+  };
 
-  const oursTally = tally(revision.truth, oursVerdicts);
-  const baseTally = tally(revision.truth, baseVerdicts);
-  log(`  by fate (right / wrong / lost):        ours              baseline`);
-  for (const [fate, row] of oursTally) {
-    const b = baseTally.get(fate)!;
-    log(`    ${fate.padEnd(16)} ${`${row.right} / ${row.wrong} / ${row.lost}`.padStart(22)} ${`${b.right} / ${b.wrong} / ${b.lost}`.padStart(17)}`);
+  const tallies = [mine, mineNoDiff, base].map((j) => tally(truth, j.verdicts));
+  log(`  by fate (right / wrong / lost):        ours   ours, no diff        baseline`);
+  for (const fate of tallies[0].keys()) {
+    const cells = tallies.map((t) => {
+      const row = t.get(fate)!;
+      return `${row.right} / ${row.wrong} / ${row.lost}`.padStart(16);
+    });
+    log(`    ${fate.padEnd(16)} ${cells[0].padStart(22)}${cells[1]}${cells[2]}`);
   }
-  log(`  ours by status: ${JSON.stringify(statuses)}`);
+  log(`  ours by status: ${statusesOf(anchors)}; without the diff: ${statusesOf(noDiffAnchors)}`);
   log(
     `  ours, one run: diff ${formatMs(phases.value.diff)}, fold ${formatMs(phases.value.fold)}, ` +
-      `resolve ${formatMs(phases.value.resolve)}`,
+      `resolve ${formatMs(phases.value.resolve)}; resolve without the diff ${formatMs(phases.value.resolveNoDiff)}`,
   );
-  log(`  ours runs, CPU ms: ${ours.cpu.map((t) => t.toFixed(0)).join(', ')}; wall ms: ${ours.wall.map((t) => t.toFixed(0)).join(', ')}`);
+  const runs = (t: Timings): string =>
+    `CPU ms: ${t.cpu.map((x) => x.toFixed(0)).join(', ')}; wall ms: ${t.wall.map((x) => x.toFixed(0)).join(', ')}`;
+  log(`  ours runs, ${runs(ours)}`);
+  log(`  ours without the diff, runs, ${runs(noDiff)}`);
   log(
     `  baseline runs${baselineExtrapolated ? ' (extrapolated)' : ''}, CPU: ${baseline.cpu.map((t) => formatMs(t)).join(', ')}; ` +
       `wall: ${baseline.wall.map((t) => formatMs(t)).join(', ')}`,
   );
 
-  const oursKinds = selectors.map((_, i) => (oursVerdicts[i] === 'wrong' ? wrongKind(revision.truth[i], placedSpan(anchors[i])!, newText) : null));
-  const baseKinds = selectors.map((_, i) => (baseVerdicts[i] === 'wrong' ? wrongKind(revision.truth[i], baselinePlaced[i]!, newText) : null));
-  const kindCounts = (kinds: (WrongKind | null)[]): string => {
-    const c: Record<string, number> = {};
-    for (const k of kinds) if (k) c[k] = (c[k] ?? 0) + 1;
-    return Object.entries(c).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-  };
+  const casesOf = (who: string, j: Judged, list: readonly Anchor[]): string[] =>
+    j.verdicts.flatMap((v, i) => (v === 'wrong' ? [describeWrong(who, i, oldText, revision, selectors[i], list[i])] : []));
   const result: ReanchorResult = {
     oursMs,
+    oursNoDiffMs,
     baselineMs,
     baselineExtrapolated,
     speedup: baselineMs / oursMs,
-    wallSpeedup,
-    oursWrong: count(oursVerdicts, 'wrong'),
-    oursWrongElsewhere: oursKinds.filter((k) => k === 'elsewhere').length,
-    oursLost: count(oursVerdicts, 'lost'),
-    baselineWrong: count(baseVerdicts, 'wrong'),
-    baselineWrongElsewhere: baseKinds.filter((k) => k === 'elsewhere').length,
-    baselineLost: count(baseVerdicts, 'lost'),
-    oursWrongCases: oursVerdicts.flatMap((v, i) => (v === 'wrong' ? [describeWrong(i, oldText, revision, selectors[i], anchors[i])] : [])),
+    wallSpeedup: median(baseline.wall) / median(ours.wall),
+    noDiffSpeedup: baselineMs / oursNoDiffMs,
+    noDiffWallSpeedup: median(baseline.wall) / median(noDiff.wall),
+    oursWrong: mine.wrong,
+    oursWrongElsewhere: mine.wrongElsewhere,
+    oursLost: mine.lost,
+    oursNoDiffWrong: mineNoDiff.wrong,
+    oursNoDiffWrongElsewhere: mineNoDiff.wrongElsewhere,
+    oursNoDiffLost: mineNoDiff.lost,
+    baselineWrong: base.wrong,
+    baselineWrongElsewhere: base.wrongElsewhere,
+    baselineLost: base.lost,
+    oursWrongCases: casesOf('ours', mine, anchors),
+    oursNoDiffWrongCases: casesOf('ours without the diff', mineNoDiff, noDiffAnchors),
   };
+  const baselineTime = `baseline median ${formatMs(baselineMs)}${baselineExtrapolated ? ` (extrapolated ×10 from every 10th gloss)` : ''}`;
   report(
     'reanchor_speedup',
     `${round(result.speedup, 1)}×`,
-    `baseline median ${formatMs(baselineMs)}${baselineExtrapolated ? ` (extrapolated ×10 from every 10th gloss)` : ''} ÷ ours median ${formatMs(oursMs)}, ` +
-      `CPU time of diff + fold + resolve of ${p.glosses} glosses (goal ≥ 10); from wall-clock medians: ${round(wallSpeedup, 1)}×`,
+    `${baselineTime} ÷ ours median ${formatMs(oursMs)}, CPU time of diff + fold + resolve of ${p.glosses} glosses ` +
+      `(goal ≥ 10); from wall-clock medians: ${round(result.wallSpeedup, 1)}×`,
   );
   report(
     'reanchor_wrong',
     String(result.oursWrong),
-    `glosses ours placed on a span other than their true one, or placed though their quote was deleted (goal 0): ${kindCounts(oursKinds)}`,
+    `glosses ours placed on a span other than their true one, or placed though their quote was deleted (goal 0): ${kindCounts(mine.kinds)}`,
   );
   report('reanchor_lost', String(result.oursLost), `glosses ours left unplaced although their quote survives (a miss, not a wrong place)`);
   report(
-    'baseline_wrong',
-    String(result.baselineWrong),
-    `the same count for the Hypothesis approach: ${kindCounts(baseKinds)} (it never leaves a gloss unplaced: lost ${result.baselineLost})`,
+    'reanchor_nodiff_speedup',
+    `${round(result.noDiffSpeedup, 1)}×`,
+    `${baselineTime} ÷ ours without the diff, median ${formatMs(oursNoDiffMs)}, CPU time of fold + resolve from the ` +
+      `selectors alone; from wall-clock medians: ${round(result.noDiffWallSpeedup, 1)}×`,
   );
-  if (result.oursWrongCases.length > 0) {
-    log(`  ours placed ${result.oursWrongCases.length} glosses wrongly ([kind], what happened, where it should be, where it went):`);
-    for (const c of result.oursWrongCases) log(c.replace(/^/gm, '    '));
+  report('reanchor_wrong_nodiff', String(result.oursNoDiffWrong), `the same without the diff (goal 0): ${kindCounts(mineNoDiff.kinds)}`);
+  report('reanchor_lost_nodiff', String(result.oursNoDiffLost), `the same without the diff`);
+  report('baseline_wrong', String(result.baselineWrong), `the same count for Hypothesis's matchQuote: ${kindCounts(base.kinds)}`);
+  report('baseline_lost', String(result.baselineLost), `surviving quotes Hypothesis's matchQuote found no place for`);
+  for (const [who, list] of [
+    ['ours', result.oursWrongCases],
+    ['ours without the diff', result.oursNoDiffWrongCases],
+  ] as const) {
+    if (list.length === 0) continue;
+    log(`  ${who} placed ${list.length} glosses wrongly ([kind], what happened, where it should be, where it went):`);
+    for (const c of list) log(c.replace(/^/gm, '    '));
   }
   return result;
 }

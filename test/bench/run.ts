@@ -8,8 +8,9 @@
  *                 + JSON.stringify; peak RSS of the server process.
  *   server-start.ts  how fast the built server starts and what it holds at rest, vs the same
  *                 server from source through tsx.
- *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision vs the
- *                 Hypothesis approach; wrong placements counted against a known ground truth.
+ *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision, with and without
+ *                 the diff of the old text, vs Hypothesis's matchQuote (ported); wrong and lost
+ *                 placements counted against a known ground truth.
  *   app-size.ts   the reader's JavaScript, and the embed widget's embed.js, gzipped.
  *   stall.ts      the worst latency another reader sees while the heaviest requests run
  *                 (crafted quotes, imports, texts of a million blocks) vs the same reader idle.
@@ -60,20 +61,29 @@ if (!only || only === 'start') {
 }
 
 if (!only || only === 'reanchor') {
-  console.log('Re-anchoring (README, "Benchmarks": at least 10× faster than the Hypothesis approach, no gloss in a wrong place)');
+  console.log(
+    'Re-anchoring (README, "Benchmarks": at least 10× faster than Hypothesis\'s matchQuote, no gloss in a wrong place, with the diff or without)',
+  );
   const re: ReanchorResult = await runReanchorBench();
   Object.assign(figures, {
     reanchor_speedup: round(re.speedup, 1),
     reanchor_wall_speedup: round(re.wallSpeedup, 1),
+    reanchor_nodiff_speedup: round(re.noDiffSpeedup, 1),
+    reanchor_nodiff_wall_speedup: round(re.noDiffWallSpeedup, 1),
     reanchor_ms: round(re.oursMs, 0),
+    reanchor_nodiff_ms: round(re.oursNoDiffMs, 0),
     reanchor_baseline_ms: round(re.baselineMs, 0),
     reanchor_baseline_extrapolated: re.baselineExtrapolated,
     reanchor_wrong: re.oursWrong,
     reanchor_wrong_elsewhere: re.oursWrongElsewhere,
     reanchor_wrong_edges: re.oursWrong - re.oursWrongElsewhere,
     reanchor_lost: re.oursLost,
+    reanchor_wrong_nodiff: re.oursNoDiffWrong,
+    reanchor_wrong_nodiff_elsewhere: re.oursNoDiffWrongElsewhere,
+    reanchor_lost_nodiff: re.oursNoDiffLost,
     baseline_wrong: re.baselineWrong,
     baseline_wrong_elsewhere: re.baselineWrongElsewhere,
+    baseline_lost: re.baselineLost,
   });
   console.log();
 }
