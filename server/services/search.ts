@@ -3,6 +3,9 @@
  * ranges — never as HTML — and only over what the viewer may read. Snippets show the words as
  * written, Hebrew points and all, though the index holds them folded (services/search-snippet.ts).
  */
+import type { SearchResult } from '../../schema/responses.ts';
+
+export type { SearchResult };
 import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
 import { describeSearchItems, indexedBodies, searchIndex, toMatchQuery, type SearchHit } from '../storage/search-index.ts';
@@ -10,22 +13,6 @@ import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
 import { originalSnippet, splitSnippet } from './search-snippet.ts';
 import { readableText } from './texts.ts';
-
-/** One result. `highlights` are [start, end) ranges of matched words inside `snippet`. */
-export interface SearchResult {
-  kind: 'text' | 'gloss' | 'reply';
-  id: number;
-  text: string;
-  textTitle: string;
-  layer: string | null;
-  /** The layer's name, as the reader shows it. */
-  layerName: string | null;
-  gloss: number | null;
-  /** The passage a gloss or reply is on (its gloss's segment ref when written: "1:4"); null for a text. */
-  ref: string | null;
-  snippet: string;
-  highlights: [number, number][];
-}
 
 /** Searches; 400 when the query has no searchable word. */
 export async function search(

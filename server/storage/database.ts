@@ -4,6 +4,7 @@
  * code runs on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated, Insertable, Kysely, Selectable } from 'kysely';
+import type { Role } from '../../schema/responses.ts';
 import type { SearchIndexTable } from './search-index.ts';
 
 /** Who may see a text or a layer. `group` needs a group owner. */
@@ -12,8 +13,8 @@ export type Visibility = 'public' | 'group' | 'private';
 export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
 /** What a bearer token may do: everything its holder may (`full`), or only what an embedded passage needs (`embed`). */
 export type TokenScope = 'full' | 'embed';
-/** A member's role in a group. */
-export type Role = 'owner' | 'moderator' | 'member';
+/** A member's role in a group, as the API names it. */
+export type { Role };
 
 export interface UserTable {
   id: Generated<number>;
