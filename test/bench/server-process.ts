@@ -3,6 +3,7 @@
  * server (`dist/server/daf.js`, what `npm start` runs), or, for comparison, from source through tsx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,17 +19,27 @@ function withoutBaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** The built server, and the same from source. */
 export const serverEntries = { built: 'dist/server/daf.js', source: 'server/cli/daf.js' } as const;
 
+/** Throws, saying to run `npm run build`, unless the built server is there (a benchmark may call it before its setup). */
+export function requireBuiltServer(): void {
+  if (!fs.existsSync(path.join(repoRoot, serverEntries.built))) {
+    throw new Error(`${serverEntries.built} is missing: the benchmarks run the built server (as npm start does), so run npm run build first`);
+  }
+}
+
 /**
  * Starts `daf serve` on a free port as a child process; resolves when it prints its URL. `demo`
  * lets an empty database get the demo; `entry` picks the built server (the default) or the source.
+ * Rejects at once, saying to run `npm run build`, when the built server is missing.
  */
-export function startServerProcess(
+export async function startServerProcess(
   dbFile: string,
   options: { demo?: boolean; entry?: keyof typeof serverEntries } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
   // DAF_BENCH_CPU_PROF=DIR: the server writes a CPU profile (node --cpu-prof) there when it stops.
   const profile = process.env.DAF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.DAF_BENCH_CPU_PROF)}`] : [];
-  const args = [...profile, serverEntries[options.entry ?? 'built'], 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
+  const entry = options.entry ?? 'built';
+  if (entry === 'built') requireBuiltServer();
+  const args = [...profile, serverEntries[entry], 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
