@@ -4,8 +4,9 @@
  * nothing here fails on a figure; the last line is one JSON object with every figure, for
  * scripts to pick up.
  *
- *   api-list.ts   GET /api/texts/:slug/glosses (1,000 glosses) vs a bare better-sqlite3 query
- *                 + JSON.stringify; peak RSS of the server process.
+ *   api-list.ts   GET /api/texts/:slug/glosses (1,000 glosses) from the built server vs the same
+ *                 document made in-process, no HTTP (bare better-sqlite3 statements, objects
+ *                 assembled in JS, JSON.stringify); peak RSS of the server process.
  *   server-start.ts  how fast the built server starts and what it holds at rest, vs the same
  *                 server from source through tsx.
  *   reanchor.ts   re-anchoring 1,000 glosses on a 1 MB text after a 2% revision, with and without
@@ -34,7 +35,7 @@ const started = performance.now();
 const figures: Record<string, number | boolean> = {};
 
 if (!only || only === 'api') {
-  console.log('API listing (README, "Benchmarks": at most 1.5× a bare query + JSON.stringify)');
+  console.log('API listing (README, "Benchmarks": at most 1.5× the same document from bare queries + JSON.stringify)');
   const api: ApiResult = await runApiBench();
   Object.assign(figures, {
     api_list_ratio: round(api.ratio),
