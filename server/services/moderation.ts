@@ -58,22 +58,7 @@ export async function statusAfterEdit(db: DB, viewer: Viewer, layer: Pick<LayerR
  * would quote). Pending ones stay pending, so that releasing them does not publish them.
  */
 export async function hideDescendants(db: DB, id: number, note: string, now: string): Promise<void> {
-  const below = (await descendants(db, id)).filter((g) => g.status === 'active');
-  if (below.length === 0) return;
-  await db
-    .updateTable('gloss')
-    .set({ status: 'hidden', hidden_with: id, hidden_from: 'active', moderation_note: note, updated_at: now })
-    .where('id', 'in', below.map((g) => g.id))
-    .execute();
-}
-
-/** Publishes again the glosses hidden with gloss `id` (see `hideDescendants`). */
-async function releaseDescendants(db: DB, id: number, now: string): Promise<void> {
-  await db
-    .updateTable('gloss')
-    .set({ status: 'active', hidden_with: null, hidden_from: null, moderation_note: null, updated_at: now })
-    .where('hidden_with', '=', id)
-    .execute();
+  await moderation.hideGlossesBelow(db, id, note, now);
 }
 
 interface PostContext {
@@ -120,18 +105,6 @@ export async function flagPost(ctx: AppContext, viewer: Viewer, kind: 'gloss' | 
   });
 }
 
-/** Glosses that comment on `id`, at any depth, with their status. */
-async function descendants(db: DB, id: number): Promise<GlossRow[]> {
-  const out: GlossRow[] = [];
-  let frontier = [id];
-  while (frontier.length > 0) {
-    const children = await db.selectFrom('gloss').selectAll().where('target_gloss_id', 'in', frontier).execute();
-    out.push(...children);
-    frontier = children.map((c) => c.id);
-  }
-  return out;
-}
-
 /**
  * Approves, hides or restores a post (moderators of the layer's group). Approving counts
  * toward the author's trust; hiding needs a reason, shown to the author.
@@ -148,9 +121,8 @@ export async function moderatePost(
     const { post, gloss, text, layer } = await visiblePost(trx, viewer, kind, id);
     if (!canModerate(viewer, layer)) throw new AppError('forbidden', 403, 'Only the moderators of this layer\'s group may do that');
     const groupId = layer.group_id!;
-    const table = kind === 'gloss' ? 'gloss' : 'reply';
-    const set = (ids: number[], changes: Partial<GlossRow>) =>
-      ids.length ? trx.updateTable(table).set({ ...changes, updated_at: now }).where('id', 'in', ids).execute() : Promise.resolve([]);
+    const set = (changes: Partial<Pick<GlossRow, 'status' | 'moderation_note' | 'hidden_with' | 'hidden_from'>>) =>
+      kind === 'gloss' ? glossStore.updateGloss(trx, id, { ...changes, updated_at: now }) : glossStore.updateReply(trx, id, { ...changes, updated_at: now });
     const from = post.status;
     if (action === 'approve') {
       if (from !== 'pending') throw new AppError('not_pending', 409, `This ${kind} is ${from}, not pending`);
@@ -158,14 +130,14 @@ export async function moderatePost(
       if (target?.status === 'hidden') {
         throw new AppError('target_not_active', 409, `Gloss ${target.id}, which this gloss comments on, is hidden; it can be approved once that is restored`);
       }
-      await set([id], { status: 'active' });
+      await set({ status: 'active' });
       // An edit that waited for approval held the glosses on it; they come back with it.
-      if (kind === 'gloss') await releaseDescendants(trx, id, now);
+      if (kind === 'gloss') await moderation.releaseGlossesHiddenWith(trx, id, now);
       await groups.countApprovedPost(trx, groupId, post.author_id);
     } else if (action === 'hide') {
       if (from !== 'active' && from !== 'pending') throw new AppError('not_hideable', 409, `This ${kind} is ${from}`);
       if (!reason) throw new AppError('invalid_request', 400, 'Hiding needs a reason for the author');
-      await set([id], { status: 'hidden', moderation_note: reason, hidden_from: from });
+      await set({ status: 'hidden', moderation_note: reason, hidden_from: from });
       if (kind === 'gloss') await hideDescendants(trx, id, `Hidden with gloss ${id}, which it comments on`, now);
     } else {
       if (from !== 'hidden') throw new AppError('not_hidden', 409, `This ${kind} is ${from}, not hidden`);
@@ -177,8 +149,8 @@ export async function moderatePost(
       }
       // Back to what it was: a post hidden while it waited for approval goes back to the queue.
       const back = post.hidden_from === 'pending' ? 'pending' : 'active';
-      await set([id], { status: back, moderation_note: null, hidden_with: null, hidden_from: null });
-      if (kind === 'gloss' && back === 'active') await releaseDescendants(trx, id, now);
+      await set({ status: back, moderation_note: null, hidden_with: null, hidden_from: null });
+      if (kind === 'gloss' && back === 'active') await moderation.releaseGlossesHiddenWith(trx, id, now);
     }
     await moderation.resolveFlags(trx, kind, id, now);
     await recordAudit(trx, { groupId, actorId: viewer.id, action: `${kind}.${action === 'approve' ? 'approved' : action === 'hide' ? 'hidden' : 'restored'}`, kind, itemId: id, subjectId: post.author_id, reason }, now);

@@ -125,3 +125,46 @@ export async function moderationStamp(db: DB, groupId: number): Promise<string> 
     .executeTakeFirst();
   return JSON.stringify([audit?.last ?? 0, glosses?.n ?? 0, glosses?.last ?? null, replies?.n ?? 0, replies?.last ?? null]);
 }
+
+/**
+ * The ids of the glosses that comment on gloss `id`, at any depth (gloss `id` itself not
+ * among them), as one recursive query to put inside another statement: the walk down the
+ * thread costs one statement, however deep it goes. `UNION` rather than `UNION ALL`, so that
+ * even a cycle (none can be made: a gloss comments on an older one) would end.
+ */
+function glossesBelow(db: DB, id: number) {
+  return db
+    .withRecursive('below(id)', (qb) =>
+      qb
+        .selectFrom('gloss')
+        .select('id')
+        .where('target_gloss_id', '=', id)
+        .union(qb.selectFrom('gloss as g').innerJoin('below as b', 'b.id', 'g.target_gloss_id').select('g.id')),
+    )
+    .selectFrom('below')
+    .select('below.id');
+}
+
+/**
+ * Hides, in one statement, the published glosses that comment on gloss `id` at any depth,
+ * marking each as hidden with it and from `active`; pending and already hidden ones keep their
+ * state. Returns how many it hid.
+ */
+export async function hideGlossesBelow(db: DB, id: number, note: string, now: string): Promise<number> {
+  const result = await db
+    .updateTable('gloss')
+    .set({ status: 'hidden', hidden_with: id, hidden_from: 'active', moderation_note: note, updated_at: now })
+    .where('status', '=', 'active')
+    .where('id', 'in', glossesBelow(db, id))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Publishes again, in one statement, the glosses hidden with gloss `id` (see `hideGlossesBelow`). */
+export async function releaseGlossesHiddenWith(db: DB, id: number, now: string): Promise<void> {
+  await db
+    .updateTable('gloss')
+    .set({ status: 'active', hidden_with: null, hidden_from: null, moderation_note: null, updated_at: now })
+    .where('hidden_with', '=', id)
+    .execute();
+}
