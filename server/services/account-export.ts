@@ -6,26 +6,15 @@
  * `replying` to the gloss or reply they answer. What others wrote is not in it.
  */
 import { annoContext, replyToAnnotation, type DafUrls } from '../../schema/w3c.ts';
+import { replyRowsByAuthor } from '../storage/annotations.ts';
 import type { DB } from '../storage/database.ts';
 import { annotationsByAuthor } from './annotations.ts';
 import { type Viewer } from './policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../storage/visibility-sql.ts';
 
 /** The export of the viewer's account, and the file name it is offered under. */
 export async function exportAccount(db: DB, viewer: Viewer, urls: DafUrls, now = new Date()) {
   const glosses = await annotationsByAuthor(db, viewer, urls);
-  const replies = await db
-    .selectFrom('reply as r')
-    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
-    .innerJoin('layer as l', 'l.id', 'g.layer_id')
-    .innerJoin('text as t', 't.id', 'g.text_id')
-    .select(['r.id', 'r.gloss_id', 'r.parent_id', 'r.body_doc', 'r.created_at', 'r.updated_at', 'l.slug as layer_slug', 't.slug as text_slug'])
-    .where('r.author_id', '=', viewer.id)
-    .where('r.status', '!=', 'deleted')
-    .where(layerVisibleSql(viewer) as never)
-    .where(postVisibleSql(viewer, 'g'))
-    .orderBy('r.id')
-    .execute();
+  const replies = await replyRowsByAuthor(db, viewer);
   const author = { handle: viewer.handle, name: viewer.displayName };
   const items = [
     ...glosses,

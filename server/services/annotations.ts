@@ -20,6 +20,7 @@ import {
 } from '../../schema/w3c.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow } from '../storage/database.ts';
+import { annotationRowsByAuthor, countLayerAnnotations, layerAnnotationRows, type AnnotationRow } from '../storage/annotations.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem } from '../storage/search-index.ts';
 import { findTextById } from '../storage/texts.ts';
@@ -30,7 +31,6 @@ import { createGloss, deleteGloss, selectorsJson, updateGloss } from './glosses.
 import { readableGloss } from './readable-posts.ts';
 import { readableLayer } from './layers.ts';
 import { canWriteLayer, type Viewer } from './policy.ts';
-import { layerVisibleSql, postVisibleSql } from '../storage/visibility-sql.ts';
 import { initialStatus } from './moderation.ts';
 import { emptyCounts, toAnchorRow, type AnchorCounts, type StoredSelectors } from './reanchor.ts';
 import { textVersion } from './texts.ts';
@@ -39,23 +39,7 @@ import { resolveImported } from '../work/index.ts';
 /** Largest number of annotations accepted in one import. */
 export const maxImportSize = 5000;
 
-interface ExportRow {
-  id: number;
-  layer_slug: string;
-  target_gloss_id: number | null;
-  target_layer_slug: string | null;
-  target_body_text: string | null;
-  target_version: number;
-  selectors: string;
-  body_doc: string;
-  motivation: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  author_handle: string;
-  author_name: string;
-}
-
+/** The glosses of a layer the viewer may see, as annotation rows (see `layerAnnotationRows`). */
 async function exportRows(
   db: DB,
   viewer: Viewer | null,
@@ -63,41 +47,8 @@ async function exportRows(
   page?: { limit: number; offset: number },
   glossId?: number,
   includePending = false,
-): Promise<ExportRow[]> {
-  let q = exportQuery(db)
-    .where('g.layer_id', '=', layerId)
-    .where('g.status', 'in', includePending ? ['active', 'pending'] : ['active'])
-    .where(postVisibleSql(viewer, 'g'))
-    .orderBy('g.id');
-  if (glossId !== undefined) q = q.where('g.id', '=', glossId);
-  if (page) q = q.limit(page.limit).offset(page.offset);
-  return q.execute();
-}
-
-/** The columns an annotation is made of, for any selection of glosses. */
-function exportQuery(db: DB) {
-  return db
-    .selectFrom('gloss as g')
-    .innerJoin('layer as l', 'l.id', 'g.layer_id')
-    .innerJoin('user as u', 'u.id', 'g.author_id')
-    .leftJoin('gloss as tg', 'tg.id', 'g.target_gloss_id')
-    .leftJoin('layer as tl', 'tl.id', 'tg.layer_id')
-    .select([
-      'g.id',
-      'l.slug as layer_slug',
-      'g.target_gloss_id',
-      'tl.slug as target_layer_slug',
-      'tg.body_text as target_body_text',
-      'g.target_version',
-      'g.selectors',
-      'g.body_doc',
-      'g.motivation',
-      'g.status',
-      'g.created_at',
-      'g.updated_at',
-      'u.handle as author_handle',
-      'u.display_name as author_name',
-    ]);
+): Promise<AnnotationRow[]> {
+  return layerAnnotationRows(db, viewer, layerId, includePending ? ['active', 'pending'] : ['active'], { page, glossId });
 }
 
 /**
@@ -107,15 +58,8 @@ function exportQuery(db: DB) {
  * private) stays there: its quote is of words they may no longer see.
  */
 export async function annotationsByAuthor(db: DB, viewer: Viewer, urls: DafUrls): Promise<Record<string, unknown>[]> {
-  const rows = await exportQuery(db)
-    .innerJoin('text as t', 't.id', 'g.text_id')
-    .select('g.text_id')
-    .where('g.author_id', '=', viewer.id)
-    .where('g.status', '!=', 'deleted')
-    .where(layerVisibleSql(viewer) as never)
-    .orderBy('g.id')
-    .execute();
-  const byText = new Map<number, ExportRow[]>();
+  const rows = await annotationRowsByAuthor(db, viewer);
+  const byText = new Map<number, AnnotationRow[]>();
   for (const r of rows) {
     const list = byText.get(r.text_id);
     if (list) list.push(r);
@@ -127,7 +71,7 @@ export async function annotationsByAuthor(db: DB, viewer: Viewer, urls: DafUrls)
 }
 
 /** Converts rows to annotations; offsets are converted against the text each was made on. */
-async function toAnnotations(db: DB, text: TextRow, rows: ExportRow[], urls: DafUrls): Promise<Record<string, unknown>[]> {
+async function toAnnotations(db: DB, text: TextRow, rows: AnnotationRow[], urls: DafUrls): Promise<Record<string, unknown>[]> {
   const versionIndex = new Map<number, CodePointIndex>();
   const out: Record<string, unknown>[] = [];
   for (const r of rows) {
@@ -164,16 +108,10 @@ function etagOf(parts: (string | number)[]): string {
   return `W/"${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 27)}"`;
 }
 
+/** How many active glosses of a layer the viewer may see, and a tag that changes whenever they do. */
 async function countActive(db: DB, viewer: Viewer | null, layerId: number): Promise<{ total: number; tag: string }> {
-  const row = await db
-    .selectFrom('gloss as g')
-    .innerJoin('layer as l', 'l.id', 'g.layer_id')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('g.updated_at').as('u'), eb.fn.max('g.id').as('m')])
-    .where('g.layer_id', '=', layerId)
-    .where('g.status', '=', 'active')
-    .where(postVisibleSql(viewer, 'g'))
-    .executeTakeFirstOrThrow();
-  return { total: Number(row.n), tag: `${row.n}:${row.u ?? ''}:${row.m ?? ''}` };
+  const { total, lastUpdated, lastId } = await countLayerAnnotations(db, viewer, layerId);
+  return { total, tag: `${total}:${lastUpdated ?? ''}:${lastId ?? ''}` };
 }
 
 /**
