@@ -2,11 +2,13 @@
  * A real Daf app on a real SQLite file in a temporary folder, driven through `app.request()`
  * (no port), with a small client that keeps a cookie jar per person and sends our Origin on
  * unsafe requests, as a browser on a Daf page would. Every JSON answer the client receives is
- * held to the response contract (schema/responses.ts): see `contractViolation`.
+ * held to the response contract (schema/responses.ts): see `contractViolation`. A suite gets its
+ * app from `useTestApp`, which opens it, checks its `errors` and closes it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
@@ -38,6 +40,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What a test app's context and app are made with, besides its rate limits. */
+export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
+
 /**
  * Makes a fresh app with an empty database file. 500s are collected in `errors`, and so are
  * answers outside the response contract (`ContractError`, which the request also throws). Sign-up and
@@ -46,10 +51,7 @@ export interface TestApp {
  * unless `options` says otherwise; `options` also sets the storage quotas (the real defaults
  * unless given), the log-in guard's clock and whether to trust X-Forwarded-For.
  */
-export async function createTestApp(
-  limits: Partial<RateLimits> = {},
-  options: ContextOptions & Pick<AppOptions, 'trustProxy'> = {},
-): Promise<TestApp> {
+export async function createTestApp(limits: Partial<RateLimits> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
   const database = await openDatabase(path.join(dir, 'daf.db'));
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
@@ -76,6 +78,83 @@ export async function createTestApp(
     },
   };
   return t;
+}
+
+/** How `useTestApp` makes an app: `createTestApp`'s two arguments. */
+export interface TestAppSettings {
+  limits?: Partial<RateLimits>;
+  options?: TestAppOptions;
+}
+
+/** The app a `useTestApp` suite is using now, and a way to swap it for another. */
+export interface TestAppFixture extends TestApp {
+  /**
+   * Checks and closes the app in use and opens a fresh one with `settings` (the suite's own
+   * unless given), for the rest of the test (with `each`) or the suite; the fixture closes it.
+   */
+  reopen(settings?: TestAppSettings): Promise<void>;
+}
+
+/**
+ * The test app of a suite, as a fixture. Called in a `describe` (or at the top of a file), it
+ * registers the hooks that open a fresh app (`createTestApp` with `settings`, which may be a
+ * function, read when the app is opened) before the suite's tests, or before each test with
+ * `each`, and afterwards assert the app's `errors` empty (its 500s and contract errors) and
+ * close it, deleting its folder. The handle it returns stands for the app in use, so it is
+ * read inside tests and hooks only:
+ *
+ *     describe('texts', () => {
+ *       const t = useTestApp();
+ *       let ada: TestClient;
+ *       beforeAll(async () => {
+ *         ada = await t.signup('ada');
+ *       });
+ *       it('…', async () => { … t.visitor() … });
+ *     });
+ */
+export function useTestApp(settings: TestAppSettings | (() => TestAppSettings) = {}, { each = false }: { each?: boolean } = {}): TestAppFixture {
+  let current: TestApp | null = null;
+  const inUse = (): TestApp => {
+    if (!current) throw new Error('useTestApp: the app is open only inside the tests and hooks of the suite that asked for it');
+    return current;
+  };
+  const finish = async () => {
+    const t = current;
+    current = null;
+    if (!t) return;
+    try {
+      expect(t.errors).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  };
+  const open = async (s: TestAppSettings = typeof settings === 'function' ? settings() : settings) => {
+    await finish();
+    current = await createTestApp(s.limits, s.options);
+  };
+  (each ? beforeEach : beforeAll)(() => open());
+  (each ? afterEach : afterAll)(finish);
+  return {
+    get app() {
+      return inUse().app;
+    },
+    get ctx() {
+      return inUse().ctx;
+    },
+    get database() {
+      return inUse().database;
+    },
+    get dir() {
+      return inUse().dir;
+    },
+    get errors() {
+      return inUse().errors;
+    },
+    visitor: () => inUse().visitor(),
+    signup: (handle, password) => inUse().signup(handle, password),
+    close: finish,
+    reopen: open,
+  };
 }
 
 /** An answer outside the response contract: which request, which route, and zod's issues by path. */

@@ -4,15 +4,15 @@
  * taken away as W3C JSON-LD; and the account can be deleted, leaving everything others wrote in
  * place (tombstones where others answered) and nothing of theirs readable.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createLayer, createTestApp, createText, TestClient, writeGloss, type TestApp } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, TestClient, writeGloss } from '../helpers/test-app.ts';
 
 const password = 'correct horse battery';
 const words = 'Who is wise? One who learns from every person. Who is strong? One who masters himself.';
 
 describe('a person’s page, sessions, export and deletion', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let cy: TestClient;
@@ -23,7 +23,6 @@ describe('a person’s page, sessions, export and deletion', () => {
   const g: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     cy = await t.signup('cy');
@@ -40,10 +39,6 @@ describe('a person’s page, sessions, export and deletion', () => {
     g.open = (await writeGloss(ada, text, open, { exact: 'Who is wise?' }, 'Ben Zoma’s question.')).id;
     g.circle = (await writeGloss(ada, text, circleLayer, { exact: 'every person' }, 'Only for the circle.')).id;
     g.notebook = (await writeGloss(ada, text, notebook, { exact: 'masters himself' }, 'Mine alone.')).id;
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   describe('the page of a person', () => {

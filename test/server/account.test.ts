@@ -2,22 +2,14 @@
  * A person's own account (README, "The API"): the display name, a new password given with the
  * current one (which signs out every other session), and "sign out everywhere".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, TestClient, type TestApp } from '../helpers/test-app.ts';
+import { useTestApp, TestClient } from '../helpers/test-app.ts';
 
 const password = 'correct horse battery';
 
 describe('one’s own account', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp();
 
   /** A second session of `handle`, as from another browser. */
   async function elsewhere(handle: string, pass = password) {

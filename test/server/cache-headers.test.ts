@@ -2,17 +2,16 @@
  * Answers that depend on who asks stay out of shared caches: every API and W3C answer varies with
  * the credentials, and any answer to a request that carried credentials is `private, no-store`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createLayer, createText, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, createLayer, createText, type TestClient } from '../helpers/test-app.ts';
 
 describe('cache headers on private answers', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let script: TestClient;
   let slug: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     slug = await createText(ada, { title: 'Light', content: 'Let there be light.' });
     await createLayer(ada, slug, { name: 'Mine', slug: 'mine', visibility: 'private' });
@@ -20,10 +19,6 @@ describe('cache headers on private answers', () => {
     expect(made.headers.get('cache-control')).toBe('private, no-store');
     script = t.visitor();
     script.bearer = made.body.token;
-  });
-
-  afterAll(async () => {
-    await t.close();
   });
 
   const varies = (h: Headers) => (h.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());

@@ -3,22 +3,17 @@
  * headings stay such in the document, each item a block of the projection that glosses anchor in,
  * and an opening heading that repeats the title is left out, on creation and on a new version.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const ethics = '# Nicomachean Ethics\n\nThree kinds of friendship:\n\n- utility\n- pleasure\n- the *good*\n\n> Friendship is a single soul.\n';
 
 describe('Markdown texts', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('keeps lists and quotes, drops a heading that repeats the title, and anchors glosses in list items', async () => {

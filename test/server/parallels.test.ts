@@ -2,12 +2,12 @@
  * Parallel texts (README, "The API"): pairing a text with its translation, and who may see and
  * change the pairing. A private translation shows through no door to those who may not read it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createText, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, createText, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 describe('parallel texts', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let he: string;
@@ -15,16 +15,11 @@ describe('parallel texts', () => {
   let secret: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     he = await createText(ada, { title: 'Avot', language: 'he', format: 'plain', content: 'משה קבל תורה מסיני' });
     en = await createText(ada, { title: 'Avot (English)', content: 'Moses received the Torah at Sinai' });
     secret = await createText(ada, { title: 'Draft translation', content: 'Moses took the Torah', visibility: 'private' });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('pairs a text with its translation, listed to every reader', async () => {

@@ -2,25 +2,20 @@
  * A passage names the group that owns its text as every text listing does (README, "The API":
  * passages): to those who may know the group, and to nobody else.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createText, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp, createText, type TestClient } from '../helpers/test-app.ts';
 
 describe('the group a passage names', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let olga: TestClient;
   let otto: TestClient;
 
   beforeAll(async () => {
-    t = await createTestApp();
     olga = await t.signup('olga');
     otto = await t.signup('otto');
     for (const [slug, visibility] of [['open-circle', 'public'], ['closed-circle', 'private']]) {
       expect((await olga.post('/api/groups', { slug, name: slug, visibility, joinPolicy: 'invite' })).status).toBe(201);
     }
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('names a public group to everyone, a private one only to its members, as the text list does', async () => {

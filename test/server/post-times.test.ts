@@ -2,24 +2,19 @@
  * When a post was changed by its author (README, "The reader"): `edited` is null until the author
  * edits its body, then the time of that edit, in single reads and in listings.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 describe('edited times', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let slug: string;
   let layer: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     slug = await createText(ada, { title: 'Light', content: 'And God said, Let there be light.' });
     layer = await createLayer(ada, slug, { name: 'Notes' });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('marks a gloss and a reply edited only once their author changes them', async () => {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createText, createLayer, writeGloss, type TestApp } from '../helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createText, createLayer, writeGloss } from '../helpers/test-app.ts';
 
 describe('a first walk through the API', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('creates a text, a layer and a gloss, and lists it with its anchor', async () => {
     const ada = await t.signup('ada');

@@ -3,22 +3,17 @@
  * API") tells what a text would be before it is created — its counts and first passages — judged
  * exactly as creating it would be, storing nothing; and no text takes the address "new".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { useTestApp, type TestClient } from '../helpers/test-app.ts';
 
 describe('adding a text from the browser', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   const preview = (body: Record<string, unknown>, client = ada) => client.post('/api/texts/preview', body);
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('shows a Markdown text by its paragraphs, list items and quotes, without a heading that repeats the title', async () => {

@@ -2,18 +2,11 @@
  * The anchor counts a new version reports are counts of what the reviser may see: a gloss in
  * someone else's private layer is not even counted (README, "Reading groups").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp } from '../helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss } from '../helpers/test-app.ts';
 
 describe('counts in a new version', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('counts only glosses the reviser may see', async () => {
     const owner = await t.signup('owner');
