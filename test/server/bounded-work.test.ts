@@ -3,33 +3,28 @@
  * blocks is refused with a clear 4xx, and heavy parsing and matching run on worker threads, so
  * that other readers are served meanwhile.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { maxTextBlocks } from '../../server/work/tasks.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 /** `unit` repeated to at least `length` code units. */
 const repeated = (unit: string, length: number): string => unit.repeat(Math.ceil(length / unit.length));
 
 describe('bounded work per request', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let slug: string;
   let layer: string;
   let projection: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     // One's own private, repetitive, 1 MiB text: the review's attack.
     slug = await createText(ada, { title: 'Echo', format: 'plain', content: repeated('ab ab ab ab ba ', 1 << 20), visibility: 'private' });
     layer = await createLayer(ada, slug, { name: 'Notes', visibility: 'private' });
     projection = (await ada.get(`/api/texts/${slug}`)).body.text;
   }, 60_000);
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
 
   const post = (target: Record<string, unknown>) => ada.post(`/api/texts/${slug}/layers/${layer}/glosses`, { target, body: { markdown: 'x' } });
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   findResponseRoute,
   glossListingShape,
@@ -20,7 +20,7 @@ import {
   type ResponseRoute,
 } from '../../schema/responses.ts';
 import { apiOperations } from '../../server/openapi.ts';
-import { ContractError, contractViolation, createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { ContractError, contractViolation, createLayer, createTestApp, createText, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -186,7 +186,7 @@ describe('the response contract', () => {
 });
 
 describe('the check of the contract, on a real app', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let text: string;
@@ -194,7 +194,6 @@ describe('the check of the contract, on a real app', () => {
   let invitation: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     const group = await ada.post('/api/groups', { slug: 'circle', name: 'Circle', visibility: 'public', joinPolicy: 'open', premoderation: true });
@@ -212,10 +211,6 @@ describe('the check of the contract, on a real app', () => {
     expect(made.status).toBe(201);
     invitation = made.body.token;
     expect((await ada.post('/api/tokens', { name: 'script' })).status).toBe(201);
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('answers every GET the client makes within its shape', async () => {

@@ -7,9 +7,9 @@
  * that `npm test` runs first.
  */
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createLayer, createTestApp, createText, testOrigin, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, testOrigin, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 /** Another site, embedding Daf. */
 const blog = 'https://blog.example';
@@ -31,13 +31,12 @@ const doc = {
 };
 
 describe('embedding', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let owner: TestClient;
   let token: string;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
     owner = await t.signup('teacher');
     await createText(owner, { title: 'Avot', slug: 'avot', format: 'prosemirror', content: doc });
     await createText(owner, { title: privateTitle, slug: 'hidden', content: `Private ${secret} words.`, visibility: 'private' });
@@ -53,10 +52,6 @@ describe('embedding', () => {
     const res = await owner.post('/api/tokens', { name: 'embed' });
     expect(res.status).toBe(201);
     token = res.body.token;
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   /** A client on another site: no cookies, its own Origin, perhaps a bearer token. */

@@ -3,18 +3,17 @@
  * to valid JSON whatever the words contain, and to the same gloss whichever door it comes
  * through: the listing, the single read and the event payload.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const tricky = 'He said "stop" \\ then\ttabbed\nnew line, a bell \u0007, 😀 𝔸 and </script><b>bold</b> ״ק״';
 
 describe('the SQL-written gloss listing', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let slug: string;
   let glossId: number;
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     slug = await createText(ada, { title: 'Tricky', content: `Before. ${tricky.replace(/\n/g, ' ')} After.` });
     await createLayer(ada, slug, { name: 'Notes', slug: 'notes' });
@@ -22,10 +21,6 @@ describe('the SQL-written gloss listing', () => {
     glossId = gloss.id;
     const reply = await ada.post(`/api/glosses/${glossId}/replies`, { body: { markdown: `Reply: ${tricky}` } });
     expect(reply.status).toBe(201);
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('escapes quotes, backslashes, control characters and astral characters', async () => {

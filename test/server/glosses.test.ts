@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/main.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 const genesis11 = 'בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים אֵ֥ת הַשָּׁמַ֖יִם וְאֵ֥ת הָאָֽרֶץ׃';
@@ -16,7 +16,7 @@ const lightText = 'And God said, Let there be light: and there was light.\n\nAnd
 
 
 describe('glosses', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let slug: string;
@@ -26,17 +26,12 @@ describe('glosses', () => {
   const post = (client: TestClient, layer: string, body: unknown) => client.post(`/api/texts/${slug}/layers/${layer}/glosses`, body);
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     slug = await createText(ada, { title: 'Light', content: lightText });
     text = (await ada.get(`/api/texts/${slug}`)).body.text;
     notes = await createLayer(ada, slug, { name: 'Notes' });
     open = await createLayer(ada, slug, { name: 'Open', writePolicy: 'signed_in' });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   describe('placing a gloss on the text', () => {

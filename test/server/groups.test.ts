@@ -6,15 +6,15 @@
  * notebooks). The access matrix (access-matrix.test.ts) checks every door for every standing;
  * this file checks that each feature works.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
 import { snapshot, snapshotDiff } from '../helpers/access-world.ts';
-import { createTestApp, createText, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { useTestApp, createText, type TestClient } from '../helpers/test-app.ts';
 
 const content = 'The river runs to the sea. The mountain stands in the wind. The city sleeps under the stars.';
 
 describe('reading groups', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ann: TestClient; // owner
   let moe: TestClient; // moderator
   let mel: TestClient; // member
@@ -22,13 +22,8 @@ describe('reading groups', () => {
   let text: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     [ann, moe, mel, out] = await Promise.all(['ann', 'moe', 'mel', 'out'].map((h) => t.signup(h)));
     text = await createText(ann, { title: 'River', slug: 'river', content });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   /** Creates a group owned by ann with moe as moderator and mel as member. */

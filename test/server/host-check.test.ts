@@ -4,11 +4,11 @@
  * loopback, since the Host header then decides oEmbed HTML, invitation URLs, W3C ids and the
  * origin check.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { hostWarning } from '../../server/cli/host-warning.ts';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, testOrigin, type TestApp, type TestResponse } from '../helpers/test-app.ts';
+import { useTestApp, testOrigin, type TestResponse } from '../helpers/test-app.ts';
 
 async function send(app: ReturnType<typeof createApp>, url: string, init: RequestInit = {}): Promise<TestResponse> {
   const res = await app.request(url, init);
@@ -23,14 +23,9 @@ async function send(app: ReturnType<typeof createApp>, url: string, init: Reques
 }
 
 describe('the Host header', () => {
-  let t: TestApp;
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await createTestApp();
     await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('with a base URL, refuses another host with 421 wrong_host and writes nothing', async () => {

@@ -4,10 +4,10 @@
  * is gone; a file that is not what it says, or that unpacks past the limit, is refused with a
  * 422 and creates nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { docx, zip } from '../helpers/docx.ts';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { useTestApp, type TestClient } from '../helpers/test-app.ts';
 
 /** An article as a browser saves it: menus, a sidebar, comments and a footer around the reading. */
 const article = `<!doctype html>
@@ -47,18 +47,13 @@ const article = `<!doctype html>
 const forbidden = /script|alert|onclick|onload|onerror|onmouseover|javascript:|data:|iframe|style|<|cookie|steal|evil|phish/i;
 
 describe('texts from HTML and Word documents', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   const base64 = (b: Buffer) => b.toString('base64');
   const textCount = async () => (await ada.get('/api/texts?limit=100')).body.texts.length;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('keeps the reading content of a saved web page, with its structure, and nothing that runs or styles', async () => {

@@ -3,11 +3,11 @@
  * stored hash with lower parameters is re-hashed at the next successful log-in.
  */
 import { scryptSync, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultPasswordCost } from '../../server/services/passwords.ts';
 import { findUserByHandle } from '../../server/storage/users.ts';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { useTestApp } from '../helpers/test-app.ts';
 
 /** A hash in the stored form as the earlier code wrote it: scrypt at N=2^15. */
 function oldHash(password: string): string {
@@ -19,14 +19,7 @@ function oldHash(password: string): string {
 const params = (stored: string) => stored.split('$').slice(0, 4).join('$');
 
 describe('password hashing cost', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({}, { passwordCost: defaultPasswordCost });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({ options: { passwordCost: defaultPasswordCost } });
 
   it('hashes new passwords with scrypt N=2^17, r=8, p=1', async () => {
     await t.signup('newcomer', 'a good long password');

@@ -1,17 +1,10 @@
 /** Rate limits on sign-up and on writes: 429 with Retry-After, nothing written, reads unaffected. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, createText, type TestApp } from '../helpers/test-app.ts';
+import { useTestApp, createText } from '../helpers/test-app.ts';
 
 describe('rate limits', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ writesPerMinute: 3, signupsPerHour: 2 });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({ limits: { writesPerMinute: 3, signupsPerHour: 2 } });
 
   it('limits sign-ups per address', async () => {
     await t.signup('first');

@@ -2,13 +2,13 @@
  * Replies: the conversation under a gloss. Nesting through `parent`, threads kept apart,
  * authorship, and tombstones for replies that have answers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 
 describe('replies', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let cy: TestClient;
@@ -22,7 +22,6 @@ describe('replies', () => {
   const thread = async (glossId: number) => (await t.visitor().get(`/api/glosses/${glossId}`)).body.replies as any[];
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     cy = await t.signup('cy');
@@ -31,10 +30,6 @@ describe('replies', () => {
     layer = await createLayer(ada, slug, { name: 'Notes' });
     gloss = await writeGloss(ada, slug, layer, { exact: 'the word' }, 'Logos.');
     otherGloss = await writeGloss(ada, slug, layer, { exact: 'with God' }, 'Pros ton theon.');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('adds a reply with 201 and lists it in the gloss’s thread', async () => {

@@ -4,9 +4,9 @@
  * served document is well-formed OpenAPI 3.1. Unknown routes and wrong methods answer in the
  * JSON error shape.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiOperations } from '../../server/openapi.ts';
-import { createTestApp, testOrigin, type TestApp, type TestResponse } from '../helpers/test-app.ts';
+import { useTestApp, testOrigin, type TestResponse } from '../helpers/test-app.ts';
 
 const httpMethods = ['get', 'post', 'put', 'patch', 'delete', 'options'] as const;
 
@@ -31,16 +31,11 @@ function expectJsonError(res: TestResponse, what: string) {
 }
 
 describe('routes and their documentation', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let routes: { method: string; path: string }[];
 
   beforeAll(async () => {
-    t = await createTestApp();
     routes = t.app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method.toLowerCase(), path: openapiPath(r.path) }));
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('registers the routes it should (the listing is not empty or all middleware)', () => {

@@ -5,7 +5,7 @@
  * where no exact map exists, the folded snippet is shown. Also the map itself, on its own.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   checkpointEvery,
   foldClusters,
@@ -16,7 +16,7 @@ import {
 } from '../../server/services/search-snippet.ts';
 import type { SearchResult as Result } from '../../server/services/search.ts';
 import { foldForSearch, matchClose as close, matchOpen as open } from '../../server/storage/search-index.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 /** Genesis 1:1–5, with points and cantillation (as Sefaria has them). */
 const genesis = [
@@ -249,7 +249,7 @@ describe('the map from folded snippets to the words as written', () => {
 });
 
 describe('search results in the words as written', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let heText: string;
@@ -273,17 +273,12 @@ describe('search results in the words as written', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     heText = await createText(ada, { title: 'Bereshit', language: 'he', format: 'plain', content: genesis.join('\n\n') });
     layer = await createLayer(ada, heText, { name: 'Perush', writePolicy: 'signed_in' });
     gloss = await writeGloss(ada, heText, layer, { exact: 'מְרַחֶ֖פֶת' }, 'רוּחַ אֱלֹהִים — זוֹ רוּחוֹ שֶׁל מָשִׁיחַ');
     reply = (await bob.post(`/api/glosses/${gloss.id}/replies`, { body: { markdown: 'כְּמוֹ שֶׁנֶּאֱמַר וְנָחָה עָלָיו' } })).body;
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('shows a pointed text found by unpointed letters with its points, the highlight on the pointed word', async () => {

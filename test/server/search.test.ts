@@ -2,8 +2,8 @@
  * Search over texts, glosses and replies: results with highlight ranges into plain snippets,
  * Hebrew folding, inert query syntax, bounds, and an index that follows edits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 import type { SearchResult as Result } from '../../server/services/search.ts';
 
@@ -22,7 +22,7 @@ function highlighted(r: Result): string[] {
 }
 
 describe('search', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let foxText: string;
@@ -37,7 +37,6 @@ describe('search', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     foxText = await createText(ada, { title: 'Fables', content: 'The quick brown fox jumps over the lazy dog.\n\nFoxes are clever; dogs are loyal. 😀 Rocket science too.' });
@@ -45,10 +44,6 @@ describe('search', () => {
     layer = await createLayer(ada, foxText, { name: 'Notes', writePolicy: 'signed_in' });
     gloss = await writeGloss(ada, foxText, layer, { exact: 'quick brown fox' }, 'A vulpine remark about cunning.');
     reply = (await bob.post(`/api/glosses/${gloss.id}/replies`, { body: { markdown: 'A canine rejoinder.' } })).body;
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('finds words of a text, with highlights on the word inside the snippet', async () => {

@@ -3,17 +3,17 @@
  * banned member's last doors (editing and flagging), notebooks that stay their writers', and an
  * event replay that never brings back words an edit removed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { maxBodyLength } from '../../schema/api.ts';
 import { importBodyLimit } from '../../server/middleware/body.ts';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, createText, testOrigin, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { useTestApp, createText, testOrigin, type TestClient } from '../helpers/test-app.ts';
 
 const content = 'The river runs to the sea. The mountain stands in the wind. The city sleeps under the stars.';
 const ldHeaders = { 'content-type': 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"' };
 
 describe('posts under attack', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ann: TestClient; // owner of every group here
   let moe: TestClient; // moderator
   let mel: TestClient; // member
@@ -22,13 +22,8 @@ describe('posts under attack', () => {
   const textUrl = () => `${testOrigin}/t/${text}`;
 
   beforeAll(async () => {
-    t = await createTestApp();
     [ann, moe, mel, mal] = await Promise.all(['ann', 'moe', 'mel', 'mal'].map((h) => t.signup(h)));
     text = await createText(ann, { title: 'River', slug: 'river', content });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   /** Creates a public group owned by ann with moe as moderator and mel as member. */

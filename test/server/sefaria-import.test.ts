@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalUser } from '../../server/services/auth.ts';
 import type { Viewer } from '../../server/services/policy.ts';
 import { importSefaria, type SefariaImportSummary } from '../../server/services/sefaria-import.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { useTestApp } from '../helpers/test-app.ts';
 
 function fixture(name: string): any {
   return JSON.parse(fs.readFileSync(new URL(`../../fixtures/sefaria/${name}`, import.meta.url), 'utf8'));
@@ -62,7 +62,7 @@ interface ImportedText {
 }
 
 describe('importing Sefaria texts with their commentaries', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let owner: Viewer;
 
   async function load(slug: string, base: unknown, commentary: any): Promise<ImportedText> {
@@ -84,13 +84,7 @@ describe('importing Sefaria texts with their commentaries', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp();
     owner = await ensureLocalUser(t.ctx.db, 'daf', 'Daf Library');
-  });
-
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   describe('quotations that close with an abbreviation, and ranges', () => {

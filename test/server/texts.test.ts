@@ -5,10 +5,10 @@
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { Transform, type Step } from 'prosemirror-transform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { textSchema } from '../../schema/document.ts';
 import { Projection } from '../../schema/projection.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 const genesis11 = 'בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים אֵ֥ת הַשָּׁמַ֖יִם וְאֵ֥ת הָאָֽרֶץ׃';
@@ -72,15 +72,10 @@ async function glossById(client: TestClient, id: number) {
 }
 
 describe('creating and reading texts', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('creates a text from Markdown and answers GET with doc, projection and segments', async () => {
@@ -282,17 +277,12 @@ describe('creating and reading texts', () => {
 });
 
 describe('versions', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('lets only the owner add a version: 401 visitor, 403 other person, 404 for a private text', async () => {

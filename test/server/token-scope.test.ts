@@ -4,12 +4,12 @@
  * edit and delete its holder's own glosses and replies, and nothing else: no tokens, no groups,
  * no moderation, no account, no layers. It expires after 30 days.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 describe('token scopes', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let olga: TestClient;
   let mel: TestClient;
   /** Olga (owner of the group `circle`) as the site that embeds sees her: with an embed token. */
@@ -26,7 +26,6 @@ describe('token scopes', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp();
     olga = await t.signup('olga');
     mel = await t.signup('mel');
     await createText(olga, { title: 'Light', slug, content: 'Let there be light. And there was light.' });
@@ -39,11 +38,6 @@ describe('token scopes', () => {
     expect(made.status).toBe(201);
     olgaEmbed = withToken(made.body.token);
     olgaEmbedTokenId = made.body.id;
-  });
-
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('makes a full token by default, and an embed token that expires in 30 days', async () => {

@@ -4,8 +4,8 @@
  * owner sees everything. Also the invariant that keeps commentary on commentary readable:
  * everyone who can read a gloss can read what it comments on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer, createTestApp, createText, testOrigin, writeGloss, type TestApp, type TestClient, type TestResponse } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLayer, useTestApp, createText, testOrigin, writeGloss, type TestClient, type TestResponse } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 /** Words that exist only in private places. */
@@ -23,7 +23,7 @@ function expectNoSecrets(res: TestResponse) {
 }
 
 describe('private layers and texts', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let olga: TestClient;
   let otto: TestClient;
   const pub = 'commons';
@@ -35,7 +35,6 @@ describe('private layers and texts', () => {
   let sentinel: any;
 
   beforeAll(async () => {
-    t = await createTestApp();
     olga = await t.signup('olga');
     otto = await t.signup('otto');
     await createText(olga, { title: 'Commons', slug: pub, content: 'The public text speaks of ordinary things and quiet words.' });
@@ -50,10 +49,6 @@ describe('private layers and texts', () => {
     vaultGloss = await writeGloss(olga, vault, 'vault-notes', { exact: 'private text' }, `A ${secrets.glossOnPrivateText} note.`);
     // The last event on the public text: a stream that has delivered it has delivered everything before it.
     sentinel = await writeGloss(olga, pub, 'open-notes', { exact: 'public text' }, 'Sentinel.');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   /** Reads a text's event stream from the start until `untilId` arrives; returns the raw stream text. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLayer, createTestApp, createText, testOrigin, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLayer, useTestApp, createText, testOrigin, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const anno = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
 const ldHeaders = { 'content-type': anno };
@@ -36,14 +36,13 @@ function annotation(source: string, selector: unknown[], body = 'A note from a W
 }
 
 describe('the W3C Web Annotation Protocol', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let bob: TestClient;
   let slug: string;
   let astral: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     slug = await createText(ada, { title: 'Genesis', content: genesis, slug: 'genesis' });
@@ -52,11 +51,6 @@ describe('the W3C Web Annotation Protocol', () => {
     await writeGloss(ada, slug, 'notes', { exact: 'In the beginning' }, 'First *note*.');
     await writeGloss(ada, slug, 'notes', { exact: 'without form, and void' }, 'Second note.');
     await writeGloss(ada, slug, 'notes', { exact: 'there was light' }, 'Third note.', 'questioning');
-  });
-
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   describe('the container', () => {
