@@ -2,8 +2,8 @@
  * Accounts, sessions, bearer tokens, log-in throttling and the cross-site guard (README, "Reading groups").
  */
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, createText, TestClient, type TestApp } from '../helpers/test-app.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp, createText, TestClient, type TestApp } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -18,14 +18,7 @@ function clientWithCookie(t: TestApp, secret: string): TestClient {
 }
 
 describe('accounts and sessions', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('signs up with 201 and an HttpOnly, SameSite=Lax session cookie', async () => {
     const c = t.visitor();
@@ -133,14 +126,7 @@ describe('accounts and sessions', () => {
 });
 
 describe('bearer tokens', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('creates a token that works without a cookie or an Origin, lists it, and revokes it', async () => {
     const owner = await t.signup('scripter');
@@ -200,17 +186,12 @@ describe('bearer tokens', () => {
 });
 
 describe('the cross-site guard on cookie sessions', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   const textCount = () => (t.database.sqlite.prepare('SELECT count(*) AS n FROM text').get() as { n: number }).n;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it.each([
@@ -272,19 +253,16 @@ describe('the cross-site guard on cookie sessions', () => {
 });
 
 describe('log-in throttling', () => {
-  let t: TestApp;
   let clock: number;
+  beforeEach(() => {
+    clock = Date.parse('2026-12-05T12:00:00Z');
+  });
+  const t = useTestApp({ options: { now: () => clock, trustProxy: true } }, { each: true });
   const login = (handle: string, password: string, address?: string) =>
     t.visitor().post('/api/auth/login', { handle, password }, address ? { 'x-forwarded-for': address } : {});
   const retryAfter = (res: { headers: Headers }) => Number(res.headers.get('retry-after'));
   beforeEach(async () => {
-    clock = Date.parse('2026-12-05T12:00:00Z');
-    t = await createTestApp({}, { now: () => clock, trustProxy: true });
     await t.signup('target', 'the right password');
-  });
-  afterEach(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('backs off per handle and address with a growing delay, the right password included', async () => {
@@ -330,16 +308,14 @@ describe('log-in throttling', () => {
   });
 
   it('ignores X-Forwarded-For without trustProxy: every client is the socket address', async () => {
-    await t.close();
-    t = await createTestApp({}, { now: () => clock });
+    await t.reopen({ options: { now: () => clock } });
     await t.signup('target', 'the right password');
     for (let i = 0; i < 5; i++) await login('target', `wrong ${i}`, '203.0.113.9');
     expectError(await login('target', 'the right password', '203.0.113.10'), 429, 'too_many_attempts');
   });
 
   it('throttles sign-ups by the same address', async () => {
-    await t.close();
-    t = await createTestApp({ signupsPerHour: 1 }, { trustProxy: true });
+    await t.reopen({ limits: { signupsPerHour: 1 }, options: { trustProxy: true } });
     const signup = (handle: string, address: string) =>
       t.visitor().post('/api/auth/signup', { handle, password: 'long enough pw' }, { 'x-forwarded-for': address });
     expect((await signup('one', '203.0.113.1')).status).toBe(201);

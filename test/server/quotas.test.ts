@@ -4,9 +4,9 @@
  * and writes nothing; other people are not affected.
  */
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
-import { createTestApp, createText, type TestApp } from '../helpers/test-app.ts';
+import { createText, useTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** Row counts of every table a text or a version writes to. */
 async function counts(t: TestApp) {
@@ -19,14 +19,10 @@ async function counts(t: TestApp) {
 }
 
 describe('storage quotas', () => {
-  let t: TestApp;
-  afterEach(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({}, { each: true });
 
   it('refuses a text past the number of texts an account may own, and writes nothing', async () => {
-    t = await createTestApp({}, { quotas: { textsPerAccount: 2, bytesPerAccount: 1e9 } });
+    await t.reopen({ options: { quotas: { textsPerAccount: 2, bytesPerAccount: 1e9 } } });
     const ada = await t.signup('ada');
     await createText(ada, { title: 'One', content: 'First.' });
     await createText(ada, { title: 'Two', content: 'Second.' });
@@ -41,7 +37,7 @@ describe('storage quotas', () => {
   });
 
   it('refuses a text or a version past the bytes an account may store, and writes nothing', async () => {
-    t = await createTestApp({}, { quotas: { textsPerAccount: 100, bytesPerAccount: 6000 } });
+    await t.reopen({ options: { quotas: { textsPerAccount: 100, bytesPerAccount: 6000 } } });
     const ada = await t.signup('ada');
     const slug = await createText(ada, { title: 'Long', content: 'a'.repeat(1000) });
     const before = await counts(t);

@@ -4,19 +4,14 @@
  * migration that keys an existing index keeps every entry findable and removable.
  */
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { up as keyIndex } from '../../server/storage/migrations/2026_12_05_301_search_rowids.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp } from '../helpers/test-app.ts';
+import { createLayer, createText, useTestApp, writeGloss } from '../helpers/test-app.ts';
 
 describe('search index writes', () => {
-  let t: TestApp;
-  afterEach(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({}, { each: true });
 
   it('finds the entry to replace or remove by rowid, never by scanning the index', async () => {
-    t = await createTestApp();
     const ada = await t.signup('ada');
     const text = await createText(ada, { title: 'Fables', content: 'The quick brown fox.' });
     const layer = await createLayer(ada, text, { name: 'Notes' });
@@ -41,7 +36,6 @@ describe('search index writes', () => {
   });
 
   it('keys an index written before rowids: entries stay searchable, replaceable and removable', async () => {
-    t = await createTestApp();
     const ada = await t.signup('ada');
     const text = await createText(ada, { title: 'Fables', content: 'The quick brown fox.' });
     const layer = await createLayer(ada, text, { name: 'Notes' });

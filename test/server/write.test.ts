@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { write } from '../../server/services/write.ts';
-import { createLayer, createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, createText, useTestApp, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 
 /** Subscribes to each text and counts its wake-ups; `stop` unsubscribes all. */
 function countWakeUps(t: TestApp, textIds: number[], onWake: (textId: number) => void = () => {}) {
@@ -26,22 +26,17 @@ async function textId(t: TestApp, slug: string): Promise<number> {
 }
 
 describe('write', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ada: TestClient;
   let a: number;
   let b: number;
   let c: number;
 
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     a = await textId(t, await createText(ada, { title: 'Alpha', content: 'In the beginning.' }));
     b = await textId(t, await createText(ada, { title: 'Beta', content: 'And the earth was void.' }));
     c = await textId(t, await createText(ada, { title: 'Gamma', content: 'And there was light.' }));
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   it('wakes each text it recorded events for once, after the commit, where another connection sees them', async () => {
@@ -98,17 +93,9 @@ describe('write', () => {
 
 describe('the clock of writes', () => {
   const fixed = new Date('2030-01-02T03:04:05.000Z');
-  let t: TestApp;
   let readings = 0;
-
-  beforeAll(async () => {
-    // Each reading is a second later than the one before, so two readings never agree by chance.
-    t = await createTestApp({}, { clock: () => new Date(fixed.getTime() + 1000 * readings++) });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
-  });
+  // Each reading is a second later than the one before, so two readings never agree by chance.
+  const t = useTestApp({ options: { clock: () => new Date(fixed.getTime() + 1000 * readings++) } });
 
   it('gives a gloss, and its event, one reading of the injected clock per write', async () => {
     const ada = await t.signup('ada');
