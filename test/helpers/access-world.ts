@@ -9,7 +9,7 @@
  * This module only builds. Who should see what is written down, by hand, in the test itself.
  */
 import { expect } from 'vitest';
-import { createTestApp, type TestApp, type TestClient, type TestResponse } from './test-app.ts';
+import type { TestApp, TestClient, TestResponse } from './test-app.ts';
 
 /** Everyone in the world, in the order the matrix lists them. */
 export const people = ['olive', 'mona', 'trent', 'penny', 'abel', 'boris', 'otto', 'visitor'] as const;
@@ -96,9 +96,8 @@ function ok(res: TestResponse, status: number, what: string) {
   return res.body;
 }
 
-/** Builds the world in a fresh app. */
-export async function buildWorld(): Promise<World> {
-  const t = await createTestApp();
+/** Builds the world in `t`, a fresh app (`useTestApp`). */
+export async function buildWorld(t: TestApp): Promise<World> {
   const signedUp = await Promise.all(people.filter((p) => p !== 'visitor').map((p) => t.signup(p)));
   const clients = Object.fromEntries([...signedUp.map((c) => [c.handle!, c]), ['visitor', t.visitor()]]) as Record<Person, TestClient>;
   const { olive, mona, trent, penny, abel, boris, otto } = clients;

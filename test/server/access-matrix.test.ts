@@ -9,7 +9,7 @@
  * expected status and change nothing in any table. Last, every route the app registers must be
  * one of the doors this file covers, so a new endpoint cannot slip past the matrix.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DafUrls } from '../../schema/w3c.ts';
 import { AppError } from '../../server/errors.ts';
 import { embedMayUse } from '../../server/middleware/scope.ts';
@@ -31,7 +31,7 @@ import {
   type Person,
   type World,
 } from '../helpers/access-world.ts';
-import { TestClient, testOrigin, type TestResponse } from '../helpers/test-app.ts';
+import { TestClient, testOrigin, useTestApp, type TestResponse } from '../helpers/test-app.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The expectations, by hand.
@@ -303,12 +303,9 @@ describe('the access matrix: reading', () => {
   /** Every read each person made with their session: replayed with an embed token below. */
   const sessionReads = new Map<Person, { method: string; url: string; status: number; text: string }[]>();
 
+  const t = useTestApp();
   beforeAll(async () => {
-    w = await buildWorld();
-  });
-  afterAll(async () => {
-    expect(w.t.errors).toEqual([]);
-    await w.t.close();
+    w = await buildWorld(t);
   });
 
   it('starts from a consistent table (replies within their gloss, glosses within their layer)', () => {
@@ -1482,13 +1479,10 @@ describe('the access matrix: writing', () => {
 
   const writeDoors = new Set(cases.map((c) => c.door));
 
+  const t = useTestApp();
   beforeAll(async () => {
-    w = await buildWorld();
+    w = await buildWorld(t);
     for (const handle of ['asker', 'member2', 'victim']) extra[handle] = await w.t.signup(handle);
-  });
-  afterAll(async () => {
-    expect(w.t.errors).toEqual([]);
-    await w.t.close();
   });
 
   it.each(cases.map((c) => [`${c.door} — ${c.what}`, c] as const))('%s', async (_, wc) => {

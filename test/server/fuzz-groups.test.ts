@@ -18,7 +18,7 @@
  * Seeds are fixed so a failure reproduces; fast-check prints the counterexample.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import {
   cookieOf,
   createFuzzKit,
@@ -34,7 +34,7 @@ import {
   type Body,
   type Req,
 } from '../helpers/fuzz-kit.ts';
-import { createTestApp, testOrigin, type TestApp, type TestClient, type TestResponse } from '../helpers/test-app.ts';
+import { useTestApp, testOrigin, type TestClient, type TestResponse } from '../helpers/test-app.ts';
 
 const seed = 0x0daf_6209;
 const numRuns = 60;
@@ -61,7 +61,7 @@ function whoOf(...usual: Who[]): fc.Arbitrary<Who> {
   return fc.oneof(...options);
 }
 
-let t: TestApp;
+const t = useTestApp();
 const clients = {} as Record<Person, TestClient>;
 /** Further people, who are only ever the subjects of requests (handles in paths). */
 const extras: Record<string, TestClient> = {};
@@ -197,7 +197,6 @@ function firstIn(table: 'gloss' | 'reply', pool: number[], status: string, fallb
 
 describe('fuzzing the write endpoints of reading groups and moderation', () => {
   beforeAll(async () => {
-    t = await createTestApp();
     clients.owner = await signup('ada');
     clients.moderator = await signup('mona');
     clients.member = await signup('mem');
@@ -348,11 +347,6 @@ describe('fuzzing the write endpoints of reading groups and moderation', () => {
       { status: 'pending', n: 9 },
     ]);
     expect(t.errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   const placeholder = (names: string[]) => fc.constantFrom(...names.map((n) => `$${n}`));

@@ -12,7 +12,7 @@
  * Seeds are fixed so a failure reproduces; fast-check prints the counterexample.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { annoMediaType } from '../../schema/w3c.ts';
 import {
   cookieOf,
@@ -30,7 +30,7 @@ import {
   type Body,
   type Req,
 } from '../helpers/fuzz-kit.ts';
-import { createLayer, createTestApp, createText, testOrigin, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { createLayer, useTestApp, createText, testOrigin, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const seed = 0x0daf_2026;
 const numRuns = 60;
@@ -206,7 +206,7 @@ const whoArb: fc.Arbitrary<Who> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<Who>('other', 'visitor', 'no-origin', 'foreign-origin', 'bad-bearer', 'bearer') },
 );
 
-let t: TestApp;
+const t = useTestApp();
 let ada: TestClient;
 let bob: TestClient;
 let adaToken: string;
@@ -284,7 +284,6 @@ async function send(req: Req<Who>) {
 
 describe('fuzzing every write endpoint', () => {
   beforeAll(async () => {
-    t = await createTestApp();
     ada = await t.signup('ada');
     bob = await t.signup('bob');
     adaToken = (await ada.post('/api/tokens', { name: 'fuzz' })).body.token;
@@ -358,11 +357,6 @@ describe('fuzzing every write endpoint', () => {
     expect(ids.STALE_ETAG).toBeTruthy();
     expect((await ada.patch(`/api/glosses/${gloss.id}`, { motivation: 'questioning' })).status).toBe(200);
     expect(t.errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   const placeholder = (names: string[]) => fc.constantFrom(...names.map((n) => `$${n}`));
