@@ -13,6 +13,11 @@
 // of it (`minNearFuzzyScore`, `minNearQuoteSimilarity`). `among` lists the ranges a diff inserted:
 // only candidates overlapping them are taken (text the diff kept was already in the old version,
 // so a copy of the quote there is another occurrence), and only the text around them is scanned.
+// Without either (a `hint` alone: no diff), the hint is where the passage was (home.ts): in steps 1
+// and 2 an occurrence within `homeReach` of it is taken over one further away that agrees better
+// by less than `homeAgreementMargin`, and the choice is refused when the passage's own prefix and
+// suffix still stand together elsewhere near the hint (it was edited or deleted there: the choice
+// is a copy, in a refrain), unless it is near and its own context agrees `standingAgreement`.
 //
 // Word boundaries. A match may not start or end inside a word: "light" is not found in "lights"
 // or "delight". Marks count as part of the letter before them, so a match never splits a letter
@@ -30,7 +35,10 @@
 import search from 'approx-string-match';
 import { CharClass, charClass, codePointAt, codePointBefore, codeUnitLength, isWordCodePoint } from './char-class.ts';
 import { type FoldedText, foldKey, foldQuote, foldText, foldedRange, rawRange } from './fold.ts';
-import { contextAgreement, editDistance } from './similarity.ts';
+import { homeAgreementMargin, homePlaces, homeReach, standingAgreement } from './home.ts';
+import { contextAgreement, editDistance, nearlyPeriodic } from './similarity.ts';
+
+export { nearlyPeriodic };
 
 /** How a quote was found: verbatim, equal after folding, or approximately. */
 export type QuoteMatchKind = 'exact' | 'normalized' | 'fuzzy';
@@ -202,24 +210,6 @@ export class AmbiguousQuoteError extends Error {
     super(message);
     this.name = 'AmbiguousQuoteError';
   }
-}
-
-/**
- * Whether `quote`, shifted by some d ≤ a quarter of its length, agrees with itself in all but at
- * most `maxMismatches` places: it is then mostly one piece repeated four times or more, and its
- * approximate matches in a text made of that piece overlap at every d units. Natural prose agrees
- * with a shift of itself in well under a fifth of places.
- */
-export function nearlyPeriodic(quote: string, maxMismatches: number): boolean {
-  const m = quote.length;
-  for (let d = 1; d <= m >> 2; d++) {
-    let mismatches = 0;
-    for (let i = 0; i + d < m && mismatches <= maxMismatches; i++) {
-      if (quote.charCodeAt(i) !== quote.charCodeAt(i + d)) mismatches++;
-    }
-    if (mismatches <= maxMismatches) return true;
-  }
-  return false;
 }
 
 /** How many one-letter Hebrew prefixes may stand before a Hebrew match ("וּכְשֶׁ" is three). */
@@ -452,6 +442,36 @@ function bestOccurrence(
   return best;
 }
 
+/** Where the passage was, when there is no diff: the hint, and whether its surroundings stand somewhere else than a candidate. */
+interface Home {
+  hint: number;
+  /** Whether the passage's own surroundings stand near the hint (`homePlaces`) but not around `start..end` (raw). */
+  standsElsewhere: (start: number, end: number) => boolean;
+}
+
+/**
+ * Weighs `best`, the occurrence whose context agrees best, against where the passage was (no
+ * diff: see home.ts). An occurrence within `homeReach` of the hint is taken over a `best` further
+ * away unless `best` agrees better by more than `homeAgreementMargin` (`bestOf` picks among the
+ * near ones). Then the choice is refused (null) when the passage's own surroundings stand
+ * somewhere else near the hint: the passage was edited or deleted there, and the choice is a
+ * look-alike; the fuzzy step then judges the edited passage, near the hint. A near choice whose
+ * context agrees at least `standingAgreement` stands itself and is not questioned.
+ */
+function preferHome(best: Candidate, found: Occurrence[], bestOf: (pool: Occurrence[]) => Candidate | null, home: Home): Candidate | null {
+  const isNear = (start: number): boolean => Math.abs(start - home.hint) <= homeReach;
+  let chosen = best;
+  if (!isNear(best.start)) {
+    const nearBest = bestOf(found.filter((o) => isNear(o.start)));
+    if (nearBest && (nearBest.agreement ?? 0) >= (best.agreement ?? 0) - homeAgreementMargin) chosen = nearBest;
+  }
+  if (isNear(chosen.start) && (chosen.agreement ?? 1) >= standingAgreement) return chosen;
+  return home.standsElsewhere(chosen.start, chosen.end) ? null : chosen;
+}
+
+/** How far (folded units) a candidate may lie outside a place `homePlaces` found and still count as at it. */
+const homePlaceSlack = 4;
+
 function checkRange(name: string, range: { start: number; end: number }, length: number): void {
   const { start, end } = range;
   if (!Number.isInteger(start) || start < 0 || start > length) {
@@ -505,6 +525,31 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
   // A verbatim or folded-equal candidate the diff vouches for (overlapping `near`) needs no context.
   const acceptable = (c: Candidate): boolean =>
     near !== undefined || c.agreement === null || distinctive || c.agreement >= minContextAgreement;
+  let foldedText: FoldedText | undefined;
+  const getFold = (): FoldedText => (foldedText ??= resolveFolded(text, options.folded));
+  // Without a diff (a hint, but no `near` or `among`), the hint is where the passage was: see `preferHome`.
+  let home: Home | null = null;
+  if (hint !== undefined && !near && !among) {
+    const at = hint;
+    let places: { start: number; end: number }[] | undefined;
+    home = {
+      hint: at,
+      standsElsewhere: (start, end) => {
+        const fold = getFold();
+        places ??= homePlaces(fold, at, foldedQuote.length, prefix, suffix);
+        const f = foldedRange(fold, start, end);
+        const atPlace = (p: { start: number; end: number }): boolean =>
+          f.end >= p.start - homePlaceSlack && f.start <= p.end + homePlaceSlack;
+        return places.length > 0 && !places.some(atPlace);
+      },
+    };
+  }
+  /** The best of `found` by context (`bestOccurrence`), weighed against where the passage was when there is no diff. */
+  const pick = (found: Occurrence[], hay: string, p: string, s: string, similarity: number): Candidate | null => {
+    const best = bestOccurrence(found, hay, p, s, similarity, hint);
+    if (!best || !home) return best;
+    return preferHome(best, found, (pool) => bestOccurrence(pool, hay, p, s, similarity, hint), home);
+  };
 
   // 1. Verbatim occurrences.
   if (kinds.includes('exact')) {
@@ -513,12 +558,12 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
       const end = at + quote.length;
       if (wanted(at, end) && boundariesOk(text, at, end)) found.push({ start: at, end, hayStart: at, hayEnd: end });
     }
-    const best = bestOccurrence(found, text, prefix, suffix, 1, hint);
+    const best = pick(found, text, prefix, suffix, 1);
     if (best && acceptable(best)) return { start: best.start, end: best.end, score: best.score, kind: 'exact' };
   }
 
   if (foldedQuote.length === 0) return null;
-  const fold = resolveFolded(text, options.folded);
+  const fold = getFold();
   const folded = fold.folded;
   const fPrefix = foldKey(prefix);
   const fSuffix = foldKey(suffix);
@@ -536,7 +581,7 @@ export function matchQuote(text: string, quote: string, options: MatchQuoteOptio
         found.push({ ...raw, hayStart: at, hayEnd: fEnd });
       }
     }
-    const best = bestOccurrence(found, folded, fPrefix, fSuffix, foldedQuoteSimilarity, hint);
+    const best = pick(found, folded, fPrefix, fSuffix, foldedQuoteSimilarity);
     if (best && acceptable(best)) return { start: best.start, end: best.end, score: best.score, kind: 'normalized' };
   }
 

@@ -26,7 +26,9 @@
 //      With a mapper that offers `changedRanges`, occurrences in text the diff kept from the old
 //      version are passed over: the old version already had that copy, so it is another
 //      occurrence (a refrain), not this passage moved; a moved passage is new text to the diff.
-//      (This also means only the new text is scanned.)
+//      (This also means only the new text is scanned.) Without a mapper, the stored start is
+//      where the passage was: a copy far from it, or one whose context agrees only in part while
+//      the passage's own surroundings still stand near it, is a look-alike (match-quote.ts, home.ts).
 //   4. normalized the same on folded text.                                    → moved
 //   5. fuzzy      an approximate match in a window around the stored start, above the minimum
 //                 score — only without a mapper (with one, step 2b was the fuzzy step: a range

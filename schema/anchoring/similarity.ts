@@ -116,3 +116,21 @@ export function contextAgreement(hay: string, start: number, end: number, prefix
   }
   return sides === 0 ? null : total / sides;
 }
+
+/**
+ * Whether `quote`, shifted by some d ≤ a quarter of its length, agrees with itself in all but at
+ * most `maxMismatches` places: it is then mostly one piece repeated four times or more, and its
+ * approximate matches in a text made of that piece overlap at every d units. Natural prose agrees
+ * with a shift of itself in well under a fifth of places.
+ */
+export function nearlyPeriodic(quote: string, maxMismatches: number): boolean {
+  const m = quote.length;
+  for (let d = 1; d <= m >> 2; d++) {
+    let mismatches = 0;
+    for (let i = 0; i + d < m && mismatches <= maxMismatches; i++) {
+      if (quote.charCodeAt(i) !== quote.charCodeAt(i + d)) mismatches++;
+    }
+    if (mismatches <= maxMismatches) return true;
+  }
+  return false;
+}
