@@ -6,7 +6,7 @@
  * unpointed query finds a pointed text. Snippets therefore come back unpointed; the search
  * service cuts them again from the words as written (`indexedBodies`, services/search-snippet.ts).
  */
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import { layerVisibleSql, postVisibleSql, textVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
@@ -54,6 +54,16 @@ export async function indexItem(
 /** Removes the entry for one item, if any. */
 export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {
   await sql`DELETE FROM search_index WHERE rowid = ${searchRowid(kind, itemId)}`.execute(db);
+}
+
+/**
+ * Removes, in one statement, the entries of the items of one kind whose ids a query selects
+ * (as `id`): each is found by its rowid (`searchRowid`, written in SQL), so the index is not read
+ * through, and no list of ids is bound, however many there are.
+ */
+export async function removeItemsIn(db: DB, kind: SearchKind, ids: Expression<{ id: number }>): Promise<void> {
+  await sql`DELETE FROM search_index
+            WHERE rowid IN (SELECT item.id * ${sql.lit(kindSlots)} + ${sql.lit(kindSlot[kind])} FROM (${ids}) AS item)`.execute(db);
 }
 
 /**

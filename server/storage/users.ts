@@ -26,6 +26,11 @@ export async function setDisplayName(db: DB, userId: number, displayName: string
   await db.updateTable('user').set({ display_name: displayName }).where('id', '=', userId).execute();
 }
 
+/** Changes columns of a user's row. */
+export async function updateUser(db: DB, userId: number, changes: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await db.updateTable('user').set(changes).where('id', '=', userId).execute();
+}
+
 /** Ends a user's sessions, all of them or all but the one hashed `keep`; returns how many ended. */
 export async function deleteSessionsOf(db: DB, userId: number, keep: string | null = null): Promise<number> {
   let query = db.deleteFrom('session').where('user_id', '=', userId);
@@ -120,6 +125,11 @@ export async function listApiTokens(db: DB, userId: number) {
 export async function deleteApiToken(db: DB, userId: number, id: number): Promise<boolean> {
   const result = await db.deleteFrom('api_token').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Ends every API token of a user. */
+export async function deleteApiTokensOf(db: DB, userId: number): Promise<void> {
+  await db.deleteFrom('api_token').where('user_id', '=', userId).execute();
 }
 
 /** Records that a token was used, at most once per `since` (so a busy script does not write on every request). */
