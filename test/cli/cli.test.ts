@@ -5,11 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/main.ts';
 import { ensureLocalUser } from '../../server/services/auth.ts';
 import { createGloss } from '../../server/services/glosses.ts';
@@ -17,6 +16,7 @@ import { createLayer } from '../../server/services/layers.ts';
 import { createGroup } from '../../server/services/groups.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { docx } from '../helpers/docx.ts';
+import { useTempDir } from '../helpers/fixtures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const daf = path.join(root, 'server/cli/daf.js');
@@ -61,14 +61,11 @@ describe('the daf command line', { timeout: 90_000 }, () => {
   let slug: string;
   let projection: string;
 
+  const dir = useTempDir('daf-cli-');
   beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-cli-'));
+    tmp = dir.path;
     textDb = path.join(tmp, 'text.db');
     sefariaDb = path.join(tmp, 'sefaria', 'avot.db');
-  });
-
-  afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('imports a Markdown file with nikkud and an emoji, into the database --db names', async () => {

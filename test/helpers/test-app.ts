@@ -8,13 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
 import type { PasswordCost } from '../../server/services/passwords.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
 import { errorShape, findResponseRoute, responseRoutes, type ResponseRoute } from '../../schema/responses.ts';
+import { standIn, useFixture, type FixtureScope } from './fixtures.ts';
 
 /**
  * The scrypt cost of test apps' passwords, a sixteenth of the real one: the server suite hashes
@@ -112,49 +113,21 @@ export interface TestAppFixture extends TestApp {
  *       it('…', async () => { … t.visitor() … });
  *     });
  */
-export function useTestApp(settings: TestAppSettings | (() => TestAppSettings) = {}, { each = false }: { each?: boolean } = {}): TestAppFixture {
-  let current: TestApp | null = null;
-  const inUse = (): TestApp => {
-    if (!current) throw new Error('useTestApp: the app is open only inside the tests and hooks of the suite that asked for it');
-    return current;
-  };
-  const finish = async () => {
-    const t = current;
-    current = null;
-    if (!t) return;
-    try {
-      expect(t.errors).toEqual([]);
-    } finally {
-      await t.close();
-    }
-  };
-  const open = async (s: TestAppSettings = typeof settings === 'function' ? settings() : settings) => {
-    await finish();
-    current = await createTestApp(s.limits, s.options);
-  };
-  (each ? beforeEach : beforeAll)(() => open());
-  (each ? afterEach : afterAll)(finish);
-  return {
-    get app() {
-      return inUse().app;
+export function useTestApp(settings: TestAppSettings | (() => TestAppSettings) = {}, scope: FixtureScope = {}): TestAppFixture {
+  const open = ({ limits, options }: TestAppSettings = typeof settings === 'function' ? settings() : settings) => createTestApp(limits, options);
+  const app = useFixture(
+    'useTestApp’s app',
+    () => open(),
+    async (t) => {
+      try {
+        expect(t.errors).toEqual([]);
+      } finally {
+        await t.close();
+      }
     },
-    get ctx() {
-      return inUse().ctx;
-    },
-    get database() {
-      return inUse().database;
-    },
-    get dir() {
-      return inUse().dir;
-    },
-    get errors() {
-      return inUse().errors;
-    },
-    visitor: () => inUse().visitor(),
-    signup: (handle, password) => inUse().signup(handle, password),
-    close: finish,
-    reopen: open,
-  };
+    scope,
+  );
+  return standIn(app, { close: app.close, reopen: (s?: TestAppSettings) => app.reopen(() => open(s)) });
 }
 
 /** An answer outside the response contract: which request, which route, and zod's issues by path. */

@@ -4,14 +4,12 @@
  * kill is there, nothing is half-written (each gloss has its anchor, search entry and event;
  * each version its re-anchored glosses), and SQLite's integrity check passes.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/fixtures.ts';
 import { killSpawnedServers, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
 
-let dir: string;
 let db: string;
 
 /** A small API client for a spawned server, authenticated by a bearer token once it has one. */
@@ -108,13 +106,12 @@ function openFile() {
 }
 
 describe('crash safety of the real server process', () => {
+  const dir = useTempDir('daf-crash-');
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-crash-'));
-    db = path.join(dir, 'daf.db');
+    db = path.join(dir.path, 'daf.db');
   });
   afterAll(async () => {
     await killSpawnedServers();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const acknowledgedGlosses: { id: number; markdown: string }[] = [];

@@ -3,22 +3,16 @@
  * fetch while other clients write; a visitor never sees a private layer's events; a client
  * that reconnects with Last-Event-ID gets what it missed.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
 import { Client, EventStream } from '../helpers/sse-client.ts';
 
 describe('live events (SSE) on a real server', () => {
-  let dir: string;
-  let server: RunningServer;
+  const server = useServer({ demo: false });
   let ada: Client;
   let bob: Client;
   const streams: EventStream[] = [];
   let glossId: number;
-  /** The real server logs a 500 with console.error: none may happen. */
-  let errorLog: MockInstance<typeof console.error>;
 
   async function open(pathname: string, client?: Client, headers: Record<string, string> = {}) {
     const s = await EventStream.open(`${server.url}${pathname}`, { ...(client?.cookie ? { cookie: client.cookie } : {}), ...headers });
@@ -33,9 +27,6 @@ describe('live events (SSE) on a real server', () => {
   }
 
   beforeAll(async () => {
-    errorLog = vi.spyOn(console, 'error');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-sse-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false });
     ada = new Client(server.url);
     bob = new Client(server.url);
     await ok(ada.request('POST', '/api/auth/signup', { handle: 'ada', password: 'correct horse battery' }));
@@ -48,10 +39,6 @@ describe('live events (SSE) on a real server', () => {
 
   afterAll(async () => {
     await Promise.all(streams.map((s) => s.close()));
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(errorLog.mock.calls).toEqual([]);
-    errorLog.mockRestore();
   });
 
   it('starts with a ready event on a text/event-stream', async () => {

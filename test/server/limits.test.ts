@@ -4,14 +4,11 @@
  * Content-Length; a text over 10 MiB of characters is refused with a clear 4xx; quotes and
  * pages have their limits; and nothing is written by any refused request.
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxQuoteLength, maxTextContentLength } from '../../schema/api.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
 import { defaultBodyLimit, textBodyLimit } from '../../server/middleware/body.ts';
+import { useServer } from '../helpers/fixtures.ts';
 
 interface RawResponse {
   status: number;
@@ -19,8 +16,7 @@ interface RawResponse {
   text: string;
 }
 
-let server: RunningServer;
-let dir: string;
+const server = useServer({ demo: false });
 let token: string;
 const logged: unknown[] = [];
 const consoleError = console.error;
@@ -114,8 +110,6 @@ const longParagraph = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' '
 
 describe('limits over a real HTTP server', () => {
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-limits-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false });
     // A 500 would be logged by the app to stderr; catch any here so the test can fail on it.
     console.error = (...args: unknown[]) => {
       logged.push(args);
@@ -153,10 +147,8 @@ describe('limits over a real HTTP server', () => {
     expect(layer.status, layer.text).toBe(201);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     console.error = consoleError;
-    await server?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     expect(logged).toEqual([]);
   });
 

@@ -4,18 +4,14 @@
  * stream ends after a maximum lifetime so the client reconnects and is judged anew.
  * Real HTTP servers (port 0), streams read with fetch.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { useServer } from '../helpers/fixtures.ts';
 import { Client, EventStream } from '../helpers/sse-client.ts';
 
 const password = 'correct horse battery';
 
 describe('an open event stream keeps to the reader’s current rights', () => {
-  let dir: string;
-  let server: RunningServer;
+  const server = useServer({ demo: false });
   const streams: EventStream[] = [];
   let olga: Client;
   let n = 0;
@@ -53,8 +49,6 @@ describe('an open event stream keeps to the reader’s current rights', () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-stream-rights-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false });
     olga = new Client(server.url);
     await ok(olga.request('POST', '/api/auth/signup', { handle: 'olga', password }));
     await ok(olga.request('POST', '/api/groups', { slug: 'circle', name: 'Circle', visibility: 'private', joinPolicy: 'invite' }));
@@ -69,8 +63,6 @@ describe('an open event stream keeps to the reader’s current rights', () => {
 
   afterAll(async () => {
     await Promise.all(streams.map((s) => s.close()));
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('stops showing a group layer to a member banned while the stream is open', async () => {
@@ -169,20 +161,12 @@ describe('an open event stream keeps to the reader’s current rights', () => {
 });
 
 describe('event streams have a maximum lifetime', () => {
-  let dir: string;
-  let server: RunningServer;
+  const server = useServer({ demo: false, streamLifetimeMs: 1500 });
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-stream-life-'));
-    server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, demo: false, streamLifetimeMs: 1500 });
     const ada = new Client(server.url);
     await ada.request('POST', '/api/auth/signup', { handle: 'ada', password });
     await ada.request('POST', '/api/texts', { title: 'Light', slug: 'light', language: 'en', format: 'markdown', content: 'Let there be light.' });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('ends the stream after its lifetime, telling the client to come back soon', async () => {
