@@ -36,12 +36,17 @@ export class HttpClient {
   get(url: string) {
     return this.send('GET', url);
   }
+
+  /** The cookies the server has set, as name and value. */
+  cookies(): [string, string][] {
+    return [...this.jar];
+  }
 }
 
-/** Signs up `handle` on the server and returns their signed-in client. */
-export async function signupOver(base: string, handle: string, password = 'a long passphrase'): Promise<HttpClient> {
+/** Signs up `handle` (with `displayName`, if given) on the server and returns their signed-in client. */
+export async function signupOver(base: string, handle: string, password = 'a long passphrase', displayName?: string): Promise<HttpClient> {
   const client = new HttpClient(base);
-  const res = await client.post('/api/auth/signup', { handle, password });
+  const res = await client.post('/api/auth/signup', { handle, password, ...(displayName === undefined ? {} : { displayName }) });
   if (res.status !== 201) throw new Error(`signup ${handle}: ${res.status} ${JSON.stringify(res.body)}`);
   return client;
 }

@@ -1,14 +1,19 @@
 /**
  * Debian's Chromium driven by playwright-core, for the reader's journeys. Never a downloaded
  * browser: when /usr/bin/chromium is missing and we are root, it is installed with apt;
- * otherwise the tests stop with a message saying how to install it.
+ * otherwise the tests stop with a message saying how to install it. A browser test file asks
+ * for Chromium with `useChromium` (one per file) and for its pages with `usePage` or `usePages`
+ * (fresh ones for each test), next to `useServer({ each: true })` (test/helpers/fixtures.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import type { Mailer } from '../../server/services/mail.ts';
+import { standIn, useFixture } from '../helpers/fixtures.ts';
+import { HttpClient, signupOver } from './api-client.ts';
 
 /** Where Debian puts Chromium. */
 export const chromiumPath = process.env.DAF_CHROMIUM ?? '/usr/bin/chromium';
@@ -55,6 +60,97 @@ export async function startServerAndBrowser(options: { mailer?: Mailer } = {}): 
   const browser = await launchBrowser();
   fs.mkdirSync(screenshotDir, { recursive: true });
   return { server, browser };
+}
+
+/**
+ * Chromium for the suite (a `describe` or the file), as a fixture: launched before its tests and
+ * closed after them. Every context a test opens (`openPage`, `browser.newPage()`,
+ * `browser.newContext()`) is closed when that test ends, so no test leaves a page reading the
+ * stream and laying out text while the next one runs. The returned browser stands for the one
+ * in use: read it inside tests and hooks.
+ */
+export function useChromium(): Browser {
+  const browser = useFixture(
+    'useChromium’s browser',
+    async () => {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      return launchBrowser();
+    },
+    (b) => b.close(),
+  );
+  afterEach(async () => {
+    for (const context of browser.get().contexts()) await context.close();
+  });
+  return standIn(browser);
+}
+
+/** A test's pages, as `usePages` gives them. */
+export interface TestPages {
+  /** Opens a page in a fresh context made with `options` (1400×900 unless they say otherwise), closed when the test ends. */
+  open(options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /** The script errors and console errors of the test's pages (refused requests apart, with `refused`): none by its end. */
+  errors: string[];
+  /** With `refused`: the paths of the requests the server refused, which the browser logs as console errors. */
+  refused: string[];
+}
+
+/**
+ * The pages a test opens in `browser` (`useChromium`) with `open`, their script and console
+ * errors collected in `errors`, which must be empty when the test ends; with `refused: true`, a
+ * request the server refused goes to `refused` by its path instead. Both are emptied before
+ * each test.
+ */
+export function usePages(browser: Browser, { refused: refusedApart = false }: { refused?: boolean } = {}): TestPages {
+  const errors: string[] = [];
+  const refused: string[] = [];
+  beforeEach(() => {
+    errors.length = 0;
+    refused.length = 0;
+  });
+  afterEach(() => {
+    expect(errors).toEqual([]);
+  });
+  return {
+    errors,
+    refused,
+    async open(options = {}) {
+      const { context, page } = await openPage(browser, options);
+      page.removeAllListeners('console');
+      page.removeAllListeners('pageerror');
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        if (refusedApart && m.text().startsWith('Failed to load resource')) refused.push(new URL(m.location().url).pathname);
+        else errors.push(m.text());
+      });
+      return { context, page };
+    },
+  };
+}
+
+/**
+ * `usePages`, and a fresh page opened with `options` before each test: `page`, a stand-in for
+ * the page of the test in hand.
+ */
+export function usePage(browser: Browser, { refused, ...options }: BrowserContextOptions & { refused?: boolean } = {}): TestPages & { page: Page } {
+  const pages = usePages(browser, { refused });
+  const page = useFixture(
+    'usePage’s page',
+    async () => (await pages.open(options)).page,
+    (p) => p.context().close(),
+    { each: true },
+  );
+  return { ...pages, page: standIn(page) };
+}
+
+/**
+ * Signs `handle` up on the server at `base` over HTTP and gives `context` their session cookie,
+ * so its pages are signed in as them without going through the forms; returns their client.
+ */
+export async function signUpInto(context: BrowserContext, base: string, handle: string, fields: { password?: string; displayName?: string } = {}): Promise<HttpClient> {
+  const client = await signupOver(base, handle, fields.password, fields.displayName);
+  await context.addCookies(client.cookies().map(([name, value]) => ({ name, value, url: base })));
+  return client;
 }
 
 /**

@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
-import { screenshotDir, startServerAndBrowser } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { screenshotDir, signUpInto, useChromium, usePage } from './browser.ts';
 import { docx } from '../helpers/docx.ts';
+import { useServer } from '../helpers/fixtures.ts';
 import type { Mail } from '../../server/services/mail.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
@@ -19,35 +19,22 @@ const hashing = { timeout: 15_000 };
 const focused = (locator: Locator) => locator.evaluate((el) => (el.getRootNode() as Document | ShadowRoot).activeElement === el);
 
 describe('the library and accounts', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  /** Script errors and console errors other than a request the server refused. */
-  const errors: string[] = [];
-  /** The paths of requests the server refused, which the browser logs as console errors. */
-  const refused: string[] = [];
-
   /** The mail the server sent: a mailer of the test's own, where a person's inbox would be. */
   const outbox: Mail[] = [];
-
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser({ mailer: { send: async (mail) => void outbox.push(mail) } }));
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      if (m.text().startsWith('Failed to load resource')) refused.push(new URL(m.location().url).pathname);
-      else errors.push(m.text());
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  beforeEach(() => {
+    outbox.length = 0;
   });
+  // Each test starts from the demo on a server of its own, in a page of its own.
+  const server = useServer({ each: true, mailer: { send: async (mail) => void outbox.push(mail) } });
+  const browser = useChromium();
+  /** The page; its script and console errors, and apart from them the requests the server refused. */
+  const { page, errors, refused } = usePage(browser, { refused: true });
 
   const account = () => page.locator('daf-account');
   const dialog = () => page.getByRole('dialog');
+
+  /** Ruth, signed up over HTTP with this page's browser holding her session. */
+  const ruthSignedIn = () => signUpInto(page.context(), server.url, 'ruth', { displayName: 'Ruth Amsel' });
 
   it('shows a visitor the texts, the reading groups and the way in', async () => {
     await page.goto(server.url + '/');
@@ -67,6 +54,7 @@ describe('the library and accounts', () => {
   });
 
   it('signs up from the header, showing the server’s message until the form is right', async () => {
+    await page.goto(server.url + '/');
     await account().getByRole('button', { name: 'Sign up' }).click();
     await expect.poll(() => dialog().isVisible()).toBe(true);
     expect(await dialog().getAttribute('aria-labelledby')).toBe('title');
@@ -90,6 +78,8 @@ describe('the library and accounts', () => {
   });
 
   it('logs out and back in, refusing a wrong password, and the library follows', async () => {
+    await ruthSignedIn();
+    await page.goto(server.url + '/');
     // Joining the group through the API: the library shows it after the next sign-in.
     expect(await page.evaluate(async () => (await fetch('/api/groups/avot-circle/join', { method: 'POST' })).status)).toBe(200);
     await account().getByRole('button', { name: 'Log out' }).click();
@@ -125,10 +115,11 @@ describe('the library and accounts', () => {
     // Still signed in after a reload: the session is the server's.
     await page.reload();
     await expect.poll(() => account().locator('.name').textContent()).toBe('Ruth Amsel');
-    expect(refused).toEqual(['/api/auth/signup', '/api/auth/login']);
+    expect(refused).toEqual(['/api/auth/login']);
   });
 
   it('searches the commentary, marks the matched word and opens a hit at its gloss', async () => {
+    await page.goto(server.url + '/');
     const box = page.getByRole('search').getByLabel('Search texts and commentary');
     await box.fill('deliberate');
     await box.press('Enter');
@@ -201,7 +192,7 @@ describe('the library and accounts', () => {
     await box.fill('!!!');
     await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('daf-library [role=alert]').textContent()).toBe('The query has no words to search for');
-    expect(refused).toEqual(['/api/auth/signup', '/api/auth/login', '/api/search']);
+    expect(refused).toEqual(['/api/search']);
     expect(errors).toEqual([]);
     // A search that never reaches the server says so, in words a reader knows what to do with.
     const search = (url: URL) => url.pathname === '/api/search';
@@ -213,6 +204,7 @@ describe('the library and accounts', () => {
   });
 
   it('lets a signed-in reader add a text of their own from the library, its language and direction guessed from its letters', async () => {
+    await ruthSignedIn();
     await page.goto(server.url + '/');
     await page.locator('daf-library').getByRole('link', { name: 'Add a text' }).click();
     await expect.poll(() => page.url()).toBe(`${server.url}/t/new`);
@@ -234,6 +226,7 @@ describe('the library and accounts', () => {
   });
 
   it('reads a saved web page and a Word document into a text, keeping their reading content and structure', async () => {
+    await ruthSignedIn();
     await page.goto(server.url + '/t/new');
     const form = page.locator('daf-add-text form');
     const file = form.locator('input[type=file]');
@@ -270,6 +263,7 @@ describe('the library and accounts', () => {
   });
 
   it('lets a person rename themselves, change their password and sign out everywhere from their account page', async () => {
+    await ruthSignedIn();
     // Ruth is signed in here, and in another browser too.
     const other = await browser.newPage();
     await other.goto(server.url + '/');

@@ -4,29 +4,15 @@
  * shows no controls. Checked in Chromium's print media emulation, with screenshots.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
-import { screenshotDir, startServerAndBrowser } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
+import { screenshotDir, useChromium, usePage } from './browser.ts';
 
 describe('the printable daf', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    page = await browser.newPage({ viewport: { width: 1240, height: 1754 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  }, 120_000);
-
-  afterAll(async () => {
-    expect(errors).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
+  // Each test on a server of its own, in a page of its own, about the size of an A4 sheet.
+  const server = useServer({ each: true });
+  const browser = useChromium();
+  const { page } = usePage(browser, { viewport: { width: 1240, height: 1754 } });
 
   /** The x-extents of the article's parts, read from the page. */
   const columns = () =>
@@ -56,6 +42,7 @@ describe('the printable daf', () => {
   });
 
   it('shows no buttons or site header on paper, and the print button on screen', async () => {
+    await page.goto(`${server.url}/t/pirkei-avot/print?ref=1:1-1:3`);
     await page.emulateMedia({ media: 'screen' });
     await expect.poll(() => page.locator('daf-print-page button', { hasText: 'Print' }).isVisible()).toBe(true);
     await page.emulateMedia({ media: 'print' });

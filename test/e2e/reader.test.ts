@@ -4,29 +4,22 @@
  * Screenshots of the main views go to test-results/screenshots.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
 import { signupOver } from './api-client.ts';
-import { screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import { screenshotDir, unfold, useChromium, usePage } from './browser.ts';
 
 describe('the reader', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  const errors: string[] = [];
+  // Each test reads the demo on a server of its own, in a page of its own.
+  const server = useServer({ each: true });
+  const browser = useChromium();
+  const { page, errors } = usePage(browser);
 
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  /** Opens the English text, laid out, as a reader who came from the library finds it. */
+  async function openEnglish() {
+    await page.goto(`${server.url}/t/pirkei-avot-en`);
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+  }
 
   it('shows the library with the demo texts', async () => {
     await page.goto(server.url + '/');
@@ -37,6 +30,7 @@ describe('the reader', () => {
   });
 
   it('opens a text: glosses highlighted in it and placed level with their anchors', async () => {
+    await page.goto(server.url + '/');
     await page.locator('daf-library .texts a', { hasText: 'Pirkei Avot (English)' }).click();
     await expect.poll(() => page.url()).toBe(`${server.url}/t/pirkei-avot-en`);
     // The study notes quote phrases: highlights. The English Bartenura quotes Hebrew words, so each
@@ -59,6 +53,7 @@ describe('the reader', () => {
   });
 
   it('opens a thread: replies in order, an answer indented under what it answers', async () => {
+    await openEnglish();
     const question = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });
     // Folded, the card says how many replies it has; opened in place, it offers its thread.
     expect(await question.locator('header').textContent()).toContain('3 replies');
@@ -79,6 +74,7 @@ describe('the reader', () => {
   });
 
   it('opens a gloss from its URL, scrolled into view and marked', async () => {
+    await openEnglish();
     const id = await page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' }).getAttribute('data-id');
     await page.mouse.move(0, 0); // a pointer resting on another card would make that one active
     await page.goto(`${server.url}/t/pirkei-avot-en#g-${id}`);
@@ -124,6 +120,7 @@ describe('the reader', () => {
   });
 
   it('hides and shows a layer with its toggle, and the choice has a URL', async () => {
+    await openEnglish();
     // Bartenura's bars beside its segments, counted by whether a reader can see them.
     const bars = page.locator('daf-text-page p.segment-glossed .segment-marker.layer-bartenura');
     const barsShown = () => bars.evaluateAll((els) => els.filter((e) => getComputedStyle(e).visibility !== 'hidden').length);
