@@ -6,12 +6,9 @@
  * (fresh ones for each test), next to `useServer({ each: true })` (test/helpers/fixtures.ts).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterEach, beforeEach, expect } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
-import type { Mailer } from '../../server/services/mail.ts';
 import { standIn, useFixture } from '../helpers/fixtures.ts';
 import { HttpClient, signupOver } from './api-client.ts';
 
@@ -51,15 +48,6 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   return { context, page, errors };
-}
-
-/** A Daf server with the demo on a fresh database in a temporary folder (its mail to `mailer`, if given), Chromium, and the screenshot folder. */
-export async function startServerAndBrowser(options: { mailer?: Mailer } = {}): Promise<{ server: RunningServer; browser: Browser }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-e2e-'));
-  const server = await startServer({ dbPath: path.join(dir, 'daf.db'), port: 0, ...options });
-  const browser = await launchBrowser();
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  return { server, browser };
 }
 
 /**

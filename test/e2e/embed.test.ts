@@ -12,11 +12,11 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, BrowserContextOptions, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
+import type { BrowserContextOptions, Locator } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { standIn, useFixture, useServer } from '../helpers/fixtures.ts';
 import { signupOver, type HttpClient } from './api-client.ts';
-import { openPage, screenshotDir, startServerAndBrowser } from './browser.ts';
+import { openPage, screenshotDir, useChromium } from './browser.ts';
 
 /** A marker in private layers and glosses: no embed may show it. */
 const secret = 'zzembedprivateqx';
@@ -71,15 +71,13 @@ function startHost(daf: string, pages: Record<string, HostPage>): Promise<{ url:
 const shadowText = (widget: Locator) => widget.evaluate((el) => el.shadowRoot!.textContent ?? '');
 
 describe('embedding Daf in another site', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let host: Awaited<ReturnType<typeof startHost>>;
+  // Each test on the demo, on a server of its own, with the private layers and the host site below.
+  const server = useServer({ each: true });
+  const browser = useChromium();
   let owner: HttpClient;
   let heLayers: string;
 
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-
+  beforeEach(async () => {
     // Private layers with glosses on the embedded passages: they must never show.
     owner = await signupOver(server.url, 'owner');
     for (const [slug, exact] of [
@@ -92,23 +90,27 @@ describe('embedding Daf in another site', () => {
     const layers = (await owner.get('/api/texts/pirkei-avot/layers')).body.layers as { slug: string }[];
     // Every layer of the Hebrew text, the private one too: asking for it must not show it.
     heLayers = layers.map((l) => l.slug).join(',');
+  });
 
-    const daf = server.url;
-    host = await startHost(daf, {
-      '/read': {
-        body: `<daf-passage id="he" src="${daf}/t/pirkei-avot" ref="1:1-1:2" layers="${heLayers}"></daf-passage>
+  /** The host site, serving its pages for the test in hand. */
+  const host = standIn(
+    useFixture(
+      'the host site',
+      () => {
+        const daf = server.url;
+        return startHost(daf, {
+          '/read': {
+            body: `<daf-passage id="he" src="${daf}/t/pirkei-avot" ref="1:1-1:2" layers="${heLayers}"></daf-passage>
 <section class="spacer">Scroll on.</section>
 <daf-passage id="en" src="${daf}/t/pirkei-avot-en" ref="1:1-1:3"></daf-passage>`,
+          },
+          '/write': { body: `<daf-passage id="en" interactive src="${daf}/t/pirkei-avot-en" ref="1:1-1:3"></daf-passage>` },
+        });
       },
-      '/write': { body: `<daf-passage id="en" interactive src="${daf}/t/pirkei-avot-en" ref="1:1-1:3"></daf-passage>` },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-  });
+      (site) => site.close(),
+      { each: true },
+    ),
+  );
 
   /** A host page's window: a fresh context, its page errors and console errors (CSP violations among them) collected. */
   const openHostPage = (options: BrowserContextOptions = {}) => openPage(browser, { viewport: { width: 1000, height: 800 }, ...options });

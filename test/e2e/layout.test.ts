@@ -8,16 +8,15 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { describe, expect, it } from 'vitest';
 import { measureDrift, quantileOf } from '../bench/client-browser/drift.ts';
+import { useServer } from '../helpers/fixtures.ts';
 import { signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { launchBrowser, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import { openPage, screenshotDir, unfold, useChromium } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = path.join(root, 'fixtures/sefaria');
@@ -43,17 +42,9 @@ async function expectHoldsTogether(page: Page, atLeast: number) {
 }
 
 describe('the page holds together', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // Each test on the demo, on a server of its own.
+  const server = useServer({ each: true });
+  const browser = useChromium();
 
   for (const slug of ['pirkei-avot', 'pirkei-avot-en']) {
     it(`keeps every card of the demo's ${slug} within half a screen of its words`, async () => {
@@ -360,12 +351,12 @@ describe('the page holds together', () => {
 });
 
 describe('a classical commentary with long comments, imported with daf import-sefaria', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let dir: string;
+  const server = useServer({ demo: false, prepare: importLong });
+  const browser = useChromium();
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-layout-'));
+  /** Imports the Hebrew Pirkei Avot into `db`, with a Bartenura whose comments are made long. */
+  async function importLong(db: string) {
+    const dir = path.dirname(db);
     // Bartenura on chapter 1, with every third comment made several hundred words long.
     const commentary = JSON.parse(fs.readFileSync(path.join(fixtures, 'bartenura_on_pirkei_avot.he.json'), 'utf8'));
     let n = 0;
@@ -374,7 +365,6 @@ describe('a classical commentary with long comments, imported with daf import-se
     );
     const long = path.join(dir, 'bartenura_long.he.json');
     fs.writeFileSync(long, JSON.stringify(commentary));
-    const db = path.join(dir, 'daf.db');
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(root, 'server/cli/daf.js'), 'import-sefaria', path.join(fixtures, 'pirkei_avot.he.json'), long, '--slug', 'avot-long'], {
         env: { ...process.env, DAF_DB: db },
@@ -384,15 +374,7 @@ describe('a classical commentary with long comments, imported with daf import-se
       child.on('exit', resolve);
     });
     expect(code).toBe(0);
-    server = await startServer({ dbPath: db, port: 0, demo: false });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }
 
   it('keeps every card within half a screen of its words, the page at most 4× its text', async () => {
     const { page, errors } = await openWide(browser, `${server.url}/t/avot-long`);

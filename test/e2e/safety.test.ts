@@ -4,12 +4,12 @@
  * mirrored columns. Screenshots go to test-results/screenshots.
  */
 import path from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
 import { HttpClient, signupOver } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import { openPage, screenshotDir, unfold, useChromium } from './browser.ts';
 
 /** Markdown an attacker might try: raw HTML, event handlers, script URLs in every spelling. */
 const hostileMarkdown = [
@@ -41,17 +41,9 @@ function deepElements(page: Page) {
 }
 
 describe('safety, small screens and accessibility', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // Each test on the demo, on a server of its own.
+  const server = useServer({ each: true });
+  const browser = useChromium();
 
   /** A fresh page in a context of its own; page errors, console errors and dialogs (dismissed) are collected. */
   async function openWatchedPage(options: BrowserContextOptions = {}) {
@@ -78,7 +70,8 @@ describe('safety, small screens and accessibility', () => {
     let reply: { text: string };
     let nested: { id: number; text: string };
 
-    beforeAll(async () => {
+    beforeEach(async () => {
+      written.length = 0;
       mallory = await signupOver(server.url, 'mallory');
       const made = await mallory.post('/api/texts/pirkei-avot-en/layers', { name: 'Notes <img src=x onerror="window.__pwned=20">', visibility: 'public' });
       expect(made.status).toBe(201);

@@ -8,10 +8,10 @@
  * Screenshots go to test-results/screenshots.
  */
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/main.ts';
-import { dragAcross, openPage, screenshotDir, startServerAndBrowser, unfold } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
+import { dragAcross, openPage, screenshotDir, unfold, useChromium } from './browser.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
 const hashing = { timeout: 15_000 };
@@ -34,23 +34,9 @@ function focusedElement(page: Page) {
 const topOf = async (locator: Locator) => (await locator.boundingBox())!.y;
 
 describe('writing glosses', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-  }, 120_000);
-
-  // Each journey's pages close with it: pages left open would keep reading the stream and laying
-  // out the text while later journeys run.
-  afterEach(async () => {
-    for (const context of browser.contexts()) await context.close();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // Each journey on the demo, on a server of its own; its pages close with it (useChromium).
+  const server = useServer({ each: true });
+  const browser = useChromium();
 
   const textPage = (page: Page) => page.locator('daf-text-page');
   const cardOf = (page: Page, id: string) => textPage(page).locator(`daf-gloss-card[data-id="${id}"]`);
