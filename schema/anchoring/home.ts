@@ -1,4 +1,4 @@
-// Where a passage was, as evidence when there is no diff (README, "Anchoring").
+// Where a passage was, as evidence when there is no diff (docs/anchoring.md §3, "Without a diff").
 //
 // Without a diff, a gloss's stored start is the one sign of where its passage stood, besides the
 // quote and its context. Context alone misleads in a text of refrains: every copy of "And the

@@ -3,23 +3,18 @@
  * asked for alone; a group listed, shown, created or changed. A client that keeps what one route
  * answered must not lose a field (or read a wrong one) because another route left it out.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createText, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createText, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 describe('one resource, one answer', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let owner: TestClient;
   let text: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     owner = await t.signup('ruth');
     await owner.post('/api/groups', { slug: 'shiur', name: 'Shiur', visibility: 'public', joinPolicy: 'open' });
     text = await createText(owner, { title: 'Ruth', content: 'Whither thou goest, I will go.' });
-  });
-  afterAll(async () => {
-    expect(t.errors).toEqual([]);
-    await t.close();
   });
 
   const listed = async (client: TestClient, slug: string) =>
