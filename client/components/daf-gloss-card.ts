@@ -6,8 +6,8 @@ import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { exactTime, relativeTime } from '../relative-time.ts';
 import { CardModeration } from './card-moderation.ts';
-import './daf-composer.ts';
 import type { ComposerPost } from './daf-composer.ts';
+import { loadComposer } from './load-composer.ts';
 
 /** Bodies longer than this many characters are shown cut short, with "More". */
 const longBody = 420;
@@ -236,9 +236,11 @@ export class DafGlossCard extends LitElement {
   }
 
   private async openForm(form: Form) {
+    const loaded = loadComposer();
     this.form = form;
     this.error = '';
     await this.updateComplete;
+    await loaded;
     this.querySelector('daf-composer')?.focus();
   }
 

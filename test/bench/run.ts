@@ -101,6 +101,8 @@ if (!only || only === 'app') {
   const app = await runAppSizeBench();
   figures.app_js_wire_kb = round(app.appJsWireKb, 1);
   figures.app_js_wire_gzip_kb = round(app.appJsWireGzipKb, 1);
+  figures.app_js_first_load_wire_kb = round(app.firstLoadWireKb, 1);
+  figures.app_js_first_load_wire_gzip_kb = round(app.firstLoadWireGzipKb, 1);
   console.log();
 }
 

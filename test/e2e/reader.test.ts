@@ -52,6 +52,18 @@ describe('the reader', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'text-en.png'), fullPage: false });
   });
 
+  it('loads no editor for a reader who only reads: the composer comes when someone writes', async () => {
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await openEnglish();
+    await unfold(page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' }));
+    expect(scripts.some((s) => /^\/assets\/index-/.test(s))).toBe(true);
+    expect(scripts.filter((s) => s.includes('daf-composer'))).toEqual([]);
+    expect(await page.evaluate(() => customElements.get('daf-composer') === undefined)).toBe(true);
+  });
+
   it('opens a thread: replies in order, an answer indented under what it answers', async () => {
     await openEnglish();
     const question = page.locator('daf-text-page daf-gloss-card', { hasText: 'What counts as a fence?' });

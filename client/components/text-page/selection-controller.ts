@@ -3,6 +3,7 @@ import type { EditorView } from 'prosemirror-view';
 import { api, failureMessage, type Gloss, type GlossTarget } from '../../api.ts';
 import { bodyOffset } from '../../layout/gloss-body.ts';
 import type { ComposerPost } from '../daf-composer.ts';
+import { loadComposer } from '../load-composer.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
 /** A selected passage waiting for the reader's choice, and where its popover goes. */
@@ -140,6 +141,8 @@ export class SelectionController implements ReactiveController {
     // The popover goes just under the selection, kept inside the page.
     const x = Math.min(Math.max(rect.left - host.left, 8), Math.max(8, host.width - 420));
     this.set({ selection: { target, quote: target.exact, x, y: rect.bottom - host.top + 8 } });
+    // The reader may write about it next: fetch the composer while they decide.
+    void loadComposer();
   }
 
   private targetOf(range: Range): GlossTarget | null {
@@ -167,8 +170,10 @@ export class SelectionController implements ReactiveController {
   }
 
   startComposing = async () => {
+    const loaded = loadComposer();
     this.set({ composing: true, writeError: '' });
     await this.host.updateComplete;
+    await loaded;
     const popover = this.host.renderRoot.querySelector<HTMLElement>('.popover');
     // The composer stays on screen (on a phone, above the keyboard once it opens).
     popover?.scrollIntoView({ block: 'nearest' });
