@@ -46,6 +46,12 @@ export const updateMeShape = z
 /** `POST /api/auth/verify-email`: the secret of a confirmation link. */
 export const verifyEmailShape = z.strictObject({ token: z.string().min(1).max(200) });
 /** `DELETE /api/me`: the account goes, given its password. */
+/** `POST /api/notifications/read`: some of one's notifications, by id, or all. */
+export const markNotificationsReadShape = z.union([
+  z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+
 export const deleteAccountShape = z.strictObject({ password: z.string().min(1).max(256) });
 /** A new password, given with the current one (`POST /api/me/password`). */
 export const changePasswordShape = z.strictObject({ current: z.string().min(1).max(256), password: passwordShape });

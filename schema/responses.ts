@@ -72,6 +72,30 @@ export const accountShape = meShape.extend({
 });
 export const emailVerifiedShape = z.object({ handle: z.string(), email: z.string() });
 export const endedSessionsShape = z.object({ endedSessions: count });
+/** What a notification tells of (docs/notifications.md). */
+export const notificationKindShape = z.enum(['reply', 'comment', 'mention', 'pending', 'approved', 'hidden']);
+/** One notification: who did what, on which post, and where to read it. */
+export const notificationShape = z.object({
+  id,
+  kind: notificationKindShape,
+  read: z.boolean(),
+  created: time,
+  /** Who wrote, approved or hid; null when that account is gone. */
+  actor: z.object({ handle: z.string(), displayName: z.string() }).nullable(),
+  text: z.object({ slug: z.string(), title: z.string() }),
+  /** The gloss it is about, or the gloss of the reply it is about. */
+  gloss: id,
+  reply: id.nullable(),
+  /** The start of the post's words. */
+  excerpt: z.string(),
+  /** For `hidden`: the moderator's reason. */
+  note: z.string().nullable(),
+  /** The post on its page. */
+  url: z.string(),
+});
+/** A page of notifications, newest first (`GET /api/notifications`); `next` is the `before` of the next page. */
+export const notificationListShape = z.object({ unread: count, notifications: z.array(notificationShape), next: id.nullable() });
+export const notificationsReadShape = z.object({ marked: count, unread: count });
 /** What deleting an account did (`DELETE /api/me`). */
 export const accountDeletedShape = z.object({ deletedPosts: count, tombstones: count, privateTexts: count, groupsLeft: count });
 
@@ -562,6 +586,9 @@ export const responseComponents = {
   EmailVerified: emailVerifiedShape,
   EndedSessions: endedSessionsShape,
   AccountDeleted: accountDeletedShape,
+  Notification: notificationShape,
+  NotificationList: notificationListShape,
+  NotificationsRead: notificationsReadShape,
   SessionInfo: sessionInfoShape,
   SessionList: sessionListShape,
   TokenInfo: tokenInfoShape,
@@ -633,6 +660,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('PATCH', '/api/me', accountShape),
   route('DELETE', '/api/me', accountDeletedShape),
   route('POST', '/api/auth/verify-email', emailVerifiedShape),
+  route('GET', '/api/notifications', notificationListShape),
+  route('POST', '/api/notifications/read', notificationsReadShape),
   route('POST', '/api/me/password', endedSessionsShape),
   route('POST', '/api/auth/logout-everywhere', endedSessionsShape),
   route('GET', '/api/sessions', sessionListShape),

@@ -16,6 +16,7 @@ import { privateAnswers } from './middleware/cache.ts';
 import type { AppEnv } from './middleware/env.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { eventRoutes, groupEventRoutes } from './routes/events.ts';
 import { glossRoutes } from './routes/glosses.ts';
@@ -72,6 +73,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
 
   const api = new Hono<AppEnv>()
     .route('/', authRoutes)
+    .route('/', notificationRoutes(options.streamLifetimeMs))
     .route('/texts', textRoutes)
     .route('/texts', eventRoutes(options.streamLifetimeMs))
     .route('/texts', passageRoutes)

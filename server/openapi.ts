@@ -88,6 +88,15 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     },
   },
   '/api/auth/verify-email': { post: { summary: 'Confirm an e-mail address with the secret of its mailed link (422 invalid_link when unknown, used or expired) → {handle, email}', body: shapes.verifyEmailShape } },
+  '/api/notifications': {
+    get: {
+      summary: 'Your notifications about posts you may read now, newest first (reply, comment, mention, pending, approved, hidden): {unread, notifications, next}; the next page with ?before= the `next` given',
+      auth: true,
+      query: ['unread', 'limit', 'before'],
+    },
+  },
+  '/api/notifications/read': { post: { summary: 'Mark notifications read: {ids} of yours, or {all: true} → {marked, unread}', body: shapes.markNotificationsReadShape, auth: true } },
+  '/api/me/events': { get: { summary: 'Server-Sent Events of your own: ready {unread}, notification {notification, unread}, unread {unread}; ends with your session', auth: true } },
   '/api/me/export': { get: { summary: 'Everything you wrote (glosses in any state, replies) as one W3C AnnotationCollection in JSON-LD, offered as a file', auth: true } },
   '/api/sessions': { get: { summary: 'Your live sessions, newest first: {id, created, lastSeen, expires, userAgent, current}', auth: true } },
   '/api/sessions/{id}': { delete: { summary: 'End one of your sessions', auth: true, status: 204, params: ['id'] } },

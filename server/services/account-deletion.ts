@@ -18,6 +18,7 @@ import { AppError } from '../errors.ts';
 import * as erase from '../storage/account-deletion.ts';
 import type { DB } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
+import { deleteNotificationsOf } from '../storage/notifications.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
@@ -77,6 +78,7 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     const groupsLeft = await erase.leaveEveryGroup(trx, userId);
     await users.deleteSessionsOf(trx, userId);
     await users.deleteApiTokensOf(trx, userId);
+    await deleteNotificationsOf(trx, userId);
     // `deleted-N`, unless someone chose that handle for themselves.
     let handle = `deleted-${userId}`;
     const holder = await users.findUserByHandle(trx, handle);

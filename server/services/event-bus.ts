@@ -17,6 +17,17 @@ export class EventBus {
     this.emitter.emit(`text:${textId}`);
   }
 
+  /** Says that person `userId` has new notifications. Call after the transaction that wrote them commits. */
+  notifyPerson(userId: number): void {
+    this.emitter.emit(`person:${userId}`);
+  }
+
+  /** Calls `listener` whenever person `userId` has new notifications; returns the unsubscribe function. */
+  subscribePerson(userId: number, listener: () => void): () => void {
+    this.emitter.on(`person:${userId}`, listener);
+    return () => this.emitter.off(`person:${userId}`, listener);
+  }
+
   /** Calls `listener` whenever text `textId` has new events; returns the unsubscribe function. */
   subscribe(textId: number, listener: () => void): () => void {
     this.emitter.on(`text:${textId}`, listener);

@@ -22,6 +22,7 @@ import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
 import { locateTarget } from '../work/index.ts';
+import { notifyEdited, notifyWritten } from './notifications.ts';
 import { write } from './write.ts';
 
 /** An empty gloss-schema document: what a tombstone keeps of its body. */
@@ -140,7 +141,8 @@ export async function createGloss(
   const body = parseBody(input.body, { allowEmpty: motivation === 'highlighting' });
   const planned = await newGlossTarget(ctx.db, viewer, textSlug, layerSlug, input.target.gloss);
   const span = await locateTarget(planned.where.text, input.target, viewer.id);
-  return write(ctx, async ({ trx, now, event }) => {
+  return write(ctx, async (w) => {
+    const { trx, now, event } = w;
     const { text, layer, where, targetGlossId } = await newGlossTarget(trx, viewer, textSlug, layerSlug, input.target.gloss);
     checkUnchanged(planned.where.version, where.version);
     const { text: targetText, segments, version } = where;
@@ -167,6 +169,7 @@ export async function createGloss(
     await indexItem(trx, { kind: 'gloss', itemId: gloss.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = (await glossJsonById(trx, text, gloss.id, viewer, true))!;
     await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.created', payload: json, item: { kind: 'gloss', id: gloss.id } });
+    await notifyWritten(w, { text, layer, gloss });
     return { id: gloss.id, json };
   });
 }
@@ -225,7 +228,8 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     const where = await currentTargetOf(ctx.db, viewer, text, layer, gloss);
     placed = { version: where.version, span: await locateTarget(where.text, input.target, viewer.id) };
   }
-  return write(ctx, async ({ trx, now, event }) => {
+  return write(ctx, async (w) => {
+    const { trx, now, event } = w;
     const { gloss, text, layer } = await editableGloss(trx, viewer, id);
     const motivation = input.motivation ?? gloss.motivation;
     const changes: Partial<GlossRow> = { motivation, updated_at: now, edited_at: now };
@@ -247,6 +251,8 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
     }
     const json = (await glossJsonById(trx, text, id, viewer, true))!;
     await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
+    const edited = await glosses.findGloss(trx, id);
+    if (edited) await notifyEdited(w, gloss, { text, layer, gloss: edited });
     return json;
   });
 }

@@ -18,6 +18,7 @@ import * as groups from '../storage/groups.ts';
 import * as moderation from '../storage/moderation.ts';
 import type { AppContext } from './context.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
+import { notifyModerated } from './notifications.ts';
 import { write } from './write.ts';
 import { moderatedGroup, recordAudit } from './groups.ts';
 import { readableGloss, readableReply } from './readable-posts.ts';
@@ -117,7 +118,8 @@ export async function moderatePost(
   action: ModerationAction,
   reason?: string,
 ): Promise<string> {
-  return write(ctx, async ({ trx, now, event }) => {
+  return write(ctx, async (w) => {
+    const { trx, now, event } = w;
     const { post, gloss, text, layer } = await visiblePost(trx, viewer, kind, id);
     if (!canModerate(viewer, layer)) throw new AppError('forbidden', 403, 'Only the moderators of this layer\'s group may do that');
     const groupId = layer.group_id!;
@@ -159,6 +161,10 @@ export async function moderatePost(
         ? (await glossJson(trx, viewer, text.id, text.slug, text.current_version, gloss.id, true))!
         : (await replyJson(trx, id))!;
     await event({ textId: text.id, layerIds: [layer.id], kind: kind === 'gloss' ? 'gloss.updated' : 'reply.updated', payload: json, item: { kind, id } });
+    if (action !== 'restore') {
+      const fresh = kind === 'gloss' ? { gloss: (await glossStore.findGloss(trx, id))! } : { gloss, reply: (await glossStore.findReply(trx, id))! };
+      await notifyModerated(w, viewer.id, action === 'approve' ? 'approved' : 'hidden', { text, layer, ...fresh });
+    }
     return json;
   });
 }

@@ -15,6 +15,7 @@ import { readableGloss, readableReply } from './readable-posts.ts';
 import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';
+import { notifyEdited, notifyWritten } from './notifications.ts';
 import { write } from './write.ts';
 
 async function replyJsonById(db: DB, id: number): Promise<string> {
@@ -26,7 +27,8 @@ async function replyJsonById(db: DB, id: number): Promise<string> {
 /** Adds a reply under a gloss (or under another reply of the same gloss). */
 export async function createReply(ctx: AppContext, viewer: Viewer, glossId: number, input: CreateReplyInput) {
   const body = parseBody(input.body);
-  return write(ctx, async ({ trx, now, event }) => {
+  return write(ctx, async (w) => {
+    const { trx, now, event } = w;
     const { gloss, text, layer } = await readableGloss(trx, viewer, glossId);
     if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'You may not reply here');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${glossId} was deleted; its thread is closed`);
@@ -52,6 +54,7 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
     await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, reply.id);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'reply.created', payload: json, item: { kind: 'reply', id: reply.id } });
+    await notifyWritten(w, { text, layer, gloss, reply });
     return json;
   });
 }
@@ -59,8 +62,9 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
 /** Edits a reply (author only); in a pre-moderated group, one by someone not yet trusted waits for a moderator again. */
 export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, input: { body: BodyInput }) {
   const body = parseBody(input.body);
-  return write(ctx, async ({ trx, now, event }) => {
-    const { reply, text, layer } = await readableReply(trx, viewer, id);
+  return write(ctx, async (w) => {
+    const { trx, now, event } = w;
+    const { reply, gloss, text, layer } = await readableReply(trx, viewer, id);
     if (!canEditPost(viewer, layer, reply)) {
       if (isBanned(viewer, layer.group_id)) throw bannedFromGroup();
       throw new AppError('forbidden', 403, 'Only the author may edit a reply');
@@ -71,6 +75,8 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
     await indexItem(trx, { kind: 'reply', itemId: id, textId: text.id, layerId: layer.id, body: body.text });
     const json = await replyJsonById(trx, id);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'reply.updated', payload: json, item: { kind: 'reply', id } });
+    const edited = await glosses.findReply(trx, id);
+    if (edited) await notifyEdited(w, reply, { text, layer, gloss, reply: edited });
     return json;
   });
 }

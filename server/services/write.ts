@@ -1,8 +1,8 @@
 /**
  * The one way services write what others may see: a transaction, one reading of the context's
  * clock for everything it stores, the events it appends to the log (services/events.ts), and,
- * once it has committed, a wake-up for the live readers of each text it touched. A write that
- * rolls back wakes no one: its events never were.
+ * once it has committed, a wake-up for the live readers of each text it touched and for each
+ * person it notified. A write that rolls back wakes no one: its events never were.
  */
 import type { DB } from '../storage/database.ts';
 import type { AppContext } from './context.ts';
@@ -16,6 +16,8 @@ export interface Write {
   now: string;
   /** Appends an event in the transaction, at `now`; its text's live readers are woken after the commit. */
   event(e: NewEvent): Promise<void>;
+  /** Says that these people have new notifications (stored in the transaction); their streams are woken after the commit. */
+  told(userIds: Iterable<number>): void;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface Write {
  */
 export async function write<T>(ctx: AppContext, work: (w: Write) => Promise<T>): Promise<T> {
   const touched = new Set<number>();
+  const people = new Set<number>();
   const result = await ctx.db.transaction().execute((trx) => {
     const now = ctx.clock().toISOString();
     return work({
@@ -34,8 +37,12 @@ export async function write<T>(ctx: AppContext, work: (w: Write) => Promise<T>):
         await recordEvent(trx, e, now);
         touched.add(e.textId);
       },
+      told(userIds) {
+        for (const id of userIds) people.add(id);
+      },
     });
   });
   for (const textId of touched) ctx.bus.notify(textId);
+  for (const userId of people) ctx.bus.notifyPerson(userId);
   return result;
 }

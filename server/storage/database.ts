@@ -282,6 +282,25 @@ export interface TextParallelTable {
 }
 
 /** The whole database. */
+/** What a notification tells its recipient of (docs/notifications.md). */
+export type NotificationKind = 'reply' | 'comment' | 'mention' | 'pending' | 'approved' | 'hidden';
+
+/** One thing a person is told of: a post (a gloss, or a reply under it) and who did what. */
+export interface NotificationTable {
+  id: Generated<number>;
+  recipient_id: number;
+  kind: NotificationKind;
+  /** Who did it: the writer, or the moderator who approved or hid (null when unknown). */
+  actor_id: number | null;
+  text_id: number;
+  /** The gloss it is about, or the gloss of the reply it is about. */
+  gloss_id: number;
+  reply_id: number | null;
+  created_at: string;
+  read_at: string | null;
+}
+export type NotificationRow = Selectable<NotificationTable>;
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -299,6 +318,7 @@ export interface Database {
   invitation: InvitationTable;
   flag: FlagTable;
   audit_log: AuditLogTable;
+  notification: NotificationTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }

@@ -71,7 +71,17 @@ export const layerName = (key: LayerKey) => `Layer ${marker(`ln${key}`)}`;
 export interface Post {
   id: number;
   marker: string;
+  author: Person;
 }
+
+/**
+ * Every post mentions every person, so that each is told of every post the moment they may read
+ * it, and the notification doors can be checked against the tables (who may read it now).
+ */
+export const mentionEveryone = people
+  .filter((p) => p !== 'visitor')
+  .map((p) => `@${p}`)
+  .join(' ');
 export interface GlossPost extends Post {
   layer: LayerKey;
   text: string;
@@ -155,18 +165,18 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const gloss = async (key: string, who: TestClient, layer: LayerKey, target: Record<string, unknown>, status: string) => {
     const d = layerDefs[layer];
     const m = marker(key);
-    const res = await who.post(`/api/texts/${d.text}/layers/${d.slug}/glosses`, { target, body: { markdown: `${m} remarks on the text.` } });
+    const res = await who.post(`/api/texts/${d.text}/layers/${d.slug}/glosses`, { target, body: { markdown: `${m} remarks on the text. ${mentionEveryone}` } });
     const body = ok(res, 201, `gloss ${key}`);
     expect(body.status, `gloss ${key}`).toBe(status);
-    glosses[key] = { id: body.id, marker: m, layer, text: d.text };
+    glosses[key] = { id: body.id, marker: m, layer, text: d.text, author: who.handle as Person };
     return body.id as number;
   };
   const reply = async (key: string, who: TestClient, glossKey: string, status: string, parent?: string) => {
     const m = marker(key);
-    const res = await who.post(`/api/glosses/${glosses[glossKey].id}/replies`, { body: { markdown: `${m} answers.` }, ...(parent ? { parent: replies[parent].id } : {}) });
+    const res = await who.post(`/api/glosses/${glosses[glossKey].id}/replies`, { body: { markdown: `${m} answers. ${mentionEveryone}` }, ...(parent ? { parent: replies[parent].id } : {}) });
     const body = ok(res, 201, `reply ${key}`);
     expect(body.status, `reply ${key}`).toBe(status);
-    replies[key] = { id: body.id, marker: m, gloss: glossKey };
+    replies[key] = { id: body.id, marker: m, gloss: glossKey, author: who.handle as Person };
   };
   const q = (exact: string) => ({ exact });
   const onGloss = (key: string) => ({ gloss: glosses[key].id, exact: 'remarks on the text' });

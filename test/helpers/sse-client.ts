@@ -2,6 +2,14 @@
  * Clients for tests against a real HTTP server: an event stream read with fetch and parsed as it
  * arrives, and a person with a session cookie who sends our Origin on writes.
  */
+import { expect } from 'vitest';
+
+/** Awaits a request of a `Client` and returns its body, failing the test unless it answered `status`. */
+export async function answered<T = any>(p: Promise<{ status: number; body: T }>, status = 201): Promise<T> {
+  const res = await p;
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  return res.body;
+}
 
 export interface SseEvent {
   id: string | null;

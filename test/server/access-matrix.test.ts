@@ -243,6 +243,8 @@ const readDoors = new Set([
   'GET /api/tokens',
   'GET /api/sessions',
   'GET /api/me/export',
+  'GET /api/notifications',
+  'GET /api/me/events',
   'GET /api/users/:handle',
   'GET /api/openapi.json',
   'GET /api/texts',
@@ -393,6 +395,34 @@ describe('the access matrix: reading', () => {
     for (const q of people.filter((x) => x !== 'visitor')) expectStatus(await read(`/api/users/${q}`), 200, `GET /api/users/${q}`);
     expectStatus(await read('/api/users/nobody-here'), 404, 'GET /api/users/:handle');
     expectStatus(await read('/api/openapi.json'), 200, 'GET /api/openapi.json');
+
+    // Notifications. Every post mentions everyone (access-world.ts), so a person is told of each
+    // post the moment they may read it; what their list shows now must be exactly the posts they
+    // may read now (a tombstone tells nothing), less their own — and of their own, only a
+    // moderator's decision. The marker check below reads the excerpts too.
+    const told = await read('/api/notifications?limit=100');
+    if (expectStatus(told, p === 'visitor' ? 401 : 200, 'GET /api/notifications')) {
+      const items = told.body.notifications as { kind: string; read: boolean; gloss: number; reply: number | null }[];
+      const key = (n: { gloss: number; reply: number | null }) => (n.reply === null ? `gloss:${keyOfGloss.get(n.gloss)}` : `reply:${keyOfReply.get(n.reply)}`);
+      const readable = [
+        ...Object.entries(glossTable).map(([k, g]) => ({ key: `gloss:${k}`, ...g, author: w.glosses[k].author })),
+        ...Object.entries(replyTable).map(([k, r]) => ({ key: `reply:${k}`, ...r, author: w.replies[k].author })),
+      ].filter((x) => x.status !== 'deleted' && sees(x.readers, p));
+      expectSame(
+        new Set(items.filter((n) => n.kind !== 'approved' && n.kind !== 'hidden').map(key)),
+        readable.filter((x) => x.author !== p).map((x) => x.key),
+        'notifications of others’ posts',
+      );
+      const ownNotices = items.filter((n) => n.kind === 'approved' || n.kind === 'hidden').map(key);
+      for (const k of ownNotices) if (!readable.some((x) => x.key === k && x.author === p)) problems.push(`a moderator's notice about ${k}, not ${p}'s to read`);
+      const unread = items.filter((n) => !n.read).length;
+      if (told.body.unread !== unread) problems.push(`unread ${told.body.unread}, but ${unread} unread notifications listed`);
+    }
+    // One's own stream opens with the same count, and nothing else.
+    const mine = await readStream(w, c, '/api/me/events', /^event: ready$/m);
+    bodies.push({ door: 'GET /api/me/events', text: mine.text });
+    if (mine.status !== (p === 'visitor' ? 401 : 200)) problems.push(`GET /api/me/events: status ${mine.status}`);
+    else if (p !== 'visitor' && !mine.text.includes(`"unread":${told.body.unread}`)) problems.push(`GET /api/me/events: ready without the unread count ${told.body.unread}`);
     // The reader's pages are one static shell for everyone: no data is in them (the marker check
     // below reads them too). They need `vite build`, which `npm test` runs first.
     for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive', '/verify-email/not-a-link']) expectStatus(await read(url), 200, `GET ${url}`);
@@ -1449,6 +1479,12 @@ describe('the access matrix: writing', () => {
       ownClient: true,
       setup: async (p) => (p === 'visitor' ? new TestClient(w.t.app) : w.t.signup(`gone-${p}-${++fresh}`)),
       run: (_c, own: TestClient) => own.request('DELETE', '/api/me', { password: 'correct horse battery' }),
+    },
+    {
+      door: 'POST /api/notifications/read',
+      what: 'mark one’s notifications read',
+      expect: expect_({}, 200),
+      run: (c) => c.post('/api/notifications/read', { all: true }),
     },
     {
       door: 'PATCH /api/me',

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServer } from '../helpers/fixtures.ts';
-import { Client, EventStream } from '../helpers/sse-client.ts';
+import { answered as ok, Client, EventStream } from '../helpers/sse-client.ts';
 
 describe('live events (SSE) on a real server', () => {
   const server = useServer({ demo: false });
@@ -20,11 +20,6 @@ describe('live events (SSE) on a real server', () => {
     return s;
   }
 
-  async function ok<T = any>(p: Promise<{ status: number; body: T }>, status = 201): Promise<T> {
-    const res = await p;
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body;
-  }
 
   beforeAll(async () => {
     ada = new Client(server.url);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServer } from '../helpers/fixtures.ts';
-import { Client, EventStream } from '../helpers/sse-client.ts';
+import { answered as ok, Client, EventStream } from '../helpers/sse-client.ts';
 
 const password = 'correct horse battery';
 
@@ -16,11 +16,6 @@ describe('an open event stream keeps to the reader’s current rights', () => {
   let olga: Client;
   let n = 0;
 
-  async function ok<T = any>(p: Promise<{ status: number; body: T }>, status = 201): Promise<T> {
-    const res = await p;
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body;
-  }
 
   async function open(pathname: string, client: Client): Promise<EventStream> {
     const headers: Record<string, string> = client.bearer ? { authorization: `Bearer ${client.bearer}` } : { cookie: client.cookie };
