@@ -21,6 +21,9 @@ import type {
   ModerationQueue,
   NewInvitation,
   NewToken,
+  MentionReach,
+  NotificationList,
+  NotificationsRead,
   Passage,
   Person,
   Reply,
@@ -176,6 +179,15 @@ export const api = {
   setEmail: (email: string | null) => request<Account>('PATCH', '/api/me', { email }),
   /** Confirms an address with the secret of its mailed link. */
   verifyEmail: (token: string) => request<EmailVerified>('POST', '/api/auth/verify-email', { token }),
+  /** The signed-in person's notifications, newest first; `before` pages back. */
+  notifications: (before?: number) => request<NotificationList>('GET', `/api/notifications${before ? `?before=${before}` : ''}`),
+  /** Marks some of one's notifications read, or all. */
+  markNotificationsRead: (which: { ids: number[] } | { all: true }) => request<NotificationsRead>('POST', '/api/notifications/read', which),
+  /** Who of the people named would be told of one's post in a layer (and who may not read it). */
+  mentionReach: (slug: string, layer: string, handles: string[]) =>
+    request<MentionReach>('GET', `/api/texts/${enc(slug)}/layers/${enc(layer)}/mentions?handles=${handles.map(enc).join(',')}`),
+  /** The signed-in person's own live stream: `ready`, `notification` and `unread` events. */
+  myEvents: () => new EventSource('/api/me/events'),
   /** A new password, with the current one; the person's other sessions end. */
   changePassword: (current: string, password: string) => request<EndedSessions>('POST', '/api/me/password', { current, password }),
   /** Ends every session of the person, this one included. */

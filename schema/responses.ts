@@ -96,6 +96,8 @@ export const notificationShape = z.object({
 /** A page of notifications, newest first (`GET /api/notifications`); `next` is the `before` of the next page. */
 export const notificationListShape = z.object({ unread: count, notifications: z.array(notificationShape), next: id.nullable() });
 export const notificationsReadShape = z.object({ marked: count, unread: count });
+/** Who of the handles a writer names would be told of their post in a layer (`GET …/layers/:layer/mentions`). */
+export const mentionReachShape = z.object({ reach: z.array(z.string()), unreached: z.array(z.string()), unknown: z.array(z.string()) });
 /** What deleting an account did (`DELETE /api/me`). */
 export const accountDeletedShape = z.object({ deletedPosts: count, tombstones: count, privateTexts: count, groupsLeft: count });
 
@@ -523,6 +525,10 @@ export type AnchorStatus = z.infer<typeof anchorStatusShape>;
 export type ErrorBody = z.infer<typeof errorShape>;
 export type Segment = z.infer<typeof segmentShape>;
 export type Author = z.infer<typeof authorShape>;
+export type Notification = z.infer<typeof notificationShape>;
+export type NotificationList = z.infer<typeof notificationListShape>;
+export type NotificationsRead = z.infer<typeof notificationsReadShape>;
+export type MentionReach = z.infer<typeof mentionReachShape>;
 export type Me = z.infer<typeof meShape>;
 export type Session = z.infer<typeof sessionShape>;
 export type Account = z.infer<typeof accountShape>;
@@ -589,6 +595,7 @@ export const responseComponents = {
   Notification: notificationShape,
   NotificationList: notificationListShape,
   NotificationsRead: notificationsReadShape,
+  MentionReach: mentionReachShape,
   SessionInfo: sessionInfoShape,
   SessionList: sessionListShape,
   TokenInfo: tokenInfoShape,
@@ -681,6 +688,7 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('GET', '/api/texts/:slug/layers/:layer', listedLayerShape),
   route('PATCH', '/api/texts/:slug/layers/:layer', listedLayerShape),
   route('GET', '/api/texts/:slug/layers/:layer/glosses', glossListingShape),
+  route('GET', '/api/texts/:slug/layers/:layer/mentions', mentionReachShape),
   route('POST', '/api/texts/:slug/layers/:layer/glosses', glossShape),
   route('POST', '/api/texts/:slug/layers/:layer/import', importReportShape),
   route('GET', '/api/texts/:slug/passage', passageShape),

@@ -138,6 +138,14 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     get: { summary: 'One layer', params: ['slug', 'layer'] },
     patch: { summary: 'Change a layer (owner only); 409 notebook_has_entries to open a group notebook that holds other members\' entries', body: shapes.updateLayerShape, auth: true, params: ['slug', 'layer'] },
   },
+  '/api/texts/{slug}/layers/{layer}/mentions': {
+    get: {
+      summary: 'Who of the people you name (?handles=a,b, at most 20) would be told of your post in this layer: {reach, unreached (may not read it), unknown}',
+      auth: true,
+      params: ['slug', 'layer'],
+      query: ['handles'],
+    },
+  },
   '/api/texts/{slug}/layers/{layer}/glosses': {
     get: { summary: 'The glosses of one layer', params: ['slug', 'layer'] },
     post: { summary: 'Write a gloss on a span of the text, or (target.gloss) on a span of another gloss; 422 anchor_not_found if the quote is not there, anchor_ambiguous if it fits too many places, invalid_target for impossible offsets', body: shapes.createGlossShape, auth: true, status: 201, params: ['slug', 'layer'] },

@@ -161,6 +161,10 @@ export const cardStyles = css`
     padding-inline-start: 0.5rem;
     margin-block: 0.35rem;
   }
+  .thread li.marked {
+    border-inline-start-color: var(--daf-accent);
+    background: color-mix(in srgb, var(--daf-accent) 8%, transparent);
+  }
   .thread ol.answers {
     list-style: none;
     margin: 0;

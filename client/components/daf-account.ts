@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { failureMessage } from '../api.ts';
 import { session, SessionController } from '../session.ts';
-import { buttonStyles, dialogStyles, focusStyles, messageStyles } from './page-styles.ts';
+import { buttonStyles, dialogStyles, focusStyles, linkButtonStyles, messageStyles } from './page-styles.ts';
 
 /** Which form the dialog shows. */
 type Mode = 'login' | 'signup';
@@ -30,13 +30,7 @@ export class DafAccount extends LitElement {
     a.name:focus-visible {
       text-decoration: underline;
     }
-    button.link {
-      color: var(--daf-accent);
-      background: none;
-      border: none;
-      padding: 0;
-      text-decoration: underline;
-    }
+    ${linkButtonStyles}
     ${focusStyles}
     .signed-in,
     .signed-out {

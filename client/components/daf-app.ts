@@ -1,6 +1,7 @@
 import { LitElement, html, css, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import './daf-account.ts';
+import './daf-notifications.ts';
 import './daf-library.ts';
 import './text-page/daf-text-page.ts';
 
@@ -52,8 +53,11 @@ export class DafApp extends LitElement {
       color: var(--daf-muted);
       font-style: italic;
     }
-    header daf-account {
+    header .corner {
       margin-inline-start: auto;
+      display: flex;
+      align-items: center;
+      gap: 0.75rem;
     }
     @media print {
       header {
@@ -109,6 +113,12 @@ export class DafApp extends LitElement {
   };
 
   private go(url: URL) {
+    // Another place on the same page (a notification's link to a reply on the open text): the
+    // page follows the fragment as it would a typed one.
+    if (url.pathname === location.pathname && url.search === location.search && url.hash) {
+      if (url.hash !== location.hash) location.hash = url.hash;
+      return;
+    }
     history.pushState(null, '', url);
     this.path = url.pathname;
     // A new page starts at its top, as a loaded one would.
@@ -141,7 +151,10 @@ export class DafApp extends LitElement {
 
   override render() {
     return html`
-      <header><a href="/">Daf</a><span>a page of commentary for any text</span><daf-account></daf-account></header>
+      <header>
+        <a href="/">Daf</a><span>a page of commentary for any text</span>
+        <div class="corner"><daf-notifications></daf-notifications><daf-account></daf-account></div>
+      </header>
       <main>${this.page()}</main>
     `;
   }

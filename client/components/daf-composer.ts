@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing } from 'lit';
-import type { Layer } from '../api.ts';
+import { api, type Layer } from '../api.ts';
+import { mentionedHandles } from '../../schema/mentions.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import './daf-editor.ts';
 import type { DafEditor } from './daf-editor.ts';
@@ -102,6 +103,8 @@ export class DafComposer extends LitElement {
     initial: { attribute: false },
     busy: { type: Boolean },
     error: { type: String },
+    mentionIn: { attribute: false },
+    unreached: { state: true },
   };
 
   /** A new gloss: offer a layer (or a new one of the writer's own) and a motivation. */
@@ -121,6 +124,10 @@ export class DafComposer extends LitElement {
   declare motivation: 'commenting' | 'questioning';
   /** The editor's accessible name. */
   declare label: string;
+  /** Where a reply or an edit will stand (its text and layer), to tell whom its mentions reach; a new gloss uses `text` and the chosen layer. */
+  declare mentionIn: { text: string; layer: string } | null;
+  /** The people the writer names who may not read the layer, and so will not be told. */
+  declare unreached: string[];
   declare submitLabel: string;
   /** A document to start from, when editing. */
   declare initial: unknown;
@@ -142,6 +149,41 @@ export class DafComposer extends LitElement {
     this.initial = null;
     this.busy = false;
     this.error = '';
+    this.mentionIn = null;
+    this.unreached = [];
+  }
+
+  private mentionTimer: ReturnType<typeof setTimeout> | undefined;
+  private mentionsAsked = '';
+
+  /** As the writer types (a pause after), asks who of the people named would not be told. */
+  private onChange = () => {
+    clearTimeout(this.mentionTimer);
+    this.mentionTimer = setTimeout(() => void this.checkMentions(), 400);
+  };
+
+  private async checkMentions() {
+    const handles = mentionedHandles(this.editor?.text ?? '');
+    const layer = this.choose ? this.chosenLayer : (this.mentionIn?.layer ?? null);
+    const text = this.choose ? this.text : (this.mentionIn?.text ?? '');
+    const key = `${text}/${layer}/${handles.join(',')}`;
+    if (key === this.mentionsAsked) return;
+    this.mentionsAsked = key;
+    if (!handles.length || !layer || !text) {
+      this.unreached = [];
+      return;
+    }
+    try {
+      const reach = await api.mentionReach(text, layer, handles);
+      if (key === this.mentionsAsked) this.unreached = reach.unreached;
+    } catch {
+      // Only a hint: without an answer, nothing is said.
+    }
+  }
+
+  override disconnectedCallback() {
+    clearTimeout(this.mentionTimer);
+    super.disconnectedCallback();
   }
 
   private get editor(): DafEditor | null {
@@ -193,6 +235,7 @@ export class DafComposer extends LitElement {
   private onLayer = (event: Event) => {
     this.layer = (event.target as HTMLSelectElement).value;
     this.error = '';
+    this.onChange();
     // The group layer's form comes with the group pages' script, the first time it is asked for.
     if (this.layer === 'group') void import('./daf-layer-form.ts');
   };
@@ -239,7 +282,19 @@ export class DafComposer extends LitElement {
             </fieldset>
           </div>`
         : nothing}
-      <daf-editor .label=${this.label} .placeholder=${this.choose ? 'Your gloss…' : ''} .initial=${this.initial} @daf-submit=${this.post} @daf-cancel=${this.cancel}></daf-editor>
+      <daf-editor
+        .label=${this.label}
+        .placeholder=${this.choose ? 'Your gloss…' : ''}
+        .initial=${this.initial}
+        @daf-submit=${this.post}
+        @daf-cancel=${this.cancel}
+        @daf-change=${this.onChange}
+      ></daf-editor>
+      ${this.unreached.length
+        ? html`<p class="hint unreached" role="status">
+            ${this.unreached.map((h) => `@${h}`).join(', ')} cannot read this layer and will not be told.
+          </p>`
+        : nothing}
       ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
       <div class="actions">
         <span class="hint">Ctrl+Enter posts · Esc cancels</span>

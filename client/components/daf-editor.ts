@@ -147,6 +147,12 @@ export class DafEditor extends LitElement {
     return this.view?.state.doc.toJSON() ?? null;
   }
 
+  /** The words written, blocks apart, as the server reads a body's text. */
+  get text(): string {
+    const doc = this.view?.state.doc;
+    return doc ? doc.textBetween(0, doc.content.size, '\n', ' ') : '';
+  }
+
   /** True when nothing but whitespace has been written. */
   get empty(): boolean {
     return !this.view || this.view.state.doc.textContent.trim() === '';
@@ -200,6 +206,7 @@ export class DafEditor extends LitElement {
       dispatchTransaction: (tr) => {
         this.view!.updateState(this.view!.state.apply(tr));
         this.requestUpdate();
+        if (tr.docChanged) this.dispatchEvent(new CustomEvent('daf-change', { bubbles: true, composed: true }));
       },
     });
     this.requestUpdate();

@@ -30,6 +30,7 @@ export class DafGlossCard extends LitElement {
     foldable: { type: Boolean, reflect: true },
     unfolded: { type: Boolean, reflect: true },
     expanded: { state: true },
+    markedReply: { state: true },
     form: { state: true },
     busy: { state: true },
     error: { state: true },
@@ -52,6 +53,8 @@ export class DafGlossCard extends LitElement {
   declare unfolded: boolean;
   /** Is a long body shown whole? */
   declare expanded: boolean;
+  /** The reply a link named (`#g-12-r-34`, a notification's): shown marked in the open thread. */
+  declare markedReply: number | null;
   declare form: Form;
   declare busy: boolean;
   declare error: string;
@@ -68,6 +71,7 @@ export class DafGlossCard extends LitElement {
     this.foldable = false;
     this.unfolded = false;
     this.expanded = false;
+    this.markedReply = null;
     this.form = null;
     this.busy = false;
     this.error = '';
@@ -247,6 +251,7 @@ export class DafGlossCard extends LitElement {
   private composer(initial: unknown = null) {
     const editing = this.form?.kind !== 'reply';
     return html`<daf-composer
+      .mentionIn=${{ text: this.gloss.text, layer: this.gloss.layer }}
       .label=${editing ? 'Edit' : 'Your reply'}
       .submitLabel=${editing ? 'Save' : 'Reply'}
       .initial=${initial}
@@ -302,7 +307,7 @@ export class DafGlossCard extends LitElement {
       const mine = this.me !== null && r.author?.handle === this.me;
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
-      return html`<li>
+      return html`<li id="r-${r.id}" class=${r.id === this.markedReply ? 'marked' : ''}>
         <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
             ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
             : nothing}</span>
@@ -334,6 +339,19 @@ export class DafGlossCard extends LitElement {
     // Not said twice; the card's label still says whose it is.
     if (g.attribution === (this.layer?.name ?? g.layer)) return nothing;
     return html`<span title=${imported}>${g.attribution}</span> · `;
+  }
+
+  /**
+   * Opens the thread at one reply, marked, and brings it into view; false when the reader may not
+   * see that reply (hidden since, or deleted).
+   */
+  async showReply(id: number): Promise<boolean> {
+    if (!this.gloss.replies.some((r) => r.id === id)) return false;
+    this.open = true;
+    this.markedReply = id;
+    await this.updateComplete;
+    this.querySelector(`#r-${id}`)?.scrollIntoView({ block: 'nearest' });
+    return true;
   }
 
   /** The folded card: where it belongs, who and when, and the first line of its body. */

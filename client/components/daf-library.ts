@@ -3,7 +3,7 @@ import { api, failureMessage, type GroupSummary, type SearchResult, type TextSum
 import { groupFacts } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
 import { SessionController } from '../session.ts';
-import { pageStyles } from './page-styles.ts';
+import { pageStyles, unseenStyles } from './page-styles.ts';
 
 /** How each kind of search hit is named to the reader. */
 const kindNames: Record<SearchResult['kind'], string> = { text: 'Text', gloss: 'Gloss', reply: 'Reply' };
@@ -83,14 +83,7 @@ export class DafLibrary extends LitElement {
       gap: 0.5rem;
       font-family: system-ui, sans-serif;
     }
-    form label {
-      position: absolute;
-      inline-size: 1px;
-      block-size: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
+    ${unseenStyles}
     input {
       flex: 1;
       min-inline-size: 0;
@@ -275,7 +268,7 @@ export class DafLibrary extends LitElement {
 
   private searchSection() {
     return html`<form role="search" @submit=${this.onSearch}>
-        <label for="q">Search texts and commentary</label>
+        <label class="unseen" for="q">Search texts and commentary</label>
         <input id="q" name="q" type="search" placeholder="Search texts and commentary" autocomplete="off" .value=${this.query} />
         <button type="submit">Search</button>
       </form>

@@ -113,3 +113,26 @@ export const buttonStyles = css`
     cursor: default;
   }
 `;
+
+/** Said to a screen reader, not shown: `.unseen`. */
+export const unseenStyles = css`
+  .unseen {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
+/** A button that reads as a link: `button.link`. */
+export const linkButtonStyles = css`
+  button.link {
+    color: var(--daf-accent);
+    background: none;
+    border: none;
+    padding: 0;
+    text-decoration: underline;
+  }
+`;

@@ -1,6 +1,7 @@
 /** Texts, their versions, their layers, and the glosses in them. */
 import { Hono } from 'hono';
 import {
+  handleShape,
   addParallelShape,
   createGlossShape,
   createLayerShape,
@@ -16,6 +17,8 @@ import { DafUrls } from '../../schema/w3c.ts';
 import * as annotationService from '../services/annotations.ts';
 import * as glossService from '../services/glosses.ts';
 import * as layerService from '../services/layers.ts';
+import { maxMentions } from '../../schema/mentions.ts';
+import { mentionReach } from '../services/notifications.ts';
 import * as parallelService from '../services/parallels.ts';
 import * as textService from '../services/texts.ts';
 import { intQuery, jsonText, layerList, paging, requireViewer } from './params.ts';
@@ -75,6 +78,16 @@ export const textRoutes = new Hono<AppEnv>()
     const viewer = requireViewer(c);
     const input = await readJson(c, updateLayerShape);
     return c.json(await layerService.updateLayer(c.var.ctx, viewer, c.req.param('slug'), c.req.param('layer'), input));
+  })
+  .get('/:slug/layers/:layer/mentions', async (c) => {
+    const viewer = requireViewer(c);
+    const raw = c.req.query('handles') ?? '';
+    const handles = [...new Set(raw.split(',').map((h) => h.trim().replace(/^@/, '')).filter(Boolean))];
+    if (handles.length === 0 || handles.length > maxMentions || handles.some((h) => !handleShape.safeParse(h).success)) {
+      throw new AppError('invalid_request', 400, `handles is a comma-separated list of 1 to ${maxMentions} handles`);
+    }
+    c.header('cache-control', 'no-store');
+    return c.json(await mentionReach(c.var.ctx, viewer, c.req.param('slug'), c.req.param('layer'), handles));
   })
   .get('/:slug/layers/:layer/glosses', async (c) => {
     const slug = c.req.param('slug');

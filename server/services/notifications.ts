@@ -18,7 +18,9 @@ import { findUserById } from '../storage/users.ts';
 import type { DB } from '../storage/database.ts';
 import { toViewer } from './auth.ts';
 import type { AppContext } from './context.ts';
+import { readableLayer } from './layers.ts';
 import { canSeePost, type Viewer } from './policy.ts';
+import { mentionedHandles } from '../../schema/mentions.ts';
 import { write, type Write } from './write.ts';
 
 /** A post with what decides who may read it. */
@@ -30,26 +32,8 @@ export interface PostFacts {
   reply?: ReplyRow;
 }
 
-/** At most this many people are told of one post's mentions; later ones are not. */
-export const maxMentions = 20;
-
 /** How much of a post's text a notification quotes. */
 export const excerptLength = 140;
-
-/**
- * The handles a text mentions, lower-cased, once each, in order: `@` and a handle, not inside a
- * word or an e-mail address (`ada@example.org` mentions nobody); a full stop that ends the
- * sentence is not part of the handle.
- */
-export function mentionedHandles(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(/(?<![A-Za-z0-9_.@-])@([A-Za-z0-9_][A-Za-z0-9_.-]{1,31})/g)) {
-    const handle = m[1]!.replace(/[.-]+$/, '').toLowerCase();
-    if (handle.length >= 2) found.add(handle);
-    if (found.size === maxMentions) break;
-  }
-  return [...found];
-}
 
 /** The person as the rules see them now, or null if they are gone. */
 async function viewerOf(db: DB, userId: number): Promise<Viewer | null> {
@@ -145,6 +129,33 @@ export async function notifyModerated(w: Write, moderatorId: number, decision: '
   await store.markPendingHandled(w.trx, post.gloss.id, post.reply?.id ?? null, w.now);
   await tell(w, new Map([[item.author_id, decision]]), moderatorId, post);
   if (decision === 'approved') await notifyPublished(w, post);
+}
+
+/**
+ * Who of the people a writer names would be told (docs/notifications.md §2): asked by the composer
+ * as the writer types, for a post of theirs in this layer. `reach`: they may read it and will be
+ * told; `unreached`: they may not read it (a private layer, a group they are not in, a notebook)
+ * and will not be; `unknown`: no such account. The writer must be able to read the layer (else
+ * 404), and learns nothing they could not find out there: a group layer's readers are its
+ * members, whom its members may list.
+ */
+export async function mentionReach(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, handles: string[]) {
+  const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
+  const ids = await store.usersByHandles(ctx.db, handles);
+  const out = { reach: [] as string[], unreached: [] as string[], unknown: [] as string[] };
+  // A post of the writer's, as readers will see it once it is published.
+  const post = { author_id: viewer.id, status: 'active' as const };
+  for (const handle of handles) {
+    const id = ids.get(handle.toLowerCase());
+    if (id === undefined) out.unknown.push(handle);
+    else if (id === viewer.id) continue;
+    else {
+      const them = await viewerOf(ctx.db, id);
+      const sees = them !== null && canSeePost(them, text, layer, post);
+      (sees ? out.reach : out.unreached).push(handle);
+    }
+  }
+  return out;
 }
 
 /** A quotation of a post's text for a notification: whitespace folded, cut at a word near `excerptLength`. */

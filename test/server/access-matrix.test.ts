@@ -254,6 +254,7 @@ const readDoors = new Set([
   'GET /api/texts/:slug/layers',
   'GET /api/texts/:slug/layers/:layer',
   'GET /api/texts/:slug/layers/:layer/glosses',
+  'GET /api/texts/:slug/layers/:layer/mentions',
   'GET /api/texts/:slug/glosses',
   'GET /api/texts/:slug/passage',
   'GET /api/texts/:slug/events',
@@ -380,6 +381,15 @@ describe('the access matrix: reading', () => {
         if (rk && replyTable[rk].status === 'deleted' && r.body !== null) problems.push(`${where}: tombstone ${rk} still has a body`);
       }
     };
+
+    // Who one's mentions would reach, in every layer: asked only where one may read (else 404).
+    for (const key of layerKeys) {
+      const d = layerDefs[key];
+      const res = await read(`/api/texts/${d.text}/layers/${d.slug}/mentions?handles=olive,mona,trent,penny,abel,boris,otto`);
+      if (expectStatus(res, p === 'visitor' ? 401 : sees(layerReaders[key], p) ? 200 : 404, `mentions in ${key}`) && key !== 'openNotebook' && key !== 'closedNotebook') {
+        expectSame(res.body.reach, layerReaders[key].filter((q) => q !== p && q !== 'visitor'), `mentions in ${key} reach`);
+      }
+    }
 
     // Who am I.
     expectStatus(await read('/api/me'), p === 'visitor' ? 401 : 200, 'GET /api/me');

@@ -235,6 +235,8 @@ describe('the check of the contract, on a real app', () => {
       `/api/texts/${text}/glosses`,
       `/api/texts/${text}/passage?ref=&layer=notes`,
       `/api/glosses/${glossId}`,
+      '/api/notifications',
+      `/api/texts/${text}/layers/notes/mentions?handles=bob`,
     ];
     // Those are the client's GETs: a new one is added here, so that it is read once at least.
     const walked = new Set(urls.map((u) => findResponseRoute('GET', u)?.path));

@@ -196,6 +196,18 @@ describe('notifications never tell of what the recipient may not read', () => {
     expect(after).toEqual({ unread: 0, notifications: [], next: null });
   });
 
+  it('tells a writer, before they post, who they name would not be told', async () => {
+    const reach = (client: TestClient, layer: string, handles: string) => client.get(`/api/texts/${text}/layers/${layer}/mentions?handles=${handles}`);
+    // In the group's layer: the member would be told, the outsider not, a stranger is unknown, oneself is left out.
+    expect((await reach(owner, 'ours', '@mo,otto,nobody-here,olga')).body).toEqual({ reach: ['mo'], unreached: ['otto'], unknown: ['nobody-here'] });
+    // Nobody may ask about a layer they cannot read: the same 404 as no layer.
+    expectError(await reach(outsider, 'ours', 'mo'), 404, 'not_found');
+    expectError(await t.visitor().get(`/api/texts/${text}/layers/ours/mentions?handles=mo`), 401, 'unauthenticated');
+    expectError(await reach(owner, 'ours', ''), 400, 'invalid_request');
+    expectError(await reach(owner, 'ours', 'not a handle'), 400, 'invalid_request');
+    expectError(await reach(owner, 'ours', Array.from({ length: 21 }, (_, i) => `h${i}x`).join(',')), 400, 'invalid_request');
+  });
+
   it('a post hidden later drops out of the list and the count of those it mentions', async () => {
     const gloss = await writeGloss(owner, text, 'ours', { exact: 'there was light' }, 'Again @mo.');
     const before = await list(member);

@@ -141,12 +141,15 @@ export class NavigationController implements ReactiveController {
   /** A link to a gloss the page does not have: followed again when the page's glosses change (after signing in, say). */
   waiting = false;
 
-  /** Follows the URL's fragment: `#g-12` a gloss, `#1:5` a segment. A gloss the reader may not see is said so. */
+  /**
+   * Follows the URL's fragment: `#g-12` a gloss, `#g-12-r-34` a reply in its thread (a
+   * notification's link), `#1:5` a segment. A gloss or reply the reader may not see is said so.
+   */
   followHash() {
     const hash = decodeURIComponent(location.hash.slice(1));
     this.waiting = false;
     if (!hash) return;
-    const gloss = /^g-(\d+)$/.exec(hash);
+    const gloss = /^g-(\d+)(?:-r-(\d+))?$/.exec(hash);
     if (gloss) {
       const id = Number(gloss[1]);
       this.host.layout.reveal(id);
@@ -160,6 +163,12 @@ export class NavigationController implements ReactiveController {
       this.setActive(card.gloss.id);
       this.showWithWords(card);
       card.focus({ preventScroll: true });
+      if (gloss[2]) {
+        const reply = Number(gloss[2]);
+        void card.showReply(reply).then((shown) => {
+          if (!shown) this.host.showNotice('gloss', missingMessage('This reply is not in the thread', !!this.host.session.me));
+        });
+      }
     } else {
       this.host.renderRoot.querySelector<HTMLElement>(`p[data-ref="${CSS.escape(hash)}"]`)?.scrollIntoView({ block: 'center' });
     }
