@@ -51,6 +51,26 @@ export class DafUrls {
   person(handle: string) {
     return `${this.base}/u/${encodeURIComponent(handle)}`;
   }
+  /** The reader's page of a text showing only these layers. */
+  textWithLayers(slug: string, layers: string[]) {
+    return `${this.text(slug)}?layers=${layers.map(encodeURIComponent).join(',')}`;
+  }
+  /** A gloss on its text's page (the reader's permalink, `#g-<id>`). */
+  glossOnPage(textSlug: string, glossId: number) {
+    return `${this.text(textSlug)}#g-${glossId}`;
+  }
+  /** The reader's page of a group. */
+  group(slug: string) {
+    return `${this.base}/g/${encodeURIComponent(slug)}`;
+  }
+  /** The Atom feed of a layer's newest glosses and replies. */
+  layerFeed(textSlug: string, layerSlug: string) {
+    return `${this.base}/feeds/texts/${encodeURIComponent(textSlug)}/layers/${encodeURIComponent(layerSlug)}.atom`;
+  }
+  /** The Atom feed of the newest glosses and replies in a group's public layers. */
+  groupFeed(slug: string) {
+    return `${this.base}/feeds/groups/${encodeURIComponent(slug)}.atom`;
+  }
   /** Where the meaning of a segment FragmentSelector value is described. */
   segmentSpec() {
     return `${this.base}/api/openapi.json#segment-ref`;

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { eventRoutes, groupEventRoutes } from './routes/events.ts';
+import { feedRoutes } from './routes/feeds.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
@@ -64,10 +65,10 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   // styles come with Brotli and gzip copies made at build time, which `builtFile` sends instead
   // (README, "Benchmarks": app_js_wire_kb and app_js_wire_gzip_kb are measured on the wire). Event
   // streams are left alone, so each event goes out as it happens.
-  const compressible = (type: string) => !type.startsWith('text/event-stream') && /^(application\/(javascript|json|ld\+json)|text\/(css|html|javascript))/.test(type);
-  for (const door of ['/assets/*', '/embed.js', '/embed/assets/*', '/api/*', '/annotations/*']) app.use(door, compress({ encoding: 'gzip', contentTypeFilter: compressible }));
-  // Other sites may call the API, the W3C containers, oEmbed and the widget's script, never with cookies.
-  for (const door of ['/api/*', '/annotations/*', '/oembed', '/embed.js', '/embed/assets/*']) app.use(door, crossOrigin());
+  const compressible = (type: string) => !type.startsWith('text/event-stream') && /^(application\/(javascript|json|ld\+json|atom\+xml)|text\/(css|html|javascript))/.test(type);
+  for (const door of ['/assets/*', '/embed.js', '/embed/assets/*', '/api/*', '/annotations/*', '/feeds/*']) app.use(door, compress({ encoding: 'gzip', contentTypeFilter: compressible }));
+  // Other sites may call the API, the W3C containers, oEmbed, the feeds and the widget's script, never with cookies.
+  for (const door of ['/api/*', '/annotations/*', '/oembed', '/feeds/*', '/embed.js', '/embed/assets/*']) app.use(door, crossOrigin());
   app.use('/api/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
   app.use('/annotations/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
 
@@ -86,6 +87,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', openapiRoutes);
   app.route('/api', api);
   app.route('/annotations', annotationRoutes);
+  // Atom feeds are read as a visitor, whoever asks: no `authenticate`, and cacheable by anyone.
+  app.route('/feeds', feedRoutes);
   app.route('/', pageRoutes);
   app.route('/', embedRoutes);
 

@@ -224,6 +224,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/oembed': {
     get: { summary: 'oEmbed (rich) for the URL of a public text (/t/<slug>?ref=…&layers=…): a sandboxed iframe of /embed/t/<slug>; 404 for other URLs, 501 for formats other than json', query: ['url', 'maxwidth', 'maxheight', 'format'] },
   },
+  '/feeds/texts/{slug}/layers/{layer}.atom': {
+    get: { summary: 'Atom feed of the newest 50 published glosses and replies of a layer a visitor may read, whoever asks (404 otherwise); public cache, ETag, Last-Modified', params: ['slug', 'layer'] },
+  },
+  '/feeds/groups/{slug}.atom': {
+    get: { summary: 'Atom feed of the newest 50 published glosses and replies in the layers of a public group that a visitor may read (404 for a private group)', params: ['slug'] },
+  },
   '/embed.js': { get: { summary: 'The embed widget, <daf-passage src ref layers interactive> (any origin may load it)' } },
   '/embed/assets/{file}': { get: { summary: 'Scripts the widget loads on demand (the editor, the sign-in popup)', params: ['file'] } },
   '/embed/t/{slug}': { get: { summary: 'A public passage alone in a page, for iframes (HTML; any site may frame it)', params: ['slug'], query: ['ref', 'layers'] } },

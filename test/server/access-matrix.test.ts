@@ -286,6 +286,8 @@ const readDoors = new Set([
   'GET /embed/assets/:file',
   'GET /embed/t/:slug',
   'GET /embed/connect',
+  'GET /feeds/texts/:slug/layers/:layer{[^/]+\\.atom}',
+  'GET /feeds/groups/:slug{[^/]+\\.atom}',
 ]);
 
 /** Gives person `p` an embed token (what the widget's sign-in popup makes) and returns a client that uses it. */
@@ -630,6 +632,32 @@ describe('the access matrix: reading', () => {
     expectStatus(await read('/embed.js'), 200, 'GET /embed.js');
     expectStatus(await read('/embed/assets/no-such-chunk.js'), 404, 'GET /embed/assets/:file');
     expectStatus(await read(`/embed/connect?origin=${encodeURIComponent('https://blog.example')}`), 200, 'GET /embed/connect');
+    // The Atom feeds too are read as a visitor, whoever asks: a layer's, and a group's (its
+    // layers'), each with exactly the published posts a visitor may see, and 404 where a visitor
+    // may read nothing.
+    const published = (glossKeys: string[]) => {
+      const glosses = glossKeys.filter((k) => glossTable[k].status === 'active' && sees(glossTable[k].readers, 'visitor'));
+      const replies = Object.keys(replyTable).filter((k) => glossKeys.includes(w.replies[k].gloss) && replyTable[k].status === 'active' && sees(replyTable[k].readers, 'visitor'));
+      return [...glosses.map((k) => w.glosses[k].marker), ...replies.map((k) => w.replies[k].marker)];
+    };
+    const feedMarkers = (text: string) => allMarkers(w).filter((m) => text.includes(m));
+    for (const k of layerKeys) {
+      const d = layerDefs[k];
+      const feed = await read(`/feeds/texts/${d.text}/layers/${d.slug}.atom`);
+      if (expectStatus(feed, sees(layerReaders[k], 'visitor') ? 200 : 404, `feed of layer ${k}`)) {
+        expectSame(feedMarkers(feed.text), [...published(glossesIn(k, w)), marker(`ln${k}`)], `feed of layer ${k}`);
+      }
+    }
+    for (const slug of ['open-circle', 'closed-circle', 'asking-circle']) {
+      const feed = await read(`/feeds/groups/${slug}.atom`);
+      if (expectStatus(feed, groupsSeen.visitor.includes(slug) ? 200 : 404, `feed of group ${slug}`)) {
+        const layers = layerKeys.filter((k) => layerDefs[k].group === slug && sees(layerReaders[k], 'visitor'));
+        const posts = published(layers.flatMap((k) => glossesIn(k, w)));
+        // Each entry names its layer; a layer without published posts is not named.
+        const names = layers.filter((k) => published(glossesIn(k, w)).length > 0).map((k) => marker(`ln${k}`));
+        expectSame(feedMarkers(feed.text), [...posts, ...names], `feed of group ${slug}`);
+      }
+    }
     const visitorMay = allowedMarkers(w, 'visitor');
     for (const b of bodies.slice(embedBodies)) {
       for (const m of allMarkers(w)) if (!visitorMay.has(m) && b.text.includes(m)) problems.push(`LEAK of ${m} through the embed door ${b.door}`);

@@ -10,9 +10,12 @@ import { useTestApp, testOrigin, type TestResponse } from '../helpers/test-app.t
 
 const httpMethods = ['get', 'post', 'put', 'patch', 'delete', 'options'] as const;
 
-/** Hono's `/a/:b/c` as OpenAPI's `/a/{b}/c`. */
+/**
+ * Hono's `/a/:b/c` as OpenAPI's `/a/{b}/c`, and a parameter that is a file name with an
+ * extension, `:b{[^/]+\.atom}` (the feeds), as `{b}.atom`.
+ */
 function openapiPath(path: string): string {
-  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)(?:\{\[\^\/\]\+\\\.([a-z]+)\})?/g, (_, name: string, ext?: string) => (ext ? `{${name}}.${ext}` : `{${name}}`));
 }
 
 /** The `{name}`s of an OpenAPI path, in order. */
@@ -65,7 +68,7 @@ describe('routes and their documentation', () => {
 
   it('documents exactly the path parameters each path has, and only HTTP methods', () => {
     for (const [path, methods] of Object.entries(apiOperations)) {
-      expect(path, path).toMatch(/^\/((api|annotations)\/|(t|g|u|invite|verify-email|assets|embed\/t|embed\/assets)\/\{|$|oembed$|account$|embed\.js$|embed\/connect$)/);
+      expect(path, path).toMatch(/^\/((api|annotations)\/|(t|g|u|invite|verify-email|assets|embed\/t|embed\/assets|feeds\/texts|feeds\/groups)\/\{|$|oembed$|account$|embed\.js$|embed\/connect$)/);
       for (const [method, op] of Object.entries(methods)) {
         expect(httpMethods as readonly string[], `${method} ${path}`).toContain(method);
         expect(op.params ?? [], `${method} ${path}`).toEqual(pathParams(path));
