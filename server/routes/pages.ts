@@ -1,7 +1,8 @@
 /**
  * The reader's pages and assets, built by Vite into dist/client. The app's own URLs (`/`,
  * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`, `/account`, `/u/:handle`, `/verify-email/:token`) all answer the app's HTML, which routes on the
- * client; `/assets/*` are the hashed, immutable bundles. Every page carries a strict
+ * client (a text's page also names its oEmbed document, a group's page its Atom feed);
+ * `/assets/*` are the hashed, immutable bundles. Every page carries a strict
  * Content-Security-Policy: scripts only from this origin, nothing inline.
  */
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { projectRoot } from '../project-root.ts';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../errors.ts';
+import { DafUrls } from '../../schema/w3c.ts';
 import { escapeHtml } from '../escape-html.ts';
 import type { AppEnv } from '../middleware/env.ts';
 
@@ -70,9 +72,25 @@ const page = (c: Context<AppEnv>) => c.html(appHtml(), 200, pageHeaders);
 const textPage = (c: Context<AppEnv>) => {
   const url = `${c.var.baseUrl}/t/${encodeURIComponent(c.req.param('slug') ?? '')}`;
   const href = `${c.var.baseUrl}/oembed?url=${encodeURIComponent(url)}&format=json`;
-  const link = `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(href)}" />`;
-  return c.html(appHtml().replace('</head>', `    ${link}\n  </head>`), 200, pageHeaders);
+  return pageWithLink(c, `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(href)}" />`);
 };
+
+/**
+ * A group's page names its Atom feed, so that a feed reader given the page finds it. Built from
+ * the URL alone, like the oEmbed link: the feed itself is 404 for a private group.
+ */
+const groupPage = (c: Context<AppEnv>) => {
+  const slug = c.req.param('slug') ?? '';
+  // `/g/new` starts a group (no group may have that slug): it has no feed.
+  if (slug === 'new') return page(c);
+  const href = new DafUrls(c.var.baseUrl).groupFeed(slug);
+  return pageWithLink(c, `<link rel="alternate" type="application/atom+xml" title="Newest posts" href="${escapeHtml(href)}" />`);
+};
+
+/** The app's page with one more `<link>` in its head. */
+function pageWithLink(c: Context<AppEnv>, link: string) {
+  return c.html(appHtml().replace('</head>', `    ${link}\n  </head>`), 200, pageHeaders);
+}
 
 /**
  * The compressed copies the build writes beside a script or style sheet (vite.precompress.ts),
@@ -129,7 +147,7 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/', page)
   .get('/t/:slug', textPage)
   .get('/t/:slug/print', page)
-  .get('/g/:slug', page)
+  .get('/g/:slug', groupPage)
   .get('/invite/:token', page)
   .get('/account', page)
   .get('/u/:handle', page)

@@ -321,6 +321,15 @@ describe('Atom feeds', () => {
     }
   });
 
+  it('is named in the head of a group\'s page (which needs `vite build`)', async () => {
+    const page = await t.visitor().get('/g/readers');
+    expect(page.status).toBe(200);
+    const link = new JSDOM(page.text).window.document.querySelector('head link[rel="alternate"][type="application/atom+xml"]');
+    expect(link?.getAttribute('href')).toBe(`${testOrigin}/feeds/groups/readers.atom`);
+    // The page that starts a group has none.
+    expect((await t.visitor().get('/g/new')).text).not.toContain('application/atom+xml');
+  });
+
   it('serves an empty feed validly', async () => {
     expect((await ada.post('/api/groups', { slug: 'quiet', name: 'Quiet', visibility: 'public', joinPolicy: 'open' })).status).toBe(201);
     const feed = expectAtom(await t.visitor().get('/feeds/groups/quiet.atom'));
