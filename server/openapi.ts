@@ -225,7 +225,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     get: { summary: 'oEmbed (rich) for the URL of a public text (/t/<slug>?ref=…&layers=…): a sandboxed iframe of /embed/t/<slug>; 404 for other URLs, 501 for formats other than json', query: ['url', 'maxwidth', 'maxheight', 'format'] },
   },
   '/feeds/texts/{slug}/layers/{layer}.atom': {
-    get: { summary: 'Atom feed of the newest 50 published glosses and replies of a layer a visitor may read, whoever asks (404 otherwise); public cache, ETag, Last-Modified', params: ['slug', 'layer'] },
+    get: { summary: 'Atom feed of the newest 50 published glosses and replies of a layer a visitor may read, whoever asks (404 otherwise); public cache, ETag (If-None-Match), Last-Modified', params: ['slug', 'layer'] },
   },
   '/feeds/groups/{slug}.atom': {
     get: { summary: 'Atom feed of the newest 50 published glosses and replies in the layers of a public group that a visitor may read (404 for a private group)', params: ['slug'] },

@@ -2,7 +2,7 @@
  * Atom feeds of public commentary, under `/feeds/`: `texts/:slug/layers/<layer>.atom` (a layer)
  * and `groups/<slug>.atom` (a group's layers). They are read as a visitor whatever credentials
  * come with the request (no `authenticate` runs here), so the same answer serves everyone and
- * may be cached publicly for a few minutes, with an ETag and Last-Modified for conditional GETs.
+ * may be cached publicly for a few minutes, with an ETag for conditional GETs (and Last-Modified).
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../middleware/env.ts';
@@ -17,15 +17,17 @@ const atomFile = '{[^/]+\\.atom}';
 /** The slug in a `<slug>.atom` parameter. */
 const slugOf = (file: string) => file.slice(0, -'.atom'.length);
 
-/** Does the request already hold this version (If-None-Match, else If-Modified-Since)? */
+/**
+ * Does the request already hold this version? Only If-None-Match is honoured: the ETag is a
+ * digest of the document, so it changes when a post is hidden or deleted, while the feed's
+ * `updated` (its Last-Modified) may not. A cache that asks If-Modified-Since gets the document
+ * again, so that it never keeps serving a post a moderator has taken down.
+ */
 function notModified(c: Context<AppEnv>, feed: feeds.Feed): boolean {
   const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch !== undefined) {
-    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(feed.etag));
-  }
-  const since = Date.parse(c.req.header('if-modified-since') ?? '');
-  return Number.isFinite(since) && Math.floor(Date.parse(feed.updated) / 1000) * 1000 <= since;
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(feed.etag));
 }
 
 function atom(c: Context<AppEnv>, feed: feeds.Feed) {
