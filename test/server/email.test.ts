@@ -3,66 +3,33 @@
  * mailed one confirmation link and is confirmed by it alone; a link works once and for 48 hours;
  * an address whose mail cannot be sent is not saved.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../server/services/mail.ts';
 import { expectError } from '../helpers/expect-error.ts';
+import { linkIn, useMailServer } from '../helpers/mail-server.ts';
 import { createTestApp, useTestApp, type TestClient } from '../helpers/test-app.ts';
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
 describe('e-mail addresses', () => {
-  let smtp: SMTPServer;
-  let port: number;
-  const inbox: Received[] = [];
+  // The mail server listens before the app opens, and closes after it.
+  const smtp = useMailServer();
+  const t = useTestApp(() => ({ options: { mailer: smtp.mailer() } }));
   let ada: TestClient;
-
-  beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-        stream.on('end', () => {
-          inbox.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    port = (smtp.server.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => smtp.close(resolve));
-  });
-  // Opened after the mail server above is listening, and closed before it is.
-  const t = useTestApp(() => ({ options: { mailer: smtpMailer(`smtp://127.0.0.1:${port}`, 'Daf <daf@daf.test>') } }));
   beforeAll(async () => {
     ada = await t.signup('ada');
   });
 
-  /** The confirmation link in the last mail, decoded from its quoted-printable text. */
-  const lastLink = () => {
-    const raw = inbox.at(-1)!.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    return /http:\/\/daf\.test\/verify-email\/([A-Za-z0-9_-]+)/.exec(raw)![1];
-  };
+  /** The confirmation link in the last mail. */
+  const lastLink = () => linkIn(smtp.inbox.at(-1)!, 'verify-email');
 
   it('mails a new address one link, which confirms it once', async () => {
     expect((await ada.get('/api/me')).body).toEqual({ handle: 'ada', name: 'ada', email: null, emailVerified: false });
     const set = await ada.patch('/api/me', { email: 'ada@example.org' });
     expect(set.status, set.text).toBe(200);
     expect(set.body).toEqual({ handle: 'ada', name: 'ada', email: 'ada@example.org', emailVerified: false });
-    expect(inbox).toHaveLength(1);
-    expect(inbox[0]).toMatchObject({ from: 'daf@daf.test', to: ['ada@example.org'] });
-    expect(inbox[0].raw).toContain('Subject: Confirm your e-mail address for Daf');
-    expect(inbox[0].raw).toMatch(/Content-Type: text\/html/);
+    expect(smtp.inbox).toHaveLength(1);
+    expect(smtp.inbox[0]).toMatchObject({ from: 'daf@daf.test', to: ['ada@example.org'] });
+    expect(smtp.inbox[0].raw).toContain('Subject: Confirm your e-mail address for Daf');
+    expect(smtp.inbox[0].raw).toMatch(/Content-Type: text\/html/);
     const token = lastLink();
     // The page the link opens is the app; it confirms with the secret, signed in or not.
     expect((await t.visitor().get(`/verify-email/${token}`)).status).toBe(200);
@@ -75,7 +42,7 @@ describe('e-mail addresses', () => {
     expectError(await t.visitor().post('/api/auth/verify-email', { token: 'made-up' }), 422, 'invalid_link');
     // The same confirmed address again sends nothing.
     expect((await ada.patch('/api/me', { email: 'ADA@example.org' })).body.emailVerified).toBe(true);
-    expect(inbox).toHaveLength(1);
+    expect(smtp.inbox).toHaveLength(1);
   });
 
   it('takes a changed address back to unconfirmed, lets only the newest link work, and expires links', async () => {
