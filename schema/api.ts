@@ -45,6 +45,10 @@ export const updateMeShape = z
   .refine((me) => me.displayName !== undefined || me.email !== undefined, 'Give a displayName or an email');
 /** `POST /api/auth/verify-email`: the secret of a confirmation link. */
 export const verifyEmailShape = z.strictObject({ token: z.string().min(1).max(200) });
+/** `POST /api/auth/reset-request`: the e-mail address of the account whose password is forgotten. */
+export const resetRequestShape = z.strictObject({ email: z.string().trim().max(254).pipe(z.email('Not an e-mail address')) });
+/** `POST /api/auth/reset`: the secret of a reset link and the new password. */
+export const resetPasswordShape = z.strictObject({ token: z.string().min(1).max(200), password: passwordShape });
 /** `DELETE /api/me`: the account goes, given its password. */
 /** `POST /api/notifications/read`: some of one's notifications, by id, or all. */
 export const markNotificationsReadShape = z.union([

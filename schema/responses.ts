@@ -98,6 +98,10 @@ export const notificationListShape = z.object({ unread: count, notifications: z.
 export const notificationsReadShape = z.object({ marked: count, unread: count });
 /** Who of the handles a writer names would be told of their post in a layer (`GET …/layers/:layer/mentions`). */
 export const mentionReachShape = z.object({ reach: z.array(z.string()), unreached: z.array(z.string()), unknown: z.array(z.string()) });
+/** A password-reset request (`POST /api/auth/reset-request`): the same answer whoever the address belongs to, or none. */
+export const resetRequestedShape = z.object({ accepted: z.literal(true) });
+/** A password set with a reset link (`POST /api/auth/reset`): whose it is, and how many of its sessions ended. */
+export const passwordResetShape = z.object({ handle: z.string(), endedSessions: count });
 /** What deleting an account did (`DELETE /api/me`). */
 export const accountDeletedShape = z.object({ deletedPosts: count, tombstones: count, privateTexts: count, groupsLeft: count });
 
@@ -534,6 +538,8 @@ export type Session = z.infer<typeof sessionShape>;
 export type Account = z.infer<typeof accountShape>;
 export type EmailVerified = z.infer<typeof emailVerifiedShape>;
 export type EndedSessions = z.infer<typeof endedSessionsShape>;
+export type ResetRequested = z.infer<typeof resetRequestedShape>;
+export type PasswordReset = z.infer<typeof passwordResetShape>;
 export type AccountDeleted = z.infer<typeof accountDeletedShape>;
 export type SessionInfo = z.infer<typeof sessionInfoShape>;
 export type TokenInfo = z.infer<typeof tokenInfoShape>;
@@ -591,6 +597,8 @@ export const responseComponents = {
   Account: accountShape,
   EmailVerified: emailVerifiedShape,
   EndedSessions: endedSessionsShape,
+  ResetRequested: resetRequestedShape,
+  PasswordReset: passwordResetShape,
   AccountDeleted: accountDeletedShape,
   Notification: notificationShape,
   NotificationList: notificationListShape,
@@ -669,6 +677,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/auth/verify-email', emailVerifiedShape),
   route('GET', '/api/notifications', notificationListShape),
   route('POST', '/api/notifications/read', notificationsReadShape),
+  route('POST', '/api/auth/reset-request', resetRequestedShape),
+  route('POST', '/api/auth/reset', passwordResetShape),
   route('POST', '/api/me/password', endedSessionsShape),
   route('POST', '/api/auth/logout-everywhere', endedSessionsShape),
   route('GET', '/api/sessions', sessionListShape),

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
+import { Background } from './services/background.ts';
 import { Throttle } from './services/throttle.ts';
 import { LoginGuard } from './services/login-guard.ts';
 import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
@@ -24,9 +25,19 @@ export interface RateLimits {
   signupsPerHour: number;
   /** Unsafe API requests (writes) per person in a minute. */
   writesPerMinute: number;
+  /** Password-reset requests per client address in an hour. */
+  resetRequestsPerHour: number;
+  /** Password-reset requests per e-mail address asked for (known or not) in an hour: how many mails one mailbox may be sent. */
+  resetRequestsPerEmailPerHour: number;
 }
 
-export const defaultRateLimits: RateLimits = { loginFreeFailures: 3, signupsPerHour: 20, writesPerMinute: 120 };
+export const defaultRateLimits: RateLimits = {
+  loginFreeFailures: 3,
+  signupsPerHour: 20,
+  writesPerMinute: 120,
+  resetRequestsPerHour: 10,
+  resetRequestsPerEmailPerHour: 3,
+};
 
 /** Options of a context beyond its rate limits. */
 export interface ContextOptions {
@@ -43,11 +54,14 @@ export interface ContextOptions {
   passwordCost?: PasswordCost;
   /** Where mail goes; by default as `DAF_SMTP_URL` says, else to standard error. */
   mailer?: Mailer;
+  /** Where what fails after its request was answered (a mail that could not be sent) is logged; standard error by default. */
+  log?: (line: string) => void;
 }
 
 /** Builds the context around an open database. */
 export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}, options: ContextOptions = {}): AppContext {
   const l = { ...defaultRateLimits, ...limits };
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   return {
     quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
     passwordCost: options.passwordCost ?? defaultPasswordCost,
@@ -57,7 +71,10 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
     signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
-    mailer: options.mailer ?? mailerFromEnv(process.env, (line) => process.stderr.write(`${line}\n`)),
+    resetThrottle: new Throttle(l.resetRequestsPerHour, 60 * 60 * 1000),
+    resetEmailThrottle: new Throttle(l.resetRequestsPerEmailPerHour, 60 * 60 * 1000),
+    mailer: options.mailer ?? mailerFromEnv(process.env, log),
+    background: new Background(log),
   };
 }
 
@@ -108,6 +125,8 @@ export async function startServer(options: {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A mail still being sent finishes with the database open.
+      await context.background.settled();
       await database.close();
     },
   };

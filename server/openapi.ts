@@ -97,6 +97,20 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/notifications/read': { post: { summary: 'Mark notifications read: {ids} of yours, or {all: true} → {marked, unread}', body: shapes.markNotificationsReadShape, auth: true } },
   '/api/me/events': { get: { summary: 'Server-Sent Events of your own: ready {unread}, notification {notification, unread}, unread {unread}; ends with your session', auth: true } },
+  '/api/auth/reset-request': {
+    post: {
+      summary:
+        'Ask for a password-reset link by e-mail address: an account that confirmed it is mailed BASE/reset-password/SECRET, good once for an hour (a new request replaces it). The answer is the same for any address, known or not, and leaves before the mail is sent → 202 {accepted: true}; 429 rate_limited with Retry-After past 10 requests an hour from one client or 3 for one address',
+      body: shapes.resetRequestShape,
+      status: 202,
+    },
+  },
+  '/api/auth/reset': {
+    post: {
+      summary: 'Set a new password with the secret of a reset link (422 invalid_link when unknown, used or expired); every session of the account ends, tokens stay; nobody is signed in → {handle, endedSessions}',
+      body: shapes.resetPasswordShape,
+    },
+  },
   '/api/me/export': { get: { summary: 'Everything you wrote (glosses in any state, replies) as one W3C AnnotationCollection in JSON-LD, offered as a file', auth: true } },
   '/api/sessions': { get: { summary: 'Your live sessions, newest first: {id, created, lastSeen, expires, userAgent, current}', auth: true } },
   '/api/sessions/{id}': { delete: { summary: 'End one of your sessions', auth: true, status: 204, params: ['id'] } },
@@ -219,6 +233,7 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/invite/{token}': { get: { summary: 'The reader: accept an invitation (HTML)', params: ['token'] } },
   '/account': { get: { summary: 'The reader: one\'s account (HTML)' } },
   '/verify-email/{token}': { get: { summary: 'The reader: the page a confirmation link opens, which confirms the address (HTML)', params: ['token'] } },
+  '/reset-password/{token}': { get: { summary: 'The reader: the page a password-reset link opens, where a new password is chosen (HTML)', params: ['token'] } },
   '/u/{handle}': { get: { summary: "The reader: a person's page (HTML)", params: ['handle'] } },
   '/assets/{file}': { get: { summary: 'The reader\'s built scripts and styles, as Brotli or gzip when the browser takes it', params: ['file'] } },
   '/oembed': {

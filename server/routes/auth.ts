@@ -1,11 +1,22 @@
-/** Accounts: sign-up, log-in, log-out, who am I, sessions and bearer tokens, export and deletion. */
+/** Accounts: sign-up, log-in, log-out, password reset, who am I, sessions and bearer tokens, export and deletion. */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { changePasswordShape, deleteAccountShape, loginShape, signupShape, tokenShape, updateMeShape, verifyEmailShape } from '../../schema/api.ts';
+import {
+  changePasswordShape,
+  deleteAccountShape,
+  loginShape,
+  resetPasswordShape,
+  resetRequestShape,
+  signupShape,
+  tokenShape,
+  updateMeShape,
+  verifyEmailShape,
+} from '../../schema/api.ts';
 import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
 import { deleteAccount } from '../services/account-deletion.ts';
 import { exportAccount } from '../services/account-export.ts';
 import { meJson, setEmail, verifyEmail } from '../services/email-address.ts';
+import { requestPasswordReset, resetPassword } from '../services/password-reset.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
@@ -64,6 +75,15 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/auth/verify-email', async (c) => {
     const { token } = await readJson(c, verifyEmailShape);
     return c.json(await verifyEmail(c.var.ctx, token));
+  })
+  // The same 202 for any address (services/password-reset.ts): the mail, if any, goes after it.
+  .post('/auth/reset-request', async (c) => {
+    const { email } = await readJson(c, resetRequestShape);
+    return c.json(requestPasswordReset(c.var.ctx, email, c.var.clientAddress, c.var.baseUrl), 202);
+  })
+  .post('/auth/reset', async (c) => {
+    const { token, password } = await readJson(c, resetPasswordShape);
+    return c.json(await resetPassword(c.var.ctx, token, password));
   })
   .delete('/me', async (c) => {
     const viewer = requireViewer(c);

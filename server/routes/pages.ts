@@ -1,6 +1,6 @@
 /**
  * The reader's pages and assets, built by Vite into dist/client. The app's own URLs (`/`,
- * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`, `/account`, `/u/:handle`, `/verify-email/:token`) all answer the app's HTML, which routes on the
+ * `/t/:slug`, `/t/:slug/print`, `/g/:slug`, `/invite/:token`, `/account`, `/u/:handle`, `/verify-email/:token`, `/reset-password/:token`) all answer the app's HTML, which routes on the
  * client (a text's page also names its oEmbed document, a group's page its Atom feed);
  * `/assets/*` are the hashed, immutable bundles. Every page carries a strict
  * Content-Security-Policy: scripts only from this origin, nothing inline.
@@ -152,4 +152,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/account', page)
   .get('/u/:handle', page)
   .get('/verify-email/:token', page)
+  .get('/reset-password/:token', page)
   .get('/assets/:file', (c) => builtFile(c, path.join(clientDir, 'assets'), c.req.param('file')));

@@ -93,6 +93,8 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
       email_verified_at: null,
       email_token_hash: null,
       email_token_expires_at: null,
+      reset_token_hash: null,
+      reset_token_expires_at: null,
     });
     return { deletedPosts: counts.deleted, tombstones: counts.tombstones, privateTexts, groupsLeft };
   });

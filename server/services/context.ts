@@ -3,6 +3,7 @@
  * One is made per running app (tests make their own).
  */
 import type { DB } from '../storage/database.ts';
+import type { Background } from './background.ts';
 import type { EventBus } from './event-bus.ts';
 import type { LoginGuard } from './login-guard.ts';
 import type { Mailer } from './mail.ts';
@@ -21,10 +22,16 @@ export interface AppContext {
   signupThrottle: Throttle;
   /** Unsafe API requests per signed-in person. */
   writeThrottle: Throttle;
+  /** Password-reset requests per client address. */
+  resetThrottle: Throttle;
+  /** Password-reset requests per e-mail address asked for, known or not. */
+  resetEmailThrottle: Throttle;
   /** The scrypt cost of new password hashes (and of re-hashes at log-in). */
   passwordCost: PasswordCost;
   /** What each account may store; null for the command line, whose local account has none. */
   quotas: StorageQuotas | null;
   /** Where mail goes: an SMTP server, or the server's log when there is none. */
   mailer: Mailer;
+  /** Work that goes on after its request was answered (a password-reset mail); its failures are logged. */
+  background: Background;
 }

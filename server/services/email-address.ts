@@ -26,11 +26,13 @@ export async function meJson(db: DB, viewer: Viewer) {
 /**
  * Sets (or, with null or "", removes) the person's address. The same address, already confirmed,
  * changes nothing; the same address not yet confirmed gets a new link (the old one stops working).
+ * Any other change also ends a pending password-reset link (services/password-reset.ts).
  */
 export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | null, baseUrl: string): Promise<void> {
   const address = email ? email.trim() : null;
   if (address === null) {
     await users.setEmailState(ctx.db, viewer.id, { email: null, email_verified_at: null, email_token_hash: null, email_token_expires_at: null });
+    await users.setResetToken(ctx.db, viewer.id, null, null);
     return;
   }
   const current = await users.findAccount(ctx.db, viewer.id);
@@ -49,6 +51,8 @@ export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | 
     email_token_hash: hashSecret(secret),
     email_token_expires_at: new Date(ctx.clock().getTime() + emailLinkHours * 3_600_000).toISOString(),
   });
+  // A password-reset link mailed to the old address stops working with it.
+  await users.setResetToken(ctx.db, viewer.id, null, null);
 }
 
 /** Confirms the address a link was mailed to; 422 `invalid_link` for an unknown, used or expired one. */

@@ -86,6 +86,16 @@ export class LoginGuard {
     this.failures.delete(pairKey(handle, address));
   }
 
+  /**
+   * Forgets every failure counted against the handle, from any address (its password was reset:
+   * the password they were guesses at is gone, and its owner may be the one who kept mistyping).
+   */
+  forget(handle: string): void {
+    const pairs = pairKey(handle, '');
+    for (const key of [...this.failures.keys()]) if (key.startsWith(pairs)) this.failures.delete(key);
+    this.failures.delete(handleKey(handle));
+  }
+
   private delay(count: number, free: number): number {
     if (count <= free) return 0;
     return Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(count - free - 1, 30));

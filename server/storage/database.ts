@@ -33,6 +33,9 @@ export interface UserTable {
   /** SHA-256 of the pending confirmation link's secret, hex, and when the link stops working. */
   email_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
   email_token_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SHA-256 of the pending password-reset link's secret, hex, and when the link stops working. */
+  reset_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  reset_token_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type UserRow = Selectable<UserTable>;
 

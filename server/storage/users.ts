@@ -169,3 +169,52 @@ export async function findUserByEmailToken(db: DB, tokenHash: string, now: strin
     .where('email_token_expires_at', '>', now)
     .executeTakeFirst();
 }
+
+/**
+ * The live accounts whose confirmed address is `email`, compared without regard to ASCII case
+ * (`lower(email)`, the expression the index `user_email_key` is built on). More than one account
+ * may have confirmed the same address.
+ */
+export async function findVerifiedUsersByEmail(db: DB, email: string) {
+  return db
+    .selectFrom('user')
+    .select(['id', 'handle', 'display_name', 'email'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
+    .where('email_verified_at', 'is not', null)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}
+
+/** Sets (or, with nulls, clears) a person's pending password-reset link: its hash and when it stops working. */
+export async function setResetToken(db: DB, userId: number, tokenHash: string | null, expiresAt: string | null): Promise<void> {
+  await db.updateTable('user').set({ reset_token_hash: tokenHash, reset_token_expires_at: expiresAt }).where('id', '=', userId).execute();
+}
+
+/** The live account a pending password-reset link (by its hash) belongs to, if it has not expired at `now`. */
+export async function findUserByResetToken(db: DB, tokenHash: string, now: string) {
+  return db
+    .selectFrom('user')
+    .select(['id', 'handle'])
+    .where('reset_token_hash', '=', tokenHash)
+    .where('reset_token_expires_at', '>', now)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/**
+ * Sets a new password hash and clears the reset link in one statement, only if the link (by its
+ * hash) is still the account's and has not expired at `now`: false when another use of it got
+ * there first, so a link works once even when two requests race.
+ */
+export async function consumeResetToken(db: DB, userId: number, tokenHash: string, now: string, passwordHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('user')
+    .set({ password_hash: passwordHash, reset_token_hash: null, reset_token_expires_at: null })
+    .where('id', '=', userId)
+    .where('reset_token_hash', '=', tokenHash)
+    .where('reset_token_expires_at', '>', now)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

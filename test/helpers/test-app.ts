@@ -46,8 +46,8 @@ export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
 
 /**
  * Makes a fresh app with an empty database file. 500s are collected in `errors`, and so are
- * answers outside the response contract (`ContractError`, which the request also throws). Sign-up and
- * write limits are lifted unless `limits` sets them (tests sign up many people from one
+ * answers outside the response contract (`ContractError`, which the request also throws). Sign-up,
+ * write and password-reset limits are lifted unless `limits` sets them (tests sign up many people from one
  * address); the log-in guard keeps its real value. Passwords are hashed at `testPasswordCost`
  * unless `options` says otherwise; `options` also sets the storage quotas (the real defaults
  * unless given), the log-in guard's clock and whether to trust X-Forwarded-For.
@@ -55,7 +55,7 @@ export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
 export async function createTestApp(limits: Partial<RateLimits> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
   const database = await openDatabase(path.join(dir, 'daf.db'));
-  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
+  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, resetRequestsPerHour: 1e9, resetRequestsPerEmailPerHour: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
   const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
   contractErrorSinks.set(app, errors);
@@ -74,6 +74,8 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
       return client;
     },
     async close() {
+      // Work that outlived its request (a reset mail) ends before the database closes.
+      await ctx.background.settled();
       await database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -280,6 +280,7 @@ const readDoors = new Set([
   'GET /account',
   'GET /u/:handle',
   'GET /verify-email/:token',
+  'GET /reset-password/:token',
   'GET /assets/:file',
   'GET /oembed',
   'GET /embed.js',
@@ -437,7 +438,7 @@ describe('the access matrix: reading', () => {
     else if (p !== 'visitor' && !mine.text.includes(`"unread":${told.body.unread}`)) problems.push(`GET /api/me/events: ready without the unread count ${told.body.unread}`);
     // The reader's pages are one static shell for everyone: no data is in them (the marker check
     // below reads them too). They need `vite build`, which `npm test` runs first.
-    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive', '/verify-email/not-a-link']) expectStatus(await read(url), 200, `GET ${url}`);
+    for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive', '/verify-email/not-a-link', '/reset-password/not-a-link']) expectStatus(await read(url), 200, `GET ${url}`);
     expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
 
     // Texts.
@@ -1509,6 +1510,18 @@ describe('the access matrix: writing', () => {
       what: 'confirm an e-mail address with a link that is not one',
       expect: expect_({}, 422, 422),
       run: (c) => c.post('/api/auth/verify-email', { token: 'not-a-link' }),
+    },
+    {
+      door: 'POST /api/auth/reset-request',
+      what: 'ask for a password-reset link for an address no account has (the answer any address gets)',
+      expect: expect_({}, 202, 202),
+      run: (c) => c.post('/api/auth/reset-request', { email: 'nobody@example.org' }),
+    },
+    {
+      door: 'POST /api/auth/reset',
+      what: 'set a password with a reset link that is not one',
+      expect: expect_({}, 422, 422),
+      run: (c) => c.post('/api/auth/reset', { token: 'not-a-link', password: 'a new password' }),
     },
     {
       door: 'DELETE /api/me',

@@ -68,7 +68,7 @@ describe('routes and their documentation', () => {
 
   it('documents exactly the path parameters each path has, and only HTTP methods', () => {
     for (const [path, methods] of Object.entries(apiOperations)) {
-      expect(path, path).toMatch(/^\/((api|annotations)\/|(t|g|u|invite|verify-email|assets|embed\/t|embed\/assets|feeds\/texts|feeds\/groups)\/\{|$|oembed$|account$|embed\.js$|embed\/connect$)/);
+      expect(path, path).toMatch(/^\/((api|annotations)\/|(t|g|u|invite|verify-email|reset-password|assets|embed\/t|embed\/assets|feeds\/texts|feeds\/groups)\/\{|$|oembed$|account$|embed\.js$|embed\/connect$)/);
       for (const [method, op] of Object.entries(methods)) {
         expect(httpMethods as readonly string[], `${method} ${path}`).toContain(method);
         expect(op.params ?? [], `${method} ${path}`).toEqual(pathParams(path));
