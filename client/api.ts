@@ -25,8 +25,10 @@ import type {
   NotificationList,
   NotificationsRead,
   Passage,
+  PasswordReset,
   Person,
   Reply,
+  ResetRequested,
   Role,
   SearchResult,
   Session,
@@ -188,6 +190,10 @@ export const api = {
     request<MentionReach>('GET', `/api/texts/${enc(slug)}/layers/${enc(layer)}/mentions?handles=${handles.map(enc).join(',')}`),
   /** The signed-in person's own live stream: `ready`, `notification` and `unread` events. */
   myEvents: () => new EventSource('/api/me/events'),
+  /** Asks for a password-reset link for an e-mail address; the same answer whatever the address. */
+  requestPasswordReset: (email: string) => request<ResetRequested>('POST', '/api/auth/reset-request', { email }),
+  /** Sets a new password with the secret of a reset link; every session of the account ends. */
+  resetPassword: (token: string, password: string) => request<PasswordReset>('POST', '/api/auth/reset', { token, password }),
   /** A new password, with the current one; the person's other sessions end. */
   changePassword: (current: string, password: string) => request<EndedSessions>('POST', '/api/me/password', { current, password }),
   /** Ends every session of the person, this one included. */

@@ -6,12 +6,12 @@ import './daf-library.ts';
 import './text-page/daf-text-page.ts';
 
 /** The app's own paths: the library, a text, a group, an invitation, one's account, a person. Others load as pages. */
-const appPath = /^\/(t\/|g\/|u\/|invite\/|verify-email\/|account$|$)/;
+const appPath = /^\/(t\/|g\/|u\/|invite\/|verify-email\/|reset-password\/|account$|$)/;
 
 /**
- * The organisers' pages (a group, an invitation, a new group, Add a text, one's account) load
- * when first opened, in a chunk of their own: most visits are to read, and the reader's script
- * stays small. Their elements upgrade once defined.
+ * The organisers' pages (a group, an invitation, a new group, Add a text, one's account, and the
+ * pages a mailed link opens) load when first opened, in a chunk of their own: most visits are to
+ * read, and the reader's script stays small. Their elements upgrade once defined.
  */
 const loadGroupPages = () => Promise.all([import('./daf-group-page.ts'), import('./daf-invite-page.ts')]);
 
@@ -133,7 +133,7 @@ export class DafApp extends LitElement {
   }
 
   private page() {
-    const [, kind, param, print] = /^\/(t|g|u|invite|verify-email)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
+    const [, kind, param, print] = /^\/(t|g|u|invite|verify-email|reset-password)\/([^/]+)(\/print\/?)?/.exec(this.path) ?? [];
     const value = param === undefined ? '' : decodeURIComponent(param);
     if (kind === 't' && print) return this.lazy(loadPrintPage, html`<daf-print-page slug=${value}></daf-print-page>`);
     if (kind === 't' && value === 'new') return this.lazy(loadGroupPages, html`<daf-add-text></daf-add-text>`);
@@ -144,6 +144,7 @@ export class DafApp extends LitElement {
     if (kind === 'g') return this.lazy(loadGroupPages, html`<daf-group-page slug=${value}></daf-group-page>`);
     if (kind === 'u') return keyed(value, this.lazy(loadPersonPage, html`<daf-person-page handle=${value}></daf-person-page>`));
     if (kind === 'verify-email') return this.lazy(loadGroupPages, html`<daf-verify-email token=${value}></daf-verify-email>`);
+    if (kind === 'reset-password') return this.lazy(loadGroupPages, html`<daf-reset-password token=${value}></daf-reset-password>`);
     if (kind === 'invite') return this.lazy(loadGroupPages, html`<daf-invite-page token=${value}></daf-invite-page>`);
     if (this.path === '/account') return this.lazy(loadGroupPages, html`<daf-account-page></daf-account-page>`);
     return html`<daf-library></daf-library>`;

@@ -13,6 +13,7 @@ import './daf-confirm.ts';
 // The page that starts a group (`/g/new`) comes in the same chunk as the group pages.
 import './daf-new-group.ts';
 import './daf-verify-email.ts';
+import './daf-reset-password.ts';
 import type { DafConfirm } from './daf-confirm.ts';
 import './daf-group-audit.ts';
 import type { DafGroupAudit } from './daf-group-audit.ts';

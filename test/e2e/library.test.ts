@@ -1,7 +1,7 @@
 /**
  * The library and the account corner in a real browser: a visitor sees the texts and the reading
- * groups, signs up from the header, logs out and back in (with a wrong password first), and
- * searches the commentary, opening a hit at its gloss. Screenshots go to test-results/screenshots.
+ * groups, signs up from the header, logs out and back in (with a wrong password first), resets a
+ * forgotten password through the mailed link, and searches the commentary, opening a hit at its gloss. Screenshots go to test-results/screenshots.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { screenshotDir, signUpInto, useChromium, usePage } from './browser.ts';
 import { docx } from '../helpers/docx.ts';
 import { useServer } from '../helpers/fixtures.ts';
+import { signupOver } from './api-client.ts';
 import type { Mail } from '../../server/services/mail.ts';
 
 /** How long to wait for an answer that hashes a password: scrypt is slow on purpose. */
@@ -116,6 +117,49 @@ describe('the library and accounts', () => {
     await page.reload();
     await expect.poll(() => account().locator('.name').textContent()).toBe('Ruth Amsel');
     expect(refused).toEqual(['/api/auth/login']);
+  });
+
+  it('resets a forgotten password from the log-in form through the mailed link, then logs in with the new one', async () => {
+    // Ruth confirmed an address earlier, and is signed in elsewhere, not in this browser.
+    const elsewhere = await signupOver(server.url, 'ruth', 'a long passphrase', 'Ruth Amsel');
+    expect((await elsewhere.send('PATCH', '/api/me', { email: 'ruth@example.org' })).status).toBe(200);
+    const confirm = /\/verify-email\/([A-Za-z0-9_-]+)/.exec(outbox[0].text)![1];
+    expect((await elsewhere.post('/api/auth/verify-email', { token: confirm })).status).toBe(200);
+    outbox.length = 0;
+
+    await page.goto(server.url + '/');
+    await account().getByRole('button', { name: 'Log in' }).click();
+    await dialog().getByRole('button', { name: 'Forgot your password?' }).click();
+    expect(await dialog().locator('h2').textContent()).toBe('Forgot your password?');
+    expect(await focused(dialog().getByLabel('E-mail address'))).toBe(true);
+    await dialog().getByLabel('E-mail address').fill('ruth@example.org');
+    await dialog().getByRole('button', { name: 'Send the link' }).click();
+    await expect.poll(() => dialog().getByRole('status').textContent()).toContain('If an account has confirmed ruth@example.org, a link to choose a new password is on its way there.');
+    await page.screenshot({ path: path.join(screenshotDir, 'password-reset-asked.png') });
+    // The mail goes after the answer.
+    await expect.poll(() => outbox.map((m) => m.to)).toEqual(['ruth@example.org']);
+    await dialog().getByRole('button', { name: 'Close' }).click();
+
+    const link = /http:\/\/[^\s]+\/reset-password\/[A-Za-z0-9_-]+/.exec(outbox[0].text)![0];
+    await page.goto(link);
+    const view = page.locator('daf-reset-password');
+    await expect.poll(() => view.locator('h1').textContent()).toBe('Choose a new password');
+    await page.screenshot({ path: path.join(screenshotDir, 'password-reset-page.png') });
+    await view.getByLabel('New password', { exact: true }).fill('a fresh passphrase');
+    await view.getByLabel('New password, again').fill('a fresh passphrase');
+    await view.getByRole('button', { name: 'Set the password' }).click();
+    await expect.poll(() => view.locator('h1').textContent(), hashing).toBe('Password changed');
+    expect((await elsewhere.get('/api/me')).status).toBe(401);
+
+    // The log-in form opens with her handle, the focus on the password.
+    await expect.poll(() => dialog().isVisible()).toBe(true);
+    expect(await dialog().getByLabel('Handle').inputValue()).toBe('ruth');
+    expect(await focused(dialog().getByLabel('Password'))).toBe(true);
+    await dialog().getByLabel('Password').fill('a fresh passphrase');
+    await dialog().getByLabel('Password').press('Enter');
+    await expect.poll(() => account().locator('.name').textContent(), hashing).toBe('Ruth Amsel');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    expect(refused).toEqual([]);
   });
 
   it('searches the commentary, marks the matched word and opens a hit at its gloss', async () => {
