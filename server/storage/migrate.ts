@@ -15,8 +15,8 @@ import * as attributionEdited from './migrations/2026_12_05_401_attribution_edit
 import * as textParallel from './migrations/2026_12_05_402_text_parallel.ts';
 import * as accounts from './migrations/2026_12_06_001_accounts.ts';
 import * as email from './migrations/2026_12_06_002_email.ts';
-import * as passwordReset from './migrations/2026_12_06_102_password_reset.ts';
 import * as notifications from './migrations/2026_12_06_103_notifications.ts';
+import * as passwordReset from './migrations/2026_12_06_105_password_reset.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -31,8 +31,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_05_402_text_parallel': textParallel,
   '2026_12_06_001_accounts': accounts,
   '2026_12_06_002_email': email,
-  '2026_12_06_102_password_reset': passwordReset,
   '2026_12_06_103_notifications': notifications,
+  '2026_12_06_105_password_reset': passwordReset,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */
