@@ -14,7 +14,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { TaskKind, TaskInput, TaskOutput } from './tasks.ts';
-import type { ResultMessage, TaskMessage } from './worker-main.ts';
+import type { ReadyMessage, ResultMessage, TaskMessage } from './worker-main.ts';
 
 /** How a pool is bounded. */
 export interface PoolOptions {
@@ -32,6 +32,11 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /**
+   * Has the worker loaded (its `ready` message)? A task waits for that, so a worker's start —
+   * seconds on a loaded machine — never counts against the task's deadline.
+   */
+  ready: boolean;
   task: Pending | null;
   timer: NodeJS.Timeout | null;
 }
@@ -67,23 +72,34 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.task === null);
+      let slot = this.slots.find((s) => s.ready && s.task === null);
       if (!slot && this.slots.length < this.options.size) slot = this.spawn();
       if (!slot) return;
       const task = this.queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.expire(slot), this.options.deadlineMs);
-      slot.worker.postMessage(task.message);
+      // A new worker takes its task once it has loaded: see `Slot.ready`.
+      if (slot.ready) this.start(slot);
     }
+  }
+
+  /** Hands a slot its task and starts the task's deadline. */
+  private start(slot: Slot): void {
+    slot.timer = setTimeout(() => this.expire(slot), this.options.deadlineMs);
+    slot.worker.postMessage(slot.task!.message);
   }
 
   private spawn(): Slot {
     // A bounded heap: a task that would take more (a hostile document) ends its worker, not the server.
     const worker = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
-    const slot: Slot = { worker, task: null, timer: null };
+    const slot: Slot = { worker, ready: false, task: null, timer: null };
     worker.unref();
-    worker.on('message', (answer: ResultMessage) => {
+    worker.on('message', (answer: ResultMessage | ReadyMessage) => {
+      if ('ready' in answer) {
+        slot.ready = true;
+        if (slot.task) this.start(slot);
+        return;
+      }
       const task = slot.task;
       if (!task || task.message.id !== answer.id) return;
       this.release(slot);

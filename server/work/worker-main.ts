@@ -13,6 +13,11 @@ export interface TaskMessage {
   input: unknown;
 }
 
+/** Sent once, when the worker has loaded and listens: its tasks' deadlines start only then. */
+export interface ReadyMessage {
+  ready: true;
+}
+
 /** The worker's answer. */
 export type ResultMessage =
   | { id: number; ok: true; value: unknown }
@@ -30,3 +35,4 @@ port.on('message', async (task: TaskMessage) => {
   }
   port.postMessage(answer);
 });
+port.postMessage({ ready: true } satisfies ReadyMessage);

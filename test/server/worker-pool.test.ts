@@ -26,6 +26,15 @@ describe('the worker pool', () => {
     expect(parsed.segments).toEqual([]);
   }, 30_000);
 
+  it('does not count a new worker’s start against its task’s deadline', async () => {
+    // Starting a worker (loading the tasks' code) takes longer than this deadline; a tiny parse does not.
+    pool = new WorkerPool({ size: 1, maxQueued: 4, deadlineMs: 100 });
+    const started = performance.now();
+    const parsed = await pool.run('parse', { format: 'markdown', content: quickMarkdown });
+    expect(parsed.projection).toContain('A paragraph.');
+    expect(performance.now() - started).toBeGreaterThan(100);
+  }, 30_000);
+
   it('stops a task past its deadline with 422 too_complex, and keeps working after', async () => {
     pool = new WorkerPool({ size: 1, maxQueued: 4, deadlineMs: 1500 });
     await pool.run('parse', { format: 'markdown', content: quickMarkdown }); // the worker is up
