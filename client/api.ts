@@ -185,6 +185,8 @@ export const api = {
   notifications: (before?: number) => request<NotificationList>('GET', `/api/notifications${before ? `?before=${before}` : ''}`),
   /** Marks some of one's notifications read, or all. */
   markNotificationsRead: (which: { ids: number[] } | { all: true }) => request<NotificationsRead>('POST', '/api/notifications/read', which),
+  /** Marks everything on a text read, as of now: what others write after is new. */
+  markTextRead: (slug: string) => request<{ text: string; read: string }>('POST', `/api/texts/${enc(slug)}/read`),
   /** Who of the people named would be told of one's post in a layer (and who may not read it). */
   mentionReach: (slug: string, layer: string, handles: string[]) =>
     request<MentionReach>('GET', `/api/texts/${enc(slug)}/layers/${enc(layer)}/mentions?handles=${handles.map(enc).join(',')}`),

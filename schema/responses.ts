@@ -152,6 +152,8 @@ export const textSummaryShape = z.object({
   group: z.string().nullable(),
   version: z.object({ number: count }),
   created: time,
+  /** For a signed-in reader: glosses and replies by others, new since they last read the text. */
+  new: count.optional(),
 });
 export const textListShape = z.object({ texts: z.array(textSummaryShape) });
 export const parallelListShape = z.object({ parallels: z.array(textSummaryShape) });
@@ -244,6 +246,8 @@ export const replyShape = z.object({
   updated: time,
   /** When its author last changed it; null if never. */
   edited: time.nullable(),
+  /** In a signed-in reader's listing: written by someone else since they last read the text. */
+  unread: z.boolean().optional(),
 });
 
 /** Where a gloss was written: the selectors it was made with, in `version` of its target. */
@@ -294,6 +298,8 @@ export const glossShape = z.object({
   updated: time,
   /** When its author last changed it; null if never. */
   edited: time.nullable(),
+  /** In a signed-in reader's listing: written by someone else since they last read the text. */
+  unread: z.boolean().optional(),
   replies: z.array(replyShape),
 });
 
@@ -390,7 +396,9 @@ export const groupShape = z.object({
 export const groupListShape = z.object({ groups: z.array(groupShape) });
 
 /** A text as a group's page lists it. */
-export const groupTextShape = textSummaryShape.pick({ slug: true, title: true, language: true, direction: true });
+export const groupTextShape = textSummaryShape.pick({ slug: true, title: true, language: true, direction: true, new: true });
+/** `POST /api/texts/:slug/read`: the text, and the moment up to which it is read. */
+export const textReadShape = z.object({ text: z.string(), read: time });
 
 /** A reading group's page (`GET /api/groups/:slug`): its settings and where it reads. */
 export const groupPageShape = groupShape.extend({
@@ -611,6 +619,7 @@ export const responseComponents = {
   NewToken: newTokenShape,
   TextSummary: textSummaryShape,
   TextList: textListShape,
+  TextRead: textReadShape,
   ParallelList: parallelListShape,
   TextVersion: textVersionShape,
   VersionList: versionListShape,
@@ -690,6 +699,7 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/texts/preview', textPreviewShape),
   route('GET', '/api/texts/:slug', textVersionShape),
   route('GET', '/api/texts/:slug/versions', versionListShape),
+  route('POST', '/api/texts/:slug/read', textReadShape),
   route('POST', '/api/texts/:slug/versions', newVersionShape),
   route('GET', '/api/texts/:slug/parallels', parallelListShape),
   route('POST', '/api/texts/:slug/parallels', parallelListShape),

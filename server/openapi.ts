@@ -144,6 +144,9 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     post: { summary: 'Pair the text with another you may read (those who may revise it); 409 already_paired', body: shapes.addParallelShape, auth: true, status: 201, params: ['slug'] },
   },
   '/api/texts/{slug}/parallels/{other}': { delete: { summary: 'Unpair two texts', auth: true, status: 204, params: ['slug', 'other'] } },
+  '/api/texts/{slug}/read': {
+    post: { summary: 'Mark everything on the text read, as of now: what others write after this is new to you → {text, read}', auth: true, params: ['slug'] },
+  },
   '/api/texts/{slug}/layers': {
     get: { summary: 'Layers of a text you may read, with gloss counts', params: ['slug'] },
     post: { summary: 'Create a layer', body: shapes.createLayerShape, auth: true, status: 201, params: ['slug'] },

@@ -27,6 +27,26 @@ export const cardStyles = css`
     font-size: 0.9rem;
     line-height: 1.45;
   }
+  /* New to the reader since they last read the text: a dot in the corner; the words say "New". */
+  daf-gloss-card .fresh {
+    position: absolute;
+    inset-block-start: 0.45rem;
+    inset-inline-end: 0.45rem;
+    inline-size: 0.5rem;
+    block-size: 0.5rem;
+    border-radius: 50%;
+    background: var(--daf-accent);
+    overflow: hidden;
+    color: transparent;
+    font-size: 1px;
+  }
+  daf-gloss-card > .face {
+    position: relative;
+  }
+  .thread .tag.new {
+    background: var(--daf-accent);
+    color: var(--daf-bg);
+  }
   daf-gloss-card.waiting {
     display: none;
   }

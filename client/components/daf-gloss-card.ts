@@ -308,7 +308,7 @@ export class DafGlossCard extends LitElement {
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
       return html`<li id="r-${r.id}" class=${r.id === this.markedReply ? 'marked' : ''}>
-        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
+        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
             ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
             : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
@@ -359,10 +359,12 @@ export class DafGlossCard extends LitElement {
     const g = this.gloss;
     const count = g.replies.length;
     const status = g.status === 'pending' ? ' · awaiting a moderator' : g.status === 'hidden' ? ' · hidden' : '';
+    const fresh = g.replies.filter((r) => r.unread).length;
     return html`<div class="face folded">
+      ${g.unread ? html`<span class="fresh">New</span>` : fresh ? html`<span class="fresh">New replies</span>` : nothing}
       <header>
         ${where(g, g.motivation === 'questioning' ? 'Question' : '')}
-        <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}` : ''}${status}</span>
+        <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}${fresh ? ` (${fresh} new)` : ''}` : ''}${status}</span>
       </header>
       ${this.body}
     </div>`;
@@ -374,6 +376,7 @@ export class DafGlossCard extends LitElement {
     const count = g.replies.length;
     const live = g.status !== 'deleted';
     return html`<div class="face">
+      ${g.unread ? html`<span class="fresh">New</span>` : nothing}
       <header>
         <span>${this.layer?.name ?? g.layer}</span>
         <span class="who">${this.byline()}${when(g.created, g.edited)}</span>

@@ -247,7 +247,7 @@ export class DafGroupPage extends LitElement {
       ${g.texts.map(
         (t) => html`<li>
           <a href="/t/${encodeURIComponent(t.slug)}" lang=${t.language} dir=${t.direction}>${t.title}</a>
-          <span class="meta">A text of the group</span>
+          <span class="meta">A text of the group${t.new ? html` · <strong class="new">${t.new} new</strong>` : nothing}</span>
         </li>`,
       )}
       ${g.layers.map(

@@ -66,6 +66,15 @@ export class DafLibrary extends LitElement {
       text-decoration: underline;
     }
     small,
+    .new {
+      margin-inline-start: 0.5rem;
+      padding: 0 0.4em;
+      border-radius: 0.6em;
+      background: var(--daf-accent);
+      color: var(--daf-bg);
+      font: 600 0.75rem system-ui, sans-serif;
+      vertical-align: middle;
+    }
     .meta {
       display: block;
       color: var(--daf-muted);
@@ -289,6 +298,7 @@ export class DafLibrary extends LitElement {
       ${this.texts.map(
         (t) => html`<li>
           <a href="/t/${encodeURIComponent(t.slug)}" lang=${t.language} dir=${t.direction}>${t.title}</a>
+          ${t.new ? html`<span class="new">${t.new} new</span>` : nothing}
           <small>${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</small>
         </li>`,
       )}

@@ -63,6 +63,7 @@ export const textRoutes = new Hono<AppEnv>()
     await parallelService.removeParallel(c.var.ctx, requireViewer(c), c.req.param('slug'), c.req.param('other'));
     return c.body(null, 204);
   })
+  .post('/:slug/read', async (c) => c.json(await textService.markTextRead(c.var.ctx, requireViewer(c), c.req.param('slug'))))
   .get('/:slug/layers', async (c) => c.json({ layers: await layerService.listLayers(c.var.ctx, c.var.viewer, c.req.param('slug')) }))
   .post('/:slug/layers', async (c) => {
     const viewer = requireViewer(c);

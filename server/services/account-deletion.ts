@@ -19,6 +19,7 @@ import * as erase from '../storage/account-deletion.ts';
 import type { DB } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
 import { deleteNotificationsOf } from '../storage/notifications.ts';
+import { deleteReadStateOf } from '../storage/read-state.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
@@ -79,6 +80,7 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     await users.deleteSessionsOf(trx, userId);
     await users.deleteApiTokensOf(trx, userId);
     await deleteNotificationsOf(trx, userId);
+    await deleteReadStateOf(trx, userId);
     // `deleted-N`, unless someone chose that handle for themselves.
     let handle = `deleted-${userId}`;
     const holder = await users.findUserByHandle(trx, handle);

@@ -24,6 +24,7 @@ import { readableText, textVersion } from './texts.ts';
 import { locateTarget } from '../work/index.ts';
 import { notifyEdited, notifyWritten } from './notifications.ts';
 import { write } from './write.ts';
+import { readSince } from '../storage/read-state.ts';
 
 /** An empty gloss-schema document: what a tombstone keeps of its body. */
 const emptyBodyJson = '{"type":"doc","content":[{"type":"paragraph"}]}';
@@ -92,7 +93,8 @@ export async function listGlossesJson(
   const text = await readableText(ctx.db, viewer, textSlug);
   const version = options.version ?? text.current_version;
   if (version !== text.current_version) await textVersion(ctx.db, text, version);
-  const glossArray = await glossListingJson(ctx.db, viewer, text.id, text.slug, version, { layerSlugs: options.layers });
+  const readState = viewer === null ? undefined : { userId: viewer.id, since: await readSince(ctx.db, viewer.id, text.id) };
+  const glossArray = await glossListingJson(ctx.db, viewer, text.id, text.slug, version, { layerSlugs: options.layers, readState });
   const parts: Buffer[] = [Buffer.from(`{"text":${JSON.stringify(text.slug)},"version":${version},"glosses":`), glossArray, Buffer.from('}')];
   return Buffer.concat(parts);
 }

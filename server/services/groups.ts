@@ -144,7 +144,7 @@ export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: str
   return {
     ...json,
     membership: mine ? { ...mine, ...soleOwner } : null,
-    texts,
+    texts: texts.map(({ new_posts, ...t }) => (new_posts === null ? t : { ...t, new: Number(new_posts) })),
     layers: layers.map((l) => ({
       slug: l.slug,
       name: l.name,

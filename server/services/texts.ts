@@ -14,6 +14,7 @@ import { type CreateTextInput, type CreateVersionInput, type PreviewTextInput } 
 import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as texts from '../storage/texts.ts';
+import * as readState from '../storage/read-state.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { canCurateGroup, canEditText, canReadText, shownGroupSlug, type Viewer } from './policy.ts';
@@ -124,8 +125,9 @@ function storedVersion(parsed: ParsedText) {
 }
 
 /** The summary of a text used in lists. `group_slug` is shown as given: callers pass it through `shownGroupSlug`. */
-export function textSummary(text: TextRow & { owner_handle?: string; group_slug?: string | null }) {
+export function textSummary(text: TextRow & { owner_handle?: string; group_slug?: string | null; new_posts?: number | null }) {
   return {
+    ...(text.new_posts === undefined || text.new_posts === null ? {} : { new: Number(text.new_posts) }),
     slug: text.slug,
     title: text.title,
     language: text.language,
@@ -144,6 +146,17 @@ export function textSummary(text: TextRow & { owner_handle?: string; group_slug?
 export async function listTexts(ctx: AppContext, viewer: Viewer | null, page: { limit: number; offset: number }) {
   const rows = await texts.listVisibleTexts(ctx.db, viewer, page.limit, page.offset);
   return rows.map((row) => textSummary({ ...row, group_slug: shownGroupSlug(viewer, row) }));
+}
+
+/**
+ * Marks everything on a text read for the viewer, as of now (`POST /api/texts/:slug/read`): what
+ * others write after this is new to them (docs/notifications.md §5).
+ */
+export async function markTextRead(ctx: AppContext, viewer: Viewer, slug: string): Promise<{ text: string; read: string }> {
+  const text = await readableText(ctx.db, viewer, slug);
+  const now = ctx.clock().toISOString();
+  await readState.markTextRead(ctx.db, viewer.id, text.id, now);
+  return { text: text.slug, read: now };
 }
 
 /** A version of a text (the current one by default), or 404. */

@@ -304,6 +304,13 @@ export interface NotificationTable {
 }
 export type NotificationRow = Selectable<NotificationTable>;
 
+/** When a person last read a text: what others wrote there after it is new to them. */
+export interface TextReadTable {
+  user_id: number;
+  text_id: number;
+  read_at: string;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -322,6 +329,7 @@ export interface Database {
   flag: FlagTable;
   audit_log: AuditLogTable;
   notification: NotificationTable;
+  text_read: TextReadTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }

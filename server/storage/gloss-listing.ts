@@ -16,8 +16,25 @@ import type { DB } from './database.ts';
 
 const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
 
-/** The JSON of one reply, as SQL over `r` (reply) and `ru` (its author). */
-const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(r.parent_id, 'null')
+/**
+ * `,"unread":true|false` for a post (alias `post`) as the reader of `readState` sees it: written by
+ * someone else after their moment for the text, and not deleted. Nothing without a reader.
+ */
+function unreadSql(post: string, readState: ReadState | undefined) {
+  if (!readState) return sql`''`;
+  const p = (column: string) => sql.ref(`${post}.${column}`);
+  return sql`(CASE WHEN ${p('author_id')} <> ${readState.userId} AND ${p('status')} <> 'deleted' AND ${p('created_at')} > ${readState.since}
+    THEN ',"unread":true' ELSE ',"unread":false' END)`;
+}
+
+/** A signed-in reader's read state on the text listed: who, and since when what others wrote is new to them. */
+export interface ReadState {
+  userId: number;
+  since: string;
+}
+
+/** The JSON of one reply, as SQL over `r` (reply) and `ru` (its author), with its unread flag for `readState`'s reader. */
+const replyJsonSqlFor = (readState?: ReadState) => sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(r.parent_id, 'null')
   || ',"status":' || json_quote(r.status)
   || ',"author":' || (CASE WHEN r.status = 'deleted' THEN 'null'
        ELSE '{"handle":' || json_quote(ru.handle) || ',"name":' || json_quote(ru.display_name) || '}' END)
@@ -25,7 +42,9 @@ const replyJsonSql = sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"par
        ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
   || ',"moderationNote":' || coalesce(json_quote(r.moderation_note), 'null')
   || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at)
-  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null') || '}'`;
+  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null') || ${unreadSql('r', readState)} || '}'`;
+
+const replyJsonSql = replyJsonSqlFor();
 
 /** Which glosses to list. */
 export interface GlossListingFilter {
@@ -40,6 +59,8 @@ export interface GlossListingFilter {
   range?: { start: number; end: number };
   /** Skip the visibility test: only for building event payloads, whose delivery is filtered. */
   everything?: boolean;
+  /** Mark each gloss and reply `unread` for this reader. */
+  readState?: ReadState;
 }
 
 /**
@@ -58,7 +79,7 @@ export async function glossListingJson(
   // Replies the viewer may see; for event payloads (everything), those every reader of the gloss may see.
   const replyVisible = filter.everything ? sql`r.status IN ('active', 'deleted')` : postVisibleSql(viewer, 'r');
   const replies = sql`(SELECT coalesce(group_concat(j, ','), '') FROM (
-      SELECT ${replyJsonSql} AS j FROM reply r JOIN user ru ON ru.id = r.author_id
+      SELECT ${replyJsonSqlFor(filter.readState)} AS j FROM reply r JOIN user ru ON ru.id = r.author_id
       WHERE r.gloss_id = g.id AND ${replyVisible} ORDER BY r.id))`;
   const glossJsonSql = sql<string>`'{"id":' || g.id || ',"text":' || ${q(sql.val(textSlug))} || ',"layer":' || json_quote(l.slug)
     || ',"target":{"version":' || g.target_version || ',"gloss":' || coalesce(g.target_gloss_id, 'null') || ',' || substr(g.selectors, 2)
@@ -73,7 +94,7 @@ export async function glossListingJson(
     || ',"moderationNote":' || coalesce(json_quote(g.moderation_note), 'null')
     || ',"attribution":' || coalesce(json_quote(g.attribution), 'null')
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
-    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
+    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null') || ${unreadSql('g', filter.readState)}
     || ',"replies":[' || ${replies} || ']}'`;
   let query = db
     .selectFrom('gloss as g')

@@ -17,6 +17,7 @@ import * as accounts from './migrations/2026_12_06_001_accounts.ts';
 import * as email from './migrations/2026_12_06_002_email.ts';
 import * as notifications from './migrations/2026_12_06_103_notifications.ts';
 import * as passwordReset from './migrations/2026_12_06_105_password_reset.ts';
+import * as readState from './migrations/2026_12_06_108_read_state.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_002_email': email,
   '2026_12_06_103_notifications': notifications,
   '2026_12_06_105_password_reset': passwordReset,
+  '2026_12_06_108_read_state': readState,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

@@ -1,6 +1,8 @@
 /** SQL for texts and their versions. Returns rows; no rules here. */
+import { sql } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import { textVisibleSql } from './visibility-sql.ts';
+import { newPostCountSql } from './read-state.ts';
 import type { DB, NewRow, TextRow, TextVersionRow } from './database.ts';
 
 export async function findTextBySlug(db: DB, slug: string): Promise<TextRow | undefined> {
@@ -57,7 +59,7 @@ export async function listVersions(db: DB, textId: number) {
     .execute();
 }
 
-/** Texts the viewer may see, newest first, with their owner's handle and layer count. */
+/** Texts the viewer may see, newest first, with their owner's handle and, for a signed-in viewer, how many posts are new to them. */
 export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: number, offset: number) {
   return db
     .selectFrom('text as t')
@@ -65,6 +67,7 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
     .leftJoin('reading_group as rg', 'rg.id', 't.group_id')
     .selectAll('t')
     .select(['u.handle as owner_handle', 'rg.slug as group_slug', 'rg.visibility as group_visibility'])
+    .select(viewer === null ? sql<number | null>`NULL`.as('new_posts') : newPostCountSql(viewer).as('new_posts'))
     .where(textVisibleSql(viewer))
     .orderBy('t.id', 'desc')
     .limit(limit)
@@ -72,11 +75,12 @@ export async function listVisibleTexts(db: DB, viewer: Viewer | null, limit: num
     .execute();
 }
 
-/** A group's own texts that the viewer may see, oldest first, at most `limit`. */
+/** A group's own texts that the viewer may see, oldest first, at most `limit`, with the count of posts new to a signed-in viewer. */
 export async function listVisibleGroupTexts(db: DB, viewer: Viewer | null, groupId: number, limit: number) {
   return db
     .selectFrom('text as t')
     .select(['t.slug', 't.title', 't.language', 't.direction'])
+    .select(viewer === null ? sql<number | null>`NULL`.as('new_posts') : newPostCountSql(viewer).as('new_posts'))
     .where('t.group_id', '=', groupId)
     .where(textVisibleSql(viewer))
     .orderBy('t.id')

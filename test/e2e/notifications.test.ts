@@ -153,6 +153,30 @@ describe('notifications', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'notifications-unreached.png') });
   });
 
+  it('shows what is new since one last read: counts in the library, marks on the cards, gone once read', async () => {
+    const { ada, glossId } = await setUp();
+    const fresh = await ada.post(`/api/texts/${text}/layers/circle/glosses`, { target: { exact: 'raise up many disciples' }, body: { markdown: 'Many, not few.' } });
+    expect(fresh.status).toBe(201);
+    await ada.post(`/api/glosses/${glossId}/replies`, { body: { markdown: 'Slow is not the point.' } });
+    await page.goto(`${server.url}/`);
+    const count = page.locator('daf-library .texts li', { hasText: 'Pirkei Avot (English)' }).locator('.new');
+    await expect.poll(() => count.textContent()).toBe('2 new');
+
+    await page.locator('daf-library .texts a', { hasText: 'Pirkei Avot (English)' }).click();
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const marked = page.locator('daf-text-page daf-gloss-card .fresh');
+    // A dot on the new gloss, and on Bob's, which has a new reply.
+    await expect.poll(() => page.locator('daf-text-page daf-gloss-card:has(.fresh)').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-id')).sort())).toEqual([String(glossId), String(fresh.body.id)].sort());
+    expect(await page.locator(`daf-text-page daf-gloss-card[data-id="${glossId}"]`).textContent()).toContain('1 reply (1 new)');
+    await page.screenshot({ path: path.join(screenshotDir, 'read-state-marks.png') });
+    // A few seconds on the page count as reading it: the marks stay for this visit, not the next.
+    await expect.poll(async () => (await (await fetch(`${server.url}/api/texts`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()).texts.find((x: { slug: string }) => x.slug === text).new, { timeout: 10_000 }).toBe(0);
+    expect(await marked.count()).toBe(2);
+    await page.reload();
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    expect(await marked.count()).toBe(0);
+  });
+
   it('shows nothing to a visitor', async () => {
     await page.goto(`${server.url}/`);
     await page.locator('daf-library').waitFor();

@@ -445,6 +445,15 @@ describe('the access matrix: reading', () => {
     const list = await read('/api/texts');
     if (expectStatus(list, 200, 'GET /api/texts')) {
       expectSame((list.body.texts as any[]).map((x) => x.slug), texts.filter((s) => sees(textReaders[s], p)), 'text list');
+      // What is new to a reader counts only posts they may read (everyone signed up before any was written).
+      for (const x of list.body.texts as { slug: string; new?: number }[]) {
+        const expected =
+          p === 'visitor'
+            ? undefined
+            : Object.entries(glossTable).filter(([k, g]) => w.glosses[k].text === x.slug && g.status !== 'deleted' && sees(g.readers, p) && w.glosses[k].author !== p).length +
+              Object.entries(replyTable).filter(([k, r]) => w.glosses[w.replies[k].gloss].text === x.slug && r.status !== 'deleted' && sees(r.readers, p) && w.replies[k].author !== p).length;
+        if (x.new !== expected) problems.push(`new posts on ${x.slug}: ${x.new}, expected ${expected}`);
+      }
     }
     for (const slug of texts) {
       const reader = sees(textReaders[slug], p);
@@ -1530,6 +1539,12 @@ describe('the access matrix: writing', () => {
       ownClient: true,
       setup: async (p) => (p === 'visitor' ? new TestClient(w.t.app) : w.t.signup(`gone-${p}-${++fresh}`)),
       run: (_c, own: TestClient) => own.request('DELETE', '/api/me', { password: 'correct horse battery' }),
+    },
+    {
+      door: 'POST /api/texts/:slug/read',
+      what: `mark ${T2} read`,
+      expect: expect_({ olive: 200, mona: 200 }, 404),
+      run: (c) => c.post(`/api/texts/${T2}/read`),
     },
     {
       door: 'POST /api/notifications/read',

@@ -22,8 +22,36 @@ const changes = ['gloss.created', 'gloss.updated', 'gloss.deleted', 'reply.creat
  * so that only the last slug's answer is kept), read again on the text's events and when the
  * reader signs in or out.
  */
+/** How long a reader is on a text with new posts before they count as read (the server is told). */
+const readAfterMs = 3000;
+
 export class TextDataController implements ReactiveController {
   private events: EventSource | null = null;
+  /**
+   * The posts new to the reader on this visit (docs/notifications.md §5): those the server marked
+   * `unread` when they were first listed, which keep their mark for the rest of the visit though
+   * the server, once told they were read, answers them read.
+   */
+  private fresh = { glosses: new Set<number>(), replies: new Set<number>() };
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Remembers what is new in `glosses`, marks what was new before, and tells the server they are read after a while. */
+  private keepFresh(glosses: Gloss[]): Gloss[] {
+    let grew = false;
+    const out = glosses.map((g) => {
+      if (g.unread && !this.fresh.glosses.has(g.id)) (this.fresh.glosses.add(g.id), (grew = true));
+      for (const r of g.replies) if (r.unread && !this.fresh.replies.has(r.id)) (this.fresh.replies.add(r.id), (grew = true));
+      const replies = g.replies.map((r) => (this.fresh.replies.has(r.id) && !r.unread ? { ...r, unread: true } : r));
+      const unread = g.unread || this.fresh.glosses.has(g.id);
+      return unread === !!g.unread && replies.every((r, i) => r === g.replies[i]) ? g : { ...g, unread, replies };
+    });
+    if (grew && this.host.session.me) {
+      clearTimeout(this.readTimer);
+      const slug = this.host.slug;
+      this.readTimer = setTimeout(() => void api.markTextRead(slug).catch(() => {}), readAfterMs);
+    }
+    return out;
+  }
   private refreshing: Promise<void> | null = null;
   private refreshAgain: Promise<void> | null = null;
 
@@ -36,6 +64,8 @@ export class TextDataController implements ReactiveController {
       args: () => [host.slug] as [string],
       task: async ([slug]): Promise<Loaded | typeof initialState> => {
         if (!slug) return initialState;
+        clearTimeout(this.readTimer);
+        this.fresh = { glosses: new Set(), replies: new Set() };
         const [text, layers, glosses] = await Promise.all([api.text(slug), api.layers(slug), api.glosses(slug)]);
         return { text, layers: layers.layers, glosses: glosses.glosses, projection: new Projection(textSchema.nodeFromJSON(text.doc)) };
       },
@@ -43,7 +73,7 @@ export class TextDataController implements ReactiveController {
         host.projection = projection;
         host.text = text;
         host.layers = layers;
-        host.glosses = glosses;
+        host.glosses = this.keepFresh(glosses);
         host.visibility.readUrl();
         // Its translations, offered beside the layers; one named in the URL is shown at once.
         host.parallels = [];
@@ -73,6 +103,7 @@ export class TextDataController implements ReactiveController {
   hostConnected() {}
 
   hostDisconnected() {
+    clearTimeout(this.readTimer);
     this.events?.close();
     this.events = null;
   }
@@ -93,7 +124,7 @@ export class TextDataController implements ReactiveController {
     const { host } = this;
     this.refreshing = Promise.all([api.glosses(host.slug), api.layers(host.slug)])
       .then(([glosses, layers]) => {
-        host.glosses = keepUnchanged(host.glosses, glosses.glosses);
+        host.glosses = keepUnchanged(host.glosses, this.keepFresh(glosses.glosses));
         host.layers = keepUnchanged(host.layers, layers.layers);
         // A layer the link named and the page did not have may be readable now (after signing in).
         if (host.notices.has('layers')) host.visibility.readUrl();
