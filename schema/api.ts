@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { contentFormats } from './import/parse-content.ts';
+import { isDay, maxPlanPassages } from './reading-plan.ts';
 
 /** Longest quote a gloss may target, in UTF-16 code units. */
 export const maxQuoteLength = 1000;
@@ -163,6 +164,35 @@ export const updateGlossShape = z
 export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional() });
 export const updateReplyShape = z.strictObject({ body: bodyShape });
 
+/** A calendar day, `YYYY-MM-DD`. */
+export const dayShape = z.string().refine(isDay, 'A day is written YYYY-MM-DD, such as 2026-12-10');
+/** A segment's ref in a text ("1:5"), as a plan names it. */
+export const segmentRefShape = z.string().min(1).max(maxSegmentRefLength);
+/**
+ * How a group reads a text over time: passages with the day each begins (in order of their days;
+ * each is read until the next begins), or a pace of `segments` a day or a week from `start`,
+ * beginning at the segment `from` (the text's first by default).
+ */
+export const readingScheduleShape = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('dates'),
+    passages: z
+      .array(z.strictObject({ from: segmentRefShape, to: segmentRefShape.optional(), date: dayShape, title: z.string().trim().min(1).max(200).optional() }))
+      .min(1)
+      .max(maxPlanPassages)
+      .refine((ps) => ps.every((p, i) => i === 0 || ps[i - 1].date < p.date), 'Give the passages in order of their dates, one passage a date'),
+  }),
+  z.strictObject({
+    kind: z.literal('pace'),
+    segments: z.number().int().min(1).max(10_000),
+    every: z.enum(['day', 'week']),
+    start: dayShape,
+    from: segmentRefShape.optional(),
+  }),
+]);
+/** A group's reading plan (`PUT /api/groups/:slug/plan`): the text, by slug, and its schedule. */
+export const setReadingPlanShape = z.strictObject({ text: slugShape, schedule: readingScheduleShape });
+
 export type CreateTextInput = z.infer<typeof createTextShape>;
 export type CreateVersionInput = z.infer<typeof createVersionShape>;
 export type CreateLayerInput = z.infer<typeof createLayerShape>;
@@ -173,3 +203,5 @@ export type UpdateGlossInput = z.infer<typeof updateGlossShape>;
 export type BodyInput = z.infer<typeof bodyShape>;
 export type TargetInput = z.infer<typeof targetShape>;
 export type CreateReplyInput = z.infer<typeof createReplyShape>;
+export type ReadingSchedule = z.infer<typeof readingScheduleShape>;
+export type SetReadingPlanInput = z.infer<typeof setReadingPlanShape>;
