@@ -419,6 +419,30 @@ export const groupPageShape = groupShape.extend({
   ),
 });
 
+/** A passage of a reading plan: segments `from` to `to`, read from day `start` to day `end` (both included, YYYY-MM-DD). */
+export const planPassageShape = z.object({ from: z.string(), to: z.string(), start: z.string(), end: z.string(), title: z.string().nullable() });
+
+/**
+ * A group's reading plan (`GET /api/groups/:slug/plan`): the text, how it was set (dated
+ * passages, or a pace, whose settings are given back), every passage, and where today falls.
+ */
+export const readingPlanShape = z.object({
+  group: z.string(),
+  text: groupTextShape,
+  schedule: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('dates') }),
+    z.object({ kind: z.literal('pace'), segments: count, every: z.enum(['day', 'week']), start: z.string(), from: z.string().nullable() }),
+  ]),
+  passages: z.array(planPassageShape),
+  /** The server's day (UTC) that `now` and `next` are read for. */
+  today: z.string(),
+  /** The passage whose days hold today; null before the plan starts and after it ends. */
+  now: planPassageShape.nullable(),
+  /** The first passage that starts after today. */
+  next: planPassageShape.nullable(),
+  updated: time,
+});
+
 /** What joining did: active at once (open group), or a request (`pending`) to an approval group. */
 export const joinedShape = z.object({ role: roleShape, state: z.enum(['active', 'pending']) });
 /** A member as a role change or an approval left them. */
@@ -574,6 +598,8 @@ export type Person = z.infer<typeof personShape>;
 export type Membership = z.infer<typeof membershipShape>;
 export type Group = z.infer<typeof groupShape>;
 export type GroupPage = z.infer<typeof groupPageShape>;
+export type PlanPassageJson = z.infer<typeof planPassageShape>;
+export type ReadingPlan = z.infer<typeof readingPlanShape>;
 export type Joined = z.infer<typeof joinedShape>;
 export type MemberChanged = z.infer<typeof memberChangedShape>;
 export type Member = z.infer<typeof memberShape>;
@@ -646,6 +672,8 @@ export const responseComponents = {
   GroupList: groupListShape,
   GroupText: groupTextShape,
   GroupPage: groupPageShape,
+  PlanPassage: planPassageShape,
+  ReadingPlan: readingPlanShape,
   Joined: joinedShape,
   MemberChanged: memberChangedShape,
   Member: memberShape,
@@ -742,6 +770,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/invitations/:token/accept', invitationAcceptedShape),
   route('GET', '/api/groups/:slug/moderation', moderationQueueShape),
   route('GET', '/api/groups/:slug/audit', auditLogShape),
+  route('GET', '/api/groups/:slug/plan', readingPlanShape),
+  route('PUT', '/api/groups/:slug/plan', readingPlanShape),
   route('GET', '/oembed', oembedShape),
 ];
 

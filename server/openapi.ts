@@ -219,6 +219,16 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/groups/{slug}/events': { get: { summary: 'Server-Sent Events for moderators: `changed` when the queue or audit log may have changed; ends when the reader is a moderator no more', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/moderation': { get: { summary: 'The moderation queue: pending posts and open flags (moderators)', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/audit': { get: { summary: 'The audit log of moderation and membership actions (owners and moderators)', auth: true, params: ['slug'], query: ['limit', 'offset'] } },
+  '/api/groups/{slug}/plan': {
+    get: { summary: "The group's reading plan: every passage with its days, and `now` (the passage whose days hold the server's today, UTC) and `next`; 404 when it has none, or its text is not yours to read", params: ['slug'] },
+    put: {
+      summary: 'Set or replace the reading plan (owners and moderators): dated passages, or N segments a day or a week from a date; 409 text_not_shared for a text not every member reads; 422 for refs the text lacks',
+      body: shapes.setReadingPlanShape,
+      auth: true,
+      params: ['slug'],
+    },
+    delete: { summary: 'Remove the reading plan (owners and moderators)', auth: true, status: 204, params: ['slug'] },
+  },
   '/api/glosses/{id}/approve': { post: { summary: 'Approve a pending gloss (moderators)', auth: true, params: ['id'] } },
   '/api/glosses/{id}/hide': { post: { summary: 'Hide a gloss with a reason shown to its author; glosses on it are hidden with it (moderators)', body: groupShapes.reasonShape, auth: true, params: ['id'] } },
   '/api/glosses/{id}/restore': { post: { summary: 'Restore a hidden gloss and what was hidden with it (moderators)', auth: true, params: ['id'] } },

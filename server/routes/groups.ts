@@ -1,10 +1,11 @@
-/** Reading groups: the groups themselves, members and roles, invitations, moderation. */
+/** Reading groups: the groups themselves, members and roles, invitations, moderation, the reading plan. */
 import { Hono } from 'hono';
-import { handleShape } from '../../schema/api.ts';
+import { handleShape, setReadingPlanShape } from '../../schema/api.ts';
 import { parseWith, readJson } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as groups from '../services/groups.ts';
 import * as moderation from '../services/moderation.ts';
+import * as plans from '../services/reading-plans.ts';
 import { idParam, paging, requireViewer } from './params.ts';
 import type { Context } from 'hono';
 
@@ -74,4 +75,14 @@ export const groupRoutes = new Hono<AppEnv>()
   .get('/groups/:slug/moderation', async (c) => c.json(await moderation.moderationQueue(c.var.ctx, requireViewer(c), c.req.param('slug'))))
   .get('/groups/:slug/audit', async (c) =>
     c.json({ entries: await moderation.auditLog(c.var.ctx, requireViewer(c), c.req.param('slug'), paging(c)) }),
-  );
+  )
+  .get('/groups/:slug/plan', async (c) => c.json(await plans.readPlan(c.var.ctx, c.var.viewer, c.req.param('slug'))))
+  .put('/groups/:slug/plan', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, setReadingPlanShape);
+    return c.json(await plans.setPlan(c.var.ctx, viewer, c.req.param('slug'), input));
+  })
+  .delete('/groups/:slug/plan', async (c) => {
+    await plans.deletePlan(c.var.ctx, requireViewer(c), c.req.param('slug'));
+    return c.body(null, 204);
+  });

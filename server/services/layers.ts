@@ -10,7 +10,7 @@ import type { DB, LayerRow, ReadingGroupRow, TextRow } from '../storage/database
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import type { AppContext } from './context.ts';
-import { canCreateLayer, canCurateGroup, canManageLayer, canModerate, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, type Viewer } from './policy.ts';
+import { canCreateLayer, canCurateGroup, canManageLayer, canModerate, canReadLayer, canReply, canWriteLayer, isBanned, isNotebook, readersContained, shownGroupSlug, textSharedWithGroup, type Viewer } from './policy.ts';
 import { recordAudit, visibleGroup } from './groups.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { readableText } from './texts.ts';
@@ -120,7 +120,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       if (!canCurateGroup(viewer, group.id)) throw new AppError('forbidden', 403, `Only owners and moderators of "${group.slug}" create its layers`);
       // Everyone in the group, its moderators above all, must be able to read the text: otherwise
       // its moderation queue, flags and audit log would show them posts on a text they may not read.
-      if (text.visibility !== 'public' && !(text.visibility === 'group' && text.group_id === group.id)) {
+      if (!textSharedWithGroup(text, group.id)) {
         throw new AppError('text_not_shared', 409, `A layer of "${group.slug}" goes on a public text or on a text of "${group.slug}"`);
       }
     }

@@ -102,6 +102,14 @@ export function canCurateGroup(viewer: Viewer | null, groupId: number): boolean 
   return isModerator(viewer, groupId);
 }
 
+/**
+ * Can every member of the group read this text, so that the group may read it together (its
+ * layers, its plan)? A public text, or a text of that group.
+ */
+export function textSharedWithGroup(text: Pick<TextLike, 'visibility' | 'group_id'>, groupId: number): boolean {
+  return text.visibility === 'public' || (text.visibility === 'group' && text.group_id === groupId);
+}
+
 /** May the viewer add a layer of their own to this text? Anyone signed in who can see it. */
 export function canCreateLayer(viewer: Viewer | null, text: TextLike): boolean {
   return viewer !== null && canReadText(viewer, text);

@@ -310,6 +310,18 @@ export interface TextReadTable {
   text_id: number;
   read_at: string;
 }
+/** A group's reading plan (at most one a group): the text it reads and how, as its moderators set it. */
+export interface ReadingPlanTable {
+  /** The group; its primary key, so a group has one plan. */
+  group_id: number;
+  text_id: number;
+  /** JSON of the schedule as set (`ReadingSchedule` in schema/api.ts); passages are expanded on read. */
+  schedule: string;
+  /** Who set it last. */
+  set_by: number;
+  updated_at: string;
+}
+export type ReadingPlanRow = Selectable<ReadingPlanTable>;
 
 export interface Database {
   user: UserTable;
@@ -330,6 +342,7 @@ export interface Database {
   audit_log: AuditLogTable;
   notification: NotificationTable;
   text_read: TextReadTable;
+  reading_plan: ReadingPlanTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }

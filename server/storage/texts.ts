@@ -49,6 +49,17 @@ export async function findVersion(db: DB, textId: number, number: number): Promi
     .executeTakeFirst();
 }
 
+/** The refs of a text's segments in its current version, in document order (no document, no projection). */
+export async function currentSegmentRefs(db: DB, textId: number): Promise<string[]> {
+  const row = await db
+    .selectFrom('text_version as v')
+    .innerJoin('text as t', (j) => j.onRef('t.id', '=', 'v.text_id').onRef('t.current_version', '=', 'v.number'))
+    .select('v.segments')
+    .where('t.id', '=', textId)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.segments) as { ref: string }[]).map((s) => s.ref) : [];
+}
+
 export async function listVersions(db: DB, textId: number) {
   return db
     .selectFrom('text_version as v')

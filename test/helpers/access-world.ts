@@ -48,6 +48,15 @@ export const textContent =
   'In the beginning the reader opened the book. The first chapter speaks of rivers and mountains. ' +
   'The second chapter speaks of cities and roads. The third chapter speaks of stars and seas. The last chapter closes the book.';
 
+/**
+ * A text of the world as ProseMirror JSON: each sentence a segment, refs `1:1`, `1:2`, …, so that
+ * a group's reading plan can name its passages.
+ */
+export function segmentedDoc(content: string) {
+  const sentences = content.match(/[^.]+\./g)!.map((s) => s.trim());
+  return { type: 'doc', content: sentences.map((text, i) => ({ type: 'segment', attrs: { ref: `1:${i + 1}` }, content: [{ type: 'text', text }] })) };
+}
+
 /** Layers: where they are, which group (if any) owns them, and their visibility. */
 export const layerDefs = {
   openPublic: { text: T1, slug: 'open-public', group: 'open-circle', visibility: 'public', by: 'olive' },
@@ -130,26 +139,16 @@ export async function buildWorld(t: TestApp): Promise<World> {
   for (const c of [mona, boris]) ok(await c.post(`/api/invitations/${invitation.token}/accept`), 200, `${c.handle} accepts`);
   expect(ok(await abel.post('/api/groups/asking-circle/join'), 200, 'abel asks')).toEqual({ state: 'pending', role: 'member' });
 
-  // Texts and layers.
-  ok(await olive.post('/api/texts', { title: 'Public text', slug: T1, format: 'markdown', language: 'en', content: textContent }), 201, T1);
-  ok(
-    await olive.post('/api/texts', {
-      title: `Closed ${marker('ttclosed')}`,
-      slug: T2,
-      format: 'markdown',
-      language: 'en',
-      visibility: 'group',
-      group: 'closed-circle',
-      content: `${textContent} Only ${marker('tbclosed')} here.`,
-    }),
-    201,
-    T2,
-  );
-  ok(
-    await trent.post('/api/texts', { title: `Private ${marker('ttpriv')}`, slug: T3, format: 'markdown', language: 'en', visibility: 'private', content: `${textContent} My ${marker('tbpriv')} words.` }),
-    201,
-    T3,
-  );
+  // Texts and layers, each in segments (`segmentedDoc`).
+  const contents: Record<string, string> = {
+    [T1]: textContent,
+    [T2]: `${textContent} Only ${marker('tbclosed')} here.`,
+    [T3]: `${textContent} My ${marker('tbpriv')} words.`,
+  };
+  const text = (slug: string) => ({ slug, format: 'prosemirror', language: 'en', content: segmentedDoc(contents[slug]) });
+  ok(await olive.post('/api/texts', { title: 'Public text', ...text(T1) }), 201, T1);
+  ok(await olive.post('/api/texts', { title: `Closed ${marker('ttclosed')}`, ...text(T2), visibility: 'group', group: 'closed-circle' }), 201, T2);
+  ok(await trent.post('/api/texts', { title: `Private ${marker('ttpriv')}`, ...text(T3), visibility: 'private' }), 201, T3);
   for (const key of layerKeys) {
     const d = layerDefs[key];
     const res = await clients[d.by].post(`/api/texts/${d.text}/layers`, {
@@ -251,11 +250,17 @@ export async function buildWorld(t: TestApp): Promise<World> {
     [T2, olive],
     [T3, trent],
   ] as const) {
-    const current = ok(await owner.get(`/api/texts/${slug}`), 200, `read ${slug}`);
-    ok(await owner.post(`/api/texts/${slug}/versions`, { format: 'markdown', content: `${current.text}\n\nThe end.` }), 201, `version ${slug}`);
+    ok(await owner.post(`/api/texts/${slug}/versions`, { format: 'prosemirror', content: segmentedDoc(`${contents[slug]} The end.`) }), 201, `version ${slug}`);
     const row = t.database.sqlite.prepare('SELECT max(e.id) AS id FROM event e JOIN text t ON t.id = e.text_id WHERE t.slug = ?').get(slug) as { id: number };
     lastEvent[slug] = row.id;
   }
+  // Reading plans: open-circle reads the public text; closed-circle its own, under a title of its own.
+  ok(
+    await mona.put('/api/groups/open-circle/plan', { text: T1, schedule: { kind: 'dates', passages: [{ from: '1:1', to: '1:2', date: '2026-12-03', title: 'Opening' }, { from: '1:3', to: '1:6', date: '2026-12-10' }] } }),
+    200,
+    'plan of open-circle',
+  );
+  ok(await olive.put('/api/groups/closed-circle/plan', { text: T2, schedule: { kind: 'dates', passages: [{ from: '1:1', to: '1:7', date: '2026-12-10', title: `Week ${marker('planclosed')}` }] } }), 200, 'plan of closed-circle');
   const open = ok(await olive.post('/api/groups/closed-circle/invitations', {}), 201, 'an open invitation');
   return { t, clients, glosses, replies, lastEvent, invitation: open.token };
 }

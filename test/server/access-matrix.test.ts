@@ -21,6 +21,7 @@ import {
   marker,
   people,
   roles,
+  segmentedDoc,
   snapshot,
   snapshotDiff,
   T1,
@@ -128,6 +129,7 @@ const otherMarkers: Record<string, readonly Person[]> = {
   [marker('rhidereason')]: withMods('trent'),
   [marker('flagreason')]: withMods('otto'), // the flagger, and the moderation queue
   [marker('banreason')]: ['olive'], // closed-circle's audit log: its one moderator
+  [marker('planclosed')]: closedMembers, // a passage's title in closed-circle's reading plan
 };
 for (const key of layerKeys) otherMarkers[marker(`ln${key}`)] = layerReaders[key];
 
@@ -175,6 +177,15 @@ const memberDoor: Record<string, Partial<Record<Person, number | string[]>> & { 
     others: 404,
   },
   'asking-circle': { olive: ['olive:owner:active', 'abel:member:pending'], others: 403 },
+};
+/**
+ * GET /plan: the passages (`from-to`) of each group's reading plan, and who reads them; everyone
+ * else who asks is told 404 (a private group, no plan, or a plan on a text they may not read).
+ */
+const planDoor: Record<string, { readers: readonly Person[]; text?: string; passages?: string[] }> = {
+  'open-circle': { readers: everyone, text: T1, passages: ['1:1-1:2', '1:3-1:6'] },
+  'closed-circle': { readers: closedMembers, text: T2, passages: ['1:1-1:7'] },
+  'asking-circle': { readers: [] }, // no plan
 };
 /** GET /moderation, /audit, /invitations, /events: owners and moderators only. */
 const moderatorDoor: Record<string, Partial<Record<Person, number>> & { others: number }> = {
@@ -271,6 +282,7 @@ const readDoors = new Set([
   'GET /api/groups/:slug/audit',
   'GET /api/groups/:slug/events',
   'GET /api/groups/:slug/invitations',
+  'GET /api/groups/:slug/plan',
   'GET /api/invitations/:token',
   'GET /',
   'GET /t/:slug',
@@ -615,6 +627,13 @@ describe('the access matrix: reading', () => {
         for (const a of needed) if (!actions.includes(a)) problems.push(`audit of ${slug}: no ${a}`);
       }
       expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
+      const planned = planDoor[slug];
+      const plan = await read(`/api/groups/${slug}/plan`);
+      if (expectStatus(plan, sees(planned.readers, p) ? 200 : 404, `plan of ${slug}`)) {
+        if (plan.body.text.slug !== planned.text) problems.push(`plan of ${slug}: text ${plan.body.text.slug}`);
+        expectSame((plan.body.passages as any[]).map((x) => `${x.from}-${x.to}`), planned.passages!, `plan of ${slug}`);
+      }
+
       // The live moderation of the group: a stream for its moderators, which names no post.
       const live = await readStream(w, c, `/api/groups/${slug}/events`, /^event: ready$/m);
       bodies.push({ door: `GET /api/groups/${slug}/events`, text: live.text });
@@ -1208,13 +1227,13 @@ describe('the access matrix: writing', () => {
       door: 'POST /api/texts/:slug/versions',
       what: 'add a version to the group text',
       expect: expect_({ olive: 201, mona: 403 }, 404), // mona is a plain member of closed-circle
-      run: (c) => c.post(`/api/texts/${T2}/versions`, { format: 'markdown', content: `${textContent} Revised.` }),
+      run: (c) => c.post(`/api/texts/${T2}/versions`, { format: 'prosemirror', content: segmentedDoc(`${textContent} Revised.`) }),
     },
     {
       door: 'POST /api/texts/:slug/versions',
       what: "add a version to olive's public text",
       expect: expect_({ olive: 201 }, 403),
-      run: (c) => c.post(`/api/texts/${T1}/versions`, { format: 'markdown', content: `${textContent} Revised.` }),
+      run: (c) => c.post(`/api/texts/${T1}/versions`, { format: 'prosemirror', content: segmentedDoc(`${textContent} Revised.`) }),
     },
     {
       door: 'POST /api/texts/:slug/versions',
@@ -1576,6 +1595,50 @@ describe('the access matrix: writing', () => {
       setup: (p) => ownSession(p),
       run: (_c, own: TestClient) => own.post('/api/auth/logout-everywhere'),
       cleanup: (c, p) => logInAgain(c, p),
+    },
+  );
+
+  // --- reading plans (the world's texts keep their segments: the versions above are in segments too) ---
+  const pace = (text: string) => ({ text, schedule: { kind: 'pace', segments: 2, every: 'week', start: '2026-12-10' } });
+  const planAgain = (slug: string, text: string) => () => must(as('olive').put(`/api/groups/${slug}/plan`, pace(text)), 200, `plan of ${slug} again`);
+  cases.push(
+    {
+      door: 'PUT /api/groups/:slug/plan',
+      what: "set open-circle's plan",
+      expect: expect_(each(200, 'olive', 'mona'), 403),
+      run: (c) => c.put('/api/groups/open-circle/plan', pace(T1)),
+    },
+    {
+      door: 'PUT /api/groups/:slug/plan',
+      what: "set closed-circle's plan on its own text",
+      expect: expect_({ olive: 200, mona: 403 }, 404), // mona is a plain member there
+      run: (c) => c.put('/api/groups/closed-circle/plan', pace(T2)),
+    },
+    {
+      door: 'PUT /api/groups/:slug/plan',
+      what: "set open-circle's plan on closed-circle's text",
+      expect: expect_(each(409, 'olive', 'mona'), 403), // they read it, but open-circle's members do not
+      run: (c) => c.put('/api/groups/open-circle/plan', pace(T2)),
+    },
+    {
+      door: 'PUT /api/groups/:slug/plan',
+      what: "set open-circle's plan on a passage the text lacks",
+      expect: expect_(each(422, 'olive', 'mona'), 403),
+      run: (c) => c.put('/api/groups/open-circle/plan', { text: T1, schedule: { kind: 'dates', passages: [{ from: '9:9', date: '2026-12-10' }] } }),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/plan',
+      what: "remove open-circle's plan",
+      expect: expect_(each(204, 'olive', 'mona'), 403),
+      setup: planAgain('open-circle', T1),
+      run: (c) => c.delete('/api/groups/open-circle/plan'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/plan',
+      what: "remove closed-circle's plan",
+      expect: expect_({ olive: 204, mona: 403 }, 404),
+      setup: planAgain('closed-circle', T2),
+      run: (c) => c.delete('/api/groups/closed-circle/plan'),
     },
   );
 
