@@ -1,4 +1,4 @@
-import type { CreateLayerInput, TextFormat } from '../schema/api.ts';
+import type { CreateLayerInput, SetReadingPlanInput, TextFormat } from '../schema/api.ts';
 import type {
   Account,
   AccountDeleted,
@@ -27,6 +27,8 @@ import type {
   Passage,
   PasswordReset,
   Person,
+  PlanPassageJson,
+  ReadingPlan,
   Reply,
   ResetRequested,
   Role,
@@ -102,6 +104,7 @@ export type {
   NewInvitation,
   Passage,
   Person,
+  ReadingPlan,
   Reply,
   Role,
   SearchResult,
@@ -118,6 +121,10 @@ export type Layer = ListedLayer;
 export type GroupSummary = GroupJson;
 /** A reading group's page (`GET /api/groups/:slug`): its settings and where it reads. */
 export type Group = GroupPage;
+/** A passage of a reading plan, with its first and last day. */
+export type PlanPassage = PlanPassageJson;
+/** What a group's owners and moderators send to set its reading plan. */
+export type PlanInput = SetReadingPlanInput;
 /** A bearer token, as created; its secret is shown only this once. */
 export type Token = NewToken;
 
@@ -237,6 +244,11 @@ export const api = {
   invitation: (token: string) => request<InvitationPreview>('GET', `/api/invitations/${enc(token)}`),
   /** Accepts an invitation: the reader becomes an active member of `group`. */
   acceptInvitation: (token: string) => request<InvitationAccepted>('POST', `/api/invitations/${enc(token)}/accept`),
+  /** The group's reading plan, with the passage of today (by the server's day) and the next; 404 when it has none. */
+  readingPlan: (slug: string) => request<ReadingPlan>('GET', `/api/groups/${enc(slug)}/plan`),
+  /** Sets or replaces the group's reading plan (owners and moderators). */
+  setReadingPlan: (slug: string, input: PlanInput) => request<ReadingPlan>('PUT', `/api/groups/${enc(slug)}/plan`, input),
+  removeReadingPlan: (slug: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/plan`),
   moderationQueue: (slug: string) => request<ModerationQueue>('GET', `/api/groups/${enc(slug)}/moderation`),
   /** Approves, hides (with a reason for the author) or restores a gloss or reply. */
   moderate: (kind: 'gloss' | 'reply', id: number, action: 'approve' | 'hide' | 'restore', reason?: string) =>

@@ -73,6 +73,10 @@ export function auditSentence(e: AuditEntry): string {
       return `${actor} made the layer “${e.reason ?? ''}”.`;
     case 'text.created':
       return `${actor} added the text “${e.reason ?? ''}”.`;
+    case 'plan.set':
+      return `${actor} set the reading plan, on “${e.reason ?? ''}”.`;
+    case 'plan.removed':
+      return `${actor} removed the reading plan.`;
   }
   const [, deed] = e.action.split('.');
   const verbs: Record<string, string> = { approved: 'approved', hidden: 'hid', restored: 'restored', deleted: 'deleted', flagged: 'flagged' };
@@ -81,7 +85,7 @@ export function auditSentence(e: AuditEntry): string {
 }
 
 /** Whether the entry's `reason` is a reason a person wrote (not a role or the changed settings). */
-const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created'].includes(e.action);
+const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created', 'plan.set'].includes(e.action);
 
 /**
  * A group's audit log, for its owners and moderators: every change of membership, of the

@@ -23,6 +23,8 @@ import './daf-group-settings.ts';
 import './daf-layer-form.ts';
 import './daf-moderation-queue.ts';
 import type { DafModerationQueue } from './daf-moderation-queue.ts';
+import './daf-reading-plan.ts';
+import type { PlanTextChoice } from './daf-reading-plan.ts';
 import { groupPageFrame, groupStyles } from './group-styles.ts';
 
 /** What a visitor reads when a group is not there for them: the server says 404 for both. */
@@ -37,9 +39,16 @@ function standing(g: Group, signedIn: boolean): string {
   return g.joinPolicy === 'invite' ? 'You are not a member. This group admits by invitation only: ask one of its moderators for a link.' : 'You are not a member of this group.';
 }
 
+/** The texts a plan may be set on, as the form offers them: the group's own, then those its layers are on. */
+function planTexts(g: Group): PlanTextChoice[] {
+  const all = [...g.texts, ...g.layers.map((l) => l.text)];
+  return all.filter((t, i) => all.findIndex((u) => u.slug === t.slug) === i).map((t) => ({ slug: t.slug, title: t.title }));
+}
+
 /**
  * A reading group's page, `/g/:slug`: its name, description and settings, the reader's place in
- * it with Join and Leave, the texts and layers it reads in, and, by role, its members (owners
+ * it with Join and Leave, its reading plan (this week's passage first; owners and moderators
+ * set it), the texts and layers it reads in, and, by role, its members (owners
  * change roles, remove and ban people and lift bans; moderators admit requests), its
  * invitations, its moderation queue and its audit log (owners and moderators), and its settings
  * (owners). A private group the reader does not belong to is
@@ -279,6 +288,7 @@ export class DafGroupPage extends LitElement {
       ${g.description ? html`<p class="description" dir=${textDirection(g.description)}>${g.description}</p>` : nothing}
       <span class="meta">${groupFacts(g)}${g.premoderation ? ` · new members’ posts are read by a moderator first` : ''}</span>
       ${this.joinSection(g)}
+      ${keyed(who, html`<daf-reading-plan slug=${g.slug} ?canEdit=${moderator} .texts=${planTexts(g)}></daf-reading-plan>`)}
       <section aria-labelledby="reading-heading">
         <h2 id="reading-heading">Where the group reads</h2>
         ${this.readingSection(g)}

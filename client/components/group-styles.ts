@@ -4,7 +4,7 @@ import { buttonStyles, pageStyles } from './page-styles.ts';
 /**
  * The look shared by a reading group's pages and their parts (`daf-group-page`,
  * `daf-group-members`, `daf-group-invitations`, `daf-moderation-queue`, `daf-group-settings`,
- * `daf-group-audit`, `daf-invite-page`, `daf-confirm`): the library's calm column of rules and small capitals, with plain buttons and
+ * `daf-group-audit`, `daf-reading-plan`, `daf-invite-page`, `daf-confirm`): the library's calm column of rules and small capitals, with plain buttons and
  * forms. Each component adds its own few rules after these.
  */
 export const groupStyles = css`

@@ -211,6 +211,8 @@ describe('the check of the contract, on a real app', () => {
     expect(made.status).toBe(201);
     invitation = made.body.token;
     expect((await ada.post('/api/tokens', { name: 'script' })).status).toBe(201);
+    const book = await createText(ada, { title: 'Book', format: 'sefaria', content: { title: 'Book', text: [['One.', 'Two.', 'Three.']] } });
+    expect((await ada.put('/api/groups/circle/plan', { text: book, schedule: { kind: 'pace', segments: 2, every: 'week', start: '2026-12-10' } })).status).toBe(200);
   });
 
   it('answers every GET the client makes within its shape', async () => {
@@ -227,6 +229,7 @@ describe('the check of the contract, on a real app', () => {
       '/api/groups/circle/invitations',
       `/api/invitations/${invitation}`,
       '/api/groups/circle/moderation',
+      '/api/groups/circle/plan',
       '/api/search?q=light',
       '/api/texts',
       `/api/texts/${text}`,
@@ -247,7 +250,7 @@ describe('the check of the contract, on a real app', () => {
       expect(res.status, url).toBe(200);
     }
     // A visitor's answers are shaped the same (nulls where a reader's standing would be).
-    for (const url of ['/api/session', '/api/groups/circle', `/api/texts/${text}/layers`, `/api/invitations/${invitation}`]) {
+    for (const url of ['/api/session', '/api/groups/circle', '/api/groups/circle/plan', `/api/texts/${text}/layers`, `/api/invitations/${invitation}`]) {
       expect((await t.visitor().get(url)).status, url).toBe(200);
     }
   });
