@@ -404,6 +404,8 @@ export const textReadShape = z.object({ text: z.string(), read: time });
 export const groupPageShape = groupShape.extend({
   /** An active owner also learns whether they are its only owner (who may not leave). */
   membership: membershipShape.extend({ soleOwner: z.boolean().optional() }).nullable(),
+  /** The group has a reading plan that the reader may read (`GET /api/groups/:slug/plan`). */
+  hasPlan: z.boolean(),
   /** The group's own texts that the reader may open. */
   texts: z.array(groupTextShape),
   /** The group's layers that the reader may see, each with the text it is on. */

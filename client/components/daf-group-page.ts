@@ -288,7 +288,7 @@ export class DafGroupPage extends LitElement {
       ${g.description ? html`<p class="description" dir=${textDirection(g.description)}>${g.description}</p>` : nothing}
       <span class="meta">${groupFacts(g)}${g.premoderation ? ` · new members’ posts are read by a moderator first` : ''}</span>
       ${this.joinSection(g)}
-      ${keyed(who, html`<daf-reading-plan slug=${g.slug} ?canEdit=${moderator} .texts=${planTexts(g)}></daf-reading-plan>`)}
+      ${keyed(who, html`<daf-reading-plan slug=${g.slug} ?hasPlan=${g.hasPlan} ?canEdit=${moderator} .texts=${planTexts(g)}></daf-reading-plan>`)}
       <section aria-labelledby="reading-heading">
         <h2 id="reading-heading">Where the group reads</h2>
         ${this.readingSection(g)}

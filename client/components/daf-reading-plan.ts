@@ -39,8 +39,9 @@ function localToday(): string {
  * A group's reading plan on its page: the passage of today (or the next, before the plan starts)
  * with a link that opens the text at it, and the whole schedule folded below, today's passage
  * marked. Owners and moderators set the plan — a pace (N passages a day or a week from a date)
- * or dated passages pasted one a line — replace it or remove it. Without a plan, members see
- * nothing of it and moderators a button to set one.
+ * or dated passages pasted one a line — replace it or remove it. Without a plan (`hasPlan`, as
+ * the group page read it), nothing is asked of the server: members see nothing of it and
+ * moderators a button to set one.
  */
 export class DafReadingPlan extends LitElement {
   static override styles = [
@@ -162,6 +163,7 @@ export class DafReadingPlan extends LitElement {
 
   static override properties = {
     slug: { type: String },
+    hasPlan: { type: Boolean },
     canEdit: { type: Boolean },
     texts: { attribute: false },
     plan: { state: true },
@@ -172,6 +174,8 @@ export class DafReadingPlan extends LitElement {
 
   /** The group's slug. */
   declare slug: string;
+  /** The group has a plan the reader may read (the group page says so): only then is it asked for. */
+  declare hasPlan: boolean;
   /** The reader is an owner or moderator of the group. */
   declare canEdit: boolean;
   /** The texts the form offers. */
@@ -191,6 +195,7 @@ export class DafReadingPlan extends LitElement {
   constructor() {
     super();
     this.slug = '';
+    this.hasPlan = false;
     this.canEdit = false;
     this.texts = [];
     this.plan = null;
@@ -206,8 +211,9 @@ export class DafReadingPlan extends LitElement {
 
   private async load() {
     try {
-      this.plan = await api.readingPlan(this.slug);
+      this.plan = this.hasPlan ? await api.readingPlan(this.slug) : null;
     } catch (e) {
+      // Removed since the group page was read: no plan. Anything else is said.
       this.plan = null;
       if (!(e instanceof ApiError && e.status === 404)) this.actions.fail(e);
     }

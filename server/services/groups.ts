@@ -12,11 +12,12 @@ import type { DB, MembershipRow, ReadingGroupRow, Role } from '../storage/databa
 import * as groups from '../storage/groups.ts';
 import { listVisibleGroupLayers } from '../storage/layers.ts';
 import { insertAudit } from '../storage/moderation.ts';
+import { findPlan } from '../storage/reading-plans.ts';
 import { listVisibleGroupTexts } from '../storage/texts.ts';
 import { findUserByHandle, findUserById } from '../storage/users.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { canSeeGroup, isGroupOwner, isModerator, type Viewer } from './policy.ts';
+import { canReadText, canSeeGroup, isGroupOwner, isModerator, type Viewer } from './policy.ts';
 
 /** Approved posts after which a member of a pre-moderated group is trusted, by default. */
 export const defaultTrustAfter = 3;
@@ -130,13 +131,14 @@ export async function listGroups(ctx: AppContext, viewer: Viewer | null, page: {
 
 /**
  * One group, with where it reads: its own texts and its layers (on any text), each only if the
- * viewer may read it, the first 100 of each.
+ * viewer may read it, the first 100 of each; and whether it has a reading plan the viewer may read.
  */
 export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: string) {
   const group = await visibleGroup(ctx.db, viewer, slug);
   const members = await groups.listMembers(ctx.db, group.id, ['active']);
   const texts = await listVisibleGroupTexts(ctx.db, viewer, group.id, groupPageItems);
   const layers = await listVisibleGroupLayers(ctx.db, viewer, group.id, groupPageItems);
+  const plan = await findPlan(ctx.db, group.id);
   const json = groupJson(group, viewer, members.length);
   const mine = json.membership;
   // An owner is told at once when they are the only one: they cannot leave until another is made.
@@ -144,6 +146,8 @@ export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: str
   return {
     ...json,
     membership: mine ? { ...mine, ...soleOwner } : null,
+    // Whether `GET …/plan` has a plan for this reader (services/reading-plans.ts readPlan: the text decides).
+    hasPlan: plan !== undefined && canReadText(viewer, plan.text),
     texts: texts.map(({ new_posts, ...t }) => (new_posts === null ? t : { ...t, new: Number(new_posts) })),
     layers: layers.map((l) => ({
       slug: l.slug,

@@ -9,7 +9,7 @@ import { checkSchedule, dayOf, expandSchedule, placeInPlan, PlanProblem } from '
 import { AppError, notFound } from '../errors.ts';
 import type { ReadingGroupRow, ReadingPlanRow, TextRow } from '../storage/database.ts';
 import * as plans from '../storage/reading-plans.ts';
-import { currentSegmentRefs, findTextById } from '../storage/texts.ts';
+import { currentSegmentRefs } from '../storage/texts.ts';
 import type { AppContext } from './context.ts';
 import { moderatedGroup, recordAudit, visibleGroup } from './groups.ts';
 import { canReadText, textSharedWithGroup, type Viewer } from './policy.ts';
@@ -43,10 +43,9 @@ function planJson(group: ReadingGroupRow, text: TextRow, plan: Pick<ReadingPlanR
  */
 export async function readPlan(ctx: AppContext, viewer: Viewer | null, slug: string) {
   const group = await visibleGroup(ctx.db, viewer, slug);
-  const plan = await plans.findPlan(ctx.db, group.id);
-  const text = plan && (await findTextById(ctx.db, plan.text_id));
-  if (!plan || !text || !canReadText(viewer, text)) throw noPlan(slug);
-  return planJson(group, text, plan, await currentSegmentRefs(ctx.db, text.id), dayOf(ctx.clock()));
+  const found = await plans.findPlan(ctx.db, group.id);
+  if (!found || !canReadText(viewer, found.text)) throw noPlan(slug);
+  return planJson(group, found.text, found.plan, await currentSegmentRefs(ctx.db, found.text.id), dayOf(ctx.clock()));
 }
 
 /**

@@ -603,6 +603,7 @@ describe('the access matrix: reading', () => {
         const groupLayers = layerKeys.filter((k) => layerDefs[k].group === slug && sees(layerReaders[k], p));
         expectSame((one.body.layers as any[]).map((l) => `${l.text.slug}/${l.slug}`), groupLayers.map((k) => `${layerDefs[k].text}/${layerDefs[k].slug}`), `layers of group ${slug}`);
         expectSame((one.body.texts as any[]).map((x) => x.slug), slug === 'closed-circle' ? texts.filter((x) => x === T2 && sees(textReaders[x], p)) : [], `texts of group ${slug}`);
+        if (one.body.hasPlan !== sees(planDoor[slug].readers, p)) problems.push(`group ${slug}: hasPlan ${one.body.hasPlan}`);
       }
       const door = memberDoor[slug];
       const expectedMembers = door[p] ?? door.others;

@@ -75,6 +75,8 @@ describe('reading plans', () => {
       expect(got.status).toBe(200);
       expect(got.body).toEqual(expected);
     }
+    // The group's page says there is one, so the page asks for it.
+    expect((await otto.get('/api/groups/avot')).body.hasPlan).toBe(true);
     // The audit log says who set it, and on which text.
     const audit = await rivka.get('/api/groups/avot/audit');
     expect(audit.body.entries[0]).toMatchObject({ action: 'plan.set', actor: 'shmuel', reason: 'Small Book' });
@@ -143,6 +145,7 @@ describe('reading plans', () => {
     expect((await shmuel.delete('/api/groups/avot/plan')).status).toBe(204);
     expectError(await pnina.get('/api/groups/avot/plan'), 404, 'not_found');
     expectError(await shmuel.delete('/api/groups/avot/plan'), 404, 'not_found');
+    expect((await pnina.get('/api/groups/avot')).body.hasPlan).toBe(false);
     expect((await rivka.get('/api/groups/avot/audit')).body.entries[0]).toMatchObject({ action: 'plan.removed', actor: 'shmuel' });
   });
 
@@ -163,7 +166,9 @@ describe('reading plans', () => {
     expect((await rivka.put('/api/groups/open-doors/plan', { text: own, schedule: weekly })).status).toBe(200);
     expect((await pnina.get('/api/groups/open-doors/plan')).status).toBe(200);
     // Others see the group, but not its text: for them it has no plan, in the same words.
+    expect((await pnina.get('/api/groups/open-doors')).body.hasPlan).toBe(true);
     for (const c of [otto, t.visitor()]) {
+      expect((await c.get('/api/groups/open-doors')).body.hasPlan).toBe(false);
       const res = await c.get('/api/groups/open-doors/plan');
       expectError(res, 404, 'not_found');
       expect(res.body.error.message).toBe((await c.get('/api/groups/avot/plan')).body.error.message.replace('avot', 'open-doors'));
