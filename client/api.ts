@@ -237,7 +237,7 @@ export const api = {
   /** A page of the group's audit log, newest first (owners and moderators). */
   audit: (slug: string, offset = 0) => request<{ entries: AuditEntry[] }>('GET', `/api/groups/${enc(slug)}/audit?offset=${offset}`),
   invitations: (slug: string) => request<{ invitations: Invitation[] }>('GET', `/api/groups/${enc(slug)}/invitations`),
-  createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number }) =>
+  createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number; handle?: string }) =>
     request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),
   revokeInvitation: (slug: string, id: number) => request<null>('DELETE', `/api/groups/${enc(slug)}/invitations/${id}`),
   /** What an invitation link names, without using it: 404 or 410 when it cannot be used. */

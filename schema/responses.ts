@@ -73,7 +73,7 @@ export const accountShape = meShape.extend({
 export const emailVerifiedShape = z.object({ handle: z.string(), email: z.string() });
 export const endedSessionsShape = z.object({ endedSessions: count });
 /** What a notification tells of (docs/notifications.md). */
-export const notificationKindShape = z.enum(['reply', 'comment', 'mention', 'pending', 'approved', 'hidden']);
+export const notificationKindShape = z.enum(['reply', 'comment', 'mention', 'pending', 'approved', 'hidden', 'invited']);
 /** One notification: who did what, on which post, and where to read it. */
 export const notificationShape = z.object({
   id,
@@ -82,15 +82,18 @@ export const notificationShape = z.object({
   created: time,
   /** Who wrote, approved or hid; null when that account is gone. */
   actor: z.object({ handle: z.string(), displayName: z.string() }).nullable(),
-  text: z.object({ slug: z.string(), title: z.string() }),
-  /** The gloss it is about, or the gloss of the reply it is about. */
-  gloss: id,
+  /** The text of the post it is about; null for `invited`. */
+  text: z.object({ slug: z.string(), title: z.string() }).nullable(),
+  /** For `invited`: the group one is invited to. */
+  group: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  /** The gloss it is about, or the gloss of the reply it is about; null for `invited`. */
+  gloss: id.nullable(),
   reply: id.nullable(),
   /** The start of the post's words. */
   excerpt: z.string(),
   /** For `hidden`: the moderator's reason. */
   note: z.string().nullable(),
-  /** The post on its page. */
+  /** The post on its page, or the invitation's page (`/invite/TOKEN`). */
   url: z.string(),
 });
 /** A page of notifications, newest first (`GET /api/notifications`); `next` is the `before` of the next page. */

@@ -211,11 +211,11 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/groups/{slug}/invitations': {
     get: { summary: 'Invitations, without secrets (moderators)', auth: true, params: ['slug'] },
-    post: { summary: 'Create an invitation link with an expiry and an optional use limit (moderators); the token is shown once', body: groupShapes.invitationShape, auth: true, status: 201, params: ['slug'] },
+    post: { summary: 'Create an invitation link with an expiry and an optional use limit (moderators); the token is shown once. With {handle}, a personal invitation: one use, by that person only, who is told of it (an `invited` notification)', body: groupShapes.invitationShape, auth: true, status: 201, params: ['slug'] },
   },
   '/api/groups/{slug}/invitations/{id}': { delete: { summary: 'Revoke an invitation (moderators)', auth: true, status: 204, params: ['slug', 'id'] } },
   '/api/invitations/{token}': { get: { summary: 'What an invitation link names: its group (the description only for those who may see the group) and its expiry; uses nothing', params: ['token'] } },
-  '/api/invitations/{token}/accept': { post: { summary: 'Accept an invitation (410 when expired, used up or revoked)', auth: true, params: ['token'] } },
+  '/api/invitations/{token}/accept': { post: { summary: 'Accept an invitation (410 when expired, used up or revoked; 403 invitation_not_yours for another\'s personal invitation)', auth: true, params: ['token'] } },
   '/api/groups/{slug}/events': { get: { summary: 'Server-Sent Events for moderators: `changed` when the queue or audit log may have changed; ends when the reader is a moderator no more', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/moderation': { get: { summary: 'The moderation queue: pending posts and open flags (moderators)', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/audit': { get: { summary: 'The audit log of moderation and membership actions (owners and moderators)', auth: true, params: ['slug'], query: ['limit', 'offset'] } },

@@ -116,12 +116,15 @@ export class DafGroupInvitations extends LitElement {
     const data = new FormData(event.target as HTMLFormElement);
     const hours = Number(data.get('days')) * 24;
     const uses = String(data.get('uses') ?? '').trim();
+    const handle = String(data.get('handle') ?? '').trim().replace(/^@/, '');
     this.created = null;
     this.copied = '';
     const created = await this.actions.run(async () => {
-      this.created = await api.createInvitation(this.slug, { expiresInHours: hours, ...(uses ? { maxUses: Number(uses) } : {}) });
+      this.created = await api.createInvitation(this.slug, { expiresInHours: hours, ...(handle ? { handle } : uses ? { maxUses: Number(uses) } : {}) });
       await this.load();
-      return 'Invitation created. Copy its link now: it is shown only this once.';
+      return handle
+        ? `@${handle} is invited and told so in their notifications; the link below is theirs alone.`
+        : 'Invitation created. Copy its link now: it is shown only this once.';
     });
     if (created) this.logged();
     await this.updateComplete;
@@ -192,6 +195,7 @@ export class DafGroupInvitations extends LitElement {
       <form @submit=${this.create} aria-label="Create an invitation">
         <label>Expires in (days)<input name="days" type="number" min="1" max="365" step="1" required value=${defaultDays} /></label>
         <label>Use limit (optional)<input name="uses" type="number" min="1" max="10000" step="1" /></label>
+        <label>For one person (optional: their handle; they are told, and only they may use it)<input name="handle" autocomplete="off" spellcheck="false" /></label>
         <button type="submit" class="primary" ?disabled=${this.actions.busy}>Create an invitation</button>
       </form>
       ${this.actions.regions()}

@@ -13,6 +13,7 @@ const saying: Record<Notification['kind'], string> = {
   pending: 'wrote a post that waits for a moderator',
   approved: 'approved your post',
   hidden: 'hid your post',
+  invited: 'invited you to join',
 };
 
 /**
@@ -257,7 +258,7 @@ export class DafNotifications extends LitElement {
     const who = n.actor?.displayName ?? 'Someone';
     return html`<li class=${n.read ? '' : 'unread'}>
       <a href=${n.url} @click=${() => this.opened(n)}>
-        <span class="line">${who} ${saying[n.kind]} on ${n.text.title}</span>
+        <span class="line">${who} ${saying[n.kind]} ${n.text ? `on ${n.text.title}` : (n.group?.name ?? 'a group')}</span>
         ${n.kind === 'hidden' && n.note ? html`<span class="excerpt">Reason: ${n.note}</span>` : nothing}
         ${n.excerpt ? html`<span class="excerpt">“${n.excerpt}”</span>` : nothing}
         <time class="meta" datetime=${n.created} title=${exactTime(n.created)}>${relativeTime(n.created)}</time>

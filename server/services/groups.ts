@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { slugShape } from '../../schema/api.ts';
+import { handleShape, slugShape } from '../../schema/api.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, MembershipRow, ReadingGroupRow, Role } from '../storage/database.ts';
 import * as groups from '../storage/groups.ts';
+import { insertNotifications } from '../storage/notifications.ts';
 import { listVisibleGroupLayers } from '../storage/layers.ts';
 import { insertAudit } from '../storage/moderation.ts';
 import { findPlan } from '../storage/reading-plans.ts';
@@ -18,6 +19,7 @@ import { findUserByHandle, findUserById } from '../storage/users.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { canReadText, canSeeGroup, isGroupOwner, isModerator, type Viewer } from './policy.ts';
+import { write } from './write.ts';
 
 /** Approved posts after which a member of a pre-moderated group is trusted, by default. */
 export const defaultTrustAfter = 3;
@@ -40,6 +42,8 @@ export const updateGroupShape = createGroupShape.omit({ slug: true }).partial();
 export const invitationShape = z.strictObject({
   expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
   maxUses: z.number().int().min(1).max(10_000).optional(),
+  /** A personal invitation: only this person may use it (once), and they are told of it (`invited`). */
+  handle: handleShape.optional(),
 });
 export const roleShape = z.strictObject({ role: z.enum(['owner', 'moderator', 'member']) });
 export const reasonShape = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
@@ -302,23 +306,42 @@ export async function unbanMember(ctx: AppContext, viewer: Viewer, slug: string,
   });
 }
 
-/** Creates an invitation link (owners and moderators); the secret is shown once, here. */
+/**
+ * Creates an invitation link (owners and moderators); the secret is shown once, here. With a
+ * `handle`, the invitation is that person's alone (one use, by them) and they are told of it in
+ * their notifications (`invited`), whose link is the invitation's.
+ */
 export async function createInvitation(ctx: AppContext, viewer: Viewer, slug: string, input: z.infer<typeof invitationShape>, baseUrl: string) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return write(ctx, async (w) => {
+    const trx = w.trx;
     const group = await moderatedGroup(trx, viewer, slug);
+    const invitee = input.handle === undefined ? null : await findUserByHandle(trx, input.handle);
+    if (input.handle !== undefined) {
+      if (!invitee || invitee.deleted_at !== null) throw new AppError('unknown_person', 422, `Nobody here is called @${input.handle}`);
+      const standing = await groups.findMembership(trx, group.id, invitee.id);
+      if (standing?.state === 'active') throw new AppError('already_member', 409, `@${invitee.handle} is a member already`);
+      if (standing?.state === 'banned') throw new AppError('banned', 409, `@${invitee.handle} is banned from this group; lift the ban first`);
+    }
     const token = `inv_${randomBytes(24).toString('base64url')}`;
-    const now = new Date();
+    const now = new Date(w.now);
     const row = await groups.insertInvitation(trx, {
       group_id: group.id,
       token_hash: hashSecret(token),
       created_by: viewer.id,
       expires_at: new Date(now.getTime() + (input.expiresInHours ?? defaultInvitationHours) * 3_600_000).toISOString(),
-      max_uses: input.maxUses ?? null,
+      max_uses: invitee ? 1 : (input.maxUses ?? null),
       uses: 0,
       revoked_at: null,
       created_at: now.toISOString(),
+      invitee_id: invitee?.id ?? null,
     });
-    await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'invitation.created', itemId: row.id });
+    await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'invitation.created', itemId: row.id, subjectId: invitee?.id });
+    if (invitee && invitee.id !== viewer.id) {
+      await insertNotifications(trx, [
+        { recipient_id: invitee.id, kind: 'invited', actor_id: viewer.id, text_id: null, gloss_id: null, reply_id: null, invitation_id: row.id, link: `/invite/${token}`, created_at: w.now, read_at: null },
+      ]);
+      w.told([invitee.id]);
+    }
     return { ...invitationJson({ ...row, creator_handle: viewer.handle }), token, url: `${baseUrl}/invite/${token}` };
   });
 }
@@ -383,6 +406,7 @@ export async function acceptInvitation(ctx: AppContext, viewer: Viewer, token: s
   return ctx.db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     const row = await liveInvitation(trx, token, now);
+    if (row.invitee_id !== null && row.invitee_id !== viewer.id) throw new AppError('invitation_not_yours', 403, 'This invitation is for someone else');
     const group = (await groups.findGroupById(trx, row.group_id))!;
     const existing = await groups.findMembership(trx, group.id, viewer.id);
     if (existing?.state === 'banned') throw new AppError('banned', 403, 'You are banned from this group');

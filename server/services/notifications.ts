@@ -169,6 +169,7 @@ export function excerpt(text: string): string {
 
 /** One notification as `GET /api/notifications` shows it. */
 export function notificationJson(row: store.NotificationListRow, baseUrl: string) {
+  const post = row.gloss_id !== null && row.text_slug !== null;
   const fragment = row.reply_id === null ? `g-${row.gloss_id}` : `g-${row.gloss_id}-r-${row.reply_id}`;
   return {
     id: row.id,
@@ -176,12 +177,13 @@ export function notificationJson(row: store.NotificationListRow, baseUrl: string
     read: row.read_at !== null,
     created: row.created_at,
     actor: row.actor_handle === null ? null : { handle: row.actor_handle, displayName: row.actor_name ?? row.actor_handle },
-    text: { slug: row.text_slug, title: row.text_title },
+    text: post ? { slug: row.text_slug!, title: row.text_title! } : null,
+    group: row.group_slug === null ? null : { slug: row.group_slug, name: row.group_name! },
     gloss: row.gloss_id,
     reply: row.reply_id,
     excerpt: excerpt(row.body_text),
     note: row.kind === 'hidden' ? row.moderation_note : null,
-    url: `${baseUrl}/t/${encodeURIComponent(row.text_slug)}#${fragment}`,
+    url: post ? `${baseUrl}/t/${encodeURIComponent(row.text_slug!)}#${fragment}` : `${baseUrl}${row.link ?? '/'}`,
   };
 }
 
@@ -194,10 +196,10 @@ export async function listNotifications(
   options: { limit: number; before?: number; unread: boolean },
   baseUrl: string,
 ): Promise<{ unread: number; notifications: NotificationJson[]; next: number | null }> {
-  const rows = await store.listNotifications(ctx.db, viewer, { limit: options.limit + 1, before: options.before, unread: options.unread });
+  const rows = await store.listNotifications(ctx.db, viewer, { limit: options.limit + 1, before: options.before, unread: options.unread }, ctx.clock().toISOString());
   const page = rows.slice(0, options.limit);
   return {
-    unread: await store.countUnread(ctx.db, viewer),
+    unread: await store.countUnread(ctx.db, viewer, ctx.clock().toISOString()),
     notifications: page.map((r) => notificationJson(r, baseUrl)),
     next: rows.length > options.limit ? page[page.length - 1]!.id : null,
   };
@@ -208,13 +210,13 @@ export const streamBatch = 50;
 
 /** Those of the person's notifications newer than id `after`, oldest first, at most `streamBatch` (a live stream's next look). */
 export async function notificationsAfter(ctx: AppContext, viewer: Viewer, after: number, baseUrl: string): Promise<NotificationJson[]> {
-  const rows = await store.listNotifications(ctx.db, viewer, { limit: streamBatch, after });
+  const rows = await store.listNotifications(ctx.db, viewer, { limit: streamBatch, after }, ctx.clock().toISOString());
   return rows.map((r) => notificationJson(r, baseUrl));
 }
 
 /** How many of the person's notifications are unread (of those they may read now). */
 export function unreadCount(ctx: AppContext, viewer: Viewer): Promise<number> {
-  return store.countUnread(ctx.db, viewer);
+  return store.countUnread(ctx.db, viewer, ctx.clock().toISOString());
 }
 
 /** The id a live stream of the person's notifications starts after. */
@@ -230,5 +232,5 @@ export async function markRead(ctx: AppContext, viewer: Viewer, which: { ids?: n
     w.told([viewer.id]);
     return n;
   });
-  return { marked, unread: await store.countUnread(ctx.db, viewer) };
+  return { marked, unread: await store.countUnread(ctx.db, viewer, ctx.clock().toISOString()) };
 }

@@ -247,6 +247,8 @@ export interface InvitationTable {
   uses: number;
   revoked_at: string | null;
   created_at: string;
+  /** A personal invitation: the one person who may use it (and was told of it); null for a link anyone may use. */
+  invitee_id: Generated<number | null>;
 }
 export type InvitationRow = Selectable<InvitationTable>;
 
@@ -286,7 +288,7 @@ export interface TextParallelTable {
 
 /** The whole database. */
 /** What a notification tells its recipient of (docs/notifications.md). */
-export type NotificationKind = 'reply' | 'comment' | 'mention' | 'pending' | 'approved' | 'hidden';
+export type NotificationKind = 'reply' | 'comment' | 'mention' | 'pending' | 'approved' | 'hidden' | 'invited';
 
 /** One thing a person is told of: a post (a gloss, or a reply under it) and who did what. */
 export interface NotificationTable {
@@ -295,10 +297,14 @@ export interface NotificationTable {
   kind: NotificationKind;
   /** Who did it: the writer, or the moderator who approved or hid (null when unknown). */
   actor_id: number | null;
-  text_id: number;
-  /** The gloss it is about, or the gloss of the reply it is about. */
-  gloss_id: number;
+  /** The text of the post it is about; null for an invitation. */
+  text_id: number | null;
+  /** The gloss it is about, or the gloss of the reply it is about; null for an invitation. */
+  gloss_id: number | null;
   reply_id: number | null;
+  /** For `invited`: the personal invitation, and the path its recipient follows (`/invite/TOKEN`). */
+  invitation_id: number | null;
+  link: string | null;
   created_at: string;
   read_at: string | null;
 }

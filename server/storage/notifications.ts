@@ -38,8 +38,8 @@ export async function moderatorIds(db: DB, groupId: number): Promise<number[]> {
   return rows.map((r) => r.user_id);
 }
 
-/** The person's notifications about posts they may read now, joined to what a listing shows. */
-function visibleTo(db: DB, viewer: Viewer) {
+/** The person's notifications about posts they may read now (the post kinds). */
+function aboutPosts(db: DB, viewer: Viewer) {
   return db
     .selectFrom('notification as n')
     .innerJoin('gloss as g', 'g.id', 'n.gloss_id')
@@ -54,7 +54,24 @@ function visibleTo(db: DB, viewer: Viewer) {
     .where(sql<boolean>`COALESCE(r.status, g.status) <> 'deleted'`);
 }
 
-/** One notification as a listing reads it. */
+/**
+ * The person's `invited` notifications whose personal invitation can still be used (not revoked,
+ * expired or used) by them: an invitation accepted, revoked or run out drops out.
+ */
+function aboutInvitations(db: DB, viewer: Viewer, now: string) {
+  return db
+    .selectFrom('notification as n')
+    .innerJoin('invitation as i', 'i.id', 'n.invitation_id')
+    .innerJoin('reading_group as rg', 'rg.id', 'i.group_id')
+    .where('n.recipient_id', '=', viewer.id)
+    .where('n.kind', '=', 'invited')
+    .where('i.invitee_id', '=', viewer.id)
+    .where('i.revoked_at', 'is', null)
+    .where('i.expires_at', '>', now)
+    .where(sql<boolean>`(i.max_uses IS NULL OR i.uses < i.max_uses)`);
+}
+
+/** One notification as a listing reads it: a post's (text, gloss, words) or an invitation's (group, link). */
 export interface NotificationListRow {
   id: number;
   kind: NotificationKind;
@@ -62,26 +79,62 @@ export interface NotificationListRow {
   read_at: string | null;
   actor_handle: string | null;
   actor_name: string | null;
-  text_slug: string;
-  text_title: string;
-  gloss_id: number;
+  text_slug: string | null;
+  text_title: string | null;
+  gloss_id: number | null;
   reply_id: number | null;
   body_text: string;
   moderation_note: string | null;
+  group_slug: string | null;
+  group_name: string | null;
+  link: string | null;
+}
+
+/** Which of the person's notifications a listing or a count takes. */
+interface Window {
+  before?: number;
+  after?: number;
+  unread?: boolean;
+}
+
+/** The ids of the person's notifications that they may read now, within `window`, as one SQL query (both kinds). */
+function readableIds(db: DB, viewer: Viewer, window: Window, now: string) {
+  let posts = aboutPosts(db, viewer).select('n.id');
+  let invitations = aboutInvitations(db, viewer, now).select('n.id');
+  if (window.before !== undefined) {
+    posts = posts.where('n.id', '<', window.before);
+    invitations = invitations.where('n.id', '<', window.before);
+  }
+  if (window.after !== undefined) {
+    posts = posts.where('n.id', '>', window.after);
+    invitations = invitations.where('n.id', '>', window.after);
+  }
+  if (window.unread) {
+    posts = posts.where('n.read_at', 'is', null);
+    invitations = invitations.where('n.read_at', 'is', null);
+  }
+  return posts.unionAll(invitations);
 }
 
 /**
  * The person's notifications they may read now: `limit` of them, newest first, those before id
  * `before` (the next page); or, with `after`, the oldest first of those after that id (what is
- * new since). Unread only with `unread`.
+ * new since). Unread only with `unread`. `now` decides which invitations can still be used.
  */
 export async function listNotifications(
   db: DB,
   viewer: Viewer,
-  options: { limit: number; before?: number; after?: number; unread?: boolean },
+  options: Window & { limit: number },
+  now: string,
 ): Promise<NotificationListRow[]> {
-  let query = visibleTo(db, viewer)
+  const rows = await db
+    .selectFrom('notification as n')
     .leftJoin('user as a', 'a.id', 'n.actor_id')
+    .leftJoin('gloss as g', 'g.id', 'n.gloss_id')
+    .leftJoin('text as t', 't.id', 'n.text_id')
+    .leftJoin('reply as r', 'r.id', 'n.reply_id')
+    .leftJoin('invitation as i', 'i.id', 'n.invitation_id')
+    .leftJoin('reading_group as rg', 'rg.id', 'i.group_id')
     .select([
       'n.id',
       'n.kind',
@@ -93,21 +146,23 @@ export async function listNotifications(
       't.title as text_title',
       'n.gloss_id',
       'n.reply_id',
-      sql<string>`COALESCE(r.body_text, g.body_text)`.as('body_text'),
+      sql<string>`COALESCE(r.body_text, g.body_text, '')`.as('body_text'),
       sql<string | null>`COALESCE(r.moderation_note, g.moderation_note)`.as('moderation_note'),
+      'rg.slug as group_slug',
+      'rg.name as group_name',
+      'n.link',
     ])
+    .where('n.id', 'in', readableIds(db, viewer, options, now))
     .orderBy('n.id', options.after === undefined ? 'desc' : 'asc')
-    .limit(options.limit);
-  if (options.before !== undefined) query = query.where('n.id', '<', options.before);
-  if (options.after !== undefined) query = query.where('n.id', '>', options.after);
-  if (options.unread) query = query.where('n.read_at', 'is', null);
-  return (await query.execute()) as NotificationListRow[];
+    .limit(options.limit)
+    .execute();
+  return rows as NotificationListRow[];
 }
 
 /** How many of the person's notifications they may read now are unread. */
-export async function countUnread(db: DB, viewer: Viewer): Promise<number> {
-  const row = await visibleTo(db, viewer)
-    .where('n.read_at', 'is', null)
+export async function countUnread(db: DB, viewer: Viewer, now: string): Promise<number> {
+  const row = await db
+    .selectFrom(readableIds(db, viewer, { unread: true }, now).as('x'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -262,6 +262,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
   );
   ok(await olive.put('/api/groups/closed-circle/plan', { text: T2, schedule: { kind: 'dates', passages: [{ from: '1:1', to: '1:7', date: '2026-12-10', title: `Week ${marker('planclosed')}` }] } }), 200, 'plan of closed-circle');
   const open = ok(await olive.post('/api/groups/closed-circle/invitations', {}), 201, 'an open invitation');
+  // A personal invitation: otto, and only he, is told of it.
+  ok(await olive.post('/api/groups/closed-circle/invitations', { handle: 'otto' }), 201, 'otto invited');
   return { t, clients, glosses, replies, lastEvent, invitation: open.token };
 }
 

@@ -433,8 +433,14 @@ describe('the access matrix: reading', () => {
         ...Object.entries(glossTable).map(([k, g]) => ({ key: `gloss:${k}`, ...g, author: w.glosses[k].author })),
         ...Object.entries(replyTable).map(([k, r]) => ({ key: `reply:${k}`, ...r, author: w.replies[k].author })),
       ].filter((x) => x.status !== 'deleted' && sees(x.readers, p));
+      // The one personal invitation is otto's: he alone is told of it.
       expectSame(
-        new Set(items.filter((n) => n.kind !== 'approved' && n.kind !== 'hidden').map(key)),
+        items.filter((n) => n.kind === 'invited').map((n) => (n as unknown as { group: { slug: string } }).group.slug),
+        p === 'otto' ? ['closed-circle'] : [],
+        'invitations told of',
+      );
+      expectSame(
+        new Set(items.filter((n) => n.kind !== 'approved' && n.kind !== 'hidden' && n.kind !== 'invited').map(key)),
         readable.filter((x) => x.author !== p).map((x) => x.key),
         'notifications of others’ posts',
       );
@@ -695,13 +701,15 @@ describe('the access matrix: reading', () => {
 
     // A private group's identity (its slug and name) shows only to those who may see the group,
     // through no door: not on its public layers or texts, not in events. The invitation names it
-    // to whoever holds the link, and a door asked by the slug may say the slug back.
+    // to whoever holds the link (and the notification of a personal invitation, to the one person
+    // invited: otto), and a door asked by the slug may say the slug back.
     const listed = JSON.parse(bodies.find((b) => b.door === `GET /api/texts/${T1}/layers`)!.text).layers as { slug: string; group: string | null }[];
     const closedPublicGroup = listed.find((l) => l.slug === layerDefs.closedPublic.slug)?.group;
     if (closedPublicGroup !== (groupsSeen[p].includes('closed-circle') ? 'closed-circle' : null)) problems.push(`closed-public's group shown as ${closedPublicGroup}`);
     if (!groupsSeen[p].includes('closed-circle')) {
       for (const b of bodies) {
         if (b.door.includes('closed-circle') || b.door.includes(`/api/invitations/${w.invitation}`)) continue;
+        if (p === 'otto' && b.door.startsWith('GET /api/notifications')) continue;
         for (const identity of ['closed-circle', 'Closed circle']) if (b.text.includes(identity)) problems.push(`LEAK of the private group's "${identity}" through ${b.door}`);
       }
     }

@@ -283,3 +283,43 @@ describe('moderation notifications', () => {
     expect((await list(mod)).notifications.some((n) => n.actor?.handle === 'fred')).toBe(false);
   });
 });
+
+describe('personal invitations', () => {
+  const t = useTestApp();
+  let owner: TestClient;
+  let guest: TestClient;
+  let other: TestClient;
+
+  beforeAll(async () => {
+    owner = await t.signup('hana');
+    guest = await t.signup('ilan');
+    other = await t.signup('jo');
+    expect((await owner.post('/api/groups', { slug: 'quiet', name: 'Quiet room', visibility: 'private', joinPolicy: 'invite' })).status).toBe(201);
+  });
+
+  it('tells the person invited, whose link only they may use, and drops the notice once it is used', async () => {
+    const made = await owner.post('/api/groups/quiet/invitations', { handle: 'Ilan' });
+    expect(made.status).toBe(201);
+    expect(made.body.maxUses).toBe(1);
+    const [n] = (await list(guest)).notifications;
+    expect(n).toMatchObject({ kind: 'invited', actor: { handle: 'hana' }, text: null, gloss: null, reply: null, group: { slug: 'quiet', name: 'Quiet room' }, url: made.body.url });
+    expect(await kinds(other)).toEqual([]);
+    // Someone else holding the link cannot use it.
+    const token = made.body.token as string;
+    expectError(await other.post(`/api/invitations/${token}/accept`), 403, 'invitation_not_yours');
+    expect((await guest.post(`/api/invitations/${token}/accept`)).body).toMatchObject({ group: 'quiet', state: 'active' });
+    expect(await list(guest)).toEqual({ unread: 0, notifications: [], next: null });
+  });
+
+  it('drops the notice of a revoked invitation, and refuses a stranger, a member or a banned person', async () => {
+    const made = await owner.post('/api/groups/quiet/invitations', { handle: 'jo' });
+    expect((await list(other)).unread).toBe(1);
+    expect((await owner.delete(`/api/groups/quiet/invitations/${made.body.id}`)).status).toBe(204);
+    expect((await list(other)).unread).toBe(0);
+    expectError(await owner.post('/api/groups/quiet/invitations', { handle: 'nobody-here' }), 422, 'unknown_person');
+    expectError(await owner.post('/api/groups/quiet/invitations', { handle: 'ilan' }), 409, 'already_member');
+    expectError(await owner.post('/api/groups/quiet/invitations', { handle: 'not a handle' }), 400, 'invalid_request');
+    // Only its moderators may invite.
+    expectError(await other.post('/api/groups/quiet/invitations', { handle: 'ilan' }), 404, 'not_found');
+  });
+});
