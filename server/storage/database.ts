@@ -13,6 +13,8 @@ export type Visibility = 'public' | 'group' | 'private';
 export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
 /** What a bearer token may do: everything its holder may (`full`), or only what an embedded passage needs (`embed`). */
 export type TokenScope = 'full' | 'embed';
+/** How often a person is mailed a digest of what is new (docs/notifications.md, "Digests"). */
+export type DigestFrequency = 'off' | 'daily' | 'weekly';
 /** A member's role in a group, as the API names it. */
 export type { Role };
 
@@ -36,6 +38,10 @@ export interface UserTable {
   /** SHA-256 of the pending password-reset link's secret, hex, and when the link stops working. */
   reset_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
   reset_token_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How often the person is mailed a digest; `off` by default. */
+  digest: ColumnType<DigestFrequency, DigestFrequency | undefined, DigestFrequency>;
+  /** When the person's digest was last looked at (mailed, or nothing new); null before the first. */
+  digest_checked_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type UserRow = Selectable<UserTable>;
 
@@ -328,6 +334,14 @@ export interface ReadingPlanTable {
   updated_at: string;
 }
 export type ReadingPlanRow = Selectable<ReadingPlanTable>;
+/** A digest's one-click unsubscribe link (RFC 8058): one per mailed digest, good until one of the person's is used. */
+export interface UnsubscribeLinkTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 of the link's secret, hex. */
+  token_hash: string;
+  created_at: string;
+}
 
 export interface Database {
   user: UserTable;
@@ -349,6 +363,7 @@ export interface Database {
   notification: NotificationTable;
   text_read: TextReadTable;
   reading_plan: ReadingPlanTable;
+  unsubscribe_link: UnsubscribeLinkTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }

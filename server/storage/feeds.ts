@@ -2,12 +2,13 @@
  * SQL for the Atom feeds: the newest glosses and replies of one layer, or of every layer of a
  * group, that a viewer may read. Returns rows; no rules here: what the viewer may read comes
  * from the SQL twins of visibility-sql.ts, inside the query, so the limit counts only rows the
- * viewer may see. Only published posts are listed: a tombstone has no words to syndicate.
+ * viewer may see (published-posts.ts). Only published posts are listed: a tombstone has no words
+ * to syndicate.
  */
 import { sql, type SqlBool } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import type { DB } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { readablePublishedPosts } from './published-posts.ts';
 
 /** One post of a feed: a gloss (`selectors` set) or a reply (`selectors` null). */
 export interface FeedPostRow {
@@ -60,11 +61,8 @@ const authorAndPlace = [
  */
 export async function newestFeedPosts(db: DB, viewer: Viewer | null, scope: FeedScope, limit: number): Promise<FeedPostRow[]> {
   const inScope = 'layerId' in scope ? sql<SqlBool>`l.id = ${scope.layerId}` : sql<SqlBool>`l.group_id = ${scope.groupId}`;
-  const glosses = db
-    .selectFrom('gloss as g')
-    .innerJoin('layer as l', 'l.id', 'g.layer_id')
-    .innerJoin('text as t', 't.id', 'g.text_id')
-    .innerJoin('user as u', 'u.id', 'g.author_id')
+  const { glosses: readableGlosses, replies: readableReplies } = readablePublishedPosts(db, viewer);
+  const glosses = readableGlosses
     .select([
       sql<'gloss' | 'reply'>`'gloss'`.as('kind'),
       'g.id as id',
@@ -78,16 +76,8 @@ export async function newestFeedPosts(db: DB, viewer: Viewer | null, scope: Feed
       'g.updated_at',
     ])
     .select(authorAndPlace)
-    .where(inScope)
-    .where('g.status', '=', 'active')
-    .where(layerVisibleSql(viewer))
-    .where(postVisibleSql(viewer, 'g'));
-  const replies = db
-    .selectFrom('reply as r')
-    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
-    .innerJoin('layer as l', 'l.id', 'g.layer_id')
-    .innerJoin('text as t', 't.id', 'g.text_id')
-    .innerJoin('user as u', 'u.id', 'r.author_id')
+    .where(inScope);
+  const replies = readableReplies
     .select([
       sql<'gloss' | 'reply'>`'reply'`.as('kind'),
       'r.id as id',
@@ -101,11 +91,7 @@ export async function newestFeedPosts(db: DB, viewer: Viewer | null, scope: Feed
       'r.updated_at',
     ])
     .select(authorAndPlace)
-    .where(inScope)
-    .where('r.status', '=', 'active')
-    .where(layerVisibleSql(viewer))
-    .where(postVisibleSql(viewer, 'g'))
-    .where(postVisibleSql(viewer, 'r'));
+    .where(inScope);
   // A compound select orders by its result columns' aliases: `kind`, `created_at` and `id` are aliased for it.
   return glosses.unionAll(replies).orderBy('created_at', 'desc').orderBy('kind', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -19,6 +19,7 @@ import * as notifications from './migrations/2026_12_06_103_notifications.ts';
 import * as passwordReset from './migrations/2026_12_06_105_password_reset.ts';
 import * as readState from './migrations/2026_12_06_108_read_state.ts';
 import * as readingPlans from './migrations/2026_12_06_109_reading_plans.ts';
+import * as digests from './migrations/2026_12_06_110_digests.ts';
 import * as invited from './migrations/2026_12_06_111_invited.ts';
 
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_105_password_reset': passwordReset,
   '2026_12_06_108_read_state': readState,
   '2026_12_06_109_reading_plans': readingPlans,
+  '2026_12_06_110_digests': digests,
   '2026_12_06_111_invited': invited,
 };
 
