@@ -38,12 +38,17 @@ export const signupShape = z.strictObject({
  * What a person may change of their account (`PATCH /api/me`): the display name, and an e-mail
  * address (a new one is confirmed by a mailed link; null or "" removes it).
  */
+/** How often a person is mailed a digest (docs/notifications.md, "Digests"). */
+export const digestShape = z.enum(['off', 'daily', 'weekly']);
+export type DigestChoice = z.infer<typeof digestShape>;
 export const updateMeShape = z
   .strictObject({
     displayName: z.string().trim().min(1).max(80).optional(),
     email: z.union([z.literal(''), z.null(), z.string().trim().max(254).pipe(z.email('Not an e-mail address'))]).optional(),
+    /** How often to be mailed a digest of what is new in what one follows. */
+    digest: digestShape.optional(),
   })
-  .refine((me) => me.displayName !== undefined || me.email !== undefined, 'Give a displayName or an email');
+  .refine((me) => me.displayName !== undefined || me.email !== undefined || me.digest !== undefined, 'Give a displayName, an email or a digest');
 /** `POST /api/auth/verify-email`: the secret of a confirmation link. */
 export const verifyEmailShape = z.strictObject({ token: z.string().min(1).max(200) });
 /** `POST /api/auth/reset-request`: the e-mail address of the account whose password is forgotten. */

@@ -69,7 +69,15 @@ export const accountShape = meShape.extend({
   email: z.string().nullable(),
   /** The owner followed the link mailed to the address. */
   emailVerified: z.boolean(),
+  /** How often the owner is mailed a digest. */
+  digest: z.enum(['off', 'daily', 'weekly']),
+  /** Whether this Daf sends mail at all (an SMTP server is configured): without it, no digest. */
+  mail: z.boolean(),
 });
+/** `GET /api/unsubscribe/:token` (as JSON): whose digests the link stops, their choice now, and what to do. */
+export const unsubscribeLinkShape = z.object({ handle: z.string(), digest: z.enum(['off', 'daily', 'weekly']), post: z.string() });
+/** `POST /api/unsubscribe/:token`: whose digests the link turned off. */
+export const unsubscribedShape = z.object({ handle: z.string(), digest: z.literal('off') });
 export const emailVerifiedShape = z.object({ handle: z.string(), email: z.string() });
 export const endedSessionsShape = z.object({ endedSessions: count });
 /** What a notification tells of (docs/notifications.md). */
@@ -574,6 +582,8 @@ export type Me = z.infer<typeof meShape>;
 export type Session = z.infer<typeof sessionShape>;
 export type Account = z.infer<typeof accountShape>;
 export type EmailVerified = z.infer<typeof emailVerifiedShape>;
+export type Unsubscribed = z.infer<typeof unsubscribedShape>;
+export type UnsubscribeLink = z.infer<typeof unsubscribeLinkShape>;
 export type EndedSessions = z.infer<typeof endedSessionsShape>;
 export type ResetRequested = z.infer<typeof resetRequestedShape>;
 export type PasswordReset = z.infer<typeof passwordResetShape>;
@@ -635,6 +645,8 @@ export const responseComponents = {
   Session: sessionShape,
   Account: accountShape,
   EmailVerified: emailVerifiedShape,
+  Unsubscribed: unsubscribedShape,
+  UnsubscribeLink: unsubscribeLinkShape,
   EndedSessions: endedSessionsShape,
   ResetRequested: resetRequestedShape,
   PasswordReset: passwordResetShape,
@@ -717,6 +729,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('PATCH', '/api/me', accountShape),
   route('DELETE', '/api/me', accountDeletedShape),
   route('POST', '/api/auth/verify-email', emailVerifiedShape),
+  route('GET', '/api/unsubscribe/:token', unsubscribeLinkShape),
+  route('POST', '/api/unsubscribe/:token', unsubscribedShape),
   route('GET', '/api/notifications', notificationListShape),
   route('POST', '/api/notifications/read', notificationsReadShape),
   route('POST', '/api/auth/reset-request', resetRequestedShape),

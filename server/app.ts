@@ -29,6 +29,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import type { AppContext } from './services/context.ts';
 
 export interface AppOptions {
@@ -84,6 +85,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/', moderationRoutes)
     .route('/', searchRoutes)
     .route('/', peopleRoutes)
+    .route('/', unsubscribeRoutes)
     .route('/', openapiRoutes);
   app.route('/api', api);
   app.route('/annotations', annotationRoutes);

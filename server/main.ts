@@ -8,10 +8,11 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { EventBus } from './services/event-bus.ts';
 import { Background } from './services/background.ts';
+import { scheduleDigests } from './services/digests.ts';
 import { Throttle } from './services/throttle.ts';
 import { LoginGuard } from './services/login-guard.ts';
 import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
-import { mailerFromEnv, type Mailer } from './services/mail.ts';
+import { mailDelivers, mailerFromEnv, type Mailer } from './services/mail.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
@@ -62,6 +63,7 @@ export interface ContextOptions {
 export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits> = {}, options: ContextOptions = {}): AppContext {
   const l = { ...defaultRateLimits, ...limits };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const mailer = options.mailer ?? mailerFromEnv(process.env, log);
   return {
     quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
     passwordCost: options.passwordCost ?? defaultPasswordCost,
@@ -73,7 +75,9 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
     resetThrottle: new Throttle(l.resetRequestsPerHour, 60 * 60 * 1000),
     resetEmailThrottle: new Throttle(l.resetRequestsPerEmailPerHour, 60 * 60 * 1000),
-    mailer: options.mailer ?? mailerFromEnv(process.env, log),
+    mailer,
+    mailOn: mailDelivers(mailer),
+    log,
     background: new Background(log),
   };
 }
@@ -101,11 +105,15 @@ export async function startServer(options: {
   streamLifetimeMs?: number;
   /** Where mail goes; as `DAF_SMTP_URL` says by default. */
   mailer?: Mailer;
+  /** How often to look for digests that are due (`digestCheckMs` by default); only when mail is on. */
+  digestCheckMs?: number;
+  /** The clock of writes and digests (tests move it); `new Date()` by default. */
+  clock?: () => Date;
   log?: (line: string) => void;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath);
-  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer });
+  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock });
   if (options.demo !== false && (await isEmpty(database.db))) {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
@@ -117,12 +125,15 @@ export async function startServer(options: {
   });
   const port = (server.address() as AddressInfo).port;
   const url = options.baseUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  // Digests go out on schedule while the server runs, if it can mail anyone.
+  const digests = context.mailOn ? scheduleDigests(context, url.replace(/\/+$/, ''), options.digestCheckMs) : null;
   return {
     url,
     port,
     database,
     context,
     close: async () => {
+      await digests?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A mail still being sent finishes with the database open.

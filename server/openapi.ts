@@ -74,9 +74,10 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/api/auth/login': { post: { summary: 'Log in (throttled: 429 with Retry-After after repeated failures)', body: shapes.loginShape } },
   '/api/auth/logout': { post: { summary: 'End the session', status: 204 } },
   '/api/me': {
-    get: { summary: 'The signed-in person: {handle, name, email, emailVerified}', auth: true },
+    get: { summary: 'The signed-in person: {handle, name, email, emailVerified, digest, mail} (mail: whether this Daf sends mail at all)', auth: true },
     patch: {
-      summary: 'Change your display name and e-mail address (a new address is mailed a confirmation link first: 503 mail_failed if it cannot be sent, and nothing changes; null or "" removes it) → as GET',
+      summary:
+        'Change your display name, e-mail address and digest (a new address is mailed a confirmation link first: 503 mail_failed if it cannot be sent, and nothing changes; null or "" removes it, and turns digests off; digest "daily" or "weekly" needs mail on, 409 mail_off, and a confirmed address, 409 email_unconfirmed) → as GET',
       body: shapes.updateMeShape,
       auth: true,
     },
@@ -85,6 +86,17 @@ export const apiOperations: Record<string, Record<string, Op>> = {
         'Delete your account, given its password (403 wrong_password; 409 sole_owner while you are the only owner of a group): your posts go, or become tombstones where others answered them; your private texts and notebooks go; you leave every group; → {deletedPosts, tombstones, privateTexts, groupsLeft}',
       body: shapes.deleteAccountShape,
       auth: true,
+    },
+  },
+  '/api/unsubscribe/{token}': {
+    get: {
+      summary: "What a digest's unsubscribe link does, changing nothing: to a browser (Accept: text/html), a page naming whose digests it stops, with a button that posts to the same URL; to anything else {handle, digest, post}; 404 for a link that is not one",
+      params: ['token'],
+    },
+    post: {
+      summary:
+        "One-click unsubscribe (RFC 8058), as mail programs post it: turns the link holder's digests off with nothing but the link (no session or Origin needed; a cookie or token sent is ignored), and every unsubscribe link of theirs stops working → {handle, digest: \"off\"} (a page, to a browser that asks for HTML); 422 invalid_link when unknown, used or expired",
+      params: ['token'],
     },
   },
   '/api/auth/verify-email': { post: { summary: 'Confirm an e-mail address with the secret of its mailed link (422 invalid_link when unknown, used or expired) → {handle, email}', body: shapes.verifyEmailShape } },

@@ -1,11 +1,12 @@
 /**
- * `daf <command>`: serve, import, import-sefaria, export-layer, backup. Every command takes
+ * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest. Every command takes
  * `--db PATH` (default `./data/daf.db`, or `DAF_DB`). Errors go to stderr with exit code 1
  * (2 for a usage mistake); results go to stdout.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../errors.ts';
 import { backupCommand } from './backup.ts';
+import { digestCommand } from './digest.ts';
 import { exportLayerCommand } from './export-layer.ts';
 import { importCommand } from './import.ts';
 import { importSefariaCommand } from './import-sefaria.ts';
@@ -29,6 +30,8 @@ Commands:
   export-layer TEXT LAYER       Print a layer as a W3C AnnotationCollection, all pages embedded
         [--base-url URL]
   backup OUT.db                 Write a consistent copy of the database (safe while serving)
+  digest                        Mail the e-mail digests that are due (needs DAF_SMTP_URL);
+        [--now] [--base-url URL]           --now: every digest that is on, whatever its schedule
 
 Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment variable).
 `;
@@ -68,6 +71,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
   },
   'export-layer': { options: { 'base-url': { type: 'string' } }, run: exportLayerCommand },
   backup: { options: {}, run: backupCommand },
+  digest: { options: { now: { type: 'boolean' }, 'base-url': { type: 'string' } }, run: digestCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

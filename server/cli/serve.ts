@@ -1,5 +1,6 @@
 /** `daf serve`: serve Daf, loading the demo into an empty database. */
 import { startServer } from '../main.ts';
+import { digestCheckMs } from '../services/digests.ts';
 import { defaultQuotas, mebibyte } from '../services/quotas.ts';
 import { hostWarning } from './host-warning.ts';
 import { UsageError } from './usage-error.ts';
@@ -37,6 +38,11 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     log: (line) => console.log(line),
   });
   console.log(`Daf is serving ${db} at ${server.url}`);
+  console.log(
+    server.context.mailOn
+      ? `Digests: looking every ${digestCheckMs / 60_000} minutes for those due`
+      : 'Mail is off (no DAF_SMTP_URL): no digests, and mail to confirm an address goes to this log',
+  );
   const stop = async () => {
     await server.close();
     process.exit(0);

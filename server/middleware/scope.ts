@@ -11,6 +11,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
+import { isOneClickUnsubscribe } from './auth.ts';
 import type { AppEnv } from './env.ts';
 
 /** Reads an embed token may not make: the account, its sessions and tokens, groups (and their moderation), invitations. */
@@ -30,6 +31,8 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** May a request with an embed token (whose id is `tokenId`) go through this door? */
 export function embedMayUse(method: string, path: string, tokenId: number | null): boolean {
+  // A door that reads no credential at all (a digest's one-click unsubscribe) acts as for anyone.
+  if (isOneClickUnsubscribe(method, path)) return true;
   if (safeMethods.has(method)) return !closedToEmbedReads.test(path);
   if (method === 'DELETE' && tokenId !== null && path === `/api/tokens/${tokenId}`) return true;
   return embedWrites.some((door) => door.method === method && door.path.test(path));

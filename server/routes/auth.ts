@@ -17,6 +17,7 @@ import { deleteAccount } from '../services/account-deletion.ts';
 import { exportAccount } from '../services/account-export.ts';
 import { meJson, setEmail, verifyEmail } from '../services/email-address.ts';
 import { requestPasswordReset, resetPassword } from '../services/password-reset.ts';
+import { checkDigestChoice, setDigest } from '../services/digests.ts';
 import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
@@ -63,14 +64,17 @@ export const authRoutes = new Hono<AppEnv>()
     const viewer = c.var.viewer;
     return c.json({ me: viewer ? { handle: viewer.handle, name: viewer.displayName } : null });
   })
-  .get('/me', async (c) => c.json(await meJson(c.var.ctx.db, requireViewer(c))))
+  .get('/me', async (c) => c.json(await meJson(c.var.ctx, requireViewer(c))))
   .patch('/me', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, updateMeShape);
-    // The address first: its mail may fail (503), and then nothing is changed.
+    // A digest that cannot be had (no mail, no confirmed address) is refused before anything changes.
+    if (input.digest !== undefined) await checkDigestChoice(c.var.ctx, viewer, input.digest, input.email);
+    // The address next: its mail may fail (503), and then nothing is changed.
     if (input.email !== undefined) await setEmail(c.var.ctx, viewer, input.email, c.var.baseUrl);
+    if (input.digest !== undefined) await setDigest(c.var.ctx, viewer, input.digest);
     if (input.displayName !== undefined) await auth.updateProfile(c.var.ctx.db, viewer, { displayName: input.displayName });
-    return c.json(await meJson(c.var.ctx.db, viewer));
+    return c.json(await meJson(c.var.ctx, viewer));
   })
   .post('/auth/verify-email', async (c) => {
     const { token } = await readJson(c, verifyEmailShape);

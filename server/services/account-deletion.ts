@@ -20,6 +20,7 @@ import type { DB } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
 import { deleteNotificationsOf } from '../storage/notifications.ts';
 import { deleteReadStateOf } from '../storage/read-state.ts';
+import { deleteUnsubscribeLinksOf } from '../storage/digests.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
@@ -97,7 +98,10 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
       email_token_expires_at: null,
       reset_token_hash: null,
       reset_token_expires_at: null,
+      digest: 'off',
+      digest_checked_at: null,
     });
+    await deleteUnsubscribeLinksOf(trx, userId);
     return { deletedPosts: counts.deleted, tombstones: counts.tombstones, privateTexts, groupsLeft };
   });
 }

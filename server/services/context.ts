@@ -32,6 +32,10 @@ export interface AppContext {
   quotas: StorageQuotas | null;
   /** Where mail goes: an SMTP server, or the server's log when there is none. */
   mailer: Mailer;
+  /** Whether mail reaches anyone (`mailer.delivers`: an SMTP server is configured). Digests need it; `GET /api/me` says so. */
+  mailOn: boolean;
+  /** Where work no request waits for (a digest that could not be sent) is logged. */
+  log: (line: string) => void;
   /** Work that goes on after its request was answered (a password-reset mail); its failures are logged. */
   background: Background;
 }

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
-import type { DB } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
+import { deleteUnsubscribeLinksOf, setDigest } from '../storage/digests.ts';
 import { escapeHtml } from '../escape-html.ts';
 import { hashSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -17,22 +17,33 @@ import type { Viewer } from './policy.ts';
 /** How long a confirmation link works. */
 export const emailLinkHours = 48;
 
-/** The account as its owner sees it (`GET /api/me`). */
-export async function meJson(db: DB, viewer: Viewer) {
-  const user = await users.findAccount(db, viewer.id);
-  return { handle: user.handle, name: user.display_name, email: user.email, emailVerified: user.email !== null && user.email_verified_at !== null };
+/** The account as its owner sees it (`GET /api/me`), with whether this Daf sends mail at all (`mail`). */
+export async function meJson(ctx: AppContext, viewer: Viewer) {
+  const user = await users.findAccount(ctx.db, viewer.id);
+  return {
+    handle: user.handle,
+    name: user.display_name,
+    email: user.email,
+    emailVerified: user.email !== null && user.email_verified_at !== null,
+    digest: user.digest,
+    mail: ctx.mailOn,
+  };
 }
 
 /**
  * Sets (or, with null or "", removes) the person's address. The same address, already confirmed,
  * changes nothing; the same address not yet confirmed gets a new link (the old one stops working).
- * Any other change also ends a pending password-reset link (services/password-reset.ts).
+ * Any other change also ends a pending password-reset link (services/password-reset.ts) and the
+ * unsubscribe links of digests mailed to the old address (services/digests.ts); removing the
+ * address turns digests off, while a new one keeps the choice, for when it is confirmed.
  */
 export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | null, baseUrl: string): Promise<void> {
   const address = email ? email.trim() : null;
   if (address === null) {
     await users.setEmailState(ctx.db, viewer.id, { email: null, email_verified_at: null, email_token_hash: null, email_token_expires_at: null });
     await users.setResetToken(ctx.db, viewer.id, null, null);
+    await setDigest(ctx.db, viewer.id, 'off');
+    await deleteUnsubscribeLinksOf(ctx.db, viewer.id);
     return;
   }
   const current = await users.findAccount(ctx.db, viewer.id);
@@ -51,8 +62,9 @@ export async function setEmail(ctx: AppContext, viewer: Viewer, email: string | 
     email_token_hash: hashSecret(secret),
     email_token_expires_at: new Date(ctx.clock().getTime() + emailLinkHours * 3_600_000).toISOString(),
   });
-  // A password-reset link mailed to the old address stops working with it.
+  // A password-reset link and digests' unsubscribe links mailed to the old address stop working with it.
   await users.setResetToken(ctx.db, viewer.id, null, null);
+  await deleteUnsubscribeLinksOf(ctx.db, viewer.id);
 }
 
 /** Confirms the address a link was mailed to; 422 `invalid_link` for an unknown, used or expired one. */

@@ -13,11 +13,23 @@ export interface Mail {
   subject: string;
   text: string;
   html: string;
+  /** Header fields of its own (a digest's `List-Unsubscribe` and `List-Unsubscribe-Post`), added as given. */
+  headers?: Record<string, string>;
 }
 
 /** Where mail goes. `send` throws 503 `mail_failed` when it cannot be handed over. */
 export interface Mailer {
   send(mail: Mail): Promise<void>;
+  /**
+   * False for a mailer that reaches no one (`logMailer`: no `DAF_SMTP_URL`), so that what only
+   * makes sense by mail (digests) is off and the account page says so. Any other mailer delivers.
+   */
+  readonly delivers?: boolean;
+}
+
+/** Whether mail from `mailer` reaches anyone. */
+export function mailDelivers(mailer: Mailer): boolean {
+  return mailer.delivers !== false;
 }
 
 /** A mailer that hands each message to the SMTP server at `url` (`smtp://host:port`, `smtps://…`, with user:password if needed). */
@@ -26,7 +38,8 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ from, ...mail });
+        // nodemailer's `headers` adds the fields as they are, after its own.
+        await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers ?? {} });
       } catch (e) {
         throw new AppError('mail_failed', 503, `The mail to ${mail.to} could not be sent (${(e as Error).message.split('\n')[0]}); nothing was changed, try again later`);
       }
@@ -37,6 +50,7 @@ export function smtpMailer(url: string, from: string): Mailer {
 /** A mailer for a server with no SMTP: each message goes to `log`, as text. */
 export function logMailer(log: (line: string) => void): Mailer {
   return {
+    delivers: false,
     send(mail) {
       log(`Mail (no DAF_SMTP_URL, so not sent) to ${mail.to}: ${mail.subject}\n${mail.text}`);
       return Promise.resolve();

@@ -150,9 +150,9 @@ export interface EmailState {
   email_token_expires_at: string | null;
 }
 
-/** A person's handle, name and e-mail state. */
+/** A person's handle, name, e-mail state and digest choice. */
 export async function findAccount(db: DB, userId: number) {
-  return db.selectFrom('user').select(['handle', 'display_name', 'email', 'email_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+  return db.selectFrom('user').select(['handle', 'display_name', 'email', 'email_verified_at', 'digest']).where('id', '=', userId).executeTakeFirstOrThrow();
 }
 
 /** Sets a person's e-mail columns. */

@@ -17,32 +17,14 @@ import { createGroup } from '../../server/services/groups.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { docx } from '../helpers/docx.ts';
 import { useTempDir } from '../helpers/fixtures.ts';
+import { runDaf, type Run } from '../helpers/run-daf.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const daf = path.join(root, 'server/cli/daf.js');
 const fixtures = path.join(root, 'fixtures/sefaria');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `daf args…` to completion; DAF_DB and PORT are cleared unless `env` sets them. */
+/** Runs `daf args…` to completion; DAF_DB, PORT and DAF_BASE_URL are cleared unless `env` sets them. */
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    if (!('DAF_DB' in env)) delete childEnv.DAF_DB;
-    delete childEnv.PORT;
-    delete childEnv.DAF_BASE_URL;
-    const child = spawn(process.execPath, [daf, ...args], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runDaf(args, { cwd: tmp, env, clear: ['DAF_DB', 'PORT', 'DAF_BASE_URL'] });
 }
 
 let tmp: string;

@@ -67,3 +67,45 @@ export function linkIn(mail: Received, page: string): string {
   if (!found) throw new Error(`No ${page} link in the mail:\n${mail.raw}`);
   return found[1];
 }
+
+/** A header field of a message, unfolded, its UTF-8 encoded-words (RFC 2047) decoded; null when it has none. */
+export function headerOf(mail: Received, name: string): string | null {
+  const head = mail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const found = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
+  if (!found) return null;
+  return found[1]
+    .trim()
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, kind: string, words: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(words, 'base64').toString('utf8')
+        : Buffer.from(words.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+    );
+}
+
+/**
+ * The body of a message's part of MIME type `type` (`text/plain`, `text/html`), decoded from
+ * quoted-printable or base64, whichever nodemailer chose, with its line ends as `\n`; throws if
+ * there is no such part.
+ */
+export function partOf(mail: Received, type: string): string {
+  return rawPartOf(mail, type).replace(/\r\n/g, '\n');
+}
+
+function rawPartOf(mail: Received, type: string): string {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(mail.raw)?.[1];
+  const parts = boundary ? mail.raw.split(`--${boundary}`).slice(1, -1) : [mail.raw];
+  for (const part of parts) {
+    const [head, ...rest] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
+    if (!new RegExp(`^Content-Type:\\s*${type}`, 'im').test(head)) continue;
+    const body = rest.join('\n\n');
+    const encoding = /^Content-Transfer-Encoding:\s*(\S+)/im.exec(head)?.[1].toLowerCase();
+    if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (encoding === 'quoted-printable') {
+      const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    }
+    return body;
+  }
+  throw new Error(`No ${type} part in the mail:\n${mail.raw}`);
+}

@@ -293,6 +293,7 @@ const readDoors = new Set([
   'GET /u/:handle',
   'GET /verify-email/:token',
   'GET /reset-password/:token',
+  'GET /api/unsubscribe/:token',
   'GET /assets/:file',
   'GET /oembed',
   'GET /embed.js',
@@ -458,6 +459,8 @@ describe('the access matrix: reading', () => {
     // below reads them too). They need `vite build`, which `npm test` runs first.
     for (const url of ['/', `/t/${texts[0]}`, `/t/${texts[0]}/print`, '/g/closed-circle', '/invite/inv_unknown', '/account', '/u/olive', '/verify-email/not-a-link', '/reset-password/not-a-link']) expectStatus(await read(url), 200, `GET ${url}`);
     expectStatus(await read('/assets/no-such-file.js'), 404, 'GET /assets/:file');
+    // A digest's unsubscribe page: a link that is not one is the same 404 page for everyone.
+    expectStatus(await read('/api/unsubscribe/not-a-link'), 404, 'GET /api/unsubscribe/:token');
 
     // Texts.
     const list = await read('/api/texts');
@@ -1559,6 +1562,18 @@ describe('the access matrix: writing', () => {
       what: 'set a password with a reset link that is not one',
       expect: expect_({}, 422, 422),
       run: (c) => c.post('/api/auth/reset', { token: 'not-a-link', password: 'a new password' }),
+    },
+    {
+      door: 'POST /api/unsubscribe/:token',
+      what: 'unsubscribe from digests with a link that is not one (the door reads no credential: the same for everyone, any token too)',
+      expect: expect_({}, 422, 422),
+      run: (c) => c.post('/api/unsubscribe/not-a-link'),
+    },
+    {
+      door: 'PATCH /api/me',
+      what: 'turn daily digests on where mail is off (the world has no SMTP server)',
+      expect: expect_({}, 409),
+      run: (c) => c.patch('/api/me', { digest: 'daily' }),
     },
     {
       door: 'DELETE /api/me',

@@ -22,7 +22,7 @@ describe('one’s own account', () => {
     const ada = await t.signup('ada', password);
     const res = await ada.patch('/api/me', { displayName: '  Ada Lovelace ' });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ handle: 'ada', name: 'Ada Lovelace', email: null, emailVerified: false });
+    expect(res.body).toEqual({ handle: 'ada', name: 'Ada Lovelace', email: null, emailVerified: false, digest: 'off', mail: false });
     expect((await ada.get('/api/session')).body.me).toEqual({ handle: 'ada', name: 'Ada Lovelace' });
     expectError(await ada.patch('/api/me', { displayName: '   ' }), 400, 'invalid_request');
     expectError(await ada.patch('/api/me', { displayName: 'x', handle: 'eve' }), 400, 'invalid_request');

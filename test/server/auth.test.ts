@@ -35,7 +35,7 @@ describe('accounts and sessions', () => {
     expect(session).not.toMatch(/;\s*Secure/i);
     const me = await c.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ handle: 'ada', name: 'Ada L.', email: null, emailVerified: false });
+    expect(me.body).toEqual({ handle: 'ada', name: 'Ada L.', email: null, emailVerified: false, digest: 'off', mail: false });
   });
 
   it('refuses a handle that exists in another case with 409 handle_taken', async () => {

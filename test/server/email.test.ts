@@ -22,10 +22,10 @@ describe('e-mail addresses', () => {
   const lastLink = () => linkIn(smtp.inbox.at(-1)!, 'verify-email');
 
   it('mails a new address one link, which confirms it once', async () => {
-    expect((await ada.get('/api/me')).body).toEqual({ handle: 'ada', name: 'ada', email: null, emailVerified: false });
+    expect((await ada.get('/api/me')).body).toEqual({ handle: 'ada', name: 'ada', email: null, emailVerified: false, digest: 'off', mail: true });
     const set = await ada.patch('/api/me', { email: 'ada@example.org' });
     expect(set.status, set.text).toBe(200);
-    expect(set.body).toEqual({ handle: 'ada', name: 'ada', email: 'ada@example.org', emailVerified: false });
+    expect(set.body).toEqual({ handle: 'ada', name: 'ada', email: 'ada@example.org', emailVerified: false, digest: 'off', mail: true });
     expect(smtp.inbox).toHaveLength(1);
     expect(smtp.inbox[0]).toMatchObject({ from: 'daf@daf.test', to: ['ada@example.org'] });
     expect(smtp.inbox[0].raw).toContain('Subject: Confirm your e-mail address for Daf');
@@ -55,15 +55,15 @@ describe('e-mail addresses', () => {
     // Two days later the newest link has run out too.
     await t.database.db.updateTable('user').set({ email_token_expires_at: new Date(Date.now() - 1000).toISOString() }).where('handle', '=', 'ada').execute();
     expectError(await t.visitor().post('/api/auth/verify-email', { token: second }), 422, 'invalid_link');
-    expect((await ada.get('/api/me')).body).toMatchObject({ email: 'ada@new.example', emailVerified: false });
+    expect((await ada.get('/api/me')).body).toMatchObject({ email: 'ada@new.example', emailVerified: false, digest: 'off', mail: true });
   });
 
   it('changes the name and the address together, refuses what is not an address, and removes one', async () => {
     expectError(await ada.patch('/api/me', { email: 'not an address' }), 400, 'invalid_request');
     expectError(await ada.patch('/api/me', {}), 400, 'invalid_request');
     const both = await ada.patch('/api/me', { displayName: 'Ada L.', email: 'ada@both.example' });
-    expect(both.body).toEqual({ handle: 'ada', name: 'Ada L.', email: 'ada@both.example', emailVerified: false });
-    expect((await ada.patch('/api/me', { email: null })).body).toMatchObject({ email: null, emailVerified: false });
+    expect(both.body).toEqual({ handle: 'ada', name: 'Ada L.', email: 'ada@both.example', emailVerified: false, digest: 'off', mail: true });
+    expect((await ada.patch('/api/me', { email: null })).body).toMatchObject({ email: null, emailVerified: false, digest: 'off', mail: true });
     expect((await ada.patch('/api/me', { email: '' })).body).toMatchObject({ email: null });
   });
 
@@ -74,7 +74,7 @@ describe('e-mail addresses', () => {
       const res = await bob.patch('/api/me', { displayName: 'Bob B.', email: 'bob@example.org' });
       expectError(res, 503, 'mail_failed');
       expect(res.body.error.message).toContain('bob@example.org');
-      expect((await bob.get('/api/me')).body).toEqual({ handle: 'bob', name: 'bob', email: null, emailVerified: false });
+      expect((await bob.get('/api/me')).body).toEqual({ handle: 'bob', name: 'bob', email: null, emailVerified: false, digest: 'off', mail: true });
       expect(closed.errors).toEqual([]);
     } finally {
       await closed.close();
