@@ -1,4 +1,4 @@
-import type { CreateLayerInput, SetReadingPlanInput, TextFormat } from '../schema/api.ts';
+import type { CreateLayerInput, DigestChoice, SetReadingPlanInput, TextFormat } from '../schema/api.ts';
 import type {
   Account,
   AccountDeleted,
@@ -186,6 +186,8 @@ export const api = {
   account: () => request<Account>('GET', '/api/me'),
   /** A new address (mailed a confirmation link), or null to remove it. */
   setEmail: (email: string | null) => request<Account>('PATCH', '/api/me', { email }),
+  /** How often to be mailed a digest of what is new in one's groups and texts (needs mail on and a confirmed address). */
+  setDigest: (digest: DigestChoice) => request<Account>('PATCH', '/api/me', { digest }),
   /** Confirms an address with the secret of its mailed link. */
   verifyEmail: (token: string) => request<EmailVerified>('POST', '/api/auth/verify-email', { token }),
   /** The signed-in person's notifications, newest first; `before` pages back. */

@@ -397,12 +397,19 @@ describe('the library and accounts', () => {
     await email.getByRole('button', { name: 'Save the address' }).click();
     await expect.poll(() => email.locator('[role=status]').textContent()).toBe('We sent a link to noa@example.org: open it to confirm the address.');
     expect(await email.locator('.state').textContent()).toBe('noa@example.org is not confirmed yet: open the link we mailed to it.');
+    // No digest until the address is confirmed: the choice says why.
+    expect(await email.getByRole('radio', { name: 'Daily' }).isDisabled()).toBe(true);
+    expect(await email.locator('#digest-hint').textContent()).toContain('Digests go only to a confirmed address');
     expect(outbox.map((m) => m.to)).toEqual(['noa@example.org']);
     const link = /http:\/\/[^\s]+\/verify-email\/[A-Za-z0-9_-]+/.exec(outbox[0].text)![0];
     await phonePage.goto(link);
     await expect.poll(() => phonePage.locator('daf-verify-email h1').textContent()).toBe('Address confirmed');
     await page.reload();
     await expect.poll(() => email.locator('.state').textContent()).toBe('noa@example.org is confirmed.');
+    // Now a weekly digest can be chosen.
+    await email.getByRole('radio', { name: 'Weekly' }).check();
+    await expect.poll(() => email.locator('[role=status]').textContent()).toBe('A weekly digest will be mailed to noa@example.org when there is something new.');
+    expect((await call(page, 'GET', '/api/me')).body).toMatchObject({ digest: 'weekly', mail: true });
 
     // Her writing, as a file of W3C annotations.
     const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('link', { name: 'Download your writing' }).click()]);
