@@ -23,11 +23,14 @@ import { escapeHtml } from '../escape-html.ts';
 import type { DigestFrequency } from '../storage/database.ts';
 import * as store from '../storage/digests.ts';
 import * as users from '../storage/users.ts';
+import { findGroupById } from '../storage/groups.ts';
+import { passageRange } from '../../schema/reading-plan.ts';
 import { hashSecret, toViewer } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Mail } from './mail.ts';
 import { excerpt, unreadCount } from './notifications.ts';
 import type { Viewer } from './policy.ts';
+import { readPlan } from './reading-plans.ts';
 
 /** How long between two digests of each frequency. */
 export const digestPeriodMs: Record<Exclude<DigestFrequency, 'off'>, number> = {
@@ -110,7 +113,7 @@ async function sendDigest(ctx: AppContext, account: store.DigestAccount, now: Da
     const forgetBefore = new Date(now.getTime() - unsubscribeLinkDays * 86_400_000).toISOString();
     const linkId = await store.insertUnsubscribeLink(ctx.db, account.id, hashSecret(secret), at, forgetBefore);
     try {
-      await ctx.mailer.send(digestMail(account, found, await unreadCount(ctx, viewer), since, baseUrl, secret));
+      await ctx.mailer.send(digestMail(account, found, await unreadCount(ctx, viewer), since, baseUrl, secret, await plansNow(ctx, viewer)));
     } catch (e) {
       await store.deleteUnsubscribeLink(ctx.db, linkId);
       throw e;
@@ -121,6 +124,34 @@ async function sendDigest(ctx: AppContext, account: store.DigestAccount, now: Da
     await store.releaseDigest(ctx.db, account.id, at, account.digest_checked_at);
     throw e;
   }
+}
+
+/** This period's passage of a reading plan, as a digest names it. */
+export interface DigestPlan {
+  group: string;
+  title: string;
+  slug: string;
+  /** The passage's first ref, where the link opens the text. */
+  from: string;
+  range: string;
+  start: string;
+  end: string;
+}
+
+/** The passage each group the person is an active member of reads now, where it has a plan they may read. */
+async function plansNow(ctx: AppContext, viewer: Viewer): Promise<DigestPlan[]> {
+  const out: DigestPlan[] = [];
+  for (const [groupId, m] of viewer.memberships) {
+    if (m.state !== 'active') continue;
+    const group = await findGroupById(ctx.db, groupId);
+    if (!group) continue;
+    const plan = await readPlan(ctx, viewer, group.slug).catch((e: unknown) => {
+      if (e instanceof AppError && e.status === 404) return null;
+      throw e;
+    });
+    if (plan?.now) out.push({ group: group.name, title: plan.text.title, slug: plan.text.slug, from: plan.now.from, range: passageRange(plan.now), start: plan.now.start, end: plan.now.end });
+  }
+  return out;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -136,6 +167,7 @@ export function digestMail(
   since: string,
   baseUrl: string,
   secret: string,
+  plans: DigestPlan[] = [],
 ): Mail {
   const unsubscribe = `${baseUrl}/api/unsubscribe/${secret}`;
   const total = found.texts.reduce((n, t) => n + t.glosses + t.replies, 0);
@@ -152,6 +184,12 @@ export function digestMail(
     `<p>Hello ${escapeHtml(account.display_name)},</p>`,
     `<p>New on Daf since ${escapeHtml(moment(since))}, in the groups and texts you follow:</p>`,
   ];
+  for (const p of plans) {
+    const at = `${textUrl(p.slug)}#${encodeURIComponent(p.from)}`;
+    const line = `${p.group} reads ${p.title} ${p.range} (${p.start} – ${p.end})`;
+    textParts.push('', `This period: ${line}`, at);
+    htmlParts.push(`<p><strong>This period:</strong> <a href="${escapeHtml(at)}">${escapeHtml(line)}</a></p>`);
+  }
   for (const t of found.texts) {
     const posts = found.posts.filter((p) => p.text_id === t.text_id);
     const more = t.glosses + t.replies - posts.length;

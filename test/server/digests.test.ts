@@ -86,9 +86,23 @@ describe('e-mail digests', () => {
       // Not followed: a text ada never wrote on, of no group of hers.
       await writeGloss(cy, elsewhere, unfollowed, { exact: 'Nobody here' }, 'Elsewhere: zzunfollowedqx');
 
+      // The circle reads a small book, two verses a week from today: the digest names this week's.
+      const book = { title: 'Small Book', text: [['One one.', 'One two.', 'One three.', 'One four.']] };
+      const planned = await createText(bob, { title: 'Small Book', format: 'sefaria', content: book, group: 'circle', visibility: 'group' });
+      const today = new Date(Date.now() + ahead).toISOString().slice(0, 10);
+      const plan = await bob.put('/api/groups/circle/plan', { text: planned, schedule: { kind: 'pace', segments: 2, every: 'week', start: today } });
+      expect(plan.status, plan.text).toBe(200);
+
       const sent = await send();
       mail = sent.get('ada@example.org')!;
       expect(mail).toBeDefined();
+    });
+
+    it('names the passage her group reads this period, linked to it', () => {
+      const text = partOf(mail, 'text/plain');
+      expect(text).toMatch(/This period: Circle reads Small Book 1:1–1:2 \(\d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d\)/);
+      expect(text).toContain(`#${encodeURIComponent('1:1')}`);
+      expect(partOf(mail, 'text/html')).toContain('<strong>This period:</strong>');
     });
 
     it('lists the new posts by others in her group and on the texts she wrote on, grouped by text, with counts, excerpts and links', () => {
