@@ -264,7 +264,10 @@ export const api = {
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
   updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),
   deleteGloss: (id: number) => request<DeletedPost>('DELETE', `/api/glosses/${id}`),
-  reply: (gloss: number, body: Body, parent?: number) => request<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}) }),
+  reply: (gloss: number, body: Body, parent?: number, stance?: 'answers' | 'supports' | 'objects') =>
+    request<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}), ...(stance ? { stance } : {}) }),
+  /** Accepts a reply as the answer to its question (the asker, or a moderator). */
+  acceptAnswer: (reply: number) => request<Gloss>('POST', `/api/replies/${reply}/accept`),
   updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),
   deleteReply: (id: number) => request<DeletedPost>('DELETE', `/api/replies/${id}`),
   /** Flags a gloss or a reply for its group's moderators, with a reason. */

@@ -166,7 +166,9 @@ export const updateGlossShape = z
   .strictObject({ body: bodyShape.optional(), motivation: motivationShape.optional(), target: targetShape.omit({ gloss: true }).optional() })
   .refine((v) => v.body !== undefined || v.motivation !== undefined || v.target !== undefined, 'Nothing to change: give body, motivation or target');
 
-export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional() });
+/** How a reply stands to what it answers: it answers a question, supports or objects to a reading. */
+export const replyStanceShape = z.enum(['answers', 'supports', 'objects']);
+export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional(), stance: replyStanceShape.optional() });
 export const updateReplyShape = z.strictObject({ body: bodyShape });
 
 /** A calendar day, `YYYY-MM-DD`. */

@@ -257,6 +257,8 @@ export const replyShape = z.object({
   updated: time,
   /** When its author last changed it; null if never. */
   edited: time.nullable(),
+  /** How it stands to what it answers (docs/deliberation.md); null when it says nothing. */
+  stance: z.enum(['answers', 'supports', 'objects']).nullable(),
   /** In a signed-in reader's listing: written by someone else since they last read the text. */
   unread: z.boolean().optional(),
 });
@@ -309,6 +311,8 @@ export const glossShape = z.object({
   updated: time,
   /** When its author last changed it; null if never. */
   edited: time.nullable(),
+  /** For a question (motivation `questioning`): open, or answered by the accepted reply (while it stands); null otherwise. */
+  question: z.object({ status: z.enum(['open', 'answered']), accepted: id.nullable() }).nullable(),
   /** In a signed-in reader's listing: written by someone else since they last read the text. */
   unread: z.boolean().optional(),
   replies: z.array(replyShape),
@@ -774,6 +778,7 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/replies/:id/hide', replyShape),
   route('POST', '/api/replies/:id/restore', replyShape),
   route('POST', '/api/replies/:id/flag', flagShape),
+  route('POST', '/api/replies/:id/accept', glossShape),
   route('GET', '/api/search', searchResultsShape),
   route('GET', '/api/groups', groupListShape),
   route('POST', '/api/groups', groupShape),

@@ -196,7 +196,14 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text); in a pre-moderated group an untrusted author\'s edit goes back to pending; 403 banned once banned from the layer\'s group', body: shapes.updateGlossShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
   },
-  '/api/glosses/{id}/replies': { post: { summary: 'Reply in a gloss thread (parent: a reply to answer)', body: shapes.createReplyShape, auth: true, status: 201, params: ['id'] } },
+  '/api/replies/{id}/accept': {
+    post: {
+      summary: "Accept a reply as the answer to its question (the asker or a moderator; 403 for others; 409 not_a_question, reply_not_active) → the question's gloss",
+      auth: true,
+      params: ['id'],
+    },
+  },
+  '/api/glosses/{id}/replies': { post: { summary: 'Reply in a gloss thread (parent: a reply to answer; stance: answers, supports or objects)', body: shapes.createReplyShape, auth: true, status: 201, params: ['id'] } },
   '/api/replies/{id}': {
     patch: { summary: 'Edit your reply (pending again in a pre-moderated group until its author is trusted; 403 banned once banned)', body: shapes.updateReplyShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your reply (a tombstone stays if it has answers)', auth: true, params: ['id'] },

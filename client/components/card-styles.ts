@@ -43,6 +43,11 @@ export const cardStyles = css`
   daf-gloss-card > .face {
     position: relative;
   }
+  .tag.answered,
+  .thread .tag.accepted {
+    background: color-mix(in srgb, var(--daf-accent) 18%, transparent);
+    color: var(--daf-fg);
+  }
   .thread .tag.new {
     background: var(--daf-accent);
     color: var(--daf-bg);

@@ -6,6 +6,9 @@ import './daf-editor.ts';
 import type { DafEditor } from './daf-editor.ts';
 import { buttonStyles, focusStyles } from './page-styles.ts';
 
+/** A stance as the composer offers it. */
+const stanceWords: Record<ReplyStance, string> = { answers: 'answers the question', supports: 'supports it', objects: 'objects to it' };
+
 /** What a composer hands to its page when the writer posts. */
 export interface ComposerPost {
   /** The chosen layer; null with `newLayer` when the writer starts a layer of their own. */
@@ -13,7 +16,12 @@ export interface ComposerPost {
   newLayer?: { name: string; visibility: 'public' | 'private' };
   motivation: 'commenting' | 'questioning';
   body: { doc: unknown };
+  /** For a reply offered stances: how it stands to what it answers, or undefined for none said. */
+  stance?: ReplyStance;
 }
+
+/** How a reply stands to what it answers (docs/deliberation.md). */
+export type ReplyStance = 'answers' | 'supports' | 'objects';
 
 /**
  * Writing a gloss, a reply or an edit: the quoted passage, the layer and motivation (for a new
@@ -104,6 +112,8 @@ export class DafComposer extends LitElement {
     busy: { type: Boolean },
     error: { type: String },
     mentionIn: { attribute: false },
+    stances: { attribute: false },
+    stance: { state: true },
     unreached: { state: true },
   };
 
@@ -128,6 +138,9 @@ export class DafComposer extends LitElement {
   declare mentionIn: { text: string; layer: string } | null;
   /** The people the writer names who may not read the layer, and so will not be told. */
   declare unreached: string[];
+  /** For a reply: the stances offered (answering a question, or supporting or objecting to a reading); empty for none. */
+  declare stances: ReplyStance[];
+  declare stance: ReplyStance | '';
   declare submitLabel: string;
   /** A document to start from, when editing. */
   declare initial: unknown;
@@ -151,6 +164,8 @@ export class DafComposer extends LitElement {
     this.error = '';
     this.mentionIn = null;
     this.unreached = [];
+    this.stances = [];
+    this.stance = '';
   }
 
   private mentionTimer: ReturnType<typeof setTimeout> | undefined;
@@ -207,7 +222,7 @@ export class DafComposer extends LitElement {
       return;
     }
     const layer = this.chosenLayer;
-    const detail: ComposerPost = { layer, motivation: this.motivation, body: { doc: editor.doc } };
+    const detail: ComposerPost = { layer, motivation: this.motivation, body: { doc: editor.doc }, ...(this.stance ? { stance: this.stance } : {}) };
     if (this.choose && layer === null) {
       const name = this.renderRoot.querySelector<HTMLInputElement>('input[name="layer-name"]')!.value.trim();
       const visibility = this.renderRoot.querySelector<HTMLSelectElement>('select[name="layer-visibility"]')!.value as 'public' | 'private';
@@ -290,6 +305,15 @@ export class DafComposer extends LitElement {
         @daf-cancel=${this.cancel}
         @daf-change=${this.onChange}
       ></daf-editor>
+      ${this.stances.length
+        ? html`<label class="stance"
+            >Your reply
+            <select @change=${(e: Event) => (this.stance = (e.target as HTMLSelectElement).value as ReplyStance | '')}>
+              <option value="" ?selected=${this.stance === ''}>says no stance</option>
+              ${this.stances.map((s) => html`<option value=${s} ?selected=${this.stance === s}>${stanceWords[s]}</option>`)}
+            </select></label
+          >`
+        : nothing}
       ${this.unreached.length
         ? html`<p class="hint unreached" role="status">
             ${this.unreached.map((h) => `@${h}`).join(', ')} cannot read this layer and will not be told.

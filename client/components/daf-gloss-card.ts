@@ -225,7 +225,7 @@ export class DafGlossCard extends LitElement {
     void this.write(() => {
       if (form.kind === 'reply') {
         this.open = true;
-        return api.reply(this.gloss.id, body, form.parent ?? undefined);
+        return api.reply(this.gloss.id, body, form.parent ?? undefined, event.detail.stance);
       }
       if (form.kind === 'edit-gloss') return api.updateGloss(this.gloss.id, { body });
       return api.updateReply(form.id, body);
@@ -250,8 +250,11 @@ export class DafGlossCard extends LitElement {
 
   private composer(initial: unknown = null) {
     const editing = this.form?.kind !== 'reply';
+    // A new reply may say how it stands: to a question, that it answers; to a reading, support or objection.
+    const stances = this.form?.kind !== 'reply' ? [] : this.gloss.question && this.form.parent === null ? (['answers'] as const) : (['supports', 'objects'] as const);
     return html`<daf-composer
       .mentionIn=${{ text: this.gloss.text, layer: this.gloss.layer }}
+      .stances=${stances}
       .label=${editing ? 'Edit' : 'Your reply'}
       .submitLabel=${editing ? 'Save' : 'Reply'}
       .initial=${initial}
@@ -303,18 +306,22 @@ export class DafGlossCard extends LitElement {
       else answers.set(parent, [r]);
     }
     const canReply = !!this.layer?.you.reply;
+    // A question's accepted answer stands first in its thread; the asker or a moderator may choose one.
+    const accepted = this.gloss.question?.accepted ?? null;
+    const mayAccept = this.gloss.question !== null && (this.mine || !!this.layer?.you.moderate);
     const reply = (r: Reply, depth: number): unknown => {
       const mine = this.me !== null && r.author?.handle === this.me;
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
       return html`<li id="r-${r.id}" class=${r.id === this.markedReply ? 'marked' : ''}>
-        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
+        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${accepted === r.id ? html` · <span class="tag accepted">accepted answer</span>` : nothing}${r.stance ? html` · <span class="tag stance">${r.stance}</span>` : nothing}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
             ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
             : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}
         <div class="actions">
           ${canReply && r.status !== 'deleted' ? html`<button @click=${() => this.openForm({ kind: 'reply', parent: r.id })}>Reply</button>` : nothing}
           ${mine && r.status !== 'deleted' && this.mayEdit ? html`<button @click=${() => this.openForm({ kind: 'edit-reply', id: r.id })}>Edit</button>` : nothing}
+          ${mayAccept && r.status === 'active' && accepted !== r.id ? html`<button @click=${() => this.write(() => api.acceptAnswer(r.id))}>Accept as the answer</button>` : nothing}
           ${this.mod.buttons({ kind: 'reply', ...r })}
         </div>
         ${this.form?.kind === 'reply' && this.form.parent === r.id ? this.composer() : nothing}
@@ -325,7 +332,9 @@ export class DafGlossCard extends LitElement {
           : nothing}
       </li>`;
     };
-    return html`<ol class="thread" aria-label="Replies">${(answers.get(null) ?? []).map((r) => reply(r, 1))}</ol>`;
+    const top = answers.get(null) ?? [];
+    const first = accepted === null ? top : [...top.filter((r) => r.id === accepted), ...top.filter((r) => r.id !== accepted)];
+    return html`<ol class="thread" aria-label="Replies">${first.map((r) => reply(r, 1))}</ol>`;
   }
 
   /**
@@ -358,7 +367,7 @@ export class DafGlossCard extends LitElement {
   private folded() {
     const g = this.gloss;
     const count = g.replies.length;
-    const status = g.status === 'pending' ? ' · awaiting a moderator' : g.status === 'hidden' ? ' · hidden' : '';
+    const status = (g.status === 'pending' ? ' · awaiting a moderator' : g.status === 'hidden' ? ' · hidden' : '') + (g.question?.status === 'answered' ? ' · answered' : '');
     const fresh = g.replies.filter((r) => r.unread).length;
     return html`<div class="face folded">
       ${g.unread ? html`<span class="fresh">New</span>` : fresh ? html`<span class="fresh">New replies</span>` : nothing}
@@ -382,7 +391,9 @@ export class DafGlossCard extends LitElement {
         <span class="who">${this.byline()}${when(g.created, g.edited)}</span>
       </header>
       ${where(g)}
-      ${g.motivation === 'questioning' ? html`<span class="tag question">Question</span>` : nothing}
+      ${g.motivation === 'questioning'
+        ? html`<span class="tag question">Question</span>${g.question ? html` <span class="tag ${g.question.status}">${g.question.status === 'answered' ? 'Answered' : 'Open'}</span>` : nothing}`
+        : nothing}
       ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
       ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}
       ${this.form?.kind === 'edit-gloss' ? this.composer(g.body?.doc) : this.body}

@@ -31,4 +31,5 @@ export const glossRoutes = new Hono<AppEnv>()
   .delete('/replies/:id', async (c) => {
     const viewer = requireViewer(c);
     return c.json(await replyService.deleteReply(c.var.ctx, viewer, idParam(c, 'id')));
-  });
+  })
+  .post('/replies/:id/accept', async (c) => jsonText(c, await replyService.acceptAnswer(c.var.ctx, requireViewer(c), idParam(c, 'id'))));

@@ -4,7 +4,7 @@
  */
 import type { CreateReplyInput } from '../../schema/api.ts';
 import { AppError, bannedFromGroup, notFound } from '../errors.ts';
-import { replyJson } from '../storage/gloss-listing.ts';
+import { glossJson, replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
@@ -12,7 +12,7 @@ import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
 import { readableGloss, readableReply } from './readable-posts.ts';
-import { canDeletePost, canEditPost, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canModerate, canReply, canSeePost, isBanned, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { initialStatus, statusAfterEdit } from './moderation.ts';
 import { notifyEdited, notifyWritten } from './notifications.ts';
@@ -48,6 +48,7 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
       status: await initialStatus(trx, viewer, layer),
       moderation_note: null,
       hidden_with: null,
+      stance: input.stance ?? null,
       created_at: now,
       updated_at: now,
     });
@@ -109,5 +110,26 @@ export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
       payload: JSON.stringify({ id, gloss: reply.gloss_id, tombstone }),
     });
     return { tombstone };
+  });
+}
+
+/**
+ * Accepts a reply as the answer to its question (docs/deliberation.md): the one who asked (while
+ * not banned from the layer's group) or a moderator of that group; 403 for anyone else who may
+ * read it. The gloss must be a question (409 `not_a_question`) and the reply published (409
+ * `reply_not_active`). Accepting another answer replaces the first. Answers the question as it
+ * now is.
+ */
+export async function acceptAnswer(ctx: AppContext, viewer: Viewer, id: number): Promise<string> {
+  return write(ctx, async ({ trx, now, event }) => {
+    const { reply, gloss, text, layer } = await readableReply(trx, viewer, id);
+    const asker = viewer.id === gloss.author_id && !isBanned(viewer, layer.group_id);
+    if (!asker && !canModerate(viewer, layer)) throw new AppError('forbidden', 403, 'Only the one who asked, or a moderator, may accept an answer');
+    if (gloss.motivation !== 'questioning') throw new AppError('not_a_question', 409, `Gloss ${gloss.id} is not a question`);
+    if (reply.status !== 'active') throw new AppError('reply_not_active', 409, `Reply ${id} is ${reply.status}: only a published reply can be the answer`);
+    await glosses.updateGloss(trx, gloss.id, { accepted_reply_id: id, updated_at: now });
+    const json = (await glossJson(trx, viewer, text.id, text.slug, text.current_version, gloss.id, true))!;
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id: gloss.id } });
+    return json;
   });
 }

@@ -158,6 +158,8 @@ export interface GlossTable {
   hidden_with: number | null;
   /** The status it had when hidden: restoring returns it there (pending stays unpublished). */
   hidden_from: 'active' | 'pending' | null;
+  /** A question's accepted answer (a reply in its thread), or null while it is open. */
+  accepted_reply_id: Generated<number | null>;
   /** Who wrote it, when that is not the account that posted it (an imported commentary: "Bartenura"). */
   attribution: Generated<string | null>;
   /** When its author last changed it (body, place or motivation); null if never. */
@@ -180,6 +182,9 @@ export interface AnchorTable {
 }
 export type AnchorRow = Selectable<AnchorTable>;
 
+/** How a reply stands to what it answers (docs/deliberation.md). */
+export type ReplyStance = 'answers' | 'supports' | 'objects';
+
 export interface ReplyTable {
   id: Generated<number>;
   gloss_id: number;
@@ -191,6 +196,8 @@ export interface ReplyTable {
   moderation_note: string | null;
   hidden_with: number | null;
   hidden_from: 'active' | 'pending' | null;
+  /** How it stands to what it answers: `answers`, `supports`, `objects`, or null for none said. */
+  stance: Generated<ReplyStance | null>;
   /** When its author last changed its body; null if never. */
   edited_at: Generated<string | null>;
   created_at: string;

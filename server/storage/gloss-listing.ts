@@ -42,7 +42,8 @@ const replyJsonSqlFor = (readState?: ReadState) => sql`'{"id":' || r.id || ',"gl
        ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
   || ',"moderationNote":' || coalesce(json_quote(r.moderation_note), 'null')
   || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at)
-  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null') || ${unreadSql('r', readState)} || '}'`;
+  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null')
+  || ',"stance":' || coalesce(json_quote(r.stance), 'null') || ${unreadSql('r', readState)} || '}'`;
 
 const replyJsonSql = replyJsonSqlFor();
 
@@ -94,7 +95,11 @@ export async function glossListingJson(
     || ',"moderationNote":' || coalesce(json_quote(g.moderation_note), 'null')
     || ',"attribution":' || coalesce(json_quote(g.attribution), 'null')
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
-    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null') || ${unreadSql('g', filter.readState)}
+    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
+    || ',"question":' || (CASE WHEN g.motivation <> 'questioning' THEN 'null'
+         WHEN ar.id IS NOT NULL AND ar.status = 'active' THEN '{"status":"answered","accepted":' || ar.id || '}'
+         ELSE '{"status":"open","accepted":null}' END)
+    || ${unreadSql('g', filter.readState)}
     || ',"replies":[' || ${replies} || ']}'`;
   let query = db
     .selectFrom('gloss as g')
@@ -102,6 +107,8 @@ export async function glossListingJson(
     .innerJoin('text as t', 't.id', 'g.text_id')
     .innerJoin('user as u', 'u.id', 'g.author_id')
     .leftJoin('gloss as tg', 'tg.id', 'g.target_gloss_id')
+    // A question's accepted answer counts while it stands (not hidden, pending or deleted).
+    .leftJoin('reply as ar', 'ar.id', 'g.accepted_reply_id')
     .leftJoin('anchor as a', (j) =>
       j.onRef('a.gloss_id', '=', 'g.id').on((eb) => eb('a.version', '=', eb.fn.coalesce('tg.body_revision', sql.lit(version)))),
     )

@@ -21,6 +21,7 @@ import * as readState from './migrations/2026_12_06_108_read_state.ts';
 import * as readingPlans from './migrations/2026_12_06_109_reading_plans.ts';
 import * as digests from './migrations/2026_12_06_110_digests.ts';
 import * as invited from './migrations/2026_12_06_111_invited.ts';
+import * as questions from './migrations/2026_12_06_112_questions.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_109_reading_plans': readingPlans,
   '2026_12_06_110_digests': digests,
   '2026_12_06_111_invited': invited,
+  '2026_12_06_112_questions': questions,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

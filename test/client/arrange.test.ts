@@ -22,7 +22,8 @@ function gloss(layer: string, start: number | null, more: { on?: Gloss; status?:
     created: '',
     updated: '',
     edited: null,
-    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, gloss: id, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null })),
+    question: null,
+    replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, gloss: id, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null, stance: null })),
   };
 }
 

@@ -1160,6 +1160,19 @@ describe('the access matrix: writing', () => {
       run: (c, id) => c.post(`/api/replies/${id}/flag`, { reason: 'Look.' }),
     },
     {
+      door: 'POST /api/replies/:id/accept',
+      what: "accept trent's reply to olive's gloss, which is no question",
+      expect: expect_({ olive: 409, mona: 409 }, 403),
+      run: (c) => c.post(`/api/replies/${w.replies.rTrent.id}/accept`),
+    },
+    {
+      door: 'POST /api/replies/:id/accept',
+      what: "accept penny's pending reply",
+      // Its author sees it, and may not accept it.
+      expect: expect_({ ...each(409, 'olive', 'mona'), penny: 403 }, 404, 401),
+      run: (c) => c.post(`/api/replies/${w.replies.rPenny.id}/accept`),
+    },
+    {
       door: 'POST /api/replies/:id/flag',
       what: "flag penny's pending reply",
       expect: expect_(each(201, 'penny', 'olive', 'mona'), 404),

@@ -1,0 +1,62 @@
+/**
+ * Questions in a real browser (docs/deliberation.md): a member asks, another answers with the
+ * stance "answers", the asker accepts it from the card, and the thread shows it first, marked;
+ * the question says it is answered. Screenshot in test-results/screenshots.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/fixtures.ts';
+import { signupOver } from './api-client.ts';
+import { screenshotDir, signUpInto, unfold, useChromium, usePage } from './browser.ts';
+
+const text = 'pirkei-avot-en';
+
+describe('questions', () => {
+  const server = useServer({ each: true });
+  const browser = useChromium();
+  const { page } = usePage(browser);
+
+  it('answers a question with a stance, and lets the asker accept the answer, shown first', async () => {
+    const ana = await signupOver(server.url, 'ana', undefined, 'Ana');
+    expect((await ana.post(`/api/texts/${text}/layers`, { name: 'Questions', slug: 'questions', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
+    const asker = await signUpInto(page.context(), server.url, 'asher', { displayName: 'Asher' });
+    const q = await asker.post(`/api/texts/${text}/layers/questions/glosses`, { target: { exact: 'raise up many disciples' }, body: { markdown: 'How many is many?' }, motivation: 'questioning' });
+    expect(q.status).toBe(201);
+    // An early reply, then the answer, written from Ana's side.
+    expect((await ana.post(`/api/glosses/${q.body.id}/replies`, { body: { markdown: 'Good question.' } })).status).toBe(201);
+
+    await page.goto(`${server.url}/t/${text}#g-${q.body.id}`);
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${q.body.id}"]`);
+    await card.locator('xpath=self::*[@unfolded]').waitFor();
+    expect(await card.locator('.tag.open').textContent()).toBe('Open');
+
+    // Asher answers himself too, choosing the stance in the composer.
+    await card.getByRole('button', { name: 'Reply', exact: true }).click();
+    const composer = card.locator('daf-composer');
+    await composer.locator('.ProseMirror').waitFor();
+    await composer.locator('select').selectOption('answers');
+    await composer.locator('.ProseMirror').click();
+    await page.keyboard.type('As many as will come.');
+    await composer.getByRole('button', { name: 'Reply' }).click();
+    const answer = card.locator('ol.thread > li', { hasText: 'As many as will come.' });
+    await answer.waitFor();
+    expect(await answer.locator('.tag.stance').textContent()).toBe('answers');
+
+    await answer.getByRole('button', { name: 'Accept as the answer' }).click();
+    await expect.poll(() => card.locator('.tag.answered').textContent()).toBe('Answered');
+    const first = card.locator('ol.thread > li').first();
+    expect(await first.textContent()).toContain('As many as will come.');
+    expect(await first.locator('.tag.accepted').textContent()).toBe('accepted answer');
+    await page.screenshot({ path: path.join(screenshotDir, 'question-answered.png') });
+
+    // Someone else sees no Accept button.
+    await page.context().clearCookies();
+    await page.reload();
+    await page.locator('daf-text-page[data-laid-out]').waitFor();
+    const again = page.locator(`daf-text-page daf-gloss-card[data-id="${q.body.id}"]`);
+    await unfold(again);
+    await again.locator('button.thread-toggle').click();
+    await again.locator('ol.thread > li').first().waitFor();
+    expect(await again.getByRole('button', { name: 'Accept as the answer' }).count()).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Questions that get answered (docs/deliberation.md): a reply's stance, and the one accepted
+ * answer that the asker or a moderator chooses; who may, and what the listing then says.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/expect-error.ts';
+import { createText, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
+
+describe('questions and their answers', () => {
+  const t = useTestApp();
+  let asker: TestClient;
+  let answerer: TestClient;
+  let moderator: TestClient;
+  let stranger: TestClient;
+  let text: string;
+  let layer: string;
+
+  type Listed = { id: number; question: { status: string; accepted: number | null } | null; replies: { id: number; stance: string | null }[] };
+  const listed = async (id: number) => ((await asker.get(`/api/texts/${text}/glosses`)).body.glosses as Listed[]).find((g) => g.id === id)!;
+  const reply = async (client: TestClient, gloss: number, markdown: string, stance?: string) => {
+    const res = await client.post(`/api/glosses/${gloss}/replies`, { body: { markdown }, ...(stance ? { stance } : {}) });
+    expect(res.status, res.text).toBe(201);
+    return res.body as { id: number; stance: string | null };
+  };
+
+  beforeAll(async () => {
+    asker = await t.signup('asher');
+    answerer = await t.signup('ana');
+    moderator = await t.signup('mod');
+    stranger = await t.signup('stan');
+    expect((await moderator.post('/api/groups', { slug: 'readers', name: 'Readers', visibility: 'public', joinPolicy: 'open' })).status).toBe(201);
+    for (const c of [asker, answerer, stranger]) expect((await c.post('/api/groups/readers/join')).status).toBe(200);
+    text = await createText(moderator, { title: 'Ordinance', content: 'Section one. Parking is allowed on Sundays.', group: 'readers', visibility: 'public' });
+    const made = await moderator.post(`/api/texts/${text}/layers`, { name: 'Our reading', slug: 'reading', group: 'readers', visibility: 'public', writePolicy: 'members' });
+    expect(made.status, made.text).toBe(201);
+    layer = 'reading';
+  });
+
+  it('keeps a reply’s stance, and refuses one that is not a stance', async () => {
+    const q = await writeGloss(asker, text, layer, { exact: 'Parking is allowed' }, 'Does this include holidays?', 'questioning');
+    expect((await reply(answerer, q.id, 'Yes, holidays count as Sundays.', 'answers')).stance).toBe('answers');
+    expect((await reply(stranger, q.id, 'Just a thought.')).stance).toBeNull();
+    expectError(await answerer.post(`/api/glosses/${q.id}/replies`, { body: { markdown: 'x' }, stance: 'agrees' }), 400, 'invalid_request');
+    expect((await listed(q.id)).replies.map((r) => r.stance)).toEqual(['answers', null]);
+  });
+
+  it('lets the one who asked accept an answer: the question is answered, and says by which reply', async () => {
+    const q = await writeGloss(asker, text, layer, { exact: 'Section one.' }, 'What is section one for?', 'questioning');
+    expect((await listed(q.id)).question).toEqual({ status: 'open', accepted: null });
+    const a = await reply(answerer, q.id, 'It defines terms.', 'answers');
+    const b = await reply(stranger, q.id, 'It sets the scope.', 'answers');
+    // Anyone else who may read it: 403; a visitor: 401.
+    expectError(await stranger.post(`/api/replies/${a.id}/accept`), 403, 'forbidden');
+    expectError(await answerer.post(`/api/replies/${a.id}/accept`), 403, 'forbidden');
+    expectError(await t.visitor().post(`/api/replies/${a.id}/accept`), 401, 'unauthenticated');
+    expect((await listed(q.id)).question).toEqual({ status: 'open', accepted: null });
+    const accepted = await asker.post(`/api/replies/${a.id}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.question).toEqual({ status: 'answered', accepted: a.id });
+    // A moderator may choose another: it replaces the first.
+    expect((await moderator.post(`/api/replies/${b.id}/accept`)).body.question).toEqual({ status: 'answered', accepted: b.id });
+    expect((await listed(q.id)).question).toEqual({ status: 'answered', accepted: b.id });
+  });
+
+  it('refuses an answer to what is not a question, and an answer that is not published', async () => {
+    const note = await writeGloss(asker, text, layer, { exact: 'on Sundays' }, 'A plain note.');
+    expect((await listed(note.id)).question).toBeNull();
+    const r = await reply(answerer, note.id, 'A reply.');
+    expectError(await asker.post(`/api/replies/${r.id}/accept`), 409, 'not_a_question');
+    const q = await writeGloss(asker, text, layer, { exact: 'allowed on Sundays' }, 'Allowed for whom?', 'questioning');
+    const hidden = await reply(answerer, q.id, 'Rude answer.', 'answers');
+    expect((await moderator.post(`/api/replies/${hidden.id}/hide`, { reason: 'Unkind' })).status).toBe(200);
+    // The asker no longer sees it (404, as for any hidden post); a moderator, who does, may not choose it.
+    expectError(await asker.post(`/api/replies/${hidden.id}/accept`), 404, 'not_found');
+    expectError(await moderator.post(`/api/replies/${hidden.id}/accept`), 409, 'reply_not_active');
+    expectError(await asker.post('/api/replies/999999/accept'), 404, 'not_found');
+  });
+
+  it('opens the question again when its accepted answer is hidden later', async () => {
+    const q = await writeGloss(asker, text, layer, { exact: 'Parking' }, 'Which parking?', 'questioning');
+    const a = await reply(answerer, q.id, 'Street parking.', 'answers');
+    expect((await asker.post(`/api/replies/${a.id}/accept`)).status).toBe(200);
+    expect((await moderator.post(`/api/replies/${a.id}/hide`, { reason: 'Wrong' })).status).toBe(200);
+    expect((await listed(q.id)).question).toEqual({ status: 'open', accepted: null });
+  });
+});
