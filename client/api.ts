@@ -266,6 +266,9 @@ export const api = {
   deleteGloss: (id: number) => request<DeletedPost>('DELETE', `/api/glosses/${id}`),
   reply: (gloss: number, body: Body, parent?: number, stance?: 'answers' | 'supports' | 'objects') =>
     request<Reply>('POST', `/api/glosses/${gloss}/replies`, { body, ...(parent ? { parent } : {}), ...(stance ? { stance } : {}) }),
+  /** Takes (or, with null, takes back) a stance on a reading; a reason is needed to disagree. */
+  setStance: (gloss: number, stance: { stance: 'agree' | 'disagree' | 'abstain'; reason?: string } | null) =>
+    stance ? request<Gloss>('PUT', `/api/glosses/${gloss}/stance`, stance) : request<Gloss>('DELETE', `/api/glosses/${gloss}/stance`),
   /** Accepts a reply as the answer to its question (the asker, or a moderator). */
   acceptAnswer: (reply: number) => request<Gloss>('POST', `/api/replies/${reply}/accept`),
   updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),

@@ -168,6 +168,8 @@ export const updateGlossShape = z
 
 /** How a reply stands to what it answers: it answers a question, supports or objects to a reading. */
 export const replyStanceShape = z.enum(['answers', 'supports', 'objects']);
+/** `PUT /api/glosses/:id/stance`: a stance on a reading; disagreeing needs a reason (422 `reason_required`). */
+export const stanceShape = z.strictObject({ stance: z.enum(['agree', 'disagree', 'abstain']), reason: z.string().trim().min(1).max(1000).optional() });
 export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional(), stance: replyStanceShape.optional() });
 export const updateReplyShape = z.strictObject({ body: bodyShape });
 

@@ -311,6 +311,14 @@ export const glossShape = z.object({
   updated: time,
   /** When its author last changed it; null if never. */
   edited: time.nullable(),
+  /** Stances on this reading (docs/deliberation.md §2): counts, the reader's own, and the reasons given with their authors. */
+  stances: z.object({
+    agree: count,
+    disagree: count,
+    abstain: count,
+    mine: z.enum(['agree', 'disagree', 'abstain']).nullable(),
+    reasons: z.array(z.object({ author: authorShape, stance: z.enum(['agree', 'disagree', 'abstain']), reason: z.string() })),
+  }),
   /** For a question (motivation `questioning`): open, or answered by the accepted reply (while it stands); null otherwise. */
   question: z.object({ status: z.enum(['open', 'answered']), accepted: id.nullable() }).nullable(),
   /** In a signed-in reader's listing: written by someone else since they last read the text. */
@@ -779,6 +787,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/replies/:id/restore', replyShape),
   route('POST', '/api/replies/:id/flag', flagShape),
   route('POST', '/api/replies/:id/accept', glossShape),
+  route('PUT', '/api/glosses/:id/stance', glossShape),
+  route('DELETE', '/api/glosses/:id/stance', glossShape),
   route('GET', '/api/search', searchResultsShape),
   route('GET', '/api/groups', groupListShape),
   route('POST', '/api/groups', groupShape),

@@ -196,6 +196,15 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text); in a pre-moderated group an untrusted author\'s edit goes back to pending; 403 banned once banned from the layer\'s group', body: shapes.updateGlossShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
   },
+  '/api/glosses/{id}/stance': {
+    put: {
+      summary: 'Take a stance on a reading (whoever may reply): agree, disagree (a reason is required: 422 reason_required) or abstain; 409 gloss_not_active → the gloss, with its stances',
+      body: shapes.stanceShape,
+      auth: true,
+      params: ['id'],
+    },
+    delete: { summary: 'Take your stance back (404 when you have none) → the gloss', auth: true, params: ['id'] },
+  },
   '/api/replies/{id}/accept': {
     post: {
       summary: "Accept a reply as the answer to its question (the asker or a moderator; 403 for others; 409 not_a_question, reply_not_active) → the question's gloss",

@@ -43,6 +43,37 @@ export const cardStyles = css`
   daf-gloss-card > .face {
     position: relative;
   }
+  daf-gloss-card .stances {
+    display: flex;
+    gap: 0.4rem;
+    margin-block: 0.3rem;
+    font: 0.8rem system-ui, sans-serif;
+  }
+  daf-gloss-card .stances button {
+    font: inherit;
+    padding: 0.05rem 0.45rem;
+    border: 1px solid var(--daf-rule);
+    border-radius: 999px;
+    background: none;
+    color: var(--daf-fg);
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  daf-gloss-card .stances button[aria-pressed='true'] {
+    background: color-mix(in srgb, var(--daf-accent) 18%, transparent);
+    border-color: var(--daf-accent);
+  }
+  daf-gloss-card form.reason {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.3rem;
+    font: 0.8rem system-ui, sans-serif;
+  }
+  daf-gloss-card ul.reasons {
+    margin: 0.2rem 0;
+    padding-inline-start: 1rem;
+    font-size: 0.85rem;
+  }
   .tag.answered,
   .thread .tag.accepted {
     background: color-mix(in srgb, var(--daf-accent) 18%, transparent);

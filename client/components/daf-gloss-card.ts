@@ -31,6 +31,7 @@ export class DafGlossCard extends LitElement {
     unfolded: { type: Boolean, reflect: true },
     expanded: { state: true },
     markedReply: { state: true },
+    disagreeing: { state: true },
     form: { state: true },
     busy: { state: true },
     error: { state: true },
@@ -55,6 +56,8 @@ export class DafGlossCard extends LitElement {
   declare expanded: boolean;
   /** The reply a link named (`#g-12-r-34`, a notification's): shown marked in the open thread. */
   declare markedReply: number | null;
+  /** Is the reason form for disagreeing open? */
+  declare disagreeing: boolean;
   declare form: Form;
   declare busy: boolean;
   declare error: string;
@@ -72,6 +75,7 @@ export class DafGlossCard extends LitElement {
     this.unfolded = false;
     this.expanded = false;
     this.markedReply = null;
+    this.disagreeing = false;
     this.form = null;
     this.busy = false;
     this.error = '';
@@ -363,6 +367,43 @@ export class DafGlossCard extends LitElement {
     return true;
   }
 
+  /**
+   * The stances on this reading (docs/deliberation.md §2): the counts, as buttons for whoever may
+   * reply (pressed: one's own; pressed again: taken back), a reason asked before disagreeing, and
+   * the reasons given, with their authors.
+   */
+  private stanceBar() {
+    const s = this.gloss.stances;
+    const may = !!this.layer?.you.reply && this.me !== null && this.gloss.status === 'active';
+    if (!may && s.agree + s.disagree + s.abstain === 0) return nothing;
+    const take = (stance: 'agree' | 'abstain') => this.write(() => api.setStance(this.gloss.id, s.mine === stance ? null : { stance }));
+    const disagree = (event: SubmitEvent) => {
+      event.preventDefault();
+      const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
+      void this.write(() => api.setStance(this.gloss.id, { stance: 'disagree', reason })).then(() => (this.disagreeing = !!this.error));
+    };
+    const button = (label: string, kind: 'agree' | 'disagree' | 'abstain', n: number, act: () => void) =>
+      may ? html`<button aria-pressed=${s.mine === kind ? 'true' : 'false'} @click=${act}>${label} ${n}</button>` : html`<span>${label} ${n}</span>`;
+    return html`<div class="stances" role="group" aria-label="Stances on this reading">
+        ${button('Agree', 'agree', s.agree, () => void take('agree'))}
+        ${button('Disagree', 'disagree', s.disagree, () =>
+          s.mine === 'disagree' ? void this.write(() => api.setStance(this.gloss.id, null)) : (this.disagreeing = !this.disagreeing),
+        )}
+        ${button('Abstain', 'abstain', s.abstain, () => void take('abstain'))}
+      </div>
+      ${this.disagreeing
+        ? html`<form class="reason" @submit=${disagree}>
+            <label>Why do you disagree? <input name="reason" required maxlength="1000" /></label>
+            <button type="submit" ?disabled=${this.busy}>Disagree</button>
+          </form>`
+        : nothing}
+      ${s.reasons.length
+        ? html`<ul class="reasons">
+            ${s.reasons.map((r) => html`<li><span class="who">${authorName(r.author, '')} ${r.stance === 'disagree' ? 'disagrees' : r.stance === 'agree' ? 'agrees' : 'abstains'}:</span> ${r.reason}</li>`)}
+          </ul>`
+        : nothing}`;
+  }
+
   /** The folded card: where it belongs, who and when, and the first line of its body. */
   private folded() {
     const g = this.gloss;
@@ -397,6 +438,7 @@ export class DafGlossCard extends LitElement {
       ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
       ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}
       ${this.form?.kind === 'edit-gloss' ? this.composer(g.body?.doc) : this.body}
+      ${g.motivation === 'questioning' ? nothing : this.stanceBar()}
       <div class="actions">
         ${this.long && this.form?.kind !== 'edit-gloss'
           ? html`<button aria-expanded=${this.expanded ? 'true' : 'false'} @click=${() => (this.expanded = !this.expanded)}>${this.expanded ? 'Less' : 'More'}</button>`

@@ -1,6 +1,6 @@
 /** Single glosses and the replies in their threads. */
 import { Hono } from 'hono';
-import { createReplyShape, updateGlossShape, updateReplyShape } from '../../schema/api.ts';
+import { createReplyShape, stanceShape, updateGlossShape, updateReplyShape } from '../../schema/api.ts';
 import { readJson } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as glossService from '../services/glosses.ts';
@@ -18,6 +18,12 @@ export const glossRoutes = new Hono<AppEnv>()
     const viewer = requireViewer(c);
     return c.json(await glossService.deleteGloss(c.var.ctx, viewer, idParam(c, 'id')));
   })
+  .put('/glosses/:id/stance', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, stanceShape);
+    return jsonText(c, await glossService.setStance(c.var.ctx, viewer, idParam(c, 'id'), input));
+  })
+  .delete('/glosses/:id/stance', async (c) => jsonText(c, await glossService.setStance(c.var.ctx, requireViewer(c), idParam(c, 'id'), null)))
   .post('/glosses/:id/replies', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, createReplyShape);

@@ -7,14 +7,15 @@
 import { describeRange, type Segment } from '../../schema/anchoring/index.ts';
 import type { CreateGlossInput, UpdateGlossInput } from '../../schema/api.ts';
 import { AppError, bannedFromGroup, notFound } from '../errors.ts';
-import type { DB, GlossRow, LayerRow, TextRow } from '../storage/database.ts';
+import type { DB, GlossRow, LayerRow, StanceKind, TextRow } from '../storage/database.ts';
 import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
+import * as stances from '../storage/stances.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { canDeletePost, canEditPost, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canReply, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
 import { readableGloss } from './readable-posts.ts';
@@ -285,5 +286,28 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
       payload: JSON.stringify({ id, layer: layer.slug, tombstone }),
     });
     return { tombstone };
+  });
+}
+
+/**
+ * Takes (or changes) the viewer's stance on a reading (docs/deliberation.md §2): whoever may reply
+ * in its layer (403 otherwise; 404 for a gloss they may not read), on a published gloss (409
+ * `gloss_not_active`); disagreeing needs a reason (422 `reason_required`). `stance` null takes it
+ * back. Answers the gloss as it now is.
+ */
+export async function setStance(ctx: AppContext, viewer: Viewer, id: number, stance: { stance: StanceKind; reason?: string } | null): Promise<string> {
+  return write(ctx, async ({ trx, now, event }) => {
+    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
+    if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'Only those who may reply here may take a stance');
+    if (stance !== null) {
+      if (gloss.status !== 'active') throw new AppError('gloss_not_active', 409, `Gloss ${id} is ${gloss.status}`);
+      if (stance.stance === 'disagree' && !stance.reason) throw new AppError('reason_required', 422, 'Say why you disagree: a reason is kept beside the reading');
+      await stances.upsertStance(trx, { gloss_id: id, user_id: viewer.id, stance: stance.stance, reason: stance.reason ?? null }, now);
+    } else if (!(await stances.deleteStance(trx, id, viewer.id))) {
+      throw notFound(`Your stance on gloss ${id}`);
+    }
+    const json = (await glossJsonById(trx, text, id, viewer, true))!;
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
+    return (await glossJsonById(trx, text, id, viewer))!;
   });
 }

@@ -323,6 +323,17 @@ export interface NotificationTable {
 }
 export type NotificationRow = Selectable<NotificationTable>;
 
+/** A person's stance on a reading (a gloss): agree, disagree (with a reason) or abstain. */
+export type StanceKind = 'agree' | 'disagree' | 'abstain';
+export interface GlossStanceTable {
+  gloss_id: number;
+  user_id: number;
+  stance: StanceKind;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** When a person last read a text: what others wrote there after it is new to them. */
 export interface TextReadTable {
   user_id: number;
@@ -369,6 +380,7 @@ export interface Database {
   audit_log: AuditLogTable;
   notification: NotificationTable;
   text_read: TextReadTable;
+  gloss_stance: GlossStanceTable;
   reading_plan: ReadingPlanTable;
   unsubscribe_link: UnsubscribeLinkTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */

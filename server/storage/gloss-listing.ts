@@ -27,6 +27,21 @@ function unreadSql(post: string, readState: ReadState | undefined) {
     THEN ',"unread":true' ELSE ',"unread":false' END)`;
 }
 
+/**
+ * A gloss's stances (alias `g`) as JSON: the counts, the reader's own (`mine`, null for a visitor
+ * and in event payloads, which go to many readers), and every stance given with a reason, with
+ * its author, oldest first (docs/deliberation.md §2).
+ */
+function stancesSql(readerId: number | null) {
+  const count = (kind: string) => sql`(SELECT count(*) FROM gloss_stance s WHERE s.gloss_id = g.id AND s.stance = ${kind})`;
+  const mine = readerId === null ? sql`'null'` : sql`coalesce((SELECT json_quote(s.stance) FROM gloss_stance s WHERE s.gloss_id = g.id AND s.user_id = ${readerId}), 'null')`;
+  const reasons = sql`coalesce((SELECT group_concat(j, ',') FROM (SELECT '{"author":{"handle":' || json_quote(su.handle) || ',"name":' || json_quote(su.display_name)
+      || '},"stance":' || json_quote(s.stance) || ',"reason":' || json_quote(s.reason) || '}' AS j
+    FROM gloss_stance s JOIN user su ON su.id = s.user_id WHERE s.gloss_id = g.id AND s.reason IS NOT NULL ORDER BY s.created_at, s.user_id)), '')`;
+  return sql`('{"agree":' || ${count('agree')} || ',"disagree":' || ${count('disagree')} || ',"abstain":' || ${count('abstain')}
+    || ',"mine":' || ${mine} || ',"reasons":[' || ${reasons} || ']}')`;
+}
+
 /** A signed-in reader's read state on the text listed: who, and since when what others wrote is new to them. */
 export interface ReadState {
   userId: number;
@@ -96,6 +111,7 @@ export async function glossListingJson(
     || ',"attribution":' || coalesce(json_quote(g.attribution), 'null')
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
     || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
+    || ',"stances":' || ${stancesSql(filter.everything || viewer === null ? null : viewer.id)}
     || ',"question":' || (CASE WHEN g.motivation <> 'questioning' THEN 'null'
          WHEN ar.id IS NOT NULL AND ar.status = 'active' THEN '{"status":"answered","accepted":' || ar.id || '}'
          ELSE '{"status":"open","accepted":null}' END)

@@ -22,6 +22,7 @@ import * as readingPlans from './migrations/2026_12_06_109_reading_plans.ts';
 import * as digests from './migrations/2026_12_06_110_digests.ts';
 import * as invited from './migrations/2026_12_06_111_invited.ts';
 import * as questions from './migrations/2026_12_06_112_questions.ts';
+import * as stances from './migrations/2026_12_06_113_stances.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_110_digests': digests,
   '2026_12_06_111_invited': invited,
   '2026_12_06_112_questions': questions,
+  '2026_12_06_113_stances': stances,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

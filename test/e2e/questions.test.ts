@@ -59,4 +59,25 @@ describe('questions', () => {
     await again.locator('ol.thread > li').first().waitFor();
     expect(await again.getByRole('button', { name: 'Accept as the answer' }).count()).toBe(0);
   });
+
+  it('lets a reader agree, or disagree with a reason that stays beside the reading', async () => {
+    const ana = await signupOver(server.url, 'ana', undefined, 'Ana');
+    expect((await ana.post(`/api/texts/${text}/layers`, { name: 'Readings', slug: 'readings', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
+    const reading = await ana.post(`/api/texts/${text}/layers/readings/glosses`, { target: { exact: 'make a fence to the Thorah' }, body: { markdown: 'A fence means extra rules.' } });
+    expect(reading.status).toBe(201);
+    await signUpInto(page.context(), server.url, 'dov', { displayName: 'Dov' });
+    await page.goto(`${server.url}/t/${text}#g-${reading.body.id}`);
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${reading.body.id}"]`);
+    await card.locator('xpath=self::*[@unfolded]').waitFor();
+    const bar = card.locator('.stances');
+    await bar.getByRole('button', { name: 'Disagree 0' }).click();
+    await card.locator('form.reason input').fill('A fence can also be a teaching.');
+    await card.locator('form.reason').getByRole('button', { name: 'Disagree' }).click();
+    // The form gone, the card folds back in its column; opened again, it shows the reason.
+    await expect.poll(() => card.locator('form.reason').count()).toBe(0);
+    if ((await card.getAttribute('unfolded')) === null) await unfold(card);
+    await expect.poll(() => card.locator('ul.reasons li').allTextContents()).toEqual([expect.stringContaining('disagrees: A fence can also be a teaching.')]);
+    expect(await card.locator('.stances button[aria-pressed="true"]').textContent()).toBe('Disagree 1');
+    await page.screenshot({ path: path.join(screenshotDir, 'stance-disagree.png') });
+  });
 });

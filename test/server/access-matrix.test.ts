@@ -1160,6 +1160,24 @@ describe('the access matrix: writing', () => {
       run: (c, id) => c.post(`/api/replies/${id}/flag`, { reason: 'Look.' }),
     },
     {
+      door: 'PUT /api/glosses/:id/stance',
+      what: "agree with olive's reading",
+      expect: expect_({}, 200),
+      run: (c) => c.put(`/api/glosses/${w.glosses.opOwner.id}/stance`, { stance: 'agree' }),
+    },
+    {
+      door: 'PUT /api/glosses/:id/stance',
+      what: 'agree with a reading in closed-circle’s group layer',
+      expect: expect_(closedMembersCan(200), 404),
+      run: (c) => c.put(`/api/glosses/${w.glosses.cgOwner.id}/stance`, { stance: 'agree' }),
+    },
+    {
+      door: 'DELETE /api/glosses/:id/stance',
+      what: "take back a stance on mona's gloss, where one has none",
+      expect: expect_({}, 404),
+      run: (c) => c.delete(`/api/glosses/${w.glosses.gog.id}/stance`),
+    },
+    {
       door: 'POST /api/replies/:id/accept',
       what: "accept trent's reply to olive's gloss, which is no question",
       expect: expect_({ olive: 409, mona: 409 }, 403),

@@ -84,3 +84,59 @@ describe('questions and their answers', () => {
     expect((await listed(q.id)).question).toEqual({ status: 'open', accepted: null });
   });
 });
+
+describe('stances on a reading', () => {
+  const t = useTestApp();
+  let author: TestClient;
+  let member: TestClient;
+  let other: TestClient;
+  let outsider: TestClient;
+  let text: string;
+  let glossId: number;
+
+  type Stances = { agree: number; disagree: number; abstain: number; mine: string | null; reasons: { author: { handle: string }; stance: string; reason: string }[] };
+  const stancesAs = async (client: TestClient) => ((await client.get(`/api/glosses/${glossId}`)).body as { stances: Stances }).stances;
+
+  beforeAll(async () => {
+    author = await t.signup('rina');
+    member = await t.signup('sam');
+    other = await t.signup('tova');
+    outsider = await t.signup('uri');
+    expect((await author.post('/api/groups', { slug: 'council', name: 'Council', visibility: 'public', joinPolicy: 'open' })).status).toBe(201);
+    for (const c of [member, other]) expect((await c.post('/api/groups/council/join')).status).toBe(200);
+    text = await createText(author, { title: 'Platform', content: 'We will plant trees on every street.', group: 'council', visibility: 'public' });
+    const made = await author.post(`/api/texts/${text}/layers`, { name: 'Readings', slug: 'readings', group: 'council', visibility: 'public', writePolicy: 'members', replyPolicy: 'members' });
+    expect(made.status, made.text).toBe(201);
+    glossId = (await writeGloss(author, text, 'readings', { exact: 'every street' }, 'Every street means every street.')).id;
+  });
+
+  it('counts agree, disagree and abstain, says one’s own, and keeps each reason with its author', async () => {
+    expect(await stancesAs(member)).toEqual({ agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] });
+    expect((await member.put(`/api/glosses/${glossId}/stance`, { stance: 'agree' })).body.stances).toMatchObject({ agree: 1, mine: 'agree' });
+    const disagreed = await other.put(`/api/glosses/${glossId}/stance`, { stance: 'disagree', reason: 'Some streets have no room.' });
+    expect(disagreed.status).toBe(200);
+    expect(await stancesAs(member)).toEqual({
+      agree: 1,
+      disagree: 1,
+      abstain: 0,
+      mine: 'agree',
+      reasons: [{ author: { handle: 'tova', name: 'tova' }, stance: 'disagree', reason: 'Some streets have no room.' }],
+    });
+    // A visitor reads the counts and reasons, with no stance of their own.
+    expect((await stancesAs(t.visitor())).mine).toBeNull();
+    // Changing one's mind replaces the stance; taking it back removes it.
+    expect((await member.put(`/api/glosses/${glossId}/stance`, { stance: 'abstain' })).body.stances).toMatchObject({ agree: 0, abstain: 1, mine: 'abstain' });
+    expect((await member.delete(`/api/glosses/${glossId}/stance`)).body.stances).toMatchObject({ abstain: 0, mine: null });
+    expectError(await member.delete(`/api/glosses/${glossId}/stance`), 404, 'not_found');
+  });
+
+  it('needs a reason to disagree, a valid stance, and the right to reply', async () => {
+    expectError(await member.put(`/api/glosses/${glossId}/stance`, { stance: 'disagree' }), 422, 'reason_required');
+    expectError(await member.put(`/api/glosses/${glossId}/stance`, { stance: 'maybe' }), 400, 'invalid_request');
+    expectError(await member.put(`/api/glosses/${glossId}/stance`, { stance: 'agree', reason: '' }), 400, 'invalid_request');
+    // Not a member: may read, may not reply, so may take no stance.
+    expectError(await outsider.put(`/api/glosses/${glossId}/stance`, { stance: 'agree' }), 403, 'forbidden');
+    expectError(await t.visitor().put(`/api/glosses/${glossId}/stance`, { stance: 'agree' }), 401, 'unauthenticated');
+    expectError(await member.put('/api/glosses/999999/stance', { stance: 'agree' }), 404, 'not_found');
+  });
+});

@@ -1,0 +1,17 @@
+/** SQL for stances on readings (docs/deliberation.md §2). Returns rows; no rules here. */
+import type { DB, StanceKind } from './database.ts';
+
+/** Sets the person's stance on a gloss (one per person and gloss), keeping when it was first taken. */
+export async function upsertStance(db: DB, row: { gloss_id: number; user_id: number; stance: StanceKind; reason: string | null }, now: string): Promise<void> {
+  await db
+    .insertInto('gloss_stance')
+    .values({ ...row, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['gloss_id', 'user_id']).doUpdateSet({ stance: row.stance, reason: row.reason, updated_at: now }))
+    .execute();
+}
+
+/** Takes the person's stance back; whether there was one. */
+export async function deleteStance(db: DB, glossId: number, userId: number): Promise<boolean> {
+  const result = await db.deleteFrom('gloss_stance').where('gloss_id', '=', glossId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
