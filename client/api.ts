@@ -269,6 +269,9 @@ export const api = {
   /** Takes (or, with null, takes back) a stance on a reading; a reason is needed to disagree. */
   setStance: (gloss: number, stance: { stance: 'agree' | 'disagree' | 'abstain'; reason?: string } | null) =>
     stance ? request<Gloss>('PUT', `/api/glosses/${gloss}/stance`, stance) : request<Gloss>('DELETE', `/api/glosses/${gloss}/stance`),
+  /** Records a decision on a gloss (its layer's moderators, or a personal layer's owner). */
+  decide: (gloss: number, input: { statement: string; adopted?: { gloss: number } | { reply: number }; reviewOn?: string }) =>
+    request<Gloss>('POST', `/api/glosses/${gloss}/decision`, input),
   /** Accepts a reply as the answer to its question (the asker, or a moderator). */
   acceptAnswer: (reply: number) => request<Gloss>('POST', `/api/replies/${reply}/accept`),
   updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),

@@ -170,6 +170,12 @@ export const updateGlossShape = z
 export const replyStanceShape = z.enum(['answers', 'supports', 'objects']);
 /** `PUT /api/glosses/:id/stance`: a stance on a reading; disagreeing needs a reason (422 `reason_required`). */
 export const stanceShape = z.strictObject({ stance: z.enum(['agree', 'disagree', 'abstain']), reason: z.string().trim().min(1).max(1000).optional() });
+/** `POST /api/glosses/:id/decision`: what was decided, the reading adopted (a gloss, or a reply in the thread), and when to look again. */
+export const decisionShape = z.strictObject({
+  statement: z.string().trim().min(1).max(2000),
+  adopted: z.union([z.strictObject({ gloss: z.number().int().positive() }), z.strictObject({ reply: z.number().int().positive() })]).optional(),
+  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is written YYYY-MM-DD').optional(),
+});
 export const createReplyShape = z.strictObject({ body: bodyShape, parent: z.number().int().positive().optional(), stance: replyStanceShape.optional() });
 export const updateReplyShape = z.strictObject({ body: bodyShape });
 

@@ -319,6 +319,17 @@ export const glossShape = z.object({
     mine: z.enum(['agree', 'disagree', 'abstain']).nullable(),
     reasons: z.array(z.object({ author: authorShape, stance: z.enum(['agree', 'disagree', 'abstain']), reason: z.string() })),
   }),
+  /** The decision in force (the newest recorded), with the dissent as it stood then; null when none (docs/deliberation.md §3). */
+  decision: z
+    .object({
+      statement: z.string(),
+      adopted: z.object({ kind: z.enum(['gloss', 'reply']), id }).nullable(),
+      decidedBy: authorShape,
+      decidedAt: time,
+      reviewOn: z.string().nullable(),
+      dissent: z.array(z.object({ author: authorShape, reason: z.string() })),
+    })
+    .nullable(),
   /** For a question (motivation `questioning`): open, or answered by the accepted reply (while it stands); null otherwise. */
   question: z.object({ status: z.enum(['open', 'answered']), accepted: id.nullable() }).nullable(),
   /** In a signed-in reader's listing: written by someone else since they last read the text. */
@@ -788,6 +799,7 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/replies/:id/flag', flagShape),
   route('POST', '/api/replies/:id/accept', glossShape),
   route('PUT', '/api/glosses/:id/stance', glossShape),
+  route('POST', '/api/glosses/:id/decision', glossShape),
   route('DELETE', '/api/glosses/:id/stance', glossShape),
   route('GET', '/api/search', searchResultsShape),
   route('GET', '/api/groups', groupListShape),

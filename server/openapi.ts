@@ -196,6 +196,15 @@ export const apiOperations: Record<string, Record<string, Op>> = {
     patch: { summary: 'Edit your gloss: body (glosses on it re-anchor), motivation, or target (re-attach it to a span of the current text); in a pre-moderated group an untrusted author\'s edit goes back to pending; 403 banned once banned from the layer\'s group', body: shapes.updateGlossShape, auth: true, params: ['id'] },
     delete: { summary: 'Delete your gloss (a tombstone stays if anything hangs beneath it)', auth: true, params: ['id'] },
   },
+  '/api/glosses/{id}/decision': {
+    post: {
+      summary: "Record a decision on a gloss (the layer's moderators, or a personal layer's owner): {statement, adopted?: {gloss}|{reply}, reviewOn?}; the dissent is copied as it stands; a later decision supersedes it → the gloss",
+      body: shapes.decisionShape,
+      auth: true,
+      status: 201,
+      params: ['id'],
+    },
+  },
   '/api/glosses/{id}/stance': {
     put: {
       summary: 'Take a stance on a reading (whoever may reply): agree, disagree (a reason is required: 422 reason_required) or abstain; 409 gloss_not_active → the gloss, with its stances',

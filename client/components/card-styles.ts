@@ -69,6 +69,37 @@ export const cardStyles = css`
     gap: 0.3rem;
     font: 0.8rem system-ui, sans-serif;
   }
+  daf-gloss-card .decision {
+    margin-block: 0.4rem;
+    padding: 0.3rem 0.5rem;
+    border-inline-start: 3px solid var(--daf-accent);
+    background: color-mix(in srgb, var(--daf-accent) 6%, transparent);
+  }
+  daf-gloss-card .decision p {
+    margin: 0.1rem 0;
+  }
+  daf-gloss-card ul.dissent {
+    margin: 0.1rem 0;
+    padding-inline-start: 1rem;
+    font-size: 0.85rem;
+  }
+  daf-gloss-card form.decide {
+    display: grid;
+    gap: 0.3rem;
+    font: 0.8rem system-ui, sans-serif;
+  }
+  daf-gloss-card form.decide textarea {
+    inline-size: 100%;
+    font: inherit;
+  }
+  daf-gloss-card button.record-decision {
+    font: 0.8rem system-ui, sans-serif;
+    background: none;
+    border: none;
+    color: var(--daf-accent);
+    padding: 0;
+    cursor: pointer;
+  }
   daf-gloss-card ul.reasons {
     margin: 0.2rem 0;
     padding-inline-start: 1rem;

@@ -1,6 +1,6 @@
 /** Single glosses and the replies in their threads. */
 import { Hono } from 'hono';
-import { createReplyShape, stanceShape, updateGlossShape, updateReplyShape } from '../../schema/api.ts';
+import { createReplyShape, decisionShape, stanceShape, updateGlossShape, updateReplyShape } from '../../schema/api.ts';
 import { readJson } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as glossService from '../services/glosses.ts';
@@ -24,6 +24,11 @@ export const glossRoutes = new Hono<AppEnv>()
     return jsonText(c, await glossService.setStance(c.var.ctx, viewer, idParam(c, 'id'), input));
   })
   .delete('/glosses/:id/stance', async (c) => jsonText(c, await glossService.setStance(c.var.ctx, requireViewer(c), idParam(c, 'id'), null)))
+  .post('/glosses/:id/decision', async (c) => {
+    const viewer = requireViewer(c);
+    const input = await readJson(c, decisionShape);
+    return jsonText(c, await glossService.decide(c.var.ctx, viewer, idParam(c, 'id'), input), 201);
+  })
   .post('/glosses/:id/replies', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, createReplyShape);

@@ -15,7 +15,7 @@ import * as stances from '../storage/stances.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { canDeletePost, canEditPost, canReply, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canModerate, canReply, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
 import { readableGloss } from './readable-posts.ts';
@@ -306,6 +306,49 @@ export async function setStance(ctx: AppContext, viewer: Viewer, id: number, sta
     } else if (!(await stances.deleteStance(trx, id, viewer.id))) {
       throw notFound(`Your stance on gloss ${id}`);
     }
+    const json = (await glossJsonById(trx, text, id, viewer, true))!;
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
+    return (await glossJsonById(trx, text, id, viewer))!;
+  });
+}
+
+/**
+ * Records a decision on a gloss (docs/deliberation.md §3): a moderator of the layer's group, or a
+ * personal layer's owner (403 for others who may read it). The adopted reading must be this
+ * gloss, a gloss on the same text the decider may read, or a published reply in this gloss's
+ * thread (422 `adopted_not_found`). The dissent — every disagreeing stance with its reason — is
+ * copied as it stands now. A later decision supersedes this one; both are kept. The group's audit
+ * log and the text's live readers hear of it. Answers the gloss as it now is.
+ */
+export async function decide(ctx: AppContext, viewer: Viewer, id: number, input: { statement: string; adopted?: { gloss: number } | { reply: number }; reviewOn?: string }): Promise<string> {
+  return write(ctx, async ({ trx, now, event }) => {
+    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
+    const mayDecide = layer.group_id === null ? viewer.id === layer.owner_id : canModerate(viewer, layer);
+    if (!mayDecide) throw new AppError('forbidden', 403, "Only the layer's moderators (or its owner) may record a decision");
+    let adopted: { kind: 'gloss' | 'reply'; id: number } | null = null;
+    if (input.adopted && 'gloss' in input.adopted) {
+      const other = input.adopted.gloss === id ? gloss : await glosses.findGloss(trx, input.adopted.gloss);
+      const otherLayer = other && other.text_id === text.id ? await layers.findLayerById(trx, other.layer_id) : undefined;
+      if (!other || !otherLayer || other.status !== 'active' || !canSeePost(viewer, text, otherLayer, other)) {
+        throw new AppError('adopted_not_found', 422, `Gloss ${input.adopted.gloss} is not a published reading on this text`);
+      }
+      adopted = { kind: 'gloss', id: other.id };
+    } else if (input.adopted && 'reply' in input.adopted) {
+      const reply = await glosses.findReply(trx, input.adopted.reply);
+      if (!reply || reply.gloss_id !== id || reply.status !== 'active') throw new AppError('adopted_not_found', 422, `Reply ${input.adopted.reply} is not a published reply in this thread`);
+      adopted = { kind: 'reply', id: reply.id };
+    }
+    await stances.insertDecision(trx, {
+      gloss_id: id,
+      statement: input.statement,
+      adopted_kind: adopted?.kind ?? null,
+      adopted_id: adopted?.id ?? null,
+      decided_by: viewer.id,
+      decided_at: now,
+      review_on: input.reviewOn ?? null,
+      dissent: JSON.stringify(await stances.dissentOn(trx, id)),
+    });
+    if (layer.group_id !== null) await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'gloss.decided', kind: 'gloss', itemId: id, reason: input.statement }, now);
     const json = (await glossJsonById(trx, text, id, viewer, true))!;
     await event({ textId: text.id, layerIds: [layer.id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id } });
     return (await glossJsonById(trx, text, id, viewer))!;

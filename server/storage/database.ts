@@ -334,6 +334,22 @@ export interface GlossStanceTable {
   updated_at: string;
 }
 
+/** A decision recorded on a gloss; the newest of a gloss is the one in force. */
+export interface DecisionTable {
+  id: Generated<number>;
+  gloss_id: number;
+  statement: string;
+  /** The reading adopted: a gloss (this one, or one on the same text) or a reply in its thread; null for none. */
+  adopted_kind: 'gloss' | 'reply' | null;
+  adopted_id: number | null;
+  decided_by: number;
+  decided_at: string;
+  /** A day (YYYY-MM-DD) to look at it again, or null. */
+  review_on: string | null;
+  /** JSON `[{author: {handle, name}, reason}]`: the disagreeing stances as they stood when decided. */
+  dissent: string;
+}
+
 /** When a person last read a text: what others wrote there after it is new to them. */
 export interface TextReadTable {
   user_id: number;
@@ -381,6 +397,7 @@ export interface Database {
   notification: NotificationTable;
   text_read: TextReadTable;
   gloss_stance: GlossStanceTable;
+  decision: DecisionTable;
   reading_plan: ReadingPlanTable;
   unsubscribe_link: UnsubscribeLinkTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */

@@ -42,6 +42,17 @@ function stancesSql(readerId: number | null) {
     || ',"mine":' || ${mine} || ',"reasons":[' || ${reasons} || ']}')`;
 }
 
+/**
+ * The decision in force on a gloss (alias `g`), the newest recorded, as JSON, or null
+ * (docs/deliberation.md §3). Its dissent is the copy taken when it was decided.
+ */
+const decisionSql = sql`coalesce((SELECT '{"statement":' || json_quote(d.statement)
+    || ',"adopted":' || (CASE WHEN d.adopted_kind IS NULL THEN 'null' ELSE '{"kind":' || json_quote(d.adopted_kind) || ',"id":' || d.adopted_id || '}' END)
+    || ',"decidedBy":{"handle":' || json_quote(du.handle) || ',"name":' || json_quote(du.display_name) || '}'
+    || ',"decidedAt":' || json_quote(d.decided_at) || ',"reviewOn":' || coalesce(json_quote(d.review_on), 'null')
+    || ',"dissent":' || d.dissent || '}'
+  FROM decision d JOIN user du ON du.id = d.decided_by WHERE d.gloss_id = g.id ORDER BY d.id DESC LIMIT 1), 'null')`;
+
 /** A signed-in reader's read state on the text listed: who, and since when what others wrote is new to them. */
 export interface ReadState {
   userId: number;
@@ -112,6 +123,7 @@ export async function glossListingJson(
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
     || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
     || ',"stances":' || ${stancesSql(filter.everything || viewer === null ? null : viewer.id)}
+    || ',"decision":' || ${decisionSql}
     || ',"question":' || (CASE WHEN g.motivation <> 'questioning' THEN 'null'
          WHEN ar.id IS NOT NULL AND ar.status = 'active' THEN '{"status":"answered","accepted":' || ar.id || '}'
          ELSE '{"status":"open","accepted":null}' END)

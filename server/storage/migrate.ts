@@ -23,6 +23,7 @@ import * as digests from './migrations/2026_12_06_110_digests.ts';
 import * as invited from './migrations/2026_12_06_111_invited.ts';
 import * as questions from './migrations/2026_12_06_112_questions.ts';
 import * as stances from './migrations/2026_12_06_113_stances.ts';
+import * as decisions from './migrations/2026_12_06_114_decisions.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_111_invited': invited,
   '2026_12_06_112_questions': questions,
   '2026_12_06_113_stances': stances,
+  '2026_12_06_114_decisions': decisions,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

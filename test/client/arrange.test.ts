@@ -24,6 +24,7 @@ function gloss(layer: string, start: number | null, more: { on?: Gloss; status?:
     edited: null,
     question: null,
     stances: { agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] },
+    decision: null,
     replies: Array.from({ length: more.replies ?? 0 }, (_, i) => ({ id: i + 1, gloss: id, parent: null, status: 'active', author: null, body: null, moderationNote: null, created: '', updated: '', edited: null, stance: null })),
   };
 }

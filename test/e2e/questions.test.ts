@@ -80,4 +80,26 @@ describe('questions', () => {
     expect(await card.locator('.stances button[aria-pressed="true"]').textContent()).toBe('Disagree 1');
     await page.screenshot({ path: path.join(screenshotDir, 'stance-disagree.png') });
   });
+
+  it('lets a layer’s owner record a decision, shown with the dissent beside the reading', async () => {
+    const ana = await signUpInto(page.context(), server.url, 'ana', { displayName: 'Ana' });
+    expect((await ana.post(`/api/texts/${text}/layers`, { name: 'Readings', slug: 'readings', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
+    const reading = await ana.post(`/api/texts/${text}/layers/readings/glosses`, { target: { exact: 'make a fence to the Thorah' }, body: { markdown: 'A fence means extra rules.' } });
+    const dov = await signupOver(server.url, 'dov', undefined, 'Dov');
+    expect((await dov.send('PUT', `/api/glosses/${reading.body.id}/stance`, { stance: 'disagree', reason: 'A fence can be a teaching.' })).status).toBe(200);
+    await page.goto(`${server.url}/t/${text}#g-${reading.body.id}`);
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${reading.body.id}"]`);
+    await card.locator('xpath=self::*[@unfolded]').waitFor();
+    await card.getByRole('button', { name: 'Record a decision' }).click();
+    await card.locator('form.decide textarea').fill('We read the fence as extra rules.');
+    await card.locator('form.decide').getByRole('button', { name: 'Record' }).click();
+    await expect.poll(() => card.locator('form.decide').count()).toBe(0);
+    if ((await card.getAttribute('unfolded')) === null) await unfold(card);
+    const decision = card.locator('.decision');
+    await decision.waitFor();
+    expect(await decision.textContent()).toContain('We read the fence as extra rules.');
+    expect(await decision.textContent()).toContain('This reading is adopted.');
+    expect(await decision.locator('ul.dissent li').allTextContents()).toEqual([expect.stringContaining('A fence can be a teaching.')]);
+    await page.screenshot({ path: path.join(screenshotDir, 'decision-dissent.png') });
+  });
 });

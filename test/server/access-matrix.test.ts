@@ -1172,6 +1172,18 @@ describe('the access matrix: writing', () => {
       run: (c) => c.put(`/api/glosses/${w.glosses.cgOwner.id}/stance`, { stance: 'agree' }),
     },
     {
+      door: 'POST /api/glosses/:id/decision',
+      what: "record a decision on olive's reading",
+      expect: expect_({ olive: 201, mona: 201 }, 403),
+      run: (c) => c.post(`/api/glosses/${w.glosses.opOwner.id}/decision`, { statement: 'Decided.' }),
+    },
+    {
+      door: 'POST /api/glosses/:id/decision',
+      what: 'record a decision on a reading in closed-circle’s group layer',
+      expect: expect_({ olive: 201, mona: 403 }, 404),
+      run: (c) => c.post(`/api/glosses/${w.glosses.cgOwner.id}/decision`, { statement: 'Decided.' }),
+    },
+    {
       door: 'DELETE /api/glosses/:id/stance',
       what: "take back a stance on mona's gloss, where one has none",
       expect: expect_({}, 404),

@@ -140,3 +140,71 @@ describe('stances on a reading', () => {
     expectError(await member.put('/api/glosses/999999/stance', { stance: 'agree' }), 404, 'not_found');
   });
 });
+
+describe('decisions that keep their dissent', () => {
+  const t = useTestApp();
+  let chair: TestClient;
+  let member: TestClient;
+  let critic: TestClient;
+  let loner: TestClient;
+  let text: string;
+  let reading: number;
+
+  type Decision = { statement: string; adopted: { kind: string; id: number } | null; decidedBy: { handle: string }; reviewOn: string | null; dissent: { author: { handle: string }; reason: string }[] } | null;
+  const decisionOf = async (client: TestClient, id: number) => ((await client.get(`/api/glosses/${id}`)).body as { decision: Decision }).decision;
+
+  beforeAll(async () => {
+    chair = await t.signup('chair');
+    member = await t.signup('mem');
+    critic = await t.signup('crit');
+    loner = await t.signup('lone');
+    expect((await chair.post('/api/groups', { slug: 'board', name: 'Board', visibility: 'public', joinPolicy: 'open' })).status).toBe(201);
+    for (const c of [member, critic]) expect((await c.post('/api/groups/board/join')).status).toBe(200);
+    text = await createText(chair, { title: 'Report', content: 'The budget shall be balanced within two years.', group: 'board', visibility: 'public' });
+    expect((await chair.post(`/api/texts/${text}/layers`, { name: 'Board readings', slug: 'readings', group: 'board', visibility: 'public', writePolicy: 'members' })).status).toBe(201);
+    reading = (await writeGloss(member, text, 'readings', { exact: 'within two years' }, 'Two fiscal years, not calendar years.')).id;
+  });
+
+  it('records a decision with the reading adopted and the dissent as it stood, kept when minds change', async () => {
+    expect(await decisionOf(member, reading)).toBeNull();
+    expect((await critic.put(`/api/glosses/${reading}/stance`, { stance: 'disagree', reason: 'Calendar years are simpler.' })).status).toBe(200);
+    expect((await member.put(`/api/glosses/${reading}/stance`, { stance: 'agree' })).status).toBe(200);
+    const decided = await chair.post(`/api/glosses/${reading}/decision`, { statement: 'We read fiscal years.', adopted: { gloss: reading }, reviewOn: '2027-06-01' });
+    expect(decided.status, decided.text).toBe(201);
+    expect(decided.body.decision).toMatchObject({
+      statement: 'We read fiscal years.',
+      adopted: { kind: 'gloss', id: reading },
+      decidedBy: { handle: 'chair' },
+      reviewOn: '2027-06-01',
+      dissent: [{ author: { handle: 'crit' }, reason: 'Calendar years are simpler.' }],
+    });
+    // The critic changes their mind: the decision's dissent stays as it was.
+    expect((await critic.put(`/api/glosses/${reading}/stance`, { stance: 'agree' })).status).toBe(200);
+    expect((await decisionOf(t.visitor(), reading))?.dissent).toEqual([{ author: { handle: 'crit', name: 'crit' }, reason: 'Calendar years are simpler.' }]);
+    // A later decision supersedes it; the audit log keeps both.
+    const reply = await critic.post(`/api/glosses/${reading}/replies`, { body: { markdown: 'A compromise: fiscal, reviewed yearly.' }, stance: 'supports' });
+    expect((await chair.post(`/api/glosses/${reading}/decision`, { statement: 'Adopted the compromise.', adopted: { reply: reply.body.id } })).body.decision).toMatchObject({
+      statement: 'Adopted the compromise.',
+      adopted: { kind: 'reply', id: reply.body.id },
+      dissent: [],
+    });
+    const audit = (await chair.get('/api/groups/board/audit')).body.entries as { action: string }[];
+    expect(audit.filter((e) => e.action === 'gloss.decided')).toHaveLength(2);
+  });
+
+  it('lets only the moderators (or a personal layer’s owner) decide, and checks what is adopted', async () => {
+    expectError(await member.post(`/api/glosses/${reading}/decision`, { statement: 'Mine.' }), 403, 'forbidden');
+    expectError(await t.visitor().post(`/api/glosses/${reading}/decision`, { statement: 'No.' }), 401, 'unauthenticated');
+    expectError(await chair.post(`/api/glosses/${reading}/decision`, { statement: '' }), 400, 'invalid_request');
+    expectError(await chair.post(`/api/glosses/${reading}/decision`, { statement: 'x', reviewOn: 'soon' }), 400, 'invalid_request');
+    expectError(await chair.post(`/api/glosses/${reading}/decision`, { statement: 'x', adopted: { reply: 999999 } }), 422, 'adopted_not_found');
+    expectError(await chair.post(`/api/glosses/${reading}/decision`, { statement: 'x', adopted: { gloss: 999999 } }), 422, 'adopted_not_found');
+    // A personal layer: its owner decides there.
+    const own = await createText(loner, { title: 'Notes', content: 'A plain page of words.' });
+    const layer = await loner.post(`/api/texts/${own}/layers`, { name: 'Mine', slug: 'mine', visibility: 'public', writePolicy: 'signed_in' });
+    expect(layer.status).toBe(201);
+    const g = await writeGloss(member, own, 'mine', { exact: 'plain page' }, 'Plain?');
+    expectError(await member.post(`/api/glosses/${g.id}/decision`, { statement: 'x' }), 403, 'forbidden');
+    expect((await loner.post(`/api/glosses/${g.id}/decision`, { statement: 'Plain it is.' })).status).toBe(201);
+  });
+});
