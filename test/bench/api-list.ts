@@ -12,7 +12,8 @@
  *
  * Baseline, timed in the benchmark process and interleaved with the requests, with no HTTP at
  * all (`bareListing`): the document the API answers an anonymous reader of a public text — the
- * same keys and nesting, each gloss with its target, anchor, body, author and thread of replies —
+ * same keys and nesting, each gloss with its target, anchor, body, author, stances, decision,
+ * question and thread of replies (each with its stance) —
  * made by bare better-sqlite3 prepared statements (the text, its visible glosses with their
  * layers, authors and anchors, the visible replies with their authors), plain JavaScript objects
  * built from the rows, the stored JSON (selectors, bodies) parsed, and `JSON.stringify`. Before
@@ -73,6 +74,8 @@ interface BareGloss {
   edited_at: string | null;
   handle: string;
   display_name: string;
+  accepted_reply_id: number | null;
+  accepted_status: string | null;
   anchor_version: number | null;
   anchor_start: number | null;
   anchor_end: number | null;
@@ -93,6 +96,27 @@ interface BareReply {
   created_at: string;
   updated_at: string;
   edited_at: string | null;
+  stance: string | null;
+  handle: string;
+  display_name: string;
+}
+
+/** A stance on a gloss, and a decision on one, as the baseline reads them. */
+interface BareStance {
+  gloss_id: number;
+  stance: 'agree' | 'disagree' | 'abstain';
+  reason: string | null;
+  handle: string;
+  display_name: string;
+}
+interface BareDecision {
+  gloss_id: number;
+  statement: string;
+  adopted_kind: string | null;
+  adopted_id: number | null;
+  decided_at: string;
+  review_on: string | null;
+  dissent: string;
   handle: string;
   display_name: string;
 }
@@ -116,24 +140,35 @@ function bareListing(sqlite: SQLite.Database): (slug: string) => string {
   const glossStatement = sqlite.prepare<[number, number], BareGloss>(`
     SELECT g.id, l.slug AS layer, g.target_version, g.target_gloss_id, g.selectors, g.body_doc, g.body_text, g.body_revision,
            g.motivation, g.status, g.moderation_note, g.attribution, g.created_at, g.updated_at, g.edited_at,
-           u.handle, u.display_name,
+           u.handle, u.display_name, g.accepted_reply_id, ar.status AS accepted_status,
            a.version AS anchor_version, a.start AS anchor_start, a."end" AS anchor_end, a.status AS anchor_status,
            a.score AS anchor_score, a.exact AS anchor_exact
     FROM gloss g
     JOIN layer l ON l.id = g.layer_id
     JOIN "user" u ON u.id = g.author_id
     LEFT JOIN gloss tg ON tg.id = g.target_gloss_id
+    LEFT JOIN reply ar ON ar.id = g.accepted_reply_id
     LEFT JOIN anchor a ON a.gloss_id = g.id AND a.version = coalesce(tg.body_revision, ?)
     WHERE g.text_id = ? AND l.visibility = 'public' AND g.status IN ('active', 'deleted')
     ORDER BY g.id`);
   const replyStatement = sqlite.prepare<[number], BareReply>(`
     SELECT r.id, r.gloss_id, r.parent_id, r.status, r.body_doc, r.body_text, r.moderation_note,
-           r.created_at, r.updated_at, r.edited_at, u.handle, u.display_name
+           r.created_at, r.updated_at, r.edited_at, r.stance, u.handle, u.display_name
     FROM reply r
     JOIN gloss g ON g.id = r.gloss_id
     JOIN "user" u ON u.id = r.author_id
     WHERE g.text_id = ? AND r.status IN ('active', 'deleted')
     ORDER BY r.id`);
+  // Stances and decisions on the text's glosses (none of the gloss's visibility matters here: the
+  // glosses they hang on are filtered above).
+  const stanceStatement = sqlite.prepare<[number], BareStance>(`
+    SELECT s.gloss_id, s.stance, s.reason, u.handle, u.display_name
+    FROM gloss_stance s JOIN gloss g ON g.id = s.gloss_id JOIN "user" u ON u.id = s.user_id
+    WHERE g.text_id = ? ORDER BY s.created_at, s.user_id`);
+  const decisionStatement = sqlite.prepare<[number], BareDecision>(`
+    SELECT d.gloss_id, d.statement, d.adopted_kind, d.adopted_id, d.decided_at, d.review_on, d.dissent, u.handle, u.display_name
+    FROM decision d JOIN gloss g ON g.id = d.gloss_id JOIN "user" u ON u.id = d.decided_by
+    WHERE g.text_id = ? ORDER BY d.id`);
   return (slug) => {
     const text = textStatement.get(slug);
     if (!text) throw new Error(`baseline: no public text "${slug}"`);
@@ -152,6 +187,25 @@ function bareListing(sqlite: SQLite.Database): (slug: string) => string {
         created: r.created_at,
         updated: r.updated_at,
         edited: r.edited_at,
+        stance: r.stance,
+      });
+    }
+    const stances = new Map<number, { agree: number; disagree: number; abstain: number; mine: null; reasons: object[] }>();
+    for (const st of stanceStatement.all(text.id)) {
+      let tally = stances.get(st.gloss_id);
+      if (!tally) stances.set(st.gloss_id, (tally = { agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] }));
+      tally[st.stance]++;
+      if (st.reason !== null) tally.reasons.push({ author: { handle: st.handle, name: st.display_name }, stance: st.stance, reason: st.reason });
+    }
+    const decisions = new Map<number, object>();
+    for (const d of decisionStatement.all(text.id)) {
+      decisions.set(d.gloss_id, {
+        statement: d.statement,
+        adopted: d.adopted_kind === null ? null : { kind: d.adopted_kind, id: d.adopted_id },
+        decidedBy: { handle: d.handle, name: d.display_name },
+        decidedAt: d.decided_at,
+        reviewOn: d.review_on,
+        dissent: JSON.parse(d.dissent) as unknown,
       });
     }
     const glosses = glossStatement.all(text.current_version, text.id).map((g) => ({
@@ -173,6 +227,14 @@ function bareListing(sqlite: SQLite.Database): (slug: string) => string {
       created: g.created_at,
       updated: g.updated_at,
       edited: g.edited_at,
+      stances: stances.get(g.id) ?? { agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] },
+      decision: decisions.get(g.id) ?? null,
+      question:
+        g.motivation !== 'questioning'
+          ? null
+          : g.accepted_reply_id !== null && g.accepted_status === 'active'
+            ? { status: 'answered', accepted: g.accepted_reply_id }
+            : { status: 'open', accepted: null },
       replies: threads.get(g.id) ?? [],
     }));
     return JSON.stringify({ text: text.slug, version: text.current_version, glosses });
