@@ -4,7 +4,8 @@ import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.
 import { cssColor } from '../layer-style.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
-import { exactTime, relativeTime } from '../relative-time.ts';
+import { CardDeliberation } from './card-deliberation.ts';
+import { when } from './post-time.ts';
 import { CardModeration } from './card-moderation.ts';
 import type { ComposerPost } from './daf-composer.ts';
 import { loadComposer } from './load-composer.ts';
@@ -31,8 +32,6 @@ export class DafGlossCard extends LitElement {
     unfolded: { type: Boolean, reflect: true },
     expanded: { state: true },
     markedReply: { state: true },
-    disagreeing: { state: true },
-    deciding: { state: true },
     form: { state: true },
     busy: { state: true },
     error: { state: true },
@@ -57,15 +56,13 @@ export class DafGlossCard extends LitElement {
   declare expanded: boolean;
   /** The reply a link named (`#g-12-r-34`, a notification's): shown marked in the open thread. */
   declare markedReply: number | null;
-  /** Is the reason form for disagreeing open? */
-  declare disagreeing: boolean;
-  /** Is the form that records a decision open? */
-  declare deciding: boolean;
   declare form: Form;
   declare busy: boolean;
   declare error: string;
   /** Flag, and the moderators' Approve / Hide / Restore / Delete. */
   private readonly mod = new CardModeration(this);
+  /** Stances on the reading, and the decision recorded on it. */
+  private readonly deliberation = new CardDeliberation(this, (action) => this.write(action));
 
   private body: HTMLElement | null = null;
 
@@ -78,8 +75,6 @@ export class DafGlossCard extends LitElement {
     this.unfolded = false;
     this.expanded = false;
     this.markedReply = null;
-    this.disagreeing = false;
-    this.deciding = false;
     this.form = null;
     this.busy = false;
     this.error = '';
@@ -371,89 +366,6 @@ export class DafGlossCard extends LitElement {
     return true;
   }
 
-  /** Opens a small form in the card and moves the focus into it, so the card stays open while it is filled. */
-  private async openInCard(which: 'deciding' | 'disagreeing', field: string) {
-    this[which] = true;
-    await this.updateComplete;
-    this.querySelector<HTMLElement>(field)?.focus();
-  }
-
-  /**
-   * The stances on this reading (docs/deliberation.md §2): the counts, as buttons for whoever may
-   * reply (pressed: one's own; pressed again: taken back), a reason asked before disagreeing, and
-   * the reasons given, with their authors.
-   */
-  private stanceBar() {
-    const s = this.gloss.stances;
-    const may = !!this.layer?.you.reply && this.me !== null && this.gloss.status === 'active';
-    if (!may && s.agree + s.disagree + s.abstain === 0) return nothing;
-    const take = (stance: 'agree' | 'abstain') => this.write(() => api.setStance(this.gloss.id, s.mine === stance ? null : { stance }));
-    const disagree = (event: SubmitEvent) => {
-      event.preventDefault();
-      const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
-      void this.write(() => api.setStance(this.gloss.id, { stance: 'disagree', reason })).then(() => (this.disagreeing = !!this.error));
-    };
-    const button = (label: string, kind: 'agree' | 'disagree' | 'abstain', n: number, act: () => void) =>
-      may ? html`<button aria-pressed=${s.mine === kind ? 'true' : 'false'} @click=${act}>${label} ${n}</button>` : html`<span>${label} ${n}</span>`;
-    return html`<div class="stances" role="group" aria-label="Stances on this reading">
-        ${button('Agree', 'agree', s.agree, () => void take('agree'))}
-        ${button('Disagree', 'disagree', s.disagree, () =>
-          s.mine === 'disagree' ? void this.write(() => api.setStance(this.gloss.id, null)) : this.disagreeing ? (this.disagreeing = false) : void this.openInCard('disagreeing', 'form.reason input'),
-        )}
-        ${button('Abstain', 'abstain', s.abstain, () => void take('abstain'))}
-      </div>
-      ${this.disagreeing
-        ? html`<form class="reason" @submit=${disagree}>
-            <label>Why do you disagree? <input name="reason" required maxlength="1000" /></label>
-            <button type="submit" ?disabled=${this.busy}>Disagree</button>
-          </form>`
-        : nothing}
-      ${s.reasons.length
-        ? html`<ul class="reasons">
-            ${s.reasons.map((r) => html`<li><span class="who">${authorName(r.author, '')} ${r.stance === 'disagree' ? 'disagrees' : r.stance === 'agree' ? 'agrees' : 'abstains'}:</span> ${r.reason}</li>`)}
-          </ul>`
-        : nothing}`;
-  }
-
-  /**
-   * The decision in force on this reading, as a daf keeps the minority view beside the ruling:
-   * the statement, who decided and when, what was adopted, and the dissent as it stood; and, for
-   * those who may decide, a form to record one (docs/deliberation.md §3).
-   */
-  private decisionBox() {
-    const d = this.gloss.decision;
-    const g = this.gloss;
-    const mayDecide = g.status === 'active' && (this.layer?.group ? !!this.layer?.you.moderate : !!this.layer?.you.manage);
-    const adopted = !d?.adopted ? '' : d.adopted.kind === 'gloss' ? (d.adopted.id === g.id ? 'This reading is adopted.' : 'Another reading is adopted.') : 'A reply in this thread is adopted.';
-    const record = (event: SubmitEvent) => {
-      event.preventDefault();
-      const data = new FormData(event.target as HTMLFormElement);
-      const statement = String(data.get('statement') ?? '').trim();
-      void this.write(() => api.decide(g.id, { statement, ...(data.get('adopt') ? { adopted: { gloss: g.id } } : {}) })).then(() => (this.deciding = !!this.error));
-    };
-    return html`${d
-        ? html`<section class="decision" aria-label="Decision">
-            <p><strong>Decided:</strong> ${d.statement}</p>
-            <p class="who">${authorName(d.decidedBy, '')} · ${when(d.decidedAt, null)}${d.reviewOn ? ` · review on ${d.reviewOn}` : ''}${adopted ? ` · ${adopted}` : ''}</p>
-            ${d.dissent.length
-              ? html`<p class="who">Dissent, as it stood:</p>
-                  <ul class="dissent">
-                    ${d.dissent.map((x) => html`<li><span class="who">${authorName(x.author, '')}:</span> ${x.reason}</li>`)}
-                  </ul>`
-              : nothing}
-          </section>`
-        : nothing}
-      ${mayDecide && !this.deciding ? html`<button class="record-decision" @click=${() => void this.openInCard('deciding', 'form.decide textarea')}>Record a decision</button>` : nothing}
-      ${this.deciding
-        ? html`<form class="decide" @submit=${record}>
-            <label>Decision <textarea name="statement" required maxlength="2000" rows="2"></textarea></label>
-            <label><input type="checkbox" name="adopt" checked /> Adopt this reading</label>
-            <button type="submit" class="primary" ?disabled=${this.busy}>Record</button>
-            <button type="button" @click=${() => (this.deciding = false)}>Cancel</button>
-          </form>`
-        : nothing}`;
-  }
-
   /** The folded card: where it belongs, who and when, and the first line of its body. */
   private folded() {
     const g = this.gloss;
@@ -488,7 +400,7 @@ export class DafGlossCard extends LitElement {
       ${g.status === 'pending' ? html`<span class="tag">Awaiting a moderator</span>` : nothing}
       ${g.status === 'hidden' ? html`<span class="tag">Hidden by a moderator${g.moderationNote ? `: ${g.moderationNote}` : ''}</span>` : nothing}
       ${this.form?.kind === 'edit-gloss' ? this.composer(g.body?.doc) : this.body}
-      ${g.motivation === 'questioning' ? nothing : this.stanceBar()} ${this.decisionBox()}
+      ${g.motivation === 'questioning' ? nothing : this.deliberation.stanceBar()} ${this.deliberation.decisionBox()}
       <div class="actions">
         ${this.long && this.form?.kind !== 'edit-gloss'
           ? html`<button aria-expanded=${this.expanded ? 'true' : 'false'} @click=${() => (this.expanded = !this.expanded)}>${this.expanded ? 'Less' : 'More'}</button>`
@@ -510,12 +422,6 @@ export class DafGlossCard extends LitElement {
   }
 }
 
-/** When a post was written, relative, with the exact time on hover, and "edited" once its author changed it. */
-function when(created: string, edited: string | null) {
-  return html`<time datetime=${created} title=${exactTime(created)}>${relativeTime(created)}</time>${edited
-    ? html` · <span class="edited" title=${`Edited ${exactTime(edited)}`}>edited</span>`
-    : nothing}`;
-}
 
 /** How many levels of answers are indented; deeper ones line up with their parent. */
 const maxThreadIndent = 4;

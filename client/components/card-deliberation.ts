@@ -1,0 +1,128 @@
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { api, type Gloss, type Layer } from '../api.ts';
+import { authorName } from '../author-name.ts';
+import { when } from './post-time.ts';
+
+/** The card this controller serves: its gloss, who reads, its layer, and its write state. */
+type Card = ReactiveControllerHost & HTMLElement & { gloss: Gloss; layer: Layer | undefined; me: string | null; busy: boolean; error: string };
+
+/**
+ * What a gloss card shows and offers of deliberation on its reading (docs/deliberation.md): the
+ * stances, as a bar of buttons with the reasons given, and the decision recorded, with its dissent
+ * beside the reading and, for those who may decide, a form to record one. Writes go through the
+ * card's `write`, which shows the server's answer in the card and makes the page re-read.
+ */
+export class CardDeliberation implements ReactiveController {
+  private disagreeingNow = false;
+  private decidingNow = false;
+
+  constructor(
+    private readonly card: Card,
+    private readonly write: (action: () => Promise<unknown>) => Promise<void>,
+  ) {
+    card.addController(this);
+  }
+
+  hostConnected() {}
+
+  /** Is the reason form for disagreeing open? */
+  private get disagreeing(): boolean {
+    return this.disagreeingNow;
+  }
+  private set disagreeing(open: boolean) {
+    this.disagreeingNow = open;
+    this.card.requestUpdate();
+  }
+
+  /** Is the form that records a decision open? */
+  private get deciding(): boolean {
+    return this.decidingNow;
+  }
+  private set deciding(open: boolean) {
+    this.decidingNow = open;
+    this.card.requestUpdate();
+  }
+
+  /** Opens a small form in the card and moves the focus into it, so the card stays open while it is filled. */
+  private async openInCard(which: 'deciding' | 'disagreeing', field: string) {
+    this[which] = true;
+    await this.card.updateComplete;
+    this.card.querySelector<HTMLElement>(field)?.focus();
+  }
+
+  /**
+   * The stances on this reading (docs/deliberation.md §2): the counts, as buttons for whoever may
+   * reply (pressed: one's own; pressed again: taken back), a reason asked before disagreeing, and
+   * the reasons given, with their authors.
+   */
+  stanceBar() {
+    const s = this.card.gloss.stances;
+    const may = !!this.card.layer?.you.reply && this.card.me !== null && this.card.gloss.status === 'active';
+    if (!may && s.agree + s.disagree + s.abstain === 0) return nothing;
+    const take = (stance: 'agree' | 'abstain') => this.write(() => api.setStance(this.card.gloss.id, s.mine === stance ? null : { stance }));
+    const disagree = (event: SubmitEvent) => {
+      event.preventDefault();
+      const reason = String(new FormData(event.target as HTMLFormElement).get('reason') ?? '').trim();
+      void this.write(() => api.setStance(this.card.gloss.id, { stance: 'disagree', reason })).then(() => (this.disagreeing = !!this.card.error));
+    };
+    const button = (label: string, kind: 'agree' | 'disagree' | 'abstain', n: number, act: () => void) =>
+      may ? html`<button aria-pressed=${s.mine === kind ? 'true' : 'false'} @click=${act}>${label} ${n}</button>` : html`<span>${label} ${n}</span>`;
+    return html`<div class="stances" role="group" aria-label="Stances on this reading">
+        ${button('Agree', 'agree', s.agree, () => void take('agree'))}
+        ${button('Disagree', 'disagree', s.disagree, () =>
+          s.mine === 'disagree' ? void this.write(() => api.setStance(this.card.gloss.id, null)) : this.disagreeing ? (this.disagreeing = false) : void this.openInCard('disagreeing', 'form.reason input'),
+        )}
+        ${button('Abstain', 'abstain', s.abstain, () => void take('abstain'))}
+      </div>
+      ${this.disagreeing
+        ? html`<form class="reason" @submit=${disagree}>
+            <label>Why do you disagree? <input name="reason" required maxlength="1000" /></label>
+            <button type="submit" ?disabled=${this.card.busy}>Disagree</button>
+          </form>`
+        : nothing}
+      ${s.reasons.length
+        ? html`<ul class="reasons">
+            ${s.reasons.map((r) => html`<li><span class="who">${authorName(r.author, '')} ${r.stance === 'disagree' ? 'disagrees' : r.stance === 'agree' ? 'agrees' : 'abstains'}:</span> ${r.reason}</li>`)}
+          </ul>`
+        : nothing}`;
+  }
+
+  /**
+   * The decision in force on this reading, as a daf keeps the minority view beside the ruling:
+   * the statement, who decided and when, what was adopted, and the dissent as it stood; and, for
+   * those who may decide, a form to record one (docs/deliberation.md §3).
+   */
+  decisionBox() {
+    const d = this.card.gloss.decision;
+    const g = this.card.gloss;
+    const mayDecide = g.status === 'active' && (this.card.layer?.group ? !!this.card.layer?.you.moderate : !!this.card.layer?.you.manage);
+    const adopted = !d?.adopted ? '' : d.adopted.kind === 'gloss' ? (d.adopted.id === g.id ? 'This reading is adopted.' : 'Another reading is adopted.') : 'A reply in this thread is adopted.';
+    const record = (event: SubmitEvent) => {
+      event.preventDefault();
+      const data = new FormData(event.target as HTMLFormElement);
+      const statement = String(data.get('statement') ?? '').trim();
+      void this.write(() => api.decide(g.id, { statement, ...(data.get('adopt') ? { adopted: { gloss: g.id } } : {}) })).then(() => (this.deciding = !!this.card.error));
+    };
+    return html`${d
+        ? html`<section class="decision" aria-label="Decision">
+            <p><strong>Decided:</strong> ${d.statement}</p>
+            <p class="who">${authorName(d.decidedBy, '')} · ${when(d.decidedAt, null)}${d.reviewOn ? ` · review on ${d.reviewOn}` : ''}${adopted ? ` · ${adopted}` : ''}</p>
+            ${d.dissent.length
+              ? html`<p class="who">Dissent, as it stood:</p>
+                  <ul class="dissent">
+                    ${d.dissent.map((x) => html`<li><span class="who">${authorName(x.author, '')}:</span> ${x.reason}</li>`)}
+                  </ul>`
+              : nothing}
+          </section>`
+        : nothing}
+      ${mayDecide && !this.deciding ? html`<button class="record-decision" @click=${() => void this.openInCard('deciding', 'form.decide textarea')}>Record a decision</button>` : nothing}
+      ${this.deciding
+        ? html`<form class="decide" @submit=${record}>
+            <label>Decision <textarea name="statement" required maxlength="2000" rows="2"></textarea></label>
+            <label><input type="checkbox" name="adopt" checked /> Adopt this reading</label>
+            <button type="submit" class="primary" ?disabled=${this.card.busy}>Record</button>
+            <button type="button" @click=${() => (this.deciding = false)}>Cancel</button>
+          </form>`
+        : nothing}`;
+  }
+}
