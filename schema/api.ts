@@ -123,6 +123,8 @@ export const createLayerShape = z.strictObject({
   writePolicy: z.enum(['owner', 'signed_in', 'members', 'moderators']).optional(),
   /** Who may reply in its threads: signed_in, members (of its group), or nobody. */
   replyPolicy: z.enum(['signed_in', 'members', 'nobody']).optional(),
+  /** Members see the others' glosses only once they have written one of their own here. */
+  readFirst: z.boolean().optional(),
   license: z.string().trim().max(300).optional(),
   attribution: z.string().trim().max(1000).optional(),
 });

@@ -217,6 +217,8 @@ export const layerShape = z.object({
   visibility: visibilityShape,
   writePolicy: writePolicyShape,
   replyPolicy: replyPolicyShape,
+  /** Members see the others' glosses only once they have written one here (docs/deliberation.md §4). */
+  readFirst: z.boolean(),
   license: z.string().nullable(),
   attribution: z.string().nullable(),
   /** The owner's handle; absent from a change's event. */
@@ -230,7 +232,13 @@ export const layerShape = z.object({
  * A layer as every route answers it (listed, created, changed, or alone): with its owner, its
  * gloss count and what the reader may do in it.
  */
-export const listedLayerShape = layerShape.extend({ owner: z.string(), glossCount: count, you: layerPermissionsShape });
+export const listedLayerShape = layerShape.extend({
+  owner: z.string(),
+  glossCount: count,
+  /** Published glosses a read-first layer keeps from the reader until they write one (0 elsewhere). */
+  hiddenUntilYouWrite: count,
+  you: layerPermissionsShape,
+});
 export const layerListShape = z.object({ layers: z.array(listedLayerShape) });
 
 /** What a W3C import did. */

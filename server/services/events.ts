@@ -6,8 +6,9 @@
 import type { DB, EventRow } from '../storage/database.ts';
 import * as store from '../storage/events.ts';
 import { findTextById } from '../storage/texts.ts';
+import { layersWrittenIn } from '../storage/glosses.ts';
 import { viewerForCredential, type Credential } from './auth.ts';
-import { canReadLayer, canReadText, canSeePost, shownGroupSlug, type Viewer } from './policy.ts';
+import { canReadLayer, canReadText, canSeeGloss, canSeePost, shownGroupSlug, type Viewer } from './policy.ts';
 import type { TextRow } from '../storage/database.ts';
 
 /** The kinds of events. */
@@ -87,6 +88,8 @@ export async function visibleEventsAfter(
     rows.filter((r) => r.item_kind === 'gloss').map((r) => r.item_id!),
     rows.filter((r) => r.item_kind === 'reply').map((r) => r.item_id!),
   );
+  // Where the viewer has written: what read-first layers show them (docs/deliberation.md §4).
+  const wrote = viewer !== null && [...layers.values()].some((l) => l.read_first) ? await layersWrittenIn(db, viewer.id, text.id) : new Set<number>();
   const glosses = new Map(posts.glosses.map((g) => [g.id, g]));
   const replies = new Map(posts.replies.map((r) => [r.id, r]));
   const visible = rows.filter((r) => {
@@ -98,14 +101,14 @@ export async function visibleEventsAfter(
     // A tombstone keeps its place but not its words: the events that carried them are gone with them.
     if (r.item_kind === 'gloss') {
       const g = glosses.get(r.item_id!);
-      return g !== undefined && g.status !== 'deleted' && canSeePost(viewer, text, layer, g);
+      return g !== undefined && g.status !== 'deleted' && canSeeGloss(viewer, text, layer, g, wrote.has(layer.id));
     }
     const reply = replies.get(r.item_id!);
     return (
       reply !== undefined &&
       reply.status !== 'deleted' &&
       canSeePost(viewer, text, layer, reply) &&
-      canSeePost(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status })
+      canSeeGloss(viewer, text, layer, { author_id: reply.gloss_author_id, status: reply.gloss_status }, wrote.has(layer.id))
     );
   });
   const current = await asTheyAreNow(db, text.id, visible, afterId);

@@ -15,10 +15,10 @@ import * as stances from '../storage/stances.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
-import { canDeletePost, canEditPost, canModerate, canReply, canSeePost, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
+import { canDeletePost, canEditPost, canModerate, canReply, canWriteLayer, isBanned, readersContained, type Viewer } from './policy.ts';
 import { recordAudit } from './groups.ts';
 import { hideDescendants, initialStatus, statusAfterEdit } from './moderation.ts';
-import { readableGloss } from './readable-posts.ts';
+import { mayReadGloss, readableGloss } from './readable-posts.ts';
 import { reanchorChildren, type StoredSelectors } from './reanchor.ts';
 import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
@@ -38,7 +38,7 @@ const emptyBodyJson = '{"type":"doc","content":[{"type":"paragraph"}]}';
 async function commentableGloss(db: DB, viewer: Viewer, text: TextRow, layer: LayerRow, id: number): Promise<GlossRow> {
   const parent = await glosses.findGloss(db, id);
   const parentLayer = parent && (await layers.findLayerById(db, parent.layer_id));
-  if (!parent || parent.text_id !== text.id || !parentLayer || !canSeePost(viewer, text, parentLayer, parent)) {
+  if (!parent || parent.text_id !== text.id || !parentLayer || !(await mayReadGloss(db, viewer, text, parentLayer, parent))) {
     throw new AppError('target_not_found', 422, `Gloss ${id} is not a gloss on this text`);
   }
   if (parent.status === 'deleted') throw new AppError('target_deleted', 409, `Gloss ${parent.id} was deleted`);
@@ -329,7 +329,7 @@ export async function decide(ctx: AppContext, viewer: Viewer, id: number, input:
     if (input.adopted && 'gloss' in input.adopted) {
       const other = input.adopted.gloss === id ? gloss : await glosses.findGloss(trx, input.adopted.gloss);
       const otherLayer = other && other.text_id === text.id ? await layers.findLayerById(trx, other.layer_id) : undefined;
-      if (!other || !otherLayer || other.status !== 'active' || !canSeePost(viewer, text, otherLayer, other)) {
+      if (!other || !otherLayer || other.status !== 'active' || !(await mayReadGloss(trx, viewer, text, otherLayer, other))) {
         throw new AppError('adopted_not_found', 422, `Gloss ${input.adopted.gloss} is not a published reading on this text`);
       }
       adopted = { kind: 'gloss', id: other.id };

@@ -29,6 +29,7 @@ export function layerJson(layer: LayerRow & { owner_handle?: string; group_slug?
     visibility: layer.visibility,
     writePolicy: layer.write_policy,
     replyPolicy: layer.reply_policy,
+    readFirst: layer.read_first === 1,
     license: layer.license,
     attribution: layer.attribution,
     owner: layer.owner_handle,
@@ -91,7 +92,11 @@ export async function presentLayer(db: DB, viewer: Viewer | null, text: TextRow,
 type ListedRow = Awaited<ReturnType<typeof layers.listVisibleLayers>>[number];
 
 function listedLayer(viewer: Viewer | null, text: TextRow, row: ListedRow) {
-  return { ...layerJson({ ...row, group_slug: shownGroupSlug(viewer, row) }), you: layerPermissions(viewer, text, row) };
+  return {
+    ...layerJson({ ...row, group_slug: shownGroupSlug(viewer, row) }),
+    hiddenUntilYouWrite: Number(row.hidden_count),
+    you: layerPermissions(viewer, text, row),
+  };
 }
 
 /**
@@ -128,6 +133,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       visibility: input.visibility,
       write_policy: input.writePolicy ?? (group ? 'members' : 'owner'),
       reply_policy: input.replyPolicy ?? 'signed_in',
+      read_first: input.readFirst ? 1 : 0,
     } as const;
     checkSettings(group?.id ?? null, settings);
     const taken = async (slug: string) => (await layers.findLayer(trx, text.id, slug)) !== undefined;
@@ -164,9 +170,10 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
 }
 
 /**
- * Changes a layer's name, description, colour, visibility or write policy (owner only). A
- * visibility change that would let someone read a gloss whose target they cannot read, or
- * hide a target from readers of glosses on it, is refused with 409, as is opening a group's
+ * Changes a layer's name, description, colour, visibility, policies or read-first rule (owner
+ * only). A change that would let someone read a gloss whose target they cannot read, or hide a
+ * target from readers of glosses on it, is refused with 409 (so a layer whose glosses are
+ * commented on from other layers cannot become read-first), as is opening a group's
  * notebook that holds other members' entries (409 `notebook_has_entries`).
  */
 export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
@@ -181,6 +188,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       visibility: input.visibility ?? layer.visibility,
       write_policy: input.writePolicy ?? layer.write_policy,
       reply_policy: input.replyPolicy ?? layer.reply_policy,
+      read_first: input.readFirst === undefined ? layer.read_first : Number(input.readFirst),
     };
     checkSettings(layer.group_id, next);
     // A notebook's entries are private to their writers whatever becomes of the layer: it opens
@@ -188,8 +196,8 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     if (isNotebook(layer) && !isNotebook(next) && (await glosses.layerHasPostsByOthers(trx, layer.id, viewer.id))) {
       throw new AppError('notebook_has_entries', 409, 'This notebook holds other members’ entries, which stay private to their writers; it cannot be made public or group');
     }
-    if (next.visibility !== layer.visibility) {
-      for (const child of await glosses.glossesTargetingLayer(trx, layer.id)) {
+    if (next.visibility !== layer.visibility || next.read_first !== layer.read_first) {
+      for (const child of await glosses.layersTargeting(trx, layer.id)) {
         if (!readersContained(child, next)) {
           throw new AppError('layer_has_dependents', 409, 'Glosses in other layers comment on this layer; their readers would lose sight of what they comment on');
         }
@@ -207,6 +215,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       visibility: next.visibility,
       write_policy: next.write_policy,
       reply_policy: next.reply_policy,
+      read_first: next.read_first,
     });
     const json = layerJson(next);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });

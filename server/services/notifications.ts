@@ -20,6 +20,7 @@ import { toViewer } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { readableLayer } from './layers.ts';
 import { canSeePost, type Viewer } from './policy.ts';
+import { mayReadGloss } from './readable-posts.ts';
 import { mentionedHandles } from '../../schema/mentions.ts';
 import { write, type Write } from './write.ts';
 
@@ -45,7 +46,7 @@ async function viewerOf(db: DB, userId: number): Promise<Viewer | null> {
 async function mayRead(db: DB, userId: number, post: PostFacts): Promise<boolean> {
   const viewer = await viewerOf(db, userId);
   if (viewer === null) return false;
-  if (!canSeePost(viewer, post.text, post.layer, post.gloss)) return false;
+  if (!(await mayReadGloss(db, viewer, post.text, post.layer, post.gloss))) return false;
   return post.reply === undefined || canSeePost(viewer, post.text, post.layer, post.reply);
 }
 
@@ -151,7 +152,7 @@ export async function mentionReach(ctx: AppContext, viewer: Viewer, textSlug: st
     else if (id === viewer.id) continue;
     else {
       const them = await viewerOf(ctx.db, id);
-      const sees = them !== null && canSeePost(them, text, layer, post);
+      const sees = them !== null && (await mayReadGloss(ctx.db, them, text, layer, post));
       (sees ? out.reach : out.unreached).push(handle);
     }
   }

@@ -133,13 +133,36 @@ export function isNotebook(layer: Pick<LayerRow, 'visibility' | 'group_id'>): bo
   return layer.visibility === 'private' && layer.group_id !== null;
 }
 
-/** May the viewer see this post (a gloss, or a reply under a gloss of this layer)? */
+/**
+ * May the viewer see this post by its place and state (a gloss, or a reply under a gloss of this
+ * layer)? For a gloss, `canSeeGloss` adds the read-first rule; a reply is seen only with its gloss.
+ */
 export function canSeePost(viewer: Viewer | null, text: TextLike, layer: LayerLike, post: PostLike): boolean {
   if (!canReadLayer(viewer, text, layer)) return false;
   const mine = viewer !== null && viewer.id === post.author_id;
   if (isNotebook(layer) && !mine) return false;
   if (post.status === 'active' || post.status === 'deleted') return true;
   return mine || isModerator(viewer, layer.group_id);
+}
+
+/**
+ * Does a read-first layer still keep this gloss from the viewer (docs/deliberation.md §4)? Only
+ * another's gloss, from one who has no gloss of their own in the layer yet (`wroteHere`: one
+ * published or awaiting a moderator) and who is neither a moderator of the layer's group nor, on a
+ * person's layer, its owner. Replies go with their gloss.
+ */
+export function readFirstHides(viewer: Viewer | null, layer: Pick<LayerRow, 'read_first' | 'group_id' | 'owner_id'>, gloss: Pick<GlossRow, 'author_id'>, wroteHere: boolean): boolean {
+  if (!layer.read_first || wroteHere) return false;
+  if (viewer !== null && (viewer.id === gloss.author_id || (layer.group_id === null && viewer.id === layer.owner_id))) return false;
+  return !isModerator(viewer, layer.group_id);
+}
+
+/**
+ * May the viewer see this gloss? `canSeePost`, and not kept by a read-first layer until they write
+ * (`readFirstHides`). `wroteHere`: whether the viewer has a gloss of their own in the layer.
+ */
+export function canSeeGloss(viewer: Viewer | null, text: TextLike, layer: LayerLike & Pick<LayerRow, 'read_first'>, gloss: PostLike, wroteHere: boolean): boolean {
+  return canSeePost(viewer, text, layer, gloss) && !readFirstHides(viewer, layer, gloss, wroteHere);
 }
 
 /** May the viewer add glosses to this layer? */
@@ -202,8 +225,12 @@ export function canDeletePost(viewer: Viewer | null, layer: Pick<LayerRow, 'grou
  * Can everyone who reads glosses in layer `inner` also read the glosses of layer `outer`?
  * Glosses in `inner` may comment on glosses in `outer` only if so (both on the same text).
  */
-export function readersContained(inner: LayerLike, outer: LayerLike): boolean {
-  if (inner.id === outer.id || outer.visibility === 'public') return true;
+export function readersContained(inner: LayerLike & Pick<LayerRow, 'read_first'>, outer: LayerLike & Pick<LayerRow, 'read_first'>): boolean {
+  if (inner.id === outer.id) return true;
+  // A read-first layer's glosses are hidden from some who read the layer; only its own glosses,
+  // whose readers have all written there, may comment on them.
+  if (outer.read_first) return false;
+  if (outer.visibility === 'public') return true;
   if (outer.group_id === null) {
     // A person's private layer: only that person's private layers may comment on it.
     return inner.group_id === null && inner.visibility === 'private' && inner.owner_id === outer.owner_id;

@@ -9,7 +9,17 @@ import type { DB, GlossRow, LayerRow, ReplyRow, TextRow } from '../storage/datab
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as texts from '../storage/texts.ts';
-import { canSeePost, type Viewer } from './policy.ts';
+import { canSeeGloss, canSeePost, readFirstHides, type Viewer } from './policy.ts';
+
+/**
+ * May the viewer see this gloss now (`canSeeGloss`)? Asks storage whether they have written in
+ * the layer only when a read-first rule would otherwise keep it from them.
+ */
+export async function mayReadGloss(db: DB, viewer: Viewer | null, text: TextRow, layer: LayerRow, gloss: Pick<GlossRow, 'author_id' | 'status'>): Promise<boolean> {
+  if (!canSeePost(viewer, text, layer, gloss)) return false;
+  if (viewer === null || !readFirstHides(viewer, layer, gloss, false)) return canSeeGloss(viewer, text, layer, gloss, false);
+  return canSeeGloss(viewer, text, layer, gloss, (await glosses.layersWrittenIn(db, viewer.id, text.id)).has(layer.id));
+}
 
 /** Loads a gloss with its text and layer, if the viewer may see it; else 404. */
 export async function readableGloss(db: DB, viewer: Viewer | null, id: number): Promise<{ gloss: GlossRow; text: TextRow; layer: LayerRow }> {
@@ -17,7 +27,7 @@ export async function readableGloss(db: DB, viewer: Viewer | null, id: number): 
   if (!gloss) throw notFound(`Gloss ${id}`);
   const text = await texts.findTextById(db, gloss.text_id);
   const layer = await layers.findLayerById(db, gloss.layer_id);
-  if (!text || !layer || !canSeePost(viewer, text, layer, gloss)) throw notFound(`Gloss ${id}`);
+  if (!text || !layer || !(await mayReadGloss(db, viewer, text, layer, gloss))) throw notFound(`Gloss ${id}`);
   return { gloss, text, layer };
 }
 

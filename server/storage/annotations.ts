@@ -5,7 +5,7 @@
  */
 import type { Viewer } from '../viewer.ts';
 import type { DB, PostStatus } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql } from './visibility-sql.ts';
 
 /** The columns an annotation is made of. */
 export interface AnnotationRow {
@@ -65,7 +65,7 @@ export async function layerAnnotationRows(
   let q = annotationQuery(db)
     .where('g.layer_id', '=', layerId)
     .where('g.status', 'in', statuses)
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .orderBy('g.id');
   if (options.glossId !== undefined) q = q.where('g.id', '=', options.glossId);
   if (options.page) q = q.limit(options.page.limit).offset(options.page.offset);
@@ -83,7 +83,7 @@ export async function countLayerAnnotations(db: DB, viewer: Viewer | null, layer
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('g.updated_at').as('lastUpdated'), eb.fn.max('g.id').as('lastId')])
     .where('g.layer_id', '=', layerId)
     .where('g.status', '=', 'active')
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .executeTakeFirstOrThrow();
   return { total: Number(row.n), lastUpdated: row.lastUpdated, lastId: row.lastId };
 }
@@ -117,7 +117,7 @@ export async function replyRowsByAuthor(db: DB, viewer: Viewer) {
     .where('r.author_id', '=', viewer.id)
     .where('r.status', '!=', 'deleted')
     .where(layerVisibleSql(viewer) as never)
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .orderBy('r.id')
     .execute();
 }

@@ -128,6 +128,11 @@ export interface LayerTable {
   write_policy: 'owner' | 'signed_in' | 'members' | 'moderators';
   /** Who may reply in its threads. */
   reply_policy: 'signed_in' | 'members' | 'nobody';
+  /**
+   * 1 when members must write before they read: until they have a gloss of their own here, they
+   * see only their own (docs/deliberation.md §4). Moderators, and a person's own layer's owner, see all.
+   */
+  read_first: ColumnType<number, number | undefined, number>;
   /** For imported commentary: its license and who to credit. */
   license: string | null;
   attribution: string | null;

@@ -33,7 +33,7 @@ export async function layersByIds(db: DB, ids: number[]) {
   return db
     .selectFrom('layer as l')
     .leftJoin('reading_group as rg', 'rg.id', 'l.group_id')
-    .select(['l.id', 'l.visibility', 'l.owner_id', 'l.group_id', 'rg.visibility as group_visibility'])
+    .select(['l.id', 'l.visibility', 'l.owner_id', 'l.group_id', 'l.read_first', 'rg.visibility as group_visibility'])
     .where('l.id', 'in', ids)
     .execute();
 }

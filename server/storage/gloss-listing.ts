@@ -11,7 +11,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Viewer } from '../viewer.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
 
 const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
@@ -142,7 +142,7 @@ export async function glossListingJson(
     )
     .select(glossJsonSql.as('json'))
     .where('g.text_id', '=', textId);
-  if (!filter.everything) query = query.where(layerVisibleSql(viewer)).where(postVisibleSql(viewer, 'g'));
+  if (!filter.everything) query = query.where(layerVisibleSql(viewer)).where(glossVisibleSql(viewer, 'g'));
   if (filter.layerSlugs) query = query.where('l.slug', 'in', filter.layerSlugs);
   if (filter.glossId !== undefined) query = query.where('g.id', '=', filter.glossId);
   if (filter.range) {

@@ -1,6 +1,6 @@
 /** SQL for glosses, their anchors and their replies. Returns rows; no rules here. */
 import type { Viewer } from '../viewer.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql } from './visibility-sql.ts';
 import type { AnchorRow, DB, GlossRow, NewRow, ReplyRow } from './database.ts';
 
 /** Rows per multi-row INSERT: well under SQLite's bound-parameter limit. */
@@ -69,13 +69,14 @@ export async function glossesWithAnchor(db: DB, target: { textId: number } | { g
   return q.orderBy('g.id').execute();
 }
 
-/** Glosses in other layers that target glosses of `layerId` (they constrain its visibility). */
-export async function glossesTargetingLayer(db: DB, layerId: number) {
+/** Other layers whose glosses target glosses of `layerId` (they constrain its visibility and rules). */
+export async function layersTargeting(db: DB, layerId: number) {
   return db
     .selectFrom('gloss as child')
     .innerJoin('gloss as parent', 'parent.id', 'child.target_gloss_id')
     .innerJoin('layer as cl', 'cl.id', 'child.layer_id')
-    .select(['child.id', 'cl.id as layer_id', 'cl.visibility', 'cl.owner_id', 'cl.group_id'])
+    .select(['cl.id', 'cl.visibility', 'cl.owner_id', 'cl.group_id', 'cl.read_first'])
+    .distinct()
     .where('parent.layer_id', '=', layerId)
     .where('child.layer_id', '!=', layerId)
     .execute();
@@ -105,7 +106,7 @@ export async function layersTargetedBy(db: DB, layerId: number) {
     .selectFrom('gloss as child')
     .innerJoin('gloss as parent', 'parent.id', 'child.target_gloss_id')
     .innerJoin('layer as pl', 'pl.id', 'parent.layer_id')
-    .select(['pl.id', 'pl.visibility', 'pl.owner_id', 'pl.group_id'])
+    .select(['pl.id', 'pl.visibility', 'pl.owner_id', 'pl.group_id', 'pl.read_first'])
     .distinct()
     .where('child.layer_id', '=', layerId)
     .where('parent.layer_id', '!=', layerId)
@@ -141,7 +142,23 @@ export async function visibleGlossIds(db: DB, viewer: Viewer | null, textId: num
     .select('g.id')
     .where('g.text_id', '=', textId)
     .where(layerVisibleSql(viewer))
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * The layers of a text in which the person has a gloss of their own, published or awaiting a
+ * moderator: where a read-first layer shows them the others' (docs/deliberation.md §4).
+ */
+export async function layersWrittenIn(db: DB, userId: number, textId: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('gloss')
+    .select('layer_id')
+    .distinct()
+    .where('author_id', '=', userId)
+    .where('text_id', '=', textId)
+    .where('status', 'in', ['active', 'pending'])
+    .execute();
+  return new Set(rows.map((r) => r.layer_id));
 }

@@ -1,6 +1,6 @@
 /** SQL for layers. Returns rows; no rules here. */
 import type { Viewer } from '../viewer.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, hiddenUntilWrittenSql, layerVisibleSql } from './visibility-sql.ts';
 import type { DB, LayerRow, NewRow } from './database.ts';
 
 export async function findLayer(db: DB, textId: number, slug: string): Promise<LayerRow | undefined> {
@@ -20,7 +20,8 @@ export async function updateLayer(db: DB, id: number, changes: Partial<Omit<Laye
 }
 
 /**
- * The layers of a text that the viewer may see, with their owner's handle and gloss count; with
+ * The layers of a text that the viewer may see, with their owner's handle, gloss count and the
+ * count a read-first rule keeps from them (`hidden_count`); with
  * `layerId`, that one layer only (none if the viewer may not see it).
  */
 export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: number, layerId?: number) {
@@ -37,9 +38,10 @@ export async function listVisibleLayers(db: DB, viewer: Viewer | null, textId: n
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('g.layer_id', '=', 'l.id')
         .where('g.status', '!=', 'deleted')
-        .where(postVisibleSql(viewer, 'g'))
+        .where(glossVisibleSql(viewer, 'g'))
         .as('gloss_count'),
     )
+    .select(hiddenUntilWrittenSql(viewer).as('hidden_count'))
     .where('l.text_id', '=', textId)
     .$if(layerId !== undefined, (qb) => qb.where('l.id', '=', layerId!))
     .where(layerVisibleSql(viewer))

@@ -24,6 +24,7 @@ import * as invited from './migrations/2026_12_06_111_invited.ts';
 import * as questions from './migrations/2026_12_06_112_questions.ts';
 import * as stances from './migrations/2026_12_06_113_stances.ts';
 import * as decisions from './migrations/2026_12_06_114_decisions.ts';
+import * as readFirst from './migrations/2026_12_07_115_read_first.ts';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_001_core': core,
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_112_questions': questions,
   '2026_12_06_113_stances': stances,
   '2026_12_06_114_decisions': decisions,
+  '2026_12_07_115_read_first': readFirst,
 };
 
 /** Brings the database to the latest schema; throws if a migration fails. */

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import type { DB, NewRow, NotificationKind } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 
 /** Stores notifications (none for an empty list). */
 export async function insertNotifications(db: DB, rows: NewRow<'notification'>[]): Promise<void> {
@@ -48,7 +48,7 @@ function aboutPosts(db: DB, viewer: Viewer) {
     .leftJoin('reply as r', 'r.id', 'n.reply_id')
     .where('n.recipient_id', '=', viewer.id)
     .where(layerVisibleSql(viewer) as never)
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .where(sql<boolean>`(n.reply_id IS NULL OR ${postVisibleSql(viewer, 'r')})`)
     // A post deleted since is a tombstone: its words are gone, and there is nothing to be told of.
     .where(sql<boolean>`COALESCE(r.status, g.status) <> 'deleted'`);

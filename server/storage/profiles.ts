@@ -5,7 +5,7 @@
  */
 import type { Viewer } from '../viewer.ts';
 import type { DB } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql } from './visibility-sql.ts';
 
 /** A gloss of the person, where it sits. */
 export interface ProfileGlossRow {
@@ -34,7 +34,7 @@ export async function glossesByAuthor(db: DB, authorId: number, viewer: Viewer |
     .where('g.author_id', '=', authorId)
     .where((eb) => (own ? eb('g.status', '!=', 'deleted') : eb('g.status', '=', 'active')))
     .where(layerVisibleSql(viewer) as never)
-    .where(postVisibleSql(viewer, 'g'));
+    .where(glossVisibleSql(viewer, 'g'));
   if (page.before !== undefined) query = query.where('g.id', '<', page.before);
   return query.orderBy('g.id', 'desc').limit(page.limit).execute();
 }

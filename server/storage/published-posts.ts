@@ -8,7 +8,7 @@
  */
 import type { Viewer } from '../viewer.ts';
 import type { DB } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 
 export function readablePublishedPosts(db: DB, viewer: Viewer | null) {
   const glosses = db
@@ -18,7 +18,7 @@ export function readablePublishedPosts(db: DB, viewer: Viewer | null) {
     .innerJoin('user as u', 'u.id', 'g.author_id')
     .where('g.status', '=', 'active')
     .where(layerVisibleSql(viewer))
-    .where(postVisibleSql(viewer, 'g'));
+    .where(glossVisibleSql(viewer, 'g'));
   const replies = db
     .selectFrom('reply as r')
     .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
@@ -27,7 +27,7 @@ export function readablePublishedPosts(db: DB, viewer: Viewer | null) {
     .innerJoin('user as u', 'u.id', 'r.author_id')
     .where('r.status', '=', 'active')
     .where(layerVisibleSql(viewer))
-    .where(postVisibleSql(viewer, 'g'))
+    .where(glossVisibleSql(viewer, 'g'))
     .where(postVisibleSql(viewer, 'r'));
   return { glosses, replies };
 }

@@ -7,7 +7,7 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import type { DB } from './database.ts';
-import { layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 
 /** Since when posts on text `textId` (an SQL expression, or the outer query's `t.id`) are new to the person: ISO 8601, as SQL. */
 function sinceSql(userId: number, textId: unknown) {
@@ -41,9 +41,9 @@ export function newPostCountSql(viewer: Viewer) {
   const since = sinceSql(viewer.id, sql.ref('t.id'));
   const fresh = (post: string) => sql`${sql.ref(`${post}.author_id`)} <> ${viewer.id} AND ${sql.ref(`${post}.status`)} <> 'deleted' AND ${sql.ref(`${post}.created_at`)} > ${since}`;
   return sql<number>`((SELECT count(*) FROM gloss g JOIN layer l ON l.id = g.layer_id
-      WHERE g.text_id = t.id AND ${layerVisible} AND ${postVisibleSql(viewer, 'g')} AND ${fresh('g')})
+      WHERE g.text_id = t.id AND ${layerVisible} AND ${glossVisibleSql(viewer, 'g')} AND ${fresh('g')})
     + (SELECT count(*) FROM reply r JOIN gloss g ON g.id = r.gloss_id JOIN layer l ON l.id = g.layer_id
-      WHERE g.text_id = t.id AND ${layerVisible} AND ${postVisibleSql(viewer, 'g')} AND ${postVisibleSql(viewer, 'r')} AND ${fresh('r')}))`;
+      WHERE g.text_id = t.id AND ${layerVisible} AND ${glossVisibleSql(viewer, 'g')} AND ${postVisibleSql(viewer, 'r')} AND ${fresh('r')}))`;
 }
 
 /** Deletes a person's read state (deleting an account; the foreign key would too). */

@@ -8,7 +8,7 @@
  */
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Viewer } from '../viewer.ts';
-import { layerVisibleSql, postVisibleSql, textVisibleSql } from './visibility-sql.ts';
+import { glossVisibleSql, layerVisibleSql, postVisibleSql, textVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
 
 /** What an index entry stands for. */
@@ -131,8 +131,8 @@ export async function searchIndex(
     .where((eb) => eb.or([eb('si.layer_id', 'is', null), layerVisibleSql(viewer)(eb as never)]))
     .where(
       sql<SqlBool>`((si.kind = 'text')
-        OR (si.kind = 'gloss' AND g.id IS NOT NULL AND ${postVisibleSql(viewer, 'g')})
-        OR (si.kind = 'reply' AND r.id IS NOT NULL AND ${postVisibleSql(viewer, 'r')} AND ${postVisibleSql(viewer, 'rg')}))`,
+        OR (si.kind = 'gloss' AND g.id IS NOT NULL AND ${glossVisibleSql(viewer, 'g')})
+        OR (si.kind = 'reply' AND r.id IS NOT NULL AND ${postVisibleSql(viewer, 'r')} AND ${glossVisibleSql(viewer, 'rg')}))`,
     );
   if (options.textId !== undefined) query = query.where('si.text_id', '=', options.textId);
   return query.orderBy('rank').limit(options.limit).offset(options.offset).execute();

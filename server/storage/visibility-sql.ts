@@ -69,3 +69,33 @@ export function postVisibleSql(viewer: Viewer | null, post: string) {
   const moderator = inIds(moderated, sql.ref('l.group_id'));
   return sql<SqlBool>`((${notNotebook} OR ${mine}) AND (${status} IN ('active', 'deleted') OR ${mine} OR ${moderator}))`;
 }
+
+/**
+ * SQL twin of "not `readFirstHides`" for the gloss aliased `gloss` in the layer aliased `l`: the
+ * layer is not read-first, or the gloss is the viewer's, or the viewer moderates the layer's group
+ * (owns a person's layer), or has a gloss of their own there, published or awaiting a moderator.
+ */
+function readFirstSeesSql(viewer: Viewer | null, gloss: string) {
+  if (viewer === null) return sql<SqlBool>`l.read_first = 0`;
+  const author = sql.ref(`${gloss}.author_id`);
+  const moderator = inIds(groupIds(viewer, true), sql.ref('l.group_id'));
+  return sql<SqlBool>`(l.read_first = 0 OR ${author} = ${viewer.id} OR ${moderator} OR (l.group_id IS NULL AND l.owner_id = ${viewer.id})
+    OR EXISTS (SELECT 1 FROM gloss w WHERE w.author_id = ${viewer.id} AND w.text_id = l.text_id AND w.layer_id = l.id AND w.status IN ('active', 'pending')))`;
+}
+
+/**
+ * SQL twin of `canSeeGloss`, for the gloss aliased `gloss` in the layer aliased `l` (layer
+ * visibility is checked separately with `layerVisibleSql`): `postVisibleSql` and the read-first rule.
+ */
+export function glossVisibleSql(viewer: Viewer | null, gloss: string) {
+  return sql<SqlBool>`(${postVisibleSql(viewer, gloss)} AND ${readFirstSeesSql(viewer, gloss)})`;
+}
+
+/**
+ * How many published glosses of the layer `l` a read-first rule keeps from the viewer until they
+ * write there (0 on any other layer): the "N hidden until you write" of a layer.
+ */
+export function hiddenUntilWrittenSql(viewer: Viewer | null) {
+  return sql<number>`(CASE WHEN l.read_first = 0 THEN 0 ELSE (SELECT count(*) FROM gloss h WHERE h.layer_id = l.id AND h.status = 'active'
+    AND ${postVisibleSql(viewer, 'h')} AND NOT ${readFirstSeesSql(viewer, 'h')}) END)`;
+}

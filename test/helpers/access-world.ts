@@ -57,7 +57,7 @@ export function segmentedDoc(content: string) {
   return { type: 'doc', content: sentences.map((text, i) => ({ type: 'segment', attrs: { ref: `1:${i + 1}` }, content: [{ type: 'text', text }] })) };
 }
 
-/** Layers: where they are, which group (if any) owns them, and their visibility. */
+/** Layers: where they are, which group (if any) owns them, their visibility, and whether members read first. */
 export const layerDefs = {
   openPublic: { text: T1, slug: 'open-public', group: 'open-circle', visibility: 'public', by: 'olive' },
   openGroup: { text: T1, slug: 'open-group', group: 'open-circle', visibility: 'group', by: 'olive' },
@@ -68,6 +68,8 @@ export const layerDefs = {
   askingGroup: { text: T1, slug: 'asking-group', group: 'asking-circle', visibility: 'group', by: 'olive' },
   // Created public, written in, then closed to the group (see buildWorld).
   openClosedLater: { text: T1, slug: 'open-closed-later', group: 'open-circle', visibility: 'public', by: 'olive' },
+  // Read first: a member sees the others' glosses here only once they have written one.
+  openReadFirst: { text: T1, slug: 'open-read-first', group: 'open-circle', visibility: 'public', by: 'olive', readFirst: true },
   ottoDiary: { text: T1, slug: 'otto-diary', group: null, visibility: 'private', by: 'otto' },
   closedTextNotes: { text: T2, slug: 'closed-text-notes', group: 'closed-circle', visibility: 'public', by: 'olive' },
   trentNotes: { text: T3, slug: 'trent-notes', group: null, visibility: 'public', by: 'trent' },
@@ -157,6 +159,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
       visibility: d.visibility,
       ...(d.group ? { group: d.group } : {}),
       ...(d.group === null && d.visibility === 'public' ? { writePolicy: 'owner' } : {}),
+      ...('readFirst' in d ? { readFirst: d.readFirst } : {}),
     });
     ok(res, 201, `layer ${key}`);
   }
@@ -234,6 +237,13 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await gloss('cnbMona', mona, 'closedNotebook', q('rivers and mountains'), 'active');
   await gloss('cnbBoris', boris, 'closedNotebook', q('cities and roads'), 'active');
   ok(await olive.post('/api/groups/closed-circle/members/boris/ban', { reason: `Spam ${marker('banreason')}` }), 204, 'ban boris');
+
+  // The read-first layer: penny's gloss waits for a moderator (and counts as written: she is
+  // told of what follows), trent writes (and so reads), mona answers trent; otto, abel, boris and
+  // visitors see none of it.
+  await gloss('rfPenny', penny, 'openReadFirst', q('rivers and mountains'), 'pending');
+  await gloss('rfTrent', trent, 'openReadFirst', q('opened the book'), 'active');
+  await reply('rRf', mona, 'rfTrent', 'active');
 
   // The rest.
   await gloss('askOwner', olive, 'askingGroup', q('opened the book'), 'active');

@@ -61,6 +61,7 @@ const layerReaders: Record<LayerKey, readonly Person[]> = {
   closedNotebook: closedMembers,
   askingGroup: ['olive'], // abel's request is still pending
   openClosedLater: openMembers, // was public when written in
+  openReadFirst: everyone, // the layer; its glosses only to those who wrote there, and its moderators
   ottoDiary: ['otto'],
   closedTextNotes: closedMembers, // a public layer on a group text: the text decides
   trentNotes: ['trent'],
@@ -94,6 +95,8 @@ const glossTable: Record<string, { status: Status; readers: readonly Person[] }>
   cnbBoris: { status: 'active', readers: [] }, // a banned member's notebook: no one
   askOwner: { status: 'active', readers: ['olive'] },
   oclOwner: { status: 'active', readers: openMembers },
+  rfTrent: { status: 'active', readers: ['olive', 'mona', 'trent', 'penny'] }, // read first: penny's pending gloss counts
+  rfPenny: { status: 'pending', readers: withMods('penny') },
   ottoDiary: { status: 'active', readers: ['otto'] },
   ctMona: { status: 'active', readers: closedMembers },
   ptTrent: { status: 'active', readers: ['trent'] },
@@ -115,6 +118,7 @@ const replyTable: Record<string, { status: Status; readers: readonly Person[] }>
   rCgBoris: { status: 'active', readers: closedMembers },
   rOttoDiary: { status: 'active', readers: ['otto'] },
   rOcl: { status: 'active', readers: openMembers },
+  rRf: { status: 'active', readers: ['olive', 'mona', 'trent', 'penny'] }, // with its gloss
   rCt: { status: 'active', readers: closedMembers },
 };
 
@@ -403,7 +407,9 @@ describe('the access matrix: reading', () => {
       const d = layerDefs[key];
       const res = await read(`/api/texts/${d.text}/layers/${d.slug}/mentions?handles=olive,mona,trent,penny,abel,boris,otto`);
       if (expectStatus(res, p === 'visitor' ? 401 : sees(layerReaders[key], p) ? 200 : 404, `mentions in ${key}`) && key !== 'openNotebook' && key !== 'closedNotebook') {
-        expectSame(res.body.reach, layerReaders[key].filter((q) => q !== p && q !== 'visitor'), `mentions in ${key} reach`);
+        // On a read-first layer one's post reaches its moderators and those who wrote there.
+        const readers = 'readFirst' in d ? glossTable.rfTrent.readers : layerReaders[key];
+        expectSame(res.body.reach, readers.filter((q) => q !== p && q !== 'visitor'), `mentions in ${key} reach`);
       }
     }
 
@@ -501,6 +507,9 @@ describe('the access matrix: reading', () => {
           const l = shown.find((x) => x.slug === layerDefs[k].slug);
           const count = visibleGlosses(glossesIn(k, w)).filter((g) => glossTable[g].status !== 'deleted').length;
           if (l && l.glossCount !== count) problems.push(`glossCount of ${k}: ${l.glossCount}, expected ${count}`);
+          // A read-first layer counts the published glosses it keeps from one until one writes.
+          const waiting = 'readFirst' in layerDefs[k] ? glossesIn(k, w).filter((g) => glossTable[g].status === 'active' && !sees(glossTable[g].readers, p)).length : 0;
+          if (l && l.hiddenUntilYouWrite !== waiting) problems.push(`hiddenUntilYouWrite of ${k}: ${l.hiddenUntilYouWrite}, expected ${waiting}`);
         }
       }
 
@@ -625,7 +634,7 @@ describe('the access matrix: reading', () => {
       if (expectStatus(queue, mod, `moderation of ${slug}`) && slug === 'open-circle') {
         expectSame(
           (queue.body.pending as any[]).map((x) => `${x.kind}:${x.id}`),
-          [`gloss:${idOf('opPending')}`, `gloss:${idOf('ogPending')}`, `reply:${w.replies.rPenny.id}`, `reply:${w.replies.rOtto.id}`],
+          [`gloss:${idOf('opPending')}`, `gloss:${idOf('ogPending')}`, `gloss:${idOf('rfPenny')}`, `reply:${w.replies.rPenny.id}`, `reply:${w.replies.rOtto.id}`],
           'moderation queue: pending',
         );
         expectSame((queue.body.flags as any[]).map((f) => `${f.kind}:${f.item}`), [`gloss:${idOf('opFlagged')}`], 'moderation queue: flags');
@@ -859,6 +868,7 @@ describe('the access matrix: writing', () => {
     closedGroup: expect_(closedMembersCan(201), 404),
     closedNotebook: expect_(closedMembersCan(201), 404),
     askingGroup: expect_({ olive: 201 }, 404), // abel is still pending
+    openReadFirst: expect_(openMembersCan(201), 403), // a layer one may read, before one has read its glosses
     openClosedLater: expect_(openMembersCan(201), 404),
     ottoDiary: expect_({ otto: 201 }, 404),
     closedTextNotes: expect_(closedMembersCan(201), 404),
@@ -903,6 +913,7 @@ describe('the access matrix: writing', () => {
     opHidden: expect_(each(409, 'trent', 'olive', 'mona'), 404), // its thread is closed
     opPending: expect_(each(409, 'penny', 'olive', 'mona'), 404),
     opDeleted: expect_({}, 409), // a tombstone
+    rfTrent: expect_(openMembersCan(201), 404), // read first: only those who wrote there, and its moderators
   };
   for (const [k, e] of Object.entries(replyExpect)) {
     cases.push({
@@ -1170,6 +1181,12 @@ describe('the access matrix: writing', () => {
       what: 'agree with a reading in closed-circle’s group layer',
       expect: expect_(closedMembersCan(200), 404),
       run: (c) => c.put(`/api/glosses/${w.glosses.cgOwner.id}/stance`, { stance: 'agree' }),
+    },
+    {
+      door: 'PUT /api/glosses/:id/stance',
+      what: 'agree with a reading in a read-first layer',
+      expect: expect_(openMembersCan(200), 404),
+      run: (c) => c.put(`/api/glosses/${w.glosses.rfTrent.id}/stance`, { stance: 'agree' }),
     },
     {
       door: 'POST /api/glosses/:id/decision',
