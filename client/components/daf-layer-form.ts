@@ -107,6 +107,7 @@ export class DafLayerForm extends LitElement {
       visibility: data.get('visibility') as GroupLayerInput['visibility'],
       writePolicy: data.get('writePolicy') as GroupLayerInput['writePolicy'],
       replyPolicy: data.get('replyPolicy') as GroupLayerInput['replyPolicy'],
+      ...(data.get('readFirst') ? { readFirst: true } : {}),
       ...(description ? { description } : {}),
       ...(this.ownColor ? { color: String(data.get('color')) } : {}),
     };
@@ -192,6 +193,9 @@ export class DafLayerForm extends LitElement {
           <option value="nobody">Nobody</option>
         </select>
       </label>
+      <label class="check"
+        ><input type="checkbox" name="readFirst" />Read first: a member sees the others’ glosses only once they have written their own (moderators see all)</label
+      >
       <fieldset>
         <legend>Colour</legend>
         <label class="check"><input type="radio" name="color-choice" .checked=${!this.ownColor} @change=${() => (this.ownColor = false)} />One Daf picks, not used on the text</label>

@@ -36,6 +36,19 @@ export const textPageStyles = [
     gap: 0.35rem;
     cursor: pointer;
   }
+  .read-first {
+    list-style: none;
+    padding: 0;
+    margin: -0.75rem 0 1rem;
+    text-align: center;
+    font-size: 0.9rem;
+    color: var(--daf-muted);
+  }
+  .read-first li {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+  }
   .swatch {
     inline-size: 0.8rem;
     block-size: 0.8rem;

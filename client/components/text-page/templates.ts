@@ -41,6 +41,7 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
         </label>`,
       )}
     </div>
+    ${readFirstNotes(page)}
     <p class="help">Select words to comment<span class="keys"> · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</span></p>
     ${[...page.notices].map(
       ([from, message]) => html`<div class="banner notice" role="status">
@@ -69,6 +70,19 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
     </div>
     ${unanchored(page)} ${popover(page)} ${focusPanel(page)}
   `;
+}
+
+/** What a read-first layer keeps from the reader until they write there (docs/deliberation.md §4). */
+function readFirstNotes(page: DafTextPage) {
+  const waiting = page.layers.filter((l) => l.hiddenUntilYouWrite > 0);
+  if (waiting.length === 0) return nothing;
+  return html`<ul class="read-first" aria-label="Read first">
+    ${waiting.map((l) => {
+      const n = l.hiddenUntilYouWrite;
+      const how = l.you.write ? 'until you write your own reading there' : 'from those who have not written there';
+      return html`<li style="--c: ${cssColor(l.color)}"><span class="swatch"></span>${l.name}: ${n} ${n === 1 ? 'gloss' : 'glosses'} hidden ${how}.</li>`;
+    })}
+  </ul>`;
 }
 
 function card(page: DafTextPage, p: Placed) {
