@@ -1,6 +1,9 @@
 /**
  * Runs the migrations in `migrations/`, in name order. They are imported statically so the
- * migrator works the same from source, from a bundle and in tests.
+ * migrator works the same from source, from a bundle and in tests. A SQLite database replays
+ * them all; a PostgreSQL database starts from a baseline equal to SQLite's schema after
+ * `2026_12_07_115_read_first` (postgres/baseline.ts), and both run every migration written
+ * after it (docs/postgres.md §2).
  */
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as core from './migrations/2026_11_27_001_core.ts';
@@ -25,8 +28,11 @@ import * as questions from './migrations/2026_12_06_112_questions.ts';
 import * as stances from './migrations/2026_12_06_113_stances.ts';
 import * as decisions from './migrations/2026_12_06_114_decisions.ts';
 import * as readFirst from './migrations/2026_12_07_115_read_first.ts';
+import * as postgresBaseline from './postgres/baseline.ts';
+import type { DialectName } from './open-database.ts';
 
-const migrations: Record<string, Migration> = {
+/** SQLite's history, up to the PostgreSQL baseline. */
+const sqliteHistory: Record<string, Migration> = {
   '2026_11_27_001_core': core,
   '2026_11_27_002_search': search,
   '2026_11_27_003_groups': groups,
@@ -51,9 +57,21 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_115_read_first': readFirst,
 };
 
+/**
+ * Migrations written after the baseline: each runs on both dialects (write them with Kysely's
+ * schema builder and portable SQL; `autoIncrement()` is SQLite's only).
+ */
+const shared: Record<string, Migration> = {};
+
+/** Every migration a database of the dialect runs, by name. */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  const start = dialect === 'sqlite' ? sqliteHistory : { '2026_12_07_115_postgres_baseline': postgresBaseline };
+  return { ...start, ...shared };
+}
+
 /** Brings the database to the latest schema; throws if a migration fails. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

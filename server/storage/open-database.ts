@@ -1,40 +1,30 @@
 /**
- * Opens the SQLite database file with the pragmas Daf relies on (WAL, a busy timeout, foreign
- * keys, synchronous=NORMAL which is durable in WAL mode across process crashes), and wraps it in
- * Kysely. This is the one module that knows it is SQLite; a PostgreSQL opener goes beside it.
+ * Opens Daf's database: SQLite at a file path (the embedded default), or PostgreSQL at a
+ * `postgres://` URL (docs/postgres.md). The openers live beside their dialect's other modules,
+ * in storage/sqlite/ and storage/postgres/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { Database, DB } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
+import type SQLite from 'better-sqlite3';
+import type { DB } from './database.ts';
+import { openPostgres, type PostgresOptions } from './postgres/open.ts';
+import { openSqlite } from './sqlite/open.ts';
 
-/** How long a writer waits for another connection's lock before failing, in milliseconds. */
-const busyTimeoutMs = 5000;
+export type DialectName = 'sqlite' | 'postgres';
 
-/** An open database: the Kysely handle and the raw connection (for backup and benchmarks). */
+/** An open database: the Kysely handle, its dialect, and (on SQLite) the raw connection for backup and benchmarks. */
 export interface OpenDatabase {
   db: DB;
+  dialect: DialectName;
+  /** The raw SQLite connection; on PostgreSQL, reading it throws. */
   sqlite: SQLite.Database;
   close(): Promise<void>;
 }
 
-/** Opens (creating if needed) and migrates the database at `file`; `:memory:` works too. */
-export async function openDatabase(file: string): Promise<OpenDatabase> {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db);
-  return {
-    db,
-    sqlite,
-    close: async () => {
-      await db.destroy();
-    },
-  };
+/** Whether a database location names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** Opens (creating if needed) and migrates the database at `location`: a file path, `:memory:`, or a postgres:// URL. */
+export async function openDatabase(location: string, options: PostgresOptions = {}): Promise<OpenDatabase> {
+  return isPostgresUrl(location) ? openPostgres(location, options) : openSqlite(location);
 }

@@ -13,7 +13,8 @@ import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
 import type { PasswordCost } from '../../server/services/passwords.ts';
-import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
+import type { OpenDatabase } from '../../server/storage/open-database.ts';
+import { openTestDatabase } from './test-database.ts';
 import { errorShape, findResponseRoute, responseRoutes, type ResponseRoute } from '../../schema/responses.ts';
 import { standIn, useFixture, type FixtureScope } from './fixtures.ts';
 
@@ -54,7 +55,7 @@ export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
  */
 export async function createTestApp(limits: Partial<RateLimits> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
-  const database = await openDatabase(path.join(dir, 'daf.db'));
+  const { database, drop } = await openTestDatabase(dir);
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, resetRequestsPerHour: 1e9, resetRequestsPerEmailPerHour: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
   const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
@@ -76,7 +77,7 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
     async close() {
       // Work that outlived its request (a reset mail) ends before the database closes.
       await ctx.background.settled();
-      await database.close();
+      await drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

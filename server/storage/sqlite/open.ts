@@ -1,0 +1,35 @@
+/**
+ * Opens a SQLite database file with the pragmas Daf relies on (WAL, a busy timeout, foreign
+ * keys, synchronous=NORMAL which is durable in WAL mode across process crashes), and wraps it in
+ * Kysely (docs/postgres.md §1: the embedded default).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../database.ts';
+import { migrateToLatest } from '../migrate.ts';
+import type { OpenDatabase } from '../open-database.ts';
+
+/** How long a writer waits for another connection's lock before failing, in milliseconds. */
+const busyTimeoutMs = 5000;
+
+/** Opens (creating if needed) and migrates the database at `file`; `:memory:` works too. */
+export async function openSqlite(file: string): Promise<OpenDatabase> {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db, 'sqlite');
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
