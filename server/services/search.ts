@@ -8,7 +8,7 @@ import type { SearchResult } from '../../schema/responses.ts';
 export type { SearchResult };
 import { AppError } from '../errors.ts';
 import type { DB } from '../storage/database.ts';
-import { describeSearchItems, indexedBodies, searchIndex, toMatchQuery, type SearchHit } from '../storage/search-index.ts';
+import { describeSearchItems, indexedBodies, searchIndex, searchWords, type SearchHit } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
 import { originalSnippet, splitSnippet } from './search-snippet.ts';
@@ -20,10 +20,10 @@ export async function search(
   viewer: Viewer | null,
   query: { q: string; text?: string; limit: number; offset: number },
 ): Promise<SearchResult[]> {
-  const match = toMatchQuery(query.q);
-  if (match === null) throw new AppError('bad_query', 400, 'The query has no words to search for');
+  const words = searchWords(query.q);
+  if (words === null) throw new AppError('bad_query', 400, 'The query has no words to search for');
   const textId = query.text === undefined ? undefined : (await readableText(ctx.db, viewer, query.text)).id;
-  const hits = await searchIndex(ctx.db, viewer, match, { textId, limit: query.limit, offset: query.offset });
+  const hits = await searchIndex(ctx.db, viewer, words, { textId, limit: query.limit, offset: query.offset });
   return describeHits(ctx.db, hits);
 }
 

@@ -1,141 +1,65 @@
 /**
- * The full-text index, SQLite FTS5 flavour. This is the one module that knows how search is
- * stored; a PostgreSQL version (tsvector) would implement the same four functions.
+ * The full-text index: what is indexed and how hits are found and shown, the same on both
+ * dialects (docs/postgres.md §4). How the index is stored differs — an FTS5 table on SQLite
+ * (sqlite/search-index.ts), a `tsvector` table on PostgreSQL (postgres/search-index.ts) — and
+ * this module sends each call to its dialect's.
  *
  * Indexed text is folded for search — Hebrew points and cantillation removed, NFC — so an
  * unpointed query finds a pointed text. Snippets therefore come back unpointed; the search
  * service cuts them again from the words as written (`indexedBodies`, services/search-snippet.ts).
  */
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Viewer } from '../viewer.ts';
-import { glossVisibleSql, layerVisibleSql, postVisibleSql, textVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import * as postgres from './postgres/search-index.ts';
+import type { SearchHit, SearchKind } from './search-text.ts';
+import * as sqlite from './sqlite/search-index.ts';
 
-/** What an index entry stands for. */
-export type SearchKind = 'text' | 'gloss' | 'reply';
+export { foldForSearch, matchClose, matchOpen, searchWords, snippetEllipsis, type SearchHit, type SearchKind } from './search-text.ts';
 
-/** Marks put around matches inside snippets; private-use characters that no text contains. */
-export const matchOpen = '\uE000';
-export const matchClose = '\uE001';
-/** What snippets show where they cut the text. */
-export const snippetEllipsis = '…';
-
-/** Folds text for indexing and querying: NFC, Hebrew points and cantillation removed, maqaf as space. */
-export function foldForSearch(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\u05BE/g, ' ')
-    .replace(/[\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7]/g, '');
-}
-
-/** The number FTS5 rowids are spaced by: one slot per kind of item (text, gloss, reply). */
-const kindSlots = 4;
-const kindSlot: Record<SearchKind, number> = { text: 1, gloss: 2, reply: 3 };
-
-/**
- * The rowid of an item's index entry, derived from its kind and id so that a write finds its
- * entry directly: FTS5 looks a rowid up in its b-tree, while a test on an UNINDEXED column
- * reads every row of the index. The migration that keyed the index uses the same formula.
- */
-export function searchRowid(kind: SearchKind, itemId: number): number {
-  return itemId * kindSlots + kindSlot[kind];
+/** An item as indexed: its kind and id, where it is, and its words as written. */
+export interface IndexedItem {
+  kind: SearchKind;
+  itemId: number;
+  textId: number;
+  layerId: number | null;
+  body: string;
 }
 
 /** Adds or replaces the entry for one item. */
-export async function indexItem(
-  db: DB,
-  item: { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string },
-): Promise<void> {
-  await removeItem(db, item.kind, item.itemId);
-  await sql`INSERT INTO search_index (rowid, body, kind, item_id, text_id, layer_id)
-            VALUES (${searchRowid(item.kind, item.itemId)}, ${foldForSearch(item.body)}, ${item.kind}, ${item.itemId}, ${item.textId}, ${item.layerId})`.execute(db);
+export async function indexItem(db: DB, item: IndexedItem): Promise<void> {
+  await (dialectOf(db) === 'sqlite' ? sqlite.indexItem(db, item) : postgres.indexItem(db, item));
 }
 
 /** Removes the entry for one item, if any. */
 export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {
-  await sql`DELETE FROM search_index WHERE rowid = ${searchRowid(kind, itemId)}`.execute(db);
+  await (dialectOf(db) === 'sqlite' ? sqlite.removeItem(db, kind, itemId) : postgres.removeItem(db, kind, itemId));
 }
 
 /**
- * Removes, in one statement, the entries of the items of one kind whose ids a query selects
- * (as `id`): each is found by its rowid (`searchRowid`, written in SQL), so the index is not read
- * through, and no list of ids is bound, however many there are.
+ * Removes, in one statement, the entries of the items of one kind whose ids a query selects (as
+ * `id`), however many there are and without binding a list of them.
  */
 export async function removeItemsIn(db: DB, kind: SearchKind, ids: Expression<{ id: number }>): Promise<void> {
-  await sql`DELETE FROM search_index
-            WHERE rowid IN (SELECT item.id * ${sql.lit(kindSlots)} + ${sql.lit(kindSlot[kind])} FROM (${ids}) AS item)`.execute(db);
+  await (dialectOf(db) === 'sqlite' ? sqlite.removeItemsIn(db, kind, ids) : postgres.removeItemsIn(db, kind, ids));
 }
 
 /**
- * Turns what a person typed into an FTS5 query: each word becomes a quoted phrase (so FTS
- * operators and punctuation in the input are inert), all words required, the last one as a
- * prefix. Returns null when nothing searchable is left.
+ * Ranked hits the viewer may see, best first (the test is inside the query: search-hits.ts).
+ * `words`: what `searchWords` made of the query, every one required, the last as a prefix.
  */
-export function toMatchQuery(input: string): string | null {
-  const words = foldForSearch(input)
-    .split(/[^\p{L}\p{N}\p{M}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 16);
-  if (words.length === 0) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+export async function searchIndex(db: DB, viewer: Viewer | null, words: string[], options: { textId?: number; limit: number; offset: number }): Promise<SearchHit[]> {
+  return dialectOf(db) === 'sqlite' ? sqlite.searchIndex(db, viewer, words, options) : postgres.searchIndex(db, viewer, words, options);
 }
 
-/** One raw search hit. */
-export interface SearchHit {
-  kind: SearchKind;
-  item_id: number;
-  text_id: number;
-  layer_id: number | null;
-  snippet: string;
-  rank: number;
-}
-
-/** The FTS5 table's columns, for the query builder (see the search migration). */
+/** The index's columns, for the query builder; each dialect's table has these and its own. */
 export interface SearchIndexTable {
   body: string;
   kind: SearchKind;
   item_id: number;
   text_id: number;
   layer_id: number | null;
-}
-
-/**
- * Ranked hits the viewer may see: texts they may read; glosses and replies they may see (in a
- * layer they may read, not pending or hidden unless theirs or they moderate it, not someone
- * else's notebook entry; a reply only under a gloss they may see). The test is inside the
- * query, so nothing hidden is counted or returned.
- */
-export async function searchIndex(
-  db: DB,
-  viewer: Viewer | null,
-  match: string,
-  options: { textId?: number; limit: number; offset: number },
-): Promise<SearchHit[]> {
-  let query = db
-    .selectFrom('search_index as si')
-    .innerJoin('text as t', 't.id', 'si.text_id')
-    .leftJoin('layer as l', 'l.id', 'si.layer_id')
-    .leftJoin('gloss as g', (j) => j.onRef('g.id', '=', 'si.item_id').on('si.kind', '=', 'gloss'))
-    .leftJoin('reply as r', (j) => j.onRef('r.id', '=', 'si.item_id').on('si.kind', '=', 'reply'))
-    .leftJoin('gloss as rg', 'rg.id', 'r.gloss_id')
-    .select([
-      'si.kind',
-      'si.item_id',
-      'si.text_id',
-      'si.layer_id',
-      sql<string>`snippet(search_index, 0, ${matchOpen}, ${matchClose}, ${snippetEllipsis}, 16)`.as('snippet'),
-      sql<number>`bm25(search_index)`.as('rank'),
-    ])
-    .where(sql<SqlBool>`search_index MATCH ${match}`)
-    .where(textVisibleSql(viewer) as never)
-    .where((eb) => eb.or([eb('si.layer_id', 'is', null), layerVisibleSql(viewer)(eb as never)]))
-    .where(
-      sql<SqlBool>`((si.kind = 'text')
-        OR (si.kind = 'gloss' AND g.id IS NOT NULL AND ${glossVisibleSql(viewer, 'g')})
-        OR (si.kind = 'reply' AND r.id IS NOT NULL AND ${postVisibleSql(viewer, 'r')} AND ${glossVisibleSql(viewer, 'rg')}))`,
-    );
-  if (options.textId !== undefined) query = query.where('si.text_id', '=', options.textId);
-  return query.orderBy('rank').limit(options.limit).offset(options.offset).execute();
 }
 
 /** Slugs and titles needed to present hits: texts by id, layer slugs by id, the gloss of each reply. */
@@ -159,7 +83,7 @@ export async function indexedBodies(
 ): Promise<{ kind: SearchKind; id: number; body: string }[]> {
   const parts: RawBuilder<unknown>[] = [];
   if (ids.texts.length) {
-    parts.push(sql`SELECT 'text' AS kind, t.id AS id, t.title || char(10) || v.projection AS body
+    parts.push(sql`SELECT 'text' AS kind, t.id AS id, t.title || ${'\n'} || v.projection AS body
       FROM text t JOIN text_version v ON v.text_id = t.id AND v.number = t.current_version
       WHERE t.id IN (${sql.join(ids.texts)})`);
   }

@@ -1,0 +1,130 @@
+/**
+ * The full-text index on PostgreSQL (docs/postgres.md §4): a table of entries, one per item or,
+ * for a long text, per chunk of it (a `tsvector` holds at most 1 MB), each with its folded words
+ * (`body`, for snippets) and its terms — the words folded further as SQLite's `unicode61`
+ * tokenizer folds them (case, Latin diacritics) — from which a generated `tsvector` is made and
+ * GIN-indexed. Queries are built from the same terms, so both dialects find the same items.
+ * Snippets are cut here, in JavaScript, in FTS5's form (`markSnippet`), so the search service
+ * treats both alike.
+ */
+import { sql, type Expression } from 'kysely';
+import type { Viewer } from '../../viewer.ts';
+import type { DB } from '../database.ts';
+import { visibleHits } from '../search-hits.ts';
+import { foldForSearch, matchClose, matchOpen, snippetEllipsis, type SearchHit, type SearchKind } from '../search-text.ts';
+
+/** The most UTF-16 units of folded text in one entry: far below a `tsvector`'s 1 MB. */
+export const chunkUnits = 16_000;
+/** How many words a snippet shows, as FTS5's snippet does. */
+const snippetWords = 16;
+
+const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** A word as a search term: lower case, Latin diacritics removed (what `unicode61 remove_diacritics 2` does). */
+export function term(word: string): string {
+  return word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase();
+}
+
+/** The terms of folded text, space-separated: what the `tsvector` is made of. */
+export function termsOf(folded: string): string {
+  return Array.from(folded.matchAll(wordPattern), (m) => term(m[0])).join(' ');
+}
+
+/** Folded text cut into entries of at most `chunkUnits`, at line ends where it can, else at a space. */
+export function chunksOf(folded: string): string[] {
+  const chunks: string[] = [];
+  let rest = folded;
+  while (rest.length > chunkUnits) {
+    let cut = rest.lastIndexOf('\n', chunkUnits);
+    if (cut < chunkUnits / 2) cut = rest.lastIndexOf(' ', chunkUnits);
+    if (cut < chunkUnits / 2) cut = chunkUnits;
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  chunks.push(rest);
+  return chunks;
+}
+
+/** The words as a `tsquery`: every term required, the last as a prefix. Words hold no quotes (`searchWords`). */
+export function toTsQuery(words: string[]): string {
+  return words.map((w, i) => `'${term(w)}'${i === words.length - 1 ? ':*' : ''}`).join(' & ');
+}
+
+/**
+ * A snippet of folded text in FTS5's form: about `snippetWords` words around the matches, the
+ * matched words between `matchOpen` and `matchClose`, `…` where it cuts. The window holding the
+ * most distinct query words wins, the first of equals.
+ */
+export function markSnippet(folded: string, words: string[]): string {
+  const wanted = words.map(term);
+  const tokens = Array.from(folded.matchAll(wordPattern), (m) => ({ start: m.index!, end: m.index! + m[0].length, term: term(m[0]) }));
+  const matchOf = (t: string) => wanted.findIndex((w, i) => (i === wanted.length - 1 ? t.startsWith(w) : t === w));
+  const matched = tokens.map((t) => matchOf(t.term));
+  let best = 0;
+  let bestScore = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (matched[i] < 0) continue;
+    const from = Math.max(0, Math.min(i - 2, tokens.length - snippetWords));
+    const score = new Set(matched.slice(from, from + snippetWords).filter((m) => m >= 0)).size;
+    if (score > bestScore) [best, bestScore] = [from, score];
+  }
+  const last = Math.min(tokens.length, best + snippetWords) - 1;
+  if (last < 0) return folded.slice(0, 200);
+  const from = best === 0 ? 0 : tokens[best].start;
+  const to = last === tokens.length - 1 ? folded.length : tokens[last].end;
+  let out = best === 0 ? '' : snippetEllipsis;
+  let at = from;
+  for (let i = best; i <= last; i++) {
+    if (matched[i] < 0) continue;
+    out += `${folded.slice(at, tokens[i].start)}${matchOpen}${folded.slice(tokens[i].start, tokens[i].end)}${matchClose}`;
+    at = tokens[i].end;
+  }
+  return out + folded.slice(at, to) + (to < folded.length ? snippetEllipsis : '');
+}
+
+export async function indexItem(db: DB, item: { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string }): Promise<void> {
+  await removeItem(db, item.kind, item.itemId);
+  const rows = chunksOf(foldForSearch(item.body)).map((body, chunk) => ({
+    kind: item.kind,
+    item_id: item.itemId,
+    chunk,
+    text_id: item.textId,
+    layer_id: item.layerId,
+    body,
+    terms: termsOf(body),
+  }));
+  await db.insertInto('search_index' as never).values(rows as never).execute();
+}
+
+export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {
+  await sql`DELETE FROM search_index WHERE kind = ${kind} AND item_id = ${itemId}`.execute(db);
+}
+
+export async function removeItemsIn(db: DB, kind: SearchKind, ids: Expression<{ id: number }>): Promise<void> {
+  await sql`DELETE FROM search_index WHERE kind = ${kind} AND item_id IN (SELECT item.id FROM (${ids}) AS item)`.execute(db);
+}
+
+interface Matched {
+  kind: SearchKind;
+  item_id: number;
+  text_id: number;
+  layer_id: number | null;
+  body: string;
+  rank: number;
+}
+
+export async function searchIndex(db: DB, viewer: Viewer | null, words: string[], options: { textId?: number; limit: number; offset: number }): Promise<SearchHit[]> {
+  const query = toTsQuery(words);
+  // Each item once, by its best entry; rank negated so that, as with bm25, lower is better.
+  const matches = sql<Matched>`(SELECT DISTINCT ON (kind, item_id) kind, item_id, text_id, layer_id, body, -ts_rank_cd(tsv, ${query}::tsquery) AS rank
+    FROM search_index WHERE tsv @@ ${query}::tsquery ${options.textId === undefined ? sql`` : sql`AND text_id = ${options.textId}`}
+    ORDER BY kind, item_id, rank)`.as('si');
+  const rows = (await visibleHits(db.selectFrom(matches).selectAll('si'), viewer)
+    .orderBy('si.rank')
+    .orderBy('si.kind')
+    .orderBy('si.item_id')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute()) as Matched[];
+  return rows.map(({ body, ...hit }) => ({ ...hit, snippet: markSnippet(body, words) }));
+}
