@@ -9,6 +9,7 @@ import type { DB, TokenScope, UserRow } from '../storage/database.ts';
 import * as users from '../storage/users.ts';
 import { defaultPasswordCost, hashPassword, needsRehash, verifyPassword, type PasswordCost } from './passwords.ts';
 import { membershipsOf } from '../storage/groups.ts';
+import { isUniqueViolation } from '../storage/dialect.ts';
 import type { MembershipInfo, Viewer } from './policy.ts';
 import type { LoginGuard } from './login-guard.ts';
 
@@ -76,7 +77,7 @@ export async function signup(
     return toViewer(db, user);
   } catch (e) {
     // Two sign-ups racing for one handle: the unique index decides.
-    if (String(e).includes('UNIQUE')) throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
+    if (isUniqueViolation(e)) throw new AppError('handle_taken', 409, `The handle "${input.handle}" is taken`);
     throw e;
   }
 }

@@ -49,6 +49,13 @@ describe('accounts and sessions', () => {
     expect(count.n).toBe(1);
   });
 
+  it('lets one of several sign-ups racing for a handle win, and tells the others 409 handle_taken', async () => {
+    // All pass the first look for the handle while their passwords hash; the unique index decides.
+    const answers = await Promise.all(Array.from({ length: 4 }, () => t.visitor().post('/api/auth/signup', { handle: 'racer', password: 'a long enough password' })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const r of answers.filter((a) => a.status === 409)) expectError(r, 409, 'handle_taken');
+  });
+
   it.each([
     ['a one-letter handle', { handle: 'a', password: 'long enough pw' }],
     ['a handle with a space', { handle: 'has space', password: 'long enough pw' }],
