@@ -12,7 +12,7 @@ import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-s
 /** Since when posts on text `textId` (an SQL expression, or the outer query's `t.id`) are new to the person: ISO 8601, as SQL. */
 function sinceSql(userId: number, textId: unknown) {
   return sql<string>`COALESCE((SELECT tr.read_at FROM text_read tr WHERE tr.user_id = ${userId} AND tr.text_id = ${textId}),
-    (SELECT nu.created_at FROM user nu WHERE nu.id = ${userId}))`;
+    (SELECT nu.created_at FROM "user" nu WHERE nu.id = ${userId}))`;
 }
 
 /** The person's moment for one text: their last reading, or when their account was made. */
