@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { eventRoutes, groupEventRoutes } from './routes/events.ts';
+import { defaultStreamTiming } from './routes/live-stream.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   baseUrl?: string;
   /** How long one live event stream stays open before the client is asked to reconnect. */
   streamLifetimeMs?: number;
+  /** How often a live stream looks at the log without a wake-up (2 s by default). */
+  streamPollMs?: number;
   /**
    * Take the client's address from the right-most X-Forwarded-For entry (a reverse proxy in
    * front); otherwise it is the socket's peer. See middleware/client-address.ts.
@@ -73,15 +76,16 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.use('/api/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
   app.use('/annotations/*', privateAnswers(), authenticate(), limitScope(), limitWrites());
 
+  const timing = { lifetimeMs: options.streamLifetimeMs ?? defaultStreamTiming.lifetimeMs, pollMs: options.streamPollMs ?? defaultStreamTiming.pollMs };
   const api = new Hono<AppEnv>()
     .route('/', authRoutes)
-    .route('/', notificationRoutes(options.streamLifetimeMs))
+    .route('/', notificationRoutes(timing))
     .route('/texts', textRoutes)
-    .route('/texts', eventRoutes(options.streamLifetimeMs))
+    .route('/texts', eventRoutes(timing))
     .route('/texts', passageRoutes)
     .route('/', glossRoutes)
     .route('/', groupRoutes)
-    .route('/groups', groupEventRoutes(options.streamLifetimeMs))
+    .route('/groups', groupEventRoutes(timing))
     .route('/', moderationRoutes)
     .route('/', searchRoutes)
     .route('/', peopleRoutes)

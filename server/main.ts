@@ -16,6 +16,7 @@ import { mailDelivers, mailerFromEnv, type Mailer } from './services/mail.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
+import { listenForEvents } from './storage/postgres/listen.ts';
 import { loadDemo, isEmpty } from './demo.ts';
 
 /** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
@@ -103,6 +104,8 @@ export async function startServer(options: {
   demo?: boolean;
   /** How long one live event stream stays open (see routes/events.ts). */
   streamLifetimeMs?: number;
+  /** How often a live stream looks at the log without a wake-up (see routes/live-stream.ts). */
+  streamPollMs?: number;
   /** Where mail goes; as `DAF_SMTP_URL` says by default. */
   mailer?: Mailer;
   /** How often to look for digests that are due (`digestCheckMs` by default); only when mail is on. */
@@ -114,11 +117,18 @@ export async function startServer(options: {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath);
   const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock });
+  // On PostgreSQL, other processes' writes wake this one's streams too (docs/postgres.md §6).
+  const listener =
+    database.dialect === 'postgres'
+      ? listenForEvents(process.env.DAF_PG_LISTEN_URL ?? options.dbPath, { text: (id) => context.bus.notify(id), person: (id) => context.bus.notifyPerson(id) }, context.log)
+      : null;
+  // Served even if PostgreSQL will not take the LISTEN yet: streams poll meanwhile.
+  await Promise.race([listener?.ready, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
   if (options.demo !== false && (await isEmpty(database.db))) {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
   }
-  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs, trustProxy: options.trustProxy });
+  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs, streamPollMs: options.streamPollMs, trustProxy: options.trustProxy });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;
@@ -134,6 +144,7 @@ export async function startServer(options: {
     context,
     close: async () => {
       await digests?.stop();
+      await listener?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A mail still being sent finishes with the database open.

@@ -18,11 +18,11 @@ import type { AppEnv } from '../middleware/env.ts';
 import { currentReader, lastEventId, visibleEventsAfter } from '../services/events.ts';
 import { followModeration } from '../services/moderation.ts';
 import { readableText } from '../services/texts.ts';
-import { defaultStreamLifetimeMs, liveStream } from './live-stream.ts';
+import { defaultStreamTiming, liveStream, type StreamTiming } from './live-stream.ts';
 import { requireViewer } from './params.ts';
 
-/** The events routes; `lifetimeMs` is how long one stream may stay open. */
-export function eventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
+/** The events routes; `timing`: how long one stream may stay open, how often it polls. */
+export function eventRoutes(timing: StreamTiming = defaultStreamTiming) {
   return new Hono<AppEnv>().get('/:slug/events', async (c) => {
     const { db, bus } = c.var.ctx;
     const credential = c.var.credential;
@@ -30,7 +30,7 @@ export function eventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
     const resumeFrom = c.req.header('last-event-id') ?? c.req.query('since');
     let cursor = resumeFrom !== undefined && /^[0-9]{1,15}$/.test(resumeFrom) ? Number(resumeFrom) : await lastEventId(db, opened.id);
     return liveStream(c, {
-      lifetimeMs,
+      ...timing,
       ready: { event: 'ready', data: JSON.stringify({ text: opened.slug, after: cursor }), id: String(cursor) },
       subscribe: (wake) => bus.subscribe(opened.id, wake),
       look: async () => {
@@ -52,14 +52,14 @@ export function eventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
  * open group page reads them again. The event carries no post: what a moderator reads still
  * comes from the queue and the log, each judged as it is read.
  */
-export function groupEventRoutes(lifetimeMs = defaultStreamLifetimeMs) {
+export function groupEventRoutes(timing: StreamTiming = defaultStreamTiming) {
   return new Hono<AppEnv>().get('/:slug/events', async (c) => {
     const { bus } = c.var.ctx;
     const credential = c.var.credential;
     const followed = await followModeration(c.var.ctx, requireViewer(c), c.req.param('slug'));
     let stamp = await followed.stamp();
     return liveStream(c, {
-      lifetimeMs,
+      ...timing,
       ready: { event: 'ready', data: JSON.stringify({ group: followed.group.slug }) },
       subscribe: (wake) => {
         const ends = followed.textIds.map((id) => bus.subscribe(id, wake));

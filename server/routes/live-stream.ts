@@ -10,7 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../middleware/env.ts';
 
 /** How often a stream looks at the log even without a wake-up. */
-const pollMs = 2000;
+export const defaultStreamPollMs = 2000;
 /** How often a comment line keeps idle connections (and proxies) open. */
 const heartbeatMs = 15_000;
 /** How long a stream lives before it asks the client to reconnect. */
@@ -31,8 +31,14 @@ export interface LiveEvent {
  */
 export type Look = { events: LiveEvent[]; advanced: boolean } | 'gone';
 
-export interface LiveStream {
+/** How long a stream lives, and how often it looks at the log without a wake-up. */
+export interface StreamTiming {
   lifetimeMs: number;
+  pollMs: number;
+}
+export const defaultStreamTiming: StreamTiming = { lifetimeMs: defaultStreamLifetimeMs, pollMs: defaultStreamPollMs };
+
+export interface LiveStream extends StreamTiming {
   /** The first event, sent at once. */
   ready: LiveEvent;
   /** Subscribes `wake` to the bus; returns the unsubscribe function. */
@@ -73,7 +79,7 @@ export function liveStream(c: Context<AppEnv>, s: LiveStream) {
         lastWrite = Date.now();
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, s.pollMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

@@ -12,11 +12,11 @@ import type { AppEnv } from '../middleware/env.ts';
 import { viewerForCredential } from '../services/auth.ts';
 import * as notifications from '../services/notifications.ts';
 import { AppError } from '../errors.ts';
-import { defaultStreamLifetimeMs, liveStream } from './live-stream.ts';
+import { defaultStreamTiming, liveStream, type StreamTiming } from './live-stream.ts';
 import { intQuery, requireViewer } from './params.ts';
 
-/** The notification routes; `lifetimeMs` is how long one stream of them may stay open. */
-export function notificationRoutes(lifetimeMs = defaultStreamLifetimeMs) {
+/** The notification routes; `timing`: how long one stream of them may stay open, how often it polls. */
+export function notificationRoutes(timing: StreamTiming = defaultStreamTiming) {
   return new Hono<AppEnv>()
     .get('/notifications', async (c) => {
       const viewer = requireViewer(c);
@@ -39,7 +39,7 @@ export function notificationRoutes(lifetimeMs = defaultStreamLifetimeMs) {
       let cursor = await notifications.newestNotificationId(ctx, first);
       let unread = await notifications.unreadCount(ctx, first);
       return liveStream(c, {
-        lifetimeMs,
+        ...timing,
         ready: { event: 'ready', data: JSON.stringify({ unread }) },
         subscribe: (wake) => ctx.bus.subscribePerson(first.id, wake),
         look: async () => {

@@ -6,6 +6,7 @@
  */
 import type { DB } from '../storage/database.ts';
 import type { AppContext } from './context.ts';
+import { announce } from '../storage/events.ts';
 import { recordEvent, type NewEvent } from './events.ts';
 
 /** One write: its transaction, its moment (one clock reading for everything it stores), and its events. */
@@ -28,9 +29,9 @@ export interface Write {
 export async function write<T>(ctx: AppContext, work: (w: Write) => Promise<T>): Promise<T> {
   const touched = new Set<number>();
   const people = new Set<number>();
-  const result = await ctx.db.transaction().execute((trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock().toISOString();
-    return work({
+    const done = await work({
       trx,
       now,
       async event(e) {
@@ -41,6 +42,9 @@ export async function write<T>(ctx: AppContext, work: (w: Write) => Promise<T>):
         for (const id of userIds) people.add(id);
       },
     });
+    // Other processes on the same database hear of it when (and only if) this commits.
+    await announce(trx, touched, people);
+    return done;
   });
   for (const textId of touched) ctx.bus.notify(textId);
   for (const userId of people) ctx.bus.notifyPerson(userId);

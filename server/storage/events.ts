@@ -1,8 +1,23 @@
 /** SQL for the event log. Returns rows; no rules here. */
 import type { DB, EventRow, NewRow } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import * as postgres from './postgres/events.ts';
 
+/**
+ * Appends an event. On PostgreSQL it first takes the text's event lock, so the text's events
+ * commit in id order and no reader skips one (postgres/events.ts).
+ */
 export async function insertEvent(db: DB, row: NewRow<'event'>): Promise<EventRow> {
+  if (dialectOf(db) === 'postgres') await postgres.lockTextEvents(db, row.text_id);
   return db.insertInto('event').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Tells the other processes on the same database, when the transaction commits, of new events of
+ * these texts and new notifications of these people (PostgreSQL; SQLite's processes poll).
+ */
+export async function announce(db: DB, textIds: Iterable<number>, userIds: Iterable<number>): Promise<void> {
+  if (dialectOf(db) === 'postgres') await postgres.announce(db, textIds, userIds);
 }
 
 /** Events of a text after `afterId`, oldest first, at most `limit`. */

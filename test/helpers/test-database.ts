@@ -34,20 +34,26 @@ async function admin(statement: string): Promise<void> {
   }
 }
 
-/** Opens a new, empty, migrated database for one test app; `drop` closes and removes it. */
-export async function openTestDatabase(dir: string): Promise<{ database: OpenDatabase; drop(): Promise<void> }> {
-  if (testDialect === 'sqlite') {
-    const database = await openDatabase(path.join(dir, 'daf.db'));
-    return { database, drop: () => database.close() };
-  }
+/**
+ * Where a new, empty database for a test goes: a file in `dir`, or a new PostgreSQL database's
+ * URL. `drop` removes a PostgreSQL one (whoever opened it must have closed it; a file goes with `dir`).
+ */
+export async function newTestDatabase(dir: string): Promise<{ location: string; drop(): Promise<void> }> {
+  if (testDialect === 'sqlite') return { location: path.join(dir, 'daf.db'), drop: async () => {} };
   const name = `daf_test_${process.pid}_${++made}_${Date.now().toString(36)}`;
   await admin(`CREATE DATABASE "${name}"`);
-  const database = await openDatabase(withDatabase(testPgUrl, name), { poolMax: 4 });
+  return { location: withDatabase(testPgUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** Opens a new, empty, migrated database for one test app; `drop` closes and removes it. */
+export async function openTestDatabase(dir: string): Promise<{ database: OpenDatabase; drop(): Promise<void> }> {
+  const made = await newTestDatabase(dir);
+  const database = await openDatabase(made.location, { poolMax: 4 });
   return {
     database,
     drop: async () => {
       await database.close();
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await made.drop();
     },
   };
 }

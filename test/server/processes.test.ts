@@ -1,0 +1,49 @@
+/**
+ * Two Daf processes on one database (docs/postgres.md §6): a reader streaming from one sees what
+ * is written through the other. On PostgreSQL the streams poll only every ten minutes here, so
+ * the event can only come by the other process's NOTIFY; on SQLite, whose processes share nothing
+ * but the file, it comes by the poll.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
+import { answered as ok, Client, EventStream } from '../helpers/sse-client.ts';
+
+describe(`two processes on one ${testDialect} database`, () => {
+  const servers: RunningServer[] = [];
+  let dir: string;
+  let drop: () => Promise<void>;
+  let streams: EventStream[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-processes-'));
+    const made = await newTestDatabase(dir);
+    drop = made.drop;
+    const streamPollMs = testDialect === 'postgres' ? 10 * 60_000 : 200;
+    // One after the other, so the second finds the schema made.
+    for (let i = 0; i < 2; i++) servers.push(await startServer({ dbPath: made.location, port: 0, demo: false, streamPollMs }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(streams.map((s) => s.close()));
+    await Promise.all(servers.map((s) => s.close()));
+    await drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams from one process what is written through the other', async () => {
+    const [a, b] = servers;
+    const ada = new Client(b.url);
+    await ok(ada.request('POST', '/api/auth/signup', { handle: 'ada', password: 'correct horse battery' }));
+    await ok(ada.request('POST', '/api/texts', { title: 'Light', slug: 'light', language: 'en', format: 'markdown', content: 'Let there be light.' }));
+    const stream = await EventStream.open(`${a.url}/api/texts/light/events`);
+    streams.push(stream);
+    await stream.waitFor((e) => e.event === 'ready');
+    await ok(ada.request('POST', '/api/texts/light/versions', { format: 'markdown', content: 'Let there be light.\n\nAnd there was light.' }));
+    const event = await stream.waitFor((e) => e.event === 'version.created');
+    expect(JSON.parse(event.data)).toMatchObject({ text: 'light', version: { number: 2 } });
+  });
+});
