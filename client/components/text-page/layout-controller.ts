@@ -6,6 +6,7 @@ import { bandOfBlock, groupBy, rootOf } from '../../layout/groups.ts';
 import { DafGlossCard } from '../daf-gloss-card.ts';
 import { cardGap } from '../../layout/place-cards.ts';
 import type { DafTextPage } from './daf-text-page.ts';
+import { StackToggleButtons } from './stack-toggle-buttons.ts';
 
 /** Widest viewport, in CSS pixels, at which the columns fold into the flow. */
 export const narrowWidth = 900;
@@ -66,10 +67,14 @@ export class LayoutController implements ReactiveController {
   private readonly pinned = new Set<number>();
   private toggles: StackToggle[] = [];
   private waitingNow = new Set<number>();
-  private readonly toggleEls = new Map<string, HTMLButtonElement>();
+  private readonly toggleButtons: StackToggleButtons;
 
   constructor(private readonly host: DafTextPage) {
     host.addController(this);
+    this.toggleButtons = new StackToggleButtons(host, (key) => {
+      const now = this.toggles.find((t) => t.key === key);
+      if (now) this.openStack(now, !now.open);
+    });
   }
 
   hostConnected() {
@@ -279,7 +284,7 @@ export class LayoutController implements ReactiveController {
     this.writeWaiting(way.waiting);
     if (narrow) this.writeFolded(way.tops);
     else this.writeTops(way.tops);
-    this.writeToggles(way.toggles);
+    this.toggleButtons.write(way.toggles);
     let above = 0;
     this.foldEls.forEach((fold, i) => {
       // The room now above each passage: a word measured later is taken back to where it would be without it.
@@ -357,51 +362,6 @@ export class LayoutController implements ReactiveController {
       if (this.written.get(card) === y) continue;
       this.written.set(card, y);
       card.style.insetBlockStart = `${y}px`;
-    }
-  }
-
-  /**
-   * The toggle of each stack with waiting cards, in its column: "3 more on 1:6" (on a narrow
-   * screen "5 glosses on 1:6"), and once opened, a button to close it again.
-   */
-  private writeToggles(toggles: StackToggle[]) {
-    const keep = new Set<string>();
-    for (const t of toggles) {
-      const column = this.host.narrow ? '.column' : `.column[data-side="${t.column.split('-')[0]}"][data-depth="${t.column.split('-')[1]}"]`;
-      const holder = this.host.renderRoot.querySelector<HTMLElement>(`${column} > .toggles`);
-      if (!holder) continue;
-      keep.add(t.key);
-      let button = this.toggleEls.get(t.key);
-      if (!button || button.parentElement !== holder) {
-        button?.remove();
-        button = Object.assign(document.createElement('button'), { className: 'stack-toggle' });
-        button.addEventListener('click', () => {
-          const now = this.toggles.find((x) => x.key === button!.dataset.key);
-          if (now) this.openStack(now, !now.open);
-        });
-        holder.append(button);
-        this.toggleEls.set(t.key, button);
-      }
-      button.dataset.key = t.key;
-      const root = this.host.glossById(t.ids[0]);
-      const ref = root ? (rootOf(root, (id) => this.host.glossById(id)).target.segment ?? '') : '';
-      const count = t.ids.length;
-      const label = this.host.narrow
-        ? t.open
-          ? `Hide the glosses${ref ? ` on ${ref}` : ''}`
-          : `${count} ${count === 1 ? 'gloss' : 'glosses'}${ref ? ` on ${ref}` : ''}`
-        : t.open
-          ? `Fewer${ref ? ` on ${ref}` : ''}`
-          : `${count} more${ref ? ` on ${ref}` : ''}`;
-      if (button.textContent !== label) button.textContent = label;
-      button.setAttribute('aria-expanded', String(t.open));
-      const top = `${t.top}px`;
-      if (button.style.insetBlockStart !== top) button.style.insetBlockStart = top;
-    }
-    for (const [key, button] of this.toggleEls) {
-      if (keep.has(key)) continue;
-      button.remove();
-      this.toggleEls.delete(key);
     }
   }
 
