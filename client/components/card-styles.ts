@@ -114,6 +114,11 @@ export const cardStyles = css`
     background: var(--daf-accent);
     color: var(--daf-bg);
   }
+  /* Shown only for the filtered gloss on it. */
+  daf-gloss-card[context] > .face {
+    border-style: dashed;
+    border-inline-start-style: solid;
+  }
   daf-gloss-card.waiting {
     display: none;
   }

@@ -30,6 +30,7 @@ export class DafGlossCard extends LitElement {
     open: { type: Boolean, reflect: true },
     foldable: { type: Boolean, reflect: true },
     unfolded: { type: Boolean, reflect: true },
+    context: { type: Boolean, reflect: true },
     expanded: { state: true },
     markedReply: { state: true },
     form: { state: true },
@@ -52,6 +53,8 @@ export class DafGlossCard extends LitElement {
    */
   declare foldable: boolean;
   declare unfolded: boolean;
+  /** Is it shown only because a gloss the page's filters let through hangs on it? */
+  declare context: boolean;
   /** Is a long body shown whole? */
   declare expanded: boolean;
   /** The reply a link named (`#g-12-r-34`, a notification's): shown marked in the open thread. */
@@ -73,6 +76,7 @@ export class DafGlossCard extends LitElement {
     this.open = false;
     this.foldable = false;
     this.unfolded = false;
+    this.context = false;
     this.expanded = false;
     this.markedReply = null;
     this.form = null;
@@ -184,7 +188,7 @@ export class DafGlossCard extends LitElement {
     this.body!.classList.toggle('clamped', this.long && !this.expanded);
     const layerName = this.layer?.name ?? this.gloss.layer;
     const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
-    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.attribution ?? authorName(this.gloss.author, 'someone')}`);
+    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.attribution ?? authorName(this.gloss.author, 'someone')}${this.context ? ', shown for context' : ''}`);
     this.style.setProperty('--c', this.layer ? cssColor(this.layer.color) : '#888');
   }
 
@@ -375,7 +379,7 @@ export class DafGlossCard extends LitElement {
     return html`<div class="face folded">
       ${g.unread ? html`<span class="fresh">New</span>` : fresh ? html`<span class="fresh">New replies</span>` : nothing}
       <header>
-        ${where(g, g.motivation === 'questioning' ? 'Question' : '')}
+        ${where(g, this.context ? 'For context' : g.motivation === 'questioning' ? 'Question' : '')}
         <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}${fresh ? ` (${fresh} new)` : ''}` : ''}${status}</span>
       </header>
       ${this.body}

@@ -2,11 +2,13 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { DecorationSet } from 'prosemirror-view';
 import type { Projection } from '../../../schema/projection.ts';
 import { api, failureMessage, type Gloss, type Layer, type TextSummary, type TextVersion } from '../../api.ts';
+import { noFilter, type GlossFilter } from '../../gloss-filter.ts';
 import { cssColor } from '../../layer-style.ts';
 import { arrange, type Arrangement, type Placed } from '../../layout/arrange.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
 import { SessionController } from '../../session.ts';
 import { TextDataController } from './data-controller.ts';
+import { FilterController } from './filter-controller.ts';
 import { LayerVisibilityController } from './layer-visibility-controller.ts';
 import { LayoutController } from './layout-controller.ts';
 import { NavigationController } from './navigation-controller.ts';
@@ -41,6 +43,7 @@ export class DafTextPage extends LitElement {
     focused: { state: true },
     parallels: { state: true },
     parallel: { state: true },
+    filter: { state: true },
   };
 
   /** The text to show. */
@@ -55,6 +58,8 @@ export class DafTextPage extends LitElement {
   /** The texts paired with this one (its translations), and the one shown beside it, if any. */
   declare parallels: TextSummary[];
   declare parallel: ParallelText | null;
+  /** The filters in force (client/gloss-filter.ts): the margins show only the glosses that pass. */
+  declare filter: GlossFilter;
 
   /** Shows a paired text beside this one (segments matched by ref), or none; the choice is in the URL (`parallel=`). */
   async showParallel(slug: string | null) {
@@ -84,6 +89,8 @@ export class DafTextPage extends LitElement {
   projection: Projection | null = null;
   view: TextView | null = null;
   arrangement: Arrangement = arrange([], [], new Set());
+  /** The glosses the filters let through (the arrangement also holds those they hang on, for context). */
+  passed = new Set<number>();
   /** The marks of glosses on each gloss's body, one array per arrangement (so cards re-render only when they change). */
   highlights = new Map<number, BodyHighlight[]>();
   private decorations = DecorationSet.empty;
@@ -91,6 +98,7 @@ export class DafTextPage extends LitElement {
   readonly session = new SessionController(this, () => this.data.onSessionChange());
   readonly data = new TextDataController(this);
   readonly visibility = new LayerVisibilityController(this);
+  readonly filters = new FilterController(this);
   readonly layout = new LayoutController(this);
   readonly navigation = new NavigationController(this);
   readonly composer = new SelectionController(this);
@@ -108,6 +116,7 @@ export class DafTextPage extends LitElement {
     this.focused = null;
     this.parallels = [];
     this.parallel = null;
+    this.filter = noFilter;
   }
 
   /** Opens the focus panel on the passage of a gloss; focus comes back to `from` when it closes. */
@@ -150,9 +159,12 @@ export class DafTextPage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow') || changed.has('parallel')) {
+    if (changed.has('glosses') || changed.has('layers') || changed.has('narrow') || changed.has('parallel') || changed.has('filter')) {
       // Hiding a layer does not re-arrange: cards and highlights stay, a style sheet hides them.
-      this.arrangement = arrange(this.glosses, this.layers, new Set());
+      // A filter does: the glosses it leaves out have no card and no highlight.
+      const filtered = this.filters.apply(this.glosses);
+      this.passed = filtered.passed;
+      this.arrangement = arrange(filtered.glosses, this.layers, new Set());
       this.highlights = this.bodyHighlights();
       this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug), this.parallel) : DecorationSet.empty;
       this.layout.forgetMeasures();

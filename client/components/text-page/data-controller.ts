@@ -75,6 +75,7 @@ export class TextDataController implements ReactiveController {
         host.layers = layers;
         host.glosses = this.keepFresh(glosses);
         host.visibility.readUrl();
+        host.filters.readUrl();
         // Its translations, offered beside the layers; one named in the URL is shown at once.
         host.parallels = [];
         host.parallel = null;

@@ -156,7 +156,9 @@ export class NavigationController implements ReactiveController {
       const card = this.cardOf(id);
       if (!card) {
         this.waiting = true;
-        this.host.showNotice('gloss', missingMessage('This gloss is not on this page', !!this.host.session.me));
+        // The page has it, but the filters leave it out: said so, rather than that it is gone.
+        const filtered = this.host.filters.on && this.host.glossById(id) !== null;
+        this.host.showNotice('gloss', filtered ? 'This gloss is left out by the filters: clear them to see it.' : missingMessage('This gloss is not on this page', !!this.host.session.me));
         return;
       }
       this.host.showNotice('gloss', '');

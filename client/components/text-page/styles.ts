@@ -49,6 +49,26 @@ export const textPageStyles = [
     align-items: center;
     gap: 0.35rem;
   }
+  /* The filters: their button, how many glosses they show, and Clear (buttons as the banners' are). */
+  .filter-bar {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-items: center;
+    gap: 0.4rem 0.75rem;
+    margin: -0.75rem 0 1.5rem;
+    font: 0.85rem system-ui, sans-serif;
+  }
+  .filter-bar .filter-toggle[aria-expanded='true'] {
+    background: color-mix(in srgb, var(--daf-accent) 12%, transparent);
+  }
+  .filter-bar button:focus-visible {
+    outline: 2px solid var(--daf-accent);
+    outline-offset: 2px;
+  }
+  .filter-status {
+    margin: 0;
+  }
   .swatch {
     inline-size: 0.8rem;
     block-size: 0.8rem;
@@ -84,11 +104,6 @@ export const textPageStyles = [
   }
   .band.sized {
     content-visibility: auto;
-  }
-  /* A card opened in place shows whole, over the bands below it. */
-  .band.holds-open {
-    content-visibility: visible;
-    z-index: 2;
   }
   /* The toggles of the stacks whose cards wait (see the layout controller). */
   .toggles {
@@ -195,6 +210,8 @@ export const textPageStyles = [
   @media print {
     .focus-panel,
     .layers,
+    .filter-bar,
+    daf-gloss-filters,
     .help,
     .banner,
     .popover,
@@ -370,6 +387,7 @@ export const textPageStyles = [
     justify-content: space-between;
   }
   .banner button,
+  .filter-bar button,
   .unanchored .reattach {
     font: 0.8rem system-ui, sans-serif;
     color: var(--daf-accent);

@@ -6,6 +6,7 @@ import { html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { TextVersion } from '../../api.ts';
+import { describeFilter, type GlossFilter } from '../../gloss-filter.ts';
 import { cssColor } from '../../layer-style.ts';
 import type { Placed, Side } from '../../layout/arrange.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
@@ -42,6 +43,7 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
       )}
     </div>
     ${readFirstNotes(page)}
+    ${filterBar(page)}
     <p class="help">Select words to comment<span class="keys"> · Enter on a highlight opens its gloss · ↑ ↓ move between glosses · Esc returns to the text</span></p>
     ${[...page.notices].map(
       ([from, message]) => html`<div class="banner notice" role="status">
@@ -96,7 +98,39 @@ function card(page: DafTextPage, p: Placed) {
     .layer=${page.layerOf(p.gloss.layer)}
     .highlights=${page.highlights.get(p.gloss.id) ?? noHighlights}
     .me=${page.session.me?.handle ?? null}
+    .context=${!page.passed.has(p.gloss.id)}
   ></daf-gloss-card>`;
+}
+
+/**
+ * The filters (docs/deliberation.md §5): a button that opens their panel (a chunk loaded on first
+ * use), and while a filter is in force, how many glosses it shows of how many, in words, and a
+ * way to clear it.
+ */
+function filterBar(page: DafTextPage) {
+  const { filters } = page;
+  const count = filters.on ? filters.count : null;
+  let said = '';
+  if (count) {
+    const names = new Map(filters.facets.authors.map((a) => [a.key, a.name]));
+    said = `Showing ${count.shown} of ${count.of} ${count.of === 1 ? 'gloss' : 'glosses'}: ${describeFilter(page.filter, (key) => names.get(key) ?? key.replace(/^~/, ''))}`;
+  }
+  return html`<div class="filter-bar">
+      <button class="filter-toggle" aria-expanded=${filters.panelOpen ? 'true' : 'false'} aria-controls=${filters.panelOpen ? 'gloss-filters' : nothing} @click=${() => void filters.toggle()}>
+        Filter glosses
+      </button>
+      <p class="filter-status" role="status">${said}</p>
+      ${count ? html`<button class="clear-filters" @click=${() => void filters.clear()}>Clear filters</button>` : nothing}
+    </div>
+    ${filters.panelOpen
+      ? html`<daf-gloss-filters
+          id="gloss-filters"
+          .filter=${page.filter}
+          .facets=${filters.facets}
+          @daf-filter=${(e: CustomEvent<GlossFilter>) => filters.set(e.detail)}
+          @daf-filter-close=${() => void filters.toggle(false, true)}
+        ></daf-gloss-filters>`
+      : nothing}`;
 }
 
 /**
