@@ -1,10 +1,11 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { api, type Gloss, type Layer } from '../api.ts';
 import { authorName } from '../author-name.ts';
+import type { DisputePlace } from '../layout/disputes.ts';
 import { when } from './post-time.ts';
 
 /** The card this controller serves: its gloss, who reads, its layer, and its write state. */
-type Card = ReactiveControllerHost & HTMLElement & { gloss: Gloss; layer: Layer | undefined; me: string | null; busy: boolean; error: string };
+type Card = ReactiveControllerHost & HTMLElement & { gloss: Gloss; layer: Layer | undefined; me: string | null; busy: boolean; error: string; dispute: DisputePlace | null };
 
 /**
  * What a gloss card shows and offers of deliberation on its reading (docs/deliberation.md): the
@@ -48,6 +49,37 @@ export class CardDeliberation implements ReactiveController {
     this[which] = true;
     await this.card.updateComplete;
     this.card.querySelector<HTMLElement>(field)?.focus();
+  }
+
+  /**
+   * A reading in dispute (docs/deliberation.md §5): the first carries the dispute's heading, over
+   * the row of readings beside it (the page keeps its height for the others of the row).
+   */
+  disputeHead() {
+    const d = this.card.dispute;
+    return d?.place === 1 ? html`<p class="dispute-head">Dispute: ${d.size} readings</p>` : nothing;
+  }
+
+  /** Said of a reading in dispute, in its label: which of how many, and whether adopted. */
+  disputeLabel(): string {
+    const d = this.card.dispute;
+    return d ? `, reading ${d.place} of ${d.size} in a dispute${d.adopted ? ', adopted' : ''}` : '';
+  }
+
+  /** Marks a reading in dispute that a decision adopted. */
+  adoptedTag() {
+    return this.card.dispute?.adopted ? html`<span class="tag adopted">Adopted</span> ` : nothing;
+  }
+
+  /**
+   * A folded reading in dispute: whether it was adopted, and the stances taken on it, to compare
+   * at a glance with the readings beside it (opened, the card shows the whole bar).
+   */
+  foldedStances() {
+    if (!this.card.dispute) return nothing;
+    const s = this.card.gloss.stances;
+    const taken = [`Agree ${s.agree}`, `Disagree ${s.disagree}`, `Abstain ${s.abstain}`].filter((_, i) => [s.agree, s.disagree, s.abstain][i] > 0);
+    return html`<p class="stance-counts">${this.adoptedTag()}<span>${taken.join(' · ') || 'No stances yet'}</span></p>`;
   }
 
   /**

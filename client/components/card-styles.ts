@@ -1,4 +1,8 @@
 import { css } from 'lit';
+import { cardGap } from '../layout/place-cards.ts';
+
+/** The height of a dispute's heading, in CSS pixels: the page keeps it above the other readings of its first row. */
+export const disputeHeadHeight = 24;
 
 /**
  * Styles of a gloss card. Cards render into the page's shadow root (no shadow root of their
@@ -45,6 +49,7 @@ export const cardStyles = css`
   }
   daf-gloss-card .stances {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.4rem;
     margin-block: 0.3rem;
     font: 0.8rem system-ui, sans-serif;
@@ -105,6 +110,33 @@ export const cardStyles = css`
     padding-inline-start: 1rem;
     font-size: 0.85rem;
   }
+  /*
+   * A dispute's heading, on its first reading's card, as wide as the row of readings beside it
+   * (--slots cards and the gaps between, which the page sets), a line in the layer's colour after it.
+   */
+  daf-gloss-card > .dispute-head {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    box-sizing: border-box;
+    block-size: ${disputeHeadHeight}px;
+    inline-size: calc(var(--slots, 1) * 100% + (var(--slots, 1) - 1) * ${cardGap}px);
+    margin: 0;
+    font: 600 0.75rem system-ui, sans-serif;
+    letter-spacing: 0.03em;
+    white-space: nowrap;
+  }
+  daf-gloss-card > .dispute-head::after {
+    content: '';
+    flex: 1;
+    border-block-start: 2px solid var(--c);
+  }
+  daf-gloss-card .stance-counts {
+    margin: 0.15rem 0 0;
+    font: 0.75rem system-ui, sans-serif;
+    color: var(--daf-muted);
+  }
+  .tag.adopted,
   .tag.answered,
   .thread .tag.accepted {
     background: color-mix(in srgb, var(--daf-accent) 18%, transparent);

@@ -4,6 +4,7 @@ import { api, failureMessage, type Gloss, type Layer, type Reply } from '../api.
 import { cssColor } from '../layer-style.ts';
 import { renderBody, type BodyHighlight } from '../layout/gloss-body.ts';
 import { textDirection } from '../layout/text-direction.ts';
+import type { DisputePlace } from '../layout/disputes.ts';
 import { CardDeliberation } from './card-deliberation.ts';
 import { when } from './post-time.ts';
 import { CardModeration } from './card-moderation.ts';
@@ -31,6 +32,7 @@ export class DafGlossCard extends LitElement {
     foldable: { type: Boolean, reflect: true },
     unfolded: { type: Boolean, reflect: true },
     context: { type: Boolean, reflect: true },
+    dispute: { attribute: false },
     expanded: { state: true },
     markedReply: { state: true },
     form: { state: true },
@@ -55,6 +57,8 @@ export class DafGlossCard extends LitElement {
   declare unfolded: boolean;
   /** Is it shown only because a gloss the page's filters let through hangs on it? */
   declare context: boolean;
+  /** Its place among readings in dispute on the same words (docs/deliberation.md §5), or null. */
+  declare dispute: DisputePlace | null;
   /** Is a long body shown whole? */
   declare expanded: boolean;
   /** The reply a link named (`#g-12-r-34`, a notification's): shown marked in the open thread. */
@@ -77,6 +81,7 @@ export class DafGlossCard extends LitElement {
     this.foldable = false;
     this.unfolded = false;
     this.context = false;
+    this.dispute = null;
     this.expanded = false;
     this.markedReply = null;
     this.form = null;
@@ -188,7 +193,7 @@ export class DafGlossCard extends LitElement {
     this.body!.classList.toggle('clamped', this.long && !this.expanded);
     const layerName = this.layer?.name ?? this.gloss.layer;
     const kind = this.gloss.motivation === 'questioning' ? 'Question' : 'Gloss';
-    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.attribution ?? authorName(this.gloss.author, 'someone')}${this.context ? ', shown for context' : ''}`);
+    this.setAttribute('aria-label', `${kind} in ${layerName} by ${this.gloss.attribution ?? authorName(this.gloss.author, 'someone')}${this.deliberation.disputeLabel()}${this.context ? ', shown for context' : ''}`);
     this.style.setProperty('--c', this.layer ? cssColor(this.layer.color) : '#888');
   }
 
@@ -376,13 +381,13 @@ export class DafGlossCard extends LitElement {
     const count = g.replies.length;
     const status = (g.status === 'pending' ? ' · awaiting a moderator' : g.status === 'hidden' ? ' · hidden' : '') + (g.question?.status === 'answered' ? ' · answered' : '');
     const fresh = g.replies.filter((r) => r.unread).length;
-    return html`<div class="face folded">
+    return html`${this.deliberation.disputeHead()}<div class="face folded">
       ${g.unread ? html`<span class="fresh">New</span>` : fresh ? html`<span class="fresh">New replies</span>` : nothing}
       <header>
         ${where(g, this.context ? 'For context' : g.motivation === 'questioning' ? 'Question' : '')}
         <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}${fresh ? ` (${fresh} new)` : ''}` : ''}${status}</span>
       </header>
-      ${this.body}
+      ${this.deliberation.foldedStances()} ${this.body}
     </div>`;
   }
 
@@ -391,13 +396,13 @@ export class DafGlossCard extends LitElement {
     const g = this.gloss;
     const count = g.replies.length;
     const live = g.status !== 'deleted';
-    return html`<div class="face">
+    return html`${this.deliberation.disputeHead()}<div class="face">
       ${g.unread ? html`<span class="fresh">New</span>` : nothing}
       <header>
         <span>${this.layer?.name ?? g.layer}</span>
         <span class="who">${this.byline()}${when(g.created, g.edited)}</span>
       </header>
-      ${where(g)}
+      ${where(g)} ${this.deliberation.adoptedTag()}
       ${g.motivation === 'questioning'
         ? html`<span class="tag question">Question</span>${g.question ? html` <span class="tag ${g.question.status}">${g.question.status === 'answered' ? 'Answered' : 'Open'}</span>` : nothing}`
         : nothing}

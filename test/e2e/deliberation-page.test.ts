@@ -2,16 +2,17 @@
  * Deliberation on the page (docs/deliberation.md §5) in a real browser: a text with a study
  * group's worth of commentary — readings and questions by four people, a gloss on a gloss, two
  * readings on overlapping words with a decision adopting one — filtered to open questions, by
- * author and by kind, the filter kept in the URL and through a reload; on a phone too; axe on
- * each. Screenshots in test-results/screenshots.
+ * author and by kind, the filter kept in the URL and through a reload; the two readings shown
+ * side by side as a dispute, the adopted one marked; on a phone too; axe on each. Screenshots in
+ * test-results/screenshots.
  */
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../helpers/fixtures.ts';
 import { signupOver, type HttpClient } from './api-client.ts';
 import { seriousViolations } from './axe.ts';
-import { screenshotDir, useChromium, usePages } from './browser.ts';
+import { screenshotDir, unfold, useChromium, usePages } from './browser.ts';
 
 const slug = 'sayings';
 const content = [
@@ -177,10 +178,55 @@ describe('deliberation on the page', () => {
     expect([...new URL(page.url()).searchParams.keys()]).toEqual([]);
   });
 
-  it('filters on a phone too, the panel within the screen, and passes axe', async () => {
-    const { total } = await seed(server.url);
+  it('shows two readings of the same words side by side as a dispute, with their stances, the adopted one marked', async () => {
+    const { ids } = await seed(server.url);
+    const { page } = await pages.open({ bypassCSP: true });
+    await open(page, server.url);
+    const [ana, dov] = [cardOf(page, ids['fence-ana']), cardOf(page, ids['fence-dov'])];
+    await expect.poll(() => ana.locator('.dispute-head').textContent()).toBe('Dispute: 2 readings');
+    expect(await dov.locator('.dispute-head').count()).toBe(0);
+    // Side by side: level, the same width, one beside the other, both under the heading.
+    const [a, d, head] = [(await ana.boundingBox())!, (await dov.boundingBox())!, (await ana.locator('.dispute-head').boundingBox())!];
+    const [aFace, dFace] = [(await ana.locator('.face').boundingBox())!, (await dov.locator('.face').boundingBox())!];
+    expect(Math.abs(aFace.y - dFace.y)).toBeLessThan(1);
+    expect(Math.abs(a.width - d.width)).toBeLessThan(1);
+    expect(d.x).toBeGreaterThanOrEqual(a.x + a.width);
+    expect(head.width).toBeGreaterThanOrEqual(d.x + d.width - a.x - 1);
+    // Each says its stances, the adopted one says so, and so do their labels.
+    expect(await ana.locator('.stance-counts').textContent()).toBe('Adopted Agree 1 · Disagree 1');
+    expect(await dov.locator('.stance-counts').textContent()).toBe('Abstain 1');
+    expect(await ana.getAttribute('aria-label')).toBe('Gloss in Readings by Ana @ana, reading 1 of 2 in a dispute, adopted');
+    expect(await dov.getAttribute('aria-label')).toBe('Gloss in Readings by Dov @dov, reading 2 of 2 in a dispute');
+    // Other readings stand alone; cards never overlap, the dispute's included.
+    expect(await cardOf(page, ids.deliberate).locator('.dispute-head').count()).toBe(0);
+    await expectNoOverlap(page.locator('daf-text-page aside.column[data-depth="1"] daf-gloss-card:not(.waiting)'));
+    await page.screenshot({ path: path.join(screenshotDir, 'dispute-desktop.png') });
+    // Opened, a reading keeps its place beside the other and shows its stance bar.
+    await unfold(ana);
+    expect(await ana.locator('.stances').textContent()).toContain('Agree 1');
+    expect(await ana.locator('.tag.adopted').textContent()).toBe('Adopted');
+    expect(Math.abs((await ana.boundingBox())!.x - a.x)).toBeLessThan(1);
+    await page.screenshot({ path: path.join(screenshotDir, 'dispute-desktop-open.png') });
+    await expectAxeClean(page);
+  });
+
+  it('stacks the dispute under its heading on a phone, filters there too, and passes axe', async () => {
+    const { ids, total } = await seed(server.url);
     const { page } = await pages.open({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, bypassCSP: true });
     await open(page, server.url);
+    // Nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.locator('daf-text-page .stack-toggle').first().click();
+    const [ana, dov] = [cardOf(page, ids['fence-ana']), cardOf(page, ids['fence-dov'])];
+    await expect.poll(() => ana.evaluate((el) => !el.classList.contains('waiting'))).toBe(true);
+    expect(await ana.locator('.dispute-head').textContent()).toBe('Dispute: 2 readings');
+    const [a, d] = [(await ana.boundingBox())!, (await dov.boundingBox())!];
+    expect(Math.abs(a.x - d.x)).toBeLessThan(1);
+    expect(d.y).toBeGreaterThanOrEqual(a.y + a.height);
+    expect(await ana.locator('.stance-counts').textContent()).toContain('Adopted');
+    await page.screenshot({ path: path.join(screenshotDir, 'dispute-phone.png') });
+    await expectAxeClean(page);
+
     await page.locator('daf-text-page .filter-toggle').click();
     await box(page, /Open questions only/).check();
     await expect.poll(() => status(page).textContent()).toBe(`Showing 3 of ${total} glosses: open questions`);
@@ -192,3 +238,14 @@ describe('deliberation on the page', () => {
     await expectAxeClean(page);
   });
 });
+
+/** No two of the cards overlap. */
+async function expectNoOverlap(cards: Locator) {
+  const boxes = await cards.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, left: r.left, right: r.right })));
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5 || a.right <= b.left + 0.5 || b.right <= a.left + 0.5;
+      expect(apart, JSON.stringify([a, b])).toBe(true);
+    }
+  }
+}

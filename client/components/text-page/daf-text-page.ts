@@ -4,7 +4,8 @@ import type { Projection } from '../../../schema/projection.ts';
 import { api, failureMessage, type Gloss, type Layer, type TextSummary, type TextVersion } from '../../api.ts';
 import { noFilter, type GlossFilter } from '../../gloss-filter.ts';
 import { cssColor } from '../../layer-style.ts';
-import { arrange, type Arrangement, type Placed } from '../../layout/arrange.ts';
+import { arrange, type Arrangement, type Placed, type Side } from '../../layout/arrange.ts';
+import { disputePlaces, findDisputes, type Dispute, type DisputePlace } from '../../layout/disputes.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
 import { SessionController } from '../../session.ts';
 import { TextDataController } from './data-controller.ts';
@@ -91,6 +92,11 @@ export class DafTextPage extends LitElement {
   arrangement: Arrangement = arrange([], [], new Set());
   /** The glosses the filters let through (the arrangement also holds those they hang on, for context). */
   passed = new Set<number>();
+  /** Readings of one layer on overlapping words, among those shown (docs/deliberation.md §5), and each one's place in its dispute. */
+  disputes: Dispute[] = [];
+  disputePlaces = new Map<number, DisputePlace>();
+  /** The sides whose first column holds a dispute. */
+  disputedSides = new Set<Side>();
   /** The marks of glosses on each gloss's body, one array per arrangement (so cards re-render only when they change). */
   highlights = new Map<number, BodyHighlight[]>();
   private decorations = DecorationSet.empty;
@@ -165,6 +171,10 @@ export class DafTextPage extends LitElement {
       const filtered = this.filters.apply(this.glosses);
       this.passed = filtered.passed;
       this.arrangement = arrange(filtered.glosses, this.layers, new Set());
+      this.disputes = findDisputes(filtered.glosses.filter((g) => filtered.passed.has(g.id)));
+      this.disputePlaces = disputePlaces(this.disputes);
+      const sides = new Map(this.disputes.length ? this.arrangement.placed.map((p) => [p.gloss.id, p.side]) : []);
+      this.disputedSides = new Set(this.disputes.map((d) => sides.get(d.ids[0]) ?? 'start'));
       this.highlights = this.bodyHighlights();
       this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug), this.parallel) : DecorationSet.empty;
       this.layout.forgetMeasures();

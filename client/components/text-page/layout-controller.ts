@@ -1,8 +1,10 @@
 import type { ReactiveController } from 'lit';
 import type { Arrangement, Placed } from '../../layout/arrange.ts';
 import { bandExtents } from '../../layout/columns.ts';
-import { giveWay, type StackToggle, type WayCard } from '../../layout/give-way.ts';
+import { disputeSlots, giveWayInRows, readingsPerRow } from '../../layout/dispute-rows.ts';
+import type { StackToggle, WayCard } from '../../layout/give-way.ts';
 import { bandOfBlock, groupBy, rootOf } from '../../layout/groups.ts';
+import { disputeHeadHeight } from '../card-styles.ts';
 import { DafGlossCard } from '../daf-gloss-card.ts';
 import { cardGap } from '../../layout/place-cards.ts';
 import type { DafTextPage } from './daf-text-page.ts';
@@ -68,6 +70,9 @@ export class LayoutController implements ReactiveController {
   private toggles: StackToggle[] = [];
   private waitingNow = new Set<number>();
   private readonly toggleButtons: StackToggleButtons;
+  /** How many readings in dispute stand side by side, and the slot last written on each card. */
+  private perRow = 1;
+  private slotted = new WeakMap<Element, string>();
 
   constructor(private readonly host: DafTextPage) {
     host.addController(this);
@@ -254,6 +259,7 @@ export class LayoutController implements ReactiveController {
     const narrow = host.narrow;
     const placed = host.arrangement.placed;
     const shown = placed.filter((p) => host.visibility.shown(p));
+    if (!this.measured) this.placeDisputes();
     this.measure(shown, placed);
     const ends = this.ends;
     const cards: WayCard[] = [];
@@ -274,11 +280,13 @@ export class LayoutController implements ReactiveController {
       cards.push(card);
       if (host.visibility.shown(p)) shownCards.push(card);
     });
-    const options = { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned };
+    const options = { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned, perRow: this.perRow, head: disputeHeadHeight };
+    // Readings in dispute stand together, side by side (docs/deliberation.md §5).
+    const disputes = host.disputes.map((d) => d.ids);
     // The text gives way for every layer, shown or hidden: hiding one moves no text, only the
     // cards below it in its columns (README, "The reader": the layout).
-    const { rooms } = giveWay(ends, cards, options);
-    const way = giveWay(ends, shownCards, { ...options, rooms });
+    const { rooms } = giveWayInRows(ends, cards, disputes, options);
+    const way = giveWayInRows(ends, shownCards, disputes, { ...options, rooms });
     this.toggles = way.toggles;
     // Writes only, after every read.
     this.writeWaiting(way.waiting);
@@ -346,6 +354,29 @@ export class LayoutController implements ReactiveController {
       }
     }
     this.layout();
+  }
+
+  /**
+   * Puts each reading in dispute in its slot (`--slot`, `--slots`), as many to a row as the
+   * column has room for (one on a narrow screen), before the cards are measured: a card's width
+   * sets its height. Reads the column's width, then writes only what changed.
+   */
+  private placeDisputes() {
+    const column = this.host.narrow ? null : this.host.renderRoot.querySelector<HTMLElement>('.column[data-depth="1"]');
+    this.perRow = column ? readingsPerRow(column.clientWidth) : 1;
+    const slots = disputeSlots(this.host.disputes.map((d) => d.ids), this.perRow);
+    for (const [id, card] of this.placedCards) {
+      const slot = slots.get(id);
+      const value = slot ? `${slot.slot} ${slot.slots}` : '';
+      if ((this.slotted.get(card) ?? '') === value) continue;
+      this.slotted.set(card, value);
+      this.heights.delete(id);
+      if (!slot) for (const name of ['--slot', '--slots']) card.style.removeProperty(name);
+      else {
+        card.style.setProperty('--slot', String(slot.slot));
+        card.style.setProperty('--slots', String(slot.slots));
+      }
+    }
   }
 
   /** Hides the cards that wait, and shows those that no longer do. */

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { bandMargin } from '../../layout/columns.ts';
+import { cardGap } from '../../layout/place-cards.ts';
 import { toggleHeight } from './layout-controller.ts';
 import { cardStyles } from '../card-styles.ts';
 
@@ -104,6 +105,41 @@ export const textPageStyles = [
   }
   .band.sized {
     content-visibility: auto;
+  }
+  /* Readings in dispute side by side: --slots to a row, each in its --slot (the layout sets both). */
+  .band > daf-gloss-card[data-dispute] {
+    inset-inline-end: auto;
+    inline-size: calc((100% - ${2 * bandMargin}px - (var(--slots, 1) - 1) * ${cardGap}px) / var(--slots, 1));
+    inset-inline-start: calc(${bandMargin}px + var(--slot, 0) * (100% - ${2 * bandMargin - cardGap}px) / var(--slots, 1));
+  }
+  /* Folded, a narrow reading gives its author a line of their own rather than cut both short. */
+  .band > daf-gloss-card[data-dispute] > .face.folded header {
+    flex-wrap: wrap;
+    gap: 0 0.5rem;
+  }
+  /* Opened, a reading takes its whole row, over the readings beside it, as it opens over the cards below. */
+  .band > daf-gloss-card[data-dispute][unfolded] > .face {
+    inline-size: calc(var(--slots, 1) * 100% + (var(--slots, 1) - 1) * ${cardGap}px);
+    box-sizing: border-box;
+    margin-inline-start: calc(var(--slot, 0) * (-100% - ${cardGap}px));
+  }
+  /* In hand, a reading in dispute is ringed without its dispute's heading. */
+  daf-gloss-card[data-dispute].active,
+  daf-gloss-card[data-dispute]:focus-visible {
+    box-shadow: none;
+  }
+  daf-gloss-card[data-dispute].active > .face,
+  daf-gloss-card[data-dispute]:focus-visible > .face {
+    box-shadow: 0 0 0 2px var(--c);
+  }
+  daf-gloss-card[data-dispute][unfolded].active > .face,
+  daf-gloss-card[data-dispute][unfolded]:focus-visible > .face {
+    box-shadow: 0 0 0 2px var(--c), 0 6px 20px rgb(0 0 0 / 0.18);
+  }
+  /* A card opened in place shows whole, over the bands below it. */
+  .band.holds-open {
+    content-visibility: visible;
+    z-index: 2;
   }
   /* The toggles of the stacks whose cards wait (see the layout controller). */
   .toggles {

@@ -24,7 +24,9 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
   const outer = (n: number) => 'minmax(9rem, 0.8fr) '.repeat(n - 1);
   // A text shown with its translation beside it takes a wider column, halved.
   const middle = page.parallel ? 'minmax(30rem, 64rem)' : 'minmax(20rem, 38rem)';
-  const template = `${outer(starts)}minmax(11rem, 1fr) ${middle} minmax(11rem, 1fr) ${outer(ends)}`;
+  // A side with readings in dispute widens its first column, so that they can stand side by side.
+  const first = (side: Side) => `minmax(11rem, ${page.disputedSides.has(side) ? 1.6 : 1}fr)`;
+  const template = `${outer(starts)}${first('start')} ${middle} ${first('end')} ${outer(ends)}`;
   return html`
     <h1 lang=${t.language} dir=${t.direction}>${t.title}</h1>
     <p class="credit">${t.attribution ?? ''}${t.license ? ` · ${t.license}` : ''}</p>
@@ -88,6 +90,7 @@ function readFirstNotes(page: DafTextPage) {
 }
 
 function card(page: DafTextPage, p: Placed) {
+  const dispute = page.disputePlaces.get(p.gloss.id);
   return html`<daf-gloss-card
     data-layers=${page.visibility.ancestry(p).join(' ')}
     data-id=${p.gloss.id}
@@ -99,6 +102,8 @@ function card(page: DafTextPage, p: Placed) {
     .highlights=${page.highlights.get(p.gloss.id) ?? noHighlights}
     .me=${page.session.me?.handle ?? null}
     .context=${!page.passed.has(p.gloss.id)}
+    .dispute=${dispute ?? null}
+    data-dispute=${dispute?.size ?? nothing}
   ></daf-gloss-card>`;
 }
 
