@@ -210,9 +210,10 @@ describe('deliberation on the page', () => {
     await expectAxeClean(page);
   });
 
-  it('stacks the dispute under its heading on a phone, filters there too, and passes axe', async () => {
+  it('stacks the dispute under its heading on a phone, filters there too, and passes axe in the dark scheme', async () => {
     const { ids, total } = await seed(server.url);
-    const { page } = await pages.open({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    // In the dark scheme, so that axe checks the new marks' contrast there too.
+    const { page } = await pages.open({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, bypassCSP: true, colorScheme: 'dark' });
     await open(page, server.url);
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
