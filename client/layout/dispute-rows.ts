@@ -16,8 +16,8 @@ export interface Slot {
 }
 
 export interface RowOptions extends WayOptions {
-  /** How many readings stand side by side in a row (1: stacked). */
-  perRow: number;
+  /** How many readings stand side by side in a row of a column (1: stacked). */
+  perRow: (column: string) => number;
   /**
    * The height of the dispute's heading. It stands at the top of the first reading's card (its
    * height counts it); the other readings of the first row start below it.
@@ -64,7 +64,7 @@ export function giveWayInRows(ends: readonly number[], cards: readonly WayCard[]
     const members = ids.map((id) => byId.get(id)).filter((c): c is WayCard => c !== undefined && c.column === first?.column && c.parent === null);
     if (members.length < 2) continue;
     const lead = members[0];
-    const perRow = Math.max(1, Math.min(options.perRow, members.length));
+    const perRow = Math.max(1, Math.min(options.perRow(lead.column), members.length));
     let rowTop = 0;
     let bottom = 0;
     for (let at = 0; at < members.length; at += perRow) {

@@ -4,7 +4,7 @@ import { disputeReadingWidth, disputeSlots, giveWayInRows, readingsPerRow } from
 import { giveWay, stackKey, type WayCard } from '../../client/layout/give-way.ts';
 
 const card = (id: number, anchor: number, height: number, more: Partial<WayCard> = {}): WayCard => ({ id, passage: 0, column: 'start-1', depth: 1, parent: null, anchor, height, ...more });
-const options = { gap: 8, reach: 400, toggleHeight: 28, opened: new Set<string>(), perRow: 2, head: 20 };
+const options = { gap: 8, reach: 400, toggleHeight: 28, opened: new Set<string>(), perRow: () => 2, head: 20 };
 
 describe('readingsPerRow', () => {
   it('puts as many readings side by side as the column has room for at their least width, and at least one', () => {
@@ -51,7 +51,7 @@ describe('giveWayInRows', () => {
   });
 
   it('stacks readings one to a row, as on a phone', () => {
-    const { tops } = giveWayInRows([1000], [card(1, 0, 50), card(2, 0, 30)], [[1, 2]], { ...options, perRow: 1 });
+    const { tops } = giveWayInRows([1000], [card(1, 0, 50), card(2, 0, 30)], [[1, 2]], { ...options, perRow: () => 1 });
     expect(tops.get(2)).toBe(58);
   });
 

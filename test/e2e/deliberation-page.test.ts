@@ -29,9 +29,9 @@ interface Seeded {
 }
 
 /**
- * Four people read a text together: readings in one layer, questions in another, one answered,
- * a gloss on a gloss, stances, and two readings of "a fence around the Torah" of which the
- * layer's owner adopts Ana's.
+ * Four people read a text together: readings in one layer, questions in another, notes in a
+ * third, one question answered, a gloss on a gloss, stances, two readings of "a fence around the
+ * Torah" of which the layer's owner adopts Ana's, and two notes on "a meeting place".
  */
 async function seed(base: string): Promise<Seeded> {
   const ana = await signupOver(base, 'ana', undefined, 'Ana');
@@ -43,6 +43,8 @@ async function seed(base: string): Promise<Seeded> {
   for (const [name, layer] of [['Readings', 'readings'], ['Questions', 'questions']]) {
     expect((await ana.post(`/api/texts/${slug}/layers`, { name, slug: layer, visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
   }
+  // Eli's notes, on the other side of the text from the readings.
+  expect((await eli.post(`/api/texts/${slug}/layers`, { name: 'Notes', slug: 'notes', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
   const ids: Record<string, number> = {};
   const gloss = async (name: string, who: HttpClient, layer: string, exact: string, markdown: string, more: { motivation?: string; on?: string } = {}) => {
     const target = { exact, ...(more.on ? { gloss: ids[more.on] } : {}) };
@@ -63,6 +65,9 @@ async function seed(base: string): Promise<Seeded> {
   await gloss('service', noa, 'questions', 'on the service', 'Which service is meant?', { motivation: 'questioning' });
   await gloss('thirst', eli, 'questions', 'drink their words with thirst', 'Why thirst, and not hunger?', { motivation: 'questioning' });
   await gloss('master', ana, 'questions', 'servants who serve their master', 'Who is the master here?', { motivation: 'questioning' });
+  // A second dispute, in Eli's notes.
+  await gloss('place-eli', eli, 'notes', 'a meeting place for the wise', 'Where the wise gather by chance, not a school.');
+  await gloss('place-ana', ana, 'notes', 'meeting place', 'A place fixed for meeting, at set times.');
   // Noa comments on Ana's reading: a gloss on a gloss.
   await gloss('on-fence', noa, 'readings', 'keeps one far', 'Far, but not out of sight.', { on: 'fence-ana' });
   // Noa's question on the service is answered, and she accepts the answer.
@@ -186,12 +191,9 @@ describe('deliberation on the page', () => {
     await expect.poll(() => ana.locator('.dispute-head').textContent()).toBe('Dispute: 2 readings');
     expect(await dov.locator('.dispute-head').count()).toBe(0);
     // Side by side: level, the same width, one beside the other, both under the heading.
-    const [a, d, head] = [(await ana.boundingBox())!, (await dov.boundingBox())!, (await ana.locator('.dispute-head').boundingBox())!];
-    const [aFace, dFace] = [(await ana.locator('.face').boundingBox())!, (await dov.locator('.face').boundingBox())!];
-    expect(Math.abs(aFace.y - dFace.y)).toBeLessThan(1);
-    expect(Math.abs(a.width - d.width)).toBeLessThan(1);
-    expect(d.x).toBeGreaterThanOrEqual(a.x + a.width);
-    expect(head.width).toBeGreaterThanOrEqual(d.x + d.width - a.x - 1);
+    const a = await expectSideBySide(ana, dov);
+    // So are Eli's two notes on the other side of the text.
+    await expectSideBySide(cardOf(page, ids['place-eli']), cardOf(page, ids['place-ana']));
     // Each says its stances, the adopted one says so, and so do their labels.
     expect(await ana.locator('.stance-counts').textContent()).toBe('Adopted Agree 1 · Disagree 1');
     expect(await dov.locator('.stance-counts').textContent()).toBe('Abstain 1');
@@ -239,6 +241,17 @@ describe('deliberation on the page', () => {
     await expectAxeClean(page);
   });
 });
+
+/** Two readings of a dispute stand side by side under its heading, the first's, at the same height and width; gives the first's box. */
+async function expectSideBySide(first: Locator, second: Locator) {
+  const [a, d, head] = [(await first.boundingBox())!, (await second.boundingBox())!, (await first.locator('.dispute-head').boundingBox())!];
+  const [aFace, dFace] = [(await first.locator('.face').boundingBox())!, (await second.locator('.face').boundingBox())!];
+  expect(Math.abs(aFace.y - dFace.y)).toBeLessThan(1);
+  expect(Math.abs(a.width - d.width)).toBeLessThan(1);
+  expect(Math.abs(d.x - a.x)).toBeGreaterThanOrEqual(a.width);
+  expect(head.width).toBeGreaterThanOrEqual(Math.max(a.x, d.x) + a.width - Math.min(a.x, d.x) - 1);
+  return a;
+}
 
 /** No two of the cards overlap. */
 async function expectNoOverlap(cards: Locator) {

@@ -95,8 +95,8 @@ export class DafTextPage extends LitElement {
   /** Readings of one layer on overlapping words, among those shown (docs/deliberation.md §5), and each one's place in its dispute. */
   disputes: Dispute[] = [];
   disputePlaces = new Map<number, DisputePlace>();
-  /** The sides whose first column holds a dispute. */
-  disputedSides = new Set<Side>();
+  /** The side each dispute stands on (its layer's). */
+  disputeSides = new Map<Dispute, Side>();
   /** The marks of glosses on each gloss's body, one array per arrangement (so cards re-render only when they change). */
   highlights = new Map<number, BodyHighlight[]>();
   private decorations = DecorationSet.empty;
@@ -174,7 +174,7 @@ export class DafTextPage extends LitElement {
       this.disputes = findDisputes(filtered.glosses.filter((g) => filtered.passed.has(g.id)));
       this.disputePlaces = disputePlaces(this.disputes);
       const sides = new Map(this.disputes.length ? this.arrangement.placed.map((p) => [p.gloss.id, p.side]) : []);
-      this.disputedSides = new Set(this.disputes.map((d) => sides.get(d.ids[0]) ?? 'start'));
+      this.disputeSides = new Map(this.disputes.map((d) => [d, sides.get(d.ids[0]) ?? 'start']));
       this.highlights = this.bodyHighlights();
       this.decorations = this.projection ? glossDecorations(this.projection, this.arrangement.placed, this.layers.map((l) => l.slug), this.parallel) : DecorationSet.empty;
       this.layout.forgetMeasures();

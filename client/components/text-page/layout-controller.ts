@@ -70,8 +70,8 @@ export class LayoutController implements ReactiveController {
   private toggles: StackToggle[] = [];
   private waitingNow = new Set<number>();
   private readonly toggleButtons: StackToggleButtons;
-  /** How many readings in dispute stand side by side, and the slot last written on each card. */
-  private perRow = 1;
+  /** How many readings in dispute stand side by side in each column beside the text, and the slot last written on each card. */
+  private perRow = new Map<string, number>();
   private slotted = new WeakMap<Element, string>();
 
   constructor(private readonly host: DafTextPage) {
@@ -280,7 +280,7 @@ export class LayoutController implements ReactiveController {
       cards.push(card);
       if (host.visibility.shown(p)) shownCards.push(card);
     });
-    const options = { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned, perRow: this.perRow, head: disputeHeadHeight };
+    const options = { reach: narrow ? -1 : reach, toggleHeight, opened: this.opened, pinned: this.pinned, perRow: (column: string) => this.perRow.get(column) ?? 1, head: disputeHeadHeight };
     // Readings in dispute stand together, side by side (docs/deliberation.md §5).
     const disputes = host.disputes.map((d) => d.ids);
     // The text gives way for every layer, shown or hidden: hiding one moves no text, only the
@@ -357,14 +357,15 @@ export class LayoutController implements ReactiveController {
   }
 
   /**
-   * Puts each reading in dispute in its slot (`--slot`, `--slots`), as many to a row as the
+   * Puts each reading in dispute in its slot (`--slot`, `--slots`), as many to a row as its
    * column has room for (one on a narrow screen), before the cards are measured: a card's width
-   * sets its height. Reads the column's width, then writes only what changed.
+   * sets its height. Reads the columns' widths, then writes only what changed.
    */
   private placeDisputes() {
-    const column = this.host.narrow ? null : this.host.renderRoot.querySelector<HTMLElement>('.column[data-depth="1"]');
-    this.perRow = column ? readingsPerRow(column.clientWidth) : 1;
-    const slots = disputeSlots(this.host.disputes.map((d) => d.ids), this.perRow);
+    const { host } = this;
+    this.perRow = new Map();
+    if (!host.narrow) for (const c of host.renderRoot.querySelectorAll<HTMLElement>('.column[data-depth="1"]')) this.perRow.set(`${c.dataset.side}-1`, readingsPerRow(c.clientWidth));
+    const slots = new Map(host.disputes.flatMap((d) => [...disputeSlots([d.ids], this.perRow.get(`${host.disputeSides.get(d)}-1`) ?? 1)]));
     for (const [id, card] of this.placedCards) {
       const slot = slots.get(id);
       const value = slot ? `${slot.slot} ${slot.slots}` : '';

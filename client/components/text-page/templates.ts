@@ -9,7 +9,9 @@ import type { TextVersion } from '../../api.ts';
 import { describeFilter, type GlossFilter } from '../../gloss-filter.ts';
 import { cssColor } from '../../layer-style.ts';
 import type { Placed, Side } from '../../layout/arrange.ts';
+import { disputeReadingWidth } from '../../layout/dispute-rows.ts';
 import type { BodyHighlight } from '../../layout/gloss-body.ts';
+import { cardGap } from '../../layout/place-cards.ts';
 import { groupBy } from '../../layout/groups.ts';
 import type { DafTextPage } from './daf-text-page.ts';
 
@@ -24,8 +26,10 @@ export function textPageTemplate(page: DafTextPage, t: TextVersion) {
   const outer = (n: number) => 'minmax(9rem, 0.8fr) '.repeat(n - 1);
   // A text shown with its translation beside it takes a wider column, halved.
   const middle = page.parallel ? 'minmax(30rem, 64rem)' : 'minmax(20rem, 38rem)';
-  // A side with readings in dispute widens its first column, so that they can stand side by side.
-  const first = (side: Side) => `minmax(11rem, ${page.disputedSides.has(side) ? 1.6 : 1}fr)`;
+  // A side with readings in dispute widens its first column so that two can stand side by side —
+  // at the least width of two, taken from the text's column if need be, on a screen wide enough.
+  const disputed = new Set(page.disputeSides.values());
+  const first = (side: Side) => (disputed.has(side) ? `minmax(min(${2 * disputeReadingWidth + cardGap}px, 23vw), 1.6fr)` : 'minmax(11rem, 1fr)');
   const template = `${outer(starts)}${first('start')} ${middle} ${first('end')} ${outer(ends)}`;
   return html`
     <h1 lang=${t.language} dir=${t.direction}>${t.title}</h1>
