@@ -13,6 +13,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
+import { adoptedShownSql } from './decisions.ts';
 
 const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
 
@@ -43,15 +44,24 @@ function stancesSql(readerId: number | null) {
 }
 
 /**
- * The decision in force on a gloss (alias `g`), the newest recorded, as JSON, or null
- * (docs/deliberation.md §3). Its dissent is the copy taken when it was decided.
+ * One decision (alias `d`, its decider `du`) as JSON (docs/deliberation.md §3). Its dissent is the
+ * copy taken when it was decided; the reading it adopted is named only to a reader who may read
+ * it (`adoptedShownSql`, with `everything` for event payloads).
  */
-const decisionSql = sql`coalesce((SELECT '{"statement":' || json_quote(d.statement)
-    || ',"adopted":' || (CASE WHEN d.adopted_kind IS NULL THEN 'null' ELSE '{"kind":' || json_quote(d.adopted_kind) || ',"id":' || d.adopted_id || '}' END)
+function decisionJsonSql(viewer: Viewer | null, everything: boolean) {
+  return sql`'{"statement":' || json_quote(d.statement)
+    || ',"adopted":' || (CASE WHEN d.adopted_kind IS NOT NULL AND ${adoptedShownSql(viewer, everything)}
+         THEN '{"kind":' || json_quote(d.adopted_kind) || ',"id":' || d.adopted_id || '}' ELSE 'null' END)
     || ',"decidedBy":{"handle":' || json_quote(du.handle) || ',"name":' || json_quote(du.display_name) || '}'
     || ',"decidedAt":' || json_quote(d.decided_at) || ',"reviewOn":' || coalesce(json_quote(d.review_on), 'null')
-    || ',"dissent":' || d.dissent || '}'
-  FROM decision d JOIN user du ON du.id = d.decided_by WHERE d.gloss_id = g.id ORDER BY d.id DESC LIMIT 1), 'null')`;
+    || ',"dissent":' || d.dissent || '}'`;
+}
+
+/** The decision in force on a gloss (alias `g`), the newest recorded, as JSON, or null. */
+function decisionSql(viewer: Viewer | null, everything: boolean) {
+  return sql`coalesce((SELECT ${decisionJsonSql(viewer, everything)}
+    FROM decision d JOIN user du ON du.id = d.decided_by WHERE d.gloss_id = g.id ORDER BY d.id DESC LIMIT 1), 'null')`;
+}
 
 /** A signed-in reader's read state on the text listed: who, and since when what others wrote is new to them. */
 export interface ReadState {
@@ -123,7 +133,7 @@ export async function glossListingJson(
     || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
     || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
     || ',"stances":' || ${stancesSql(filter.everything || viewer === null ? null : viewer.id)}
-    || ',"decision":' || ${decisionSql}
+    || ',"decision":' || ${decisionSql(viewer, !!filter.everything)}
     || ',"question":' || (CASE WHEN g.motivation <> 'questioning' THEN 'null'
          WHEN ar.id IS NOT NULL AND ar.status = 'active' THEN '{"status":"answered","accepted":' || ar.id || '}'
          ELSE '{"status":"open","accepted":null}' END)

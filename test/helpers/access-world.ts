@@ -253,6 +253,10 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await reply('rCt', olive, 'ctMona', 'active');
   await gloss('ptTrent', trent, 'trentNotes', q('opened the book'), 'active');
 
+  // A decision on olive's public reading that adopts a reading of open-circle's members-only
+  // layer: only those who may read that one are told which reading it is.
+  ok(await olive.post(`/api/glosses/${glosses.opOwner.id}/decision`, { statement: 'Read as the circle reads it.', adopted: { gloss: glosses.ogOwner.id } }), 201, 'decide on opOwner');
+
   // Last, a new version of each text: an event every reader of the text receives.
   const lastEvent: Record<string, number> = {};
   for (const [slug, owner] of [

@@ -32,6 +32,7 @@ import {
   type Person,
   type World,
 } from '../helpers/access-world.ts';
+import { readStream as readStreamOf } from '../helpers/read-stream.ts';
 import { TestClient, testOrigin, useTestApp, type TestResponse } from '../helpers/test-app.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -227,28 +228,8 @@ function readEvents(w: World, client: TestClient, slug: string, untilId: number)
 }
 
 /** Reads an event stream until `until` matches (or 5 s pass); the raw stream. */
-async function readStream(w: World, client: TestClient, url: string, until: RegExp): Promise<{ status: number; text: string }> {
-  const headers: Record<string, string> = {};
-  if (client.cookies.size) headers.cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const res = await w.t.app.request(`${testOrigin}${url}`, { headers });
-  if (res.status !== 200) return { status: res.status, text: await res.text() };
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let out = '';
-  const deadline = Date.now() + 5000;
-  try {
-    while (!until.test(out) && Date.now() < deadline) {
-      const chunk = await Promise.race([
-        reader.read(),
-        new Promise<{ value: undefined; done: true }>((r) => setTimeout(() => r({ value: undefined, done: true }), Math.max(1, deadline - Date.now()))),
-      ]);
-      if (chunk.done) break;
-      out += decoder.decode(chunk.value, { stream: true });
-    }
-  } finally {
-    await reader.cancel();
-  }
-  return { status: until.test(out) ? 200 : 0, text: out };
+function readStream(w: World, client: TestClient, url: string, until: RegExp): Promise<{ status: number; text: string }> {
+  return readStreamOf(w.t.app, client, url, until);
 }
 
 /** The doors read below, as "METHOD path" in Hono's notation. */
@@ -395,6 +376,12 @@ describe('the access matrix: reading', () => {
         visibleReplies(key).map((k) => w.replies[k].id),
         `${where}: replies of ${key}`,
       );
+      // A decision names the reading it adopted only to those who may read it.
+      const adopted = g.decision?.adopted as { kind: 'gloss' | 'reply'; id: number } | null | undefined;
+      if (adopted) {
+        const row = adopted.kind === 'gloss' ? glossTable[keyOfGloss.get(adopted.id) ?? ''] : replyTable[keyOfReply.get(adopted.id) ?? ''];
+        if (!row || !sees(row.readers, p)) problems.push(`${where}: the decision on ${key} names ${adopted.kind} ${adopted.id}, which ${p} may not read`);
+      }
       for (const r of g.replies as any[]) {
         const rk = keyOfReply.get(r.id);
         if (rk && r.status !== replyTable[rk].status) problems.push(`${where}: reply ${rk} has status ${r.status}, expected ${replyTable[rk].status}`);
@@ -572,6 +559,9 @@ describe('the access matrix: reading', () => {
           ...onText.map((k) => marker(`ln${k}`)),
         ].filter((m) => allowed.has(m));
         for (const m of expectedThere) if (!events.text.includes(m)) problems.push(`events of ${slug}: ${m} missing`);
+        // Payloads are built once for every reader: the decision's adopted reading is not named where some may not read it.
+        const adoptedOgJson = `"adopted":{"kind":"gloss","id":${idOf('ogOwner')}}`;
+        if (!sees(glossTable.ogOwner.readers, p) && events.text.includes(adoptedOgJson)) problems.push(`LEAK of the adopted ogOwner through the events of ${slug}`);
       }
     }
 
@@ -580,6 +570,10 @@ describe('the access matrix: reading', () => {
       const res = await read(`/api/glosses/${idOf(k)}`);
       if (expectStatus(res, sees(g.readers, p) ? 200 : 404, `gloss ${k}`)) checkGlossJson(res.body, `gloss ${k}`);
     }
+    // The decision on opOwner adopted ogOwner: named to its readers, null to everyone else.
+    const decided = JSON.parse(bodies.find((b) => b.door === `GET /api/glosses/${idOf('opOwner')}`)!.text).decision;
+    const adoptedOg = sees(glossTable.ogOwner.readers, p) ? { kind: 'gloss', id: idOf('ogOwner') } : null;
+    if (JSON.stringify(decided?.adopted) !== JSON.stringify(adoptedOg)) problems.push(`opOwner's decision adopts ${JSON.stringify(decided?.adopted)}, expected ${JSON.stringify(adoptedOg)}`);
     // The author of the hidden gloss, and the moderators, read why it was hidden.
     const hidden = bodies.find((b) => b.door === `GET /api/glosses/${idOf('opHidden')}`)!;
     if (sees(glossTable.opHidden.readers, p) && !String(JSON.parse(hidden.text).moderationNote).includes(marker('hidereason'))) {

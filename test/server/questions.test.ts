@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/expect-error.ts';
+import { readStream } from '../helpers/read-stream.ts';
 import { createText, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 describe('questions and their answers', () => {
@@ -206,5 +207,55 @@ describe('decisions that keep their dissent', () => {
     const g = await writeGloss(member, own, 'mine', { exact: 'plain page' }, 'Plain?');
     expectError(await member.post(`/api/glosses/${g.id}/decision`, { statement: 'x' }), 403, 'forbidden');
     expect((await loner.post(`/api/glosses/${g.id}/decision`, { statement: 'Plain it is.' })).status).toBe(201);
+  });
+
+  /** A text's live stream as `client` reads it, replayed from the start to the newest event. */
+  async function streamAs(client: TestClient): Promise<string> {
+    const { last } = await t.database.db
+      .selectFrom('event as e')
+      .innerJoin('text as x', 'x.id', 'e.text_id')
+      .select((eb) => eb.fn.max('e.id').as('last'))
+      .where('x.slug', '=', text)
+      .executeTakeFirstOrThrow();
+    const stream = await readStream(t.app, client, `/api/texts/${text}/events?since=0`, new RegExp(`^id: ${last}$`, 'm'));
+    expect(stream.status).toBe(200);
+    return stream.text;
+  }
+
+  it('names the adopted reading only to those who may read it: in listings, single reads and the live stream', async () => {
+    // Adopting a published reading of the same layer: every reader of the decision may read it, the stream says so too.
+    expect((await chair.post(`/api/glosses/${reading}/decision`, { statement: 'This reading stands.', adopted: { gloss: reading } })).status).toBe(201);
+    const sameLayer = `"adopted":{"kind":"gloss","id":${reading}}`;
+    expect(await streamAs(loner)).toContain(sameLayer);
+    // A members-only layer of the board: the loner (no member) and a visitor may not read it.
+    expect((await chair.post(`/api/texts/${text}/layers`, { name: 'Inner', slug: 'inner', group: 'board', visibility: 'group', writePolicy: 'members' })).status).toBe(201);
+    const inner = await writeGloss(member, text, 'inner', { exact: 'budget shall be balanced' }, 'Balanced means no deficit at all.');
+    const decided = await chair.post(`/api/glosses/${reading}/decision`, { statement: 'We follow the inner reading.', adopted: { gloss: inner.id } });
+    expect(decided.status, decided.text).toBe(201);
+    const adopted = { kind: 'gloss', id: inner.id };
+    expect(decided.body.decision.adopted).toEqual(adopted);
+    expect((await decisionOf(member, reading))?.adopted).toEqual(adopted);
+    for (const outsider of [loner, t.visitor()]) {
+      expect((await outsider.get(`/api/glosses/${inner.id}`)).status).toBe(404);
+      const d = await decisionOf(outsider, reading);
+      expect(d?.statement).toBe('We follow the inner reading.');
+      expect(d?.adopted).toBeNull();
+      const listed = ((await outsider.get(`/api/texts/${text}/glosses`)).body.glosses as { id: number; decision: Decision }[]).find((g) => g.id === reading)!;
+      expect(listed.decision?.adopted).toBeNull();
+    }
+    // The stream's payloads are built once for every reader: one in another layer is never named there.
+    const stream = await streamAs(loner);
+    expect(stream).toContain('We follow the inner reading.');
+    expect(stream).not.toContain(`"adopted":${JSON.stringify(adopted)}`);
+    expect(await streamAs(member)).not.toContain(`"adopted":${JSON.stringify(adopted)}`);
+
+    // A reply of the thread is named while the reader may read it: once hidden, only to its author and the moderators.
+    const r = await critic.post(`/api/glosses/${reading}/replies`, { body: { markdown: 'Then say so in the minutes.' } });
+    expect((await chair.post(`/api/glosses/${reading}/decision`, { statement: 'Minutes it is.', adopted: { reply: r.body.id } })).status).toBe(201);
+    expect((await decisionOf(member, reading))?.adopted).toEqual({ kind: 'reply', id: r.body.id });
+    expect((await chair.post(`/api/replies/${r.body.id}/hide`, { reason: 'Off the record' })).status).toBe(200);
+    expect((await decisionOf(member, reading))?.adopted).toBeNull();
+    expect((await decisionOf(critic, reading))?.adopted).toEqual({ kind: 'reply', id: r.body.id });
+    expect((await decisionOf(chair, reading))?.adopted).toEqual({ kind: 'reply', id: r.body.id });
   });
 });
