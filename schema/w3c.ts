@@ -34,6 +34,38 @@ export interface GlossForExport {
   author: { handle: string; name: string } | null;
   bodyDoc: unknown;
   selectors: { exact: string; prefix: string; suffix: string; start: number; end: number; segment: string | null };
+  /** The decision in force on it, if any (docs/deliberation.md §3), as the reader may see it. */
+  decision?: DecisionForExport | null;
+}
+
+/** A person as a post, a stance or a decision names them. */
+interface Named {
+  handle: string;
+  name: string;
+}
+
+/**
+ * The decision in force on a gloss, for the export: what it adopted is given only when the reader
+ * may read it (a gloss by its layer, a reply of the thread), else null.
+ */
+export interface DecisionForExport {
+  statement: string;
+  adopted: { kind: 'gloss'; id: number; layerSlug: string } | { kind: 'reply'; id: number } | null;
+  decidedBy: Named;
+  decidedAt: string;
+  reviewOn: string | null;
+  dissent: { author: Named; reason: string }[];
+}
+
+/** What the exporter needs to know of a stance on a gloss (docs/deliberation.md §2). */
+export interface StanceForExport {
+  /** The gloss it is a stance on. */
+  gloss: { id: number; textSlug: string; layerSlug: string };
+  stance: 'agree' | 'disagree' | 'abstain';
+  reason: string | null;
+  created: string;
+  updated: string;
+  author: Named;
 }
 
 /** The URLs of Daf's resources under one base URL (no trailing slash). */
@@ -75,6 +107,49 @@ export class DafUrls {
   segmentSpec() {
     return `${this.base}/api/openapi.json#segment-ref`;
   }
+  /** The namespace of Daf's own JSON-LD terms (`daf:stance` is this followed by `stance`), described in the same document. */
+  dafTerms() {
+    return `${this.base}/api/openapi.json#daf-`;
+  }
+}
+
+/**
+ * Daf's own terms in W3C documents, as a JSON-LD context that follows the W3C one
+ * (`"@context": [annoContext, dafContext(urls)]`): a stance's value (`stance`: agree, disagree or
+ * abstain) and the decision in force on a gloss (`decision`). None of them is a term of the W3C
+ * context, so a W3C client reads the rest as it would without them.
+ */
+export function dafContext(urls: DafUrls): Record<string, unknown> {
+  return {
+    daf: urls.dafTerms(),
+    xsd: 'http://www.w3.org/2001/XMLSchema#',
+    stance: 'daf:stance',
+    reason: 'daf:reason',
+    decision: 'daf:decision',
+    statement: 'daf:statement',
+    adopted: { '@id': 'daf:adopted', '@type': '@id' },
+    decidedBy: 'daf:decidedBy',
+    decidedAt: { '@id': 'daf:decidedAt', '@type': 'xsd:dateTime' },
+    reviewOn: { '@id': 'daf:reviewOn', '@type': 'xsd:date' },
+    dissent: { '@id': 'daf:dissent', '@container': '@list' },
+  };
+}
+
+/** A person as a W3C Agent. */
+function agent(p: Named, urls: DafUrls) {
+  return { id: urls.person(p.handle), type: 'Person', nickname: p.handle, name: p.name };
+}
+
+/** A decision under the Daf context: the adopted reading as its annotation's IRI, people as Agents. */
+function decisionJson(d: DecisionForExport, glossIri: string, textSlug: string, urls: DafUrls): Record<string, unknown> {
+  const out: Record<string, unknown> = { statement: d.statement };
+  if (d.adopted?.kind === 'gloss') out.adopted = urls.annotation(textSlug, d.adopted.layerSlug, d.adopted.id);
+  if (d.adopted?.kind === 'reply') out.adopted = `${glossIri}#reply-${d.adopted.id}`;
+  out.decidedBy = agent(d.decidedBy, urls);
+  out.decidedAt = d.decidedAt;
+  if (d.reviewOn) out.reviewOn = d.reviewOn;
+  out.dissent = d.dissent.map((x) => ({ creator: agent(x.author, urls), reason: x.reason }));
+  return out;
 }
 
 /** Serializes a gloss body to Markdown. */
@@ -97,20 +172,43 @@ export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex:
     selector.push({ type: 'FragmentSelector', conformsTo: urls.segmentSpec(), value: s.segment, refinedBy: quote });
   }
   const source = g.targetGloss ? urls.annotation(g.textSlug, g.targetGloss.layerSlug, g.targetGloss.id) : urls.text(g.textSlug);
+  const id = urls.annotation(g.textSlug, g.layerSlug, g.id);
   const annotation: Record<string, unknown> = {
-    '@context': annoContext,
-    id: urls.annotation(g.textSlug, g.layerSlug, g.id),
+    '@context': g.decision ? [annoContext, dafContext(urls)] : annoContext,
+    id,
     type: 'Annotation',
     motivation: g.motivation,
     created: g.created,
     modified: g.updated,
     target: { source, selector },
   };
-  if (g.author) {
-    annotation.creator = { id: urls.person(g.author.handle), type: 'Person', nickname: g.author.handle, name: g.author.name };
-  }
+  if (g.author) annotation.creator = agent(g.author, urls);
   const markdown = bodyToMarkdown(g.bodyDoc);
   if (markdown.trim()) annotation.body = { type: 'TextualBody', value: markdown, format: 'text/markdown' };
+  if (g.decision) annotation.decision = decisionJson(g.decision, id, g.textSlug, urls);
+  return annotation;
+}
+
+/**
+ * A stance as a W3C Annotation `assessing` the gloss it is on (its target, the gloss's IRI), by
+ * its author, with the reason given as its body and the stance itself under the Daf context. Its
+ * id is a fragment of the gloss's IRI (one stance per person and gloss): it is read with the
+ * container's pages, not on its own.
+ */
+export function stanceToAnnotation(s: StanceForExport, urls: DafUrls): Record<string, unknown> {
+  const glossIri = urls.annotation(s.gloss.textSlug, s.gloss.layerSlug, s.gloss.id);
+  const annotation: Record<string, unknown> = {
+    '@context': [annoContext, dafContext(urls)],
+    id: `${glossIri}#stance-${encodeURIComponent(s.author.handle)}`,
+    type: 'Annotation',
+    motivation: 'assessing',
+    created: s.created,
+    modified: s.updated,
+    creator: agent(s.author, urls),
+    stance: s.stance,
+    target: glossIri,
+  };
+  if (s.reason) annotation.body = { type: 'TextualBody', value: s.reason, format: 'text/plain', purpose: 'assessing' };
   return annotation;
 }
 
@@ -123,7 +221,7 @@ export interface ReplyForExport {
   parent: number | null;
   created: string;
   updated: string;
-  author: { handle: string; name: string };
+  author: Named;
   bodyDoc: unknown;
 }
 
@@ -141,7 +239,7 @@ export function replyToAnnotation(r: ReplyForExport, urls: DafUrls): Record<stri
     created: r.created,
     modified: r.updated,
     target: r.parent === null ? glossUrl : `${glossUrl}#reply-${r.parent}`,
-    creator: { id: urls.person(r.author.handle), type: 'Person', nickname: r.author.handle, name: r.author.name },
+    creator: agent(r.author, urls),
   };
   const markdown = bodyToMarkdown(r.bodyDoc);
   if (markdown.trim()) annotation.body = { type: 'TextualBody', value: markdown, format: 'text/markdown' };

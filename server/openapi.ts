@@ -300,8 +300,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   '/embed/t/{slug}': { get: { summary: 'A public passage alone in a page, for iframes (HTML; any site may frame it)', params: ['slug'], query: ['ref', 'layers'] } },
   '/embed/connect': { get: { summary: 'The sign-in popup of interactive embeds: after the person approves, it posts a bearer token to the opener at origin (HTML)', query: ['origin'] } },
   '/annotations/{text}/{layer}/': {
-    get: { summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage)', params: ['text', 'layer'], query: ['page'] },
-    post: { summary: 'Create an annotation (201 + Location)', auth: true, status: 201, params: ['text', 'layer'] },
+    get: {
+      summary: 'W3C annotation container of a layer (?page=N for an AnnotationPage of 100 glosses, each followed by the stances on it as `assessing` annotations; total and startIndex count both)',
+      params: ['text', 'layer'],
+      query: ['page'],
+    },
+    post: { summary: 'Create an annotation (201 + Location); an `assessing` annotation of a whole gloss (a stance) is 422 assessment_not_supported: take a stance with PUT /api/glosses/{id}/stance', auth: true, status: 201, params: ['text', 'layer'] },
     options: { summary: 'What the container allows (Allow, Accept-Post), as the Web Annotation Protocol requires', status: 204, params: ['text', 'layer'] },
   },
   '/annotations/{text}/{layer}/{id}': {
@@ -344,7 +348,7 @@ export function openapiDocument(baseUrl: string) {
       title: 'Daf API',
       version: '0.1.0',
       description:
-        'Layered commentary on texts. Offsets are UTF-16 code units into a version\'s `text` projection; W3C selectors under /annotations count code points. A segment FragmentSelector (conformsTo this document, #segment-ref) names a segment by its ref, e.g. "1:5".',
+        'Layered commentary on texts. Offsets are UTF-16 code units into a version\'s `text` projection; W3C selectors under /annotations count code points. A segment FragmentSelector (conformsTo this document, #segment-ref) names a segment by its ref, e.g. "1:5". Daf\'s own JSON-LD terms in W3C documents (prefix daf: = this document, #daf-) are: stance (agree, disagree or abstain: the value of an `assessing` annotation that is a stance on a gloss, its target), and decision (the decision in force on a gloss: statement, adopted, the IRI of the reading adopted, given to those who may read it, decidedBy, decidedAt, reviewOn, and dissent, a list of {creator, reason}).',
     },
     servers: [{ url: baseUrl }],
     paths,

@@ -1,12 +1,13 @@
 /**
  * What a person takes with them (README, "Accounts"): everything they wrote on Daf, have not
- * deleted and may still read — glosses, whatever their state, and replies — as one W3C AnnotationCollection in
+ * deleted and may still read — glosses, whatever their state, replies and stances — as one W3C AnnotationCollection in
  * JSON-LD, which Hypothesis-style tools and Daf's own import (`POST …/import`) read. Glosses keep
  * their selectors (quote, position, segment) and bodies in Markdown; replies are annotations
- * `replying` to the gloss or reply they answer. What others wrote is not in it.
+ * `replying` to the gloss or reply they answer, and stances annotations `assessing` the gloss they
+ * are on (docs/deliberation.md §5). What others wrote is not in it.
  */
-import { annoContext, replyToAnnotation, type DafUrls } from '../../schema/w3c.ts';
-import { replyRowsByAuthor } from '../storage/annotations.ts';
+import { annoContext, replyToAnnotation, stanceToAnnotation, type DafUrls } from '../../schema/w3c.ts';
+import { replyRowsByAuthor, stanceRowsByAuthor } from '../storage/annotations.ts';
 import type { DB } from '../storage/database.ts';
 import { annotationsByAuthor } from './annotations.ts';
 import { type Viewer } from './policy.ts';
@@ -16,6 +17,7 @@ export async function exportAccount(db: DB, viewer: Viewer, urls: DafUrls, now =
   const glosses = await annotationsByAuthor(db, viewer, urls);
   const replies = await replyRowsByAuthor(db, viewer);
   const author = { handle: viewer.handle, name: viewer.displayName };
+  const stances = await stanceRowsByAuthor(db, viewer);
   const items = [
     ...glosses,
     ...replies.map((r) =>
@@ -28,6 +30,19 @@ export async function exportAccount(db: DB, viewer: Viewer, urls: DafUrls, now =
           updated: r.updated_at,
           author,
           bodyDoc: JSON.parse(r.body_doc),
+        },
+        urls,
+      ),
+    ),
+    ...stances.map((st) =>
+      stanceToAnnotation(
+        {
+          gloss: { id: st.gloss_id, textSlug: st.text_slug, layerSlug: st.layer_slug },
+          stance: st.stance,
+          reason: st.reason,
+          created: st.created_at,
+          updated: st.updated_at,
+          author,
         },
         urls,
       ),

@@ -14,13 +14,24 @@ import {
   glossToAnnotation,
   incomingAnnotationShape,
   readAnnotation,
+  stanceToAnnotation,
   type AnnotationRequest,
+  type DecisionForExport,
   type GlossForExport,
   type IncomingAnnotation,
 } from '../../schema/w3c.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { DB, TextRow } from '../storage/database.ts';
-import { annotationRowsByAuthor, countLayerAnnotations, layerAnnotationRows, type AnnotationRow } from '../storage/annotations.ts';
+import {
+  annotationRowsByAuthor,
+  countLayerAnnotations,
+  countLayerStances,
+  layerAnnotationRows,
+  layerDecisionRows,
+  layerStanceRows,
+  type AnnotationRow,
+  type LayerSelection,
+} from '../storage/annotations.ts';
 import * as glosses from '../storage/glosses.ts';
 import { indexItem } from '../storage/search-index.ts';
 import { findTextById } from '../storage/texts.ts';
@@ -39,16 +50,49 @@ import { resolveImported } from '../work/index.ts';
 /** Largest number of annotations accepted in one import. */
 export const maxImportSize = 5000;
 
-/** The glosses of a layer the viewer may see, as annotation rows (see `layerAnnotationRows`). */
-async function exportRows(
+/**
+ * A selection of a layer's glosses as annotations: each gloss, with the decision in force on it
+ * (what it adopted named only to a reader who may read that), followed, with `withStances`, by
+ * the stances on it as `assessing` annotations (docs/deliberation.md §5).
+ */
+async function layerAnnotations(
   db: DB,
   viewer: Viewer | null,
-  layerId: number,
-  page?: { limit: number; offset: number },
-  glossId?: number,
-  includePending = false,
-): Promise<AnnotationRow[]> {
-  return layerAnnotationRows(db, viewer, layerId, includePending ? ['active', 'pending'] : ['active'], { page, glossId });
+  text: TextRow,
+  selection: LayerSelection,
+  urls: DafUrls,
+  withStances = true,
+): Promise<{ rows: AnnotationRow[]; items: Record<string, unknown>[] }> {
+  const rows = await layerAnnotationRows(db, viewer, selection);
+  const decisions = new Map((await layerDecisionRows(db, viewer, selection)).map((d) => [d.gloss_id, decisionForExport(d)]));
+  const glosses = await toAnnotations(db, text, rows, urls, decisions);
+  if (!withStances || rows.length === 0) return { rows, items: glosses };
+  // Every gloss of a selection is in the one layer.
+  const layerSlug = rows[0].layer_slug;
+  const stances = new Map<number, Record<string, unknown>[]>();
+  for (const st of await layerStanceRows(db, viewer, selection)) {
+    const gloss = { id: st.gloss_id, textSlug: text.slug, layerSlug };
+    const annotation = stanceToAnnotation({ gloss, stance: st.stance, reason: st.reason, created: st.created_at, updated: st.updated_at, author: { handle: st.handle, name: st.display_name } }, urls);
+    const list = stances.get(st.gloss_id);
+    if (list) list.push(annotation);
+    else stances.set(st.gloss_id, [annotation]);
+  }
+  return { rows, items: rows.flatMap((r, i) => [glosses[i], ...(stances.get(r.id) ?? [])]) };
+}
+
+/** A decision row as the exporter takes it: the adopted reading only where the row names it. */
+function decisionForExport(d: Awaited<ReturnType<typeof layerDecisionRows>>[number]): DecisionForExport {
+  let adopted: DecisionForExport['adopted'] = null;
+  if (d.adopted_id !== null && d.adopted_kind === 'reply') adopted = { kind: 'reply', id: d.adopted_id };
+  if (d.adopted_id !== null && d.adopted_kind === 'gloss' && d.adopted_layer_slug !== null) adopted = { kind: 'gloss', id: d.adopted_id, layerSlug: d.adopted_layer_slug };
+  return {
+    statement: d.statement,
+    adopted,
+    decidedBy: { handle: d.handle, name: d.display_name },
+    decidedAt: d.decided_at,
+    reviewOn: d.review_on,
+    dissent: JSON.parse(d.dissent) as DecisionForExport['dissent'],
+  };
 }
 
 /**
@@ -70,8 +114,17 @@ export async function annotationsByAuthor(db: DB, viewer: Viewer, urls: DafUrls)
   return out;
 }
 
-/** Converts rows to annotations; offsets are converted against the text each was made on. */
-async function toAnnotations(db: DB, text: TextRow, rows: AnnotationRow[], urls: DafUrls): Promise<Record<string, unknown>[]> {
+/**
+ * Converts rows to annotations, each with the decision `decisions` holds for it; offsets are
+ * converted against the text each was made on.
+ */
+async function toAnnotations(
+  db: DB,
+  text: TextRow,
+  rows: AnnotationRow[],
+  urls: DafUrls,
+  decisions = new Map<number, DecisionForExport>(),
+): Promise<Record<string, unknown>[]> {
   const versionIndex = new Map<number, CodePointIndex>();
   const out: Record<string, unknown>[] = [];
   for (const r of rows) {
@@ -95,6 +148,7 @@ async function toAnnotations(db: DB, text: TextRow, rows: AnnotationRow[], urls:
       author: { handle: r.author_handle, name: r.author_name },
       bodyDoc: JSON.parse(r.body_doc),
       selectors: sel,
+      decision: decisions.get(r.id) ?? null,
     };
     // Offsets past a body that has since changed cannot be converted: clamp to its length.
     const s = { ...sel, start: Math.min(sel.start, index.text.length), end: Math.min(sel.end, index.text.length) };
@@ -108,15 +162,21 @@ function etagOf(parts: (string | number)[]): string {
   return `W/"${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 27)}"`;
 }
 
-/** How many active glosses of a layer the viewer may see, and a tag that changes whenever they do. */
-async function countActive(db: DB, viewer: Viewer | null, layerId: number): Promise<{ total: number; tag: string }> {
-  const { total, lastUpdated, lastId } = await countLayerAnnotations(db, viewer, layerId);
-  return { total, tag: `${total}:${lastUpdated ?? ''}:${lastId ?? ''}` };
+/**
+ * How many active glosses of a layer the viewer may see, how many items their annotations make
+ * (each gloss and the stances on it), and a tag that changes whenever any of them does.
+ */
+async function countActive(db: DB, viewer: Viewer | null, layerId: number): Promise<{ glosses: number; total: number; tag: string }> {
+  const g = await countLayerAnnotations(db, viewer, layerId);
+  const s = await countLayerStances(db, viewer, { layerId, statuses: ['active'] });
+  return { glosses: g.total, total: g.total + s.stances, tag: [g.total, g.lastUpdated, g.lastId, g.lastDecision, s.stances, s.lastUpdated].join(':') };
 }
 
 /**
  * The container (`page` undefined) or one of its pages. The container embeds nothing but
- * links to its first and last pages, as the protocol's PreferMinimalContainer would.
+ * links to its first and last pages, as the protocol's PreferMinimalContainer would. A page holds
+ * `containerPageSize` glosses, each followed by the stances on it, so `total` and `startIndex`
+ * count both.
  */
 export async function containerDocument(
   ctx: AppContext,
@@ -127,9 +187,9 @@ export async function containerDocument(
   page?: number,
 ): Promise<{ body: Record<string, unknown>; etag: string }> {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const { total, tag } = await countActive(ctx.db, viewer, layer.id);
+  const { glosses, total, tag } = await countActive(ctx.db, viewer, layer.id);
   const containerUrl = urls.container(text.slug, layer.slug);
-  const lastPage = Math.max(0, Math.ceil(total / containerPageSize) - 1);
+  const lastPage = Math.max(0, Math.ceil(glosses / containerPageSize) - 1);
   const etag = etagOf([layer.id, layer.name, layer.visibility, tag, page ?? 'c']);
   if (page === undefined) {
     return {
@@ -146,36 +206,40 @@ export async function containerDocument(
     };
   }
   if (page > lastPage) throw notFound(`Page ${page}`);
-  const rows = await exportRows(ctx.db, viewer, layer.id, { limit: containerPageSize, offset: page * containerPageSize });
+  const offset = page * containerPageSize;
+  const selection = { layerId: layer.id, statuses: ['active' as const] };
+  const { items } = await layerAnnotations(ctx.db, viewer, text, { ...selection, page: { limit: containerPageSize, offset } }, urls);
+  const before = offset === 0 ? 0 : (await countLayerStances(ctx.db, viewer, { ...selection, page: { limit: offset, offset: 0 } })).stances;
   const body: Record<string, unknown> = {
     '@context': annoContext,
     id: `${containerUrl}?page=${page}`,
     type: 'AnnotationPage',
     partOf: { id: containerUrl, label: layer.name, total },
-    startIndex: page * containerPageSize,
-    items: await toAnnotations(ctx.db, text, rows, urls),
+    startIndex: offset + before,
+    items,
   };
   if (page > 0) body.prev = `${containerUrl}?page=${page - 1}`;
   if (page < lastPage) body.next = `${containerUrl}?page=${page + 1}`;
-  return { body, etag };
+  // The page itself goes into its tag: what a decision may name differs from one reader to another.
+  return { body, etag: etagOf([etag, JSON.stringify(body)]) };
 }
 
 /** The whole layer as one AnnotationCollection with every annotation embedded (for export). */
 export async function exportLayer(ctx: AppContext, viewer: Viewer | null, textSlug: string, layerSlug: string, urls: DafUrls) {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const rows = await exportRows(ctx.db, viewer, layer.id);
+  const { items } = await layerAnnotations(ctx.db, viewer, text, { layerId: layer.id, statuses: ['active'] }, urls);
   const containerUrl = urls.container(text.slug, layer.slug);
   return {
     '@context': annoContext,
     id: containerUrl,
     type: 'AnnotationCollection',
     label: layer.name,
-    total: rows.length,
+    total: items.length,
     first: {
       id: `${containerUrl}?page=all`,
       type: 'AnnotationPage',
       startIndex: 0,
-      items: await toAnnotations(ctx.db, text, rows, urls),
+      items,
     },
   };
 }
@@ -183,7 +247,8 @@ export async function exportLayer(ctx: AppContext, viewer: Viewer | null, textSl
 /**
  * One annotation with its ETag; 404 unless it is an active gloss of this layer (or, with
  * `includePending`, one still waiting for a moderator that the viewer may see: its author's
- * answer to the POST that created it).
+ * answer to the POST that created it). The stances on it are annotations of their own, in the
+ * container's pages.
  */
 export async function annotationDocument(
   ctx: AppContext,
@@ -195,9 +260,10 @@ export async function annotationDocument(
   includePending = false,
 ): Promise<{ body: Record<string, unknown>; etag: string }> {
   const { text, layer } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
-  const rows = await exportRows(ctx.db, viewer, layer.id, undefined, id, includePending);
+  const selection: LayerSelection = { layerId: layer.id, statuses: includePending ? ['active', 'pending'] : ['active'], glossId: id };
+  const { rows, items } = await layerAnnotations(ctx.db, viewer, text, selection, urls, false);
   if (rows.length === 0) throw notFound(`Annotation ${id}`);
-  const [body] = await toAnnotations(ctx.db, text, rows, urls);
+  const [body] = items;
   // The representation itself goes into the tag: `updated_at` alone counts milliseconds, and two
   // writes within one would keep the ETag, letting a stale If-Match overwrite the newer one.
   return { body, etag: etagOf([id, rows[0].updated_at, JSON.stringify(body)]) };
@@ -241,6 +307,13 @@ export async function createFromAnnotation(
   const req = parseAnnotation(value);
   const { text } = await readableLayer(ctx.db, viewer, textSlug, layerSlug);
   const glossId = sourceGloss(req, text, urls);
+  if (isStance(req) && glossId !== null) {
+    throw new AppError(
+      'assessment_not_supported',
+      422,
+      `An assessment of a whole gloss is a stance: take it with PUT /api/glosses/${glossId}/stance {stance, reason}. A container takes glosses, which quote what they are on (a TextQuoteSelector)`,
+    );
+  }
   if (!req.exact) throw new AppError('invalid_annotation', 400, 'The target needs a TextQuoteSelector');
   // Refused, not cut short: a shortened quote would anchor the gloss to less than was selected.
   if (req.exact.length > maxQuoteLength) throw new AppError('invalid_annotation', 400, `A quote may be at most ${maxQuoteLength} characters long`);
@@ -259,6 +332,15 @@ export async function createFromAnnotation(
     motivation: motivationOf(req),
   });
   return { id };
+}
+
+/**
+ * Whether an annotation assesses a whole annotation, quoting none of it: what Daf exports a stance
+ * as (docs/deliberation.md §5), which the W3C doors do not take in. An `assessing` annotation that
+ * quotes its target is a gloss like any other.
+ */
+function isStance(req: AnnotationRequest): boolean {
+  return req.motivation === 'assessing' && req.exact === null;
 }
 
 /** The UTF-16 span of an annotation's TextPositionSelector, or null if it has none that fits. */
@@ -316,6 +398,7 @@ export function annotationsOf(value: unknown): unknown[] {
  * what POST glosses accepts, so an import is no wider a door than the API.
  */
 function importSkipReason(req: AnnotationRequest, body: ParsedBody, textUrl: string): string | null {
+  if (isStance(req)) return 'a stance on a gloss (an assessment quoting nothing): stances are not imported';
   if (req.source !== textUrl) return 'target is not this text';
   if (!req.exact) return 'no TextQuoteSelector';
   if (req.exact.length > maxQuoteLength) return `quote longer than ${maxQuoteLength} characters`;

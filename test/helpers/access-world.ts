@@ -209,6 +209,12 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await gloss('opDeleted', trent, 'openPublic', q('The second chapter'), 'active');
   await reply('rOnDeleted', olive, 'opDeleted', 'active');
   expect(ok(await trent.delete(`/api/glosses/${glosses.opDeleted.id}`), 200, 'delete opDeleted')).toEqual({ tombstone: true });
+  // Stances, each reason with its marker: on a published reading (and one with no reason), and on one hidden since.
+  const stance = async (who: TestClient, glossKey: string, body: { stance: string; reason?: string }) =>
+    ok(await who.put(`/api/glosses/${glosses[glossKey].id}/stance`, body), 200, `${who.handle}'s stance on ${glossKey}`);
+  await stance(trent, 'opOwner', { stance: 'disagree', reason: `Not so ${marker('stop')}` });
+  await stance(penny, 'opOwner', { stance: 'agree' });
+  await stance(olive, 'opHidden', { stance: 'agree', reason: `Well put ${marker('sthid')}` });
   ok(await mona.post(`/api/glosses/${glosses.opHidden.id}/hide`, { reason: `Unkind ${marker('hidereason')}` }), 200, 'hide opHidden');
 
   // A layer that was public when it was written in, then closed to its group.
@@ -231,6 +237,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await gloss('cgOwner', olive, 'closedGroup', q('opened the book'), 'active');
   await gloss('cgBanned', boris, 'closedGroup', q('rivers and mountains'), 'active');
   await gloss('cgMona', mona, 'closedGroup', q('cities and roads'), 'active');
+  await stance(mona, 'cgOwner', { stance: 'disagree', reason: `Rather ${marker('stcg')}` });
   await reply('rCg', mona, 'cgOwner', 'active');
   await reply('rCgBoris', boris, 'cgOwner', 'active');
   await gloss('cnbOwner', olive, 'closedNotebook', q('opened the book'), 'active');

@@ -4,10 +4,12 @@ import { markdownToDoc } from '../../schema/import/markdown.ts';
 import { Projection } from '../../schema/projection.ts';
 import {
   annoContext,
+  dafContext,
   DafUrls,
   glossToAnnotation,
   incomingAnnotationShape,
   readAnnotation,
+  stanceToAnnotation,
   type GlossForExport,
   type IncomingAnnotation,
 } from '../../schema/w3c.ts';
@@ -119,6 +121,46 @@ describe('glossToAnnotation', () => {
     expect(index.toCodeUnits(req.cpEnd!)).toBe(text.indexOf(quote) + quote.length);
     expect(req.motivation).toBe('commenting');
     expect(stored(req.body.markdown)).toBe('A fine note.');
+  });
+});
+
+describe('stances and decisions under the Daf context', () => {
+  const ada = { handle: 'ada', name: 'Ada L.' };
+
+  it('makes a stance an annotation assessing its gloss, with its reason as the body and its value as a Daf term', () => {
+    const gloss = { id: 7, textSlug: 'genesis', layerSlug: 'notes' };
+    const s = stanceToAnnotation({ gloss, stance: 'disagree', reason: 'Not *so*.', created: 'c', updated: 'u', author: ada }, urls);
+    expect(s).toEqual({
+      '@context': [annoContext, dafContext(urls)],
+      id: 'https://daf.example.org/annotations/genesis/notes/7#stance-ada',
+      type: 'Annotation',
+      motivation: 'assessing',
+      created: 'c',
+      modified: 'u',
+      creator: { id: 'https://daf.example.org/u/ada', type: 'Person', nickname: 'ada', name: 'Ada L.' },
+      stance: 'disagree',
+      target: 'https://daf.example.org/annotations/genesis/notes/7',
+      body: { type: 'TextualBody', value: 'Not *so*.', format: 'text/plain', purpose: 'assessing' },
+    });
+    expect(stanceToAnnotation({ gloss, stance: 'agree', reason: null, created: 'c', updated: 'u', author: ada }, urls).body).toBeUndefined();
+    // Daf's terms live under its own namespace, beside the W3C context.
+    expect(dafContext(urls)).toMatchObject({ daf: 'https://daf.example.org/api/openapi.json#daf-', stance: 'daf:stance', decision: 'daf:decision' });
+  });
+
+  it('puts a decision on its gloss under the Daf context, the adopted reading as an IRI when it is given', () => {
+    const decision = { statement: 'So it is.', adopted: { kind: 'reply' as const, id: 4 }, decidedBy: ada, decidedAt: 'd', reviewOn: null, dissent: [{ author: ada, reason: 'No.' }] };
+    const a = glossToAnnotation(gloss({ decision }), urls, new CodePointIndex(text));
+    expect(a['@context']).toEqual([annoContext, dafContext(urls)]);
+    expect(a.decision).toEqual({
+      statement: 'So it is.',
+      adopted: 'https://daf.example.org/annotations/genesis/notes/7#reply-4',
+      decidedBy: { id: 'https://daf.example.org/u/ada', type: 'Person', nickname: 'ada', name: 'Ada L.' },
+      decidedAt: 'd',
+      dissent: [{ creator: { id: 'https://daf.example.org/u/ada', type: 'Person', nickname: 'ada', name: 'Ada L.' }, reason: 'No.' }],
+    });
+    const unnamed = glossToAnnotation(gloss({ decision: { ...decision, adopted: null, reviewOn: '2027-01-01' } }), urls, new CodePointIndex(text));
+    expect(unnamed.decision).toMatchObject({ reviewOn: '2027-01-01' });
+    expect('adopted' in (unnamed.decision as object)).toBe(false);
   });
 });
 

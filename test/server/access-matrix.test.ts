@@ -138,6 +138,15 @@ const otherMarkers: Record<string, readonly Person[]> = {
 };
 for (const key of layerKeys) otherMarkers[marker(`ln${key}`)] = layerReaders[key];
 
+/** Every stance taken: on which gloss, by whom, and the marker of its reason if it gave one, seen by whoever sees the gloss. */
+const stanceTable: { gloss: string; by: Person; reason?: string }[] = [
+  { gloss: 'opOwner', by: 'trent', reason: 'stop' },
+  { gloss: 'opOwner', by: 'penny' },
+  { gloss: 'opHidden', by: 'olive', reason: 'sthid' }, // given before the gloss was hidden
+  { gloss: 'cgOwner', by: 'mona', reason: 'stcg' },
+];
+for (const s of stanceTable) if (s.reason) otherMarkers[marker(s.reason)] = glossTable[s.gloss].readers;
+
 /** Search hits each marker should give each reader: `kind:id`, or `text:slug`. */
 const textMarkerHits: Record<string, string> = {
   [marker('ttclosed')]: `text:${T2}`,
@@ -217,6 +226,16 @@ function allowedMarkers(w: World, p: Person): Set<string> {
   return out;
 }
 const sorted = <T>(xs: Iterable<T>) => [...xs].map(String).sort();
+/** A W3C page's items: the ids of its glosses, and its stances (annotations assessing a gloss) as `glossKey:handle`. */
+function w3cItems(w: World, items: Record<string, any>[]) {
+  const stance = (a: Record<string, any>) => a.motivation === 'assessing' && typeof a.target === 'string';
+  const idIn = (iri: string) => Number(iri.split('/').pop());
+  const keyOf = (id: number) => Object.keys(w.glosses).find((k) => w.glosses[k].id === id);
+  return {
+    glossIds: items.filter((a) => !stance(a)).map((a) => idIn(String(a.id))),
+    stances: items.filter(stance).map((a) => `${keyOf(idIn(a.target))}:${a.creator.nickname}`),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading every door.
@@ -529,15 +548,18 @@ describe('the access matrix: reading', () => {
           for (const g of layerGlosses.body.glosses) checkGlossJson(g, `layers/${d.slug}/glosses`);
         }
 
-        // The W3C container shows published glosses only.
+        // The W3C container shows published glosses only, each followed by the stances on it.
         const published = inLayer.filter((g) => glossTable[g].status === 'active');
+        const stancesOn = stanceTable.filter((st) => published.includes(st.gloss)).map((st) => `${st.gloss}:${st.by}`);
         const container = await read(`/annotations/${slug}/${d.slug}/`);
-        if (expectStatus(container, layerReader ? 200 : 404, `container ${k}`) && container.body.total !== published.length) {
-          problems.push(`container ${k}: total ${container.body.total}, expected ${published.length}`);
+        if (expectStatus(container, layerReader ? 200 : 404, `container ${k}`) && container.body.total !== published.length + stancesOn.length) {
+          problems.push(`container ${k}: total ${container.body.total}, expected ${published.length + stancesOn.length}`);
         }
         const page = await read(`/annotations/${slug}/${d.slug}/?page=0`);
         if (expectStatus(page, layerReader ? 200 : 404, `container ${k} page 0`)) {
-          expectSame((page.body.items as any[]).map((a) => Number(String(a.id).split('/').pop())), published.map(idOf), `container ${k} page 0`);
+          const { glossIds, stances } = w3cItems(w, page.body.items);
+          expectSame(glossIds, published.map(idOf), `container ${k} page 0`);
+          expectSame(stances, stancesOn, `stances in container ${k} page 0`);
         }
         expectStatus(await read(`/annotations/${slug}/${d.slug}/`, 'OPTIONS'), layerReader ? 204 : 404, `OPTIONS container ${k}`);
         for (const g of glossesIn(k, w)) {
@@ -765,8 +787,11 @@ describe('the access matrix: reading', () => {
       }
       const exported = await exportLayer(w.t.ctx, null, d.text, d.slug, urls);
       const published = glossesIn(k, w).filter((g) => glossTable[g].status === 'active' && sees(glossTable[g].readers, 'visitor'));
-      expect(exported.total, k).toBe(published.length);
-      expect(sorted(exported.first.items.map((a) => Number(String(a.id).split('/').pop()))), k).toEqual(sorted(published.map((g) => w.glosses[g].id)));
+      const stancesOn = stanceTable.filter((st) => published.includes(st.gloss)).map((st) => `${st.gloss}:${st.by}`);
+      expect(exported.total, k).toBe(published.length + stancesOn.length);
+      const { glossIds, stances } = w3cItems(w, exported.first.items);
+      expect(sorted(glossIds), k).toEqual(sorted(published.map((g) => w.glosses[g].id)));
+      expect(sorted(stances), k).toEqual(sorted(stancesOn));
       const json = JSON.stringify(exported);
       for (const m of forbidden) expect(json.includes(m), `${m} in the export of ${k}`).toBe(false);
     }
