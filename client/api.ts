@@ -3,6 +3,8 @@ import type {
   Account,
   AccountDeleted,
   AuditEntry,
+  Decision,
+  DecisionList,
   DeletedPost,
   EmailVerified,
   EndedSessions,
@@ -95,6 +97,7 @@ export type {
   Account,
   AccountDeleted,
   AuditEntry,
+  Decision,
   Gloss,
   Invitation,
   InvitationPreview,
@@ -272,6 +275,8 @@ export const api = {
   /** Records a decision on a gloss (its layer's moderators, or a personal layer's owner). */
   decide: (gloss: number, input: { statement: string; adopted?: { gloss: number } | { reply: number }; reviewOn?: string }) =>
     request<Gloss>('POST', `/api/glosses/${gloss}/decision`, input),
+  /** Every decision on a gloss, newest first (the first is the one in force). */
+  decisions: (gloss: number) => request<DecisionList>('GET', `/api/glosses/${gloss}/decisions`),
   /** Accepts a reply as the answer to its question (the asker, or a moderator). */
   acceptAnswer: (reply: number) => request<Gloss>('POST', `/api/replies/${reply}/accept`),
   updateReply: (id: number, body: Body) => request<Reply>('PATCH', `/api/replies/${id}`, { body }),

@@ -297,6 +297,24 @@ export const anchorShape = z.object({
   exact: z.string().nullable(),
 });
 
+/**
+ * A decision recorded on a gloss (docs/deliberation.md §3): the reading adopted, named only to a
+ * reader who may read it (else null), the dissent as it stood, and how many decisions came before.
+ */
+export const decisionShape = z.object({
+  statement: z.string(),
+  adopted: z.object({ kind: z.enum(['gloss', 'reply']), id }).nullable(),
+  decidedBy: authorShape,
+  decidedAt: time,
+  reviewOn: z.string().nullable(),
+  dissent: z.array(z.object({ author: authorShape, reason: z.string() })),
+  /** How many decisions on the gloss came before this one (it superseded the newest of them). */
+  earlier: count,
+});
+
+/** Every decision on a gloss, newest first (`GET /api/glosses/:id/decisions`). */
+export const decisionListShape = z.object({ decisions: z.array(decisionShape) });
+
 /** A gloss with its anchor and thread. A tombstone (`deleted`) keeps no author and no body. */
 export const glossShape = z.object({
   id,
@@ -328,16 +346,7 @@ export const glossShape = z.object({
     reasons: z.array(z.object({ author: authorShape, stance: z.enum(['agree', 'disagree', 'abstain']), reason: z.string() })),
   }),
   /** The decision in force (the newest recorded), with the dissent as it stood then; null when none (docs/deliberation.md §3). */
-  decision: z
-    .object({
-      statement: z.string(),
-      adopted: z.object({ kind: z.enum(['gloss', 'reply']), id }).nullable(),
-      decidedBy: authorShape,
-      decidedAt: time,
-      reviewOn: z.string().nullable(),
-      dissent: z.array(z.object({ author: authorShape, reason: z.string() })),
-    })
-    .nullable(),
+  decision: decisionShape.nullable(),
   /** For a question (motivation `questioning`): open, or answered by the accepted reply (while it stands); null otherwise. */
   question: z.object({ status: z.enum(['open', 'answered']), accepted: id.nullable() }).nullable(),
   /** In a signed-in reader's listing: written by someone else since they last read the text. */
@@ -635,6 +644,8 @@ export type Reply = z.infer<typeof replyShape>;
 export type GlossTargetJson = z.infer<typeof glossTargetShape>;
 export type Anchor = z.infer<typeof anchorShape>;
 export type Gloss = z.infer<typeof glossShape>;
+export type Decision = z.infer<typeof decisionShape>;
+export type DecisionList = z.infer<typeof decisionListShape>;
 export type GlossListing = z.infer<typeof glossListingShape>;
 export type DeletedPost = z.infer<typeof deletedPostShape>;
 export type Flag = z.infer<typeof flagShape>;
@@ -708,6 +719,8 @@ export const responseComponents = {
   GlossTarget: glossTargetShape,
   Anchor: anchorShape,
   Gloss: glossShape,
+  Decision: decisionShape,
+  DecisionList: decisionListShape,
   GlossListing: glossListingShape,
   DeletedPost: deletedPostShape,
   Flag: flagShape,
@@ -808,6 +821,7 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('POST', '/api/replies/:id/accept', glossShape),
   route('PUT', '/api/glosses/:id/stance', glossShape),
   route('POST', '/api/glosses/:id/decision', glossShape),
+  route('GET', '/api/glosses/:id/decisions', decisionListShape),
   route('DELETE', '/api/glosses/:id/stance', glossShape),
   route('GET', '/api/search', searchResultsShape),
   route('GET', '/api/groups', groupListShape),

@@ -205,6 +205,12 @@ export const apiOperations: Record<string, Record<string, Op>> = {
       params: ['id'],
     },
   },
+  '/api/glosses/{id}/decisions': {
+    get: {
+      summary: 'Every decision on a gloss, newest first (the first is the one in force): {decisions: [{statement, adopted, decidedBy, decidedAt, reviewOn, dissent, earlier}]}, each naming the reading it adopted only to those who may read it; 404 for a gloss you may not read',
+      params: ['id'],
+    },
+  },
   '/api/glosses/{id}/stance': {
     put: {
       summary: 'Take a stance on a reading (whoever may reply): agree, disagree (a reason is required: 422 reason_required) or abstain; 409 gloss_not_active → the gloss, with its stances',

@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { api, type Gloss, type Layer } from '../api.ts';
+import { api, failureMessage, type Decision, type Gloss, type Layer } from '../api.ts';
 import { authorName } from '../author-name.ts';
 import type { DisputePlace } from '../layout/disputes.ts';
 import { when } from './post-time.ts';
@@ -16,6 +16,8 @@ type Card = ReactiveControllerHost & HTMLElement & { gloss: Gloss; layer: Layer 
 export class CardDeliberation implements ReactiveController {
   private disagreeingNow = false;
   private decidingNow = false;
+  /** The decisions before the one in force, once loaded, and which gloss and count they were loaded for. */
+  private earlier: { key: string; decisions: Decision[] } | null = null;
 
   constructor(
     private readonly card: Card,
@@ -119,16 +121,58 @@ export class CardDeliberation implements ReactiveController {
         : nothing}`;
   }
 
+  /** What a decision says: the statement, who decided and when, what was adopted, and the dissent as it stood. */
+  private decisionBody(d: Decision, label: string) {
+    const g = this.card.gloss;
+    const adopted = !d.adopted ? '' : d.adopted.kind === 'gloss' ? (d.adopted.id === g.id ? 'This reading is adopted.' : 'Another reading is adopted.') : 'A reply in this thread is adopted.';
+    return html`<p><strong>${label}</strong> ${d.statement}</p>
+      <p class="who">${authorName(d.decidedBy, '')} · ${when(d.decidedAt, null)}${d.reviewOn ? ` · review on ${d.reviewOn}` : ''}${adopted ? ` · ${adopted}` : ''}</p>
+      ${d.dissent.length
+        ? html`<p class="who">Dissent, as it stood:</p>
+            <ul class="dissent">
+              ${d.dissent.map((x) => html`<li><span class="who">${authorName(x.author, '')}:</span> ${x.reason}</li>`)}
+            </ul>`
+        : nothing}`;
+  }
+
+  /**
+   * The decisions this one superseded (docs/deliberation.md §3): a button that says how many, and
+   * loads and lists them, newest first, when pressed. A new decision closes the list.
+   */
+  private earlierDecisions(d: Decision) {
+    if (d.earlier === 0) return nothing;
+    const key = `${this.card.gloss.id}:${d.earlier}`;
+    const shown = this.earlier?.key === key ? this.earlier.decisions : null;
+    const toggle = async () => {
+      if (shown) {
+        this.earlier = null;
+      } else {
+        try {
+          this.earlier = { key, decisions: (await api.decisions(this.card.gloss.id)).decisions.slice(1) };
+        } catch (e) {
+          this.card.error = failureMessage(e);
+        }
+      }
+      this.card.requestUpdate();
+    };
+    return html`<button class="earlier-decisions" aria-expanded=${shown ? 'true' : 'false'} @click=${() => void toggle()}>Earlier decisions (${d.earlier})</button>
+      ${shown
+        ? html`<ol class="earlier-decisions" aria-label="Earlier decisions">
+            ${shown.map((x) => html`<li>${this.decisionBody(x, 'Decided earlier:')}</li>`)}
+          </ol>`
+        : nothing}`;
+  }
+
   /**
    * The decision in force on this reading, as a daf keeps the minority view beside the ruling:
-   * the statement, who decided and when, what was adopted, and the dissent as it stood; and, for
-   * those who may decide, a form to record one (docs/deliberation.md §3).
+   * the statement, who decided and when, what was adopted, and the dissent as it stood, with the
+   * decisions it superseded a press away; and, for those who may decide, a form to record one
+   * (docs/deliberation.md §3).
    */
   decisionBox() {
     const d = this.card.gloss.decision;
     const g = this.card.gloss;
     const mayDecide = g.status === 'active' && (this.card.layer?.group ? !!this.card.layer?.you.moderate : !!this.card.layer?.you.manage);
-    const adopted = !d?.adopted ? '' : d.adopted.kind === 'gloss' ? (d.adopted.id === g.id ? 'This reading is adopted.' : 'Another reading is adopted.') : 'A reply in this thread is adopted.';
     const record = (event: SubmitEvent) => {
       event.preventDefault();
       const data = new FormData(event.target as HTMLFormElement);
@@ -136,16 +180,7 @@ export class CardDeliberation implements ReactiveController {
       void this.write(() => api.decide(g.id, { statement, ...(data.get('adopt') ? { adopted: { gloss: g.id } } : {}) })).then(() => (this.deciding = !!this.card.error));
     };
     return html`${d
-        ? html`<section class="decision" aria-label="Decision">
-            <p><strong>Decided:</strong> ${d.statement}</p>
-            <p class="who">${authorName(d.decidedBy, '')} · ${when(d.decidedAt, null)}${d.reviewOn ? ` · review on ${d.reviewOn}` : ''}${adopted ? ` · ${adopted}` : ''}</p>
-            ${d.dissent.length
-              ? html`<p class="who">Dissent, as it stood:</p>
-                  <ul class="dissent">
-                    ${d.dissent.map((x) => html`<li><span class="who">${authorName(x.author, '')}:</span> ${x.reason}</li>`)}
-                  </ul>`
-              : nothing}
-          </section>`
+        ? html`<section class="decision" aria-label="Decision">${this.decisionBody(d, 'Decided:')} ${this.earlierDecisions(d)}</section>`
         : nothing}
       ${mayDecide && !this.deciding ? html`<button class="record-decision" @click=${() => void this.openInCard('deciding', 'form.decide textarea')}>Record a decision</button>` : nothing}
       ${this.deciding

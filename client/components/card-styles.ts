@@ -97,6 +97,15 @@ export const cardStyles = css`
     inline-size: 100%;
     font: inherit;
   }
+  daf-gloss-card ol.earlier-decisions {
+    margin: 0.3rem 0 0;
+    padding-inline-start: 1rem;
+    font-size: 0.85rem;
+  }
+  daf-gloss-card ol.earlier-decisions > li + li {
+    margin-block-start: 0.3rem;
+  }
+  daf-gloss-card button.earlier-decisions,
   daf-gloss-card button.record-decision {
     font: 0.8rem system-ui, sans-serif;
     background: none;

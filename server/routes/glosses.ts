@@ -24,6 +24,7 @@ export const glossRoutes = new Hono<AppEnv>()
     return jsonText(c, await glossService.setStance(c.var.ctx, viewer, idParam(c, 'id'), input));
   })
   .delete('/glosses/:id/stance', async (c) => jsonText(c, await glossService.setStance(c.var.ctx, requireViewer(c), idParam(c, 'id'), null)))
+  .get('/glosses/:id/decisions', async (c) => jsonText(c, await glossService.decisionHistory(c.var.ctx, c.var.viewer, idParam(c, 'id'))))
   .post('/glosses/:id/decision', async (c) => {
     const viewer = requireViewer(c);
     const input = await readJson(c, decisionShape);

@@ -8,7 +8,7 @@ import { describeRange, type Segment } from '../../schema/anchoring/index.ts';
 import type { CreateGlossInput, UpdateGlossInput } from '../../schema/api.ts';
 import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import type { DB, GlossRow, LayerRow, StanceKind, TextRow } from '../storage/database.ts';
-import { glossJson, glossListingJson } from '../storage/gloss-listing.ts';
+import { decisionsJson, glossJson, glossListingJson } from '../storage/gloss-listing.ts';
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
@@ -106,6 +106,16 @@ export async function getGlossJson(ctx: AppContext, viewer: Viewer | null, id: n
   const json = await glossJsonById(ctx.db, text, id, viewer);
   if (json === null) throw notFound(`Gloss ${id}`);
   return json;
+}
+
+/**
+ * Every decision on a gloss, newest first, as `{"decisions": […]}` (docs/deliberation.md §3): to
+ * whoever may read the gloss (404 otherwise), each naming the reading it adopted only when they may
+ * read that too.
+ */
+export async function decisionHistory(ctx: AppContext, viewer: Viewer | null, id: number): Promise<string> {
+  await readableGloss(ctx.db, viewer, id);
+  return `{"decisions":${await decisionsJson(ctx.db, viewer, id)}}`;
 }
 
 /**

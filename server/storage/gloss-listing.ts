@@ -46,7 +46,8 @@ function stancesSql(readerId: number | null) {
 /**
  * One decision (alias `d`, its decider `du`) as JSON (docs/deliberation.md §3). Its dissent is the
  * copy taken when it was decided; the reading it adopted is named only to a reader who may read
- * it (`adoptedShownSql`, with `everything` for event payloads).
+ * it (`adoptedShownSql`, with `everything` for event payloads); `earlier` counts the decisions on
+ * the gloss before it.
  */
 function decisionJsonSql(viewer: Viewer | null, everything: boolean) {
   return sql`'{"statement":' || json_quote(d.statement)
@@ -54,7 +55,8 @@ function decisionJsonSql(viewer: Viewer | null, everything: boolean) {
          THEN '{"kind":' || json_quote(d.adopted_kind) || ',"id":' || d.adopted_id || '}' ELSE 'null' END)
     || ',"decidedBy":{"handle":' || json_quote(du.handle) || ',"name":' || json_quote(du.display_name) || '}'
     || ',"decidedAt":' || json_quote(d.decided_at) || ',"reviewOn":' || coalesce(json_quote(d.review_on), 'null')
-    || ',"dissent":' || d.dissent || '}'`;
+    || ',"dissent":' || d.dissent
+    || ',"earlier":' || (SELECT count(*) FROM decision e WHERE e.gloss_id = d.gloss_id AND e.id < d.id) || '}'`;
 }
 
 /** The decision in force on a gloss (alias `g`), the newest recorded, as JSON, or null. */
@@ -178,6 +180,18 @@ export async function glossListingJson(
 export async function glossJson(db: DB, viewer: Viewer | null, textId: number, textSlug: string, version: number, glossId: number, everything = false): Promise<string | null> {
   const array = (await glossListingJson(db, viewer, textId, textSlug, version, { glossId, everything })).toString('utf8');
   return array === '[]' ? null : array.slice(1, -1);
+}
+
+/**
+ * The JSON array of every decision on a gloss, newest first, as the viewer may see each (the
+ * reading it adopted named only when they may read it). The gloss's own visibility is the
+ * caller's to check.
+ */
+export async function decisionsJson(db: DB, viewer: Viewer | null, glossId: number): Promise<string> {
+  const row = await sql<{ j: string }>`SELECT '[' || coalesce(group_concat(j, ','), '') || ']' AS j FROM (
+      SELECT ${decisionJsonSql(viewer, false)} AS j FROM decision d JOIN user du ON du.id = d.decided_by
+      WHERE d.gloss_id = ${glossId} ORDER BY d.id DESC)`.execute(db);
+  return row.rows[0].j;
 }
 
 /** The JSON of one reply, or null. Visibility is the caller's to check. */

@@ -197,8 +197,10 @@ function bareListing(sqlite: SQLite.Database): (slug: string) => string {
       tally[st.stance]++;
       if (st.reason !== null) tally.reasons.push({ author: { handle: st.handle, name: st.display_name }, stance: st.stance, reason: st.reason });
     }
-    const decisions = new Map<number, object>();
+    // The newest decision of each gloss, with how many came before it (they come oldest first).
+    const decisions = new Map<number, { earlier: number } & Record<string, unknown>>();
     for (const d of decisionStatement.all(text.id)) {
+      const before = decisions.get(d.gloss_id);
       decisions.set(d.gloss_id, {
         statement: d.statement,
         adopted: d.adopted_kind === null ? null : { kind: d.adopted_kind, id: d.adopted_id },
@@ -206,6 +208,7 @@ function bareListing(sqlite: SQLite.Database): (slug: string) => string {
         decidedAt: d.decided_at,
         reviewOn: d.review_on,
         dissent: JSON.parse(d.dissent) as unknown,
+        earlier: before === undefined ? 0 : before.earlier + 1,
       });
     }
     const glosses = glossStatement.all(text.current_version, text.id).map((g) => ({

@@ -1,7 +1,8 @@
 /**
  * Questions in a real browser (docs/deliberation.md): a member asks, another answers with the
  * stance "answers", the asker accepts it from the card, and the thread shows it first, marked;
- * the question says it is answered. Screenshot in test-results/screenshots.
+ * the question says it is answered; stances, decisions and the decisions a newer one superseded.
+ * Screenshots in test-results/screenshots.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,5 +102,29 @@ describe('questions', () => {
     expect(await decision.textContent()).toContain('This reading is adopted.');
     expect(await decision.locator('ul.dissent li').allTextContents()).toEqual([expect.stringContaining('A fence can be a teaching.')]);
     await page.screenshot({ path: path.join(screenshotDir, 'decision-dissent.png') });
+  });
+
+  it('keeps the decisions a newer one superseded a press away', async () => {
+    const ana = await signupOver(server.url, 'ana', undefined, 'Ana');
+    expect((await ana.post(`/api/texts/${text}/layers`, { name: 'Readings', slug: 'readings', visibility: 'public', writePolicy: 'signed_in' })).status).toBe(201);
+    const reading = await ana.post(`/api/texts/${text}/layers/readings/glosses`, { target: { exact: 'make a fence to the Thorah' }, body: { markdown: 'A fence means extra rules.' } });
+    for (const statement of ['First we read it strictly.', 'Then we read it gently.', 'Now we read it as a teaching.']) {
+      expect((await ana.post(`/api/glosses/${reading.body.id}/decision`, { statement })).status).toBe(201);
+    }
+    await page.goto(`${server.url}/t/${text}#g-${reading.body.id}`);
+    const card = page.locator(`daf-text-page daf-gloss-card[data-id="${reading.body.id}"]`);
+    await card.locator('xpath=self::*[@unfolded]').waitFor();
+    const decision = card.locator('.decision');
+    expect(await decision.locator('p').first().textContent()).toContain('Now we read it as a teaching.');
+    const more = decision.getByRole('button', { name: 'Earlier decisions (2)' });
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.click();
+    const earlier = decision.locator('ol.earlier-decisions > li');
+    await expect.poll(() => earlier.count()).toBe(2);
+    expect(await earlier.allTextContents()).toEqual([expect.stringContaining('Then we read it gently.'), expect.stringContaining('First we read it strictly.')]);
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    await page.screenshot({ path: path.join(screenshotDir, 'decision-history.png') });
+    await more.click();
+    await expect.poll(() => earlier.count()).toBe(0);
   });
 });

@@ -260,8 +260,10 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await reply('rCt', olive, 'ctMona', 'active');
   await gloss('ptTrent', trent, 'trentNotes', q('opened the book'), 'active');
 
-  // A decision on olive's public reading that adopts a reading of open-circle's members-only
-  // layer: only those who may read that one are told which reading it is.
+  // Two decisions on olive's public reading: the first adopts trent's reply in its thread; the
+  // second, in force, a reading of open-circle's members-only layer, which only those who may
+  // read it are told.
+  ok(await olive.post(`/api/glosses/${glosses.opOwner.id}/decision`, { statement: 'First decided.', adopted: { reply: replies.rTrent.id } }), 201, 'first decision on opOwner');
   ok(await olive.post(`/api/glosses/${glosses.opOwner.id}/decision`, { statement: 'Read as the circle reads it.', adopted: { gloss: glosses.ogOwner.id } }), 201, 'decide on opOwner');
 
   // Last, a new version of each text: an event every reader of the text receives.

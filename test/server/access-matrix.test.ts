@@ -274,6 +274,7 @@ const readDoors = new Set([
   'GET /api/texts/:slug/passage',
   'GET /api/texts/:slug/events',
   'GET /api/glosses/:id',
+  'GET /api/glosses/:id/decisions',
   'GET /api/search',
   'GET /annotations/:text/:layer/',
   'OPTIONS /annotations/:text/:layer/',
@@ -587,10 +588,17 @@ describe('the access matrix: reading', () => {
       }
     }
 
-    // Single glosses and their threads.
+    // Single glosses, their threads and their decisions.
     for (const [k, g] of Object.entries(glossTable)) {
       const res = await read(`/api/glosses/${idOf(k)}`);
       if (expectStatus(res, sees(g.readers, p) ? 200 : 404, `gloss ${k}`)) checkGlossJson(res.body, `gloss ${k}`);
+      const decisions = await read(`/api/glosses/${idOf(k)}/decisions`);
+      if (expectStatus(decisions, sees(g.readers, p) ? 200 : 404, `decisions on ${k}`)) {
+        // opOwner's two: the one in force adopts ogOwner (named to its readers), the first trent's reply rTrent.
+        const expected = k !== 'opOwner' ? [] : [sees(glossTable.ogOwner.readers, p) ? { kind: 'gloss', id: idOf('ogOwner') } : null, sees(replyTable.rTrent.readers, p) ? { kind: 'reply', id: w.replies.rTrent.id } : null];
+        const adopted = (decisions.body.decisions as { adopted: unknown }[]).map((d) => d.adopted);
+        if (JSON.stringify(adopted) !== JSON.stringify(expected)) problems.push(`decisions on ${k}: adopted ${JSON.stringify(adopted)}, expected ${JSON.stringify(expected)}`);
+      }
     }
     // The decision on opOwner adopted ogOwner: named to its readers, null to everyone else.
     const decided = JSON.parse(bodies.find((b) => b.door === `GET /api/glosses/${idOf('opOwner')}`)!.text).decision;

@@ -205,6 +205,7 @@ describe('the check of the contract, on a real app', () => {
     glossId = gloss.id;
     expect((await bob.post(`/api/glosses/${glossId}/replies`, { body: { markdown: 'An answer.' } })).status).toBe(201);
     expect((await bob.post(`/api/glosses/${glossId}/flag`, { reason: 'Look again' })).status).toBe(201);
+    for (const statement of ['Settled.', 'Settled again.']) expect((await ada.post(`/api/glosses/${glossId}/decision`, { statement, adopted: { gloss: glossId } })).status).toBe(201);
     expect((await bob.post('/api/groups/circle/join')).status).toBe(200);
     expect((await bob.post(`/api/texts/${text}/layers/circle-notes/glosses`, { target: { exact: 'Let there be' }, body: { markdown: 'Held.' } })).status).toBe(201);
     const made = await ada.post('/api/groups/circle/invitations', { maxUses: 3 });
@@ -238,6 +239,7 @@ describe('the check of the contract, on a real app', () => {
       `/api/texts/${text}/glosses`,
       `/api/texts/${text}/passage?ref=&layer=notes`,
       `/api/glosses/${glossId}`,
+      `/api/glosses/${glossId}/decisions`,
       '/api/notifications',
       `/api/texts/${text}/layers/notes/mentions?handles=bob`,
     ];

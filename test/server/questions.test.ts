@@ -258,4 +258,33 @@ describe('decisions that keep their dissent', () => {
     expect((await decisionOf(critic, reading))?.adopted).toEqual({ kind: 'reply', id: r.body.id });
     expect((await decisionOf(chair, reading))?.adopted).toEqual({ kind: 'reply', id: r.body.id });
   });
+
+  it('keeps every decision: the history, newest first, each as its reader may see it', async () => {
+    type Listed = NonNullable<Decision> & { earlier: number };
+    const history = async (client: TestClient, id = reading) => {
+      const res = await client.get(`/api/glosses/${id}/decisions`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.decisions as Listed[];
+    };
+    const all = await history(chair);
+    expect(all.map((d) => d.statement)).toEqual(['Minutes it is.', 'We follow the inner reading.', 'This reading stands.', 'Adopted the compromise.', 'We read fiscal years.']);
+    expect(all.map((d) => d.earlier)).toEqual([4, 3, 2, 1, 0]);
+    // The newest is the one every listing carries, with the same count of those before it.
+    expect(all[0]).toEqual((await chair.get(`/api/glosses/${reading}`)).body.decision);
+    expect(all[4]).toMatchObject({ adopted: { kind: 'gloss', id: reading }, reviewOn: '2027-06-01', dissent: [{ author: { handle: 'crit' }, reason: 'Calendar years are simpler.' }] });
+    // Each names what it adopted only to those who may read that: the inner reading, the reply hidden since.
+    const inner = all[1].adopted!;
+    expect(inner.kind).toBe('gloss');
+    expect((await history(member)).map((d) => d.adopted)).toEqual([null, inner, ...all.slice(2).map((d) => d.adopted)]);
+    expect((await history(loner)).map((d) => d.adopted)).toEqual([null, null, ...all.slice(2).map((d) => d.adopted)]);
+    expect((await history(t.visitor())).map((d) => d.statement)).toEqual(all.map((d) => d.statement));
+    // A gloss without decisions has an empty history; one the reader may not read, none at all (404).
+    const fresh = await writeGloss(member, text, 'readings', { exact: 'The budget' }, 'Which budget?');
+    expect(await history(loner, fresh.id)).toEqual([]);
+    expectError(await loner.get(`/api/glosses/${inner.id}/decisions`), 404, 'not_found');
+    expectError(await t.visitor().get(`/api/glosses/${inner.id}/decisions`), 404, 'not_found');
+    expect(await history(member, inner.id)).toEqual([]);
+    expectError(await chair.get('/api/glosses/999999/decisions'), 404, 'not_found');
+    expectError(await chair.get('/api/glosses/nope/decisions'), 404, 'not_found');
+  });
 });
