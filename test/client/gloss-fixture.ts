@@ -47,5 +47,5 @@ export function makeGloss(parts: GlossParts = {}): Gloss {
 
 /** A decision adopting gloss `adopted`, made at `at`. */
 export function adopting(adopted: number, at = '2026-12-06T10:00:00Z'): Gloss['decision'] {
-  return { statement: 'We read it so.', adopted: { kind: 'gloss', id: adopted }, decidedBy: { handle: 'mod', name: 'Mod' }, decidedAt: at, reviewOn: null, dissent: [] };
+  return { statement: 'We read it so.', adopted: { kind: 'gloss', id: adopted }, decidedBy: { handle: 'mod', name: 'Mod' }, decidedAt: at, reviewOn: null, dissent: [], earlier: 0 };
 }
