@@ -36,6 +36,8 @@ export interface GlossForExport {
   selectors: { exact: string; prefix: string; suffix: string; start: number; end: number; segment: string | null };
   /** The decision in force on it, if any (docs/deliberation.md §3), as the reader may see it. */
   decision?: DecisionForExport | null;
+  /** How many agree, disagree and abstain (docs/deliberation.md §2), when anyone took a stance. */
+  stances?: { agree: number; disagree: number; abstain: number } | null;
 }
 
 /** A person as a post, a stance or a decision names them. */
@@ -116,7 +118,7 @@ export class DafUrls {
 /**
  * Daf's own terms in W3C documents, as a JSON-LD context that follows the W3C one
  * (`"@context": [annoContext, dafContext(urls)]`): a stance's value (`stance`: agree, disagree or
- * abstain) and the decision in force on a gloss (`decision`). None of them is a term of the W3C
+ * abstain), the stances counted on a gloss (`stances`) and the decision in force on it (`decision`). None of them is a term of the W3C
  * context, so a W3C client reads the rest as it would without them.
  */
 export function dafContext(urls: DafUrls): Record<string, unknown> {
@@ -126,6 +128,10 @@ export function dafContext(urls: DafUrls): Record<string, unknown> {
     stance: 'daf:stance',
     reason: 'daf:reason',
     decision: 'daf:decision',
+    stances: 'daf:stances',
+    agree: { '@id': 'daf:agree', '@type': 'xsd:integer' },
+    disagree: { '@id': 'daf:disagree', '@type': 'xsd:integer' },
+    abstain: { '@id': 'daf:abstain', '@type': 'xsd:integer' },
     statement: 'daf:statement',
     adopted: { '@id': 'daf:adopted', '@type': '@id' },
     decidedBy: 'daf:decidedBy',
@@ -174,7 +180,7 @@ export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex:
   const source = g.targetGloss ? urls.annotation(g.textSlug, g.targetGloss.layerSlug, g.targetGloss.id) : urls.text(g.textSlug);
   const id = urls.annotation(g.textSlug, g.layerSlug, g.id);
   const annotation: Record<string, unknown> = {
-    '@context': g.decision ? [annoContext, dafContext(urls)] : annoContext,
+    '@context': g.decision || g.stances ? [annoContext, dafContext(urls)] : annoContext,
     id,
     type: 'Annotation',
     motivation: g.motivation,
@@ -185,6 +191,7 @@ export function glossToAnnotation(g: GlossForExport, urls: DafUrls, targetIndex:
   if (g.author) annotation.creator = agent(g.author, urls);
   const markdown = bodyToMarkdown(g.bodyDoc);
   if (markdown.trim()) annotation.body = { type: 'TextualBody', value: markdown, format: 'text/markdown' };
+  if (g.stances) annotation.stances = g.stances;
   if (g.decision) annotation.decision = decisionJson(g.decision, id, g.textSlug, urls);
   return annotation;
 }

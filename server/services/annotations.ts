@@ -65,12 +65,22 @@ async function layerAnnotations(
 ): Promise<{ rows: AnnotationRow[]; items: Record<string, unknown>[] }> {
   const rows = await layerAnnotationRows(db, viewer, selection);
   const decisions = new Map((await layerDecisionRows(db, viewer, selection)).map((d) => [d.gloss_id, decisionForExport(d)]));
-  const glosses = await toAnnotations(db, text, rows, urls, decisions);
+  const stanceRows = rows.length === 0 ? [] : await layerStanceRows(db, viewer, selection);
+  // Every stance is counted on its gloss, as listings count them; only one given with a reason
+  // is an annotation of its own, naming its author, as listings name the authors of reasons only.
+  const counts = new Map<number, { agree: number; disagree: number; abstain: number }>();
+  for (const st of stanceRows) {
+    const c = counts.get(st.gloss_id) ?? { agree: 0, disagree: 0, abstain: 0 };
+    c[st.stance as 'agree' | 'disagree' | 'abstain']++;
+    counts.set(st.gloss_id, c);
+  }
+  const glosses = await toAnnotations(db, text, rows, urls, decisions, counts);
   if (!withStances || rows.length === 0) return { rows, items: glosses };
   // Every gloss of a selection is in the one layer.
   const layerSlug = rows[0].layer_slug;
   const stances = new Map<number, Record<string, unknown>[]>();
-  for (const st of await layerStanceRows(db, viewer, selection)) {
+  for (const st of stanceRows) {
+    if (st.reason === null) continue;
     const gloss = { id: st.gloss_id, textSlug: text.slug, layerSlug };
     const annotation = stanceToAnnotation({ gloss, stance: st.stance, reason: st.reason, created: st.created_at, updated: st.updated_at, author: { handle: st.handle, name: st.display_name } }, urls);
     const list = stances.get(st.gloss_id);
@@ -115,7 +125,8 @@ export async function annotationsByAuthor(db: DB, viewer: Viewer, urls: DafUrls)
 }
 
 /**
- * Converts rows to annotations, each with the decision `decisions` holds for it; offsets are
+ * Converts rows to annotations, each with the decision `decisions` holds for it and the stance
+ * counts `stanceCounts` holds; offsets are
  * converted against the text each was made on.
  */
 async function toAnnotations(
@@ -124,6 +135,7 @@ async function toAnnotations(
   rows: AnnotationRow[],
   urls: DafUrls,
   decisions = new Map<number, DecisionForExport>(),
+  stanceCounts = new Map<number, { agree: number; disagree: number; abstain: number }>(),
 ): Promise<Record<string, unknown>[]> {
   const versionIndex = new Map<number, CodePointIndex>();
   const out: Record<string, unknown>[] = [];
@@ -149,6 +161,7 @@ async function toAnnotations(
       bodyDoc: JSON.parse(r.body_doc),
       selectors: sel,
       decision: decisions.get(r.id) ?? null,
+      stances: stanceCounts.get(r.id) ?? null,
     };
     // Offsets past a body that has since changed cannot be converted: clamp to its length.
     const s = { ...sel, start: Math.min(sel.start, index.text.length), end: Math.min(sel.end, index.text.length) };

@@ -102,13 +102,14 @@ export async function layerStanceRows(db: DB, viewer: Viewer | null, selection: 
 }
 
 /**
- * How many stances the glosses of a selection carry, and when the last of them changed (with
+ * How many stances with a reason the glosses of a selection carry (each an annotation of its
+ * own), and when the last of any stance changed (the counts on the glosses change too; with
  * `page: {limit: n, offset: 0}`, those on the first n glosses: where a page of a container starts).
  */
 export async function countLayerStances(db: DB, viewer: Viewer | null, selection: LayerSelection) {
   const row = await db
     .selectFrom('gloss_stance as s')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('s.updated_at').as('lastUpdated')])
+    .select((eb) => [eb.fn.count<number>('s.reason').as('n'), eb.fn.max('s.updated_at').as('lastUpdated')])
     .where('s.gloss_id', 'in', selectedGlossIds(db, viewer, selection))
     .executeTakeFirstOrThrow();
   return { stances: Number(row.n), lastUpdated: row.lastUpdated };
