@@ -1,21 +1,22 @@
 /**
- * The gloss listing written by the database itself, SQLite flavour. Each gloss's JSON (with its
- * thread) is assembled in SQL from the stored JSON columns, `json_quote` escaping every string,
- * and comes back as bytes (a BLOB): the server sends them without ever turning a megabyte of
- * commentary into JavaScript strings and back. This is what keeps reading a text with a
- * thousand glosses close to the cost of the query itself (README, "Benchmarks").
+ * The gloss listing written by the database itself. Each gloss's JSON (with its thread) is
+ * assembled in SQL from the stored JSON columns, every string quoted as JSON by the database, and
+ * comes back as bytes: the server sends them without ever turning a megabyte of commentary into
+ * JavaScript strings and back. This is what keeps reading a text with a thousand glosses close to
+ * the cost of the query itself (README, "Benchmarks").
  *
  * This module is the one definition of a gloss's and a reply's JSON, for listings, single
- * reads and event payloads alike. A PostgreSQL version would build the same text with
- * `to_json(…)::text` and `string_agg`.
+ * reads and event payloads alike, on both dialects: the few words that differ between SQLite and
+ * PostgreSQL come from `jsonSql` (sqlite/json-sql.ts, postgres/json-sql.ts; docs/postgres.md §3).
+ * Numbers are concatenated as they are, or through `CAST(… AS TEXT)` where a `coalesce` with
+ * `'null'` needs one type.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import { glossVisibleSql, layerVisibleSql, postVisibleSql } from './visibility-sql.ts';
 import type { DB } from './database.ts';
 import { adoptedShownSql } from './decisions.ts';
-
-const q = (expr: RawBuilder<unknown>) => sql`json_quote(${expr})`;
+import { jsonSql, type JsonSql } from './json-sql.ts';
 
 /**
  * `,"unread":true|false` for a post (alias `post`) as the reader of `readState` sees it: written by
@@ -33,12 +34,12 @@ function unreadSql(post: string, readState: ReadState | undefined) {
  * and in event payloads, which go to many readers), and every stance given with a reason, with
  * its author, oldest first (docs/deliberation.md §2).
  */
-function stancesSql(readerId: number | null) {
+function stancesSql(J: JsonSql, readerId: number | null) {
   const count = (kind: string) => sql`(SELECT count(*) FROM gloss_stance s WHERE s.gloss_id = g.id AND s.stance = ${kind})`;
-  const mine = readerId === null ? sql`'null'` : sql`coalesce((SELECT json_quote(s.stance) FROM gloss_stance s WHERE s.gloss_id = g.id AND s.user_id = ${readerId}), 'null')`;
-  const reasons = sql`coalesce((SELECT group_concat(j, ',') FROM (SELECT '{"author":{"handle":' || json_quote(su.handle) || ',"name":' || json_quote(su.display_name)
-      || '},"stance":' || json_quote(s.stance) || ',"reason":' || json_quote(s.reason) || '}' AS j
-    FROM gloss_stance s JOIN user su ON su.id = s.user_id WHERE s.gloss_id = g.id AND s.reason IS NOT NULL ORDER BY s.created_at, s.user_id)), '')`;
+  const mine = readerId === null ? sql`'null'` : sql`coalesce((SELECT ${J.quote(sql`s.stance`)} FROM gloss_stance s WHERE s.gloss_id = g.id AND s.user_id = ${readerId}), 'null')`;
+  const reasons = sql`coalesce((SELECT ${J.join(sql`sr.j`, sql`sr.created_at, sr.user_id`)} FROM (SELECT '{"author":{"handle":' || ${J.quote(sql`su.handle`)} || ',"name":' || ${J.quote(sql`su.display_name`)}
+      || '},"stance":' || ${J.quote(sql`s.stance`)} || ',"reason":' || ${J.quote(sql`s.reason`)} || '}' AS j, s.created_at, s.user_id
+    FROM gloss_stance s JOIN "user" su ON su.id = s.user_id WHERE s.gloss_id = g.id AND s.reason IS NOT NULL ORDER BY s.created_at, s.user_id) AS sr), '')`;
   return sql`('{"agree":' || ${count('agree')} || ',"disagree":' || ${count('disagree')} || ',"abstain":' || ${count('abstain')}
     || ',"mine":' || ${mine} || ',"reasons":[' || ${reasons} || ']}')`;
 }
@@ -49,20 +50,20 @@ function stancesSql(readerId: number | null) {
  * it (`adoptedShownSql`, with `everything` for event payloads); `earlier` counts the decisions on
  * the gloss before it.
  */
-function decisionJsonSql(viewer: Viewer | null, everything: boolean) {
-  return sql`'{"statement":' || json_quote(d.statement)
+function decisionJsonSql(J: JsonSql, viewer: Viewer | null, everything: boolean) {
+  return sql`'{"statement":' || ${J.quote(sql`d.statement`)}
     || ',"adopted":' || (CASE WHEN d.adopted_kind IS NOT NULL AND ${adoptedShownSql(viewer, everything)}
-         THEN '{"kind":' || json_quote(d.adopted_kind) || ',"id":' || d.adopted_id || '}' ELSE 'null' END)
-    || ',"decidedBy":{"handle":' || json_quote(du.handle) || ',"name":' || json_quote(du.display_name) || '}'
-    || ',"decidedAt":' || json_quote(d.decided_at) || ',"reviewOn":' || coalesce(json_quote(d.review_on), 'null')
+         THEN '{"kind":' || ${J.quote(sql`d.adopted_kind`)} || ',"id":' || d.adopted_id || '}' ELSE 'null' END)
+    || ',"decidedBy":{"handle":' || ${J.quote(sql`du.handle`)} || ',"name":' || ${J.quote(sql`du.display_name`)} || '}'
+    || ',"decidedAt":' || ${J.quote(sql`d.decided_at`)} || ',"reviewOn":' || coalesce(${J.quote(sql`d.review_on`)}, 'null')
     || ',"dissent":' || d.dissent
     || ',"earlier":' || (SELECT count(*) FROM decision e WHERE e.gloss_id = d.gloss_id AND e.id < d.id) || '}'`;
 }
 
 /** The decision in force on a gloss (alias `g`), the newest recorded, as JSON, or null. */
-function decisionSql(viewer: Viewer | null, everything: boolean) {
-  return sql`coalesce((SELECT ${decisionJsonSql(viewer, everything)}
-    FROM decision d JOIN user du ON du.id = d.decided_by WHERE d.gloss_id = g.id ORDER BY d.id DESC LIMIT 1), 'null')`;
+function decisionSql(J: JsonSql, viewer: Viewer | null, everything: boolean) {
+  return sql`coalesce((SELECT ${decisionJsonSql(J, viewer, everything)}
+    FROM decision d JOIN "user" du ON du.id = d.decided_by WHERE d.gloss_id = g.id ORDER BY d.id DESC LIMIT 1), 'null')`;
 }
 
 /** A signed-in reader's read state on the text listed: who, and since when what others wrote is new to them. */
@@ -72,18 +73,16 @@ export interface ReadState {
 }
 
 /** The JSON of one reply, as SQL over `r` (reply) and `ru` (its author), with its unread flag for `readState`'s reader. */
-const replyJsonSqlFor = (readState?: ReadState) => sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(r.parent_id, 'null')
-  || ',"status":' || json_quote(r.status)
+const replyJsonSqlFor = (J: JsonSql, readState?: ReadState) => sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(CAST(r.parent_id AS TEXT), 'null')
+  || ',"status":' || ${J.quote(sql`r.status`)}
   || ',"author":' || (CASE WHEN r.status = 'deleted' THEN 'null'
-       ELSE '{"handle":' || json_quote(ru.handle) || ',"name":' || json_quote(ru.display_name) || '}' END)
+       ELSE '{"handle":' || ${J.quote(sql`ru.handle`)} || ',"name":' || ${J.quote(sql`ru.display_name`)} || '}' END)
   || ',"body":' || (CASE WHEN r.status = 'deleted' THEN 'null'
-       ELSE '{"doc":' || r.body_doc || ',"text":' || json_quote(r.body_text) || '}' END)
-  || ',"moderationNote":' || coalesce(json_quote(r.moderation_note), 'null')
-  || ',"created":' || json_quote(r.created_at) || ',"updated":' || json_quote(r.updated_at)
-  || ',"edited":' || coalesce(json_quote(r.edited_at), 'null')
-  || ',"stance":' || coalesce(json_quote(r.stance), 'null') || ${unreadSql('r', readState)} || '}'`;
-
-const replyJsonSql = replyJsonSqlFor();
+       ELSE '{"doc":' || r.body_doc || ',"text":' || ${J.quote(sql`r.body_text`)} || '}' END)
+  || ',"moderationNote":' || coalesce(${J.quote(sql`r.moderation_note`)}, 'null')
+  || ',"created":' || ${J.quote(sql`r.created_at`)} || ',"updated":' || ${J.quote(sql`r.updated_at`)}
+  || ',"edited":' || coalesce(${J.quote(sql`r.edited_at`)}, 'null')
+  || ',"stance":' || coalesce(${J.quote(sql`r.stance`)}, 'null') || ${unreadSql('r', readState)} || '}'`;
 
 /** Which glosses to list. */
 export interface GlossListingFilter {
@@ -115,27 +114,29 @@ export async function glossListingJson(
   version: number,
   filter: GlossListingFilter = {},
 ): Promise<Buffer> {
+  const J = jsonSql(db);
   // Replies the viewer may see; for event payloads (everything), those every reader of the gloss may see.
   const replyVisible = filter.everything ? sql`r.status IN ('active', 'deleted')` : postVisibleSql(viewer, 'r');
-  const replies = sql`(SELECT coalesce(group_concat(j, ','), '') FROM (
-      SELECT ${replyJsonSqlFor(filter.readState)} AS j FROM reply r JOIN user ru ON ru.id = r.author_id
-      WHERE r.gloss_id = g.id AND ${replyVisible} ORDER BY r.id))`;
-  const glossJsonSql = sql<string>`'{"id":' || g.id || ',"text":' || ${q(sql.val(textSlug))} || ',"layer":' || json_quote(l.slug)
-    || ',"target":{"version":' || g.target_version || ',"gloss":' || coalesce(g.target_gloss_id, 'null') || ',' || substr(g.selectors, 2)
+  const replies = sql`(SELECT coalesce(${J.join(sql`rj.j`, sql`rj.id`)}, '') FROM (
+      SELECT ${replyJsonSqlFor(J, filter.readState)} AS j, r.id FROM reply r JOIN "user" ru ON ru.id = r.author_id
+      WHERE r.gloss_id = g.id AND ${replyVisible} ORDER BY r.id) AS rj)`;
+  const q = J.quote;
+  const glossJsonSql = sql<string>`'{"id":' || g.id || ',"text":' || ${q(sql.val(textSlug))} || ',"layer":' || ${q(sql`l.slug`)}
+    || ',"target":{"version":' || g.target_version || ',"gloss":' || coalesce(CAST(g.target_gloss_id AS TEXT), 'null') || ',' || substr(g.selectors, 2)
     || ',"anchor":' || (CASE WHEN a.status IS NULL THEN 'null'
-         ELSE '{"version":' || a.version || ',"start":' || coalesce(a.start, 'null') || ',"end":' || coalesce(a."end", 'null')
-           || ',"status":' || json_quote(a.status) || ',"score":' || a.score || ',"exact":' || coalesce(json_quote(a.exact), 'null') || '}' END)
+         ELSE '{"version":' || a.version || ',"start":' || coalesce(CAST(a.start AS TEXT), 'null') || ',"end":' || coalesce(CAST(a."end" AS TEXT), 'null')
+           || ',"status":' || ${q(sql`a.status`)} || ',"score":' || a.score || ',"exact":' || coalesce(${q(sql`a.exact`)}, 'null') || '}' END)
     || ',"body":' || (CASE WHEN g.status = 'deleted' THEN 'null'
-         ELSE '{"doc":' || g.body_doc || ',"text":' || json_quote(g.body_text) || '}' END)
-    || ',"bodyRevision":' || g.body_revision || ',"motivation":' || json_quote(g.motivation) || ',"status":' || json_quote(g.status)
+         ELSE '{"doc":' || g.body_doc || ',"text":' || ${q(sql`g.body_text`)} || '}' END)
+    || ',"bodyRevision":' || g.body_revision || ',"motivation":' || ${q(sql`g.motivation`)} || ',"status":' || ${q(sql`g.status`)}
     || ',"author":' || (CASE WHEN g.status = 'deleted' THEN 'null'
-         ELSE '{"handle":' || json_quote(u.handle) || ',"name":' || json_quote(u.display_name) || '}' END)
-    || ',"moderationNote":' || coalesce(json_quote(g.moderation_note), 'null')
-    || ',"attribution":' || coalesce(json_quote(g.attribution), 'null')
-    || ',"created":' || json_quote(g.created_at) || ',"updated":' || json_quote(g.updated_at)
-    || ',"edited":' || coalesce(json_quote(g.edited_at), 'null')
-    || ',"stances":' || ${stancesSql(filter.everything || viewer === null ? null : viewer.id)}
-    || ',"decision":' || ${decisionSql(viewer, !!filter.everything)}
+         ELSE '{"handle":' || ${q(sql`u.handle`)} || ',"name":' || ${q(sql`u.display_name`)} || '}' END)
+    || ',"moderationNote":' || coalesce(${q(sql`g.moderation_note`)}, 'null')
+    || ',"attribution":' || coalesce(${q(sql`g.attribution`)}, 'null')
+    || ',"created":' || ${q(sql`g.created_at`)} || ',"updated":' || ${q(sql`g.updated_at`)}
+    || ',"edited":' || coalesce(${q(sql`g.edited_at`)}, 'null')
+    || ',"stances":' || ${stancesSql(J, filter.everything || viewer === null ? null : viewer.id)}
+    || ',"decision":' || ${decisionSql(J, viewer, !!filter.everything)}
     || ',"question":' || (CASE WHEN g.motivation <> 'questioning' THEN 'null'
          WHEN ar.id IS NOT NULL AND ar.status = 'active' THEN '{"status":"answered","accepted":' || ar.id || '}'
          ELSE '{"status":"open","accepted":null}' END)
@@ -170,8 +171,8 @@ export async function glossListingJson(
     );
   }
   const listing = await db
-    .selectFrom(query.orderBy('g.id').as('listing'))
-    .select(sql<Buffer>`CAST('[' || coalesce(group_concat(listing.json, ','), '') || ']' AS BLOB)`.as('json'))
+    .selectFrom(query.select('g.id').orderBy('g.id').as('listing'))
+    .select(J.bytes(sql`'[' || coalesce(${J.join(sql`listing.json`, sql`listing.id`)}, '') || ']'`).as('json'))
     .executeTakeFirstOrThrow();
   return listing.json;
 }
@@ -188,14 +189,15 @@ export async function glossJson(db: DB, viewer: Viewer | null, textId: number, t
  * caller's to check.
  */
 export async function decisionsJson(db: DB, viewer: Viewer | null, glossId: number): Promise<string> {
-  const row = await sql<{ j: string }>`SELECT '[' || coalesce(group_concat(j, ','), '') || ']' AS j FROM (
-      SELECT ${decisionJsonSql(viewer, false)} AS j FROM decision d JOIN user du ON du.id = d.decided_by
-      WHERE d.gloss_id = ${glossId} ORDER BY d.id DESC)`.execute(db);
+  const J = jsonSql(db);
+  const row = await sql<{ j: string }>`SELECT '[' || coalesce(${J.join(sql`dj.j`, sql`dj.id DESC`)}, '') || ']' AS j FROM (
+      SELECT ${decisionJsonSql(J, viewer, false)} AS j, d.id FROM decision d JOIN "user" du ON du.id = d.decided_by
+      WHERE d.gloss_id = ${glossId} ORDER BY d.id DESC) AS dj`.execute(db);
   return row.rows[0].j;
 }
 
 /** The JSON of one reply, or null. Visibility is the caller's to check. */
 export async function replyJson(db: DB, id: number): Promise<string | null> {
-  const row = await sql<{ j: string }>`SELECT ${replyJsonSql} AS j FROM reply r JOIN user ru ON ru.id = r.author_id WHERE r.id = ${id}`.execute(db);
+  const row = await sql<{ j: string }>`SELECT ${replyJsonSqlFor(jsonSql(db))} AS j FROM reply r JOIN "user" ru ON ru.id = r.author_id WHERE r.id = ${id}`.execute(db);
   return row.rows[0]?.j ?? null;
 }
