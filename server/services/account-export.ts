@@ -4,7 +4,7 @@
  * JSON-LD, which Hypothesis-style tools and Daf's own import (`POST …/import`) read. Glosses keep
  * their selectors (quote, position, segment) and bodies in Markdown; replies are annotations
  * `replying` to the gloss or reply they answer, and stances annotations `assessing` the gloss they
- * are on (docs/deliberation.md §5). What others wrote is not in it.
+ * are on (docs/deliberation.md §6). What others wrote is not in it.
  */
 import { annoContext, replyToAnnotation, stanceToAnnotation, type DafUrls } from '../../schema/w3c.ts';
 import { replyRowsByAuthor, stanceRowsByAuthor } from '../storage/annotations.ts';

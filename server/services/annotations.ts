@@ -53,7 +53,8 @@ export const maxImportSize = 5000;
 /**
  * A selection of a layer's glosses as annotations: each gloss, with the decision in force on it
  * (what it adopted named only to a reader who may read that), followed, with `withStances`, by
- * the stances on it as `assessing` annotations (docs/deliberation.md §5).
+ * the stances given on it with a reason as `assessing` annotations, and every stance counted on it
+ * (docs/deliberation.md §6).
  */
 async function layerAnnotations(
   db: DB,
@@ -349,7 +350,7 @@ export async function createFromAnnotation(
 
 /**
  * Whether an annotation assesses a whole annotation, quoting none of it: what Daf exports a stance
- * as (docs/deliberation.md §5), which the W3C doors do not take in. An `assessing` annotation that
+ * as (docs/deliberation.md §6), which the W3C doors do not take in. An `assessing` annotation that
  * quotes its target is a gloss like any other.
  */
 function isStance(req: AnnotationRequest): boolean {

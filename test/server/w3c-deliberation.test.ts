@@ -1,5 +1,5 @@
 /**
- * Stances and decisions in the W3C export (docs/deliberation.md §5): each stance is an annotation
+ * Stances and decisions in the W3C export (docs/deliberation.md §6): each stance given with a reason is an annotation
  * `assessing` the gloss it is on, in the layer's container after that gloss; the decision in force
  * rides under Daf's JSON-LD context on the decided gloss's annotation; both show only what the
  * reader may read, and the documents stay valid Web Annotations.
