@@ -46,4 +46,28 @@ describe(`two processes on one ${testDialect} database`, () => {
     const event = await stream.waitFor((e) => e.event === 'version.created');
     expect(JSON.parse(event.data)).toMatchObject({ text: 'light', version: { number: 2 } });
   });
+
+  it('gives a reader every event of fifty writers at once, through both processes, each once and in order', async () => {
+    const [a, b] = servers;
+    const ada = new Client(b.url);
+    expect((await ada.request('POST', '/api/auth/login', { handle: 'ada', password: 'correct horse battery' })).status).toBe(200);
+    await ok(ada.request('POST', '/api/texts/light/layers', { name: 'Notes', slug: 'notes', visibility: 'public', writePolicy: 'owner' }));
+    const stream = await EventStream.open(`${a.url}/api/texts/light/events`);
+    streams.push(stream);
+    await stream.waitFor((e) => e.event === 'ready');
+    const writers = Array.from({ length: 50 }, (_, i) => {
+      const through = new Client(i % 2 === 0 ? a.url : b.url);
+      through.cookie = ada.cookie;
+      return through.request('POST', '/api/texts/light/layers/notes/glosses', { target: { exact: 'light' }, body: { markdown: `Note ${i}` } });
+    });
+    const made = await Promise.all(writers);
+    expect(made.map((r) => r.status)).toEqual(Array(50).fill(201));
+    // The stream polls every ten minutes on PostgreSQL: only the writers' NOTIFY can bring these.
+    await stream.waitFor(() => stream.events.filter((e) => e.event === 'gloss.created').length >= 50, 20_000);
+    const ids = stream.events.filter((e) => e.event === 'gloss.created').map((e) => Number(e.id));
+    expect(ids).toHaveLength(50);
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+    expect(new Set(ids).size).toBe(50);
+    expect(new Set(stream.events.filter((e) => e.event === 'gloss.created').map((e) => JSON.parse(e.data).id))).toEqual(new Set(made.map((r) => r.body.id)));
+  });
 });
