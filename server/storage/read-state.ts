@@ -26,7 +26,7 @@ export async function markTextRead(db: DB, userId: number, textId: number, now: 
   await db
     .insertInto('text_read')
     .values({ user_id: userId, text_id: textId, read_at: now })
-    .onConflict((oc) => oc.columns(['user_id', 'text_id']).doUpdateSet({ read_at: sql`max(text_read.read_at, excluded.read_at)` }))
+    .onConflict((oc) => oc.columns(['user_id', 'text_id']).doUpdateSet({ read_at: sql`CASE WHEN excluded.read_at > text_read.read_at THEN excluded.read_at ELSE text_read.read_at END` }))
     .execute();
 }
 
