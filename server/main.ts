@@ -16,6 +16,7 @@ import { mailDelivers, mailerFromEnv, type Mailer } from './services/mail.ts';
 import { defaultQuotas, type StorageQuotas } from './services/quotas.ts';
 import type { AppContext } from './services/context.ts';
 import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
+import type { PostgresOptions } from './storage/postgres/open.ts';
 import { listenForEvents } from './storage/postgres/listen.ts';
 import { loadDemo, isEmpty } from './demo.ts';
 
@@ -113,9 +114,11 @@ export async function startServer(options: {
   /** The clock of writes and digests (tests move it); `new Date()` by default. */
   clock?: () => Date;
   log?: (line: string) => void;
+  /** On PostgreSQL: the pool's size, and whether to migrate on starting (docs/postgres.md §1). */
+  database?: PostgresOptions;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
-  const database = await openDatabase(options.dbPath);
+  const database = await openDatabase(options.dbPath, options.database);
   const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock });
   // On PostgreSQL, other processes' writes wake this one's streams too (docs/postgres.md §6).
   const listener =

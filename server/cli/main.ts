@@ -1,15 +1,18 @@
 /**
- * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest. Every command takes
- * `--db PATH` (default `./data/daf.db`, or `DAF_DB`). Errors go to stderr with exit code 1
- * (2 for a usage mistake); results go to stdout.
+ * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest, migrate. Every
+ * command takes `--db PATH` (default `./data/daf.db`, or `DAF_DB`), or `--database-url URL` (or
+ * `DAF_DATABASE_URL`) for PostgreSQL. Errors go to stderr with exit code 1 (2 for a usage
+ * mistake); results go to stdout.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../errors.ts';
+import { isPostgresUrl } from '../storage/open-database.ts';
 import { backupCommand } from './backup.ts';
 import { digestCommand } from './digest.ts';
 import { exportLayerCommand } from './export-layer.ts';
 import { importCommand } from './import.ts';
 import { importSefariaCommand } from './import-sefaria.ts';
+import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -20,6 +23,8 @@ Commands:
         [--port N] [--host H] [--base-url URL] [--no-demo]
         [--quota-texts N] [--quota-mb N]   per-account storage quotas (default 1000 texts, 256 MiB)
         [--trust-proxy]                    client addresses from X-Forwarded-For (behind a proxy)
+        [--pg-pool-max N]                  PostgreSQL connections (DAF_PG_POOL_MAX, default 10);
+                                           DAF_MIGRATE=off starts without migrating
   import FILE --title T         Import a text from a file
         [--slug S] [--lang L] [--format markdown|plain|prosemirror|html|docx]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
@@ -32,8 +37,12 @@ Commands:
   backup OUT.db                 Write a consistent copy of the database (safe while serving)
   digest                        Mail the e-mail digests that are due (needs DAF_SMTP_URL);
         [--now] [--base-url URL]           --now: every digest that is on, whatever its schedule
+  migrate                       Bring the database's schema to the latest; prints what ran
+        [--status]                         print the migrations it has and lacks, changing nothing
 
-Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment variable).
+Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment variable), or
+--database-url postgres://… (or DAF_DATABASE_URL) for PostgreSQL, whose support is in progress
+(docs/postgres.md).
 `;
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: (args: { values: Record<string, unknown>; positionals: string[]; db: string }) => Promise<void> }> = {
@@ -46,6 +55,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
       'quota-texts': { type: 'string' },
       'quota-mb': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      'pg-pool-max': { type: 'string' },
     },
     run: serveCommand,
   },
@@ -72,6 +82,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
   'export-layer': { options: { 'base-url': { type: 'string' } }, run: exportLayerCommand },
   backup: { options: {}, run: backupCommand },
   digest: { options: { now: { type: 'boolean' }, 'base-url': { type: 'string' } }, run: digestCommand },
+  migrate: { options: { status: { type: 'boolean' } }, run: migrateCommand },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -89,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...command.options, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...command.options, db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
@@ -101,7 +112,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const db = (parsed.values.db as string | undefined) ?? process.env.DAF_DB ?? './data/daf.db';
+  const url = (parsed.values['database-url'] as string | undefined) ?? process.env.DAF_DATABASE_URL;
+  if (url !== undefined && !isPostgresUrl(url)) {
+    process.stderr.write(`daf ${name}: --database-url (or DAF_DATABASE_URL) is a postgres:// URL, not "${url}"\n\n${usage}`);
+    return 2;
+  }
+  const db = url ?? (parsed.values.db as string | undefined) ?? process.env.DAF_DB ?? './data/daf.db';
   try {
     await command.run({ values: parsed.values, positionals: parsed.positionals, db });
     return 0;

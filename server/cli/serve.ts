@@ -2,6 +2,7 @@
 import { startServer } from '../main.ts';
 import { digestCheckMs } from '../services/digests.ts';
 import { defaultQuotas, mebibyte } from '../services/quotas.ts';
+import { shownLocation } from '../storage/open-database.ts';
 import { hostWarning } from './host-warning.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -22,6 +23,8 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) {
     throw new UsageError(`--base-url must be a URL, like https://daf.example.org, not "${baseUrl}"`);
   }
+  const migrate = process.env.DAF_MIGRATE ?? 'auto';
+  if (migrate !== 'auto' && migrate !== 'off') throw new UsageError(`DAF_MIGRATE is auto or off, not "${migrate}"`);
   const warning = hostWarning(host, baseUrl);
   if (warning) console.error(warning);
   const server = await startServer({
@@ -35,9 +38,13 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
       bytesPerAccount: countOption(values, 'quota-mb', 'DAF_QUOTA_MB', defaultQuotas.bytesPerAccount / mebibyte) * mebibyte,
     },
     demo: !values['no-demo'],
+    database: {
+      poolMax: countOption(values, 'pg-pool-max', 'DAF_PG_POOL_MAX', 10),
+      migrate: migrate === 'auto',
+    },
     log: (line) => console.log(line),
   });
-  console.log(`Daf is serving ${db} at ${server.url}`);
+  console.log(`Daf is serving ${shownLocation(db)} at ${server.url}`);
   console.log(
     server.context.mailOn
       ? `Digests: looking every ${digestCheckMs / 60_000} minutes for those due`

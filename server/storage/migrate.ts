@@ -78,3 +78,9 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 }
+
+/** Every migration of the dialect, in order, and when it ran on this database (null: not yet). */
+export async function migrationStatus(db: Kysely<any>, dialect: DialectName): Promise<{ name: string; executedAt: string | null }[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
+  return (await migrator.getMigrations()).map((m) => ({ name: m.name, executedAt: m.executedAt ? m.executedAt.toISOString() : null }));
+}

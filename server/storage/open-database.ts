@@ -24,7 +24,18 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** Opens (creating if needed) and migrates the database at `location`: a file path, `:memory:`, or a postgres:// URL. */
+/**
+ * Opens (creating if needed) and migrates the database at `location`: a file path, `:memory:`, or
+ * a postgres:// URL. `migrate: false` leaves its schema as it is (`daf migrate --status`).
+ */
 export async function openDatabase(location: string, options: PostgresOptions = {}): Promise<OpenDatabase> {
-  return isPostgresUrl(location) ? openPostgres(location, options) : openSqlite(location);
+  return isPostgresUrl(location) ? openPostgres(location, options) : openSqlite(location, options);
+}
+
+/** A database location fit to print: a URL's password left out. */
+export function shownLocation(location: string): string {
+  if (!isPostgresUrl(location) || !URL.canParse(location)) return location;
+  const url = new URL(location);
+  if (url.password) url.password = '***';
+  return url.toString();
 }

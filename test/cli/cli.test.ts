@@ -24,7 +24,7 @@ const fixtures = path.join(root, 'fixtures/sefaria');
 
 /** Runs `daf args…` to completion; DAF_DB, PORT and DAF_BASE_URL are cleared unless `env` sets them. */
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return runDaf(args, { cwd: tmp, env, clear: ['DAF_DB', 'PORT', 'DAF_BASE_URL'] });
+  return runDaf(args, { cwd: tmp, env, clear: ['DAF_DB', 'DAF_DATABASE_URL', 'PORT', 'DAF_BASE_URL'] });
 }
 
 let tmp: string;
@@ -251,12 +251,39 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(count(out)).toBe(64);
   });
 
+  it('migrates a database by hand, saying what ran, and tells what it has and lacks without changing it', async () => {
+    const db = path.join(tmp, 'migrated.db');
+    const before = await run(['migrate', '--status', '--db', db]);
+    expect(before.code, before.stderr).toBe(0);
+    const status = JSON.parse(before.stdout) as { dialect: string; applied: string[]; pending: string[] };
+    expect(status.dialect).toBe('sqlite');
+    expect(status.applied).toEqual([]);
+    expect(status.pending.length).toBeGreaterThan(20);
+    expect(status.pending[0]).toBe('2026_11_27_001_core');
+    const migrated = await run(['migrate', '--db', db]);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toEqual({ dialect: 'sqlite', ran: status.pending, latest: status.pending.at(-1) });
+    const after = JSON.parse((await run(['migrate', '--status', '--db', db])).stdout);
+    expect(after).toEqual({ dialect: 'sqlite', applied: status.pending, pending: [] });
+    expect(JSON.parse((await run(['migrate', '--db', db])).stdout).ran).toEqual([]);
+  });
+
+  it('takes only a postgres:// URL as --database-url, and backs up only SQLite files', async () => {
+    const wrong = await run(['migrate', '--database-url', path.join(tmp, 'x.db')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is a postgres:// URL');
+    const backup = await run(['backup', path.join(tmp, 'pg-backup.db')], { DAF_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain('pg_dump');
+    expect(fs.existsSync(path.join(tmp, 'pg-backup.db'))).toBe(false);
+  });
+
   it('exits 2 with the usage for an unknown command or a missing argument', async () => {
     const r = await run(['frobnicate', '--db', path.join(tmp, 'never.db')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown command "frobnicate"');
     expect(r.stderr).toContain('Usage: daf <command>');
-    for (const command of ['serve', 'import', 'import-sefaria', 'export-layer', 'backup']) expect(r.stderr).toContain(command);
+    for (const command of ['serve', 'import', 'import-sefaria', 'export-layer', 'backup', 'migrate']) expect(r.stderr).toContain(command);
     expect(r.stdout).toBe('');
     expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
 

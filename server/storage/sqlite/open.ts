@@ -14,8 +14,8 @@ import type { OpenDatabase } from '../open-database.ts';
 /** How long a writer waits for another connection's lock before failing, in milliseconds. */
 const busyTimeoutMs = 5000;
 
-/** Opens (creating if needed) and migrates the database at `file`; `:memory:` works too. */
-export async function openSqlite(file: string): Promise<OpenDatabase> {
+/** Opens (creating if needed) and migrates (unless `migrate` is false) the database at `file`; `:memory:` works too. */
+export async function openSqlite(file: string, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -23,7 +23,7 @@ export async function openSqlite(file: string): Promise<OpenDatabase> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db, 'sqlite');
+  if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   return {
     db,
     dialect: 'sqlite',
