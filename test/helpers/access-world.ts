@@ -9,6 +9,7 @@
  * This module only builds. Who should see what is written down, by hand, in the test itself.
  */
 import { expect } from 'vitest';
+import { tableRows, tableRowsDiff, type TableRows } from './db-snapshot.ts';
 import type { TestApp, TestClient, TestResponse } from './test-app.ts';
 
 /** Everyone in the world, in the order the matrix lists them. */
@@ -274,8 +275,13 @@ export async function buildWorld(t: TestApp): Promise<World> {
     [T3, trent],
   ] as const) {
     ok(await owner.post(`/api/texts/${slug}/versions`, { format: 'prosemirror', content: segmentedDoc(`${contents[slug]} The end.`) }), 201, `version ${slug}`);
-    const row = t.database.sqlite.prepare('SELECT max(e.id) AS id FROM event e JOIN text t ON t.id = e.text_id WHERE t.slug = ?').get(slug) as { id: number };
-    lastEvent[slug] = row.id;
+    const row = await t.database.db
+      .selectFrom('event as e')
+      .innerJoin('text as x', 'x.id', 'e.text_id')
+      .select((eb) => eb.fn.max('e.id').as('id'))
+      .where('x.slug', '=', slug)
+      .executeTakeFirstOrThrow();
+    lastEvent[slug] = Number(row.id);
   }
   // Reading plans: open-circle reads the public text; closed-circle its own, under a title of its own.
   ok(
@@ -291,26 +297,9 @@ export async function buildWorld(t: TestApp): Promise<World> {
 }
 
 /** A digest of every table: row counts, and the rows themselves, to prove a refusal changed nothing. */
-export function snapshot(t: TestApp): Map<string, { count: number; rows: string }> {
-  const tables = t.database.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
-  const out = new Map<string, { count: number; rows: string }>();
-  for (const { name } of tables) {
-    let rows = t.database.sqlite.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all() as Record<string, unknown>[];
-    // When a token was last used is bookkeeping that any request with it may update, refused or not.
-    if (name === 'api_token') rows = rows.map(({ last_used_at: _used, ...row }) => row);
-    out.set(name, { count: rows.length, rows: JSON.stringify(rows) });
-  }
-  return out;
+export function snapshot(t: TestApp): Promise<TableRows> {
+  return tableRows(t.database);
 }
 
 /** What differs between two snapshots, as readable lines (empty when nothing changed). */
-export function snapshotDiff(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): string[] {
-  const diffs: string[] = [];
-  for (const [name, a] of after) {
-    const b = before.get(name);
-    if (!b) diffs.push(`${name}: new table`);
-    else if (b.count !== a.count) diffs.push(`${name}: ${b.count} → ${a.count} rows`);
-    else if (b.rows !== a.rows) diffs.push(`${name}: rows changed`);
-  }
-  return diffs;
-}
+export const snapshotDiff = tableRowsDiff;

@@ -147,7 +147,7 @@ export interface KitOptions<W extends string> {
   /** Sends a request (its body encoded with the kit's `encode`, its path filled with `fillText`). */
   send(req: Req<W>): Promise<Res>;
   /** A digest of everything a refused request must leave as it was. */
-  snapshot(): unknown;
+  snapshot(): unknown | Promise<unknown>;
   /** What the app logged as 500s so far. */
   errors(): unknown[];
 }
@@ -260,7 +260,7 @@ export function createFuzzKit<W extends string>(options: KitOptions<W>) {
 
   /** Sends one request and checks the three promises: no 500, the error shape, nothing written. */
   async function exercise(req: Req<W>): Promise<number> {
-    const before = options.snapshot();
+    const before = await options.snapshot();
     const errors = options.errors();
     const loggedBefore = errors.length;
     const res = await options.send(req);
@@ -274,7 +274,7 @@ export function createFuzzKit<W extends string>(options: KitOptions<W>) {
       expect(() => (body = JSON.parse(res.text)), what).not.toThrow();
       expect(body, what).toEqual({ error: { code: expect.stringMatching(/^[a-z]+(_[a-z]+)*$/), message: expect.any(String) } });
       expect((body as { error: { message: string } }).error.message.length, what).toBeGreaterThan(0);
-      expect(options.snapshot(), `a refused request changed the database: ${what}`).toEqual(before);
+      expect(await options.snapshot(), `a refused request changed the database: ${what}`).toEqual(before);
     }
     return res.status;
   }

@@ -1767,7 +1767,7 @@ describe('the access matrix: writing', () => {
     for (const p of people) {
       const s = wc.setup ? await wc.setup(p) : undefined;
       const expected = wc.expect[p];
-      const before = expected >= 400 ? snapshot(w.t) : null;
+      const before = expected >= 400 ? await snapshot(w.t) : null;
       const res = await wc.run(w.clients[p], s, p);
       if (res.status !== expected) {
         problems.push(`${p}: ${res.status}, expected ${expected} (${res.text.slice(0, 160)})`);
@@ -1775,7 +1775,7 @@ describe('the access matrix: writing', () => {
       }
       if (expected >= 400) {
         if (res.body?.error?.code === undefined) problems.push(`${p}: ${expected} without the JSON error shape`);
-        const diff = snapshotDiff(before!, snapshot(w.t));
+        const diff = snapshotDiff(before!, await snapshot(w.t));
         if (diff.length) problems.push(`${p}: refused with ${expected} but changed ${diff.join('; ')}`);
       } else if (wc.cleanup) {
         await wc.cleanup(w.clients[p], p, res);
@@ -1793,7 +1793,7 @@ describe('the access matrix: writing', () => {
       // A door the token may use answers as the session would (or as `embed` says); any other is closed.
       const open = embedMayUse(method, route.replace(/:[a-z]+/g, '1'), null);
       const expected = open ? (wc.embed?.[p] ?? wc.expect[p]) : 403;
-      const before = expected >= 400 ? snapshot(w.t) : null;
+      const before = expected >= 400 ? await snapshot(w.t) : null;
       const res = await wc.run(c, s, p);
       if (res.status !== expected) {
         problems.push(`${p}: ${res.status}, expected ${expected} (${res.text.slice(0, 160)})`);
@@ -1801,7 +1801,7 @@ describe('the access matrix: writing', () => {
       }
       if (expected >= 400) {
         if (!open && res.body?.error?.code !== 'insufficient_scope') problems.push(`${p}: ${res.body?.error?.code}, expected insufficient_scope`);
-        const diff = snapshotDiff(before!, snapshot(w.t));
+        const diff = snapshotDiff(before!, await snapshot(w.t));
         if (diff.length) problems.push(`${p}: refused with ${expected} but changed ${diff.join('; ')}`);
       } else if (wc.cleanup) {
         await wc.cleanup(c, p, res);

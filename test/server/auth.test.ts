@@ -45,7 +45,7 @@ describe('accounts and sessions', () => {
       expectError(res, 409, 'handle_taken');
       expect(res.headers.getSetCookie()).toEqual([]);
     }
-    const count = t.database.sqlite.prepare(`SELECT count(*) AS n FROM user WHERE handle_key = 'grace'`).get() as { n: number };
+    const count = await t.database.db.selectFrom('user').select((eb) => eb.fn.countAll<number>().as('n')).where('handle_key', '=', 'grace').executeTakeFirstOrThrow();
     expect(count.n).toBe(1);
   });
 
@@ -111,7 +111,7 @@ describe('accounts and sessions', () => {
     expect((await c.get('/api/session')).body).toEqual({ me: null });
     // Replaying the old cookie does not bring the session back.
     expectError(await clientWithCookie(t, secret).get('/api/me'), 401, 'unauthenticated');
-    const rows = t.database.sqlite.prepare('SELECT token_hash FROM session WHERE token_hash = ?').all(sha256(secret));
+    const rows = await t.database.db.selectFrom('session').select('token_hash').where('token_hash', '=', sha256(secret)).execute();
     expect(rows).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe('accounts and sessions', () => {
     const c = await t.signup('hasher');
     const secret = c.cookies.get('daf_session')!;
     expect(secret.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
-    const rows = t.database.sqlite.prepare('SELECT * FROM session').all() as Record<string, unknown>[];
+    const rows = (await t.database.db.selectFrom('session').selectAll().execute()) as unknown as Record<string, unknown>[];
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(secret);
     expect(rows.map((r) => r.token_hash)).toContain(sha256(secret));
@@ -162,7 +162,7 @@ describe('bearer tokens', () => {
     expect(JSON.stringify(list.body)).not.toContain(token);
 
     // Only the hash is stored.
-    const rows = t.database.sqlite.prepare('SELECT * FROM api_token').all() as Record<string, unknown>[];
+    const rows = (await t.database.db.selectFrom('api_token').selectAll().execute()) as unknown as Record<string, unknown>[];
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(rows.map((r) => r.token_hash)).toEqual([sha256(token)]);
 
@@ -195,7 +195,7 @@ describe('bearer tokens', () => {
 describe('the cross-site guard on cookie sessions', () => {
   const t = useTestApp();
   let ada: TestClient;
-  const textCount = () => (t.database.sqlite.prepare('SELECT count(*) AS n FROM text').get() as { n: number }).n;
+  const textCount = async () => (await t.database.db.selectFrom('text').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 
   beforeAll(async () => {
     ada = await t.signup('ada');
@@ -208,20 +208,20 @@ describe('the cross-site guard on cookie sessions', () => {
     ['our host on another port', { origin: 'http://daf.test:8080' }],
     ['a foreign Origin with Sec-Fetch-Site same-origin', { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }],
   ])('refuses an unsafe request with %s: 403 cross_site, nothing changed', async (_, headers) => {
-    const before = textCount();
+    const before = await textCount();
     const res = await ada.post('/api/texts', { title: 'Forged', format: 'plain', language: 'en', content: 'forged' }, headers);
     expectError(res, 403, 'cross_site');
-    expect(textCount()).toBe(before);
+    expect(await textCount()).toBe(before);
   });
 
   it('refuses an unsafe request with neither Origin nor Sec-Fetch-Site', async () => {
     const c = clientWithCookie(t, ada.cookies.get('daf_session')!);
     c.origin = null;
-    const before = textCount();
+    const before = await textCount();
     expectError(await c.post('/api/texts', { title: 'Forged', format: 'plain', language: 'en', content: 'forged' }), 403, 'cross_site');
     expectError(await c.post('/api/tokens', { name: 'forged' }), 403, 'cross_site');
     expectError(await c.post('/api/auth/logout'), 403, 'cross_site');
-    expect(textCount()).toBe(before);
+    expect(await textCount()).toBe(before);
     expect((await ada.get('/api/tokens')).body.tokens).toEqual([]);
     // The session survived the forged logout.
     expect((await c.get('/api/me')).status).toBe(200);
@@ -230,18 +230,18 @@ describe('the cross-site guard on cookie sessions', () => {
   it.each(['cross-site', 'same-site', 'none'])('refuses Sec-Fetch-Site: %s without an Origin', async (site) => {
     const c = clientWithCookie(t, ada.cookies.get('daf_session')!);
     c.origin = null;
-    const before = textCount();
+    const before = await textCount();
     expectError(await c.post('/api/texts', { title: 'Forged', format: 'plain', language: 'en', content: 'x' }, { 'sec-fetch-site': site }), 403, 'cross_site');
-    expect(textCount()).toBe(before);
+    expect(await textCount()).toBe(before);
   });
 
   it('allows an unsafe request with no Origin but Sec-Fetch-Site: same-origin', async () => {
     const c = clientWithCookie(t, ada.cookies.get('daf_session')!);
     c.origin = null;
-    const before = textCount();
+    const before = await textCount();
     const res = await c.post('/api/texts', { title: 'Same origin', format: 'plain', language: 'en', content: 'fine' }, { 'sec-fetch-site': 'same-origin' });
     expect(res.status).toBe(201);
-    expect(textCount()).toBe(before + 1);
+    expect(await textCount()).toBe(before + 1);
   });
 
   it('allows our own Origin, and reads need no Origin at all', async () => {

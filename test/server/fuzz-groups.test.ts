@@ -34,6 +34,7 @@ import {
   type Body,
   type Req,
 } from '../helpers/fuzz-kit.ts';
+import { tableRows, type TableRows } from '../helpers/db-snapshot.ts';
 import { useTestApp, testOrigin, type TestClient, type TestResponse } from '../helpers/test-app.ts';
 
 const seed = 0x0daf_6209;
@@ -90,8 +91,9 @@ const digestSql: Record<string, string> = {
   audit_log: `group_concat(id || ':' || group_id || ':' || action || ':' || coalesce(subject_id, '-') || ':' || coalesce(item_id, '-'), ',')`,
 };
 
-function snapshot(): Record<string, unknown> {
-  return snapshotTables(t.database.sqlite, digestSql);
+/** On SQLite the digests above; on PostgreSQL every row of every table (db-snapshot.ts). */
+function snapshot(): Record<string, unknown> | Promise<TableRows> {
+  return t.database.dialect === 'sqlite' ? snapshotTables(t.database.sqlite, digestSql) : tableRows(t.database);
 }
 
 const { ids, dynamic, fillText, bodyArb, encode, fuzz, example } = createFuzzKit<Who>({
@@ -232,7 +234,7 @@ describe('fuzzing the write endpoints of reading groups and moderation', () => {
     const tokRevoked = await invitation(ada, 'accepts');
     ok(await ada.delete(`/api/groups/accepts/invitations/${tokRevoked.id}`), 204, 'revoke');
     const tokExpired = await invitation(ada, 'accepts', { expiresInHours: 1 });
-    t.database.sqlite.prepare(`UPDATE invitation SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?`).run(tokExpired.id);
+    await t.database.db.updateTable('invitation').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', tokExpired.id).execute();
 
     // Texts and layers: the club's text with its layers, a private group's text, ada's own text.
     const addText = (slug: string, extra: Record<string, unknown>) => ada.post('/api/texts', { title: slug, slug, language: 'en', format: 'markdown', content: clubText, ...extra });

@@ -30,6 +30,7 @@ import {
   type Body,
   type Req,
 } from '../helpers/fuzz-kit.ts';
+import { tableRows, type TableRows } from '../helpers/db-snapshot.ts';
 import { createLayer, useTestApp, createText, testOrigin, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
 const seed = 0x0daf_2026;
@@ -227,8 +228,9 @@ const digestSql: Record<(typeof tables)[number], string> = {
   api_token: `group_concat(id || ':' || name, ',')`,
 };
 
-function snapshot(): Record<string, unknown> {
-  return snapshotTables(t.database.sqlite, digestSql);
+/** On SQLite the digests above; on PostgreSQL every row of every table (db-snapshot.ts). */
+function snapshot(): Record<string, unknown> | Promise<TableRows> {
+  return t.database.dialect === 'sqlite' ? snapshotTables(t.database.sqlite, digestSql) : tableRows(t.database);
 }
 
 const { ids, dynamic, fillText, bodyArb, encode, fuzz, example } = createFuzzKit<Who>({

@@ -40,7 +40,7 @@ describe('the SQL-written gloss listing', () => {
     const listed = (await t.visitor().get(`/api/texts/${slug}/glosses`)).body.glosses[0];
     const single = (await t.visitor().get(`/api/glosses/${glossId}`)).body;
     expect(single).toEqual(listed);
-    const events = t.database.sqlite.prepare(`SELECT kind, payload FROM event ORDER BY id`).all() as { kind: string; payload: string }[];
+    const events = await t.database.db.selectFrom('event').select(['kind', 'payload']).orderBy('id').execute();
     const created = JSON.parse(events.find((e) => e.kind === 'gloss.created')!.payload);
     expect({ ...created, replies: listed.replies }).toEqual(listed);
     const replied = JSON.parse(events.find((e) => e.kind === 'reply.created')!.payload);

@@ -265,7 +265,7 @@ describe('glosses', () => {
       expect(listed).toMatchObject({ status: 'deleted', body: null });
       expect(listed.replies).toHaveLength(1);
       // The words are gone from the database too, not only from the answer.
-      const row = t.database.sqlite.prepare('SELECT body_text FROM gloss WHERE id = ?').get(g.id) as { body_text: string };
+      const row = await t.database.db.selectFrom('gloss').select('body_text').where('id', '=', g.id).executeTakeFirstOrThrow();
       expect(row.body_text).toBe('');
     });
 

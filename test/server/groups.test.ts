@@ -46,9 +46,9 @@ describe('reading groups', () => {
   const audit = async (slug: string) => ((await ann.get(`/api/groups/${slug}/audit`)).body.entries as any[]).map((e) => e.action);
   /** Runs a request that must be refused, and checks it changed nothing. */
   async function refused(req: () => Promise<any>, status: number, code: string) {
-    const before = snapshot(t);
+    const before = await snapshot(t);
     expectError(await req(), status, code);
-    expect(snapshotDiff(before, snapshot(t))).toEqual([]);
+    expect(snapshotDiff(before, await snapshot(t))).toEqual([]);
   }
   const gloss = async (who: TestClient, layer: string, exact = 'The river runs', md = 'A note.', extra: Record<string, unknown> = {}) => {
     const res = await who.post(`/api/texts/${text}/layers/${layer}/glosses`, { target: { exact, ...extra }, body: { markdown: md } });
@@ -189,7 +189,7 @@ describe('reading groups', () => {
 
     it('refuse an expired invitation (410) and change nothing', async () => {
       const inv = await invite();
-      t.database.sqlite.prepare('UPDATE invitation SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 60_000).toISOString(), inv.id);
+      await t.database.db.updateTable('invitation').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', inv.id).execute();
       await refused(() => extra[1].post(`/api/invitations/${inv.token}/accept`), 410, 'invitation_expired');
       expect(await members(slug)).not.toContain('ike:member:active');
     });

@@ -13,7 +13,7 @@ describe('rate limits', () => {
     expectError(third, 429, 'rate_limited');
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(third.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
-    const users = t.database.sqlite.prepare("SELECT count(*) AS n FROM user WHERE handle = 'third'").get() as { n: number };
+    const users = await t.database.db.selectFrom('user').select((eb) => eb.fn.countAll<number>().as('n')).where('handle', '=', 'third').executeTakeFirstOrThrow();
     expect(users.n).toBe(0);
   });
 
@@ -24,12 +24,13 @@ describe('rate limits', () => {
     const slug = await createText(first, { title: 'One', content: 'One.' });
     await createText(first, { title: 'Two', content: 'Two.' });
     await createText(first, { title: 'Three', content: 'Three.' });
-    const before = (t.database.sqlite.prepare('SELECT count(*) AS n FROM text').get() as { n: number }).n;
+    const texts = async () => (await t.database.db.selectFrom('text').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await texts();
     const refused = await first.post('/api/texts', { title: 'Four', format: 'plain', language: 'en', content: 'Four.' });
     expectError(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect((t.database.sqlite.prepare('SELECT count(*) AS n FROM text').get() as { n: number }).n).toBe(before);
+    expect(await texts()).toBe(before);
     expect((await first.get(`/api/texts/${slug}`)).status).toBe(200);
 
     const other = t.visitor();

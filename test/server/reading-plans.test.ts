@@ -118,7 +118,7 @@ describe('reading plans', () => {
     ]);
     expect(got.body.now).toEqual(got.body.passages[1]);
     expect(got.body.next).toEqual(got.body.passages[2]);
-    expect(t.database.sqlite.prepare('SELECT count(*) AS n FROM reading_plan').get()).toEqual({ n: 1 });
+    expect(await t.database.db.selectFrom('reading_plan').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()).toEqual({ n: 1 });
   });
 
   it('lets only owners and moderators set or remove it; a private group stays unknown to outsiders', async () => {
@@ -178,7 +178,7 @@ describe('reading plans', () => {
 
   it('refuses a malformed plan (400) and one the text cannot hold (422), writing nothing', async () => {
     expect((await rivka.put('/api/groups/avot/plan', { text: pub, schedule: weekly })).status).toBe(200);
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const bad = [
       { text: pub },
       { text: pub, schedule: { kind: 'monthly', segments: 1, start: '2026-12-10' } },
@@ -205,7 +205,7 @@ describe('reading plans', () => {
     expectError(noSegments, 422, 'no_segments');
     expect(noSegments.body.error.message).toMatch(/no numbered passages/);
 
-    expect(snapshotDiff(before, snapshot(t))).toEqual([]);
+    expect(snapshotDiff(before, await snapshot(t))).toEqual([]);
     expect((await pnina.get('/api/groups/avot/plan')).body.schedule).toEqual({ ...weekly, from: null });
   });
 

@@ -2,6 +2,7 @@
  * Replies: the conversation under a gloss. Nesting through `parent`, threads kept apart,
  * authorship, and tombstones for replies that have answers.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLayer, useTestApp, createText, writeGloss, type TestClient } from '../helpers/test-app.ts';
 import { expectError } from '../helpers/expect-error.ts';
@@ -111,7 +112,7 @@ describe('replies', () => {
     expect(replies.find((x) => x.id === q.id)).toMatchObject({ status: 'deleted', body: null, author: null, parent: null });
     expect(replies.find((x) => x.id === a.id)).toMatchObject({ status: 'active', parent: q.id, body: { text: 'An answer.' } });
     // Its words are gone: from the database and from search.
-    const row = t.database.sqlite.prepare('SELECT body_text FROM reply WHERE id = ?').get(q.id) as { body_text: string };
+    const row = await t.database.db.selectFrom('reply').select('body_text').where('id', '=', q.id).executeTakeFirstOrThrow();
     expect(row.body_text).toBe('');
     expect((await t.visitor().get('/api/search?q=secretword')).body.results).toEqual([]);
     // A tombstone can be neither edited nor deleted again.
@@ -130,14 +131,15 @@ describe('replies', () => {
 
   it('answers a database fault while loading a reply with 500, not a 404 that hides it', async () => {
     const r = (await reply(bob, gloss.id, 'Still here.')).body;
-    t.database.sqlite.exec('ALTER TABLE layer RENAME TO layer_away');
+    await sql`ALTER TABLE layer RENAME TO layer_away`.execute(t.database.db);
     try {
       const res = await bob.patch(`/api/replies/${r.id}`, { body: { markdown: 'Edited.' } });
       expectError(res, 500, 'internal');
       expect(t.errors).toHaveLength(1);
-      expect(String(t.errors[0])).toContain('no such table: layer');
+      // SQLite: "no such table: layer"; PostgreSQL: 'relation "layer" does not exist'.
+      expect(String(t.errors[0])).toMatch(/no such table: layer|relation "layer" does not exist/);
     } finally {
-      t.database.sqlite.exec('ALTER TABLE layer_away RENAME TO layer');
+      await sql`ALTER TABLE layer_away RENAME TO layer`.execute(t.database.db);
       t.errors.length = 0;
     }
     expect((await bob.patch(`/api/replies/${r.id}`, { body: { markdown: 'Edited.' } })).status).toBe(200);

@@ -128,7 +128,7 @@ describe('token scopes', () => {
     const made = await mel.post('/api/tokens', { name: 'widget', scope: 'embed' });
     const widget = withToken(made.body.token);
     expect((await widget.get(`/api/texts/${slug}`)).status).toBe(200);
-    t.database.sqlite.prepare('UPDATE api_token SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), made.body.id);
+    await t.database.db.updateTable('api_token').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', made.body.id).execute();
     expectError(await widget.get(`/api/texts/${slug}`), 401, 'bad_token');
   });
 
