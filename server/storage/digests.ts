@@ -146,8 +146,8 @@ export async function newForDigest(db: DB, viewer: Viewer, since: string, until:
       'p.text_id',
       'p.slug',
       'p.title',
-      sql<number>`sum(p.kind = 'gloss')`.as('glosses'),
-      sql<number>`sum(p.kind = 'reply')`.as('replies'),
+      sql<number>`sum(CASE WHEN p.kind = 'gloss' THEN 1 ELSE 0 END)`.as('glosses'),
+      sql<number>`sum(CASE WHEN p.kind = 'reply' THEN 1 ELSE 0 END)`.as('replies'),
       sql<string>`max(p.created_at)`.as('newest'),
     ])
     .groupBy(['p.text_id', 'p.slug', 'p.title'])
