@@ -1,6 +1,6 @@
 /** `daf export-layer TEXT LAYER`: print a public layer as a W3C AnnotationCollection. */
 import { DafUrls } from '../../schema/w3c.ts';
-import { exportLayer } from '../services/annotations.ts';
+import { exportLayer } from '../services/annotation-export.ts';
 import { withContext } from './open-cli-context.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { readBodyText, defaultBodyLimit } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as annotations from '../services/annotations.ts';
+import { annotationDocument, containerDocument } from '../services/annotation-export.ts';
 import { idParam, intQuery, requireViewer } from './params.ts';
 
 const allowContainer = 'GET, HEAD, POST, OPTIONS';
@@ -44,7 +45,7 @@ export const annotationRoutes = new Hono<AppEnv>()
   .get('/:text/:layer/', async (c) => {
     const urls = new DafUrls(c.var.baseUrl);
     const page = c.req.query('page') === undefined ? undefined : intQuery(c, 'page', 0, 0, 1_000_000);
-    const { body, etag } = await annotations.containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), urls, page);
+    const { body, etag } = await containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), urls, page);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
     const headers: Record<string, string> = { ETag: etag, Allow: allowContainer };
     if (page === undefined) {
@@ -55,12 +56,12 @@ export const annotationRoutes = new Hono<AppEnv>()
   })
   // OPTIONS is required by the protocol on containers and annotations; it tells no more than GET.
   .options('/:text/:layer/', async (c) => {
-    await annotations.containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), new DafUrls(c.var.baseUrl));
+    await containerDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), new DafUrls(c.var.baseUrl));
     return c.body(null, 204, { Allow: allowContainer, 'Accept-Post': annoMediaType });
   })
   .options('/:text/:layer/:id', async (c) => {
     const urls = new DafUrls(c.var.baseUrl);
-    await annotations.annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
+    await annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
     return c.body(null, 204, { Allow: allowAnnotation });
   })
   .post('/:text/:layer/', async (c) => {
@@ -69,12 +70,12 @@ export const annotationRoutes = new Hono<AppEnv>()
     const value = await readLd(c);
     const { id } = await annotations.createFromAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), value, urls);
     // A new member's annotation in a pre-moderated group is created pending: still answer with it.
-    const { body, etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
+    const { body, etag } = await annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
     return ld(c, body, 201, { ETag: etag, Location: String(body.id), Allow: allowAnnotation });
   })
   .get('/:text/:layer/:id', async (c) => {
     const urls = new DafUrls(c.var.baseUrl);
-    const { body, etag } = await annotations.annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
+    const { body, etag } = await annotationDocument(c.var.ctx, c.var.viewer, c.req.param('text'), c.req.param('layer'), idParam(c, 'id'), urls);
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
     return ld(c, body, 200, { ETag: etag, Allow: allowAnnotation });
   })
@@ -83,18 +84,18 @@ export const annotationRoutes = new Hono<AppEnv>()
     const urls = new DafUrls(c.var.baseUrl);
     const id = idParam(c, 'id');
     const value = await readLd(c);
-    const { etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    const { etag } = await annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
     await requireFreshEtag(c, etag);
     await annotations.replaceAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, value);
     // An edit that waits for a moderator again (a pre-moderated group) is still answered to its author.
-    const fresh = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
+    const fresh = await annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls, true);
     return ld(c, fresh.body, 200, { ETag: fresh.etag, Allow: allowAnnotation });
   })
   .delete('/:text/:layer/:id', async (c) => {
     const viewer = requireViewer(c);
     const urls = new DafUrls(c.var.baseUrl);
     const id = idParam(c, 'id');
-    const { etag } = await annotations.annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
+    const { etag } = await annotationDocument(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id, urls);
     await requireFreshEtag(c, etag);
     await annotations.deleteAnnotation(c.var.ctx, viewer, c.req.param('text'), c.req.param('layer'), id);
     return c.body(null, 204);

@@ -9,7 +9,7 @@
 import { annoContext, replyToAnnotation, stanceToAnnotation, type DafUrls } from '../../schema/w3c.ts';
 import { replyRowsByAuthor, stanceRowsByAuthor } from '../storage/annotations.ts';
 import type { DB } from '../storage/database.ts';
-import { annotationsByAuthor } from './annotations.ts';
+import { annotationsByAuthor } from './annotation-export.ts';
 import { type Viewer } from './policy.ts';
 
 /** The export of the viewer's account, and the file name it is offered under. */

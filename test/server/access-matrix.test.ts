@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DafUrls } from '../../schema/w3c.ts';
 import { AppError } from '../../server/errors.ts';
 import { embedMayUse } from '../../server/middleware/scope.ts';
-import { exportLayer } from '../../server/services/annotations.ts';
+import { exportLayer } from '../../server/services/annotation-export.ts';
 import {
   buildWorld,
   layerDefs,

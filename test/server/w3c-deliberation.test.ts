@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DafUrls } from '../../schema/w3c.ts';
-import { exportLayer } from '../../server/services/annotations.ts';
+import { exportLayer } from '../../server/services/annotation-export.ts';
 import { expectError } from '../helpers/expect-error.ts';
 import { createText, testOrigin, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
 
