@@ -10,6 +10,7 @@ import { EventBus } from './services/event-bus.ts';
 import { Background } from './services/background.ts';
 import { scheduleDigests } from './services/digests.ts';
 import { Throttle } from './services/throttle.ts';
+import { limitStores, type LimitStoreKind } from './services/limit-stores.ts';
 import { LoginGuard } from './services/login-guard.ts';
 import { defaultPasswordCost, type PasswordCost } from './services/passwords.ts';
 import { mailDelivers, mailerFromEnv, type Mailer } from './services/mail.ts';
@@ -59,6 +60,8 @@ export interface ContextOptions {
   mailer?: Mailer;
   /** Where what fails after its request was answered (a mail that could not be sent) is logged; standard error by default. */
   log?: (line: string) => void;
+  /** Where rate limits are counted: the database (shared by every process on it; the default) or this process's memory. */
+  limitStore?: LimitStoreKind;
 }
 
 /** Builds the context around an open database. */
@@ -66,17 +69,19 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
   const l = { ...defaultRateLimits, ...limits };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const mailer = options.mailer ?? mailerFromEnv(process.env, log);
+  const stores = limitStores(db, options.limitStore ?? 'database', log);
+  const hour = 60 * 60 * 1000;
   return {
     quotas: options.quotas === undefined ? defaultQuotas : options.quotas,
     passwordCost: options.passwordCost ?? defaultPasswordCost,
     db,
     bus: new EventBus(),
     clock: options.clock ?? (() => new Date()),
-    loginGuard: new LoginGuard({ freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
-    signupThrottle: new Throttle(l.signupsPerHour, 60 * 60 * 1000),
-    writeThrottle: new Throttle(l.writesPerMinute, 60 * 1000),
-    resetThrottle: new Throttle(l.resetRequestsPerHour, 60 * 60 * 1000),
-    resetEmailThrottle: new Throttle(l.resetRequestsPerEmailPerHour, 60 * 60 * 1000),
+    loginGuard: new LoginGuard(stores.failures, { freeFailures: l.loginFreeFailures, ...(options.now ? { now: options.now } : {}) }),
+    signupThrottle: new Throttle('signup', l.signupsPerHour, hour, stores.hits),
+    writeThrottle: new Throttle('write', l.writesPerMinute, 60 * 1000, stores.hits),
+    resetThrottle: new Throttle('reset', l.resetRequestsPerHour, hour, stores.hits),
+    resetEmailThrottle: new Throttle('reset-mail', l.resetRequestsPerEmailPerHour, hour, stores.hits),
     mailer,
     mailOn: mailDelivers(mailer),
     log,
@@ -116,10 +121,12 @@ export async function startServer(options: {
   log?: (line: string) => void;
   /** On PostgreSQL: the pool's size, and whether to migrate on starting (docs/postgres.md §1). */
   database?: PostgresOptions;
+  /** Where rate limits are counted (`DAF_LIMIT_STORE`): the database, shared by every process on it (the default), or memory. */
+  limitStore?: LimitStoreKind;
 }): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath, options.database);
-  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock });
+  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock, limitStore: options.limitStore });
   // On PostgreSQL, other processes' writes wake this one's streams too (docs/postgres.md §6).
   const listener =
     database.dialect === 'postgres'

@@ -25,6 +25,8 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
   }
   const migrate = process.env.DAF_MIGRATE ?? 'auto';
   if (migrate !== 'auto' && migrate !== 'off') throw new UsageError(`DAF_MIGRATE is auto or off, not "${migrate}"`);
+  const limitStore = process.env.DAF_LIMIT_STORE ?? 'database';
+  if (limitStore !== 'database' && limitStore !== 'memory') throw new UsageError(`DAF_LIMIT_STORE is database or memory, not "${limitStore}"`);
   const warning = hostWarning(host, baseUrl);
   if (warning) console.error(warning);
   const server = await startServer({
@@ -38,6 +40,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
       bytesPerAccount: countOption(values, 'quota-mb', 'DAF_QUOTA_MB', defaultQuotas.bytesPerAccount / mebibyte) * mebibyte,
     },
     demo: !values['no-demo'],
+    limitStore,
     database: {
       poolMax: countOption(values, 'pg-pool-max', 'DAF_PG_POOL_MAX', 10),
       migrate: migrate === 'auto',

@@ -4,7 +4,6 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
-import { take } from '../services/throttle.ts';
 import type { AppEnv } from './env.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -14,7 +13,7 @@ export function limitWrites(): MiddlewareHandler<AppEnv> {
   return async function limitWrites(c, next) {
     const viewer = c.var.viewer;
     if (viewer && !safeMethods.has(c.req.method)) {
-      const wait = take(c.var.ctx.writeThrottle, `w:${viewer.id}`);
+      const wait = await c.var.ctx.writeThrottle.take(`w:${viewer.id}`);
       if (wait > 0) {
         throw new AppError('rate_limited', 429, `You are writing too fast; try again in ${wait} s`, { 'Retry-After': String(wait) });
       }

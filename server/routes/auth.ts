@@ -22,7 +22,6 @@ import { readJson } from '../middleware/body.ts';
 import { sessionCookie } from '../middleware/auth.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as auth from '../services/auth.ts';
-import { take } from '../services/throttle.ts';
 import { AppError } from '../errors.ts';
 import { idParam, requireViewer } from './params.ts';
 import type { Context } from 'hono';
@@ -40,7 +39,7 @@ function startSession(c: Context<AppEnv>, secret: string) {
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/signup', async (c) => {
     const input = await readJson(c, signupShape);
-    const wait = take(c.var.ctx.signupThrottle, `a:${c.var.clientAddress}`);
+    const wait = await c.var.ctx.signupThrottle.take(`a:${c.var.clientAddress}`);
     if (wait > 0) {
       throw new AppError('rate_limited', 429, `Too many sign-ups from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
     }
@@ -83,7 +82,7 @@ export const authRoutes = new Hono<AppEnv>()
   // The same 202 for any address (services/password-reset.ts): the mail, if any, goes after it.
   .post('/auth/reset-request', async (c) => {
     const { email } = await readJson(c, resetRequestShape);
-    return c.json(requestPasswordReset(c.var.ctx, email, c.var.clientAddress, c.var.baseUrl), 202);
+    return c.json(await requestPasswordReset(c.var.ctx, email, c.var.clientAddress, c.var.baseUrl), 202);
   })
   .post('/auth/reset', async (c) => {
     const { token, password } = await readJson(c, resetPasswordShape);

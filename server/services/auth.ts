@@ -95,7 +95,7 @@ export async function login(
   input: { handle: string; password: string; address: string },
   cost: PasswordCost = defaultPasswordCost,
 ): Promise<Viewer> {
-  const wait = guard.retryAfter(input.handle, input.address);
+  const wait = await guard.retryAfter(input.handle, input.address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many failed log-ins; try again in ${wait} s`, {
       'Retry-After': String(wait),
@@ -104,10 +104,10 @@ export async function login(
   const user = await users.findUserByHandle(db, input.handle);
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash(cost)));
   if (!user || !ok) {
-    guard.fail(input.handle, input.address);
+    await guard.fail(input.handle, input.address);
     throw new AppError('bad_credentials', 401, 'Wrong handle or password');
   }
-  guard.succeed(input.handle, input.address);
+  await guard.succeed(input.handle, input.address);
   if (needsRehash(user.password_hash, cost)) await users.setPasswordHash(db, user.id, await hashPassword(input.password, cost));
   return toViewer(db, user);
 }
@@ -139,16 +139,16 @@ export async function changePassword(
 
 /** 429 while the address waits for this handle; 403 `wrong_password` (counted as a failure) unless `password` is the person's. */
 export async function checkPassword(db: DB, guard: LoginGuard, viewer: Viewer, password: string, address: string): Promise<void> {
-  const wait = guard.retryAfter(viewer.handle, address);
+  const wait = await guard.retryAfter(viewer.handle, address);
   if (wait > 0) {
     throw new AppError('too_many_attempts', 429, `Too many wrong passwords; try again in ${wait} s`, { 'Retry-After': String(wait) });
   }
   const user = (await users.findUserById(db, viewer.id))!;
   if (!(await verifyPassword(password, user.password_hash))) {
-    guard.fail(viewer.handle, address);
+    await guard.fail(viewer.handle, address);
     throw new AppError('wrong_password', 403, 'Your current password is not right');
   }
-  guard.succeed(viewer.handle, address);
+  await guard.succeed(viewer.handle, address);
 }
 
 /** Ends every session of the person, the one asking included ("sign out everywhere"). */

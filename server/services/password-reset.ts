@@ -29,16 +29,13 @@ export const resetLinkHours = 1;
  * `rate_limited` when that client or that address has asked too often in the hour. Returns at
  * once: the mail is sent after the answer (see the module's comment).
  */
-export function requestPasswordReset(ctx: AppContext, email: string, clientAddress: string, baseUrl: string): { accepted: true } {
-  const keys: [typeof ctx.resetThrottle, string][] = [
-    [ctx.resetThrottle, `a:${clientAddress}`],
-    [ctx.resetEmailThrottle, `e:${email.toLowerCase()}`],
-  ];
-  const wait = Math.max(...keys.map(([throttle, key]) => throttle.retryAfter(key)));
+export async function requestPasswordReset(ctx: AppContext, email: string, clientAddress: string, baseUrl: string): Promise<{ accepted: true }> {
+  // The client's count first: a client past its limit asks nothing of the mailbox's. A request
+  // refused for the mailbox still counts for the client that made it.
+  const wait = (await ctx.resetThrottle.take(`a:${clientAddress}`)) || (await ctx.resetEmailThrottle.take(`e:${email.toLowerCase()}`));
   if (wait > 0) {
     throw new AppError('rate_limited', 429, `Too many requests for a password reset; try again in ${wait} s`, { 'Retry-After': String(wait) });
   }
-  for (const [throttle, key] of keys) throttle.record(key);
   ctx.background.run(`The password-reset mail for ${email}`, () => mailResetLinks(ctx, email, baseUrl));
   return { accepted: true };
 }
@@ -79,7 +76,7 @@ export async function resetPassword(ctx: AppContext, secret: string, password: s
     if (!(await users.consumeResetToken(trx, user.id, hash, ctx.clock().toISOString(), passwordHash))) throw invalidLink();
     return users.deleteSessionsOf(trx, user.id);
   });
-  ctx.loginGuard.forget(user.handle);
+  await ctx.loginGuard.forget(user.handle);
   return { handle: user.handle, endedSessions };
 }
 

@@ -1,53 +1,59 @@
 /**
- * A sliding-window counter of events per key (a handle, an address, a person), kept in memory.
- * After `limit` events inside `windowMs` the key is refused until the oldest event leaves the
- * window, and the caller is told how long that is. Used for sign-ups and writes (failed log-ins
- * have their own guard, with backoff: see login-guard.ts).
+ * A sliding-window limit of events per key (an address, a person): after `limit` events inside
+ * `windowMs` the key is refused until the oldest of them leaves the window, and the caller is
+ * told how long that is. Used for sign-ups, writes and reset requests (failed log-ins have their
+ * own guard, with backoff: login-guard.ts).
+ *
+ * The counting is a `HitStore`'s: the database's by default, so every process on one database
+ * shares each limit (limit-stores.ts, docs/postgres.md §7), or this process's memory.
  */
-export class Throttle {
+
+/** Where a window's events are counted. */
+export interface HitStore {
+  /**
+   * Records an event on `key` at `now` unless `limit` events newer than `since` are recorded;
+   * then records nothing and returns the oldest of them.
+   */
+  take(key: string, limit: number, since: number, now: number): Promise<number | null>;
+}
+
+/** Events counted in this process's memory: what a single process needs, and the fallback when the database fails. */
+export class MemoryHits implements HitStore {
   private readonly events = new Map<string, number[]>();
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Seconds until `key` may try again, or 0 if it may try now. */
-  retryAfter(key: string): number {
-    const times = this.recent(key);
-    if (times.length < this.limit) return 0;
-    return Math.max(1, Math.ceil((times[0] + this.windowMs - this.now()) / 1000));
-  }
-
-  /** Records one event for `key`. */
-  record(key: string): void {
-    const times = this.recent(key);
-    times.push(this.now());
+  async take(key: string, limit: number, since: number, now: number): Promise<number | null> {
+    const times = (this.events.get(key) ?? []).filter((t) => t > since);
+    if (times.length >= limit) {
+      this.events.set(key, times);
+      return times[0];
+    }
+    times.push(now);
     this.events.set(key, times);
-    if (this.events.size > 100_000) this.prune();
+    if (this.events.size > 100_000) this.prune(since);
+    return null;
   }
 
-  /** Forgets `key` (a log-in succeeded). */
-  reset(key: string): void {
-    this.events.delete(key);
-  }
-
-  private recent(key: string): number[] {
-    const cutoff = this.now() - this.windowMs;
-    const times = (this.events.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length === 0) this.events.delete(key);
-    return times;
-  }
-
-  private prune(): void {
-    for (const key of [...this.events.keys()]) this.recent(key);
+  /** Drops keys with no event newer than `since` (a window's start: other windows may be longer, and lose a little). */
+  private prune(since: number): void {
+    for (const [key, times] of this.events) if (times[times.length - 1] <= since) this.events.delete(key);
   }
 }
 
-/** Throws nothing; returns the seconds to wait, after recording the attempt when it is allowed. */
-export function take(throttle: Throttle, key: string): number {
-  const wait = throttle.retryAfter(key);
-  if (wait === 0) throttle.record(key);
-  return wait;
+export class Throttle {
+  constructor(
+    /** Names the limit in the store's keys (`write`, `signup`). */
+    private readonly name: string,
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly store: HitStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records one event for `key` and returns 0 when it is allowed; else records nothing and returns the seconds to wait. */
+  async take(key: string): Promise<number> {
+    const now = this.now();
+    const oldest = await this.store.take(`${this.name}:${key}`, this.limit, now - this.windowMs, now);
+    if (oldest === null) return 0;
+    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+  }
 }

@@ -382,6 +382,20 @@ export interface UnsubscribeLinkTable {
   created_at: string;
 }
 
+/** One allowed event of a rate limit's sliding window (storage/rate-limits.ts). */
+export interface LimitHitTable {
+  /** The limit's name and whom it counts: `write:w:12`, `signup:a:192.0.2.7`. */
+  key: string;
+  /** When, in milliseconds since 1970. */
+  at: number;
+}
+/** Failed log-ins counted against a handle (`h:…`) or a handle from an address (`p:… …`); see services/login-guard.ts. */
+export interface LoginFailureTable {
+  key: string;
+  count: number;
+  /** The last failure, in milliseconds since 1970. */
+  last: number;
+}
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -405,6 +419,8 @@ export interface Database {
   decision: DecisionTable;
   reading_plan: ReadingPlanTable;
   unsubscribe_link: UnsubscribeLinkTable;
+  limit_hit: LimitHitTable;
+  login_failure: LoginFailureTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }

@@ -28,6 +28,7 @@ import * as questions from './migrations/2026_12_06_112_questions.ts';
 import * as stances from './migrations/2026_12_06_113_stances.ts';
 import * as decisions from './migrations/2026_12_06_114_decisions.ts';
 import * as readFirst from './migrations/2026_12_07_115_read_first.ts';
+import * as sharedLimits from './migrations/2026_12_07_116_shared_limits.ts';
 import * as postgresBaseline from './postgres/baseline.ts';
 import type { DialectName } from './open-database.ts';
 
@@ -61,7 +62,9 @@ const sqliteHistory: Record<string, Migration> = {
  * Migrations written after the baseline: each runs on both dialects (write them with Kysely's
  * schema builder and portable SQL; `autoIncrement()` is SQLite's only).
  */
-const shared: Record<string, Migration> = {};
+const shared: Record<string, Migration> = {
+  '2026_12_07_116_shared_limits': sharedLimits,
+};
 
 /** Every migration a database of the dialect runs, by name. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {

@@ -8,8 +8,12 @@ import type { OpenDatabase } from '../../server/storage/open-database.ts';
 
 export type TableRows = Map<string, { count: number; rows: string }>;
 
-/** When a token was last used is bookkeeping that any request with it may update, refused or not. */
+/**
+ * Bookkeeping that any request may update, refused or not: when a token was last used, and the
+ * rate limits' counts (a refused write still counts against its writer's limit).
+ */
 function withoutBookkeeping(name: string, rows: Record<string, unknown>[]) {
+  if (name === 'limit_hit' || name === 'login_failure') return [];
   return name === 'api_token' ? rows.map(({ last_used_at: _used, ...row }) => row) : rows;
 }
 

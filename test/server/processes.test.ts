@@ -70,4 +70,30 @@ describe(`two processes on one ${testDialect} database`, () => {
     expect(new Set(ids).size).toBe(50);
     expect(new Set(stream.events.filter((e) => e.event === 'gloss.created').map((e) => JSON.parse(e.data).id))).toEqual(new Set(made.map((r) => r.body.id)));
   });
+
+  it('shares the write limit and the log-in guard between the processes', async () => {
+    const [a, b] = servers;
+    const through = (i: number, who: Client) => Object.assign(new Client(i % 2 === 0 ? a.url : b.url), { cookie: who.cookie });
+    const bea = new Client(a.url);
+    await ok(bea.request('POST', '/api/auth/signup', { handle: 'bea', password: 'correct horse battery' }));
+    await ok(bea.request('POST', '/api/texts', { title: 'Dust', slug: 'dust', language: 'en', format: 'markdown', content: 'Dust to dust.' }));
+    await ok(bea.request('POST', '/api/texts/dust/layers', { name: 'Mine', slug: 'mine', visibility: 'public', writePolicy: 'owner' }));
+    // 120 writes a minute per person (the default): two made above, 118 more alternating, then one too many.
+    for (let i = 0; i < 118; i++) {
+      const made = await through(i, bea).request('POST', '/api/texts/dust/layers/mine/glosses', { target: { exact: 'Dust' }, body: { markdown: `${i}` } });
+      expect(made.status).toBe(201);
+    }
+    const refused = await through(1, bea).request('POST', '/api/texts/dust/layers/mine/glosses', { target: { exact: 'Dust' }, body: { markdown: 'one too many' } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+
+    // Three free wrong passwords per address and handle, then a second's wait after the fourth:
+    // four spread over both processes, and the fifth waits (each process alone has counted two).
+    for (let i = 0; i < 4; i++) {
+      expect((await new Client(i % 2 === 0 ? a.url : b.url).request('POST', '/api/auth/login', { handle: 'bea', password: 'wrong wrong wrong' })).status).toBe(401);
+    }
+    const held = await new Client(a.url).request('POST', '/api/auth/login', { handle: 'bea', password: 'wrong wrong wrong' });
+    expect(held.status).toBe(429);
+    expect(held.body.error.code).toBe('too_many_attempts');
+  });
 });
