@@ -45,6 +45,58 @@ export async function removeItemsIn(db: DB, kind: SearchKind, ids: Expression<{ 
   await (dialectOf(db) === 'sqlite' ? sqlite.removeItemsIn(db, kind, ids) : postgres.removeItemsIn(db, kind, ids));
 }
 
+/** How many items the index holds. */
+export async function indexedItemCount(db: DB): Promise<number> {
+  return dialectOf(db) === 'sqlite' ? sqlite.indexedItemCount(db) : postgres.indexedItemCount(db);
+}
+
+/**
+ * Indexes every item from the rows as they are, into an index that holds none of them yet
+ * (`daf migrate-to-postgres` fills PostgreSQL's from the rows it copied): every text, and every
+ * gloss and reply but the deleted (a deletion removes an item's entry; a hidden or pending one
+ * keeps it, and who may see it is decided when searching). The words are what `indexedBodies`
+ * gives, as the writes gave them to `indexItem`. A few items at a time (texts fewer: one may
+ * hold 10 MiB); returns how many.
+ */
+export async function indexEveryItem(db: DB): Promise<number> {
+  let count = 0;
+  for (const [kind, batch] of [['text', 10], ['gloss', 500], ['reply', 500]] as const) {
+    for (let after = 0; ; ) {
+      const places = await itemPlaces(db, kind, after, batch);
+      if (places.length === 0) break;
+      const ids = places.map((p) => p.itemId);
+      const bodies = await indexedBodies(db, { texts: kind === 'text' ? ids : [], glosses: kind === 'gloss' ? ids : [], replies: kind === 'reply' ? ids : [] });
+      const bodyOf = new Map(bodies.map((b) => [b.id, b.body]));
+      const items = places.map((p) => ({ ...p, kind, body: bodyOf.get(p.itemId) ?? '' }));
+      await (dialectOf(db) === 'sqlite' ? sqlite.indexNewItems(db, items) : postgres.indexNewItems(db, items));
+      count += places.length;
+      after = ids[ids.length - 1];
+    }
+  }
+  return count;
+}
+
+/** Where the next `limit` items of a kind with ids above `after` are, in id order (deleted posts left out). */
+async function itemPlaces(db: DB, kind: SearchKind, after: number, limit: number): Promise<{ itemId: number; textId: number; layerId: number | null }[]> {
+  if (kind === 'text') {
+    const rows = await db.selectFrom('text').select('id').where('id', '>', after).orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ itemId: r.id, textId: r.id, layerId: null }));
+  }
+  const rows =
+    kind === 'gloss'
+      ? await db.selectFrom('gloss').select(['id', 'text_id', 'layer_id']).where('status', '<>', 'deleted').where('id', '>', after).orderBy('id').limit(limit).execute()
+      : await db
+          .selectFrom('reply as r')
+          .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+          .select(['r.id as id', 'g.text_id', 'g.layer_id'])
+          .where('r.status', '<>', 'deleted')
+          .where('r.id', '>', after)
+          .orderBy('r.id')
+          .limit(limit)
+          .execute();
+  return rows.map((r) => ({ itemId: r.id, textId: r.text_id, layerId: r.layer_id }));
+}
+
 /**
  * Ranked hits the viewer may see, best first (the test is inside the query: search-hits.ts).
  * `words`: what `searchWords` made of the query, every one required, the last as a prefix.

@@ -22,6 +22,8 @@ const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
 
 /** A word as a search term: lower case, Latin diacritics removed (what `unicode61 remove_diacritics 2` does). */
 export function term(word: string): string {
+  // ASCII has nothing to decompose: the fast path most English words take.
+  if (/^[\x00-\x7f]*$/.test(word)) return word.toLowerCase();
   return word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase();
 }
 
@@ -82,9 +84,11 @@ export function markSnippet(folded: string, words: string[]): string {
   return out + folded.slice(at, to) + (to < folded.length ? snippetEllipsis : '');
 }
 
-export async function indexItem(db: DB, item: { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string }): Promise<void> {
-  await removeItem(db, item.kind, item.itemId);
-  const rows = chunksOf(foldForSearch(item.body)).map((body, chunk) => ({
+type Item = { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string };
+
+/** An item's entries: one per chunk of its folded words. */
+function entriesOf(item: Item) {
+  return chunksOf(foldForSearch(item.body)).map((body, chunk) => ({
     kind: item.kind,
     item_id: item.itemId,
     chunk,
@@ -93,7 +97,28 @@ export async function indexItem(db: DB, item: { kind: SearchKind; itemId: number
     body,
     terms: termsOf(body),
   }));
-  await db.insertInto('search_index' as never).values(rows as never).execute();
+}
+
+export async function indexItem(db: DB, item: Item): Promise<void> {
+  await removeItem(db, item.kind, item.itemId);
+  await db.insertInto('search_index' as never).values(entriesOf(item) as never).execute();
+}
+
+/** The most entries one statement inserts: 7 parameters each, far below PostgreSQL's 65,535. */
+const entriesPerInsert = 1000;
+
+/** Adds the entries of items not in the index yet, many to a statement. */
+export async function indexNewItems(db: DB, items: Item[]): Promise<void> {
+  const entries = items.flatMap(entriesOf);
+  for (let at = 0; at < entries.length; at += entriesPerInsert) {
+    await db.insertInto('search_index' as never).values(entries.slice(at, at + entriesPerInsert) as never).execute();
+  }
+}
+
+/** How many items have entries. */
+export async function indexedItemCount(db: DB): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT DISTINCT kind, item_id FROM search_index) AS items`.execute(db);
+  return rows[0].n;
 }
 
 export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {

@@ -28,6 +28,17 @@ export async function indexItem(db: DB, item: { kind: SearchKind; itemId: number
             VALUES (${searchRowid(item.kind, item.itemId)}, ${foldForSearch(item.body)}, ${item.kind}, ${item.itemId}, ${item.textId}, ${item.layerId})`.execute(db);
 }
 
+/** Adds the entries of items not in the index yet. */
+export async function indexNewItems(db: DB, items: { kind: SearchKind; itemId: number; textId: number; layerId: number | null; body: string }[]): Promise<void> {
+  for (const item of items) await indexItem(db, item);
+}
+
+/** How many items have entries (one each). */
+export async function indexedItemCount(db: DB): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM search_index`.execute(db);
+  return rows[0].n;
+}
+
 export async function removeItem(db: DB, kind: SearchKind, itemId: number): Promise<void> {
   await sql`DELETE FROM search_index WHERE rowid = ${searchRowid(kind, itemId)}`.execute(db);
 }
