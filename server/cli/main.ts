@@ -1,5 +1,6 @@
 /**
- * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest, migrate. Every
+ * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest, migrate,
+ * migrate-to-postgres. Every
  * command takes `--db PATH` (default `./data/daf.db`, or `DAF_DB`), or `--database-url URL` (or
  * `DAF_DATABASE_URL`) for PostgreSQL. Errors go to stderr with exit code 1 (2 for a usage
  * mistake); results go to stdout.
@@ -13,6 +14,7 @@ import { exportLayerCommand } from './export-layer.ts';
 import { importCommand } from './import.ts';
 import { importSefariaCommand } from './import-sefaria.ts';
 import { migrateCommand } from './migrate.ts';
+import { migrateToPostgresCommand } from './migrate-to-postgres.ts';
 import { serveCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -39,10 +41,13 @@ Commands:
         [--now] [--base-url URL]           --now: every digest that is on, whatever its schedule
   migrate                       Bring the database's schema to the latest; prints what ran
         [--status]                         print the migrations it has and lacks, changing nothing
+  migrate-to-postgres --from FILE.db --to postgres://URL
+                                Copy a SQLite database into an empty PostgreSQL one, in one
+        [--dry-run]                        transaction, and prove the copy; --dry-run rolls it back
 
-Every command takes --db PATH (default ./data/daf.db, or the DAF_DB environment variable), or
---database-url postgres://… (or DAF_DATABASE_URL) for PostgreSQL, whose support is in progress
-(docs/postgres.md).
+Every command (but migrate-to-postgres) takes --db PATH (default ./data/daf.db, or the DAF_DB
+environment variable), or --database-url postgres://… (or DAF_DATABASE_URL) for PostgreSQL,
+whose support is in progress (docs/postgres.md).
 `;
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: (args: { values: Record<string, unknown>; positionals: string[]; db: string }) => Promise<void> }> = {
@@ -83,6 +88,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
   backup: { options: {}, run: backupCommand },
   digest: { options: { now: { type: 'boolean' }, 'base-url': { type: 'string' } }, run: digestCommand },
   migrate: { options: { status: { type: 'boolean' } }, run: migrateCommand },
+  'migrate-to-postgres': { options: { from: { type: 'string' }, to: { type: 'string' }, 'dry-run': { type: 'boolean' } }, run: migrateToPostgresCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -72,9 +72,13 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return { ...start, ...shared };
 }
 
-/** Brings the database to the latest schema; throws if a migration fails. */
-export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
+/**
+ * Brings the database to the latest schema; throws if a migration fails. `inOpenTransaction`:
+ * `db` runs every statement on one connection on which the caller has begun a transaction
+ * (`daf migrate-to-postgres`), so the migrator opens none of its own.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, { inOpenTransaction = false } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) }, disableTransactions: inOpenTransaction });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -86,4 +90,22 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
 export async function migrationStatus(db: Kysely<any>, dialect: DialectName): Promise<{ name: string; executedAt: string | null }[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
   return (await migrator.getMigrations()).map((m) => ({ name: m.name, executedAt: m.executedAt ? m.executedAt.toISOString() : null }));
+}
+
+/**
+ * How far the database is from this build's migrations: those it lacks (`pending`), and those it
+ * has that this build does not know (`unknown`: a newer build wrote it). Changes nothing.
+ */
+export async function migrationDrift(db: Kysely<any>, dialect: DialectName): Promise<{ applied: string[]; pending: string[]; unknown: string[] }> {
+  const status = await migrationStatus(db, dialect);
+  const known = new Set(status.map((m) => m.name));
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  const recorded = tables.some((t) => t.name === 'kysely_migration')
+    ? (await db.selectFrom('kysely_migration').select('name').orderBy('name').execute()).map((r: { name: string }) => r.name)
+    : [];
+  return {
+    applied: status.filter((m) => m.executedAt !== null).map((m) => m.name),
+    pending: status.filter((m) => m.executedAt === null).map((m) => m.name),
+    unknown: recorded.filter((name) => !known.has(name)),
+  };
 }

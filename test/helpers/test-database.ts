@@ -40,8 +40,17 @@ async function admin(statement: string): Promise<void> {
  */
 export async function newTestDatabase(dir: string): Promise<{ location: string; drop(): Promise<void> }> {
   if (testDialect === 'sqlite') return { location: path.join(dir, 'daf.db'), drop: async () => {} };
+  return newPgTestDatabase();
+}
+
+/**
+ * A new, empty PostgreSQL database on the test server, whatever the dialect under test: its URL,
+ * and `drop` to remove it. `options` is what follows `CREATE DATABASE name` (`TEMPLATE template0
+ * LC_CTYPE 'C' …`, for a database made wrong on purpose).
+ */
+export async function newPgTestDatabase(options = ''): Promise<{ location: string; drop(): Promise<void> }> {
   const name = `daf_test_${process.pid}_${++made}_${Date.now().toString(36)}`;
-  await admin(`CREATE DATABASE "${name}"`);
+  await admin(`CREATE DATABASE "${name}" ${options}`);
   return { location: withDatabase(testPgUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 

@@ -19,6 +19,22 @@ export interface PostgresOptions {
   migrate?: boolean;
 }
 
+/**
+ * The database at `url` on one connection, which every statement uses in turn: for work that
+ * must stay in one transaction across many statements and a migration (`daf
+ * migrate-to-postgres`). Never migrates. If the connection drops, later statements fail rather
+ * than run, outside the transaction, on a new one.
+ */
+export async function openPostgresConnection(url: string): Promise<OpenDatabase> {
+  const client = new pg.Client({ connectionString: url });
+  // A dropped connection also fails the statement that was waiting on it; no process crash.
+  client.on('error', () => {});
+  await client.connect();
+  const held = Object.assign(client, { release: () => {} });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => held, end: () => client.end() } }) });
+  return opened(db);
+}
+
 /** Opens the database at `url` (postgres://…). */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
@@ -29,6 +45,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await db.destroy();
     throw e;
   }
+  return opened(db);
+}
+
+/** A Kysely handle on PostgreSQL as an `OpenDatabase`. */
+function opened(db: Kysely<Database>): OpenDatabase {
   return {
     db,
     dialect: 'postgres',
