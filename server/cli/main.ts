@@ -1,6 +1,6 @@
 /**
  * `daf <command>`: serve, import, import-sefaria, export-layer, backup, digest, migrate,
- * migrate-to-postgres. Every
+ * migrate-to-postgres, doctor. Every
  * command takes `--db PATH` (default `./data/daf.db`, or `DAF_DB`), or `--database-url URL` (or
  * `DAF_DATABASE_URL`) for PostgreSQL. Errors go to stderr with exit code 1 (2 for a usage
  * mistake); results go to stdout.
@@ -13,6 +13,7 @@ import { digestCommand } from './digest.ts';
 import { exportLayerCommand } from './export-layer.ts';
 import { importCommand } from './import.ts';
 import { importSefariaCommand } from './import-sefaria.ts';
+import { doctorCommand } from './doctor.ts';
 import { migrateCommand } from './migrate.ts';
 import { migrateToPostgresCommand } from './migrate-to-postgres.ts';
 import { serveCommand } from './serve.ts';
@@ -44,6 +45,8 @@ Commands:
   migrate-to-postgres --from FILE.db --to postgres://URL
                                 Copy a SQLite database into an empty PostgreSQL one, in one
         [--dry-run]                        transaction, and prove the copy; --dry-run rolls it back
+  doctor                        Check the database: its server, settings, migrations and, on
+                                PostgreSQL, LISTEN/NOTIFY; exit 1 if a check fails
 
 Every command (but migrate-to-postgres) takes --db PATH (default ./data/daf.db, or the DAF_DB
 environment variable), or --database-url postgres://… (or DAF_DATABASE_URL) for PostgreSQL,
@@ -89,6 +92,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
   digest: { options: { now: { type: 'boolean' }, 'base-url': { type: 'string' } }, run: digestCommand },
   migrate: { options: { status: { type: 'boolean' } }, run: migrateCommand },
   'migrate-to-postgres': { options: { from: { type: 'string' }, to: { type: 'string' }, 'dry-run': { type: 'boolean' } }, run: migrateToPostgresCommand },
+  doctor: { options: {}, run: doctorCommand },
 };
 
 async function main(argv: string[]): Promise<number> {
