@@ -1,5 +1,5 @@
 /**
- * What `daf migrate-to-postgres` copies, and in what order (docs/postgres.md §7): the tables of
+ * What `daf migrate-to-postgres` copies, and in what order (docs/postgres.md §8): the tables of
  * the PostgreSQL schema, as its catalog lists them after the migrations ran, each matched with
  * its SQLite twin; parents before the tables that refer to them. Pure: the catalog and the
  * snapshot are read by the storage modules.

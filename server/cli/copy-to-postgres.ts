@@ -1,5 +1,5 @@
 /**
- * The copy of `daf migrate-to-postgres` (docs/postgres.md §7), in one PostgreSQL transaction on
+ * The copy of `daf migrate-to-postgres` (docs/postgres.md §8), in one PostgreSQL transaction on
  * one connection: refuse a target that holds rows, run Daf's migrations there, copy every table
  * in foreign-key order keeping its ids, move each identity past the greatest id, index every item
  * for search, compare both sides table by table, then commit — or roll back, after a dry run or a

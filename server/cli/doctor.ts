@@ -1,5 +1,5 @@
 /**
- * `daf doctor` (docs/postgres.md §8): checks the database the other commands would use and prints
+ * `daf doctor` (docs/postgres.md §9): checks the database the other commands would use and prints
  * a line a check, `ok`, `FAIL`, `warn` (works, but read why) or `n/a`; exits 1 when one fails.
  * Changes nothing: it neither migrates nor creates a SQLite file.
  */
@@ -65,7 +65,7 @@ async function postgresChecks(url: string): Promise<Check[]> {
  * The locale PostgreSQL's own character functions follow. Daf relies on none of it for what it
  * needs: search folds case, Latin diacritics and Hebrew points in JavaScript (postgres/search-index.ts),
  * handles are folded before they are stored, and the term parser makes the same terms of Daf's
- * words under any LC_CTYPE (docs/postgres.md §8 has the rare exception, harmless).
+ * words under any LC_CTYPE (docs/postgres.md §9 has the rare exception, harmless).
  * In `C` (or `POSIX`) those functions know ASCII only, so `lower(email)` — how an account is found
  * by its address for a password reset — folds A–Z only, as SQLite's `lower()` does. Worth knowing,
  * not failing.

@@ -1,5 +1,5 @@
 /**
- * `daf migrate-to-postgres --from FILE.db --to postgres://URL [--dry-run]` (docs/postgres.md §7):
+ * `daf migrate-to-postgres --from FILE.db --to postgres://URL [--dry-run]` (docs/postgres.md §8):
  * moves a community from SQLite to PostgreSQL. A consistent snapshot of the file (SQLite's online
  * backup, safe while a server writes to it) is copied into an empty PostgreSQL database in one
  * transaction (copy-to-postgres.ts), ids, sessions and tokens as they are, and proved table by

@@ -1,5 +1,5 @@
 /**
- * How `daf migrate-to-postgres` proves a copy (docs/postgres.md §7): both sides of a table are
+ * How `daf migrate-to-postgres` proves a copy (docs/postgres.md §8): both sides of a table are
  * read in primary-key order, every value normalised alike, and each side hashed (sha256) and
  * counted; the rows are also matched by key, so that a difference can be shown, not only found.
  */

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL side of `daf migrate-to-postgres` (docs/postgres.md §7): what the target holds,
+ * The PostgreSQL side of `daf migrate-to-postgres` (docs/postgres.md §8): what the target holds,
  * its schema as the catalog describes it (so that whatever a later migration adds is copied too),
  * and the statements of the copy. Every function runs on the caller's connection, inside the one
  * transaction the caller began (`openPostgresConnection`).

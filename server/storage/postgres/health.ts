@@ -1,5 +1,5 @@
 /**
- * What `daf doctor` asks a PostgreSQL server (docs/postgres.md §8): its version, the database's
+ * What `daf doctor` asks a PostgreSQL server (docs/postgres.md §9): its version, the database's
  * encoding and locale, and whether a notification gets through (docs/postgres.md §6).
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * What `daf doctor` asks a SQLite database file (docs/postgres.md §8), read-only: it neither
+ * What `daf doctor` asks a SQLite database file (docs/postgres.md §9), read-only: it neither
  * creates the file nor changes its journal mode, as opening it to serve would.
  */
 import SQLite from 'better-sqlite3';

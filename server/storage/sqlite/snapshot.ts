@@ -1,5 +1,5 @@
 /**
- * The SQLite side of `daf migrate-to-postgres` (docs/postgres.md §7): a consistent snapshot of a
+ * The SQLite side of `daf migrate-to-postgres` (docs/postgres.md §8): a consistent snapshot of a
  * database file, through SQLite's online backup (so a server writing to the file meanwhile tears
  * nothing), and the tables and rows of that snapshot.
  */
