@@ -71,6 +71,8 @@ describe.runIf(withPg)('daf migrate-to-postgres', { timeout: 120_000 }, () => {
     token = made.body.token;
     expect((await olive.post(`/api/texts/${T1}/read`)).status).toBe(200);
     expect((await olive.post(`/api/texts/${T1}/parallels`, { text: T2 })).status).toBe(201);
+    // A wrong password, so the log-in guard's table has a row to copy too.
+    expect((await t.visitor().post('/api/auth/login', { handle: 'olive', password: 'not her password' })).status).toBe(401);
     target = await newPgTestDatabase();
   });
 
