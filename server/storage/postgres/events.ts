@@ -17,9 +17,20 @@ export const channel = 'daf_events';
 /** The first key of Daf's advisory locks on event insertion (the second is the text's id). */
 const eventLockClass = 0x0daf;
 
-/** Holds the text's event lock until the transaction ends. */
+/**
+ * The texts whose event lock each open transaction holds, so that it asks for each once: a
+ * write that appends many events to one text (an account's deletion, one per post) takes the
+ * lock in one statement, not one per event.
+ */
+const heldLocks = new WeakMap<DB, Set<number>>();
+
+/** Holds the text's event lock until the transaction ends (taking it only if this transaction does not hold it yet). */
 export async function lockTextEvents(db: DB, textId: number): Promise<void> {
+  // Outside a transaction a lock would end with its own statement: nothing to remember.
+  const held = db.isTransaction ? (heldLocks.get(db) ?? new Set<number>()) : null;
+  if (held?.has(textId)) return;
   await sql`SELECT pg_advisory_xact_lock(${eventLockClass}, ${textId})`.execute(db);
+  if (held) heldLocks.set(db, held.add(textId));
 }
 
 /** Tells every process, when the transaction commits, of these texts' new events and these people's notifications. */
