@@ -10,6 +10,7 @@ import { authenticate } from './middleware/auth.ts';
 import { clientAddress } from './middleware/client-address.ts';
 import { crossOrigin } from './middleware/cors.ts';
 import { onlyHost } from './middleware/host-check.ts';
+import { refuseNulAddress } from './middleware/nul.ts';
 import { limitWrites } from './middleware/rate-limit.ts';
 import { limitScope } from './middleware/scope.ts';
 import { privateAnswers } from './middleware/cache.ts';
@@ -59,6 +60,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
   if (options.baseUrl !== undefined) app.use(onlyHost(options.baseUrl));
+  // No text Daf keeps holds a NUL, and PostgreSQL cannot even compare one (middleware/nul.ts).
+  app.use(refuseNulAddress());
   app.use(async function context(c, next) {
     c.set('ctx', ctx);
     c.set('baseUrl', (options.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''));

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { refuseNulIn } from './nul.ts';
 
 /** Default largest JSON body: glosses, replies, layers, accounts. */
 export const defaultBodyLimit = 64 * 1024;
@@ -61,7 +62,7 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
 
 /**
  * Reads and validates a JSON body: 415 unless the content type is JSON, 400 for malformed
- * JSON, 400 `invalid_request` naming the first problem the shape finds.
+ * JSON, 400 `invalid_request` for a NUL in it or naming the first problem the shape finds.
  */
 export async function readJson<S extends z.ZodType>(c: Context, shape: S, limit = defaultBodyLimit): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
@@ -70,14 +71,19 @@ export async function readJson<S extends z.ZodType>(c: Context, shape: S, limit 
     await readBodyText(c, limit).catch(() => {});
     throw new AppError('unsupported_media_type', 415, 'Send the body as application/json');
   }
-  const raw = await readBodyText(c, limit);
+  return parseWith(shape, parseJsonBody(await readBodyText(c, limit)));
+}
+
+/** Parses a JSON body: 400 `invalid_json` when it is not JSON, 400 `invalid_request` when it holds a NUL (nul.ts). */
+export function parseJsonBody(raw: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
     throw new AppError('invalid_json', 400, 'The body is not valid JSON');
   }
-  return parseWith(shape, value);
+  refuseNulIn(value);
+  return value;
 }
 
 /** Validates a value with a zod shape, turning the first issue into a 400 for a person. */

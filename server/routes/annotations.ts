@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { annoMediaType, DafUrls } from '../../schema/w3c.ts';
 import { AppError } from '../errors.ts';
-import { readBodyText, defaultBodyLimit } from '../middleware/body.ts';
+import { parseJsonBody, readBodyText, defaultBodyLimit } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as annotations from '../services/annotations.ts';
 import { annotationDocument, containerDocument } from '../services/annotation-export.ts';
@@ -26,12 +26,7 @@ async function readLd(c: Context<AppEnv>): Promise<unknown> {
     await readBodyText(c, defaultBodyLimit).catch(() => {});
     throw new AppError('unsupported_media_type', 415, `Send the annotation as ${annoMediaType}`);
   }
-  try {
-    return JSON.parse(await readBodyText(c, defaultBodyLimit));
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw new AppError('invalid_json', 400, 'The body is not valid JSON');
-  }
+  return parseJsonBody(await readBodyText(c, defaultBodyLimit));
 }
 
 async function requireFreshEtag(c: Context<AppEnv>, current: string) {

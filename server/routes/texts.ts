@@ -11,7 +11,7 @@ import {
   updateLayerShape,
 } from '../../schema/api.ts';
 import { AppError } from '../errors.ts';
-import { importBodyLimit, readBodyText, readJson, textBodyLimit } from '../middleware/body.ts';
+import { importBodyLimit, parseJsonBody, readBodyText, readJson, textBodyLimit } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import { DafUrls } from '../../schema/w3c.ts';
 import * as annotationService from '../services/annotations.ts';
@@ -107,13 +107,7 @@ export const textRoutes = new Hono<AppEnv>()
       await readBodyText(c, importBodyLimit).catch(() => {});
       throw new AppError('unsupported_media_type', 415, 'Send the annotations as application/ld+json or application/json');
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(await readBodyText(c, importBodyLimit));
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('invalid_json', 400, 'The body is not valid JSON');
-    }
+    const value = parseJsonBody(await readBodyText(c, importBodyLimit));
     const urls = new DafUrls(c.var.baseUrl);
     const report = await annotationService.importAnnotations(c.var.ctx, viewer, c.req.param('slug'), c.req.param('layer'), value, urls);
     return c.json(report, 201);
