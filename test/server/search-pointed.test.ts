@@ -322,16 +322,20 @@ describe('search results in the words as written', () => {
     expect(highlighted(r)).toEqual(['café', 'cafe\u0301', 'cafeteria']);
   });
 
-  it('gives an English text the snippet FTS5 gives, unchanged', async () => {
+  it('gives an English text the snippet FTS5 gives, unchanged, on either dialect', async () => {
     const long = Array.from({ length: 40 }, (_, i) => `Sentence ${i} tells of the quick brown fox and the lazy dog.`).join(' ');
     const slug = await createText(ada, { title: 'Fables', content: `${long} The last one names a narwhal. ${long}` });
     const [r] = await search('narwhal');
     expect(r.text).toBe(slug);
-    const direct = await sql<{ s: string }>`SELECT snippet(search_index, 0, ${open}, ${close}, '…', 16) AS s
-      FROM search_index WHERE search_index MATCH ${'"narwhal"*'}`.execute(t.ctx.db);
-    expect(direct.rows).toHaveLength(1);
-    expect({ snippet: r.snippet, highlights: r.highlights }).toEqual(splitSnippet(direct.rows[0].s));
-    expect(r.snippet.startsWith('…') && r.snippet.endsWith('…')).toBe(true);
+    // What FTS5's snippet() gives for it: 16 words, the match marked. PostgreSQL's snippets are
+    // cut in JavaScript in FTS5's form (docs/postgres.md §4), so they give it too.
+    const fts5 = `…The last one names a ${open}narwhal${close}. Sentence 0 tells of the quick brown fox and the…`;
+    if (t.database.dialect === 'sqlite') {
+      const direct = await sql<{ s: string }>`SELECT snippet(search_index, 0, ${open}, ${close}, '…', 16) AS s
+        FROM search_index WHERE search_index MATCH ${'"narwhal"*'}`.execute(t.ctx.db);
+      expect(direct.rows.map((row) => row.s)).toEqual([fts5]);
+    }
+    expect({ snippet: r.snippet, highlights: r.highlights }).toEqual(splitSnippet(fts5));
     expect(highlighted(r)).toEqual(['narwhal']);
   });
 

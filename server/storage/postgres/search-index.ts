@@ -52,23 +52,54 @@ export function toTsQuery(words: string[]): string {
   return words.map((w, i) => `'${term(w)}'${i === words.length - 1 ? ':*' : ''}`).join(' & ');
 }
 
+/** Whether the token starting at `start` begins a sentence as FTS5's snippet sees one: after `.` or `:` and white space. */
+function startsSentence(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && ' \t\n\r'.includes(text[i])) i--;
+  return i !== start - 1 && i >= 0 && (text[i] === '.' || text[i] === ':');
+}
+
 /**
- * A snippet of folded text in FTS5's form: about `snippetWords` words around the matches, the
- * matched words between `matchOpen` and `matchClose`, `…` where it cuts. The window holding the
- * most distinct query words wins, the first of equals.
+ * A snippet of folded text in FTS5's form, chosen as FTS5's `snippet()` chooses (so both
+ * dialects show the same passage): about `snippetWords` words, the matched words between
+ * `matchOpen` and `matchClose`, `…` where it cuts. Each match is a candidate twice: the window
+ * from it, scored 1000 for each distinct query word it holds and 1 for each repeat, then moved
+ * back to centre its matches; and the window from the start of its sentence, scored the same
+ * plus 100 (120 at the text's start). The first best wins.
  */
 export function markSnippet(folded: string, words: string[]): string {
   const wanted = words.map(term);
   const tokens = Array.from(folded.matchAll(wordPattern), (m) => ({ start: m.index!, end: m.index! + m[0].length, term: term(m[0]) }));
   const matchOf = (t: string) => wanted.findIndex((w, i) => (i === wanted.length - 1 ? t.startsWith(w) : t === w));
   const matched = tokens.map((t) => matchOf(t.term));
+  const hits = matched.flatMap((m, i) => (m >= 0 ? [i] : []));
+  const sentences = tokens.flatMap((t, i) => (i === 0 || startsSentence(folded, t.start) ? [i] : []));
+  /** The score of the window from `from`, and where its matches, centred, would start it. */
+  const score = (from: number) => {
+    const inside = hits.filter((i) => i >= from && i < from + snippetWords);
+    const seen = new Set<number>();
+    let points = 0;
+    for (const i of inside) {
+      points += seen.has(matched[i]) ? 1 : 1000;
+      seen.add(matched[i]);
+    }
+    const first = inside[0];
+    const span = inside[inside.length - 1] + 1 - first;
+    const centred = Math.max(0, Math.min(first - Math.trunc((snippetWords - span) / 2), tokens.length - snippetWords));
+    return { points, centred };
+  };
   let best = 0;
-  let bestScore = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    if (matched[i] < 0) continue;
-    const from = Math.max(0, Math.min(i - 2, tokens.length - snippetWords));
-    const score = new Set(matched.slice(from, from + snippetWords).filter((m) => m >= 0)).size;
-    if (score > bestScore) [best, bestScore] = [from, score];
+  let bestScore = 0;
+  for (const hit of hits) {
+    const own = score(hit);
+    if (own.points > bestScore) [best, bestScore] = [own.centred, own.points];
+    if (tokens.length > snippetWords) {
+      const sentence = sentences.findLast((s) => s <= hit) ?? 0;
+      if (sentence < hit) {
+        const points = score(sentence).points + (sentence === 0 ? 120 : 100);
+        if (points > bestScore) [best, bestScore] = [sentence, points];
+      }
+    }
   }
   const last = Math.min(tokens.length, best + snippetWords) - 1;
   if (last < 0) return folded.slice(0, 200);
