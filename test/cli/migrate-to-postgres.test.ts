@@ -10,8 +10,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { createContext, startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer } from '../../server/main.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
 import { buildWorld, marker, T1, T2, type World } from '../helpers/access-world.ts';
 import { tableRows } from '../helpers/db-snapshot.ts';
@@ -19,7 +18,7 @@ import { useTempDir } from '../helpers/fixtures.ts';
 import { pgAvailableFor } from '../helpers/pg-available.ts';
 import { runDaf } from '../helpers/run-daf.ts';
 import { Client, EventStream } from '../helpers/sse-client.ts';
-import { TestClient, testOrigin, testPasswordCost, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { newPgTestDatabase } from '../helpers/test-database.ts';
 
 const withPg = await pgAvailableFor('test/cli/migrate-to-postgres.test.ts');
@@ -62,8 +61,8 @@ describe.runIf(withPg)('daf migrate-to-postgres', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     // The source is a SQLite file whatever the suites' dialect: the app is made on one here.
-    source = path.join(dir.path, 'community.db');
-    t = await sqliteTestApp(source);
+    t = await createTestApp({}, { dialect: 'sqlite' });
+    source = t.location;
     world = await buildWorld(t);
     const { olive } = world.clients;
     const made = await olive.post('/api/tokens', { name: 'script' });
@@ -246,22 +245,3 @@ describe.runIf(withPg)('daf migrate-to-postgres', { timeout: 120_000 }, () => {
     });
   });
 });
-
-/** A test app on the SQLite file `file`, whatever dialect the suites run on: createTestApp's limits lifted, its password cost. */
-async function sqliteTestApp(file: string): Promise<TestApp> {
-  const database = await openDatabase(file);
-  const errors: unknown[] = [];
-  const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9 }, { passwordCost: testPasswordCost });
-  const app = createApp(ctx, { baseUrl: testOrigin, logError: (e) => errors.push(e) });
-  const signup = async (handle: string, password = 'correct horse battery') => {
-    const client = new TestClient(app);
-    expect((await client.post('/api/auth/signup', { handle, password })).status).toBe(201);
-    client.handle = handle;
-    return client;
-  };
-  const close = async () => {
-    await ctx.background.settled();
-    await database.close();
-  };
-  return { app, ctx, database, dir: path.dirname(file), errors, visitor: () => new TestClient(app), signup, close };
-}

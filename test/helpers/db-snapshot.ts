@@ -9,12 +9,15 @@ import type { OpenDatabase } from '../../server/storage/open-database.ts';
 export type TableRows = Map<string, { count: number; rows: string }>;
 
 /**
- * Bookkeeping that any request may update, refused or not: when a token was last used, and the
- * rate limits' counts (a refused write still counts against its writer's limit).
+ * Bookkeeping that any request may update, refused or not: when a token or a session was last
+ * used (a session's, once a minute), and the rate limits' counts (a refused write still counts
+ * against its writer's limit).
  */
 function withoutBookkeeping(name: string, rows: Record<string, unknown>[]) {
   if (name === 'limit_hit' || name === 'login_failure') return [];
-  return name === 'api_token' ? rows.map(({ last_used_at: _used, ...row }) => row) : rows;
+  if (name === 'api_token') return rows.map(({ last_used_at: _used, ...row }) => row);
+  if (name === 'session') return rows.map(({ last_seen_at: _seen, ...row }) => row);
+  return rows;
 }
 
 export async function tableRows(database: OpenDatabase): Promise<TableRows> {

@@ -159,15 +159,24 @@ export function createFuzzKit<W extends string>(options: KitOptions<W>) {
    * each request.
    */
   const ids: Record<string, string | number> = {};
-  const dynamic: Record<string, () => string | number> = {};
+  /** The moving ones: each read (from the database, on either dialect) just before a request that names it. */
+  const dynamic: Record<string, () => string | number | Promise<string | number>> = {};
+  /** What the moving ones were when last read. */
+  const current: Record<string, string | number> = {};
+
+  /** Reads afresh the moving values that `req` names. */
+  async function refresh(req: Req<W>): Promise<void> {
+    for (const [, name] of JSON.stringify(req).matchAll(/\$([A-Z_]+)/g)) {
+      if (name in dynamic) current[name] = await dynamic[name]();
+    }
+  }
 
   function known(name: string): boolean {
-    return name in ids || name in dynamic;
+    return name in ids || name in current;
   }
 
   function lookup(name: string): string | number {
-    const fn = dynamic[name];
-    return fn ? fn() : ids[name];
+    return name in current ? current[name] : ids[name];
   }
 
   function fill(value: unknown): unknown {
@@ -260,6 +269,7 @@ export function createFuzzKit<W extends string>(options: KitOptions<W>) {
 
   /** Sends one request and checks the three promises: no 500, the error shape, nothing written. */
   async function exercise(req: Req<W>): Promise<number> {
+    await refresh(req);
     const before = await options.snapshot();
     const errors = options.errors();
     const loggedBefore = errors.length;

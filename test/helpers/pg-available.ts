@@ -1,37 +1,51 @@
 /**
- * Whether the PostgreSQL server the tests make databases on (`testPgUrl`: DAF_TEST_PG_URL, or
- * 127.0.0.1:5432 as postgres) answers, for the suites that need one whatever the dialect under
- * test (the command line's migrate-to-postgres and doctor). Such a suite runs only when it does,
- * and says so when it does not: never a silent skip.
+ * Whether the PostgreSQL server the tests use answers: for `npm test` (test/run-tests.ts), which
+ * runs the PostgreSQL suites only then, and for the command-line suites that need a server
+ * whatever the dialect under test (migrate-to-postgres, doctor), which run only when it does and
+ * say so when it does not: never a silent skip.
  */
 import pg from 'pg';
-import { testPgUrl } from './test-database.ts';
 
-/** Whether a connection to `url` opens and answers within `timeoutMs`. */
-export async function pgAvailable(url = testPgUrl, timeoutMs = 3000): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+/** The PostgreSQL server tests make their databases on (any database of it: the maintenance one will do). */
+export const testPgUrl = process.env.DAF_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** How long a server has to answer before it counts as absent. */
+const connectTimeoutMs = 2000;
+
+/**
+ * Why the server at `url` (the tests' by default) cannot be used, or null when it answers a
+ * query within 2 s.
+ */
+export async function pgUnavailable(url: string = testPgUrl): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, query_timeout: connectTimeoutMs });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message || e.name : String(e);
   } finally {
     await client.end().catch(() => {});
   }
 }
 
+/** Whether the server at `url` (the tests' by default) answers a query within 2 s. */
+export async function pgAvailable(url?: string): Promise<boolean> {
+  return (await pgUnavailable(url)) === null;
+}
+
 /**
  * Whether PostgreSQL is there for `suite`; when it is not, prints (on stderr) that the suite is
- * skipped and how to run it.
+ * skipped, why, and how to run it.
  */
 export async function pgAvailableFor(suite: string): Promise<boolean> {
-  if (await pgAvailable()) return true;
+  const why = await pgUnavailable();
+  if (why === null) return true;
   const where = new URL(testPgUrl);
   where.password = where.password ? '***' : '';
   console.warn(
-    `SKIPPED ${suite}: no PostgreSQL answers at ${where.toString()}. ` +
+    `SKIPPED ${suite}: no PostgreSQL answers at ${where.toString()} (${why}). ` +
       'Start one there (user postgres, trust authentication) or set DAF_TEST_PG_URL to a server the tests may create databases on, then run it again.',
   );
   return false;

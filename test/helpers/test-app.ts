@@ -13,8 +13,8 @@ import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
 import type { PasswordCost } from '../../server/services/passwords.ts';
-import type { OpenDatabase } from '../../server/storage/open-database.ts';
-import { openTestDatabase } from './test-database.ts';
+import type { DialectName, OpenDatabase } from '../../server/storage/open-database.ts';
+import { openTestDatabase, type Statement } from './test-database.ts';
 import { errorShape, findResponseRoute, responseRoutes, type ResponseRoute } from '../../schema/responses.ts';
 import { standIn, useFixture, type FixtureScope } from './fixtures.ts';
 
@@ -32,6 +32,8 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   ctx: AppContext;
   database: OpenDatabase;
+  /** Where the database is: a SQLite file in `dir`, or a postgres:// URL (for a command run on it; `databaseArgs`). */
+  location: string;
   dir: string;
   /** What the app logged as 500s, and every answer a TestClient found outside its contract. Suites assert it empty. */
   errors: unknown[];
@@ -39,11 +41,17 @@ export interface TestApp {
   visitor(): TestClient;
   /** Signs up a new person and returns their client. */
   signup(handle: string, password?: string): Promise<TestClient>;
+  /** Runs `run` and gives, with its result, every statement the database ran meanwhile, in order (either dialect). */
+  statementsDuring<T>(run: () => Promise<T>): Promise<{ result: T; statements: Statement[] }>;
   close(): Promise<void>;
 }
 
 /** What a test app's context and app are made with, besides its rate limits. */
-export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
+export type TestAppOptions = ContextOptions &
+  Pick<AppOptions, 'trustProxy'> & {
+    /** The database's dialect, when a test needs one whatever the suites run on (a SQLite file to copy). */
+    dialect?: DialectName;
+  };
 
 /**
  * Makes a fresh app with an empty database file. 500s are collected in `errors`, and so are
@@ -55,7 +63,7 @@ export type TestAppOptions = ContextOptions & Pick<AppOptions, 'trustProxy'>;
  */
 export async function createTestApp(limits: Partial<RateLimits> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-test-'));
-  const { database, drop } = await openTestDatabase(dir);
+  const { database, location, watch, drop } = await openTestDatabase(dir, options.dialect);
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, resetRequestsPerHour: 1e9, resetRequestsPerEmailPerHour: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
   const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
@@ -64,6 +72,7 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
     app,
     ctx,
     database,
+    location,
     dir,
     errors,
     visitor: () => new TestClient(app),
@@ -73,6 +82,15 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
       if (res.status !== 201) throw new Error(`signup ${handle}: ${res.status} ${JSON.stringify(res.body)}`);
       client.handle = handle;
       return client;
+    },
+    async statementsDuring(run) {
+      const statements: Statement[] = [];
+      const stop = watch((statement) => statements.push(statement));
+      try {
+        return { result: await run(), statements };
+      } finally {
+        stop();
+      }
     },
     async close() {
       // Work that outlived its request (a reset mail) ends before the database closes.

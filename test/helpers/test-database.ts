@@ -5,42 +5,27 @@
  * (docs/postgres.md §5).
  */
 import path from 'node:path';
-import pg from 'pg';
-import { openDatabase, type DialectName, type OpenDatabase } from '../../server/storage/open-database.ts';
+import { inject } from 'vitest';
+import { testPgUrl } from './pg-available.ts';
+import { adminStatement, databaseUrl } from './pg-template.ts';
+import { isPostgresUrl, openDatabase, type DialectName, type OpenDatabase } from '../../server/storage/open-database.ts';
 
 /** The dialect the server suites run on. */
 export const testDialect: DialectName = process.env.DAF_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 
-/** The PostgreSQL server tests make their databases on (any database of it: the maintenance one will do). */
-export const testPgUrl = process.env.DAF_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { testPgUrl };
 
 let made = 0;
-
-/** A URL like `base` naming the database `name` instead. */
-function withDatabase(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Runs one statement on the test server's maintenance connection. */
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testPgUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Where a new, empty database for a test goes: a file in `dir`, or a new PostgreSQL database's
  * URL. `drop` removes a PostgreSQL one (whoever opened it must have closed it; a file goes with `dir`).
  */
-export async function newTestDatabase(dir: string): Promise<{ location: string; drop(): Promise<void> }> {
-  if (testDialect === 'sqlite') return { location: path.join(dir, 'daf.db'), drop: async () => {} };
-  return newPgTestDatabase();
+export async function newTestDatabase(dir: string, dialect: DialectName = testDialect): Promise<{ location: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') return { location: path.join(dir, 'daf.db'), drop: async () => {} };
+  // Copied from the run's migrated template (pg-template.ts) when there is one.
+  const template = inject('pgTemplate');
+  return newPgTestDatabase(template ? `TEMPLATE "${template}"` : '');
 }
 
 /**
@@ -50,19 +35,53 @@ export async function newTestDatabase(dir: string): Promise<{ location: string; 
  */
 export async function newPgTestDatabase(options = ''): Promise<{ location: string; drop(): Promise<void> }> {
   const name = `daf_test_${process.pid}_${++made}_${Date.now().toString(36)}`;
-  await admin(`CREATE DATABASE "${name}" ${options}`);
-  return { location: withDatabase(testPgUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  await adminStatement(`CREATE DATABASE "${name}" ${options}`);
+  return { location: databaseUrl(testPgUrl, name), drop: () => adminStatement(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-/** Opens a new, empty, migrated database for one test app; `drop` closes and removes it. */
-export async function openTestDatabase(dir: string): Promise<{ database: OpenDatabase; drop(): Promise<void> }> {
-  const made = await newTestDatabase(dir);
-  const database = await openDatabase(made.location, { poolMax: 4 });
+/** A statement a test app's database ran: its SQL and the values bound to it. */
+export interface Statement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** Told of each statement a test app's database runs. */
+export type StatementListener = (statement: Statement) => void;
+
+/**
+ * Opens a new, empty, migrated database of `dialect` (the suites' by default) for one test app,
+ * at `location` (a file or a URL); `drop`
+ * closes and removes it. `watch` tells a listener of every statement the database runs from then
+ * on (through Kysely's `log`, on either dialect: transactions' `begin` and `commit` included),
+ * until the function it returns is called.
+ */
+export async function openTestDatabase(
+  dir: string,
+  dialect: DialectName = testDialect,
+): Promise<{ database: OpenDatabase; location: string; watch(listener: StatementListener): () => void; drop(): Promise<void> }> {
+  const made = await newTestDatabase(dir, dialect);
+  const listeners = new Set<StatementListener>();
+  const database = await openDatabase(made.location, {
+    poolMax: 4,
+    log: (event) => {
+      for (const listener of listeners) listener({ sql: event.query.sql, parameters: event.query.parameters });
+    },
+  });
   return {
     database,
+    location: made.location,
+    watch: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     drop: async () => {
       await database.close();
       await made.drop();
     },
   };
+}
+
+/** The command-line options that name the database at `location` (a file or a postgres:// URL). */
+export function databaseArgs(location: string): string[] {
+  return isPostgresUrl(location) ? ['--database-url', location] : ['--db', location];
 }

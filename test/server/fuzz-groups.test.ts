@@ -191,9 +191,14 @@ const clubReplies: number[] = [];
 
 /** The first of the club's posts now in `status` (or `fallback` when none is). */
 function firstIn(table: 'gloss' | 'reply', pool: number[], status: string, fallback: () => number) {
-  return () => {
-    const row = t.database.sqlite.prepare(`SELECT min(id) AS id FROM "${table}" WHERE status = ? AND id IN (${pool.join(',')})`).get(status) as { id: number | null };
-    return row.id ?? fallback();
+  return async () => {
+    const row = await t.database.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.min('id').as('id'))
+      .where('status', '=', status as never)
+      .where('id', 'in', pool)
+      .executeTakeFirst();
+    return row?.id ?? fallback();
   };
 }
 
@@ -330,11 +335,18 @@ describe('fuzzing the write endpoints of reading groups and moderation', () => {
     dynamic.HIDDEN_REPLY = firstIn('reply', clubReplies, 'hidden', () => hiddenReplies[0]);
 
     // The cast stands as described.
-    const standing = (group: string, handle: string) =>
-      t.database.sqlite
-        .prepare(`SELECT m.role || ':' || m.state AS s FROM membership m JOIN reading_group g ON g.id = m.group_id JOIN user u ON u.id = m.user_id WHERE g.slug = ? AND u.handle = ?`)
-        .get(group, handle) as { s: string } | undefined;
-    expect([standing('club', 'ada')?.s, standing('club', 'mona')?.s, standing('club', 'mem')?.s, standing('club', 'penny')?.s, standing('club', 'boris')?.s, standing('club', 'otto')]).toEqual([
+    const standing = async (group: string, handle: string) => {
+      const row = await t.database.db
+        .selectFrom('membership as m')
+        .innerJoin('reading_group as g', 'g.id', 'm.group_id')
+        .innerJoin('user as u', 'u.id', 'm.user_id')
+        .select(['m.role', 'm.state'])
+        .where('g.slug', '=', group)
+        .where('u.handle', '=', handle)
+        .executeTakeFirst();
+      return row && `${row.role}:${row.state}`;
+    };
+    expect(await Promise.all(['ada', 'mona', 'mem', 'penny', 'boris', 'otto'].map((handle) => standing('club', handle)))).toEqual([
       'owner:active',
       'moderator:active',
       'member:active',
@@ -342,7 +354,14 @@ describe('fuzzing the write endpoints of reading groups and moderation', () => {
       'member:banned',
       undefined,
     ]);
-    expect(t.database.sqlite.prepare(`SELECT status, count(*) AS n FROM gloss WHERE id IN (${clubGlosses.join(',')}) GROUP BY status ORDER BY status`).all()).toEqual([
+    const statuses = await t.database.db
+      .selectFrom('gloss')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('id', 'in', clubGlosses)
+      .groupBy('status')
+      .orderBy('status')
+      .execute();
+    expect(statuses).toEqual([
       { status: 'active', n: 8 },
       { status: 'deleted', n: 1 },
       { status: 'hidden', n: 3 },

@@ -351,7 +351,7 @@ describe('fuzzing every write endpoint', () => {
       TOKEN_B: tokens[1],
       TOKEN_C: tokens[2],
     });
-    dynamic.VERSION = () => (t.database.sqlite.prepare(`SELECT current_version AS v FROM text WHERE slug = 'versions'`).get() as { v: number }).v;
+    dynamic.VERSION = async () => (await t.database.db.selectFrom('text').select('current_version').where('slug', '=', 'versions').executeTakeFirstOrThrow()).current_version;
     // An ETag the annotation had before it was last edited (If-Match must refuse it).
     const first = await ada.get(`/annotations/fuzz/notes/${gloss.id}`);
     expect(first.status).toBe(200);

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalUser } from '../../server/services/auth.ts';
 import type { Viewer } from '../../server/services/policy.ts';
 import { importSefaria, type SefariaImportSummary } from '../../server/services/sefaria-import.ts';
+import type { OpenDatabase } from '../../server/storage/open-database.ts';
 import { useTestApp } from '../helpers/test-app.ts';
 
 function fixture(name: string): any {
@@ -335,21 +337,18 @@ describe('importing Sefaria texts with their commentaries', () => {
     });
 
     it('writes nothing when the database fails in the middle of a commentary', async () => {
-      // A real failure, from SQLite itself, on the second commentary's 40th comment.
-      const before = snapshotCounts();
-      t.database.sqlite.exec(`CREATE TRIGGER fail_import BEFORE INSERT ON gloss
-        WHEN (SELECT count(*) FROM gloss WHERE layer_id = NEW.layer_id) = 39 AND NEW.layer_id = (SELECT max(id) FROM layer)
-          AND (SELECT count(*) FROM layer WHERE text_id = NEW.text_id) = 2
-        BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`);
+      // A real failure, from the database itself, on the second commentary's 40th comment.
+      const before = await snapshotCounts();
+      const fail = await failSecondCommentary(t.database);
       try {
         await expect(
           importSefaria(t.ctx, owner, fixture('pirkei_avot.he.json'), [fixture('bartenura_on_pirkei_avot.he.json'), fixture('bartenura_on_pirkei_avot.he.json')], { slug: 'half' }),
         ).rejects.toThrow('the disk is full');
       } finally {
-        t.database.sqlite.exec('DROP TRIGGER fail_import');
+        await fail.remove();
       }
       expect((await t.visitor().get('/api/texts/half')).status).toBe(404);
-      expect(snapshotCounts()).toEqual(before);
+      expect(await snapshotCounts()).toEqual(before);
       // And the same import goes through whole once the disk has room.
       const summary = await importSefaria(t.ctx, owner, fixture('pirkei_avot.he.json'), [fixture('bartenura_on_pirkei_avot.he.json'), fixture('bartenura_on_pirkei_avot.he.json')], { slug: 'half' });
       expect(summary.layers.map((l) => l.glosses)).toEqual([64, 64]);
@@ -357,8 +356,32 @@ describe('importing Sefaria texts with their commentaries', () => {
   });
 
   /** How many rows each table the import writes holds. */
-  function snapshotCounts() {
-    const count = (table: string) => (t.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return Object.fromEntries(['text', 'text_version', 'layer', 'gloss', 'anchor', 'search_index', 'event'].map((table) => [table, count(table)]));
+  async function snapshotCounts() {
+    const db = t.database.db;
+    const count = async (table: 'text' | 'text_version' | 'layer' | 'gloss' | 'anchor' | 'search_index' | 'event') =>
+      (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const tables = ['text', 'text_version', 'layer', 'gloss', 'anchor', 'search_index', 'event'] as const;
+    return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await count(table)])));
   }
 });
+
+/**
+ * A trigger that fails, as a full disk would, the insert of the 40th gloss of the second layer
+ * on a new text (the second commentary of an import), in each dialect's words; `remove` drops it.
+ */
+async function failSecondCommentary(database: OpenDatabase): Promise<{ remove(): Promise<void> }> {
+  const db = database.db;
+  const when = sql`(SELECT count(*) FROM gloss WHERE layer_id = NEW.layer_id) = 39 AND NEW.layer_id = (SELECT max(id) FROM layer)
+    AND (SELECT count(*) FROM layer WHERE text_id = NEW.text_id) = 2`;
+  if (database.dialect === 'sqlite') {
+    await sql`CREATE TRIGGER fail_import BEFORE INSERT ON gloss WHEN ${when} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`.execute(db);
+    return { remove: async () => void (await sql`DROP TRIGGER fail_import`.execute(db)) };
+  }
+  await sql`CREATE FUNCTION fail_import() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF ${when} THEN RAISE EXCEPTION 'the disk is full'; END IF;
+      RETURN NEW;
+    END $$`.execute(db);
+  await sql`CREATE TRIGGER fail_import BEFORE INSERT ON gloss FOR EACH ROW EXECUTE FUNCTION fail_import()`.execute(db);
+  return { remove: async () => void (await sql`DROP FUNCTION fail_import() CASCADE`.execute(db)) };
+}

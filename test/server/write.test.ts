@@ -3,10 +3,9 @@
  * only once committed, a write that fails leaves no event and wakes no one, and every moment a
  * write stores is one reading of the context's clock.
  */
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { write } from '../../server/services/write.ts';
+import { openDatabase } from '../../server/storage/open-database.ts';
 import { createLayer, createText, useTestApp, writeGloss, type TestApp, type TestClient } from '../helpers/test-app.ts';
 
 /** Subscribes to each text and counts its wake-ups; `stop` unsubscribes all. */
@@ -40,10 +39,19 @@ describe('write', () => {
   });
 
   it('wakes each text it recorded events for once, after the commit, where another connection sees them', async () => {
-    // A second connection to the file sees only what is committed.
-    const other = new SQLite(path.join(t.dir, 'daf.db'), { readonly: true });
-    const seenAtWake = new Map<number, number>();
-    const countEvents = (id: number) => (other.prepare("SELECT count(*) AS n FROM event WHERE text_id = ? AND payload = '{\"probe\":1}'").get(id) as { n: number }).n;
+    // A second connection to the database sees only what is committed. Each wake-up asks it at
+    // once; the answers are awaited after.
+    const other = await openDatabase(t.location, { migrate: false, poolMax: 1 });
+    const seenAtWake = new Map<number, Promise<number>>();
+    const countEvents = async (id: number) =>
+      (
+        await other.db
+          .selectFrom('event')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('text_id', '=', id)
+          .where('payload', '=', '{"probe":1}')
+          .executeTakeFirstOrThrow()
+      ).n;
     const wakes = countWakeUps(t, [a, b, c], (id) => seenAtWake.set(id, countEvents(id)));
     try {
       const result = await write(t.ctx, async (w) => {
@@ -57,10 +65,11 @@ describe('write', () => {
       expect(result).toBe('done');
       expect(Object.fromEntries(wakes.counts)).toEqual({ [a]: 1, [b]: 1, [c]: 0 });
       // When each wake-up came, the text's events were committed: another connection read them.
-      expect(Object.fromEntries(seenAtWake)).toEqual({ [a]: 2, [b]: 1 });
+      const seen = await Promise.all([...seenAtWake].map(async ([id, n]) => [id, await n] as const));
+      expect(Object.fromEntries(seen)).toEqual({ [a]: 2, [b]: 1 });
     } finally {
       wakes.stop();
-      other.close();
+      await other.close();
     }
   });
 

@@ -3,7 +3,7 @@
  * (docs/postgres.md §1), and brings its schema to the latest (unless `migrate` is off).
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import type { Database } from '../database.ts';
 import { migrateToLatest } from '../migrate.ts';
 import type { OpenDatabase } from '../open-database.ts';
@@ -17,6 +17,8 @@ export interface PostgresOptions {
   poolMax?: number;
   /** Whether to run pending migrations on opening (`DAF_MIGRATE`, on by default). */
   migrate?: boolean;
+  /** Kysely's `log`: told of every statement run (the tests count statements with it). */
+  log?: LogConfig;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function openPostgresConnection(url: string): Promise<OpenDatabase>
 /** Opens the database at `url` (postgres://…). */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log });
   try {
     if (options.migrate !== false) await migrateToLatest(db, 'postgres');
   } catch (e) {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
 import type { Database } from '../database.ts';
 import { migrateToLatest } from '../migrate.ts';
 import type { OpenDatabase } from '../open-database.ts';
@@ -14,15 +14,18 @@ import type { OpenDatabase } from '../open-database.ts';
 /** How long a writer waits for another connection's lock before failing, in milliseconds. */
 const busyTimeoutMs = 5000;
 
-/** Opens (creating if needed) and migrates (unless `migrate` is false) the database at `file`; `:memory:` works too. */
-export async function openSqlite(file: string, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+/**
+ * Opens (creating if needed) and migrates (unless `migrate` is false) the database at `file`;
+ * `:memory:` works too. `log` is Kysely's: told of every statement run.
+ */
+export async function openSqlite(file: string, options: { migrate?: boolean; log?: LogConfig } = {}): Promise<OpenDatabase> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: options.log });
   if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   return {
     db,
