@@ -1,23 +1,27 @@
 /**
  * The `daf` command, run as users run it: `node server/cli/daf.js …` in a child process, each
- * on a database in a temporary folder. Spawning costs about a second, so each spawn checks
- * several things.
+ * on a database of its own — a file in a temporary folder, or on the `server-pg` project a
+ * PostgreSQL database (`--database-url`). Spawning costs about a second, so each spawn checks
+ * several things. What only files have (backups, usage mistakes that must create no file):
+ * cli.sqlite.test.ts.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SQLite from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../server/main.ts';
 import { ensureLocalUser } from '../../server/services/auth.ts';
 import { createGloss } from '../../server/services/glosses.ts';
 import { createLayer } from '../../server/services/layers.ts';
 import { createGroup } from '../../server/services/groups.ts';
+import type { DB } from '../../server/storage/database.ts';
+import { migrationsFor } from '../../server/storage/migrate.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { docx } from '../helpers/docx.ts';
 import { useTempDir } from '../helpers/fixtures.ts';
 import { runDaf, type Run } from '../helpers/run-daf.ts';
+import { databaseArgs, newTestDatabase, testDialect } from '../helpers/test-database.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = path.join(root, 'fixtures/sefaria');
@@ -28,6 +32,26 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
 }
 
 let tmp: string;
+
+/** The databases this file made, to drop at its end (PostgreSQL's; files go with the folder). */
+const made: (() => Promise<void>)[] = [];
+
+/** A new database for the command to use: `file` in the folder, or a PostgreSQL database; `migrated` as newTestDatabase takes it. */
+async function database(file: string, options: { migrated?: boolean } = {}): Promise<string> {
+  const { location, drop } = await newTestDatabase(tmp, { file, ...options });
+  made.push(drop);
+  return location;
+}
+
+/** Reads the database at `location` with `read`, on a connection of its own. */
+async function reading<T>(location: string, read: (db: DB) => Promise<T>): Promise<T> {
+  const opened = await openDatabase(location, { migrate: false, poolMax: 1 });
+  try {
+    return await read(opened.db);
+  } finally {
+    await opened.close();
+  }
+}
 
 const markdown = [
   '# בְּרֵאשִׁית',
@@ -44,18 +68,21 @@ describe('the daf command line', { timeout: 90_000 }, () => {
   let projection: string;
 
   const dir = useTempDir('daf-cli-');
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = dir.path;
-    textDb = path.join(tmp, 'text.db');
-    sefariaDb = path.join(tmp, 'sefaria', 'avot.db');
+    textDb = await database('text.db', { migrated: true });
+    sefariaDb = await database(path.join('sefaria', 'avot.db'), { migrated: true });
+  });
+  afterAll(async () => {
+    await Promise.all(made.splice(0).map((drop) => drop()));
   });
 
-  it('imports a Markdown file with nikkud and an emoji, into the database --db names', async () => {
+  it('imports a Markdown file with nikkud and an emoji, into the database the options name', async () => {
     const file = path.join(tmp, 'bereshit.md');
     fs.writeFileSync(file, markdown);
     const decoy = path.join(tmp, 'decoy.db');
-    // --db wins over DAF_DB.
-    const r = await run(['import', file, '--title', 'Bereshit', '--lang', 'he', '--db', textDb], { DAF_DB: decoy });
+    // --db (or --database-url) wins over DAF_DB.
+    const r = await run(['import', file, '--title', 'Bereshit', '--lang', 'he', ...databaseArgs(textDb)], { DAF_DB: decoy });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -64,20 +91,17 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(slug).toMatch(/^[a-z0-9][a-z0-9-]*$/);
     expect(fs.existsSync(decoy)).toBe(false);
 
-    const sqlite = new SQLite(textDb, { readonly: true });
-    try {
-      const text = sqlite.prepare('SELECT id, title, language, direction FROM text WHERE slug = ?').get(slug) as any;
+    await reading(textDb, async (db) => {
+      const text = await db.selectFrom('text').select(['id', 'title', 'language', 'direction']).where('slug', '=', slug).executeTakeFirstOrThrow();
       expect(text).toMatchObject({ title: 'Bereshit', language: 'he' });
-      const version = sqlite.prepare('SELECT projection FROM text_version WHERE text_id = ? AND number = 1').get(text.id) as any;
+      const version = await db.selectFrom('text_version').select('projection').where('text_id', '=', text.id).where('number', '=', 1).executeTakeFirstOrThrow();
       projection = version.projection;
-      expect(projection).toBe('בְּרֵאשִׁית\nבְּרֵאשִׁית בָּרָא אֱלֹהִים 😀 אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ׃\nA line with 𝔸 and then light.');
-    } finally {
-      sqlite.close();
-    }
+    });
+    expect(projection).toBe('בְּרֵאשִׁית\nבְּרֵאשִׁית בָּרָא אֱלֹהִים 😀 אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ׃\nA line with 𝔸 and then light.');
   });
 
   it("imports a group's text with --group, keeping Markdown's structure and not repeating the title", async () => {
-    const groupDb = path.join(tmp, 'group.db');
+    const groupDb = await database('group.db', { migrated: true });
     const opened = await openDatabase(groupDb);
     try {
       const ctx = createContext(opened.db);
@@ -89,26 +113,28 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     const file = path.join(tmp, 'ethics.md');
     fs.writeFileSync(file, '# Ethics\n\nThree kinds of friendship:\n\n- utility\n- pleasure\n- the good\n\n> Quoted.\n');
     // Someone outside a private group does not even see it.
-    const refused = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'stranger', '--db', groupDb]);
+    const refused = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'stranger', ...databaseArgs(groupDb)]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/Group "circle" not found/);
-    const r = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'olga', '--db', groupDb]);
+    const r = await run(['import', file, '--title', 'Ethics', '--group', 'circle', '--owner', 'olga', ...databaseArgs(groupDb)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const sqlite = new SQLite(groupDb, { readonly: true });
-    try {
-      const text = sqlite.prepare('SELECT t.id, t.visibility, g.slug AS grp FROM text t JOIN reading_group g ON g.id = t.group_id WHERE t.slug = ?').get(JSON.parse(r.stdout).text) as any;
+    await reading(groupDb, async (db) => {
+      const text = await db
+        .selectFrom('text as t')
+        .innerJoin('reading_group as g', 'g.id', 't.group_id')
+        .select(['t.id', 't.visibility', 'g.slug as grp'])
+        .where('t.slug', '=', JSON.parse(r.stdout).text)
+        .executeTakeFirstOrThrow();
       expect(text).toMatchObject({ visibility: 'group', grp: 'circle' });
-      const version = sqlite.prepare('SELECT projection, doc FROM text_version WHERE text_id = ?').get(text.id) as any;
+      const version = await db.selectFrom('text_version').select(['projection', 'doc']).where('text_id', '=', text.id).executeTakeFirstOrThrow();
       expect(version.projection).toBe('Three kinds of friendship:\nutility\npleasure\nthe good\nQuoted.');
       expect(JSON.parse(version.doc).content.map((n: { type: string }) => n.type)).toEqual(['paragraph', 'bullet_list', 'blockquote']);
-    } finally {
-      sqlite.close();
-    }
+    });
   });
 
   it('imports an HTML page and a Word document by their extensions', async () => {
-    const richDb = path.join(tmp, 'rich.db');
+    const richDb = await database('rich.db', { migrated: true });
     const page = path.join(tmp, 'essay.html');
     fs.writeFileSync(page, '<html><body><nav>Menu</nav><h1>Essay</h1><p onclick="x()">First <em>line</em>.</p><script>alert(1)</script><ul><li>one</li></ul></body></html>');
     const word = path.join(tmp, 'plan.docx');
@@ -118,23 +144,25 @@ describe('the daf command line', { timeout: 90_000 }, () => {
       [page, 'Essay'],
       [word, 'Plan'],
     ]) {
-      const r = await run(['import', file, '--title', title, '--db', richDb]);
+      const r = await run(['import', file, '--title', title, ...databaseArgs(richDb)]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const sqlite = new SQLite(richDb, { readonly: true });
-      try {
-        const row = sqlite.prepare('SELECT v.projection FROM text t JOIN text_version v ON v.text_id = t.id WHERE t.slug = ?').get(JSON.parse(r.stdout).text) as any;
-        projections.push(row.projection);
-      } finally {
-        sqlite.close();
-      }
+      const row = await reading(richDb, (db) =>
+        db
+          .selectFrom('text as t')
+          .innerJoin('text_version as v', 'v.text_id', 't.id')
+          .select('v.projection')
+          .where('t.slug', '=', JSON.parse(r.stdout).text)
+          .executeTakeFirstOrThrow(),
+      );
+      projections.push(row.projection);
     }
     expect(projections).toEqual(['First line.\none', 'Week one\nBring the text.']);
   });
 
-  it('imports Sefaria files into the database DAF_DB names, and prints a summary', async () => {
+  it('imports Sefaria files into the database DAF_DB (or DAF_DATABASE_URL) names, and prints a summary', async () => {
     const r = await run(['import-sefaria', path.join(fixtures, 'pirkei_avot.he.json'), path.join(fixtures, 'bartenura_on_pirkei_avot.he.json')], {
-      DAF_DB: sefariaDb,
+      [testDialect === 'postgres' ? 'DAF_DATABASE_URL' : 'DAF_DB']: sefariaDb,
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -146,20 +174,15 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(Object.keys(layer.anchors)).toEqual(expect.arrayContaining(['exact', 'fuzzy', 'segment', 'orphan']));
     expect(Object.values(layer.anchors as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(64);
     expect(layer.anchors.exact).toBe(62);
-    expect(fs.existsSync(sefariaDb)).toBe(true);
+    if (testDialect === 'sqlite') expect(fs.existsSync(sefariaDb)).toBe(true);
     expect(fs.existsSync(path.join(tmp, 'data', 'daf.db'))).toBe(false);
   });
 
   it('exports a layer as an AnnotationCollection with every annotation embedded', async () => {
-    const summary = await (async () => {
-      const sqlite = new SQLite(sefariaDb, { readonly: true });
-      try {
-        return sqlite.prepare('SELECT t.slug AS text, l.slug AS layer FROM layer l JOIN text t ON t.id = l.text_id').get() as any;
-      } finally {
-        sqlite.close();
-      }
-    })();
-    const r = await run(['export-layer', summary.text, summary.layer, '--db', sefariaDb, '--base-url', 'https://daf.example.org/']);
+    const summary = await reading(sefariaDb, (db) =>
+      db.selectFrom('layer as l').innerJoin('text as t', 't.id', 'l.text_id').select(['t.slug as text', 'l.slug as layer']).executeTakeFirstOrThrow(),
+    );
+    const r = await run(['export-layer', summary.text, summary.layer, ...databaseArgs(sefariaDb), '--base-url', 'https://daf.example.org/']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
@@ -182,7 +205,7 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     let start: number;
 
     beforeAll(async () => {
-      // Add layers through the services, on the same database file the CLI uses.
+      // Add layers through the services, on the same database the CLI uses.
       const database = await openDatabase(textDb);
       try {
         const ctx = createContext(database.db);
@@ -199,7 +222,7 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     });
 
     it('counts TextPositionSelector offsets in code points', async () => {
-      const r = await run(['export-layer', slug, 'notes', '--db', textDb]);
+      const r = await run(['export-layer', slug, 'notes', ...databaseArgs(textDb)]);
       expect(r.code).toBe(0);
       const c = JSON.parse(r.stdout);
       expect(c.id).toBe(`http://localhost:8080/annotations/${slug}/notes/`);
@@ -215,7 +238,7 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     });
 
     it('refuses to export a private layer', async () => {
-      const r = await run(['export-layer', slug, 'secret', '--db', textDb]);
+      const r = await run(['export-layer', slug, 'secret', ...databaseArgs(textDb)]);
       expect(r.code).not.toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/secret/i);
@@ -223,92 +246,35 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     });
   });
 
-  it('backs up to a file that opens, passes integrity_check and holds the same glosses; never overwrites', async () => {
-    const out = path.join(tmp, 'backup.db');
-    const r = await run(['backup', out, '--db', sefariaDb]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ backup: out, pages: expect.any(Number) });
-    const count = (file: string) => {
-      const sqlite = new SQLite(file, { readonly: true });
-      try {
-        expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-        return (sqlite.prepare('SELECT count(*) AS n FROM gloss').get() as { n: number }).n;
-      } finally {
-        sqlite.close();
-      }
-    };
-    expect(count(out)).toBe(64);
-    expect(count(out)).toBe(count(sefariaDb));
-
-    const before = fs.statSync(out);
-    const again = await run(['backup', out, '--db', textDb]);
-    expect(again.code).not.toBe(0);
-    expect(again.stderr).toMatch(/exists/);
-    const after = fs.statSync(out);
-    expect(after.size).toBe(before.size);
-    expect(after.mtimeMs).toBe(before.mtimeMs);
-    expect(count(out)).toBe(64);
-  });
-
   it('migrates a database by hand, saying what ran, and tells what it has and lacks without changing it', async () => {
-    const db = path.join(tmp, 'migrated.db');
-    const before = await run(['migrate', '--status', '--db', db]);
+    const db = databaseArgs(await database('migrated.db'));
+    const before = await run(['migrate', '--status', ...db]);
     expect(before.code, before.stderr).toBe(0);
     const status = JSON.parse(before.stdout) as { dialect: string; applied: string[]; pending: string[] };
-    expect(status.dialect).toBe('sqlite');
+    expect(status.dialect).toBe(testDialect);
     expect(status.applied).toEqual([]);
-    expect(status.pending.length).toBeGreaterThan(20);
-    expect(status.pending[0]).toBe('2026_11_27_001_core');
-    const migrated = await run(['migrate', '--db', db]);
+    // SQLite replays its whole history; PostgreSQL starts from its baseline (docs/postgres.md §2).
+    expect(status.pending).toEqual(Object.keys(migrationsFor(testDialect)));
+    expect(status.pending[0]).toBe(testDialect === 'sqlite' ? '2026_11_27_001_core' : '2026_12_07_115_postgres_baseline');
+    const migrated = await run(['migrate', ...db]);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toEqual({ dialect: 'sqlite', ran: status.pending, latest: status.pending.at(-1) });
-    const after = JSON.parse((await run(['migrate', '--status', '--db', db])).stdout);
-    expect(after).toEqual({ dialect: 'sqlite', applied: status.pending, pending: [] });
-    expect(JSON.parse((await run(['migrate', '--db', db])).stdout).ran).toEqual([]);
-  });
-
-  it('takes only a postgres:// URL as --database-url, and backs up only SQLite files', async () => {
-    const wrong = await run(['migrate', '--database-url', path.join(tmp, 'x.db')]);
-    expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('is a postgres:// URL');
-    const backup = await run(['backup', path.join(tmp, 'pg-backup.db')], { DAF_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
-    expect(backup.code).toBe(2);
-    expect(backup.stderr).toContain('pg_dump');
-    expect(fs.existsSync(path.join(tmp, 'pg-backup.db'))).toBe(false);
-  });
-
-  it('exits 2 with the usage for an unknown command or a missing argument', async () => {
-    const r = await run(['frobnicate', '--db', path.join(tmp, 'never.db')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "frobnicate"');
-    expect(r.stderr).toContain('Usage: daf <command>');
-    for (const command of ['serve', 'import', 'import-sefaria', 'export-layer', 'backup', 'migrate']) expect(r.stderr).toContain(command);
-    expect(r.stdout).toBe('');
-    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
-
-    const noTitle = await run(['import', path.join(tmp, 'bereshit.md'), '--db', path.join(tmp, 'never.db')]);
-    expect(noTitle.code).toBe(2);
-    expect(noTitle.stderr).toContain('--title');
-    expect(noTitle.stderr).toContain('Usage: daf <command>');
-    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
-
-    const badQuota = await run(['serve', '--quota-mb', 'lots', '--db', path.join(tmp, 'never.db')]);
-    expect(badQuota.code).toBe(2);
-    expect(badQuota.stderr).toContain('--quota-mb');
-    expect(fs.existsSync(path.join(tmp, 'never.db'))).toBe(false);
+    expect(JSON.parse(migrated.stdout)).toEqual({ dialect: testDialect, ran: status.pending, latest: status.pending.at(-1) });
+    const after = JSON.parse((await run(['migrate', '--status', ...db])).stdout);
+    expect(after).toEqual({ dialect: testDialect, applied: status.pending, pending: [] });
+    expect(JSON.parse((await run(['migrate', ...db])).stdout).ran).toEqual([]);
   });
 
   it.each([
     ['from source (daf)', 'server/cli/daf.js'],
     ['built (npm start)', 'dist/server/daf.js'],
   ])('serves an empty database with the demo loaded (serve --port 0), %s', async (_, entry) => {
-    const db = path.join(tmp, `serve-${path.basename(path.dirname(entry))}.db`);
+    const db = await database(`serve-${path.basename(path.dirname(entry))}.db`);
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.DAF_DB;
+    delete childEnv.DAF_DATABASE_URL;
     delete childEnv.PORT;
     delete childEnv.DAF_BASE_URL;
-    const child = spawn(process.execPath, [path.join(root, entry), 'serve', '--port', '0', '--db', db], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, entry), 'serve', '--port', '0', ...databaseArgs(db)], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));

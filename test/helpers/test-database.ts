@@ -18,13 +18,17 @@ export { testPgUrl };
 let made = 0;
 
 /**
- * Where a new, empty database for a test goes: a file in `dir`, or a new PostgreSQL database's
- * URL. `drop` removes a PostgreSQL one (whoever opened it must have closed it; a file goes with `dir`).
+ * Where a new, empty database for a test goes: a file in `dir` (`file`, by default `daf.db`), or
+ * a new PostgreSQL database's URL — with `migrated`, a copy of the run's migrated template
+ * (pg-template.ts) when it has one, which whoever opens it need not migrate. `drop` removes a
+ * PostgreSQL one (whoever opened it must have closed it; a file goes with `dir`).
  */
-export async function newTestDatabase(dir: string, dialect: DialectName = testDialect): Promise<{ location: string; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') return { location: path.join(dir, 'daf.db'), drop: async () => {} };
-  // Copied from the run's migrated template (pg-template.ts) when there is one.
-  const template = inject('pgTemplate');
+export async function newTestDatabase(
+  dir: string,
+  options: { file?: string; migrated?: boolean; dialect?: DialectName } = {},
+): Promise<{ location: string; drop(): Promise<void> }> {
+  if ((options.dialect ?? testDialect) === 'sqlite') return { location: path.join(dir, options.file ?? 'daf.db'), drop: async () => {} };
+  const template = options.migrated ? inject('pgTemplate') : undefined;
   return newPgTestDatabase(template ? `TEMPLATE "${template}"` : '');
 }
 
@@ -59,7 +63,7 @@ export async function openTestDatabase(
   dir: string,
   dialect: DialectName = testDialect,
 ): Promise<{ database: OpenDatabase; location: string; watch(listener: StatementListener): () => void; drop(): Promise<void> }> {
-  const made = await newTestDatabase(dir, dialect);
+  const made = await newTestDatabase(dir, { migrated: true, dialect });
   const listeners = new Set<StatementListener>();
   const database = await openDatabase(made.location, {
     poolMax: 4,
