@@ -10,8 +10,8 @@
  * does not share a heap or an event loop with the client. The benchmark process is the client:
  * it times `GET /api/texts/:slug/glosses` over a keep-alive HTTP connection, reading the whole body.
  *
- * Baseline, timed in the benchmark process and interleaved with the requests, with no HTTP at
- * all (`bareListing`): the document the API answers an anonymous reader of a public text — the
+ * Baseline (bare-listing.ts), timed in the benchmark process and interleaved with the requests,
+ * with no HTTP at all: the document the API answers an anonymous reader of a public text — the
  * same keys and nesting, each gloss with its target, anchor, body, author, stances, decision,
  * question and thread of replies (each with its stance) —
  * made by bare better-sqlite3 prepared statements (the text, its visible glosses with their
@@ -32,8 +32,17 @@ import { listGlossesJson } from '../../server/services/glosses.ts';
 import { openDatabase } from '../../server/storage/open-database.ts';
 import { apiSetup, buildBenchDatabase } from './api-database.ts';
 import { formatMs, interleave, median, quantile, report, round, sum, timed } from './measure.ts';
-import { requireBuiltServer, serverEntries, startServerProcess, stopServerProcess } from './server-process.ts';
-
+import {
+  type BareDecision,
+  type BareGloss,
+  type BareReply,
+  type BareStance,
+  type BareText,
+  bareDocument,
+  bareSql,
+  firstDifference,
+} from './bare-listing.ts';
+import { keepAliveGet, procCpuMs, procStatusMb, requireBuiltServer, serverEntries, startServerProcess, stopServerProcess } from './server-process.ts';
 
 /** Repetitions: untimed warm-up rounds, then timed runs of each, in alternating blocks. */
 export const apiRuns = { warmup: 10, runs: 60, block: 5 };
@@ -55,252 +64,30 @@ export interface ApiResult {
   serverRssMb: number;
 }
 
-/** What the baseline reads of a gloss: its row, its layer's slug, its author and its anchor now. */
-interface BareGloss {
-  id: number;
-  layer: string;
-  target_version: number;
-  target_gloss_id: number | null;
-  selectors: string;
-  body_doc: string;
-  body_text: string;
-  body_revision: number;
-  motivation: string;
-  status: string;
-  moderation_note: string | null;
-  attribution: string | null;
-  created_at: string;
-  updated_at: string;
-  edited_at: string | null;
-  handle: string;
-  display_name: string;
-  accepted_reply_id: number | null;
-  accepted_status: string | null;
-  anchor_version: number | null;
-  anchor_start: number | null;
-  anchor_end: number | null;
-  anchor_status: string | null;
-  anchor_score: number | null;
-  anchor_exact: string | null;
-}
-
-/** What the baseline reads of a reply: its row and its author. */
-interface BareReply {
-  id: number;
-  gloss_id: number;
-  parent_id: number | null;
-  status: string;
-  body_doc: string;
-  body_text: string;
-  moderation_note: string | null;
-  created_at: string;
-  updated_at: string;
-  edited_at: string | null;
-  stance: string | null;
-  handle: string;
-  display_name: string;
-}
-
-/** A stance on a gloss, and a decision on one, as the baseline reads them. */
-interface BareStance {
-  gloss_id: number;
-  stance: 'agree' | 'disagree' | 'abstain';
-  reason: string | null;
-  handle: string;
-  display_name: string;
-}
-interface BareDecision {
-  gloss_id: number;
-  statement: string;
-  adopted_kind: string | null;
-  adopted_id: number | null;
-  decided_at: string;
-  review_on: string | null;
-  dissent: string;
-  handle: string;
-  display_name: string;
-}
-
-/** A tombstone (a deleted post) keeps no author and no body; anything else shows both. */
-const shownAuthor = (p: { status: string; handle: string; display_name: string }) =>
-  p.status === 'deleted' ? null : { handle: p.handle, name: p.display_name };
-const shownBody = (p: { status: string; body_doc: string; body_text: string }) =>
-  p.status === 'deleted' ? null : { doc: JSON.parse(p.body_doc) as unknown, text: p.body_text };
-
 /**
- * The baseline: the listing an anonymous reader gets of a public text, made by the simplest code
- * there is — three bare better-sqlite3 prepared statements (the text, its glosses in public
- * layers with their anchors at the current version, the replies a visitor may see), plain
- * objects assembled in JavaScript with each stored JSON column parsed, and `JSON.stringify`.
+ * The baseline (bare-listing.ts) on SQLite: its queries as bare better-sqlite3 prepared statements,
+ * the document assembled from their rows by `bareDocument`.
  */
 function bareListing(sqlite: SQLite.Database): (slug: string) => string {
-  const textStatement = sqlite.prepare<[string], { id: number; slug: string; current_version: number }>(
-    `SELECT id, slug, current_version FROM text WHERE slug = ? AND visibility = 'public'`,
-  );
-  const glossStatement = sqlite.prepare<[number, number], BareGloss>(`
-    SELECT g.id, l.slug AS layer, g.target_version, g.target_gloss_id, g.selectors, g.body_doc, g.body_text, g.body_revision,
-           g.motivation, g.status, g.moderation_note, g.attribution, g.created_at, g.updated_at, g.edited_at,
-           u.handle, u.display_name, g.accepted_reply_id, ar.status AS accepted_status,
-           a.version AS anchor_version, a.start AS anchor_start, a."end" AS anchor_end, a.status AS anchor_status,
-           a.score AS anchor_score, a.exact AS anchor_exact
-    FROM gloss g
-    JOIN layer l ON l.id = g.layer_id
-    JOIN "user" u ON u.id = g.author_id
-    LEFT JOIN gloss tg ON tg.id = g.target_gloss_id
-    LEFT JOIN reply ar ON ar.id = g.accepted_reply_id
-    LEFT JOIN anchor a ON a.gloss_id = g.id AND a.version = coalesce(tg.body_revision, ?)
-    WHERE g.text_id = ? AND l.visibility = 'public' AND g.status IN ('active', 'deleted')
-    ORDER BY g.id`);
-  const replyStatement = sqlite.prepare<[number], BareReply>(`
-    SELECT r.id, r.gloss_id, r.parent_id, r.status, r.body_doc, r.body_text, r.moderation_note,
-           r.created_at, r.updated_at, r.edited_at, r.stance, u.handle, u.display_name
-    FROM reply r
-    JOIN gloss g ON g.id = r.gloss_id
-    JOIN "user" u ON u.id = r.author_id
-    WHERE g.text_id = ? AND r.status IN ('active', 'deleted')
-    ORDER BY r.id`);
-  // Stances and decisions on the text's glosses (none of the gloss's visibility matters here: the
-  // glosses they hang on are filtered above).
-  const stanceStatement = sqlite.prepare<[number], BareStance>(`
-    SELECT s.gloss_id, s.stance, s.reason, u.handle, u.display_name
-    FROM gloss_stance s JOIN gloss g ON g.id = s.gloss_id JOIN "user" u ON u.id = s.user_id
-    WHERE g.text_id = ? ORDER BY s.created_at, s.user_id`);
-  const decisionStatement = sqlite.prepare<[number], BareDecision>(`
-    SELECT d.gloss_id, d.statement, d.adopted_kind, d.adopted_id, d.decided_at, d.review_on, d.dissent, u.handle, u.display_name
-    FROM decision d JOIN gloss g ON g.id = d.gloss_id JOIN "user" u ON u.id = d.decided_by
-    WHERE g.text_id = ? ORDER BY d.id`);
+  const text = sqlite.prepare<[string], BareText>(bareSql.text);
+  const glosses = sqlite.prepare<[number, number], BareGloss>(bareSql.glosses);
+  const replies = sqlite.prepare<[number], BareReply>(bareSql.replies);
+  const stances = sqlite.prepare<[number], BareStance>(bareSql.stances);
+  const decisions = sqlite.prepare<[number], BareDecision>(bareSql.decisions);
   return (slug) => {
-    const text = textStatement.get(slug);
-    if (!text) throw new Error(`baseline: no public text "${slug}"`);
-    const threads = new Map<number, object[]>();
-    for (const r of replyStatement.all(text.id)) {
-      let thread = threads.get(r.gloss_id);
-      if (!thread) threads.set(r.gloss_id, (thread = []));
-      thread.push({
-        id: r.id,
-        gloss: r.gloss_id,
-        parent: r.parent_id,
-        status: r.status,
-        author: shownAuthor(r),
-        body: shownBody(r),
-        moderationNote: r.moderation_note,
-        created: r.created_at,
-        updated: r.updated_at,
-        edited: r.edited_at,
-        stance: r.stance,
-      });
-    }
-    const stances = new Map<number, { agree: number; disagree: number; abstain: number; mine: null; reasons: object[] }>();
-    for (const st of stanceStatement.all(text.id)) {
-      let tally = stances.get(st.gloss_id);
-      if (!tally) stances.set(st.gloss_id, (tally = { agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] }));
-      tally[st.stance]++;
-      if (st.reason !== null) tally.reasons.push({ author: { handle: st.handle, name: st.display_name }, stance: st.stance, reason: st.reason });
-    }
-    // The newest decision of each gloss, with how many came before it (they come oldest first).
-    const decisions = new Map<number, { earlier: number } & Record<string, unknown>>();
-    for (const d of decisionStatement.all(text.id)) {
-      const before = decisions.get(d.gloss_id);
-      decisions.set(d.gloss_id, {
-        statement: d.statement,
-        adopted: d.adopted_kind === null ? null : { kind: d.adopted_kind, id: d.adopted_id },
-        decidedBy: { handle: d.handle, name: d.display_name },
-        decidedAt: d.decided_at,
-        reviewOn: d.review_on,
-        dissent: JSON.parse(d.dissent) as unknown,
-        earlier: before === undefined ? 0 : before.earlier + 1,
-      });
-    }
-    const glosses = glossStatement.all(text.current_version, text.id).map((g) => ({
-      id: g.id,
-      text: text.slug,
-      layer: g.layer,
-      target: { version: g.target_version, gloss: g.target_gloss_id, ...(JSON.parse(g.selectors) as object) },
-      anchor:
-        g.anchor_status === null
-          ? null
-          : { version: g.anchor_version, start: g.anchor_start, end: g.anchor_end, status: g.anchor_status, score: g.anchor_score, exact: g.anchor_exact },
-      body: shownBody(g),
-      bodyRevision: g.body_revision,
-      motivation: g.motivation,
-      status: g.status,
-      author: shownAuthor(g),
-      moderationNote: g.moderation_note,
-      attribution: g.attribution,
-      created: g.created_at,
-      updated: g.updated_at,
-      edited: g.edited_at,
-      stances: stances.get(g.id) ?? { agree: 0, disagree: 0, abstain: 0, mine: null, reasons: [] },
-      decision: decisions.get(g.id) ?? null,
-      question:
-        g.motivation !== 'questioning'
-          ? null
-          : g.accepted_reply_id !== null && g.accepted_status === 'active'
-            ? { status: 'answered', accepted: g.accepted_reply_id }
-            : { status: 'open', accepted: null },
-      replies: threads.get(g.id) ?? [],
-    }));
-    return JSON.stringify({ text: text.slug, version: text.current_version, glosses });
+    const t = text.get(slug);
+    if (!t) throw new Error(`baseline: no public text "${slug}"`);
+    return bareDocument({
+      text: t,
+      replies: replies.all(t.id),
+      stances: stances.all(t.id),
+      decisions: decisions.all(t.id),
+      glosses: glosses.all(t.current_version, t.id),
+    });
   };
 }
 
-/** Where two parsed JSON documents first differ (a path such as `$.glosses[3].anchor.end`, and both values there), or null. */
-function firstDifference(api: unknown, bare: unknown, at = '$'): { at: string; api: unknown; bare: unknown } | null {
-  if (Object.is(api, bare)) return null;
-  const here = { at, api, bare };
-  if (typeof api !== 'object' || typeof bare !== 'object' || api === null || bare === null) return here;
-  if (Array.isArray(api) !== Array.isArray(bare)) return here;
-  const a = api as Record<string, unknown>;
-  const b = bare as Record<string, unknown>;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length || keys.some((k) => !Object.hasOwn(b, k))) {
-    return { at: `${at} (keys)`, api: keys, bare: Object.keys(b) };
-  }
-  for (const k of keys) {
-    const d = firstDifference(a[k], b[k], Array.isArray(api) ? `${at}[${k}]` : `${at}.${k}`);
-    if (d) return d;
-  }
-  return null;
-}
 
-/** A field of /proc/PID/status in megabytes (fields are in kB), or NaN where there is no /proc. */
-function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * CPU time a process has used (utime + stime from /proc/PID/stat), in milliseconds, assuming the
- * usual Linux USER_HZ of 100 ticks a second; NaN where there is no /proc.
- */
-function procCpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: the 14th and 15th fields
-  } catch {
-    return NaN;
-  }
-}
-
-/** GET over a keep-alive agent, reading the whole body. */
-function get(agent: http.Agent, url: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
 
 /** Builds the database, starts the server, times the listing against the baseline, prints the figures. */
 export async function runApiBench(log: (line: string) => void = console.log): Promise<ApiResult> {
@@ -328,7 +115,7 @@ export async function runApiBench(log: (line: string) => void = console.log): Pr
     child = server.child;
     const url = `${server.url}/api/texts/${slug}/glosses`;
     const request = async (): Promise<Buffer> => {
-      const res = await get(agent, url);
+      const res = await keepAliveGet(agent, url);
       if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.body.toString().slice(0, 300)}`);
       return res.body;
     };

@@ -4,15 +4,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPostgresUrl } from '../../server/storage/open-database.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The environment minus DAF_BASE_URL, so the server prints the URL it really listens on. */
-function withoutBaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * The environment minus DAF_BASE_URL, so the server prints the URL it really listens on, and
+ * minus DAF_DATABASE_URL, which would stand for the database the benchmark names.
+ */
+function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
   delete copy.DAF_BASE_URL;
+  delete copy.DAF_DATABASE_URL;
   return copy;
 }
 
@@ -27,23 +33,25 @@ export function requireBuiltServer(): void {
 }
 
 /**
- * Starts `daf serve` on a free port as a child process; resolves when it prints its URL. `demo`
- * lets an empty database get the demo; `entry` picks the built server (the default) or the source.
+ * Starts `daf serve` on a free port as a child process; resolves when it prints its URL. The
+ * database is a SQLite file (`--db`) or a postgres:// URL (`--database-url`). `demo` lets an
+ * empty database get the demo; `entry` picks the built server (the default) or the source.
  * Rejects at once, saying to run `npm run build`, when the built server is missing.
  */
 export async function startServerProcess(
-  dbFile: string,
+  database: string,
   options: { demo?: boolean; entry?: keyof typeof serverEntries } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
   // DAF_BENCH_CPU_PROF=DIR: the server writes a CPU profile (node --cpu-prof) there when it stops.
   const profile = process.env.DAF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.DAF_BENCH_CPU_PROF)}`] : [];
   const entry = options.entry ?? 'built';
   if (entry === 'built') requireBuiltServer();
-  const args = [...profile, serverEntries[entry], 'serve', '--db', dbFile, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
+  const where = isPostgresUrl(database) ? ['--database-url', database] : ['--db', database];
+  const args = [...profile, serverEntries[entry], 'serve', ...where, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: withoutBaseUrl(process.env),
+    env: childEnvironment(process.env),
   });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -77,3 +85,41 @@ export async function stopServerProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A field of /proc/PID/status in megabytes (fields are in kB), or NaN where there is no /proc. */
+export function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time a process has used (utime + stime from /proc/PID/stat), in milliseconds, assuming the
+ * usual Linux USER_HZ of 100 ticks a second; NaN where there is no /proc.
+ */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: the 14th and 15th fields
+  } catch {
+    return NaN;
+  }
+}
+
+/** GET over a keep-alive agent (one for all the requests a benchmark times), reading the whole body. */
+export function keepAliveGet(agent: http.Agent, url: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
