@@ -154,7 +154,10 @@ export async function glossListingJson(
       j.onRef('a.gloss_id', '=', 'g.id').on((eb) => eb('a.version', '=', eb.fn.coalesce('tg.body_revision', sql.lit(version)))),
     )
     .select(glossJsonSql.as('json'))
-    .where('g.text_id', '=', textId);
+    .where('g.text_id', '=', textId)
+    // The same rows (a gloss's layer is its text's), said so that PostgreSQL reads the text's own
+    // layers by index instead of hashing every layer of every text (docs/postgres.md §7).
+    .where('l.text_id', '=', textId);
   if (!filter.everything) query = query.where(layerVisibleSql(viewer)).where(glossVisibleSql(viewer, 'g'));
   if (filter.layerSlugs) query = query.where('l.slug', 'in', filter.layerSlugs);
   if (filter.glossId !== undefined) query = query.where('g.id', '=', filter.glossId);
