@@ -17,15 +17,23 @@
  *                 (crafted quotes, imports, texts of a million blocks) vs the same reader idle.
  *   client-render.ts  the reader's text page in Chromium (5,000 paragraphs, 2,000 glosses) vs a
  *                 bare ProseMirror view with the same highlights; toggling a layer.
+ *   pg.ts         on PostgreSQL (DAF_BENCH_PG_URL, 127.0.0.1:5432 by default): the API listing vs
+ *                 the same document from bare pg queries; an event's lag from one server process
+ *                 to another (and the same on SQLite); the listing with 1,000,000 glosses in the
+ *                 table vs with only the text's 1,000. The full run skips it, saying so, when no
+ *                 PostgreSQL answers.
  *
- * `npm run bench -- api`, `-- start`, `-- reanchor`, `-- stall`, `-- app`, `-- embed` or `-- client` runs one of them. With
+ * `npm run bench -- api`, `-- start`, `-- reanchor`, `-- stall`, `-- app`, `-- embed`, `-- client` or `-- pg` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
  * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
  */
+import { shownLocation } from '../../server/storage/open-database.ts';
 import { runApiBench, type ApiResult } from './api-list.ts';
 import { runAppSizeBench, runEmbedSizeBench } from './app-size.ts';
 import { runClientBench } from './client-render.ts';
 import { formatMs, round } from './measure.ts';
+import { pgBenchUrl, pgUnreachable } from './pg-database.ts';
+import { runPgBench } from './pg.ts';
 import { runReanchorBench, type ReanchorResult } from './reanchor.ts';
 import { runStartBench } from './server-start.ts';
 import { runStallBench } from './stall.ts';
@@ -127,6 +135,33 @@ if (!only || only === 'client') {
     drift_within_half_screen: round(client.driftWithinHalfScreen, 3),
     page_to_text_height: round(client.pageToTextHeight, 1),
   });
+  console.log();
+}
+
+if (!only || only === 'pg') {
+  const unreachable = await pgUnreachable();
+  if (unreachable && !only) {
+    console.log(`PostgreSQL: skipped, no server answers at ${shownLocation(pgBenchUrl)} (${unreachable}); set DAF_BENCH_PG_URL to run it`);
+  } else {
+    if (unreachable) throw new Error(`no PostgreSQL server answers at ${shownLocation(pgBenchUrl)} (${unreachable}); set DAF_BENCH_PG_URL`);
+    console.log(`PostgreSQL (issue "Outgrow one machine"; at ${shownLocation(pgBenchUrl)})`);
+    const pg = await runPgBench();
+    Object.assign(figures, {
+      pg_api_list_ratio: round(pg.listRatio),
+      pg_api_server_cpu_ratio: round(pg.serverCpuRatio),
+      pg_api_total_cpu_ratio: round(pg.totalCpuRatio),
+      pg_api_list_ms: round(pg.listMs, 1),
+      pg_api_baseline_ms: round(pg.baselineMs, 1),
+      pg_event_lag_ms: round(pg.pgLagMedianMs, 1),
+      pg_event_lag_p95_ms: round(pg.pgLagP95Ms, 1),
+      sqlite_event_poll_lag_ms: round(pg.sqliteLagMedianMs, 0),
+      sqlite_event_poll_lag_p95_ms: round(pg.sqliteLagP95Ms, 0),
+      pg_list_1m_ms: round(pg.millionMs, 1),
+      pg_list_1m_ratio: round(pg.millionRatio),
+      pg_list_1m_bare_ratio: round(pg.millionBareRatio),
+      pg_list_1m_build_s: round(pg.millionBuildMs / 1000, 0),
+    });
+  }
   console.log();
 }
 
