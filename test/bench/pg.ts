@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL benchmark (`npm run bench -- pg`; README, "Benchmarks"; docs/postgres.md §7), on
+ * The PostgreSQL benchmark (`npm run bench -- pg`; README, "Benchmarks"; docs/postgres.md §10), on
  * throwaway databases of the server at `DAF_BENCH_PG_URL` (127.0.0.1:5432 as `postgres` by
  * default), each dropped after. Three measurements, each against a baseline in the same run:
  *
