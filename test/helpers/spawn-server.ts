@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isPostgresUrl } from '../../server/storage/open-database.ts';
 
 const bin = fileURLToPath(new URL('../../server/cli/daf.js', import.meta.url));
 const running = new Set<ChildProcess>();
@@ -21,11 +22,12 @@ export interface SpawnedServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts `daf serve --db <db> --port 0 --no-demo` and resolves once it prints its URL. */
+/** Starts `daf serve --db <db> --port 0 --no-demo` (`--database-url` for a postgres:// URL) and resolves once it prints its URL. */
 export function spawnServer(db: string): Promise<SpawnedServer> {
   const env = { ...process.env };
-  for (const name of ['PORT', 'HOST', 'DAF_BASE_URL', 'DAF_DB']) delete env[name];
-  const child = spawn(process.execPath, [bin, 'serve', '--db', db, '--port', '0', '--no-demo'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  for (const name of ['PORT', 'HOST', 'DAF_BASE_URL', 'DAF_DB', 'DAF_DATABASE_URL']) delete env[name];
+  const where = isPostgresUrl(db) ? ['--database-url', db] : ['--db', db];
+  const child = spawn(process.execPath, [bin, 'serve', ...where, '--port', '0', '--no-demo'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   running.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) =>

@@ -26,7 +26,7 @@ export async function openSqlite(file: string, options: { migrate?: boolean; log
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: options.log });
-  if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
+  if (options.migrate !== false) await migrateAlone(sqlite, db);
   return {
     db,
     dialect: 'sqlite',
@@ -35,4 +35,22 @@ export async function openSqlite(file: string, options: { migrate?: boolean; log
       await db.destroy();
     },
   };
+}
+
+/**
+ * Migrates inside one IMMEDIATE transaction: Kysely's migrator takes no lock on SQLite and runs
+ * each step on its own, so processes starting together on a new file would each see a step
+ * pending and run it twice ("duplicate column"). The transaction makes the others wait (the busy
+ * timeout) and then find nothing to do; a failed step leaves the file as it was. The migrations
+ * use no transactions or pragmas of their own, which this would break.
+ */
+async function migrateAlone(sqlite: SQLite.Database, db: Kysely<Database>): Promise<void> {
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    await migrateToLatest(db, 'sqlite');
+    sqlite.exec('COMMIT');
+  } catch (e) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw e;
+  }
 }
