@@ -35,19 +35,23 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
 /** Copies the SQLite snapshot `source` into `db`, a PostgreSQL database on one connection (`openPostgresConnection`). */
 export async function copyToPostgres(source: OpenDatabase, db: OpenDatabase['db'], { dryRun, log }: { dryRun: boolean; log: (line: string) => void }): Promise<CopyResult> {
   await target.begin(db);
+  let result: Omit<CopyResult, 'committed'>;
   try {
-    const result = await copyInTransaction(source, db, log);
-    const failed = result.comparisons.some((c) => c.differences.length > 0);
-    if (failed || dryRun) {
+    result = await copyInTransaction(source, db, log);
+    if (dryRun || result.comparisons.some((c) => c.differences.length > 0)) {
       await target.rollback(db);
       return { ...result, committed: false };
     }
     await target.commit(db);
-    return { ...result, committed: true };
   } catch (e) {
     await target.rollback(db).catch(() => {});
     throw e;
   }
+  // Fresh rows have no statistics yet: without them the first queries would be planned blind.
+  const analyzing = performance.now();
+  await target.analyze(db);
+  log(`Gathered the planner's statistics (ANALYZE) [${seconds(analyzing)}]`);
+  return { ...result, committed: true };
 }
 
 async function copyInTransaction(source: OpenDatabase, db: OpenDatabase['db'], log: (line: string) => void): Promise<Omit<CopyResult, 'committed'>> {

@@ -6,8 +6,8 @@
  * foreign keys of the big tables set aside and made again after (every key is checked then), and
  * the statistics gathered, as in a database in use.
  *
- * - `copyFromSqlite`: every row of the API benchmark's SQLite database (api-database.ts), so that
- *   both dialects list the very same glosses.
+ * (The API benchmark's own database goes over by `daf migrate-to-postgres`: pg.ts.)
+ *
  * - `buildMillionDatabases`: a table of 1,000,000 glosses, and beside it a database holding only
  *   the measured text's 1,000. The measured text is the API benchmark's text (its glosses, anchors,
  *   layers and threads as built there); every other text is a copy of it with the first n of its
@@ -129,27 +129,8 @@ async function settle(client: pg.Client): Promise<void> {
   await client.query('VACUUM (ANALYZE)');
 }
 
-/** The tables the benchmark databases fill, in an order that satisfies every foreign key. */
-const filledTables = ['user', 'text', 'text_version', 'layer', 'gloss', 'anchor', 'reply', 'gloss_stance', 'decision'] as const;
-
 /** The big ones, loaded with their indexes and keys set aside. */
 const bulkTables = ['gloss', 'anchor', 'reply'];
-
-/** Copies every row of the filled tables of the SQLite database at `file` into the PostgreSQL database at `url`. */
-export async function copyFromSqlite(file: string, url: string): Promise<void> {
-  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
-  try {
-    await withClient(url, async (client) => {
-      await client.query(`SET maintenance_work_mem = '256MB'`);
-      const restore = await setAsideIndexesAndKeys(client, bulkTables);
-      for (const table of filledTables) await insertRows(client, table, sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as object[]);
-      await restore();
-      await settle(client);
-    });
-  } finally {
-    sqlite.close();
-  }
-}
 
 /** How many glosses each text of the million gets: the measured text's all, the others log-uniform between `fewest` and `most`. */
 function glossCounts(measured: number): number[] {

@@ -147,6 +147,7 @@ if (!only || only === 'pg') {
     console.log(`PostgreSQL (issue "Outgrow one machine"; at ${shownLocation(pgBenchUrl)})`);
     const pg = await runPgBench();
     Object.assign(figures, {
+      pg_migrate_100k_s: round(pg.migrateMs / 1000, 0),
       pg_api_list_ratio: round(pg.listRatio),
       pg_api_server_cpu_ratio: round(pg.serverCpuRatio),
       pg_api_total_cpu_ratio: round(pg.totalCpuRatio),

@@ -51,6 +51,11 @@ export async function commit(db: Db): Promise<void> {
   await sql`COMMIT`.execute(db);
 }
 
+/** Gathers the planner's statistics of every table, as a database in use has them (after the commit: the copy's rows are new to it). */
+export async function analyze(db: Db): Promise<void> {
+  await sql`ANALYZE`.execute(db);
+}
+
 export async function rollback(db: Db): Promise<void> {
   await sql`ROLLBACK`.execute(db);
 }
