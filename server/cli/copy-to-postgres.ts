@@ -47,10 +47,10 @@ export async function copyToPostgres(source: OpenDatabase, db: OpenDatabase['db'
     await target.rollback(db).catch(() => {});
     throw e;
   }
-  // Fresh rows have no statistics yet: without them the first queries would be planned blind.
-  const analyzing = performance.now();
-  await target.analyze(db);
-  log(`Gathered the planner's statistics (ANALYZE) [${seconds(analyzing)}]`);
+  // Fresh rows have no statistics and no visibility map yet: the first queries would be planned blind.
+  const vacuuming = performance.now();
+  await target.vacuumAnalyze(db);
+  log(`Vacuumed and gathered the planner's statistics (VACUUM (ANALYZE)) [${seconds(vacuuming)}]`);
   return { ...result, committed: true };
 }
 
