@@ -13,6 +13,8 @@ export type Visibility = 'public' | 'group' | 'private';
 export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
 /** What a bearer token may do: everything its holder may (`full`), or only what an embedded passage needs (`embed`). */
 export type TokenScope = 'full' | 'embed';
+/** Whether a layer's glosses are published to other servers, and whether replies come back (docs/federation.md). */
+export type FederationSetting = 'off' | 'publish' | 'publish+replies';
 /** How often a person is mailed a digest of what is new (docs/notifications.md, "Digests"). */
 export type DigestFrequency = 'off' | 'daily' | 'weekly';
 /** A member's role in a group, as the API names it. */
@@ -137,6 +139,12 @@ export interface LayerTable {
   license: string | null;
   attribution: string | null;
   created_at: string;
+  /**
+   * Whether its glosses travel to the group's followers elsewhere (docs/federation.md): `off`,
+   * `publish`, or `publish+replies` (replies from elsewhere come back into its threads). Only
+   * what a visitor may read is ever published, whatever this says.
+   */
+  federation: ColumnType<FederationSetting, FederationSetting | undefined, FederationSetting>;
 }
 export type LayerRow = Selectable<LayerTable>;
 
@@ -241,6 +249,8 @@ export interface ReadingGroupTable {
   trust_after: number;
   created_by: number;
   created_at: string;
+  /** 1 when the group may be followed from other servers (public groups only; docs/federation.md). */
+  federated: ColumnType<number, number | undefined, number>;
 }
 export type ReadingGroupRow = Selectable<ReadingGroupTable>;
 
@@ -396,6 +406,64 @@ export interface LoginFailureTable {
   /** The last failure, in milliseconds since 1970. */
   last: number;
 }
+/** Fedify's key-value store: a JSON value per JSON-encoded key (docs/federation.md §3). */
+export interface FedKvTable {
+  key: string;
+  value: string;
+  /** When it lapses, in milliseconds since 1970; null: never. */
+  expires_at: number | null;
+}
+/** Fedify's message queue: one message until a worker has handled it (docs/federation.md §3). */
+export interface FedQueueTable {
+  id: string;
+  /** The message, JSON. */
+  message: string;
+  /** Not handled before this moment (ms since 1970): a delay, or a retry's backoff. */
+  not_before: number;
+  /** A worker holds it until then (ms since 1970); 0 when nobody does. */
+  leased_until: ColumnType<number, number | undefined, number>;
+  created_at: number;
+}
+/** A local actor's key pair, generated once: `owner` is `group:ID`, `user:ID` or `app`. */
+export interface FedKeyTable {
+  owner: string;
+  /** `RSASSA-PKCS1-v1_5` (HTTP signatures) or `Ed25519` (object integrity proofs). */
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: string;
+}
+/** An actor elsewhere that follows a group, and where to deliver to it. */
+export interface FedFollowerTable {
+  group_id: number;
+  actor_uri: string;
+  inbox_uri: string;
+  shared_inbox_uri: string | null;
+  /** The id of their Follow, which the Accept names. */
+  follow_uri: string | null;
+  created_at: string;
+}
+/** What was last published of a gloss or reply (docs/federation.md §5). */
+export interface FedObjectTable {
+  item_kind: 'gloss' | 'reply';
+  item_id: number;
+  /** The group whose followers received it. */
+  group_id: number;
+  /** Bumped when a deleted object is published again: the new revision has a new id. */
+  revision: number;
+  /** SHA-256 of the published object: an edit that changes it goes out as Update. */
+  digest: string;
+  /** 1 once a Delete went out. */
+  deleted: ColumnType<number, number | undefined, number>;
+  updated_at: string;
+}
+/** How far a reader of the event log has got, and which process holds it for how long. */
+export interface FedCursorTable {
+  name: string;
+  last_event_id: number;
+  holder: string | null;
+  leased_until: ColumnType<number, number | undefined, number>;
+}
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -421,6 +489,12 @@ export interface Database {
   unsubscribe_link: UnsubscribeLinkTable;
   limit_hit: LimitHitTable;
   login_failure: LoginFailureTable;
+  fed_kv: FedKvTable;
+  fed_queue: FedQueueTable;
+  fed_key: FedKeyTable;
+  fed_follower: FedFollowerTable;
+  fed_object: FedObjectTable;
+  fed_cursor: FedCursorTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */
   search_index: SearchIndexTable;
 }
