@@ -22,6 +22,7 @@ import { embedRoutes } from './routes/embed.ts';
 import { eventRoutes, groupEventRoutes } from './routes/events.ts';
 import { defaultStreamTiming } from './routes/live-stream.ts';
 import { feedRoutes } from './routes/feeds.ts';
+import { federationRoutes } from './routes/federation.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
@@ -33,6 +34,7 @@ import { searchRoutes } from './routes/search.ts';
 import { textRoutes } from './routes/texts.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import type { AppContext } from './services/context.ts';
+import type { DafFederation } from './services/federation/federation.ts';
 
 export interface AppOptions {
   /**
@@ -50,6 +52,10 @@ export interface AppOptions {
    * front); otherwise it is the socket's peer. See middleware/client-address.ts.
    */
   trustProxy?: boolean;
+  /** The ActivityPub doors (docs/federation.md), when federation is on; none otherwise. */
+  federation?: DafFederation;
+  /** The largest inbox body federation accepts (`defaultInboxMaxBytes`, 256 KiB). */
+  inboxMaxBytes?: number;
   /** Log 500s somewhere other than stderr (tests). */
   logError?: (err: unknown) => void;
 }
@@ -98,6 +104,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/annotations', annotationRoutes);
   // Atom feeds are read as a visitor, whoever asks: no `authenticate`, and cacheable by anyone.
   app.route('/feeds', feedRoutes);
+  if (options.federation) app.route('/', federationRoutes(options.federation, options.inboxMaxBytes));
   app.route('/', pageRoutes);
   app.route('/', embedRoutes);
 

@@ -20,6 +20,8 @@ import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
 import type { PostgresOptions } from './storage/postgres/open.ts';
 import { listenForEvents } from './storage/postgres/listen.ts';
 import { loadDemo, isEmpty } from './demo.ts';
+import { createDafFederation } from './services/federation/federation.ts';
+import { startPublisher, type Publisher } from './services/federation/publisher.ts';
 
 /** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
 export interface RateLimits {
@@ -94,6 +96,8 @@ export interface RunningServer {
   port: number;
   database: OpenDatabase;
   context: AppContext;
+  /** The federation publisher, when federation is on (tests call its `pass`). */
+  publisher: Publisher | null;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,10 @@ export async function startServer(options: {
   database?: PostgresOptions;
   /** Where rate limits are counted (`DAF_LIMIT_STORE`): the database, shared by every process on it (the default), or memory. */
   limitStore?: LimitStoreKind;
+  /** Federate over ActivityPub (docs/federation.md); needs `baseUrl`. Off when unset. */
+  federation?: { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
 }): Promise<RunningServer> {
+  if (options.federation && options.baseUrl === undefined) throw new Error('Federation needs a base URL: the public origin every id is made from');
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath, options.database);
   const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock, limitStore: options.limitStore });
@@ -138,7 +145,20 @@ export async function startServer(options: {
     const summary = await loadDemo(context);
     log(`Empty database: loaded the demo (${summary.texts.join(', ')})`);
   }
-  const app = createApp(context, { baseUrl: options.baseUrl, streamLifetimeMs: options.streamLifetimeMs, streamPollMs: options.streamPollMs, trustProxy: options.trustProxy });
+  // Federation: Fedify's queue (deliveries, inbox work) and the publisher run in every serving
+  // process; the queue's leases and the publisher's cursor keep them from doing a thing twice.
+  const fed = options.federation ? createDafFederation(context, { baseUrl: options.baseUrl!, allowPrivateAddress: options.federation.allowPrivateAddress ?? false }) : null;
+  const queueStop = new AbortController();
+  const queue = fed ? fed.federation.startQueue(context, { signal: queueStop.signal }) : null;
+  const publisher = fed ? startPublisher(context, fed) : null;
+  const app = createApp(context, {
+    baseUrl: options.baseUrl,
+    streamLifetimeMs: options.streamLifetimeMs,
+    streamPollMs: options.streamPollMs,
+    trustProxy: options.trustProxy,
+    federation: fed ?? undefined,
+    inboxMaxBytes: options.federation?.inboxMaxBytes,
+  });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s as Server)) as Server;
@@ -152,8 +172,12 @@ export async function startServer(options: {
     port,
     database,
     context,
+    publisher,
     close: async () => {
       await digests?.stop();
+      await publisher?.stop();
+      queueStop.abort();
+      await queue?.catch(() => {});
       await listener?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

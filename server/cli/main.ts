@@ -28,6 +28,8 @@ Commands:
         [--trust-proxy]                    client addresses from X-Forwarded-For (behind a proxy)
         [--pg-pool-max N]                  PostgreSQL connections (DAF_PG_POOL_MAX, default 10);
                                            DAF_MIGRATE=off starts without migrating
+        [--federation]                     federate over ActivityPub (DAF_FEDERATION=on); needs
+                                           --base-url, the public origin every id is made from
   import FILE --title T         Import a text from a file
         [--slug S] [--lang L] [--format markdown|plain|prosemirror|html|docx]
         [--direction ltr|rtl|auto] [--license L] [--attribution A] [--owner HANDLE] [--private]
@@ -50,7 +52,7 @@ Commands:
 
 Every command (but migrate-to-postgres) takes --db PATH (default ./data/daf.db, or the DAF_DB
 environment variable), or --database-url postgres://… (or DAF_DATABASE_URL) for PostgreSQL,
-whose support is in progress (docs/postgres.md).
+PostgreSQL (docs/postgres.md).
 `;
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: (args: { values: Record<string, unknown>; positionals: string[]; db: string }) => Promise<void> }> = {
@@ -64,6 +66,8 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
       'quota-mb': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       'pg-pool-max': { type: 'string' },
+      federation: { type: 'boolean' },
+      'inbox-max-bytes': { type: 'string' },
     },
     run: serveCommand,
   },

@@ -3,6 +3,7 @@ import { startServer } from '../main.ts';
 import { digestCheckMs } from '../services/digests.ts';
 import { defaultQuotas, mebibyte } from '../services/quotas.ts';
 import { shownLocation } from '../storage/open-database.ts';
+import { defaultInboxMaxBytes } from '../routes/federation.ts';
 import { hostWarning } from './host-warning.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -27,6 +28,17 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
   if (migrate !== 'auto' && migrate !== 'off') throw new UsageError(`DAF_MIGRATE is auto or off, not "${migrate}"`);
   const limitStore = process.env.DAF_LIMIT_STORE ?? 'database';
   if (limitStore !== 'database' && limitStore !== 'memory') throw new UsageError(`DAF_LIMIT_STORE is database or memory, not "${limitStore}"`);
+  const federationSwitch = process.env.DAF_FEDERATION ?? 'off';
+  if (federationSwitch !== 'on' && federationSwitch !== 'off') throw new UsageError(`DAF_FEDERATION is on or off, not "${federationSwitch}"`);
+  const federation = values.federation === true || federationSwitch === 'on';
+  if (federation && baseUrl === undefined) {
+    throw new UsageError('Federation needs --base-url (or DAF_BASE_URL): the public origin every ActivityPub id is made from, like https://daf.example.org');
+  }
+  const allowPrivate = /^(1|true|yes)$/i.test(process.env.DAF_FEDERATION_ALLOW_PRIVATE ?? '');
+  if (federation && allowPrivate) {
+    console.error('Warning: DAF_FEDERATION_ALLOW_PRIVATE is set: this server will fetch from and deliver to loopback and private addresses. Use it only for tests or a closed network.');
+  }
+  const inboxMaxBytes = countOption(values, 'inbox-max-bytes', 'DAF_INBOX_MAX_BYTES', defaultInboxMaxBytes);
   const warning = hostWarning(host, baseUrl);
   if (warning) console.error(warning);
   const server = await startServer({
@@ -41,6 +53,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     },
     demo: !values['no-demo'],
     limitStore,
+    federation: federation ? { allowPrivateAddress: allowPrivate, inboxMaxBytes } : undefined,
     database: {
       poolMax: countOption(values, 'pg-pool-max', 'DAF_PG_POOL_MAX', 10),
       migrate: migrate === 'auto',
@@ -48,6 +61,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     log: (line) => console.log(line),
   });
   console.log(`Daf is serving ${shownLocation(db)} at ${server.url}`);
+  if (federation) console.log(`Federation is on: groups that opt in can be followed as @slug@${new URL(baseUrl!).host}`);
   console.log(
     server.context.mailOn
       ? `Digests: looking every ${digestCheckMs / 60_000} minutes for those due`

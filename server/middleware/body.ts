@@ -31,9 +31,14 @@ function tooLarge(limit: number): AppError {
 
 /** Reads the raw body as UTF-8 text, throwing 413 past `limit` bytes. */
 export async function readBodyText(c: Context, limit: number): Promise<string> {
+  return new TextDecoder('utf-8', { fatal: false }).decode(await readBodyBytes(c, limit));
+}
+
+/** Reads the raw body's bytes, throwing 413 past `limit` bytes. */
+export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   const body = c.req.raw.body;
-  if (!body) return '';
+  if (!body) return Buffer.alloc(0);
   const reader = body.getReader();
   if (declared > drainLimit) {
     await reader.cancel().catch(() => {});
@@ -57,7 +62,7 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
     chunks.push(value);
   }
   if (over) throw tooLarge(limit);
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -15,6 +15,7 @@ export class EventBus {
   /** Says that text `textId` has new events. Call after the transaction that wrote them commits. */
   notify(textId: number): void {
     this.emitter.emit(`text:${textId}`);
+    this.emitter.emit('any-text');
   }
 
   /** Says that person `userId` has new notifications. Call after the transaction that wrote them commits. */
@@ -32,5 +33,11 @@ export class EventBus {
   subscribe(textId: number, listener: () => void): () => void {
     this.emitter.on(`text:${textId}`, listener);
     return () => this.emitter.off(`text:${textId}`, listener);
+  }
+
+  /** Calls `listener` whenever any text has new events (the federation publisher); returns the unsubscribe function. */
+  subscribeAll(listener: () => void): () => void {
+    this.emitter.on('any-text', listener);
+    return () => this.emitter.off('any-text', listener);
   }
 }

@@ -43,7 +43,7 @@ export type FeedScope = { layerId: number } | { groupId: number };
  * The columns both kinds of post take from their author (`u`), text (`t`) and layer (`l`). A
  * compound select pairs columns by position, so both halves select these last, in this order.
  */
-const authorAndPlace = [
+export const authorAndPlace = [
   'u.handle as author_handle',
   'u.display_name as author_name',
   't.slug as text_slug',

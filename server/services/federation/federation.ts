@@ -1,0 +1,226 @@
+/**
+ * Daf's ActivityPub server, built on Fedify (docs/federation.md): the actors (a federated
+ * public group is a FEP-1b12 `Group`, a member a `Person`), their keys, WebFinger and NodeInfo,
+ * the followers of a group, the Notes of published posts, and the inboxes. Everything Fedify
+ * keeps is in Daf's database (stores.ts). Everything it serves goes through `federablePost` and
+ * `federatedGroup`, which answer only for what a visitor may read.
+ */
+import { Accept, Application, Endpoints, Follow, Group, Note, Person, Undo, createFederation, type Federation, type KvStore, type MessageQueue } from '@fedify/fedify';
+import type { DB } from '../../storage/database.ts';
+import { deleteFollower, federablePost, followerCount, followersOf, upsertFollower } from '../../storage/federation.ts';
+import { findGroupBySlug } from '../../storage/groups.ts';
+import { findUserByHandle } from '../../storage/users.ts';
+import type { AppContext } from '../context.ts';
+import { keyPairsOf } from './keys.ts';
+import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
+import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
+import { inReplyToOf, publishedRevision } from './threading.ts';
+
+export interface FederationSettings {
+  /** The public origin every id is made from (`--base-url`). */
+  baseUrl: string;
+  /**
+   * Let peers on loopback and private addresses be fetched and delivered to. Only for tests and
+   * closed networks: it turns off Fedify's guard against requests to the server's own network.
+   */
+  allowPrivateAddress: boolean;
+  /** Fedify's stores; Daf's database by default. */
+  kv?: KvStore;
+  queue?: MessageQueue;
+}
+
+/** A running federation: Fedify's object, and where its documents live. */
+export interface DafFederation {
+  federation: Federation<AppContext>;
+  urls: ApUrls;
+  settings: FederationSettings;
+}
+
+/** What a local actor identifier names: a group by slug, a person by handle, or the instance. */
+export type ActorRef = { kind: 'group'; slug: string } | { kind: 'user'; handle: string } | { kind: 'app' };
+
+export function parseActor(identifier: string): ActorRef | null {
+  if (identifier === 'app.daf') return { kind: 'app' };
+  const dot = identifier.indexOf('.');
+  if (dot < 0) return null;
+  const kind = identifier.slice(0, dot);
+  const rest = identifier.slice(dot + 1);
+  if (rest === '') return null;
+  if (kind === 'group') return { kind: 'group', slug: rest };
+  if (kind === 'user') return { kind: 'user', handle: rest };
+  return null;
+}
+
+/** A group others may follow: it exists, it is public and it federates. */
+export async function federatedGroup(db: DB, slug: string) {
+  const group = await findGroupBySlug(db, slug);
+  return group && group.visibility === 'public' && group.federated === 1 ? group : undefined;
+}
+
+/** A person whose actor exists: a live account (their profile page is public already). */
+export async function livePerson(db: DB, handle: string) {
+  const user = await findUserByHandle(db, handle);
+  return user && user.deleted_at === null && user.handle === handle ? user : undefined;
+}
+
+/** Whose keys sign for an actor: `group:ID`, `user:ID` or `app`; null if the actor does not exist. */
+async function keyOwner(db: DB, identifier: string): Promise<string | null> {
+  const ref = parseActor(identifier);
+  if (ref?.kind === 'app') return 'app';
+  if (ref?.kind === 'group') {
+    const group = await federatedGroup(db, ref.slug);
+    return group ? `group:${group.id}` : null;
+  }
+  if (ref?.kind === 'user') {
+    const user = await livePerson(db, ref.handle);
+    return user ? `user:${user.id}` : null;
+  }
+  return null;
+}
+
+/** Builds the federation for a server whose public origin is `settings.baseUrl`. */
+export function createDafFederation(ctx: AppContext, settings: FederationSettings): DafFederation {
+  const urls = new ApUrls(settings.baseUrl.replace(/\/+$/, ''));
+  const federation = createFederation<AppContext>({
+    kv: settings.kv ?? new DatabaseKvStore(ctx.db),
+    queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log),
+    origin: urls.base,
+    allowPrivateAddress: settings.allowPrivateAddress,
+    manuallyStartQueue: true,
+  });
+
+  federation
+    .setActorDispatcher('/ap/actors/{identifier}', async (fctx, identifier) => {
+      const ref = parseActor(identifier);
+      if (ref === null) return null;
+      const db = fctx.data.db;
+      const keys = await fctx.getActorKeyPairs(identifier);
+      const common = {
+        id: fctx.getActorUri(identifier),
+        inbox: fctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: fctx.getInboxUri() }),
+        publicKey: keys[0]?.cryptographicKey,
+        assertionMethods: keys.map((k) => k.multikey),
+      };
+      if (ref.kind === 'app') {
+        return new Application({ ...common, preferredUsername: 'daf', name: 'Daf', url: new URL(`${urls.base}/`), manuallyApprovesFollowers: true });
+      }
+      if (ref.kind === 'group') {
+        const group = await federatedGroup(db, ref.slug);
+        if (!group) return null;
+        return new Group({
+          ...common,
+          preferredUsername: group.slug,
+          name: group.name,
+          summary: group.description || null,
+          url: new URL(urls.daf.group(group.slug)),
+          followers: fctx.getFollowersUri(identifier),
+          manuallyApprovesFollowers: false,
+          discoverable: true,
+        });
+      }
+      const user = await livePerson(db, ref.handle);
+      if (!user) return null;
+      return new Person({
+        ...common,
+        preferredUsername: user.handle,
+        name: user.display_name,
+        url: new URL(urls.daf.person(user.handle)),
+        manuallyApprovesFollowers: true,
+      });
+    })
+    .setKeyPairsDispatcher(async (fctx, identifier) => {
+      const owner = await keyOwner(fctx.data.db, identifier);
+      return owner === null ? [] : keyPairsOf(fctx.data.db, owner, fctx.data.clock);
+    })
+    // WebFinger: `acct:NAME@HOST` is a person when one has that handle, else a federated group
+    // (a person's handle wins a clash, as on Lemmy); `group:NAME@HOST` asks for the group only.
+    .mapHandle(async (fctx, username) => {
+      const db = fctx.data.db;
+      if (await livePerson(db, username)) return userActor(username);
+      if (await federatedGroup(db, username)) return groupActor(username);
+      return null;
+    });
+
+  federation
+    .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (fctx, identifier) => {
+      const ref = parseActor(identifier);
+      if (ref?.kind !== 'group') return null;
+      const group = await federatedGroup(fctx.data.db, ref.slug);
+      if (!group) return null;
+      // Served to anyone, the collection says how many follow, not who: the list is for delivering.
+      if ('request' in fctx) return { items: [] };
+      const rows = await followersOf(fctx.data.db, group.id, 1_000_000);
+      return {
+        items: rows.map((r) => ({
+          id: new URL(r.actor_uri),
+          inboxId: new URL(r.inbox_uri),
+          endpoints: r.shared_inbox_uri ? { sharedInbox: new URL(r.shared_inbox_uri) } : null,
+        })),
+      };
+    })
+    .setCounter(async (fctx, identifier) => {
+      const ref = parseActor(identifier);
+      if (ref?.kind !== 'group') return null;
+      const group = await federatedGroup(fctx.data.db, ref.slug);
+      return group ? followerCount(fctx.data.db, group.id) : null;
+    });
+
+  federation.setObjectDispatcher(Note, '/ap/notes/{key}', async (fctx, { key }) => {
+    const note = parseNoteKey(key);
+    if (note === null) return null;
+    const row = await federablePost(fctx.data.db, note.kind, note.id);
+    if (!row) return null;
+    // Only the revision now current answers: an older one was deleted where it went.
+    if (note.revision !== ((await publishedRevision(fctx.data.db, note.kind, row.id)) ?? 1)) return null;
+    return postNote(row, urls, note.revision, await inReplyToOf(fctx.data.db, row, urls));
+  });
+
+  federation
+    .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
+    .on(Follow, async (fctx, follow) => {
+      if (!follow.id || !follow.actorId || !follow.objectId) return;
+      const target = fctx.parseUri(follow.objectId);
+      if (target?.type !== 'actor') return;
+      const ref = parseActor(target.identifier);
+      if (ref?.kind !== 'group') return;
+      const group = await federatedGroup(fctx.data.db, ref.slug);
+      if (!group) return;
+      const follower = await follow.getActor(fctx);
+      if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId.href) return;
+      await upsertFollower(fctx.data.db, {
+        group_id: group.id,
+        actor_uri: follower.id.href,
+        inbox_uri: follower.inboxId.href,
+        shared_inbox_uri: follower.endpoints?.sharedInbox?.href ?? null,
+        follow_uri: follow.id.href,
+        created_at: fctx.data.clock().toISOString(),
+      });
+      const accept = new Accept({
+        id: new URL(`${fctx.getActorUri(target.identifier).href}#accept/${encodeURIComponent(follow.id.href)}`),
+        actor: follow.objectId,
+        object: follow,
+      });
+      await fctx.sendActivity({ identifier: target.identifier }, follower, accept);
+    })
+    .on(Undo, async (fctx, undo) => {
+      const follow = await undo.getObject(fctx);
+      if (!(follow instanceof Follow) || !follow.objectId || !undo.actorId) return;
+      if (follow.actorId?.href !== undo.actorId.href) return;
+      const target = fctx.parseUri(follow.objectId);
+      const ref = target?.type === 'actor' ? parseActor(target.identifier) : null;
+      if (ref?.kind !== 'group') return;
+      const group = await findGroupBySlug(fctx.data.db, ref.slug);
+      if (group) await deleteFollower(fctx.data.db, group.id, undo.actorId.href);
+    })
+    .onError((_fctx, error) => ctx.log(`federation inbox: ${error.message}`));
+
+  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => ({
+    software: { name: 'daf', version: { major: 0, minor: 1, patch: 0 }, homepage: new URL(`${urls.base}/`) },
+    protocols: ['activitypub'],
+    usage: { users: {}, localPosts: 0, localComments: 0 },
+    openRegistrations: true,
+  }));
+
+  return { federation, urls, settings };
+}

@@ -1,0 +1,103 @@
+/**
+ * Fedify's key-value store and message queue, kept in Daf's own database (docs/federation.md
+ * §3): durable, and shared by every process on one database. Nothing federation keeps lives
+ * only in a process's memory.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KvKey, KvStore, KvStoreSetOptions, MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
+import type { DB } from '../../storage/database.ts';
+import * as store from '../../storage/federation.ts';
+
+/** A Fedify key-value store over the `fed_kv` table. Keys are stored as their JSON. */
+export class DatabaseKvStore implements KvStore {
+  constructor(
+    private readonly db: DB,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const value = await store.kvGet(this.db, JSON.stringify(key), this.now());
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    const ttl = options?.ttl ? options.ttl.total('millisecond') : null;
+    await store.kvSet(this.db, JSON.stringify(key), JSON.stringify(value), ttl === null ? null : this.now() + ttl);
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    await store.kvDelete(this.db, JSON.stringify(key));
+  }
+}
+
+/** How long a worker holds a message before another may take it (a crashed worker's message comes back then). */
+const leaseMs = 5 * 60 * 1000;
+/** How long a message whose handling threw waits before it is tried again. */
+const retryMs = 60 * 1000;
+/** How often an idle listener looks for due messages when nothing wakes it. */
+const pollMs = 1000;
+
+/**
+ * A Fedify message queue over the `fed_queue` table. A message is leased, handled, and only
+ * then deleted, so a crash loses nothing (it is handled again once the lease lapses). An
+ * enqueue in this process wakes its listeners at once; other processes find it on their next look.
+ */
+export class DatabaseMessageQueue implements MessageQueue {
+  #wake = new Set<() => void>();
+
+  constructor(
+    private readonly db: DB,
+    private readonly log: (line: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await this.enqueueMany([message], options);
+  }
+
+  async enqueueMany(messages: unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    const now = this.now();
+    const delay = options?.delay ? Math.max(0, options.delay.total('millisecond')) : 0;
+    await store.enqueueMessages(
+      this.db,
+      messages.map((m) => ({ id: randomUUID(), message: JSON.stringify(m), notBefore: now + delay })),
+      now,
+    );
+    for (const wake of this.#wake) wake();
+  }
+
+  async listen(handler: (message: any) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
+    const signal = options?.signal;
+    while (!signal?.aborted) {
+      const now = this.now();
+      let leased: { id: string; message: string } | null = null;
+      try {
+        leased = await store.leaseMessage(this.db, now, now + leaseMs);
+      } catch (err) {
+        if (signal?.aborted) break;
+        this.log(`federation queue: could not read the queue: ${(err as Error).message}`);
+      }
+      if (leased) {
+        try {
+          await handler(JSON.parse(leased.message));
+          await store.deleteMessage(this.db, leased.id);
+        } catch (err) {
+          this.log(`federation queue: a message failed and will be tried again: ${(err as Error).message}`);
+          await store.releaseMessage(this.db, leased.id, this.now() + retryMs).catch(() => {});
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.#wake.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollMs);
+        this.#wake.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * Federation's rows (docs/federation.md §3): Fedify's key-value store and message queue, local
+ * actors' key pairs, a group's followers elsewhere, and what was published. The policy — what
+ * may leave, what a message means — is the services'; this module only stores.
+ */
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { DB, FedFollowerTable, FedObjectTable } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import { authorAndPlace, type FeedPostRow } from './feeds.ts';
+import { readablePublishedPosts } from './published-posts.ts';
+
+// ---- Fedify's key-value store ----
+
+/** The value under `key` unless it has lapsed by `now`; undefined when there is none. */
+export async function kvGet(db: DB, key: string, now: number): Promise<string | undefined> {
+  const row = await db.selectFrom('fed_kv').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst();
+  if (!row || (row.expires_at !== null && Number(row.expires_at) <= now)) return undefined;
+  return row.value;
+}
+
+export async function kvSet(db: DB, key: string, value: string, expiresAt: number | null): Promise<void> {
+  await db
+    .insertInto('fed_kv')
+    .values({ key, value, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, expires_at: expiresAt }))
+    .execute();
+}
+
+export async function kvDelete(db: DB, key: string): Promise<void> {
+  await db.deleteFrom('fed_kv').where('key', '=', key).execute();
+}
+
+/** Forgets every value that lapsed by `now`; returns how many. */
+export async function kvSweep(db: DB, now: number): Promise<number> {
+  const result = await db.deleteFrom('fed_kv').where('expires_at', 'is not', null).where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+// ---- Fedify's message queue ----
+
+export async function enqueueMessages(db: DB, messages: { id: string; message: string; notBefore: number }[], now: number): Promise<void> {
+  if (messages.length === 0) return;
+  await db
+    .insertInto('fed_queue')
+    .values(messages.map((m) => ({ id: m.id, message: m.message, not_before: m.notBefore, created_at: now })))
+    .execute();
+}
+
+/**
+ * Takes the oldest message due by `now` that nobody holds, and holds it until `leaseUntil`;
+ * null when there is none. Two processes never take the same message: PostgreSQL skips rows
+ * another transaction has locked, and SQLite runs one writer at a time.
+ */
+export async function leaseMessage(db: DB, now: number, leaseUntil: number): Promise<{ id: string; message: string } | null> {
+  const lock = dialectOf(db) === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<{ id: string; message: string }>`
+    UPDATE fed_queue SET leased_until = ${leaseUntil}
+    WHERE id = (
+      SELECT id FROM fed_queue WHERE not_before <= ${now} AND leased_until < ${now}
+      ORDER BY not_before, created_at LIMIT 1 ${lock}
+    )
+    RETURNING id, message`.execute(db);
+  return result.rows[0] ?? null;
+}
+
+/** A message handled: it is gone. */
+export async function deleteMessage(db: DB, id: string): Promise<void> {
+  await db.deleteFrom('fed_queue').where('id', '=', id).execute();
+}
+
+/** A message whose handling failed: free again at `notBefore`. */
+export async function releaseMessage(db: DB, id: string, notBefore: number): Promise<void> {
+  await db.updateTable('fed_queue').set({ leased_until: 0, not_before: notBefore }).where('id', '=', id).execute();
+}
+
+/** How many messages wait (due or not), for `daf doctor` and tests. */
+export async function queuedCount(db: DB): Promise<number> {
+  const row = await db.selectFrom('fed_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- Key pairs ----
+
+export interface StoredKey {
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+}
+
+export async function keysOf(db: DB, owner: string): Promise<StoredKey[]> {
+  return db.selectFrom('fed_key').select(['algorithm', 'private_jwk', 'public_jwk']).where('owner', '=', owner).orderBy('algorithm', 'desc').execute();
+}
+
+/** Stores a key pair unless the owner already has one of that algorithm (another process won). */
+export async function insertKeyIfAbsent(db: DB, owner: string, key: StoredKey, createdAt: string): Promise<void> {
+  await db
+    .insertInto('fed_key')
+    .values({ owner, ...key, created_at: createdAt })
+    .onConflict((oc) => oc.columns(['owner', 'algorithm']).doNothing())
+    .execute();
+}
+
+// ---- Followers ----
+
+export type FollowerRow = FedFollowerTable;
+
+export async function upsertFollower(db: DB, row: FollowerRow): Promise<void> {
+  await db
+    .insertInto('fed_follower')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['group_id', 'actor_uri']).doUpdateSet({ inbox_uri: row.inbox_uri, shared_inbox_uri: row.shared_inbox_uri, follow_uri: row.follow_uri }),
+    )
+    .execute();
+}
+
+export async function deleteFollower(db: DB, groupId: number, actorUri: string): Promise<boolean> {
+  const result = await db.deleteFrom('fed_follower').where('group_id', '=', groupId).where('actor_uri', '=', actorUri).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** A group's followers, oldest first, a page at a time after `afterActor` (null: from the start). */
+export async function followersOf(db: DB, groupId: number, limit: number, afterActor: string | null = null): Promise<FollowerRow[]> {
+  let query = db.selectFrom('fed_follower').selectAll().where('group_id', '=', groupId);
+  if (afterActor !== null) query = query.where('actor_uri', '>', afterActor);
+  return query.orderBy('actor_uri').limit(limit).execute();
+}
+
+export async function followerCount(db: DB, groupId: number): Promise<number> {
+  const row = await db.selectFrom('fed_follower').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- What was published ----
+
+export type PublishedRow = Selectable<FedObjectTable>;
+
+export async function publishedObject(db: DB, kind: 'gloss' | 'reply', id: number): Promise<PublishedRow | undefined> {
+  return db.selectFrom('fed_object').selectAll().where('item_kind', '=', kind).where('item_id', '=', id).executeTakeFirst();
+}
+
+export async function savePublished(db: DB, row: PublishedRow): Promise<void> {
+  await db
+    .insertInto('fed_object')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['item_kind', 'item_id']).doUpdateSet({ group_id: row.group_id, revision: row.revision, digest: row.digest, deleted: row.deleted, updated_at: row.updated_at }),
+    )
+    .execute();
+}
+
+// ---- The publisher's place in the event log ----
+
+/**
+ * Holds the cursor `name` for `holder` until `leaseUntil` if nobody else holds it at `now`;
+ * creates it at the log's end the first time. Returns the last event read, or null when another
+ * process holds it.
+ */
+export async function leaseCursor(db: DB, name: string, holder: string, now: number, leaseUntil: number): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    const end = await trx.selectFrom('event').select((eb) => eb.fn.max<number | null>('id').as('last')).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('fed_cursor')
+      .values({ name, last_event_id: Number(end.last ?? 0), holder: null, leased_until: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const taken = await trx
+      .updateTable('fed_cursor')
+      .set({ holder, leased_until: leaseUntil })
+      .where('name', '=', name)
+      .where((eb) => eb.or([eb('holder', '=', holder), eb('leased_until', '<', now)]))
+      .returning('last_event_id')
+      .executeTakeFirst();
+    return taken ? Number(taken.last_event_id) : null;
+  });
+}
+
+/** Moves the cursor on, if `holder` still holds it. */
+export async function advanceCursor(db: DB, name: string, holder: string, lastEventId: number): Promise<void> {
+  await db.updateTable('fed_cursor').set({ last_event_id: lastEventId }).where('name', '=', name).where('holder', '=', holder).execute();
+}
+
+// ---- What may leave ----
+
+/** A gloss or reply as it would be published, with its place and group (docs/federation.md §4). */
+export interface FederablePostRow extends FeedPostRow {
+  /** The reply a reply answers; null for a gloss, and for a reply to the gloss itself. */
+  parent_reply_id: number | null;
+  layer_federation: 'off' | 'publish' | 'publish+replies';
+  group_id: number;
+  group_slug: string;
+}
+
+/**
+ * The gloss or reply `id` if it may leave this server now: a visitor may read it (the same SQL
+ * twins of visibility-sql.ts as the feeds: active, in a layer and text a visitor may read, its
+ * gloss visible too), its layer publishes, and its layer's group is public and federated.
+ * Undefined otherwise. The only door to what federation sends and serves.
+ */
+export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number): Promise<FederablePostRow | undefined> {
+  const { glosses, replies } = readablePublishedPosts(db, null);
+  const place = [
+    ...authorAndPlace,
+    'l.federation as layer_federation',
+    'rg.id as group_id',
+    'rg.slug as group_slug',
+  ] as const;
+  if (kind === 'gloss') {
+    return glosses
+      .innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
+      .where('rg.visibility', '=', 'public')
+      .where('rg.federated', '=', 1)
+      .where('l.federation', '!=', 'off')
+      .where('g.id', '=', id)
+      .select([
+        sql<'gloss'>`'gloss'`.as('kind'),
+        'g.id as id',
+        'g.id as gloss_id',
+        'g.target_gloss_id',
+        sql<number | null>`NULL`.as('parent_reply_id'),
+        sql<string | null>`g.selectors`.as('selectors'),
+        'g.body_doc',
+        'g.body_text',
+        sql<string | null>`g.attribution`.as('attribution'),
+        'g.created_at',
+        'g.updated_at',
+        ...place,
+      ])
+      .executeTakeFirst();
+  }
+  return replies
+    .innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
+    .where('rg.visibility', '=', 'public')
+    .where('rg.federated', '=', 1)
+    .where('l.federation', '!=', 'off')
+    .where('r.id', '=', id)
+    .select([
+      sql<'reply'>`'reply'`.as('kind'),
+      'r.id as id',
+      'r.gloss_id',
+      sql<number | null>`NULL`.as('target_gloss_id'),
+      'r.parent_id as parent_reply_id',
+      sql<string | null>`NULL`.as('selectors'),
+      'r.body_doc',
+      'r.body_text',
+      sql<string | null>`NULL`.as('attribution'),
+      'r.created_at',
+      'r.updated_at',
+      ...place,
+    ])
+    .executeTakeFirst();
+}
+
+/** Events of every text after `afterId`, oldest first, at most `limit`: what the publisher reads. */
+export async function eventsSince(db: DB, afterId: number, limit: number) {
+  return db
+    .selectFrom('event')
+    .select(['id', 'kind', 'layer_ids', 'item_kind', 'item_id'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The posts of a layer that were ever published (deleted since or not), glosses first. */
+export async function publishedInLayer(db: DB, layerId: number): Promise<{ item_kind: 'gloss' | 'reply'; item_id: number }[]> {
+  const glosses = db
+    .selectFrom('fed_object as o')
+    .innerJoin('gloss as g', 'g.id', 'o.item_id')
+    .where('o.item_kind', '=', 'gloss')
+    .where('g.layer_id', '=', layerId)
+    .select(['o.item_kind', 'o.item_id']);
+  const replies = db
+    .selectFrom('fed_object as o')
+    .innerJoin('reply as r', 'r.id', 'o.item_id')
+    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+    .where('o.item_kind', '=', 'reply')
+    .where('g.layer_id', '=', layerId)
+    .select(['o.item_kind', 'o.item_id']);
+  return glosses.unionAll(replies).execute();
+}
+
+export async function groupSlugOf(db: DB, groupId: number): Promise<string | undefined> {
+  return (await db.selectFrom('reading_group').select('slug').where('id', '=', groupId).executeTakeFirst())?.slug;
+}
+
+/** The handle of a post's author while their account lives; null once it is deleted (or the post is gone). */
+export async function liveAuthorHandle(db: DB, kind: 'gloss' | 'reply', id: number): Promise<string | null> {
+  const row =
+    kind === 'gloss'
+      ? await db.selectFrom('gloss as p').innerJoin('user as u', 'u.id', 'p.author_id').select(['u.handle', 'u.deleted_at']).where('p.id', '=', id).executeTakeFirst()
+      : await db.selectFrom('reply as p').innerJoin('user as u', 'u.id', 'p.author_id').select(['u.handle', 'u.deleted_at']).where('p.id', '=', id).executeTakeFirst();
+  return row && row.deleted_at === null ? row.handle : null;
+}

@@ -1,0 +1,121 @@
+/**
+ * A server elsewhere, for federation tests: a small Fedify instance on loopback with one person
+ * (`alice`), which signs what it sends and records every activity delivered to it, each checked
+ * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf.
+ */
+import { serve } from '@hono/node-server';
+import { Activity, Endpoints, Follow, MemoryKvStore, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+
+export interface Delivery {
+  type: string;
+  id: string | null;
+  actor: string | null;
+  /** The activity as JSON-LD compacted by Fedify. */
+  json: Record<string, any>;
+}
+
+export class FediPeer {
+  readonly deliveries: Delivery[] = [];
+  private constructor(
+    readonly url: string,
+    private readonly federation: Federation<void>,
+    private readonly server: Server,
+  ) {}
+
+  /** Starts a peer on a free loopback port. */
+  static async start(): Promise<FediPeer> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const federation = createFederation<void>({ kv: new MemoryKvStore(), origin: url, allowPrivateAddress: true });
+    const keys = new Map<string, CryptoKeyPair[]>();
+    federation
+      .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+        if (identifier !== 'alice') return null;
+        const pairs = await ctx.getActorKeyPairs(identifier);
+        return new Person({
+          id: ctx.getActorUri(identifier),
+          preferredUsername: identifier,
+          name: 'Alice Elsewhere',
+          inbox: ctx.getInboxUri(identifier),
+          endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+          publicKey: pairs[0]?.cryptographicKey,
+          assertionMethods: pairs.map((p) => p.multikey),
+        });
+      })
+      .setKeyPairsDispatcher(async (_ctx, identifier) => {
+        if (identifier !== 'alice') return [];
+        if (!keys.has(identifier)) keys.set(identifier, [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')]);
+        return keys.get(identifier)!;
+      });
+    let peer: FediPeer | null = null;
+    federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Activity, async (ctx, activity) => {
+      const json = (await activity.toJsonLd({ contextLoader: ctx.contextLoader })) as Record<string, any>;
+      peer!.deliveries.push({ type: String(json.type), id: activity.id?.href ?? null, actor: activity.actorId?.href ?? null, json });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: (request) => federation.fetch(request, { contextData: undefined }), port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    });
+    peer = new FediPeer(url, federation, server);
+    return peer;
+  }
+
+  get alice(): URL {
+    return new URL(`${this.url}/users/alice`);
+  }
+
+  /** Alice follows `actorUri` (fetched, so its inbox is known); returns the Follow's id. */
+  async follow(actorUri: string): Promise<string> {
+    const ctx = this.federation.createContext(new URL(this.url), undefined);
+    const target = await ctx.lookupObject(actorUri);
+    if (!target || !('inboxId' in target)) throw new Error(`No actor at ${actorUri}`);
+    const id = new URL(`${this.alice.href}#follows/${encodeURIComponent(actorUri)}`);
+    await ctx.sendActivity({ identifier: 'alice' }, target as Person, new Follow({ id, actor: this.alice, object: new URL(actorUri) }), { immediate: true });
+    return id.href;
+  }
+
+  /** Alice takes back her follow of `actorUri`. */
+  async unfollow(actorUri: string): Promise<void> {
+    const ctx = this.federation.createContext(new URL(this.url), undefined);
+    const target = await ctx.lookupObject(actorUri);
+    if (!target || !('inboxId' in target)) throw new Error(`No actor at ${actorUri}`);
+    const followId = new URL(`${this.alice.href}#follows/${encodeURIComponent(actorUri)}`);
+    const follow = new Follow({ id: followId, actor: this.alice, object: new URL(actorUri) });
+    await ctx.sendActivity({ identifier: 'alice' }, target as Person, new Undo({ id: new URL(`${followId.href}/undo`), actor: this.alice, object: follow }), { immediate: true });
+  }
+
+  /** Sends a raw, signed activity (JSON) from alice to `inbox`. */
+  async sendJson(inbox: string, body: Record<string, unknown>): Promise<Response> {
+    const ctx = this.federation.createContext(new URL(this.url), undefined);
+    const activity = await Activity.fromJsonLd(body, { contextLoader: ctx.contextLoader, documentLoader: ctx.documentLoader });
+    const target = { id: new URL(inbox), inboxId: new URL(inbox), endpoints: null };
+    await ctx.sendActivity({ identifier: 'alice' }, target, activity, { immediate: true });
+    return new Response(null, { status: 202 });
+  }
+
+  /** Waits until a delivery matches, or fails after `timeoutMs`. */
+  async waitFor(match: (d: Delivery) => boolean, timeoutMs = 10_000): Promise<Delivery> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.deliveries.find(match);
+      if (found) return found;
+      if (Date.now() > until) throw new Error(`No such delivery in ${timeoutMs} ms; got: ${this.deliveries.map((d) => `${d.type} ${d.id}`).join(', ') || 'none'}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A port nobody listens on now (the OS picks it), for a server whose URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,191 @@
+/**
+ * Federation (docs/federation.md): a Daf server on loopback and a Fedify peer that plays a
+ * Mastodon server, every request between them signed and checked. A public, federated group is
+ * found by WebFinger and followed; its publishing layer's public glosses reach the follower as a
+ * Create from the author and the group's Announce; what a visitor may not read never leaves; a
+ * hide goes out as Delete; the inbox refuses unsigned and oversized bodies.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/main.ts';
+import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
+import { answered as ok, Client } from '../helpers/sse-client.ts';
+import { FediPeer, freePort } from '../helpers/fedi-peer.ts';
+
+const as2 = 'application/activity+json';
+
+describe(`federation on ${testDialect}`, () => {
+  let dir: string;
+  let drop: () => Promise<void>;
+  let daf: RunningServer;
+  let peer: FediPeer;
+  let ada: Client;
+  let host: string;
+  let groupActor: string;
+
+  /** Lets the publisher read the log, then waits for Fedify's queue to be empty. */
+  async function settle() {
+    await daf.publisher!.pass();
+    for (let i = 0; i < 200; i++) {
+      const { n } = await daf.database.db.selectFrom('fed_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the federation queue did not empty');
+  }
+
+  async function gloss(layer: string, exact: string, words: string): Promise<number> {
+    const made = await ok(ada.request('POST', `/api/texts/avot/layers/${layer}/glosses`, { target: { exact }, body: { markdown: words } }));
+    return (made as { id: number }).id;
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-federation-'));
+    const made = await newTestDatabase(dir);
+    drop = made.drop;
+    const port = await freePort();
+    host = `127.0.0.1:${port}`;
+    daf = await startServer({ dbPath: made.location, port, demo: false, baseUrl: `http://${host}`, federation: { allowPrivateAddress: true } });
+    peer = await FediPeer.start();
+    groupActor = `http://${host}/ap/actors/group.avot-circle`;
+    ada = new Client(daf.url);
+    await ok(ada.request('POST', '/api/auth/signup', { handle: 'ada', password: 'correct horse battery' }));
+    await ok(ada.request('POST', '/api/groups', { slug: 'avot-circle', name: 'Avot Circle', visibility: 'public', joinPolicy: 'open' }));
+    await ok(ada.request('POST', '/api/groups', { slug: 'hidden-circle', name: 'Hidden Circle', visibility: 'private', joinPolicy: 'invite' }));
+    await ok(ada.request('POST', '/api/texts', { title: 'Pirkei Avot', slug: 'avot', language: 'he', format: 'markdown', content: 'עֲשֵׂה לְךָ רַב וּקְנֵה לְךָ חָבֵר' }));
+    await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Study', slug: 'study', visibility: 'public', group: 'avot-circle' }));
+    await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Members', slug: 'members', visibility: 'group', group: 'avot-circle' }));
+    await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Quiet', slug: 'quiet', visibility: 'public', group: 'avot-circle' }));
+    const db = daf.database.db;
+    await db.updateTable('reading_group').set({ federated: 1 }).where('slug', '=', 'avot-circle').execute();
+    await db.updateTable('layer').set({ federation: 'publish+replies' }).where('slug', 'in', ['study', 'members']).execute();
+  });
+
+  afterAll(async () => {
+    await peer?.close();
+    await daf?.close();
+    await drop?.();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers WebFinger for a federated group with its actor, and nothing for a private one', async () => {
+    const res = await fetch(`${daf.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:avot-circle@${host}`)}`);
+    expect(res.status).toBe(200);
+    const jrd = (await res.json()) as { links: { rel: string; href?: string; type?: string }[] };
+    expect(jrd.links.find((l) => l.rel === 'self')?.href).toBe(groupActor);
+    const hidden = await fetch(`${daf.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:hidden-circle@${host}`)}`);
+    expect(hidden.status).toBe(404);
+  });
+
+  it('serves the group as a Group to servers and sends a browser to its page', async () => {
+    const res = await fetch(groupActor, { headers: { accept: as2 } });
+    expect(res.status).toBe(200);
+    const actor = (await res.json()) as Record<string, any>;
+    expect(actor).toMatchObject({ type: 'Group', id: groupActor, preferredUsername: 'avot-circle', name: 'Avot Circle' });
+    expect(actor.inbox).toBe(`${groupActor}/inbox`);
+    expect(actor.followers).toBe(`${groupActor}/followers`);
+    expect(actor.publicKey.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    const browser = await fetch(groupActor, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe(`http://${host}/g/avot-circle`);
+    for (const accept of [as2, 'text/html']) {
+      const hidden = await fetch(`http://${host}/ap/actors/group.hidden-circle`, { headers: { accept }, redirect: 'manual' });
+      expect(hidden.status).toBe(404);
+    }
+  });
+
+  it('keeps the same keys across requests (they are stored, not made anew)', async () => {
+    const one = (await (await fetch(groupActor, { headers: { accept: as2 } })).json()) as Record<string, any>;
+    const two = (await (await fetch(groupActor, { headers: { accept: as2 } })).json()) as Record<string, any>;
+    expect(two.publicKey.publicKeyPem).toBe(one.publicKey.publicKeyPem);
+    const { n } = await daf.database.db.selectFrom('fed_key').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('accepts a follow from elsewhere with a signed Accept', async () => {
+    const followId = await peer.follow(groupActor);
+    const accept = await peer.waitFor((d) => d.type === 'Accept');
+    expect(accept.actor).toBe(groupActor);
+    expect(JSON.stringify(accept.json.object)).toContain(followId);
+    const followers = await daf.database.db.selectFrom('fed_follower').selectAll().execute();
+    expect(followers).toMatchObject([{ actor_uri: peer.alice.href, inbox_uri: `${peer.url}/users/alice/inbox` }]);
+    const collection = (await (await fetch(`${groupActor}/followers`, { headers: { accept: as2 } })).json()) as Record<string, any>;
+    expect(collection.totalItems).toBe(1);
+    expect(JSON.stringify(collection)).not.toContain(peer.alice.href);
+  });
+
+  it("delivers a public gloss of a publishing layer as the author's Create and the group's Announce, quoting the passage", async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'Provide yourself a *teacher*.');
+    await settle();
+    const noteId = `http://${host}/ap/notes/g${id}`;
+    const create = await peer.waitFor((d) => d.type === 'Create' && d.json.object?.id === noteId);
+    expect(create.actor).toBe(`http://${host}/ap/actors/user.ada`);
+    const note = create.json.object;
+    expect(note.type).toBe('Note');
+    expect(note.content).toContain('<blockquote lang="he"><p>עֲשֵׂה לְךָ רַב</p></blockquote>');
+    expect(note.content).toContain('<em>teacher</em>');
+    expect(note.content).toContain(`http://${host}/t/avot#g-${id}`);
+    expect(note.to).toBe('as:Public');
+    expect(note.audience).toBe(groupActor);
+    expect(note.tag).toMatchObject({ type: 'Link', href: `http://${host}/annotations/avot/study/${id}` });
+    const announce = await peer.waitFor((d) => d.type === 'Announce' && d.actor === groupActor && JSON.stringify(d.json.object).includes(`${noteId}#create`));
+    expect(announce.json.object.type).toBe('Create');
+    await peer.waitFor((d) => d.type === 'Announce' && d.actor === groupActor && d.json.object === noteId);
+    // The Note's id answers servers with the Note, and browsers with its page.
+    const fetched = (await (await fetch(noteId, { headers: { accept: as2 } })).json()) as Record<string, any>;
+    expect(fetched).toMatchObject({ type: 'Note', id: noteId, attributedTo: `http://${host}/ap/actors/user.ada` });
+    const page = await fetch(noteId, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.headers.get('location')).toBe(`http://${host}/t/avot#g-${id}`);
+  });
+
+  it('sends nothing of a group-only layer or of a layer that does not publish, and serves neither', async () => {
+    const before = peer.deliveries.length;
+    const hidden = await gloss('members', 'וּקְנֵה לְךָ חָבֵר', 'For members only.');
+    const quiet = await gloss('quiet', 'וּקְנֵה לְךָ חָבֵר', 'Not published.');
+    await settle();
+    expect(peer.deliveries.slice(before)).toEqual([]);
+    for (const id of [hidden, quiet]) {
+      const res = await fetch(`http://${host}/ap/notes/g${id}`, { headers: { accept: as2 } });
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it('delivers an edit as Update and a hide as Delete', async () => {
+    const id = await gloss('study', 'וּקְנֵה לְךָ חָבֵר', 'Acquire a friend.');
+    await settle();
+    const noteId = `http://${host}/ap/notes/g${id}`;
+    await peer.waitFor((d) => d.type === 'Create' && d.json.object?.id === noteId);
+    await ok(ada.request('PATCH', `/api/glosses/${id}`, { body: { markdown: 'Acquire a friend, and argue with them.' } }), 200);
+    await settle();
+    const update = await peer.waitFor((d) => d.type === 'Update' && d.json.object?.id === noteId);
+    expect(update.json.object.content).toContain('argue with them');
+    await ok(ada.request('POST', `/api/glosses/${id}/hide`, { reason: 'Off topic' }), 200);
+    await settle();
+    const del = await peer.waitFor((d) => d.type === 'Delete' && JSON.stringify(d.json.object).includes(noteId));
+    expect(del.actor).toBe(`http://${host}/ap/actors/user.ada`);
+    expect((await fetch(noteId, { headers: { accept: as2 } })).status).toBe(404);
+  });
+
+  it('refuses an unsigned inbox post with 401 and an oversized one with 413, storing nothing', async () => {
+    const follow = { '@context': 'https://www.w3.org/ns/activitystreams', type: 'Follow', id: 'http://127.0.0.1:9/f/1', actor: 'http://127.0.0.1:9/u/mallory', object: groupActor };
+    const unsigned = await fetch(`${groupActor}/inbox`, { method: 'POST', headers: { 'content-type': as2 }, body: JSON.stringify(follow) });
+    expect(unsigned.status).toBe(401);
+    const big = await fetch(`http://${host}/ap/inbox`, { method: 'POST', headers: { 'content-type': as2 }, body: JSON.stringify({ ...follow, padding: 'x'.repeat(300 * 1024) }) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+    const followers = await daf.database.db.selectFrom('fed_follower').select('actor_uri').execute();
+    expect(followers.map((f) => f.actor_uri)).toEqual([peer.alice.href]);
+  });
+
+  it('forgets a follower who takes the follow back', async () => {
+    await peer.unfollow(groupActor);
+    for (let i = 0; i < 100; i++) {
+      const rows = await daf.database.db.selectFrom('fed_follower').select('actor_uri').execute();
+      if (rows.length === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the follower is still there');
+  });
+});
