@@ -143,6 +143,11 @@ export async function moderatePost(
       if (kind === 'gloss') await hideDescendants(trx, id, `Hidden with gloss ${id}, which it comments on`, now);
     } else {
       if (from !== 'hidden') throw new AppError('not_hidden', 409, `This ${kind} is ${from}, not hidden`);
+      // A reply from elsewhere that was addressed only to followers or to people named there was
+      // never public: restoring it would publish what its author did not (docs/federation.md §6).
+      if ('remote_audience' in post && (post.remote_audience === 'followers' || post.remote_audience === 'direct')) {
+        throw new AppError('not_public_elsewhere', 409, 'This reply was not public where it was written; it stays with the moderators');
+      }
       // A gloss comes back only where what it comments on can be read: otherwise its readers
       // would read commentary on a hidden gloss.
       const target = kind === 'gloss' && gloss.target_gloss_id !== null ? await glossStore.findGloss(trx, gloss.target_gloss_id) : undefined;

@@ -13,6 +13,8 @@ export type Visibility = 'public' | 'group' | 'private';
 export type PostStatus = 'active' | 'pending' | 'hidden' | 'deleted';
 /** What a bearer token may do: everything its holder may (`full`), or only what an embedded passage needs (`embed`). */
 export type TokenScope = 'full' | 'embed';
+/** How a post from another server was addressed there (Mastodon's reading of `to` and `cc`). */
+export type RemoteAudience = 'public' | 'unlisted' | 'followers' | 'direct';
 /** Whether a layer's glosses are published to other servers, and whether replies come back (docs/federation.md). */
 export type FederationSetting = 'off' | 'publish' | 'publish+replies';
 /** How often a person is mailed a digest of what is new (docs/notifications.md, "Digests"). */
@@ -44,6 +46,10 @@ export interface UserTable {
   digest: ColumnType<DigestFrequency, DigestFrequency | undefined, DigestFrequency>;
   /** When the person's digest was last looked at (mailed, or nothing new); null before the first. */
   digest_checked_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A person from another server: their actor's id (unique); null for an account of this server. */
+  actor_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A person from another server: their page there. */
+  profile_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type UserRow = Selectable<UserTable>;
 
@@ -215,6 +221,10 @@ export interface ReplyTable {
   edited_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
+  /** A reply from another server: its Note's id there (unique); null for one written here. */
+  remote_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How a reply from another server was addressed there: public, unlisted, followers or direct. */
+  remote_audience: ColumnType<RemoteAudience | null, RemoteAudience | null | undefined, RemoteAudience | null>;
 }
 export type ReplyRow = Selectable<ReplyTable>;
 

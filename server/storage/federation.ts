@@ -4,7 +4,7 @@
  * may leave, what a message means — is the services'; this module only stores.
  */
 import { sql } from 'kysely';
-import type { Selectable } from 'kysely';
+import type { Selectable, SqlBool } from 'kysely';
 import type { DB, FedFollowerTable, FedObjectTable } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { authorAndPlace, type FeedPostRow } from './feeds.ts';
@@ -195,7 +195,8 @@ export interface FederablePostRow extends FeedPostRow {
 /**
  * The gloss or reply `id` if it may leave this server now: a visitor may read it (the same SQL
  * twins of visibility-sql.ts as the feeds: active, in a layer and text a visitor may read, its
- * gloss visible too), its layer publishes, and its layer's group is public and federated.
+ * gloss visible too), its layer publishes, its layer's group is public and federated, and it
+ * was written here (a reply from elsewhere is its own server's to publish).
  * Undefined otherwise. The only door to what federation sends and serves.
  */
 export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number): Promise<FederablePostRow | undefined> {
@@ -212,6 +213,7 @@ export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number)
       .where('rg.visibility', '=', 'public')
       .where('rg.federated', '=', 1)
       .where('l.federation', '!=', 'off')
+      .where('u.actor_uri', 'is', null)
       .where('g.id', '=', id)
       .select([
         sql<'gloss'>`'gloss'`.as('kind'),
@@ -234,6 +236,7 @@ export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number)
     .where('rg.visibility', '=', 'public')
     .where('rg.federated', '=', 1)
     .where('l.federation', '!=', 'off')
+    .where('u.actor_uri', 'is', null)
     .where('r.id', '=', id)
     .select([
       sql<'reply'>`'reply'`.as('kind'),
@@ -256,29 +259,11 @@ export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number)
 export async function eventsSince(db: DB, afterId: number, limit: number) {
   return db
     .selectFrom('event')
-    .select(['id', 'kind', 'layer_ids', 'item_kind', 'item_id'])
+    .select(['id', 'kind', 'layer_ids', 'payload', 'item_kind', 'item_id'])
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
     .execute();
-}
-
-/** The posts of a layer that were ever published (deleted since or not), glosses first. */
-export async function publishedInLayer(db: DB, layerId: number): Promise<{ item_kind: 'gloss' | 'reply'; item_id: number }[]> {
-  const glosses = db
-    .selectFrom('fed_object as o')
-    .innerJoin('gloss as g', 'g.id', 'o.item_id')
-    .where('o.item_kind', '=', 'gloss')
-    .where('g.layer_id', '=', layerId)
-    .select(['o.item_kind', 'o.item_id']);
-  const replies = db
-    .selectFrom('fed_object as o')
-    .innerJoin('reply as r', 'r.id', 'o.item_id')
-    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
-    .where('o.item_kind', '=', 'reply')
-    .where('g.layer_id', '=', layerId)
-    .select(['o.item_kind', 'o.item_id']);
-  return glosses.unionAll(replies).execute();
 }
 
 export async function groupSlugOf(db: DB, groupId: number): Promise<string | undefined> {
@@ -292,4 +277,70 @@ export async function liveAuthorHandle(db: DB, kind: 'gloss' | 'reply', id: numb
       ? await db.selectFrom('gloss as p').innerJoin('user as u', 'u.id', 'p.author_id').select(['u.handle', 'u.deleted_at']).where('p.id', '=', id).executeTakeFirst()
       : await db.selectFrom('reply as p').innerJoin('user as u', 'u.id', 'p.author_id').select(['u.handle', 'u.deleted_at']).where('p.id', '=', id).executeTakeFirst();
   return row && row.deleted_at === null ? row.handle : null;
+}
+
+/**
+ * Posts ever published (deleted there since or not), in a scope: every post of a layer, or what
+ * hangs beneath gloss `beneath` (its thread's replies, and glosses on it).
+ */
+export async function publishedPosts(db: DB, scope: { layerId: number } | { beneath: number }): Promise<{ item_kind: 'gloss' | 'reply'; item_id: number }[]> {
+  const glosses = db
+    .selectFrom('fed_object as o')
+    .innerJoin('gloss as g', 'g.id', 'o.item_id')
+    .where('o.item_kind', '=', 'gloss')
+    .where('layerId' in scope ? sql<SqlBool>`g.layer_id = ${scope.layerId}` : sql<SqlBool>`g.target_gloss_id = ${scope.beneath}`)
+    .select(['o.item_kind', 'o.item_id']);
+  const replies = db
+    .selectFrom('fed_object as o')
+    .innerJoin('reply as r', 'r.id', 'o.item_id')
+    .innerJoin('gloss as g', 'g.id', 'r.gloss_id')
+    .where('o.item_kind', '=', 'reply')
+    .where('layerId' in scope ? sql<SqlBool>`g.layer_id = ${scope.layerId}` : sql<SqlBool>`g.id = ${scope.beneath}`)
+    .select(['o.item_kind', 'o.item_id']);
+  return glosses.unionAll(replies).execute();
+}
+
+// ---- People and replies from elsewhere ----
+
+/** The remote account of an actor elsewhere, made (or its name and page refreshed) on the way. */
+export async function upsertRemoteUser(
+  db: DB,
+  actor: { actor_uri: string; handle: string; display_name: string; profile_url: string | null },
+  now: string,
+): Promise<{ id: number; handle: string }> {
+  const existing = await db.selectFrom('user').select(['id', 'handle']).where('actor_uri', '=', actor.actor_uri).executeTakeFirst();
+  if (existing) {
+    await db.updateTable('user').set({ display_name: actor.display_name, profile_url: actor.profile_url }).where('id', '=', existing.id).execute();
+    return existing;
+  }
+  // `name@host` is free unless another actor of that host once had the name: then `name@host~2`, and on.
+  for (let n = 1; ; n++) {
+    const handle = n === 1 ? actor.handle : `${actor.handle}~${n}`;
+    const taken = await db.selectFrom('user').select('id').where('handle_key', '=', handle.toLowerCase()).executeTakeFirst();
+    if (taken) continue;
+    return db
+      .insertInto('user')
+      .values({
+        handle,
+        handle_key: handle.toLowerCase(),
+        display_name: actor.display_name,
+        // No password opens a remote account: this is no scrypt hash, so every log-in fails.
+        password_hash: '!remote',
+        created_at: now,
+        actor_uri: actor.actor_uri,
+        profile_url: actor.profile_url,
+      })
+      .returning(['id', 'handle'])
+      .executeTakeFirstOrThrow();
+  }
+}
+
+/** The remote account of an actor, if one was made. */
+export async function remoteUserByActor(db: DB, actorUri: string) {
+  return db.selectFrom('user').selectAll().where('actor_uri', '=', actorUri).executeTakeFirst();
+}
+
+/** A reply that came from elsewhere, by its Note's id there. */
+export async function replyByRemoteUri(db: DB, uri: string) {
+  return db.selectFrom('reply').selectAll().where('remote_uri', '=', uri).executeTakeFirst();
 }

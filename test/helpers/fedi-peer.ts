@@ -4,7 +4,7 @@
  * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf.
  */
 import { serve } from '@hono/node-server';
-import { Activity, Endpoints, Follow, MemoryKvStore, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
+import { Activity, Create, Endpoints, Follow, MemoryKvStore, Note, PUBLIC_COLLECTION, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 
@@ -38,6 +38,8 @@ export class FediPeer {
           id: ctx.getActorUri(identifier),
           preferredUsername: identifier,
           name: 'Alice Elsewhere',
+          followers: new URL(`${ctx.getActorUri(identifier).href}/followers`),
+          url: new URL(`${url}/@alice`),
           inbox: ctx.getInboxUri(identifier),
           endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
           publicKey: pairs[0]?.cryptographicKey,
@@ -85,14 +87,24 @@ export class FediPeer {
     await ctx.sendActivity({ identifier: 'alice' }, target as Person, new Undo({ id: new URL(`${followId.href}/undo`), actor: this.alice, object: follow }), { immediate: true });
   }
 
-  /** Sends a raw, signed activity (JSON) from alice to `inbox`. */
-  async sendJson(inbox: string, body: Record<string, unknown>): Promise<Response> {
+  /** Sends an activity from alice, signed, to `inbox`. */
+  async send(inbox: string, activity: Activity): Promise<void> {
     const ctx = this.federation.createContext(new URL(this.url), undefined);
-    const activity = await Activity.fromJsonLd(body, { contextLoader: ctx.contextLoader, documentLoader: ctx.documentLoader });
-    const target = { id: new URL(inbox), inboxId: new URL(inbox), endpoints: null };
-    await ctx.sendActivity({ identifier: 'alice' }, target, activity, { immediate: true });
-    return new Response(null, { status: 202 });
+    await ctx.sendActivity({ identifier: 'alice' }, { id: new URL(inbox), inboxId: new URL(inbox), endpoints: null }, activity, { immediate: true });
   }
+
+  /** Alice answers the Note `inReplyTo` with `html`, addressed as Mastodon addresses a post of that visibility. */
+  async reply(inbox: string, inReplyTo: string, html: string, visibility: 'public' | 'unlisted' | 'followers' | 'direct' = 'public', n = ++this.#notes): Promise<{ note: string; create: Create }> {
+    const followers = new URL(`${this.alice.href}/followers`);
+    const to = visibility === 'public' ? [PUBLIC_COLLECTION] : visibility === 'unlisted' ? [followers] : visibility === 'followers' ? [followers] : [];
+    const cc = visibility === 'public' ? [followers] : visibility === 'unlisted' ? [PUBLIC_COLLECTION] : [];
+    const note = new Note({ id: new URL(`${this.alice.href}/notes/${n}`), attribution: this.alice, content: html, replyTarget: new URL(inReplyTo), tos: to, ccs: cc });
+    const create = new Create({ id: new URL(`${note.id!.href}/activity`), actor: this.alice, object: note, tos: to, ccs: cc });
+    await this.send(inbox, create);
+    return { note: note.id!.href, create };
+  }
+
+  #notes = 0;
 
   /** Waits until a delivery matches, or fails after `timeoutMs`. */
   async waitFor(match: (d: Delivery) => boolean, timeoutMs = 10_000): Promise<Delivery> {

@@ -58,9 +58,11 @@ describe(`federation on ${testDialect}`, () => {
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Study', slug: 'study', visibility: 'public', group: 'avot-circle' }));
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Members', slug: 'members', visibility: 'group', group: 'avot-circle' }));
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Quiet', slug: 'quiet', visibility: 'public', group: 'avot-circle' }));
+    await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Broadcast', slug: 'broadcast', visibility: 'public', group: 'avot-circle' }));
     const db = daf.database.db;
     await db.updateTable('reading_group').set({ federated: 1 }).where('slug', '=', 'avot-circle').execute();
     await db.updateTable('layer').set({ federation: 'publish+replies' }).where('slug', 'in', ['study', 'members']).execute();
+    await db.updateTable('layer').set({ federation: 'publish' }).where('slug', '=', 'broadcast').execute();
   });
 
   afterAll(async () => {
@@ -166,6 +168,80 @@ describe(`federation on ${testDialect}`, () => {
     const del = await peer.waitFor((d) => d.type === 'Delete' && JSON.stringify(d.json.object).includes(noteId));
     expect(del.actor).toBe(`http://${host}/ap/actors/user.ada`);
     expect((await fetch(noteId, { headers: { accept: as2 } })).status).toBe(404);
+  });
+
+  /** Gloss `id`'s thread as `who` sees it. */
+  async function thread(id: number, who: Client | null = null): Promise<{ author: { handle: string; name: string } | null; status: string; body: { text: string } | null }[]> {
+    const res = await (who ?? new Client(daf.url)).request('GET', `/api/glosses/${id}`);
+    return (res.body as { replies: any[] }).replies;
+  }
+
+  async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('takes a public reply from elsewhere into the thread, once, its author shown as name@host, and never sends it back out as ours', async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'A teacher, and a friend.');
+    await settle();
+    const before = peer.deliveries.length;
+    const { create } = await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Who teaches <em>the teacher</em>?</p>');
+    const replies = await until(async () => ((await thread(id)).length > 0 ? thread(id) : undefined), 'the reply');
+    const peerHost = new URL(peer.url).host;
+    expect(replies).toMatchObject([{ status: 'active', author: { handle: `alice@${peerHost}`, name: 'Alice Elsewhere' }, body: { text: 'Who teaches the teacher?' } }]);
+    // The same activity delivered again is stored once.
+    await peer.send(`http://${host}/ap/inbox`, create);
+    await settle();
+    expect(await thread(id)).toHaveLength(1);
+    expect(peer.deliveries.slice(before).filter((d) => d.type === 'Create')).toEqual([]);
+    // A remote account opens no session: it has no password.
+    const login = await new Client(daf.url).request('POST', '/api/auth/login', { handle: `alice@${peerHost}`, password: 'anything at all' });
+    expect(login.status).toBeGreaterThanOrEqual(400);
+    expect(login.status).toBeLessThan(500);
+  });
+
+  it('shows a followers-only or direct reply from elsewhere to the moderators only, and will not restore it', async () => {
+    const id = await gloss('study', 'וּקְנֵה לְךָ חָבֵר', 'Friendship needs argument.');
+    await settle();
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Just between us.</p>', 'followers');
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Only to you.</p>', 'direct');
+    const seen = await until(async () => ((await thread(id, ada)).length === 2 ? thread(id, ada) : undefined), 'both replies');
+    expect(seen.map((r) => r.status)).toEqual(['hidden', 'hidden']);
+    expect(await thread(id)).toEqual([]);
+    const replyId = (seen[0] as unknown as { id: number }).id;
+    const restore = await ada.request('POST', `/api/replies/${replyId}/restore`, {});
+    expect(restore.status).toBe(409);
+    expect(await thread(id)).toEqual([]);
+  });
+
+  it('refuses a reply from elsewhere into a layer that publishes without taking replies', async () => {
+    const id = await gloss('broadcast', 'עֲשֵׂה לְךָ רַב', 'Announcements only.');
+    await settle();
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Can I answer?</p>');
+    await settle();
+    expect(await thread(id, ada)).toEqual([]);
+  });
+
+  it("follows its author's Update and Delete of a reply from elsewhere, and takes a Flag into the moderation queue", async () => {
+    const id = await gloss('study', 'וּקְנֵה לְךָ חָבֵר', 'On acquiring.');
+    await settle();
+    const { note } = await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>First words.</p>');
+    await until(async () => ((await thread(id)).length === 1 ? true : undefined), 'the reply');
+    const { Update, Delete, Flag, Note, Tombstone, PUBLIC_COLLECTION } = await import('@fedify/fedify');
+    await peer.send(`${groupActor}/inbox`, new Update({ id: new URL(`${note}#update`), actor: peer.alice, object: new Note({ id: new URL(note), attribution: peer.alice, content: '<p>Second words.</p>', replyTarget: new URL(`http://${host}/ap/notes/g${id}`), to: PUBLIC_COLLECTION }) }));
+    await until(async () => ((await thread(id))[0]?.body?.text === 'Second words.' ? true : undefined), 'the edit');
+    await peer.send(`${groupActor}/inbox`, new Flag({ id: new URL(`${peer.url}/flags/1`), actor: peer.alice, object: new URL(`http://${host}/ap/notes/g${id}`), content: 'Spam, I think' }));
+    const flags = await until(async () => {
+      const rows = await daf.database.db.selectFrom('flag').selectAll().where('kind', '=', 'gloss').where('item_id', '=', id).execute();
+      return rows.length > 0 ? rows : undefined;
+    }, 'the flag');
+    expect(flags).toMatchObject([{ reason: 'Spam, I think' }]);
+    await peer.send(`${groupActor}/inbox`, new Delete({ id: new URL(`${note}#delete`), actor: peer.alice, object: new Tombstone({ id: new URL(note) }) }));
+    await until(async () => ((await thread(id)).length === 0 ? true : undefined), 'the deletion');
   });
 
   it('refuses an unsigned inbox post with 401 and an oversized one with 413, storing nothing', async () => {

@@ -5,12 +5,34 @@
  * keeps is in Daf's database (stores.ts). Everything it serves goes through `federablePost` and
  * `federatedGroup`, which answer only for what a visitor may read.
  */
-import { Accept, Application, Endpoints, Follow, Group, Note, Person, Undo, createFederation, type Federation, type KvStore, type MessageQueue } from '@fedify/fedify';
+import {
+  Accept,
+  Activity,
+  Announce,
+  Application,
+  Create,
+  Delete,
+  Endpoints,
+  Flag,
+  Follow,
+  Group,
+  Note,
+  Person,
+  Undo,
+  Update,
+  createFederation,
+  type Actor,
+  type Context,
+  type Federation,
+  type KvStore,
+  type MessageQueue,
+} from '@fedify/fedify';
 import type { DB } from '../../storage/database.ts';
 import { deleteFollower, federablePost, followerCount, followersOf, upsertFollower } from '../../storage/federation.ts';
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
+import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteBody, type RemoteActor } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
 import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
@@ -213,6 +235,42 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       const group = await findGroupBySlug(fctx.data.db, ref.slug);
       if (group) await deleteFollower(fctx.data.db, group.id, undo.actorId.href);
     })
+    .on(Create, async (fctx, create) => {
+      const note = await create.getObject(fctx);
+      if (!(note instanceof Note) || !note.id || !create.actorId || note.attributionId?.href !== create.actorId.href) return;
+      const answers = localPostOf(fctx, note.replyTargetId);
+      if (answers === null) return;
+      const actor = await create.getActor(fctx);
+      if (!actor?.id || actor.id.href !== create.actorId.href) return;
+      const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
+      if (body === null) return;
+      await receiveReply(fctx.data, { actor: remoteActor(actor), uri: note.id.href, answers, body, audience: audienceOf(note.toIds, note.ccIds, actor.followersId) });
+    })
+    .on(Update, async (fctx, update) => {
+      const note = await update.getObject(fctx);
+      if (!(note instanceof Note) || !note.id || !update.actorId || note.attributionId?.href !== update.actorId.href) return;
+      const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
+      if (body !== null) await receiveReplyEdit(fctx.data, update.actorId.href, note.id.href, body);
+    })
+    .on(Delete, async (fctx, del) => {
+      // The object is usually a Tombstone or a bare id: only its id is read, never fetched.
+      if (!del.actorId || !del.objectId) return;
+      await receiveReplyDeletion(fctx.data, del.actorId.href, del.objectId.href);
+    })
+    .on(Flag, async (fctx, flag) => {
+      if (!flag.actorId) return;
+      const posts = flag.objectIds.map((id) => localPostOf(fctx, id)).filter((p) => p !== null);
+      if (posts.length === 0) return;
+      const actor = await flag.getActor(fctx);
+      if (!actor?.id || actor.id.href !== flag.actorId.href) return;
+      for (const post of posts) await receiveFlag(fctx.data, remoteActor(actor), post, flag.content?.toString() ?? '');
+    })
+    .on(Announce, async (fctx, announce) => {
+      // A group elsewhere passes on its members' activities inside an Announce (FEP-1b12): each
+      // is handled as if sent here, once Fedify has checked it (its proof, or its origin).
+      const inner = await announce.getObject(fctx);
+      if (inner instanceof Activity) await fctx.routeActivity(fctx.recipient, inner);
+    })
     .onError((_fctx, error) => ctx.log(`federation inbox: ${error.message}`));
 
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => ({
@@ -223,4 +281,28 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
   }));
 
   return { federation, urls, settings };
+}
+
+/** The local published post a Note id names (`/ap/notes/…` of this server), or null. */
+function localPostOf(fctx: Context<AppContext>, id: URL | null): { kind: 'gloss' | 'reply'; id: number } | null {
+  if (id === null) return null;
+  const parsed = fctx.parseUri(id);
+  if (parsed?.type !== 'object' || parsed.class !== Note) return null;
+  const key = parseNoteKey(String(parsed.values.key ?? ''));
+  return key === null ? null : { kind: key.kind, id: key.id };
+}
+
+/** A Note's source, when it carries one (Lemmy's Markdown). */
+function sourceOf(note: Note): { content: string; mediaType: string | null } | null {
+  const source = note.source;
+  return source?.content ? { content: source.content.toString(), mediaType: source.mediaType ?? null } : null;
+}
+
+/** How a person elsewhere is shown here: `name@host`, their name, their page there. */
+export function remoteActor(actor: Actor): RemoteActor {
+  const uri = actor.id!;
+  const name = (actor.preferredUsername?.toString() ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64) || 'someone';
+  const url = actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null);
+  const shown = actor.name?.toString().trim().slice(0, 100);
+  return { uri: uri.href, handle: `${name}@${uri.host}`, name: shown || `${name}@${uri.host}`, profileUrl: url ?? uri.href };
 }

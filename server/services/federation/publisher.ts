@@ -101,20 +101,34 @@ async function readLog(ctx: AppContext, fed: DafFederation, holder: string, gaps
   }
 }
 
-async function reconcileEvent(ctx: AppContext, fed: DafFederation, event: { kind: string; layer_ids: string; item_kind: 'gloss' | 'reply' | null; item_id: number | null }) {
+async function reconcileEvent(ctx: AppContext, fed: DafFederation, event: { kind: string; layer_ids: string; payload: string; item_kind: 'gloss' | 'reply' | null; item_id: number | null }) {
   if (event.item_kind !== null && event.item_id !== null) {
     await reconcilePost(ctx, fed, event.item_kind, event.item_id);
     return;
   }
+  // A deletion names its post only in its payload (the row may be gone).
+  if (event.kind === 'gloss.deleted' || event.kind === 'reply.deleted') {
+    const { id } = JSON.parse(event.payload) as { id: number };
+    await reconcilePost(ctx, fed, event.kind === 'gloss.deleted' ? 'gloss' : 'reply', id);
+    return;
+  }
   if (event.kind === 'layer.updated') {
     for (const layerId of JSON.parse(event.layer_ids) as number[]) {
-      for (const post of await store.publishedInLayer(ctx.db, layerId)) await reconcilePost(ctx, fed, post.item_kind, post.item_id);
+      for (const post of await store.publishedPosts(ctx.db, { layerId })) await reconcilePost(ctx, fed, post.item_kind, post.item_id);
     }
   }
 }
 
 /** Brings one post's Note, where the group's followers are, in line with what a visitor may read now. */
 export async function reconcilePost(ctx: AppContext, fed: DafFederation, kind: 'gloss' | 'reply', id: number): Promise<void> {
+  await reconcileOne(ctx, fed, kind, id);
+  // What hangs beneath a gloss goes where it goes: hidden with it, published again with it.
+  if (kind === 'gloss') {
+    for (const post of await store.publishedPosts(ctx.db, { beneath: id })) await reconcilePost(ctx, fed, post.item_kind, post.item_id);
+  }
+}
+
+async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' | 'reply', id: number): Promise<void> {
   const row = await store.federablePost(ctx.db, kind, id);
   const published = await store.publishedObject(ctx.db, kind, id);
   const context = fed.federation.createContext(new URL(`${fed.urls.base}/`), ctx);
