@@ -128,7 +128,16 @@ export const createLayerShape = z.strictObject({
   license: z.string().trim().max(300).optional(),
   attribution: z.string().trim().max(1000).optional(),
 });
-export const updateLayerShape = createLayerShape.omit({ slug: true, group: true }).partial();
+/**
+ * Whether a layer's glosses are published to its group's followers on other servers: `off`,
+ * `publish`, or `publish+replies` (replies from elsewhere come back into its threads). Only what
+ * a visitor may read is ever published, whatever this says.
+ */
+export const federationShape = z.enum(['off', 'publish', 'publish+replies']);
+export const updateLayerShape = createLayerShape
+  .omit({ slug: true, group: true })
+  .partial()
+  .extend({ federation: federationShape.optional() });
 
 export const motivationShape = z.enum([
   'commenting',

@@ -12,7 +12,7 @@
  * reaches its bundle.
  */
 import { z } from 'zod';
-import { directionShape, motivationShape, visibilityShape } from './api.ts';
+import { directionShape, federationShape, motivationShape, visibilityShape } from './api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Small pieces
@@ -221,6 +221,11 @@ export const layerShape = z.object({
   readFirst: z.boolean(),
   license: z.string().nullable(),
   attribution: z.string().nullable(),
+  /**
+   * Whether its glosses are published to its group's followers elsewhere (`off`, `publish`,
+   * `publish+replies`); absent from the events written before there was federation.
+   */
+  federation: federationShape.optional(),
   /** The owner's handle; absent from a change's event. */
   owner: z.string().optional(),
   group: z.string().nullable(),
@@ -233,6 +238,7 @@ export const layerShape = z.object({
  * gloss count and what the reader may do in it.
  */
 export const listedLayerShape = layerShape.extend({
+  federation: federationShape,
   owner: z.string(),
   glossCount: count,
   /** Published glosses a read-first layer keeps from the reader until they write one (0 elsewhere). */
@@ -439,6 +445,8 @@ export const groupShape = z.object({
   joinPolicy: joinPolicyShape,
   premoderation: z.boolean(),
   trustAfter: count,
+  /** Whether the group may be followed from other servers (public groups only). */
+  federated: z.boolean(),
   /** Active members. */
   memberCount: count,
   membership: membershipShape.nullable(),

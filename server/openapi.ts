@@ -165,7 +165,13 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/texts/{slug}/layers/{layer}': {
     get: { summary: 'One layer', params: ['slug', 'layer'] },
-    patch: { summary: 'Change a layer (owner only); 409 notebook_has_entries to open a group notebook that holds other members\' entries', body: shapes.updateLayerShape, auth: true, params: ['slug', 'layer'] },
+    patch: {
+      summary:
+        'Change a layer (owner only), its federation included (off, publish, publish+replies; stored whatever its visibility); 409 notebook_has_entries to open a group notebook that holds other members\' entries',
+      body: shapes.updateLayerShape,
+      auth: true,
+      params: ['slug', 'layer'],
+    },
   },
   '/api/texts/{slug}/layers/{layer}/mentions': {
     get: {
@@ -238,7 +244,13 @@ export const apiOperations: Record<string, Record<string, Op>> = {
   },
   '/api/groups/{slug}': {
     get: { summary: 'A group, with your membership and the texts and layers of it you may read (404 for a private group you do not belong to)', params: ['slug'] },
-    patch: { summary: 'Change a group\'s settings (owners)', body: groupShapes.updateGroupShape, auth: true, params: ['slug'] },
+    patch: {
+      summary:
+        'Change a group\'s settings (owners); federated: true only for a public group (409 group_not_public), and a federated group is made private only with federated: false (409 group_federated)',
+      body: groupShapes.updateGroupShape,
+      auth: true,
+      params: ['slug'],
+    },
   },
   '/api/groups/{slug}/join': { post: { summary: 'Join an open group, or ask to join an approval group (403 for invitation-only or banned)', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/leave': { post: { summary: 'Leave a group (409 for its last owner)', auth: true, status: 204, params: ['slug'] } },

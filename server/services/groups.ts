@@ -38,7 +38,14 @@ export const createGroupShape = z.strictObject({
   premoderation: z.boolean().optional(),
   trustAfter: z.number().int().min(0).max(1000).optional(),
 });
-export const updateGroupShape = createGroupShape.omit({ slug: true }).partial();
+/** A group's settings as its owners change them; `federated` only here: a group is made, then federated. */
+export const updateGroupShape = createGroupShape
+  .omit({ slug: true })
+  .partial()
+  .extend({
+    /** Whether the group may be followed from other servers: public groups only. */
+    federated: z.boolean().optional(),
+  });
 export const invitationShape = z.strictObject({
   expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
   maxUses: z.number().int().min(1).max(10_000).optional(),
@@ -60,6 +67,7 @@ export function groupJson(group: ReadingGroupRow, viewer: Viewer | null, memberC
     joinPolicy: group.join_policy,
     premoderation: group.premoderation === 1,
     trustAfter: group.trust_after,
+    federated: group.federated === 1,
     memberCount,
     membership: mine ? { role: mine.role, state: mine.state } : null,
     created: group.created_at,
@@ -164,10 +172,16 @@ export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: str
   };
 }
 
-/** Changes a group's settings (owners only). */
+/**
+ * Changes a group's settings (owners only). Only a public group may be federated: federating a
+ * group that is (or, in the same request, becomes) private is refused (409 `group_not_public`),
+ * and so is making a federated group private unless the same request stops federating it (409
+ * `group_federated`). A refusal changes nothing.
+ */
 export async function updateGroup(ctx: AppContext, viewer: Viewer, slug: string, input: z.infer<typeof updateGroupShape>) {
   return ctx.db.transaction().execute(async (trx) => {
     const group = await ownedGroup(trx, viewer, slug);
+    checkFederation(group, input);
     const changes: Partial<ReadingGroupRow> = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
@@ -175,10 +189,22 @@ export async function updateGroup(ctx: AppContext, viewer: Viewer, slug: string,
     if (input.joinPolicy !== undefined) changes.join_policy = input.joinPolicy;
     if (input.premoderation !== undefined) changes.premoderation = input.premoderation ? 1 : 0;
     if (input.trustAfter !== undefined) changes.trust_after = input.trustAfter;
+    if (input.federated !== undefined) changes.federated = input.federated ? 1 : 0;
     await groups.updateGroup(trx, group.id, changes);
     await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'group.updated', reason: JSON.stringify(input) });
     return groupJson({ ...group, ...changes }, viewer, await groups.countActive(trx, group.id));
   });
+}
+
+/** Refuses (409) a change that would leave a private group federated; see `updateGroup`. */
+function checkFederation(group: ReadingGroupRow, input: z.infer<typeof updateGroupShape>) {
+  const visibility = input.visibility ?? group.visibility;
+  const federated = input.federated ?? group.federated === 1;
+  if (!federated || visibility === 'public') return;
+  if (input.federated === true) {
+    throw new AppError('group_not_public', 409, 'Only a public group may be federated: make the group public first');
+  }
+  throw new AppError('group_federated', 409, 'This group is federated, and a private group may not be: stop federating it first (federated: false, in the same request or before) to make it private');
 }
 
 /**

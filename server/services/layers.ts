@@ -32,6 +32,7 @@ export function layerJson(layer: LayerRow & { owner_handle?: string; group_slug?
     readFirst: layer.read_first === 1,
     license: layer.license,
     attribution: layer.attribution,
+    federation: layer.federation,
     owner: layer.owner_handle,
     group: layer.group_slug ?? null,
     glossCount: layer.gloss_count === undefined ? undefined : Number(layer.gloss_count ?? 0),
@@ -170,11 +171,12 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
 }
 
 /**
- * Changes a layer's name, description, colour, visibility, policies or read-first rule (owner
- * only). A change that would let someone read a gloss whose target they cannot read, or hide a
- * target from readers of glosses on it, is refused with 409 (so a layer whose glosses are
- * commented on from other layers cannot become read-first), as is opening a group's
- * notebook that holds other members' entries (409 `notebook_has_entries`).
+ * Changes a layer's name, description, colour, visibility, policies, read-first rule or
+ * federation setting (owner only; the federation setting is stored whatever the visibility:
+ * only what a visitor may read is ever published). A change that would let someone read a gloss
+ * whose target they cannot read, or hide a target from readers of glosses on it, is refused with
+ * 409 (so a layer whose glosses are commented on from other layers cannot become read-first), as
+ * is opening a group's notebook that holds other members' entries (409 `notebook_has_entries`).
  */
 export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
   return write(ctx, async ({ trx, event }) => {
@@ -189,6 +191,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       write_policy: input.writePolicy ?? layer.write_policy,
       reply_policy: input.replyPolicy ?? layer.reply_policy,
       read_first: input.readFirst === undefined ? layer.read_first : Number(input.readFirst),
+      federation: input.federation ?? layer.federation,
     };
     checkSettings(layer.group_id, next);
     // A notebook's entries are private to their writers whatever becomes of the layer: it opens
@@ -216,6 +219,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
       write_policy: next.write_policy,
       reply_policy: next.reply_policy,
       read_first: next.read_first,
+      federation: next.federation,
     });
     const json = layerJson(next);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
