@@ -131,15 +131,21 @@ export type PlanInput = SetReadingPlanInput;
 /** A bearer token, as created; its secret is shown only this once. */
 export type Token = NewToken;
 
-/** What an owner may change of a group (`PATCH /api/groups/:slug`): any of these, the rest kept. */
-export interface GroupSettings {
-  name?: string;
-  description?: string;
-  visibility?: Group['visibility'];
-  joinPolicy?: Group['joinPolicy'];
-  premoderation?: boolean;
-  trustAfter?: number;
+/** A group's settings as the forms that create and change it hold them (`POST /api/groups` sends them all). */
+export interface GroupFields {
+  name: string;
+  description: string;
+  visibility: Group['visibility'];
+  joinPolicy: Group['joinPolicy'];
+  premoderation: boolean;
+  trustAfter: number;
 }
+
+/**
+ * What an owner may change of a group (`PATCH /api/groups/:slug`): any of these, the rest kept.
+ * `federated`: whether it may be followed from other servers (public groups only).
+ */
+export type GroupSettings = Partial<GroupFields> & { federated?: boolean };
 
 /** A new text (`POST /api/texts`), as the browser sends it: content as a string (a Word document in base64). */
 export interface NewText {
@@ -233,7 +239,7 @@ export const api = {
   /** Removes a member, or declines a request to join. */
   removeMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}`),
   /** Changes a group's settings (owners); answers the group as it now is. */
-  createGroup: (input: Required<GroupSettings> & { slug: string }) => request<GroupSummary>('POST', '/api/groups', input),
+  createGroup: (input: GroupFields & { slug: string }) => request<GroupSummary>('POST', '/api/groups', input),
   updateGroup: (slug: string, changes: GroupSettings) => request<GroupSummary>('PATCH', `/api/groups/${enc(slug)}`, changes),
   /** Bans a person (owners): they leave the group and may not join or write again until the ban is lifted. */
   banMember: (slug: string, handle: string, reason?: string) => request<null>('POST', `/api/groups/${enc(slug)}/members/${enc(handle)}/ban`, reason ? { reason } : {}),

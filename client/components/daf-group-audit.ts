@@ -30,6 +30,7 @@ function settingsWords(json: string | null): string[] {
   if (changes.joinPolicy !== undefined) words.push(`the join policy to ${joinPolicyWords[changes.joinPolicy]}`);
   if (changes.premoderation !== undefined) words.push(`premoderation ${changes.premoderation ? 'on' : 'off'}`);
   if (changes.trustAfter !== undefined) words.push(`trust after ${changes.trustAfter} approved ${changes.trustAfter === 1 ? 'post' : 'posts'}`);
+  if (changes.federated !== undefined) words.push(`federation ${changes.federated ? 'on' : 'off'}`);
   return words;
 }
 

@@ -1,12 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
-import { api, type Group, type GroupSettings } from '../api.ts';
+import { api, type Group, type GroupFields, type GroupSettings } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { formSettings, groupFields, groupFormStyles } from './group-form.ts';
 import { groupStyles } from './group-styles.ts';
 
 /** Those of `wanted` that differ from the group's: what Save sends. */
-function changedSettings(g: Group, wanted: Required<GroupSettings>): GroupSettings {
-  const now: Required<GroupSettings> = {
+function changedSettings(g: Group, wanted: GroupFields): GroupSettings {
+  const now: GroupFields = {
     name: g.name,
     description: g.description ?? '',
     visibility: g.visibility,
@@ -14,7 +14,7 @@ function changedSettings(g: Group, wanted: Required<GroupSettings>): GroupSettin
     premoderation: g.premoderation,
     trustAfter: g.trustAfter,
   };
-  return Object.fromEntries(Object.entries(wanted).filter(([key, value]) => now[key as keyof GroupSettings] !== value));
+  return Object.fromEntries(Object.entries(wanted).filter(([key, value]) => now[key as keyof GroupFields] !== value));
 }
 
 /**

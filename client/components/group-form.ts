@@ -4,10 +4,10 @@
  * approved posts after which a member is trusted.
  */
 import { css, html, nothing } from 'lit';
-import type { Group, GroupSettings } from '../api.ts';
+import type { Group, GroupFields } from '../api.ts';
 
 /** The settings the form has, as it reads them from its fields. */
-export function formSettings(form: HTMLFormElement): Required<GroupSettings> {
+export function formSettings(form: HTMLFormElement): GroupFields {
   const data = new FormData(form);
   return {
     name: String(data.get('name') ?? ''),
@@ -20,7 +20,7 @@ export function formSettings(form: HTMLFormElement): Required<GroupSettings> {
 }
 
 /** The fields, filled with `g`'s settings; `afterName` (the new group's address) goes right after the name. */
-export function groupFields(g: Omit<Required<GroupSettings>, 'description'> & { description: string | null }, onName?: (event: InputEvent) => void, afterName: unknown = nothing) {
+export function groupFields(g: Omit<GroupFields, 'description'> & { description: string | null }, onName?: (event: InputEvent) => void, afterName: unknown = nothing) {
   return html`
         <label>Name<input name="name" required maxlength="120" .value=${g.name} @input=${onName} /></label>
         ${afterName}
