@@ -866,6 +866,16 @@ describe('the access matrix: writing', () => {
     expect(r.status, `${what}: ${r.text.slice(0, 200)}`).toBe(status);
     return r.body;
   }
+  /** Setting a layer's federation: as any change of the layer; a success is undone. */
+  const federationCase = (layer: string, expected: Expect): WriteCase => ({
+    door: 'PATCH /api/texts/:slug/layers/:layer',
+    what: `set ${layer}'s federation`,
+    expect: expected,
+    run: (c) => c.patch(`/api/texts/${T1}/layers/${layer}`, { federation: 'publish+replies' }),
+    cleanup: async (c) => {
+      await must(c.patch(`/api/texts/${T1}/layers/${layer}`, { federation: 'off' }), 200, 'federation off again');
+    },
+  });
   const glossBody = (md = 'New words.') => ({ target: { exact: 'opened the book' }, body: { markdown: md } });
   async function freshGloss(p: Person, layer: LayerKey, status = 'active'): Promise<number> {
     const d = layerDefs[layer];
@@ -1305,6 +1315,9 @@ describe('the access matrix: writing', () => {
       expect: expect_({ otto: 200 }, 404),
       run: (c) => c.patch(`/api/texts/${T1}/layers/otto-diary`, { description: 'Changed.' }),
     },
+    federationCase('open-public', expect_({ olive: 200 }, 403)),
+    // Stored whatever the layer's visibility: the publisher sends only what a visitor may read.
+    federationCase('closed-group', expect_({ olive: 200, mona: 403 }, 404)),
     {
       door: 'POST /api/texts/:slug/parallels',
       what: "pair the group text with olive's public text",
@@ -1386,6 +1399,21 @@ describe('the access matrix: writing', () => {
       what: 'change closed-circle',
       expect: expect_({ olive: 200, mona: 403 }, 404),
       run: (c) => c.patch('/api/groups/closed-circle', { description: 'Changed.' }),
+    },
+    {
+      door: 'PATCH /api/groups/:slug',
+      what: 'federate open-circle',
+      expect: expect_({ olive: 200 }, 403),
+      run: (c) => c.patch('/api/groups/open-circle', { federated: true }),
+      cleanup: async (c) => {
+        await must(c.patch('/api/groups/open-circle', { federated: false }), 200, 'stop federating');
+      },
+    },
+    {
+      door: 'PATCH /api/groups/:slug',
+      what: 'federate closed-circle, a private group',
+      expect: expect_({ olive: 409, mona: 403 }, 404),
+      run: (c) => c.patch('/api/groups/closed-circle', { federated: true }),
     },
     {
       door: 'POST /api/groups/:slug/join',

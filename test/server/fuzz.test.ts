@@ -617,6 +617,7 @@ describe('fuzzing every write endpoint', () => {
           color: fc.constantFrom('#aabbcc', '#ABCDEF'),
           visibility: fc.constantFrom('public', 'private'),
           writePolicy: fc.constantFrom('owner', 'signed_in'),
+          federation: fc.constantFrom('off', 'publish', 'publish+replies'),
         },
         { requiredKeys: [] },
       ),
@@ -627,6 +628,7 @@ describe('fuzzing every write endpoint', () => {
         color: field(fc.constantFrom('#aabbcc', 'red')),
         visibility: field(fc.constantFrom('public', 'group')),
         writePolicy: field(fc.constantFrom('owner', 'anyone')),
+        federation: field(fc.constantFrom('publish', 'on', 'PUBLISH')),
       }),
     }),
   });
