@@ -190,7 +190,8 @@ export async function updateGroup(ctx: AppContext, viewer: Viewer, slug: string,
     if (input.premoderation !== undefined) changes.premoderation = input.premoderation ? 1 : 0;
     if (input.trustAfter !== undefined) changes.trust_after = input.trustAfter;
     if (input.federated !== undefined) changes.federated = input.federated ? 1 : 0;
-    await groups.updateGroup(trx, group.id, changes);
+    // Checked again as it is written: another owner's change may have come in meanwhile.
+    if (!(await groups.updateGroup(trx, group.id, changes))) throw federationRefusal(changes.visibility === 'private' ? 'closing' : 'federating');
     await recordAudit(trx, { groupId: group.id, actorId: viewer.id, action: 'group.updated', reason: JSON.stringify(input) });
     return groupJson({ ...group, ...changes }, viewer, await groups.countActive(trx, group.id));
   });
@@ -200,11 +201,14 @@ export async function updateGroup(ctx: AppContext, viewer: Viewer, slug: string,
 function checkFederation(group: ReadingGroupRow, input: z.infer<typeof updateGroupShape>) {
   const visibility = input.visibility ?? group.visibility;
   const federated = input.federated ?? group.federated === 1;
-  if (!federated || visibility === 'public') return;
-  if (input.federated === true) {
-    throw new AppError('group_not_public', 409, 'Only a public group may be federated: make the group public first');
-  }
-  throw new AppError('group_federated', 409, 'This group is federated, and a private group may not be: stop federating it first (federated: false, in the same request or before) to make it private');
+  if (federated && visibility === 'private') throw federationRefusal(input.federated === true ? 'federating' : 'closing');
+}
+
+/** The 409 for federating a group that is (or would be) private, or for closing a federated one. */
+function federationRefusal(attempt: 'federating' | 'closing'): AppError {
+  return attempt === 'federating'
+    ? new AppError('group_not_public', 409, 'Only a public group may be federated: make the group public first')
+    : new AppError('group_federated', 409, 'This group is federated, and a private group may not be: stop federating it first (federated: false, in the same request or before) to make it private');
 }
 
 /**

@@ -13,10 +13,20 @@ export async function findGroupById(db: DB, id: number): Promise<ReadingGroupRow
   return db.selectFrom('reading_group').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function updateGroup(db: DB, id: number, changes: Partial<Omit<ReadingGroupRow, 'id'>>): Promise<void> {
+/**
+ * Changes a group's columns. A change of only one of `visibility` and `federated` is made only
+ * if the row, as it is when the UPDATE runs, keeps the other compatible (closing: not federated;
+ * federating: public), so that two changes read against the same older row (one federating, one
+ * closing) cannot together leave a private group federated. False when that held it back.
+ */
+export async function updateGroup(db: DB, id: number, changes: Partial<Omit<ReadingGroupRow, 'id'>>): Promise<boolean> {
   // An empty PATCH changes nothing (and `UPDATE … SET` with no columns is not SQL).
-  if (Object.keys(changes).length === 0) return;
-  await db.updateTable('reading_group').set(changes).where('id', '=', id).execute();
+  if (Object.keys(changes).length === 0) return true;
+  let update = db.updateTable('reading_group').set(changes).where('id', '=', id);
+  if (changes.visibility === 'private' && changes.federated === undefined) update = update.where('federated', '=', 0);
+  if (changes.federated === 1 && changes.visibility === undefined) update = update.where('visibility', '=', 'public');
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Public groups and the groups `userId` belongs to (not banned from), newest first. */

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshot, snapshotDiff } from '../helpers/access-world.ts';
 import { expectError } from '../helpers/expect-error.ts';
 import { createText, useTestApp, writeGloss, type TestClient } from '../helpers/test-app.ts';
+import { findGroupBySlug, updateGroup } from '../../server/storage/groups.ts';
 
 describe('federation settings', () => {
   const t = useTestApp();
@@ -126,6 +127,22 @@ describe('federation settings', () => {
       expect(closed.status, closed.text).toBe(200);
       expect(closed.body).toMatchObject({ visibility: 'private', federated: false });
       expect((await group('fresh')).federated).toBe(false);
+    });
+
+    it('holds as the row is written, so two owners’ changes at once cannot close a federated group', async () => {
+      // What each of two requests read before the other wrote: the group public and not federated.
+      const race = await olga.post('/api/groups', { slug: 'race', name: 'Race', visibility: 'public', joinPolicy: 'open' });
+      expect(race.status).toBe(201);
+      const { id } = (await findGroupBySlug(t.ctx.db, 'race'))!;
+      expect(await updateGroup(t.ctx.db, id, { federated: 1 })).toBe(true);
+      // The other request, which saw it unfederated, closes it: held back, and nothing changes.
+      const before = await snapshot(t);
+      expect(await updateGroup(t.ctx.db, id, { visibility: 'private', name: 'Closed race' })).toBe(false);
+      expect(snapshotDiff(before, await snapshot(t))).toEqual([]);
+      // And the other way round: closed first, then federated by a request that saw it public.
+      expect(await updateGroup(t.ctx.db, id, { visibility: 'private', federated: 0 })).toBe(true);
+      expect(await updateGroup(t.ctx.db, id, { federated: 1 })).toBe(false);
+      expect(await group('race')).toMatchObject({ name: 'Race', visibility: 'private', federated: false });
     });
   });
 
