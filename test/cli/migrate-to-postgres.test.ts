@@ -70,6 +70,9 @@ describe.runIf(withPg)('daf migrate-to-postgres', { timeout: 120_000 }, () => {
     token = made.body.token;
     expect((await olive.post(`/api/texts/${T1}/read`)).status).toBe(200);
     expect((await olive.post(`/api/texts/${T1}/parallels`, { text: T2 })).status).toBe(201);
+    // The federation opt-ins away from their defaults, so the copy must carry them.
+    expect((await olive.patch('/api/groups/open-circle', { federated: true })).status).toBe(200);
+    expect((await olive.patch(`/api/texts/${T1}/layers/open-public`, { federation: 'publish+replies' })).status).toBe(200);
     // A wrong password, so the log-in guard's table has a row to copy too.
     expect((await t.visitor().post('/api/auth/login', { handle: 'olive', password: 'not her password' })).status).toBe(401);
     target = await newPgTestDatabase();
@@ -166,8 +169,18 @@ describe.runIf(withPg)('daf migrate-to-postgres', { timeout: 120_000 }, () => {
 
     it('holds every row of every table, ids and all', async () => {
       const empty = tables.filter((n) => (t.database.sqlite.prepare(`SELECT count(*) AS n FROM "${n}"`).get() as { n: number }).n === 0);
-      expect(empty).toEqual(['unsubscribe_link']);
+      // Federation's own tables (fed_*) are written by its publisher and inbox, which the world does not run.
+      expect(empty.filter((n) => !n.startsWith('fed_'))).toEqual(['unsubscribe_link']);
       expect(await contents(copy, tables)).toEqual(await contents(t.database, tables));
+    });
+
+    it('answers the federation opt-ins as SQLite did', async () => {
+      const group = await fetch(`${server.url}/api/groups/open-circle`);
+      expect(((await group.json()) as { federated: boolean }).federated).toBe(true);
+      const layer = await fetch(`${server.url}/api/texts/${T1}/layers/open-public`);
+      expect(((await layer.json()) as { federation: string }).federation).toBe('publish+replies');
+      const closed = await fetch(`${server.url}/api/groups/closed-circle`, { headers: { cookie: [...world.clients.olive.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      expect(((await closed.json()) as { federated: boolean }).federated).toBe(false);
     });
 
     it('indexes for search the same items with the same words', async () => {
