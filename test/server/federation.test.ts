@@ -59,10 +59,9 @@ describe(`federation on ${testDialect}`, () => {
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Members', slug: 'members', visibility: 'group', group: 'avot-circle' }));
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Quiet', slug: 'quiet', visibility: 'public', group: 'avot-circle' }));
     await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Broadcast', slug: 'broadcast', visibility: 'public', group: 'avot-circle' }));
-    const db = daf.database.db;
-    await db.updateTable('reading_group').set({ federated: 1 }).where('slug', '=', 'avot-circle').execute();
-    await db.updateTable('layer').set({ federation: 'publish+replies' }).where('slug', 'in', ['study', 'members']).execute();
-    await db.updateTable('layer').set({ federation: 'publish' }).where('slug', '=', 'broadcast').execute();
+    await ok(ada.request('PATCH', '/api/groups/avot-circle', { federated: true }), 200);
+    for (const layer of ['study', 'members']) await ok(ada.request('PATCH', `/api/texts/avot/layers/${layer}`, { federation: 'publish+replies' }), 200);
+    await ok(ada.request('PATCH', '/api/texts/avot/layers/broadcast', { federation: 'publish' }), 200);
   });
 
   afterAll(async () => {

@@ -23,6 +23,7 @@ import {
   createFederation,
   type Actor,
   type Context,
+  type DocumentLoaderFactory,
   type Federation,
   type KvStore,
   type MessageQueue,
@@ -49,6 +50,12 @@ export interface FederationSettings {
   /** Fedify's stores; Daf's database by default. */
   kv?: KvStore;
   queue?: MessageQueue;
+  /**
+   * How remote documents and JSON-LD contexts are fetched; Fedify's own (over HTTP, cached in
+   * the store) by default. Tests serve recorded documents through them, and fail on any other fetch.
+   */
+  documentLoaderFactory?: DocumentLoaderFactory;
+  contextLoaderFactory?: DocumentLoaderFactory;
 }
 
 /** A running federation: Fedify's object, and where its documents live. */
@@ -109,6 +116,8 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     origin: urls.base,
     allowPrivateAddress: settings.allowPrivateAddress,
     manuallyStartQueue: true,
+    ...(settings.documentLoaderFactory ? { documentLoaderFactory: settings.documentLoaderFactory } : {}),
+    ...(settings.contextLoaderFactory ? { contextLoaderFactory: settings.contextLoaderFactory } : {}),
   });
 
   federation
