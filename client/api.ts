@@ -1,4 +1,4 @@
-import type { CreateLayerInput, DigestChoice, SetReadingPlanInput, TextFormat } from '../schema/api.ts';
+import type { CreateLayerInput, DigestChoice, SetReadingPlanInput, TextFormat, UpdateLayerInput } from '../schema/api.ts';
 import type {
   Account,
   AccountDeleted,
@@ -269,6 +269,7 @@ export const api = {
   /** A layer of one's own (`visibility` public or private), or of a group one curates (`group`). */
   // The server answers the layer without `you` (routes/texts.ts); its creator may do everything in it.
   createLayer: (slug: string, input: CreateLayerInput) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
+  updateLayer: (slug: string, layer: string, input: UpdateLayerInput) => request<Layer>('PATCH', `/api/texts/${enc(slug)}/layers/${enc(layer)}`, input),
   createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),
   updateGloss: (id: number, input: { body?: Body; motivation?: string; target?: Omit<GlossTarget, 'gloss'> }) => request<Gloss>('PATCH', `/api/glosses/${id}`, input),

@@ -44,7 +44,12 @@ export const docShape = z.looseObject({ type: z.literal('doc') });
 export const segmentShape = z.object({ ref: z.string(), start: count, end: count });
 
 /** A person as a post names them. */
-export const authorShape = z.object({ handle: z.string(), name: z.string() });
+export const authorShape = z.object({
+  handle: z.string(),
+  name: z.string(),
+  /** A person from another server (a reply that came by federation, handle `name@host`): their page there. */
+  profile: z.string().optional(),
+});
 
 /** A post's words: the gloss-schema document and its plain text. */
 export const postBodyShape = z.object({ doc: docShape, text: z.string() });

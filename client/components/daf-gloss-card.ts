@@ -326,7 +326,9 @@ export class DafGlossCard extends LitElement {
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
       return html`<li id="r-${r.id}" class=${r.id === this.markedReply ? 'marked' : ''}>
-        <span class="who">${authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${accepted === r.id ? html` · <span class="tag accepted">accepted answer</span>` : nothing}${r.stance ? html` · <span class="tag stance">${r.stance}</span>` : nothing}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
+        <span class="who">${r.author?.profile
+          ? html`<a href=${r.author.profile} rel="nofollow ugc noopener" title="Their page on their own server">${authorName(r.author, 'deleted')}</a>`
+          : authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${accepted === r.id ? html` · <span class="tag accepted">accepted answer</span>` : nothing}${r.stance ? html` · <span class="tag stance">${r.stance}</span>` : nothing}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
             ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
             : nothing}</span>
         ${editing ? this.composer(r.body?.doc) : r.body ? this.replyBody(r.id, r.updated, r.body) : html`<p class="tag">Deleted</p>`}

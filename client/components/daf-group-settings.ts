@@ -19,7 +19,8 @@ function changedSettings(g: Group, wanted: GroupFields): GroupSettings {
 
 /**
  * A group's settings, for its owners: a form with its name, description, visibility, join
- * policy, premoderation and the number of approved posts after which a member is trusted. Save
+ * policy, premoderation, the number of approved posts after which a member is trusted, and
+ * whether people on other servers may follow it (a public group only). Save
  * sends only what changed; the server judges it, and its message is shown when it refuses.
  *
  * @fires daf-group-changed - after the settings are saved, so the page loads the group again.
@@ -51,7 +52,10 @@ export class DafGroupSettings extends LitElement {
 
   private async save(event: SubmitEvent) {
     event.preventDefault();
-    const changes = changedSettings(this.group!, formSettings(event.target as HTMLFormElement));
+    const form = event.target as HTMLFormElement;
+    const changes = changedSettings(this.group!, formSettings(form));
+    const federated = new FormData(form).get('federated') === 'on';
+    if (federated !== this.group!.federated) changes.federated = federated;
     if (Object.keys(changes).length === 0) {
       this.actions.clear();
       this.actions.status = 'Nothing has changed.';
@@ -71,6 +75,15 @@ export class DafGroupSettings extends LitElement {
       <h2 id="settings-heading">Settings</h2>
       <form @submit=${this.save} aria-labelledby="settings-heading">
         ${groupFields(g)}
+        <label class="check"
+          ><input type="checkbox" name="federated" .checked=${g.federated} ?disabled=${g.visibility !== 'public'} aria-describedby="federated-hint" />People on other
+          servers may follow the group</label
+        >
+        <span class="hint" id="federated-hint"
+          >${g.visibility === 'public'
+            ? html`From Mastodon or another Daf, as <strong>@${g.slug}@${location.host}</strong>, when this server federates. Only the public glosses of layers set to publish reach them.`
+            : 'Only a public group can be followed from other servers.'}</span
+        >
         <div class="actions"><button type="submit" class="primary" ?disabled=${this.actions.busy}>Save the settings</button></div>
       </form>
       ${this.actions.regions()}

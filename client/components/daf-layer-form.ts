@@ -114,6 +114,8 @@ export class DafLayerForm extends LitElement {
     let layer: Layer | undefined;
     await this.actions.run(async () => {
       layer = await api.createLayer(text, input);
+      const federation = data.get('federation') as Layer['federation'];
+      if (federation !== 'off') layer = await api.updateLayer(text, layer.slug, { federation });
       return `The layer “${layer.name}” is made.`;
     });
     if (!layer) return;
@@ -192,6 +194,15 @@ export class DafLayerForm extends LitElement {
           <option value="signed_in">Anyone signed in who can see it</option>
           <option value="nobody">Nobody</option>
         </select>
+      </label>
+      <label
+        >Other servers
+        <select name="federation" aria-describedby="federation-hint">
+          <option value="off" selected>Keep it here</option>
+          <option value="publish">Publish its public glosses to the group’s followers elsewhere</option>
+          <option value="publish+replies">Publish them, and take replies from elsewhere</option>
+        </select>
+        <span class="hint" id="federation-hint">For a group others may follow (its settings say); only what anyone may read ever leaves.</span>
       </label>
       <label class="check"
         ><input type="checkbox" name="readFirst" />Read first: a member sees the others’ glosses only once they have written their own (moderators see all)</label

@@ -76,7 +76,8 @@ export interface ReadState {
 const replyJsonSqlFor = (J: JsonSql, readState?: ReadState) => sql`'{"id":' || r.id || ',"gloss":' || r.gloss_id || ',"parent":' || coalesce(CAST(r.parent_id AS TEXT), 'null')
   || ',"status":' || ${J.quote(sql`r.status`)}
   || ',"author":' || (CASE WHEN r.status = 'deleted' THEN 'null'
-       ELSE '{"handle":' || ${J.quote(sql`ru.handle`)} || ',"name":' || ${J.quote(sql`ru.display_name`)} || '}' END)
+       ELSE '{"handle":' || ${J.quote(sql`ru.handle`)} || ',"name":' || ${J.quote(sql`ru.display_name`)}
+         || (CASE WHEN ru.profile_url IS NULL THEN '' ELSE ',"profile":' || ${J.quote(sql`ru.profile_url`)} END) || '}' END)
   || ',"body":' || (CASE WHEN r.status = 'deleted' THEN 'null'
        ELSE '{"doc":' || r.body_doc || ',"text":' || ${J.quote(sql`r.body_text`)} || '}' END)
   || ',"moderationNote":' || coalesce(${J.quote(sql`r.moderation_note`)}, 'null')

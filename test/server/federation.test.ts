@@ -191,7 +191,7 @@ describe(`federation on ${testDialect}`, () => {
     const { create } = await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Who teaches <em>the teacher</em>?</p>');
     const replies = await until(async () => ((await thread(id)).length > 0 ? thread(id) : undefined), 'the reply');
     const peerHost = new URL(peer.url).host;
-    expect(replies).toMatchObject([{ status: 'active', author: { handle: `alice@${peerHost}`, name: 'Alice Elsewhere' }, body: { text: 'Who teaches the teacher?' } }]);
+    expect(replies).toMatchObject([{ status: 'active', author: { handle: `alice@${peerHost}`, name: 'Alice Elsewhere', profile: `${peer.url}/@alice` }, body: { text: 'Who teaches the teacher?' } }]);
     // The same activity delivered again is stored once.
     await peer.send(`http://${host}/ap/inbox`, create);
     await settle();
