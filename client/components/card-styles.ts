@@ -311,6 +311,10 @@ export const cardStyles = css`
     color: var(--daf-muted);
     font: 0.8rem system-ui, sans-serif;
   }
+  /* A person from another server: their name links to their page there. */
+  .thread .who a {
+    color: inherit;
+  }
   daf-gloss-card daf-composer {
     margin-block-start: 0.4rem;
   }

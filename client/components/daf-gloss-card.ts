@@ -326,7 +326,7 @@ export class DafGlossCard extends LitElement {
       const editing = this.form?.kind === 'edit-reply' && this.form.id === r.id;
       const below = answers.get(r.id);
       return html`<li id="r-${r.id}" class=${r.id === this.markedReply ? 'marked' : ''}>
-        <span class="who">${r.author?.profile
+        <span class="who" dir="auto">${r.author?.profile
           ? html`<a href=${r.author.profile} rel="nofollow ugc noopener" title="Their page on their own server">${authorName(r.author, 'deleted')}</a>`
           : authorName(r.author, 'deleted')} · ${when(r.created, r.edited)}${accepted === r.id ? html` · <span class="tag accepted">accepted answer</span>` : nothing}${r.stance ? html` · <span class="tag stance">${r.stance}</span>` : nothing}${r.unread ? html` · <span class="tag new">new</span>` : nothing}${r.status === 'pending' ? html` · <span class="tag">awaiting a moderator</span>` : nothing}${r.status === 'hidden'
             ? html` · <span class="tag">hidden by a moderator${r.moderationNote ? `: ${r.moderationNote}` : ''}</span>`
@@ -387,7 +387,7 @@ export class DafGlossCard extends LitElement {
       ${g.unread ? html`<span class="fresh">New</span>` : fresh ? html`<span class="fresh">New replies</span>` : nothing}
       <header>
         ${where(g, this.context ? 'For context' : g.motivation === 'questioning' ? 'Question' : '')}
-        <span class="who">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}${fresh ? ` (${fresh} new)` : ''}` : ''}${status}</span>
+        <span class="who" dir="auto">${this.byline()}${when(g.created, g.edited)}${count ? ` · ${count} ${count === 1 ? 'reply' : 'replies'}${fresh ? ` (${fresh} new)` : ''}` : ''}${status}</span>
       </header>
       ${this.deliberation.foldedStances()} ${this.body}
     </div>`;
@@ -402,7 +402,7 @@ export class DafGlossCard extends LitElement {
       ${g.unread ? html`<span class="fresh">New</span>` : nothing}
       <header>
         <span>${this.layer?.name ?? g.layer}</span>
-        <span class="who">${this.byline()}${when(g.created, g.edited)}</span>
+        <span class="who" dir="auto">${this.byline()}${when(g.created, g.edited)}</span>
       </header>
       ${where(g)} ${this.deliberation.adoptedTag()}
       ${g.motivation === 'questioning'
