@@ -344,3 +344,31 @@ export async function remoteUserByActor(db: DB, actorUri: string) {
 export async function replyByRemoteUri(db: DB, uri: string) {
   return db.selectFrom('reply').selectAll().where('remote_uri', '=', uri).executeTakeFirst();
 }
+
+/** A group's posts now published (not deleted there), newest first, a page at a time after `afterKey` (`updated_at|kind|id`). */
+export async function publishedOfGroup(db: DB, groupId: number, limit: number, before: { updated_at: string; item_kind: string; item_id: number } | null) {
+  let query = db.selectFrom('fed_object').selectAll().where('group_id', '=', groupId).where('deleted', '=', 0);
+  if (before !== null) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('updated_at', '<', before.updated_at),
+        eb.and([eb('updated_at', '=', before.updated_at), eb('item_kind', '<', before.item_kind as 'gloss' | 'reply')]),
+        eb.and([eb('updated_at', '=', before.updated_at), eb('item_kind', '=', before.item_kind as 'gloss' | 'reply'), eb('item_id', '<', before.item_id)]),
+      ]),
+    );
+  }
+  return query.orderBy('updated_at', 'desc').orderBy('item_kind', 'desc').orderBy('item_id', 'desc').limit(limit).execute();
+}
+
+export async function publishedCountOfGroup(db: DB, groupId: number): Promise<number> {
+  const row = await db.selectFrom('fed_object').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).where('deleted', '=', 0).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** What NodeInfo counts: accounts of this server, and its posts now published elsewhere. */
+export async function nodeUsage(db: DB): Promise<{ users: number; glosses: number; replies: number }> {
+  const users = await db.selectFrom('user').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_uri', 'is', null).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+  const posts = await db.selectFrom('fed_object').select(['item_kind', (eb) => eb.fn.countAll<number>().as('n')]).where('deleted', '=', 0).groupBy('item_kind').execute();
+  const count = (kind: string) => Number(posts.find((p) => p.item_kind === kind)?.n ?? 0);
+  return { users: Number(users.n), glosses: count('gloss'), replies: count('reply') };
+}

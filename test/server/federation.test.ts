@@ -243,6 +243,28 @@ describe(`federation on ${testDialect}`, () => {
     await until(async () => ((await thread(id)).length === 0 ? true : undefined), 'the deletion');
   });
 
+  it("lists in the group's outbox what it published and nothing else, and counts the server in NodeInfo", async () => {
+    const res = await fetch(`${groupActor}/outbox`, { headers: { accept: as2 } });
+    expect(res.status).toBe(200);
+    const outbox = (await res.json()) as Record<string, any>;
+    expect(outbox.type).toBe('OrderedCollection');
+    const published = await daf.database.db.selectFrom('fed_object').select(['item_kind', 'item_id']).where('deleted', '=', 0).execute();
+    expect(outbox.totalItems).toBe(published.length);
+    const page = (await (await fetch(outbox.first, { headers: { accept: as2 } })).json()) as Record<string, any>;
+    const items = ([] as Record<string, any>[]).concat(page.orderedItems ?? []);
+    const noteIds = items.map((a) => (typeof a.object === 'string' ? a.object : a.object.id));
+    expect(new Set(noteIds)).toEqual(new Set(published.map((p) => `http://${host}/ap/notes/${p.item_kind === 'gloss' ? 'g' : 'r'}${p.item_id}`)));
+    expect(items.every((a) => a.type === 'Create')).toBe(true);
+    const hidden = await daf.database.db.selectFrom('fed_object').select('item_id').where('deleted', '=', 1).execute();
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const { item_id } of hidden) expect(JSON.stringify(page)).not.toContain(`/ap/notes/g${item_id}"`);
+    const links = (await (await fetch(`${daf.url}/.well-known/nodeinfo`)).json()) as { links: { href: string }[] };
+    const info = (await (await fetch(links.links[0].href)).json()) as Record<string, any>;
+    expect(info.software.name).toBe('daf');
+    expect(info.usage.users.total).toBe(1);
+    expect(info.usage.localPosts).toBe(published.filter((p) => p.item_kind === 'gloss').length);
+  });
+
   it('refuses an unsigned inbox post with 401 and an oversized one with 413, storing nothing', async () => {
     const follow = { '@context': 'https://www.w3.org/ns/activitystreams', type: 'Follow', id: 'http://127.0.0.1:9/f/1', actor: 'http://127.0.0.1:9/u/mallory', object: groupActor };
     const unsigned = await fetch(`${groupActor}/inbox`, { method: 'POST', headers: { 'content-type': as2 }, body: JSON.stringify(follow) });

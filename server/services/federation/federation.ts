@@ -29,7 +29,7 @@ import {
   type MessageQueue,
 } from '@fedify/fedify';
 import type { DB } from '../../storage/database.ts';
-import { deleteFollower, federablePost, followerCount, followersOf, upsertFollower } from '../../storage/federation.ts';
+import { deleteFollower, federablePost, followerCount, followersOf, nodeUsage, publishedCountOfGroup, publishedOfGroup, upsertFollower } from '../../storage/federation.ts';
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
@@ -63,6 +63,16 @@ export interface DafFederation {
   federation: Federation<AppContext>;
   urls: ApUrls;
   settings: FederationSettings;
+}
+
+/** How many published posts a page of a group's outbox holds. */
+const outboxPage = 20;
+
+/** A page of a group's outbox starts after this post: `updated_at|kind|id`. */
+function parseOutboxCursor(cursor: string): { updated_at: string; item_kind: 'gloss' | 'reply'; item_id: number } | null {
+  const [at, kind, id] = cursor.split('|');
+  if (!at || (kind !== 'gloss' && kind !== 'reply') || !/^[1-9][0-9]{0,15}$/.test(id ?? '')) return null;
+  return { updated_at: at, item_kind: kind, item_id: Number(id) };
 }
 
 /** What a local actor identifier names: a group by slug, a person by handle, or the instance. */
@@ -146,6 +156,7 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
           summary: group.description || null,
           url: new URL(urls.daf.group(group.slug)),
           followers: fctx.getFollowersUri(identifier),
+          outbox: fctx.getOutboxUri(identifier),
           manuallyApprovesFollowers: false,
           discoverable: true,
         });
@@ -282,12 +293,43 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     })
     .onError((_fctx, error) => ctx.log(`federation inbox: ${error.message}`));
 
-  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => ({
-    software: { name: 'daf', version: { major: 0, minor: 1, patch: 0 }, homepage: new URL(`${urls.base}/`) },
-    protocols: ['activitypub'],
-    usage: { users: {}, localPosts: 0, localComments: 0 },
-    openRegistrations: true,
-  }));
+  // A group's outbox: what it has published, newest first, each as the Create that sent it, a
+  // page at a time. Every item is asked again whether it may leave, as the Note door does.
+  federation
+    .setOutboxDispatcher('/ap/actors/{identifier}/outbox', async (fctx, identifier, cursor) => {
+      const ref = parseActor(identifier);
+      const group = ref?.kind === 'group' ? await federatedGroup(fctx.data.db, ref.slug) : undefined;
+      if (!group) return null;
+      if (cursor === null) return { items: [] };
+      const before = cursor === '' ? null : parseOutboxCursor(cursor);
+      if (cursor !== '' && before === null) return { items: [] };
+      const rows = await publishedOfGroup(fctx.data.db, group.id, outboxPage, before);
+      const items: Activity[] = [];
+      for (const published of rows) {
+        const row = await federablePost(fctx.data.db, published.item_kind, published.item_id);
+        if (!row) continue;
+        const note = postNote(row, urls, published.revision, await inReplyToOf(fctx.data.db, row, urls));
+        items.push(new Create({ id: new URL(`${note.id!.href}#create`), actor: note.attributionId, object: note, to: note.toId, cc: note.ccId, published: note.published }));
+      }
+      const last = rows.at(-1);
+      return { items, nextCursor: rows.length === outboxPage && last ? `${last.updated_at}|${last.item_kind}|${last.item_id}` : null };
+    })
+    .setFirstCursor(() => '')
+    .setCounter(async (fctx, identifier) => {
+      const ref = parseActor(identifier);
+      const group = ref?.kind === 'group' ? await federatedGroup(fctx.data.db, ref.slug) : undefined;
+      return group ? publishedCountOfGroup(fctx.data.db, group.id) : null;
+    });
+
+  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async (fctx) => {
+    const usage = await nodeUsage(fctx.data.db);
+    return {
+      software: { name: 'daf', version: { major: 0, minor: 1, patch: 0, build: [], prerelease: [] }, homepage: new URL(`${urls.base}/`) },
+      protocols: ['activitypub'],
+      usage: { users: { total: usage.users }, localPosts: usage.glosses, localComments: usage.replies },
+      openRegistrations: true,
+    };
+  });
 
   return { federation, urls, settings };
 }
