@@ -158,22 +158,20 @@ export async function savePublished(db: DB, row: PublishedRow): Promise<void> {
  * process holds it.
  */
 export async function leaseCursor(db: DB, name: string, holder: string, now: number, leaseUntil: number): Promise<number | null> {
-  return db.transaction().execute(async (trx) => {
-    const end = await trx.selectFrom('event').select((eb) => eb.fn.max<number | null>('id').as('last')).executeTakeFirstOrThrow();
-    await trx
-      .insertInto('fed_cursor')
-      .values({ name, last_event_id: Number(end.last ?? 0), holder: null, leased_until: 0 })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const taken = await trx
-      .updateTable('fed_cursor')
-      .set({ holder, leased_until: leaseUntil })
-      .where('name', '=', name)
-      .where((eb) => eb.or([eb('holder', '=', holder), eb('leased_until', '<', now)]))
-      .returning('last_event_id')
-      .executeTakeFirst();
-    return taken ? Number(taken.last_event_id) : null;
-  });
+  // Each a single statement, which takes SQLite's write lock at once (a read first, then a write,
+  // in one transaction could not upgrade its lock while another process writes). `WHERE true`
+  // keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+  await sql`INSERT INTO fed_cursor (name, last_event_id, holder, leased_until)
+    SELECT ${name}, COALESCE(MAX(id), 0), NULL, 0 FROM event WHERE true
+    ON CONFLICT (name) DO NOTHING`.execute(db);
+  const taken = await db
+    .updateTable('fed_cursor')
+    .set({ holder, leased_until: leaseUntil })
+    .where('name', '=', name)
+    .where((eb) => eb.or([eb('holder', '=', holder), eb('leased_until', '<', now)]))
+    .returning('last_event_id')
+    .executeTakeFirst();
+  return taken ? Number(taken.last_event_id) : null;
 }
 
 /** Moves the cursor on, if `holder` still holds it. */
