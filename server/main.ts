@@ -35,6 +35,8 @@ export interface RateLimits {
   resetRequestsPerHour: number;
   /** Password-reset requests per e-mail address asked for (known or not) in an hour: how many mails one mailbox may be sent. */
   resetRequestsPerEmailPerHour: number;
+  /** Replies and reports taken in from one other server in an hour (federation): past it, they are dropped. */
+  remotePostsPerHostPerHour: number;
 }
 
 export const defaultRateLimits: RateLimits = {
@@ -43,6 +45,7 @@ export const defaultRateLimits: RateLimits = {
   writesPerMinute: 120,
   resetRequestsPerHour: 10,
   resetRequestsPerEmailPerHour: 3,
+  remotePostsPerHostPerHour: 300,
 };
 
 /** Options of a context beyond its rate limits. */
@@ -84,6 +87,7 @@ export function createContext(db: OpenDatabase['db'], limits: Partial<RateLimits
     writeThrottle: new Throttle('write', l.writesPerMinute, 60 * 1000, stores.hits),
     resetThrottle: new Throttle('reset', l.resetRequestsPerHour, hour, stores.hits),
     resetEmailThrottle: new Throttle('reset-mail', l.resetRequestsPerEmailPerHour, hour, stores.hits),
+    remoteThrottle: new Throttle('remote', l.remotePostsPerHostPerHour, hour, stores.hits),
     mailer,
     mailOn: mailDelivers(mailer),
     log,
@@ -127,13 +131,15 @@ export async function startServer(options: {
   database?: PostgresOptions;
   /** Where rate limits are counted (`DAF_LIMIT_STORE`): the database, shared by every process on it (the default), or memory. */
   limitStore?: LimitStoreKind;
+  /** Rate limits other than the defaults (tests). */
+  limits?: Partial<RateLimits>;
   /** Federate over ActivityPub (docs/federation.md); needs `baseUrl`. Off when unset. */
   federation?: { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
 }): Promise<RunningServer> {
   if (options.federation && options.baseUrl === undefined) throw new Error('Federation needs a base URL: the public origin every id is made from');
   const log = options.log ?? (() => {});
   const database = await openDatabase(options.dbPath, options.database);
-  const context = createContext(database.db, {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock, limitStore: options.limitStore });
+  const context = createContext(database.db, options.limits ?? {}, { quotas: options.quotas, mailer: options.mailer, clock: options.clock, limitStore: options.limitStore });
   // On PostgreSQL, other processes' writes wake this one's streams too (docs/postgres.md §6).
   const listener =
     database.dialect === 'postgres'

@@ -26,6 +26,8 @@ export interface AppContext {
   resetThrottle: Throttle;
   /** Password-reset requests per e-mail address asked for, known or not. */
   resetEmailThrottle: Throttle;
+  /** Replies and reports taken in from each other server (docs/federation.md §6). */
+  remoteThrottle: Throttle;
   /** The scrypt cost of new password hashes (and of re-hashes at log-in). */
   passwordCost: PasswordCost;
   /** What each account may store; null for the command line, whose local account has none. */

@@ -24,22 +24,27 @@ export class FediPeer {
     private readonly server: Server,
   ) {}
 
-  /** Starts a peer on a free loopback port. */
+  /**
+   * Starts a peer on a free loopback port. Its people: alice, and mallory, whose profile address
+   * is a `javascript:` URL (a page must never link to it).
+   */
   static async start(): Promise<FediPeer> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const federation = createFederation<void>({ kv: new MemoryKvStore(), origin: url, allowPrivateAddress: true });
     const keys = new Map<string, CryptoKeyPair[]>();
+    const people: Record<string, { name: string; url?: string }> = { alice: { name: 'Alice Elsewhere' }, mallory: { name: 'Mallory', url: 'javascript:alert(1)' } };
     federation
       .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
-        if (identifier !== 'alice') return null;
+        const person = people[identifier];
+        if (!person) return null;
         const pairs = await ctx.getActorKeyPairs(identifier);
         return new Person({
           id: ctx.getActorUri(identifier),
           preferredUsername: identifier,
-          name: 'Alice Elsewhere',
+          name: person.name,
           followers: new URL(`${ctx.getActorUri(identifier).href}/followers`),
-          url: new URL(`${url}/@alice`),
+          url: new URL(person.url ?? `${url}/@${identifier}`),
           inbox: ctx.getInboxUri(identifier),
           endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
           publicKey: pairs[0]?.cryptographicKey,
@@ -47,7 +52,7 @@ export class FediPeer {
         });
       })
       .setKeyPairsDispatcher(async (_ctx, identifier) => {
-        if (identifier !== 'alice') return [];
+        if (!people[identifier]) return [];
         if (!keys.has(identifier)) keys.set(identifier, [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')]);
         return keys.get(identifier)!;
       });
@@ -64,7 +69,7 @@ export class FediPeer {
   }
 
   get alice(): URL {
-    return new URL(`${this.url}/users/alice`);
+    return this.person('alice');
   }
 
   /** Alice follows `actorUri` (fetched, so its inbox is known); returns the Follow's id. */
@@ -87,20 +92,26 @@ export class FediPeer {
     await ctx.sendActivity({ identifier: 'alice' }, target as Person, new Undo({ id: new URL(`${followId.href}/undo`), actor: this.alice, object: follow }), { immediate: true });
   }
 
-  /** Sends an activity from alice, signed, to `inbox`. */
-  async send(inbox: string, activity: Activity): Promise<void> {
+  /** Sends an activity from `who` (alice by default), signed, to `inbox`. */
+  async send(inbox: string, activity: Activity, who = 'alice'): Promise<void> {
     const ctx = this.federation.createContext(new URL(this.url), undefined);
-    await ctx.sendActivity({ identifier: 'alice' }, { id: new URL(inbox), inboxId: new URL(inbox), endpoints: null }, activity, { immediate: true });
+    await ctx.sendActivity({ identifier: who }, { id: new URL(inbox), inboxId: new URL(inbox), endpoints: null }, activity, { immediate: true });
+  }
+
+  person(who: string): URL {
+    return new URL(`${this.url}/users/${who}`);
   }
 
   /** Alice answers the Note `inReplyTo` with `html`, addressed as Mastodon addresses a post of that visibility. */
-  async reply(inbox: string, inReplyTo: string, html: string, visibility: 'public' | 'unlisted' | 'followers' | 'direct' = 'public', n = ++this.#notes): Promise<{ note: string; create: Create }> {
-    const followers = new URL(`${this.alice.href}/followers`);
+  async reply(inbox: string, inReplyTo: string, html: string, visibility: 'public' | 'unlisted' | 'followers' | 'direct' = 'public', who = 'alice'): Promise<{ note: string; create: Create }> {
+    const n = ++this.#notes;
+    const author = this.person(who);
+    const followers = new URL(`${author.href}/followers`);
     const to = visibility === 'public' ? [PUBLIC_COLLECTION] : visibility === 'unlisted' ? [followers] : visibility === 'followers' ? [followers] : [];
     const cc = visibility === 'public' ? [followers] : visibility === 'unlisted' ? [PUBLIC_COLLECTION] : [];
-    const note = new Note({ id: new URL(`${this.alice.href}/notes/${n}`), attribution: this.alice, content: html, replyTarget: new URL(inReplyTo), tos: to, ccs: cc });
-    const create = new Create({ id: new URL(`${note.id!.href}/activity`), actor: this.alice, object: note, tos: to, ccs: cc });
-    await this.send(inbox, create);
+    const note = new Note({ id: new URL(`${author.href}/notes/${n}`), attribution: author, content: html, replyTarget: new URL(inReplyTo), tos: to, ccs: cc });
+    const create = new Create({ id: new URL(`${note.id!.href}/activity`), actor: author, object: note, tos: to, ccs: cc });
+    await this.send(inbox, create, who);
     return { note: note.id!.href, create };
   }
 

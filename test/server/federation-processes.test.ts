@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../server/main.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 import { answered as ok, Client } from '../helpers/sse-client.ts';
 import { FediPeer, freePort } from '../helpers/fedi-peer.ts';
+import { federatedCircle } from '../helpers/federated-circle.ts';
 
 const as2 = 'application/activity+json';
 
@@ -80,12 +81,7 @@ describe(`federation from two processes on one ${testDialect} database`, () => {
 
   it('serves the same actor and keys from both, and delivers each of twenty glosses, written through both, once', async () => {
     const ada = new Client(base);
-    await ok(ada.request('POST', '/api/auth/signup', { handle: 'ada', password: 'correct horse battery' }));
-    await ok(ada.request('POST', '/api/groups', { slug: 'circle', name: 'Circle', visibility: 'public', joinPolicy: 'open' }));
-    await ok(ada.request('PATCH', '/api/groups/circle', { federated: true }), 200);
-    await ok(ada.request('POST', '/api/texts', { title: 'Light', slug: 'light', language: 'en', format: 'markdown', content: 'Let there be light, and there was light.' }));
-    await ok(ada.request('POST', '/api/texts/light/layers', { name: 'Notes', slug: 'notes', visibility: 'public', group: 'circle' }));
-    await ok(ada.request('PATCH', '/api/texts/light/layers/notes', { federation: 'publish' }), 200);
+    await federatedCircle(ada, 'publish');
 
     // Two requests in a row through the proxy: one to each process.
     const keys: string[] = [];

@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../server/main.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 import { answered as ok, Client } from '../helpers/sse-client.ts';
 import { FediPeer, freePort } from '../helpers/fedi-peer.ts';
+import { federatedCircle } from '../helpers/federated-circle.ts';
 
 const as2 = 'application/activity+json';
 
@@ -203,6 +204,14 @@ describe(`federation on ${testDialect}`, () => {
     expect(login.status).toBeLessThan(500);
   });
 
+  it("links a remote author's name only to a web address, never to a javascript: one their server gives", async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'On teachers, again.');
+    await settle();
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Click my name.</p>', 'public', 'mallory');
+    const [reply] = await until(async () => ((await thread(id)).length > 0 ? thread(id) : undefined), 'the reply');
+    expect(reply.author).toMatchObject({ handle: `mallory@${new URL(peer.url).host}`, profile: `${peer.url}/users/mallory` });
+  });
+
   it('shows a followers-only or direct reply from elsewhere to the moderators only, and will not restore it', async () => {
     const id = await gloss('study', 'וּקְנֵה לְךָ חָבֵר', 'Friendship needs argument.');
     await settle();
@@ -284,5 +293,41 @@ describe(`federation on ${testDialect}`, () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the follower is still there');
+  });
+});
+
+describe(`federation's allowance per server on ${testDialect}`, () => {
+  let dir: string;
+  let drop: () => Promise<void>;
+  let daf: RunningServer;
+  let peer: FediPeer;
+
+  afterAll(async () => {
+    await peer?.close();
+    await daf?.close();
+    await drop?.();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes in at most its allowance of replies from one server in an hour, and drops the rest', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-federation-allowance-'));
+    const made = await newTestDatabase(dir);
+    drop = made.drop;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    daf = await startServer({ dbPath: made.location, port, demo: false, baseUrl: base, federation: { allowPrivateAddress: true }, limits: { remotePostsPerHostPerHour: 2 } });
+    peer = await FediPeer.start();
+    const ada = new Client(daf.url);
+    await federatedCircle(ada, 'publish+replies');
+    const { id } = (await ok(ada.request('POST', '/api/texts/light/layers/notes/glosses', { target: { exact: 'light' }, body: { markdown: 'Light first.' } }))) as { id: number };
+    await daf.publisher!.pass();
+    for (let i = 0; i < 3; i++) await peer.reply(`${base}/ap/inbox`, `${base}/ap/notes/g${id}`, `<p>Reply ${i}</p>`, 'public', i % 2 === 0 ? 'alice' : 'mallory');
+    for (let i = 0; i < 200; i++) {
+      const { n } = await daf.database.db.selectFrom('fed_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const replies = (await new Client(daf.url).request('GET', `/api/glosses/${id}`)).body.replies as { body: { text: string } }[];
+    expect(replies.map((r) => r.body.text).sort()).toEqual(['Reply 0', 'Reply 1']);
   });
 });

@@ -353,7 +353,9 @@ function sourceOf(note: Note): { content: string; mediaType: string | null } | n
 export function remoteActor(actor: Actor): RemoteActor {
   const uri = actor.id!;
   const name = (actor.preferredUsername?.toString() ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64) || 'someone';
-  const url = actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null);
+  // Only a web address becomes a link on the page: never `javascript:` or the like.
+  const given = actor.url instanceof URL ? actor.url : (actor.url?.href ?? null);
+  const url = given !== null && (given.protocol === 'https:' || given.protocol === 'http:') ? given.href : null;
   const shown = actor.name?.toString().trim().slice(0, 100);
   return { uri: uri.href, handle: `${name}@${uri.host}`, name: shown || `${name}@${uri.host}`, profileUrl: url ?? uri.href };
 }

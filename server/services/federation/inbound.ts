@@ -84,10 +84,19 @@ export interface IncomingReply {
 }
 
 /** Why an incoming reply was not stored, or `stored`. */
-export type ReplyOutcome = 'stored' | 'duplicate' | 'not_published' | 'replies_closed' | 'thread_closed' | 'banned';
+export type ReplyOutcome = 'stored' | 'duplicate' | 'not_published' | 'replies_closed' | 'thread_closed' | 'banned' | 'too_many';
+
+/** Counts one post from the actor's server against its hourly allowance; false (and a line in the log) past it. */
+async function withinAllowance(ctx: AppContext, actorUri: string): Promise<boolean> {
+  const host = new URL(actorUri).host;
+  if ((await ctx.remoteThrottle.take(host)) === 0) return true;
+  ctx.log(`federation: dropped a post from ${host}, past its allowance of replies and reports an hour`);
+  return false;
+}
 
 /** Stores a reply from elsewhere in the thread of what it answers, if the thread takes it. */
 export async function receiveReply(ctx: AppContext, incoming: IncomingReply): Promise<ReplyOutcome> {
+  if (!(await withinAllowance(ctx, incoming.actor.uri))) return 'too_many';
   return write(ctx, async (w) => {
     const { trx, now, event } = w;
     if (await store.replyByRemoteUri(trx, incoming.uri)) return 'duplicate';
@@ -157,6 +166,7 @@ export async function receiveReplyDeletion(ctx: AppContext, actorUri: string, ur
 /** A report from elsewhere about a published post: a flag in the group's moderation queue. */
 export async function receiveFlag(ctx: AppContext, actor: RemoteActor, post: { kind: 'gloss' | 'reply'; id: number }, reason: string): Promise<boolean> {
   if (!(await store.federablePost(ctx.db, post.kind, post.id))) return false;
+  if (!(await withinAllowance(ctx, actor.uri))) return false;
   const user = await store.upsertRemoteUser(ctx.db, { actor_uri: actor.uri, handle: actor.handle, display_name: actor.name, profile_url: actor.profileUrl }, new Date().toISOString());
   const viewer = await toViewer(ctx.db, (await store.remoteUserByActor(ctx.db, actor.uri))!);
   if (viewer.id !== user.id) return false;
