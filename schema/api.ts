@@ -24,6 +24,13 @@ export const maxSegmentRefLength = 64;
 export const handleShape = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$/, 'A handle is 2–32 letters, digits, "_", "." or "-", not starting with "." or "-"');
+/**
+ * A person from another server, as Daf names them: `name@host` (the host with its port, if any),
+ * `~N` after it when another actor of that host once had the name (docs/federation.md §6).
+ */
+export const remoteHandleShape = z.string().regex(/^[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(~[0-9]{1,4})?$/, 'A handle from another server is name@host');
+/** Anyone a group may ban: a person of this server, or one from another. */
+export const anyHandleShape = z.union([handleShape, remoteHandleShape]);
 export const passwordShape = z.string().min(8, 'A password has at least 8 characters').max(256);
 export const slugShape = z
   .string()

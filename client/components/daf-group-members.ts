@@ -168,7 +168,7 @@ export class DafGroupMembers extends LitElement {
 
   private banForm() {
     return html`<form class="ban-someone" aria-label="Ban someone" @submit=${this.banByHandle}>
-      <label>Ban someone by handle, member or not <input name="handle" autocomplete="off" spellcheck="false" required maxlength="33" /></label>
+      <label>Ban someone by handle, member or not <input name="handle" placeholder="handle, or name@server for someone elsewhere" autocomplete="off" spellcheck="false" required maxlength="330" /></label>
       <button type="submit" ?disabled=${this.actions.busy}>Ban…</button>
     </form>`;
   }

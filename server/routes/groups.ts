@@ -1,6 +1,6 @@
 /** Reading groups: the groups themselves, members and roles, invitations, moderation, the reading plan. */
 import { Hono } from 'hono';
-import { handleShape, setReadingPlanShape } from '../../schema/api.ts';
+import { anyHandleShape, handleShape, setReadingPlanShape } from '../../schema/api.ts';
 import { parseWith, readJson } from '../middleware/body.ts';
 import type { AppEnv } from '../middleware/env.ts';
 import * as groups from '../services/groups.ts';
@@ -47,11 +47,11 @@ export const groupRoutes = new Hono<AppEnv>()
   .post('/groups/:slug/members/:handle/ban', async (c) => {
     const viewer = requireViewer(c);
     const { reason } = await readJson(c, groups.optionalReasonShape);
-    await groups.banMember(c.var.ctx, viewer, c.req.param('slug'), handleParam(c), reason);
+    await groups.banMember(c.var.ctx, viewer, c.req.param('slug'), parseWith(anyHandleShape, c.req.param('handle')), reason);
     return c.body(null, 204);
   })
   .delete('/groups/:slug/members/:handle/ban', async (c) => {
-    await groups.unbanMember(c.var.ctx, requireViewer(c), c.req.param('slug'), handleParam(c));
+    await groups.unbanMember(c.var.ctx, requireViewer(c), c.req.param('slug'), parseWith(anyHandleShape, c.req.param('handle')));
     return c.body(null, 204);
   })
   .get('/groups/:slug/invitations', async (c) =>

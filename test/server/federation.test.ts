@@ -212,6 +212,21 @@ describe(`federation on ${testDialect}`, () => {
     expect(reply.author).toMatchObject({ handle: `mallory@${new URL(peer.url).host}`, profile: `${peer.url}/users/mallory` });
   });
 
+  it("shuts out someone elsewhere whom the group bans by name@host, until the ban is lifted", async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'Bans reach elsewhere too.');
+    await settle();
+    const alice = `alice@${new URL(peer.url).host}`;
+    await ok(ada.request('POST', `/api/groups/avot-circle/members/${encodeURIComponent(alice)}/ban`, { reason: 'Spam' }), 204);
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Still here?</p>');
+    await settle();
+    expect(await thread(id, ada)).toEqual([]);
+    await ok(ada.request('DELETE', `/api/groups/avot-circle/members/${encodeURIComponent(alice)}/ban`), 204);
+    await peer.reply(`${groupActor}/inbox`, `http://${host}/ap/notes/g${id}`, '<p>Back again.</p>');
+    await until(async () => ((await thread(id)).length === 1 ? true : undefined), 'the reply after the ban');
+    const bad = await ada.request('POST', `/api/groups/avot-circle/members/${encodeURIComponent('not a handle@@')}/ban`, { reason: 'x' });
+    expect(bad.status).toBe(400);
+  });
+
   it('shows a followers-only or direct reply from elsewhere to the moderators only, and will not restore it', async () => {
     const id = await gloss('study', 'וּקְנֵה לְךָ חָבֵר', 'Friendship needs argument.');
     await settle();

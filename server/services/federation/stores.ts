@@ -8,8 +8,17 @@ import type { KvKey, KvStore, KvStoreSetOptions, MessageQueue, MessageQueueEnque
 import type { DB } from '../../storage/database.ts';
 import * as store from '../../storage/federation.ts';
 
-/** A Fedify key-value store over the `fed_kv` table. Keys are stored as their JSON. */
+/** How often the store forgets what has lapsed (on a write, at most this often). */
+const sweepEveryMs = 60 * 60 * 1000;
+
+/**
+ * A Fedify key-value store over the `fed_kv` table. Keys are stored as their JSON. What has
+ * lapsed is never read, and is deleted on a write at most once an hour, so the table stays the
+ * size of what is live (cached documents and keys, remembered activity ids).
+ */
 export class DatabaseKvStore implements KvStore {
+  #lastSweep = 0;
+
   constructor(
     private readonly db: DB,
     private readonly now: () => number = Date.now,
@@ -21,8 +30,13 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    const now = this.now();
     const ttl = options?.ttl ? options.ttl.total('millisecond') : null;
-    await store.kvSet(this.db, JSON.stringify(key), JSON.stringify(value), ttl === null ? null : this.now() + ttl);
+    await store.kvSet(this.db, JSON.stringify(key), JSON.stringify(value), ttl === null ? null : now + ttl);
+    if (now - this.#lastSweep >= sweepEveryMs) {
+      this.#lastSweep = now;
+      await store.kvSweep(this.db, now);
+    }
   }
 
   async delete(key: KvKey): Promise<void> {

@@ -1,0 +1,103 @@
+/**
+ * Fedify's store and queue kept in Daf's database (docs/federation.md §3): values lapse when
+ * their time is up and are swept; a queued message is handled once even with two listeners on
+ * two connections, waits out its delay, and comes back after its handler fails, never lost.
+ * Runs on either dialect.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Temporal } from '@js-temporal/polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseKvStore, DatabaseMessageQueue } from '../../server/services/federation/stores.ts';
+import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
+import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
+
+describe(`federation's store and queue in a ${testDialect} database`, () => {
+  let dir: string;
+  let drop: () => Promise<void>;
+  let one: OpenDatabase;
+  let two: OpenDatabase;
+  const logged: string[] = [];
+  const log = (line: string) => logged.push(line);
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-fed-stores-'));
+    const made = await newTestDatabase(dir);
+    drop = made.drop;
+    one = await openDatabase(made.location, { poolMax: 4 });
+    two = await openDatabase(made.location, { poolMax: 4 });
+  });
+
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await drop?.();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a value until its time is up, forgets it after, and sweeps what lapsed on a later write', async () => {
+    let now = 1_000_000;
+    const kv = new DatabaseKvStore(one.db, () => now);
+    await kv.set(['remote', 'https://elsewhere.example/users/alice'], { name: 'Alice', tags: ['x'] }, { ttl: Temporal.Duration.from({ minutes: 5 }) });
+    await kv.set(['forever'], 42);
+    expect(await kv.get(['remote', 'https://elsewhere.example/users/alice'])).toEqual({ name: 'Alice', tags: ['x'] });
+    // Another process on the same database reads the same.
+    expect(await new DatabaseKvStore(two.db, () => now).get(['forever'])).toBe(42);
+    now += 5 * 60 * 1000;
+    expect(await kv.get(['remote', 'https://elsewhere.example/users/alice'])).toBeUndefined();
+    expect(await kv.get(['forever'])).toBe(42);
+    const rows = async () => (await one.db.selectFrom('fed_kv').select('key').execute()).map((r) => r.key).sort();
+    expect(await rows()).toHaveLength(2);
+    now += 60 * 60 * 1000;
+    await kv.set(['fresh'], true);
+    expect(await rows()).toEqual(['["forever"]', '["fresh"]']);
+    await kv.delete(['forever']);
+    expect(await kv.get(['forever'])).toBeUndefined();
+  });
+
+  it('hands each of a hundred messages to exactly one of two listeners on two connections', async () => {
+    const seen: number[] = [];
+    const stop = new AbortController();
+    const queues = [new DatabaseMessageQueue(one.db, log), new DatabaseMessageQueue(two.db, log)];
+    const listening = queues.map((q) => q.listen(async (m: { n: number }) => void seen.push(m.n), { signal: stop.signal }));
+    await queues[0].enqueueMany(Array.from({ length: 50 }, (_, n) => ({ n })));
+    for (let n = 50; n < 100; n++) await queues[n % 2].enqueue({ n });
+    for (let i = 0; i < 400 && seen.length < 100; i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    await Promise.all(listening);
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    const { n } = await one.db.selectFrom('fed_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(0);
+  });
+
+  it('holds a delayed message until its time, and brings back one whose handler failed', async () => {
+    let now = 5_000_000_000;
+    const queue = new DatabaseMessageQueue(one.db, log, () => now);
+    const handled: string[] = [];
+    let fail = true;
+    const stop = new AbortController();
+    const listening = queue.listen(
+      async (m: { what: string }) => {
+        if (m.what === 'flaky' && fail) {
+          fail = false;
+          throw new Error('the other server did not answer');
+        }
+        handled.push(m.what);
+      },
+      { signal: stop.signal },
+    );
+    await queue.enqueue({ what: 'later' }, { delay: Temporal.Duration.from({ seconds: 30 }) });
+    await queue.enqueue({ what: 'flaky' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(handled).toEqual([]);
+    expect(logged.some((l) => l.includes('the other server did not answer'))).toBe(true);
+    // Both still wait in the table: nothing is lost.
+    expect((await one.db.selectFrom('fed_queue').select('message').execute()).map((r) => JSON.parse(r.message).what).sort()).toEqual(['flaky', 'later']);
+    now += 61_000;
+    for (let i = 0; i < 200 && handled.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    await listening;
+    expect(handled.sort()).toEqual(['flaky', 'later']);
+  });
+});
