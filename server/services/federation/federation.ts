@@ -35,6 +35,7 @@ import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
 import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteBody, type RemoteActor } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
+import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
 import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
 import { inReplyToOf, publishedRevision } from './threading.ts';
@@ -230,11 +231,20 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       if (!group) return;
       const follower = await follow.getActor(fctx);
       if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId.href) return;
+      // Never deliver to a private network, whatever a public actor names as its inbox.
+      let sharedInbox = follower.endpoints?.sharedInbox?.href ?? null;
+      if (!settings.allowPrivateAddress) {
+        if (!(await isPublicDestination(follower.inboxId.href))) {
+          ctx.log(`federation: refused a follow from ${follower.id.href}: its inbox is not a public address`);
+          return;
+        }
+        if (sharedInbox !== null && !(await isPublicDestination(sharedInbox))) sharedInbox = null;
+      }
       await upsertFollower(fctx.data.db, {
         group_id: group.id,
         actor_uri: follower.id.href,
         inbox_uri: follower.inboxId.href,
-        shared_inbox_uri: follower.endpoints?.sharedInbox?.href ?? null,
+        shared_inbox_uri: sharedInbox,
         follow_uri: follow.id.href,
         created_at: fctx.data.clock().toISOString(),
       });

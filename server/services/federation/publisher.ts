@@ -20,6 +20,7 @@ import type { AppContext } from '../context.ts';
 import type { DafFederation } from './federation.ts';
 import { inReplyToOf } from './threading.ts';
 import { groupActor, noteDigest, postNote, userActor } from './notes.ts';
+import { isPublicDestination } from './public-address.ts';
 
 const cursorName = 'publisher';
 const batch = 200;
@@ -200,11 +201,12 @@ async function deliver(
   activity: Activity,
   boost: Note | null = null,
 ): Promise<void> {
-  const recipients: Recipient[] = (await store.followersOf(context.data.db, groupId, 1_000_000)).map((r) => ({
-    id: new URL(r.actor_uri),
-    inboxId: new URL(r.inbox_uri),
-    endpoints: r.shared_inbox_uri ? { sharedInbox: new URL(r.shared_inbox_uri) } : null,
-  }));
+  const recipients: Recipient[] = [];
+  for (const r of await store.followersOf(context.data.db, groupId, 1_000_000)) {
+    // Checked again at each delivery: a name that pointed to a public address may not any more.
+    if (!fed.settings.allowPrivateAddress && !(await isPublicDestination(r.shared_inbox_uri ?? r.inbox_uri))) continue;
+    recipients.push({ id: new URL(r.actor_uri), inboxId: new URL(r.inbox_uri), endpoints: r.shared_inbox_uri ? { sharedInbox: new URL(r.shared_inbox_uri) } : null });
+  }
   if (recipients.length === 0) return;
   const keys = await context.getActorKeyPairs(sender);
   const proofKey = keys.find((k) => k.privateKey.algorithm.name === 'Ed25519');
