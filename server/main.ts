@@ -20,7 +20,7 @@ import { openDatabase, type OpenDatabase } from './storage/open-database.ts';
 import type { PostgresOptions } from './storage/postgres/open.ts';
 import { listenForEvents } from './storage/postgres/listen.ts';
 import { loadDemo, isEmpty } from './demo.ts';
-import { createDafFederation } from './services/federation/federation.ts';
+import { createDafFederation, type FederationSettings } from './services/federation/federation.ts';
 import { startPublisher, type Publisher } from './services/federation/publisher.ts';
 
 /** Rate limits: how many of each thing per window. Generous for people, tight for scripts run amok. */
@@ -133,8 +133,11 @@ export async function startServer(options: {
   limitStore?: LimitStoreKind;
   /** Rate limits other than the defaults (tests). */
   limits?: Partial<RateLimits>;
-  /** Federate over ActivityPub (docs/federation.md); needs `baseUrl`. Off when unset. */
-  federation?: { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
+  /**
+   * Federate over ActivityPub (docs/federation.md); needs `baseUrl`. Off when unset. Tests may
+   * give the document and context loaders (served from recorded documents, offline).
+   */
+  federation?: Pick<FederationSettings, 'documentLoaderFactory' | 'contextLoaderFactory'> & { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
 }): Promise<RunningServer> {
   if (options.federation && options.baseUrl === undefined) throw new Error('Federation needs a base URL: the public origin every id is made from');
   const log = options.log ?? (() => {});
@@ -153,7 +156,14 @@ export async function startServer(options: {
   }
   // Federation: Fedify's queue (deliveries, inbox work) and the publisher run in every serving
   // process; the queue's leases and the publisher's cursor keep them from doing a thing twice.
-  const fed = options.federation ? createDafFederation(context, { baseUrl: options.baseUrl!, allowPrivateAddress: options.federation.allowPrivateAddress ?? false }) : null;
+  const fed = options.federation
+    ? createDafFederation(context, {
+        baseUrl: options.baseUrl!,
+        allowPrivateAddress: options.federation.allowPrivateAddress ?? false,
+        documentLoaderFactory: options.federation.documentLoaderFactory,
+        contextLoaderFactory: options.federation.contextLoaderFactory,
+      })
+    : null;
   const queueStop = new AbortController();
   const queue = fed ? fed.federation.startQueue(context, { signal: queueStop.signal }) : null;
   const publisher = fed ? startPublisher(context, fed) : null;
