@@ -14,6 +14,7 @@ import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 import { answered as ok, Client } from '../helpers/sse-client.ts';
 import { FediPeer, freePort } from '../helpers/fedi-peer.ts';
 import { federatedCircle } from '../helpers/federated-circle.ts';
+import { settleFederation } from '../helpers/fed-queue.ts';
 
 const as2 = 'application/activity+json';
 
@@ -27,15 +28,7 @@ describe(`federation on ${testDialect}`, () => {
   let groupActor: string;
 
   /** Lets the publisher read the log, then waits for Fedify's queue to be empty. */
-  async function settle() {
-    await daf.publisher!.pass();
-    for (let i = 0; i < 200; i++) {
-      const { n } = await daf.database.db.selectFrom('fed_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      if (Number(n) === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the federation queue did not empty');
-  }
+  const settle = () => settleFederation(daf);
 
   async function gloss(layer: string, exact: string, words: string): Promise<number> {
     const made = await ok(ada.request('POST', `/api/texts/avot/layers/${layer}/glosses`, { target: { exact }, body: { markdown: words } }));
