@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../server/main.ts';
 import { tableRows, tableRowsDiff } from '../helpers/db-snapshot.ts';
 import { settleFederation } from '../helpers/fed-queue.ts';
 import { freePort } from '../helpers/fedi-peer.ts';
+import { federatedCircle } from '../helpers/federated-circle.ts';
 import { Elsewhere, recorded } from '../helpers/replay.ts';
 import { answered as ok, Client } from '../helpers/sse-client.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
@@ -51,7 +52,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
   }
 
   async function gloss(words: string): Promise<number> {
-    const made = await ok(ada.request('POST', '/api/texts/avot/layers/study/glosses', { target: { exact: 'עֲשֵׂה לְךָ רַב' }, body: { markdown: words } }));
+    const made = await ok(ada.request('POST', '/api/texts/light/layers/notes/glosses', { target: { exact: 'Let there be light' }, body: { markdown: words } }));
     await settle();
     return (made as { id: number }).id;
   }
@@ -96,7 +97,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
     drop = made.drop;
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    groupActor = `${base}/ap/actors/group.avot-circle`;
+    groupActor = `${base}/ap/actors/group.circle`;
     daf = await startServer({
       dbPath: made.location,
       port,
@@ -108,12 +109,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
     });
     daf.context.log = (line) => logs.push(line);
     ada = new Client(daf.url);
-    await ok(ada.request('POST', '/api/auth/signup', { handle: 'ada', password: 'correct horse battery' }));
-    await ok(ada.request('POST', '/api/groups', { slug: 'avot-circle', name: 'Avot Circle', visibility: 'public', joinPolicy: 'open' }));
-    await ok(ada.request('POST', '/api/texts', { title: 'Pirkei Avot', slug: 'avot', language: 'he', format: 'markdown', content: 'עֲשֵׂה לְךָ רַב וּקְנֵה לְךָ חָבֵר' }));
-    await ok(ada.request('POST', '/api/texts/avot/layers', { name: 'Study', slug: 'study', visibility: 'public', group: 'avot-circle' }));
-    await ok(ada.request('PATCH', '/api/groups/avot-circle', { federated: true }), 200);
-    await ok(ada.request('PATCH', '/api/texts/avot/layers/study', { federation: 'publish+replies' }), 200);
+    await federatedCircle(ada, 'publish+replies');
   });
 
   afterEach(() => {
@@ -186,7 +182,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
       flag.object = [`${base}/ap/actors/user.ada`, note(one), note(two)];
       flag.to = `${base}/ap/actors/user.ada`;
       await replay(inboxes.ada(), flag);
-      const queue = await ok(ada.request('GET', '/api/groups/avot-circle/moderation'), 200);
+      const queue = await ok(ada.request('GET', '/api/groups/circle/moderation'), 200);
       const reason = 'Please take a look at this user and their posts';
       expect((queue as { flags: unknown[] }).flags).toMatchObject([
         { kind: 'gloss', item: one, reason, flagger: 'mastodon.internal@activitypub.academy' },
@@ -248,7 +244,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
       report.object = note(reported);
       report.to = [groupActor];
       await replay(inboxes.group(), report);
-      const queue = (await ok(ada.request('GET', '/api/groups/avot-circle/moderation'), 200)) as { flags: { item: number }[] };
+      const queue = (await ok(ada.request('GET', '/api/groups/circle/moderation'), 200)) as { flags: { item: number }[] };
       expect(queue.flags.filter((f) => f.item === reported)).toMatchObject([{ kind: 'gloss', item: reported, flagger: 'picard@enterprise.lemmy.ml' }]);
     });
   });
