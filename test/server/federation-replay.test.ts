@@ -137,7 +137,7 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
       const followers = await daf.database.db.selectFrom('fed_follower').selectAll().execute();
       expect(followers).toMatchObject([{ actor_uri: felix, inbox_uri: `${felix}/inbox`, shared_inbox_uri: 'https://mastodon.madrid/inbox', follow_uri: follow.id }]);
       const accepts = elsewhere.deliveries.filter((d) => d.json.type === 'Accept');
-      expect(accepts).toMatchObject([{ inbox: `${felix}/inbox`, keyId: `${groupActor}#main-key`, json: { actor: groupActor, object: { id: follow.id, type: 'Follow', actor: { id: felix } } } }]);
+      expect(accepts).toMatchObject([{ inbox: `${felix}/inbox`, keyId: `${groupActor}#main-key`, json: { actor: groupActor, object: { id: follow.id, type: 'Follow', actor: felix, object: groupActor } } }]);
     });
 
     it('takes a reply (create_note) to a published gloss into its thread, by felix@mastodon.madrid, unlisted as Mastodon addressed it', async () => {

@@ -23,6 +23,7 @@ import {
   createFederation,
   type Actor,
   type Context,
+  type AuthenticatedDocumentLoaderFactory,
   type DocumentLoaderFactory,
   type Federation,
   type KvStore,
@@ -57,6 +58,13 @@ export interface FederationSettings {
    */
   documentLoaderFactory?: DocumentLoaderFactory;
   contextLoaderFactory?: DocumentLoaderFactory;
+  /**
+   * How documents are fetched signed, as a local actor (what a personal inbox uses to check a
+   * signature and to read what it names). When given, Fedify's own guard against private
+   * addresses is off (it refuses both together), since these loaders do all the fetching;
+   * `allowPrivateAddress` then governs only where Daf delivers.
+   */
+  authenticatedDocumentLoaderFactory?: AuthenticatedDocumentLoaderFactory;
 }
 
 /** A running federation: Fedify's object, and where its documents live. */
@@ -125,8 +133,9 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     kv: settings.kv ?? new DatabaseKvStore(ctx.db),
     queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log),
     origin: urls.base,
-    allowPrivateAddress: settings.allowPrivateAddress,
+    allowPrivateAddress: settings.authenticatedDocumentLoaderFactory ? false : settings.allowPrivateAddress,
     manuallyStartQueue: true,
+    ...(settings.authenticatedDocumentLoaderFactory ? { authenticatedDocumentLoaderFactory: settings.authenticatedDocumentLoaderFactory } : {}),
     ...(settings.documentLoaderFactory ? { documentLoaderFactory: settings.documentLoaderFactory } : {}),
     ...(settings.contextLoaderFactory ? { contextLoaderFactory: settings.contextLoaderFactory } : {}),
   });
@@ -251,7 +260,8 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       const accept = new Accept({
         id: new URL(`${fctx.getActorUri(target.identifier).href}#accept/${encodeURIComponent(follow.id.href)}`),
         actor: follow.objectId,
-        object: follow,
+        // The Follow as it came, by reference to its actor: not the actor document fetched since.
+        object: new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId }),
       });
       await fctx.sendActivity({ identifier: target.identifier }, follower, accept);
     })
@@ -293,7 +303,9 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       if (posts.length === 0) return;
       const actor = await flag.getActor(fctx);
       if (!actor?.id || actor.id.href !== flag.actorId.href) return;
-      for (const post of posts) await receiveFlag(fctx.data, remoteActor(actor), post, flag.content?.toString() ?? '');
+      // Mastodon writes the reason in `content`; Lemmy in `summary`.
+      const reason = flag.content?.toString() ?? flag.summary?.toString() ?? '';
+      for (const post of posts) await receiveFlag(fctx.data, remoteActor(actor), post, reason);
     })
     .on(Announce, async (fctx, announce) => {
       // A group elsewhere passes on its members' activities inside an Announce (FEP-1b12): each
