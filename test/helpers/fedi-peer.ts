@@ -32,7 +32,8 @@ export class FediPeer {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const federation = createFederation<void>({ kv: new MemoryKvStore(), origin: url, allowPrivateAddress: true });
-    const keys = new Map<string, CryptoKeyPair[]>();
+    // One promise per person, so that two requests signed at once sign with the same keys.
+    const keys = new Map<string, Promise<CryptoKeyPair[]>>();
     const people: Record<string, { name: string; url?: string }> = { alice: { name: 'Alice Elsewhere' }, mallory: { name: 'Mallory', url: 'javascript:alert(1)' } };
     federation
       .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
@@ -53,7 +54,7 @@ export class FediPeer {
       })
       .setKeyPairsDispatcher(async (_ctx, identifier) => {
         if (!people[identifier]) return [];
-        if (!keys.has(identifier)) keys.set(identifier, [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')]);
+        if (!keys.has(identifier)) keys.set(identifier, Promise.all([generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), generateCryptoKeyPair('Ed25519')]));
         return keys.get(identifier)!;
       });
     let peer: FediPeer | null = null;
