@@ -8,10 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Router } from '@fedify/fedify';
 import { expect } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { createContext, type ContextOptions, type RateLimits } from '../../server/main.ts';
 import type { AppContext } from '../../server/services/context.ts';
+import { createDafFederation, type DafFederation } from '../../server/services/federation/federation.ts';
 import type { PasswordCost } from '../../server/services/passwords.ts';
 import type { DialectName, OpenDatabase } from '../../server/storage/open-database.ts';
 import { openTestDatabase, type Statement } from './test-database.ts';
@@ -37,6 +39,12 @@ export interface TestApp {
   dir: string;
   /** What the app logged as 500s, and every answer a TestClient found outside its contract. Suites assert it empty. */
   errors: unknown[];
+  /**
+   * With `federation`, the doors Fedify itself answers behind the app's `/ap/*`, WebFinger and
+   * NodeInfo handlers, as "METHOD path" in Hono's notation (`GET /ap/actors/:identifier/followers`):
+   * they are not among the app's routes, which hand whole prefixes over to Fedify. Empty without.
+   */
+  federationDoors: string[];
   /** A client with no account. */
   visitor(): TestClient;
   /** Signs up a new person and returns their client. */
@@ -51,6 +59,12 @@ export type TestAppOptions = ContextOptions &
   Pick<AppOptions, 'trustProxy'> & {
     /** The database's dialect, when a test needs one whatever the suites run on (a SQLite file to copy). */
     dialect?: DialectName;
+    /**
+     * Mount the ActivityPub doors (docs/federation.md) as a server at `testOrigin` would: Fedify
+     * over the app's database, with neither its queue nor the publisher running, so nothing is
+     * delivered anywhere; a test answers from the app alone.
+     */
+    federation?: boolean;
   };
 
 /**
@@ -66,7 +80,8 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
   const { database, location, watch, drop } = await openTestDatabase(dir, options.dialect);
   const ctx = createContext(database.db, { signupsPerHour: 1e9, writesPerMinute: 1e9, resetRequestsPerHour: 1e9, resetRequestsPerEmailPerHour: 1e9, ...limits }, { passwordCost: testPasswordCost, ...options });
   const errors: unknown[] = [];
-  const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, logError: (e) => errors.push(e) });
+  const federation = options.federation ? federationWithDoors(() => createDafFederation(ctx, { baseUrl: testOrigin, allowPrivateAddress: false })) : null;
+  const app = createApp(ctx, { baseUrl: testOrigin, trustProxy: options.trustProxy, federation: federation?.made, logError: (e) => errors.push(e) });
   contractErrorSinks.set(app, errors);
   const t: TestApp = {
     app,
@@ -75,6 +90,7 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
     location,
     dir,
     errors,
+    federationDoors: federation?.doors ?? [],
     visitor: () => new TestClient(app),
     async signup(handle, password = 'correct horse battery') {
       const client = new TestClient(app);
@@ -100,6 +116,26 @@ export async function createTestApp(limits: Partial<RateLimits> = {}, options: T
     },
   };
   return t;
+}
+
+/**
+ * Makes a federation (`make`) and lists the doors its Fedify router was given. Fedify keeps its
+ * routes to itself, so `Router.prototype.add` is watched while `make` runs (every dispatcher and
+ * inbox is set there, synchronously): the inboxes are POSTs, every other route a GET.
+ */
+function federationWithDoors(make: () => DafFederation): { made: DafFederation; doors: string[] } {
+  const doors: string[] = [];
+  const add = Router.prototype.add;
+  Router.prototype.add = function (this: Router, template: string, name: string) {
+    const method = name === 'inbox' || name === 'sharedInbox' ? 'POST' : 'GET';
+    doors.push(`${method} ${template.replace(/\{(\w+)\}/g, ':$1')}`);
+    return add.call(this, template, name);
+  };
+  try {
+    return { made: make(), doors };
+  } finally {
+    Router.prototype.add = add;
+  }
 }
 
 /** How `useTestApp` makes an app: `createTestApp`'s two arguments. */
