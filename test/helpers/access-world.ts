@@ -3,7 +3,8 @@
  * groups, eight people in every standing a person can have, and content in every kind of
  * place (public, group and notebook layers of each group, a person's private layer, a group's
  * text, a person's private text), in every state a post can be in (active, pending, hidden,
- * hidden with the gloss it comments on, flagged, a tombstone). Every piece of content carries
+ * hidden with the gloss it comments on, flagged, a tombstone), one group federated and four
+ * layers publishing to followers elsewhere. Every piece of content carries
  * a marker word of its own, so a leak can be found by searching response bodies for it.
  *
  * This module only builds. Who should see what is written down, by hand, in the test itself.
@@ -266,6 +267,14 @@ export async function buildWorld(t: TestApp): Promise<World> {
   // read it are told.
   ok(await olive.post(`/api/glosses/${glosses.opOwner.id}/decision`, { statement: 'First decided.', adopted: { reply: replies.rTrent.id } }), 201, 'first decision on opOwner');
   ok(await olive.post(`/api/glosses/${glosses.opOwner.id}/decision`, { statement: 'Read as the circle reads it.', adopted: { gloss: glosses.ogOwner.id } }), 201, 'decide on opOwner');
+
+  // Federation's two opt-ins (docs/federation.md §1): open-circle federates, and its public, group
+  // and read-first layers publish, and so does closed-circle's public layer: the setting is stored
+  // whatever the layer, and only what a visitor may read in a public, federated group may leave.
+  ok(await olive.patch('/api/groups/open-circle', { federated: true }), 200, 'federate open-circle');
+  for (const key of ['openPublic', 'openGroup', 'openReadFirst', 'closedPublic'] as const) {
+    ok(await olive.patch(`/api/texts/${layerDefs[key].text}/layers/${layerDefs[key].slug}`, { federation: 'publish' }), 200, `${key} publishes`);
+  }
 
   // Last, a new version of each text: an event every reader of the text receives.
   const lastEvent: Record<string, number> = {};
