@@ -14,9 +14,25 @@ import type { DafFederation } from '../services/federation/federation.ts';
 /** The largest inbox body accepted (256 KiB), as `DAF_INBOX_MAX_BYTES` may change it. */
 export const defaultInboxMaxBytes = 256 * 1024;
 
+/** The codes Fedify's plain-text refusals get in Daf's JSON error shape. */
+const refusalCodes: Record<number, string> = { 400: 'invalid_activity', 401: 'signature_invalid', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 410: 'gone', 413: 'body_too_large' };
+
+/**
+ * Fedify answers a refusal (an unsigned inbox post, an activity it cannot read) in plain text;
+ * Daf answers every refusal as `{ "error": { "code", "message" } }`, and so does this door.
+ */
+async function asJsonRefusal(res: Response): Promise<Response> {
+  if (res.status < 400 || res.status >= 500 || /json/.test(res.headers.get('content-type') ?? '')) return res;
+  const message = (await res.text()).trim() || res.statusText || 'Refused';
+  const headers = new Headers(res.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.delete('content-length');
+  return new Response(JSON.stringify({ error: { code: refusalCodes[res.status] ?? 'refused', message } }), { status: res.status, headers });
+}
+
 export function federationRoutes(fed: DafFederation, inboxMaxBytes = defaultInboxMaxBytes) {
   const handOver = async (c: Context<AppEnv>, next: () => Promise<void>, request: Request = c.req.raw) =>
-    fed.federation.fetch(request, {
+    asJsonRefusal(await fed.federation.fetch(request, {
       contextData: c.var.ctx,
       onNotFound: async () => {
         await next();
@@ -26,7 +42,7 @@ export function federationRoutes(fed: DafFederation, inboxMaxBytes = defaultInbo
         await next();
         return c.res;
       },
-    });
+    }));
 
   const inbox = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const body = await readBodyBytes(c, inboxMaxBytes);

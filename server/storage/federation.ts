@@ -370,3 +370,17 @@ export async function nodeUsage(db: DB): Promise<{ users: number; glosses: numbe
   const count = (kind: string) => Number(posts.find((p) => p.item_kind === kind)?.n ?? 0);
   return { users: Number(users.n), glosses: count('gloss'), replies: count('reply') };
 }
+
+/** Posts still published for a group that no longer federates (or is no longer public): they must be deleted where they went. */
+export async function publishedOfClosedGroups(db: DB, limit: number): Promise<{ item_kind: 'gloss' | 'reply'; item_id: number }[]> {
+  return db
+    .selectFrom('fed_object as o')
+    .innerJoin('reading_group as g', 'g.id', 'o.group_id')
+    .where('o.deleted', '=', 0)
+    .where((eb) => eb.or([eb('g.federated', '=', 0), eb('g.visibility', '!=', 'public')]))
+    .select(['o.item_kind', 'o.item_id'])
+    .orderBy('o.item_kind')
+    .orderBy('o.item_id')
+    .limit(limit)
+    .execute();
+}

@@ -412,7 +412,7 @@ describe(`federation's leak matrix on ${testDialect}`, () => {
     }
     expect(listed.sort()).toEqual(posts.filter(mayLeave).map(noteUrl).sort());
     for (const key of groupKeys.filter((k) => k !== 'pubFed')) {
-      for (const door of ['', '/outbox?cursor=', '/followers']) {
+      for (const door of ['', '/outbox', '/outbox?cursor=', '/followers']) {
         expect((await fetch(`${groupActor(key)}${door}`, { headers: { accept: as2 } })).status, `${key}${door}`).toBe(404);
       }
     }

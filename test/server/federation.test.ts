@@ -286,11 +286,30 @@ describe(`federation on ${testDialect}`, () => {
     const follow = { '@context': 'https://www.w3.org/ns/activitystreams', type: 'Follow', id: 'http://127.0.0.1:9/f/1', actor: 'http://127.0.0.1:9/u/mallory', object: groupActor };
     const unsigned = await fetch(`${groupActor}/inbox`, { method: 'POST', headers: { 'content-type': as2 }, body: JSON.stringify(follow) });
     expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('signature_invalid');
     const big = await fetch(`http://${host}/ap/inbox`, { method: 'POST', headers: { 'content-type': as2 }, body: JSON.stringify({ ...follow, padding: 'x'.repeat(300 * 1024) }) });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
     const followers = await daf.database.db.selectFrom('fed_follower').select('actor_uri').execute();
     expect(followers.map((f) => f.actor_uri)).toEqual([peer.alice.href]);
+  });
+
+  it('deletes where they went the posts of a group that stops federating, and serves them no more', async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'Before the door closes.');
+    await settle();
+    const noteId = `http://${host}/ap/notes/g${id}`;
+    await peer.waitFor((d) => d.type === 'Create' && d.json.object?.id === noteId);
+    const stillPublished = await daf.database.db.selectFrom('fed_object').select(['item_kind', 'item_id']).where('deleted', '=', 0).execute();
+    await ok(ada.request('PATCH', '/api/groups/avot-circle', { federated: false }), 200);
+    await settle();
+    for (const p of stillPublished) {
+      const gone = `http://${host}/ap/notes/${p.item_kind === 'gloss' ? 'g' : 'r'}${p.item_id}`;
+      await peer.waitFor((d) => d.type === 'Delete' && JSON.stringify(d.json.object).includes(gone));
+    }
+    expect((await fetch(noteId, { headers: { accept: as2 } })).status).toBe(404);
+    expect((await fetch(groupActor, { headers: { accept: as2 } })).status).toBe(404);
+    expect(await daf.database.db.selectFrom('fed_object').select('item_id').where('deleted', '=', 0).execute()).toEqual([]);
+    await ok(ada.request('PATCH', '/api/groups/avot-circle', { federated: true }), 200);
   });
 
   it('forgets a follower who takes the follow back', async () => {

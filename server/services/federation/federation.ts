@@ -336,7 +336,12 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       const last = rows.at(-1);
       return { items, nextCursor: rows.length === outboxPage && last ? `${last.updated_at}|${last.item_kind}|${last.item_id}` : null };
     })
-    .setFirstCursor(() => '')
+    // Only a federated group's outbox has pages; for anyone else there is no first page, and
+    // the dispatcher's null answers 404.
+    .setFirstCursor(async (fctx, identifier) => {
+      const ref = parseActor(identifier);
+      return ref?.kind === 'group' && (await federatedGroup(fctx.data.db, ref.slug)) ? '' : null;
+    })
     .setCounter(async (fctx, identifier) => {
       const ref = parseActor(identifier);
       const group = ref?.kind === 'group' ? await federatedGroup(fctx.data.db, ref.slug) : undefined;

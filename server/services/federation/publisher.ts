@@ -82,6 +82,8 @@ async function readLog(ctx: AppContext, fed: DafFederation, holder: string, gaps
     const now = Date.now();
     const last = await store.leaseCursor(ctx.db, cursorName, holder, now, now + leaseMs);
     if (last === null) return; // another process publishes
+    // A group that stopped federating writes no event of a text: what it published is found here.
+    for (const post of await store.publishedOfClosedGroups(ctx.db, batch)) await reconcileSafely(ctx, fed, post.item_kind, post.item_id);
     const events = await store.eventsSince(ctx.db, last, batch);
     if (events.length === 0) return;
     let done = last;
@@ -93,7 +95,13 @@ async function readLog(ctx: AppContext, fed: DafFederation, holder: string, gaps
         if (now - seen < gapWaitMs) break;
         gaps.delete(done + 1);
       }
-      await reconcileEvent(ctx, fed, event);
+      try {
+        await reconcileEvent(ctx, fed, event);
+      } catch (err) {
+        // One event that cannot be handled must not hold up the log: what it named is decided
+        // again from the present state by the next event about it.
+        ctx.log(`federation publisher: event ${event.id} (${event.kind}) failed: ${(err as Error).message}`);
+      }
       done = event.id;
     }
     if (done === last) return;
@@ -120,6 +128,15 @@ async function reconcileEvent(ctx: AppContext, fed: DafFederation, event: { kind
   }
 }
 
+/** `reconcilePost`, its failure logged: a post that cannot be reconciled now is tried on a later pass. */
+async function reconcileSafely(ctx: AppContext, fed: DafFederation, kind: 'gloss' | 'reply', id: number): Promise<void> {
+  try {
+    await reconcilePost(ctx, fed, kind, id);
+  } catch (err) {
+    ctx.log(`federation publisher: ${kind} ${id} failed: ${(err as Error).message}`);
+  }
+}
+
 /** Brings one post's Note, where the group's followers are, in line with what a visitor may read now. */
 export async function reconcilePost(ctx: AppContext, fed: DafFederation, kind: 'gloss' | 'reply', id: number): Promise<void> {
   await reconcileOne(ctx, fed, kind, id);
@@ -140,7 +157,9 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
     const group = await store.groupSlugOf(ctx.db, published.group_id);
     const noteId = fed.urls.note(kind, id, published.revision);
     const handle = await store.liveAuthorHandle(ctx.db, kind, id);
-    const sender = handle !== null ? userActor(handle) : group !== undefined ? groupActor(group) : null;
+    let sender = handle !== null ? userActor(handle) : group !== undefined ? groupActor(group) : null;
+    // Nobody left to sign it (the author's account deleted, and the group no longer federating): it cannot be sent.
+    if (sender !== null && (await context.getActorKeyPairs(sender)).length === 0) sender = null;
     if (sender !== null) {
       const del = new Delete({
         id: new URL(`${noteId.href}#delete`),
@@ -214,7 +233,8 @@ async function deliver(
   await context.sendActivity({ identifier: sender }, recipients, signed, { preferSharedInbox: true });
   if (groupSlug === undefined) return;
   const group = groupActor(groupSlug);
-  if (sender === group) return;
+  // A group that no longer federates has no actor to announce with: its members' Deletes go alone.
+  if (sender === group || (await context.getActorKeyPairs(group)).length === 0) return;
   const groupUri = fed.urls.actor(group);
   const announce = new Announce({
     id: new URL(`${groupUri.href}#announce/${encodeURIComponent(activity.id!.href)}`),
