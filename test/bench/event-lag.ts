@@ -57,8 +57,8 @@ async function openGlossEvents(url: string): Promise<{ ready: Promise<void>; arr
   return { ready, arrived, changed: () => next, close: () => controller.abort() };
 }
 
-/** A JSON request with a session cookie and the server's own Origin; the answer's status and body. */
-async function send(base: string, cookie: string, method: string, route: string, body: unknown): Promise<{ status: number; json: any; cookie: string }> {
+/** A JSON request with a session cookie and the server's own Origin; the answer's status and body, and the session cookie it sets. Throws on a status of 300 or more. */
+export async function send(base: string, cookie: string, method: string, route: string, body: unknown): Promise<{ status: number; json: any; cookie: string }> {
   const res = await fetch(base + route, {
     method,
     headers: { 'content-type': 'application/json', origin: base, cookie },

@@ -113,6 +113,11 @@ export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 }
 
+/** The median, p95 and largest of some milliseconds, for a line of the log. */
+export function spread(values: readonly number[]): string {
+  return `median ${formatMs(median(values))}, p95 ${formatMs(quantile(values, 0.95))}, max ${formatMs(Math.max(...values))}`;
+}
+
 /** A ratio rounded for the JSON line. */
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;

@@ -33,7 +33,7 @@ import { apiRuns } from './api-list.ts';
 import { apiSetup, buildBenchDatabase } from './api-database.ts';
 import { bareDocument, bareSql, firstDifference, numberedParameters, type BareRows } from './bare-listing.ts';
 import { measureEventLag } from './event-lag.ts';
-import { formatMs, interleave, median, quantile, report, round, sum, timed } from './measure.ts';
+import { formatMs, interleave, median, quantile, report, round, spread, sum, timed } from './measure.ts';
 import { buildMillionDatabases, millionSetup, throwawayDatabase } from './pg-database.ts';
 import { keepAliveGet, procCpuMs, requireBuiltServer, serverEntries, startServerProcess, stopServerProcess } from './server-process.ts';
 
@@ -114,9 +114,6 @@ function backendCpuSince(before: Map<number, number>, after: Map<number, number>
   for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
-
-/** The median, p95 and largest of some milliseconds. */
-const spread = (values: number[]): string => `median ${formatMs(median(values))}, p95 ${formatMs(quantile(values, 0.95))}, max ${formatMs(Math.max(...values))}`;
 
 /** What the benchmark starts and makes, to stop and drop however it ends. */
 class Held {

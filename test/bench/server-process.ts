@@ -33,25 +33,26 @@ export function requireBuiltServer(): void {
 }
 
 /**
- * Starts `daf serve` on a free port as a child process; resolves when it prints its URL. The
- * database is a SQLite file (`--db`) or a postgres:// URL (`--database-url`). `demo` lets an
- * empty database get the demo; `entry` picks the built server (the default) or the source.
+ * Starts `daf serve` on a free port (or `port`) as a child process; resolves when it prints its
+ * URL. The database is a SQLite file (`--db`) or a postgres:// URL (`--database-url`). `demo`
+ * lets an empty database get the demo; `entry` picks the built server (the default) or the
+ * source; `args` are more options of `daf serve`, `env` more environment variables.
  * Rejects at once, saying to run `npm run build`, when the built server is missing.
  */
 export async function startServerProcess(
   database: string,
-  options: { demo?: boolean; entry?: keyof typeof serverEntries } = {},
+  options: { demo?: boolean; entry?: keyof typeof serverEntries; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
   // DAF_BENCH_CPU_PROF=DIR: the server writes a CPU profile (node --cpu-prof) there when it stops.
   const profile = process.env.DAF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.DAF_BENCH_CPU_PROF)}`] : [];
   const entry = options.entry ?? 'built';
   if (entry === 'built') requireBuiltServer();
   const where = isPostgresUrl(database) ? ['--database-url', database] : ['--db', database];
-  const args = [...profile, serverEntries[entry], 'serve', ...where, '--port', '0', ...(options.demo ? [] : ['--no-demo'])];
+  const args = [...profile, serverEntries[entry], 'serve', ...where, '--port', String(options.port ?? 0), ...(options.demo ? [] : ['--no-demo']), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: childEnvironment(process.env),
+    env: { ...childEnvironment(process.env), ...options.env },
   });
   return new Promise((resolve, reject) => {
     let out = '';

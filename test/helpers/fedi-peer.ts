@@ -1,7 +1,8 @@
 /**
  * A server elsewhere, for federation tests: a small Fedify instance on loopback with one person
  * (`alice`), which signs what it sends and records every activity delivered to it, each checked
- * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf.
+ * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf. The
+ * federation benchmark (test/bench/federation.ts) starts it with many people, who all follow.
  */
 import { serve } from '@hono/node-server';
 import { Activity, Create, Endpoints, Follow, MemoryKvStore, Note, PUBLIC_COLLECTION, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
@@ -12,8 +13,26 @@ export interface Delivery {
   type: string;
   id: string | null;
   actor: string | null;
-  /** The activity as JSON-LD compacted by Fedify. */
+  /** The id of its object (the first, if several); a delivery a test makes by hand may leave it out. */
+  object?: string | null;
+  /** The activity as JSON-LD compacted by Fedify; empty when the peer was started with `json: false`. */
   json: Record<string, any>;
+}
+
+/** How a peer is started; every option may be left out. */
+export interface PeerOptions {
+  /** People beyond alice and mallory, by identifier, each a plain Person with a shared inbox. */
+  people?: string[];
+  /** Whether to keep each delivery's JSON-LD (true by default). A benchmark taking thousands records only type, ids and object. */
+  json?: boolean;
+  /** Called with each delivery as it is recorded, after Fedify has checked it. */
+  onDelivery?: (delivery: Delivery) => void;
+  /**
+   * Key pairs (RSA, then Ed25519) every person signs with, each under their own key id. By
+   * default each person gets their own, made when first needed: Fedify's RSA pairs are 4,096
+   * bits, seconds each to make on a busy machine, too slow for a benchmark with many people.
+   */
+  keys?: CryptoKeyPair[];
 }
 
 export class FediPeer {
@@ -25,16 +44,17 @@ export class FediPeer {
   ) {}
 
   /**
-   * Starts a peer on a free loopback port. Its people: alice, and mallory, whose profile address
-   * is a `javascript:` URL (a page must never link to it).
+   * Starts a peer on a free loopback port. Its people: alice, mallory, whose profile address
+   * is a `javascript:` URL (a page must never link to it), and `options.people`.
    */
-  static async start(): Promise<FediPeer> {
+  static async start(options: PeerOptions = {}): Promise<FediPeer> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const federation = createFederation<void>({ kv: new MemoryKvStore(), origin: url, allowPrivateAddress: true });
     // One promise per person, so that two requests signed at once sign with the same keys.
     const keys = new Map<string, Promise<CryptoKeyPair[]>>();
     const people: Record<string, { name: string; url?: string }> = { alice: { name: 'Alice Elsewhere' }, mallory: { name: 'Mallory', url: 'javascript:alert(1)' } };
+    for (const who of options.people ?? []) people[who] ??= { name: who };
     federation
       .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
         const person = people[identifier];
@@ -54,13 +74,17 @@ export class FediPeer {
       })
       .setKeyPairsDispatcher(async (_ctx, identifier) => {
         if (!people[identifier]) return [];
+        if (options.keys) return options.keys;
         if (!keys.has(identifier)) keys.set(identifier, Promise.all([generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), generateCryptoKeyPair('Ed25519')]));
         return keys.get(identifier)!;
       });
     let peer: FediPeer | null = null;
     federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Activity, async (ctx, activity) => {
-      const json = (await activity.toJsonLd({ contextLoader: ctx.contextLoader })) as Record<string, any>;
-      peer!.deliveries.push({ type: String(json.type), id: activity.id?.href ?? null, actor: activity.actorId?.href ?? null, json });
+      const json = options.json === false ? {} : ((await activity.toJsonLd({ contextLoader: ctx.contextLoader })) as Record<string, any>);
+      const type = options.json === false ? activity.constructor.name : String(json.type);
+      const delivery = { type, id: activity.id?.href ?? null, actor: activity.actorId?.href ?? null, object: activity.objectId?.href ?? null, json };
+      peer!.deliveries.push(delivery);
+      options.onDelivery?.(delivery);
     });
     const server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: (request) => federation.fetch(request, { contextData: undefined }), port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
@@ -73,13 +97,13 @@ export class FediPeer {
     return this.person('alice');
   }
 
-  /** Alice follows `actorUri` (fetched, so its inbox is known); returns the Follow's id. */
-  async follow(actorUri: string): Promise<string> {
+  /** Alice (or `who`) follows `actorUri` (fetched, so its inbox is known); returns the Follow's id. */
+  async follow(actorUri: string, who = 'alice'): Promise<string> {
     const ctx = this.federation.createContext(new URL(this.url), undefined);
     const target = await ctx.lookupObject(actorUri);
     if (!target || !('inboxId' in target)) throw new Error(`No actor at ${actorUri}`);
-    const id = new URL(`${this.alice.href}#follows/${encodeURIComponent(actorUri)}`);
-    await ctx.sendActivity({ identifier: 'alice' }, target as Person, new Follow({ id, actor: this.alice, object: new URL(actorUri) }), { immediate: true });
+    const id = new URL(`${this.person(who).href}#follows/${encodeURIComponent(actorUri)}`);
+    await ctx.sendActivity({ identifier: who }, target as Person, new Follow({ id, actor: this.person(who), object: new URL(actorUri) }), { immediate: true });
     return id.href;
   }
 
