@@ -22,15 +22,22 @@
  *                 to another (and the same on SQLite); the listing with 1,000,000 glosses in the
  *                 table vs with only the text's 1,000. The full run skips it, saying so, when no
  *                 PostgreSQL answers.
+ *   federation.ts the built server federating (docs/federation.md §5), its group followed by 50
+ *                 people on 5 Fedify peers: a gloss's POST vs the same on a server with federation
+ *                 off; from the answer until every peer has the Create; a burst of 200 glosses until
+ *                 every peer has all 3,000 deliveries. On SQLite (`fed`), and the same on PostgreSQL
+ *                 (`fed-pg`), which the full run skips, saying so, when no PostgreSQL answers.
  *
- * `npm run bench -- api`, `-- start`, `-- reanchor`, `-- stall`, `-- app`, `-- embed`, `-- client` or `-- pg` runs one of them. With
+ * `npm run bench -- api`, `-- start`, `-- reanchor`, `-- stall`, `-- app`, `-- embed`, `-- client`, `-- pg`, `-- fed` or `-- fed-pg` runs one of them. With
  * `DAF_BENCH_CPU_PROF=DIR`, the API benchmark's server writes a CPU profile (node --cpu-prof) to
- * DIR, and the client benchmark profiles one load of the reader and one layer toggle there.
+ * DIR, and the client benchmark profiles one load of the reader and one layer toggle there; so do
+ * every server and the peers' process of the federation benchmark.
  */
 import { shownLocation } from '../../server/storage/open-database.ts';
 import { runApiBench, type ApiResult } from './api-list.ts';
 import { runAppSizeBench, runEmbedSizeBench } from './app-size.ts';
 import { runClientBench } from './client-render.ts';
+import { runFederationBench, type FedResult } from './federation.ts';
 import { formatMs, round } from './measure.ts';
 import { pgBenchUrl, pgUnreachable } from './pg-database.ts';
 import { runPgBench } from './pg.ts';
@@ -162,6 +169,42 @@ if (!only || only === 'pg') {
       pg_list_1m_bare_ratio: round(pg.millionBareRatio),
       pg_list_1m_build_s: round(pg.millionBuildMs / 1000, 0),
     });
+  }
+  console.log();
+}
+
+/** The figures of the federation benchmark under `prefix`, for the JSON line. */
+const fedFigures = (prefix: string, r: FedResult): Record<string, number> => ({
+  [`${prefix}_write_ratio`]: round(r.writeRatio),
+  [`${prefix}_write_ms`]: round(r.writeOnMs, 1),
+  [`${prefix}_write_off_ms`]: round(r.writeOffMs, 1),
+  [`${prefix}_write_cpu_ms`]: round(r.cpuOnMs, 0),
+  [`${prefix}_write_off_cpu_ms`]: round(r.cpuOffMs, 1),
+  [`${prefix}_idle_write_ratio`]: round(r.idleWriteRatio),
+  [`${prefix}_delivery_ms`]: round(r.deliveryP50Ms, 0),
+  [`${prefix}_delivery_p95_ms`]: round(r.deliveryP95Ms, 0),
+  [`${prefix}_first_delivery_ms`]: round(r.firstDeliveryMs, 0),
+  [`${prefix}_burst_s`]: round(r.burstS, 1),
+  [`${prefix}_burst_writes_s`]: round(r.burstWritesS, 1),
+  [`${prefix}_burst_deliveries_per_s`]: round(r.burstDeliveriesPerS, 0),
+  [`${prefix}_burst_server_cpu_ms`]: round(r.burstServerCpuMs, 1),
+  [`${prefix}_burst_peers_cpu_ms`]: round(r.burstPeersCpuMs, 1),
+});
+
+if (!only || only === 'fed') {
+  console.log('Federation on SQLite (docs/federation.md §5: publishing runs after the commit, so a write should not wait for it)');
+  Object.assign(figures, fedFigures('fed', await runFederationBench('sqlite')));
+  console.log();
+}
+
+if (!only || only === 'fed-pg') {
+  const unreachable = await pgUnreachable();
+  if (unreachable && !only) {
+    console.log(`Federation on PostgreSQL: skipped, no server answers at ${shownLocation(pgBenchUrl)} (${unreachable}); set DAF_BENCH_PG_URL to run it`);
+  } else {
+    if (unreachable) throw new Error(`no PostgreSQL server answers at ${shownLocation(pgBenchUrl)} (${unreachable}); set DAF_BENCH_PG_URL`);
+    console.log(`Federation on PostgreSQL (at ${shownLocation(pgBenchUrl)}, throwaway databases)`);
+    Object.assign(figures, fedFigures('pg_fed', await runFederationBench('postgres')));
   }
   console.log();
 }
