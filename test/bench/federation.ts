@@ -251,7 +251,7 @@ async function firstGlosses(on: World, receipts: Receipts, log: (line: string) =
     await receipts.delivered([made.id]);
     times.push(Math.max(...(receipts.times(made.id, 'create') as number[])) - made.answered);
   }
-  log(`  each writer's first gloss (the author's keys made for it: RSA of 4,096 bits and Ed25519), the Create at every peer after the answer: ${spread(times)}`);
+  log(`  each writer's first gloss (the author's keys are made for it), the Create at every peer after the answer: ${spread(times)}`);
   return { firstDeliveryMs: median(times) };
 }
 
