@@ -185,7 +185,10 @@ export const textVersionShape = z.object({
   visibility: visibilityShape,
   /** The number of the text's current version (`version` may be an older one). */
   currentVersion: count,
-  version: z.object({ number: count, created: time }),
+  /** `sha256`: of the version's projection in UTF-8, hex; how two servers tell the same text (docs/federation.md §7). */
+  version: z.object({ number: count, created: time, sha256: z.string().nullable() }),
+  /** The Sefaria ref it was imported from, or null. */
+  sefariaRef: z.string().nullable(),
   doc: docShape,
   /** The plain-text projection offsets count in (UTF-16 code units). */
   text: z.string(),
@@ -231,6 +234,8 @@ export const layerShape = z.object({
    * `publish+replies`); absent from the events written before there was federation.
    */
   federation: federationShape.optional(),
+  /** For a layer that mirrors a group's layer on another Daf: that layer's W3C container (docs/federation.md §7). */
+  followedFrom: z.string().optional(),
   /** The owner's handle; absent from a change's event. */
   owner: z.string().optional(),
   group: z.string().nullable(),
@@ -537,6 +542,10 @@ export const invitationInfoShape = z.object({
   createdBy: z.string(),
 });
 export const invitationListShape = z.object({ invitations: z.array(invitationInfoShape) });
+/** A group on another Daf that a group follows (docs/federation.md §7). */
+const followedGroupShape = z.object({ actor: z.string(), handle: z.string(), name: z.string(), state: z.enum(['pending', 'accepted']), since: time });
+export const followingListShape = z.object({ following: z.array(followedGroupShape) });
+export const followedShape = z.object({ following: followedGroupShape });
 /** An invitation as created: its secret link is shown only this once. */
 export const newInvitationShape = invitationInfoShape.extend({ token: z.string(), url: z.string() });
 
@@ -754,6 +763,8 @@ export const responseComponents = {
   MemberList: memberListShape,
   Invitation: invitationInfoShape,
   InvitationList: invitationListShape,
+  FollowingList: followingListShape,
+  Followed: followedShape,
   NewInvitation: newInvitationShape,
   InvitationPreview: invitationPreviewShape,
   InvitationAccepted: invitationAcceptedShape,
@@ -846,6 +857,8 @@ export const responseRoutes: readonly ResponseRoute[] = [
   route('PATCH', '/api/groups/:slug/members/:handle', memberChangedShape),
   route('POST', '/api/groups/:slug/members/:handle/approve', memberChangedShape),
   route('GET', '/api/groups/:slug/invitations', invitationListShape),
+  route('GET', '/api/groups/:slug/following', followingListShape),
+  route('POST', '/api/groups/:slug/following', followedShape),
   route('POST', '/api/groups/:slug/invitations', newInvitationShape),
   route('GET', '/api/invitations/:token', invitationPreviewShape),
   route('POST', '/api/invitations/:token/accept', invitationAcceptedShape),

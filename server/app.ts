@@ -23,6 +23,7 @@ import { eventRoutes, groupEventRoutes } from './routes/events.ts';
 import { defaultStreamTiming } from './routes/live-stream.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { federationRoutes } from './routes/federation.ts';
+import { followingRoutes } from './routes/following.ts';
 import { glossRoutes } from './routes/glosses.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { moderationRoutes } from './routes/moderation.ts';
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     .route('/texts', passageRoutes)
     .route('/', glossRoutes)
     .route('/', groupRoutes)
+    .route('/', followingRoutes(options.federation))
     .route('/groups', groupEventRoutes(timing))
     .route('/', moderationRoutes)
     .route('/', searchRoutes)

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import * as shapes from '../schema/api.ts';
 import { responseComponents, responseRoutes, type ResponseRoute } from '../schema/responses.ts';
 import * as groupShapes from './services/groups.ts';
+import { followShape } from './services/federation/following.ts';
 
 type Op = {
   summary: string;
@@ -251,6 +252,18 @@ export const apiOperations: Record<string, Record<string, Op>> = {
       auth: true,
       params: ['slug'],
     },
+  },
+  '/api/groups/{slug}/following': {
+    get: { summary: 'The groups on other Daf servers this group follows, each pending until it accepts (docs/federation.md §7)', params: ['slug'] },
+    post: {
+      summary:
+        'Follow a group on another Daf (owners; the group must be federated, 409 group_not_federated; 409 federation_off when federation is off): its actor URL or name@host (422 remote_group_not_found). Its public glosses on a text this server holds show in a read-only layer',
+      body: followShape,
+      auth: true,
+      status: 202,
+      params: ['slug'],
+    },
+    delete: { summary: 'Stop following a group elsewhere (owners; ?actor=its URL): the Follow is undone there; the layers made stay', auth: true, status: 204, params: ['slug'], query: ['actor'] },
   },
   '/api/groups/{slug}/join': { post: { summary: 'Join an open group, or ask to join an approval group (403 for invitation-only or banned)', auth: true, params: ['slug'] } },
   '/api/groups/{slug}/leave': { post: { summary: 'Leave a group (409 for its last owner)', auth: true, status: 204, params: ['slug'] } },

@@ -33,6 +33,8 @@ export function layerJson(layer: LayerRow & { owner_handle?: string; group_slug?
     license: layer.license,
     attribution: layer.attribution,
     federation: layer.federation,
+    // A layer that mirrors a group's layer on another Daf: that layer's W3C container (docs/federation.md §7).
+    ...(layer.remote_uri === null ? {} : { followedFrom: layer.remote_uri }),
     owner: layer.owner_handle,
     group: layer.group_slug ?? null,
     glossCount: layer.gloss_count === undefined ? undefined : Number(layer.gloss_count ?? 0),
@@ -182,6 +184,9 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
   return write(ctx, async ({ trx, event }) => {
     const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
     if (!canManageLayer(viewer, layer)) throw new AppError('forbidden', 403, 'Only the owner of a layer may change it');
+    if (layer.remote_uri !== null && input.federation !== undefined && input.federation !== 'off') {
+      throw new AppError('remote_layer', 409, 'This layer mirrors a group on another server: what it holds is theirs to publish, not this server\'s');
+    }
     const next: LayerRow = {
       ...layer,
       name: input.name ?? layer.name,

@@ -166,8 +166,10 @@ export function canSeeGloss(viewer: Viewer | null, text: TextLike, layer: LayerL
 }
 
 /** May the viewer add glosses to this layer? */
-export function canWriteLayer(viewer: Viewer | null, text: TextLike, layer: LayerLike & Pick<LayerRow, 'write_policy'>): boolean {
+export function canWriteLayer(viewer: Viewer | null, text: TextLike, layer: LayerLike & Pick<LayerRow, 'write_policy' | 'remote_uri'>): boolean {
   if (viewer === null || !canReadLayer(viewer, text, layer)) return false;
+  // A layer that mirrors a group elsewhere is written only by what comes from there (docs/federation.md §7).
+  if (layer.remote_uri !== null) return false;
   if (layer.group_id === null) return viewer.id === layer.owner_id || layer.write_policy === 'signed_in';
   if (isNotebook(layer)) return isMember(viewer, layer.group_id);
   return layer.write_policy === 'moderators' ? isModerator(viewer, layer.group_id) : isMember(viewer, layer.group_id);

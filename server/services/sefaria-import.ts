@@ -22,6 +22,7 @@ import { AppError } from '../errors.ts';
 import type { DB, TextRow, TextVersionRow } from '../storage/database.ts';
 import * as glossStore from '../storage/glosses.ts';
 import * as layerStore from '../storage/layers.ts';
+import * as textStore from '../storage/texts.ts';
 import { indexItem } from '../storage/search-index.ts';
 import type { AppContext } from './context.ts';
 import { selectorsJson } from './glosses.ts';
@@ -96,6 +97,8 @@ export async function importSefaria(
       attribution: options.attribution ?? sefariaAttribution(base),
       visibility: options.visibility,
     }, parsed);
+    // The ref it came from: another Daf that imported it too recognises the text by it (docs/federation.md §7).
+    await textStore.setSefariaRef(trx, text.id, base.title);
     const version = await textVersion(trx, text);
     const summary: SefariaImportSummary = { text: text.slug, segments: (JSON.parse(version.segments) as Segment[]).length, layers: [] };
     for (const [fileIndex, file] of commentaries.entries()) {

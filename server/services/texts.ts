@@ -180,7 +180,8 @@ export function textVersionJson(text: TextRow, version: TextVersionRow): string 
     attribution: text.attribution,
     visibility: text.visibility,
     currentVersion: text.current_version,
-    version: { number: version.number, created: version.created_at },
+    version: { number: version.number, created: version.created_at, sha256: version.sha256 },
+    sefariaRef: text.sefaria_ref,
   });
   return `${meta.slice(0, -1)},"doc":${version.doc},"text":${JSON.stringify(version.projection)},"segments":${version.segments}}`;
 }

@@ -96,6 +96,8 @@ export interface TextTable {
   visibility: Visibility;
   current_version: number;
   created_at: string;
+  /** The Sefaria ref it was imported from, or null: with a version's sha256, how servers match a text (docs/federation.md §7). */
+  sefaria_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type TextRow = Selectable<TextTable>;
 
@@ -113,6 +115,8 @@ export interface TextVersionTable {
   bytes: number;
   created_by: number;
   created_at: string;
+  /** SHA-256 (hex) of the projection in UTF-8; `storage/texts.ts` sets it on every insert. */
+  sha256: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type TextVersionRow = Selectable<TextVersionTable>;
 
@@ -151,6 +155,11 @@ export interface LayerTable {
    * what a visitor may read is ever published, whatever this says.
    */
   federation: ColumnType<FederationSetting, FederationSetting | undefined, FederationSetting>;
+  /**
+   * For a layer that mirrors a group's layer on another Daf (docs/federation.md §7): that layer's
+   * W3C container. Such a layer is read-only here; null for every layer of this server's own.
+   */
+  remote_uri: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type LayerRow = Selectable<LayerTable>;
 
@@ -185,6 +194,8 @@ export interface GlossTable {
   edited_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
+  /** For a gloss of a mirrored layer: the id of its Note on the server it came from. */
+  remote_uri: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type GlossRow = Selectable<GlossTable>;
 
@@ -453,6 +464,19 @@ export interface FedFollowerTable {
   follow_uri: string | null;
   created_at: string;
 }
+/** A group elsewhere that a group here follows (docs/federation.md §7). */
+export interface FedFollowingTable {
+  group_id: number;
+  actor_uri: string;
+  inbox_uri: string;
+  /** `name@host`, and its name, as its actor document gave them when followed. */
+  handle: string;
+  name: string;
+  /** The id of the Follow sent, which its Accept names. */
+  follow_uri: string;
+  state: 'pending' | 'accepted';
+  created_at: string;
+}
 /** What was last published of a gloss or reply (docs/federation.md §5). */
 export interface FedObjectTable {
   item_kind: 'gloss' | 'reply';
@@ -503,6 +527,7 @@ export interface Database {
   fed_queue: FedQueueTable;
   fed_key: FedKeyTable;
   fed_follower: FedFollowerTable;
+  fed_following: FedFollowingTable;
   fed_object: FedObjectTable;
   fed_cursor: FedCursorTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */

@@ -1,4 +1,5 @@
 /** SQL for texts and their versions. Returns rows; no rules here. */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Viewer } from '../viewer.ts';
 import { textVisibleSql } from './visibility-sql.ts';
@@ -21,8 +22,13 @@ export async function insertText(db: DB, row: NewRow<'text'>): Promise<TextRow> 
   return db.insertInto('text').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function insertVersion(db: DB, row: NewRow<'text_version'>): Promise<void> {
-  await db.insertInto('text_version').values(row).execute();
+export async function insertVersion(db: DB, row: Omit<NewRow<'text_version'>, 'sha256'>): Promise<void> {
+  await db.insertInto('text_version').values({ ...row, sha256: projectionSha256(row.projection) }).execute();
+}
+
+/** The SHA-256 (hex) of a projection in UTF-8: how two servers recognise the same text (docs/federation.md §7). */
+export function projectionSha256(projection: string): string {
+  return createHash('sha256').update(projection, 'utf8').digest('hex');
 }
 
 /** What an account stores: texts it owns and bytes of the versions it wrote. */
@@ -125,4 +131,32 @@ export async function insertParallel(db: DB, row: NewRow<'text_parallel'>): Prom
 export async function deleteParallel(db: DB, textId: number, parallelId: number): Promise<boolean> {
   const result = await db.deleteFrom('text_parallel').where('text_id', '=', textId).where('parallel_id', '=', parallelId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Records the Sefaria ref a text was imported from. */
+export async function setSefariaRef(db: DB, textId: number, ref: string): Promise<void> {
+  await db.updateTable('text').set({ sefaria_ref: ref }).where('id', '=', textId).execute();
+}
+
+/**
+ * Public texts, and texts of `groupId`, that are the text another server describes: imported from
+ * the same Sefaria ref in the same language, or with a version whose projection has this SHA-256.
+ * Oldest first.
+ */
+export async function textsMatching(db: DB, source: { sefariaRef: string | null; language: string; sha256: string | null }, groupId: number): Promise<TextRow[]> {
+  return db
+    .selectFrom('text')
+    .selectAll()
+    .where((eb) => eb.or([eb('visibility', '=', 'public'), eb('group_id', '=', groupId)]))
+    .where((eb) => {
+      const same = [];
+      if (source.sefariaRef !== null) same.push(eb.and([eb('sefaria_ref', '=', source.sefariaRef), eb('language', '=', source.language)]));
+      if (source.sha256 !== null) {
+        same.push(eb.exists(eb.selectFrom('text_version').select('text_version.id').whereRef('text_version.text_id', '=', 'text.id').where('text_version.sha256', '=', source.sha256)));
+      }
+      // Neither known: nothing matches (an empty OR is false).
+      return eb.or(same);
+    })
+    .orderBy('id')
+    .execute();
 }

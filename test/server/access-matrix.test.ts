@@ -316,6 +316,7 @@ const readDoors = new Set([
   'GET /api/groups/:slug/audit',
   'GET /api/groups/:slug/events',
   'GET /api/groups/:slug/invitations',
+  'GET /api/groups/:slug/following',
   'GET /api/groups/:slug/plan',
   'GET /api/invitations/:token',
   'GET /',
@@ -724,6 +725,8 @@ describe('the access matrix: reading', () => {
         for (const a of needed) if (!actions.includes(a)) problems.push(`audit of ${slug}: no ${a}`);
       }
       expectStatus(await read(`/api/groups/${slug}/invitations`), mod, `invitations of ${slug}`);
+      const follows = await read(`/api/groups/${slug}/following`);
+      if (expectStatus(follows, visible ? 200 : 404, `following of ${slug}`)) expectSame(follows.body.following as any[], [], `following of ${slug}`);
       const planned = planDoor[slug];
       const plan = await read(`/api/groups/${slug}/plan`);
       if (expectStatus(plan, sees(planned.readers, p) ? 200 : 404, `plan of ${slug}`)) {
@@ -1678,6 +1681,30 @@ describe('the access matrix: writing', () => {
       what: 'invite to closed-circle',
       expect: expect_({ olive: 201, mona: 403 }, 404),
       run: (c) => c.post('/api/groups/closed-circle/invitations', {}),
+    },
+    {
+      door: 'POST /api/groups/:slug/following',
+      what: 'follow a group elsewhere as open-circle (which does not federate)',
+      expect: expect_({ olive: 409 }, 403),
+      run: (c) => c.post('/api/groups/open-circle/following', { actor: 'avot-circle@daf.example.org' }),
+    },
+    {
+      door: 'POST /api/groups/:slug/following',
+      what: 'follow a group elsewhere as closed-circle',
+      expect: expect_({ olive: 409, mona: 403 }, 404),
+      run: (c) => c.post('/api/groups/closed-circle/following', { actor: 'avot-circle@daf.example.org' }),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/following',
+      what: 'stop following, as open-circle, a group it does not follow',
+      expect: expect_({ olive: 404 }, 403),
+      run: (c) => c.delete('/api/groups/open-circle/following?actor=https%3A%2F%2Fdaf.example.org%2Fap%2Factors%2Fgroup.x'),
+    },
+    {
+      door: 'DELETE /api/groups/:slug/following',
+      what: 'stop following as closed-circle',
+      expect: expect_({ olive: 404, mona: 403 }, 404),
+      run: (c) => c.delete('/api/groups/closed-circle/following?actor=https%3A%2F%2Fdaf.example.org%2Fap%2Factors%2Fgroup.x'),
     },
     {
       door: 'DELETE /api/groups/:slug/invitations/:id',

@@ -228,6 +228,7 @@ describe('the check of the contract, on a real app', () => {
       '/api/groups/circle/members',
       '/api/groups/circle/audit?offset=0',
       '/api/groups/circle/invitations',
+      '/api/groups/circle/following',
       `/api/invitations/${invitation}`,
       '/api/groups/circle/moderation',
       '/api/groups/circle/plan',

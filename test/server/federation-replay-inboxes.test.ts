@@ -1,5 +1,5 @@
 /**
- * Two things the replayed payloads showed (docs/federation.md §7), with the set-up of
+ * Two things the replayed payloads showed (docs/federation.md §8), with the set-up of
  * federation-replay.test.ts: a Lemmy report's reason is in its Flag's `summary`; and a personal
  * inbox (the group's) checks a signature, and reads what an activity names, with Fedify's signed
  * fetch, which Daf is given too (`authenticatedDocumentLoaderFactory`), so that offline it reads

@@ -16,11 +16,14 @@ import {
   Flag,
   Follow,
   Group,
+  Link,
   Note,
+  Reject,
   Person,
   Undo,
   Update,
   createFederation,
+  getDocumentLoader,
   type Actor,
   type Context,
   type AuthenticatedDocumentLoaderFactory,
@@ -31,11 +34,13 @@ import {
 } from '@fedify/fedify';
 import type { DB } from '../../storage/database.ts';
 import { deleteFollower, federablePost, followerCount, followersOf, nodeUsage, publishedCountOfGroup, publishedOfGroup, upsertFollower } from '../../storage/federation.ts';
+import { acceptFollowing, deleteFollowing, followersHereOf } from '../../storage/federation-following.ts';
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
 import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteBody, type RemoteActor } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
+import { isMirrored, readFollowedGloss, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, receiveFollowedGloss, type Loader } from './mirror.ts';
 import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
 import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
@@ -129,6 +134,9 @@ async function keyOwner(db: DB, identifier: string): Promise<string | null> {
 /** Builds the federation for a server whose public origin is `settings.baseUrl`. */
 export function createDafFederation(ctx: AppContext, settings: FederationSettings): DafFederation {
   const urls = new ApUrls(settings.baseUrl.replace(/\/+$/, ''));
+  // A followed gloss's annotation is read fresh, never from the cache: an Update must see the edit.
+  const freshLoader = (settings.documentLoaderFactory ?? getDocumentLoader)({ allowPrivateAddress: settings.allowPrivateAddress });
+  const fresh: Loader = async (url) => (await freshLoader(url)).document;
   const federation = createFederation<AppContext>({
     kv: settings.kv ?? new DatabaseKvStore(ctx.db),
     queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log),
@@ -275,9 +283,30 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       const group = await findGroupBySlug(fctx.data.db, ref.slug);
       if (group) await deleteFollower(fctx.data.db, group.id, undo.actorId.href);
     })
+    .on(Accept, async (fctx, accept) => {
+      // Only the Follow this server sent, named by its id, from the group it was sent to.
+      if (!accept.actorId || !accept.objectId) return;
+      await acceptFollowing(fctx.data.db, accept.actorId.href, accept.objectId.href);
+    })
+    .on(Reject, async (fctx, reject) => {
+      if (!reject.actorId || !reject.objectId) return;
+      for (const row of await followersHereOf(fctx.data.db, reject.actorId.href)) {
+        if (row.follow_uri === reject.objectId.href) await deleteFollowing(fctx.data.db, row.group_id, row.actor_uri);
+      }
+    })
     .on(Create, async (fctx, create) => {
       const note = await create.getObject(fctx);
       if (!(note instanceof Note) || !note.id || !create.actorId || note.attributionId?.href !== create.actorId.href) return;
+      if (await fromFollowedGroup(fctx, note)) {
+        const actor = await create.getActor(fctx);
+        if (!actor?.id || actor.id.href !== create.actorId.href) return;
+        const linked = await readLinkedAnnotation(fresh, note.id, await linksOf(fctx, note));
+        if (!linked) return;
+        const load: Loader = async (url) => (await fctx.documentLoader(url)).document;
+        const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId!, author: remoteActor(actor), annotationUrl: linked.url, annotation: linked.annotation });
+        if (gloss) await receiveFollowedGloss(fctx.data, gloss);
+        return;
+      }
       const answers = localPostOf(fctx, note.replyTargetId);
       if (answers === null) return;
       const actor = await create.getActor(fctx);
@@ -289,12 +318,18 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     .on(Update, async (fctx, update) => {
       const note = await update.getObject(fctx);
       if (!(note instanceof Note) || !note.id || !update.actorId || note.attributionId?.href !== update.actorId.href) return;
+      if (await isMirrored(fctx.data.db, note.id.href)) {
+        const linked = await readLinkedAnnotation(fresh, note.id, await linksOf(fctx, note));
+        if (linked) await receiveFollowedEdit(fctx.data, update.actorId.href, note.id.href, linked.annotation);
+        return;
+      }
       const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
       if (body !== null) await receiveReplyEdit(fctx.data, update.actorId.href, note.id.href, body);
     })
     .on(Delete, async (fctx, del) => {
       // The object is usually a Tombstone or a bare id: only its id is read, never fetched.
       if (!del.actorId || !del.objectId) return;
+      if (await receiveFollowedDeletion(fctx.data, del.actorId.href, del.objectId.href)) return;
       await receiveReplyDeletion(fctx.data, del.actorId.href, del.objectId.href);
     })
     .on(Flag, async (fctx, flag) => {
@@ -368,6 +403,25 @@ function localPostOf(fctx: Context<AppContext>, id: URL | null): { kind: 'gloss'
   if (parsed?.type !== 'object' || parsed.class !== Note) return null;
   const key = parseNoteKey(String(parsed.values.key ?? ''));
   return key === null ? null : { kind: key.kind, id: key.id };
+}
+
+/**
+ * Whether a Note comes from a group some group here follows: its `audience` is that group, and
+ * the Note and its author are on that group's server.
+ */
+async function fromFollowedGroup(fctx: Context<AppContext>, note: Note): Promise<boolean> {
+  const group = note.audienceId;
+  if (!group || !note.id || note.id.origin !== group.origin || note.attributionId?.origin !== group.origin) return false;
+  return (await followersHereOf(fctx.data.db, group.href)).length > 0;
+}
+
+/** A Note's Link tags (FEP-e232), as given in it: nothing is fetched. */
+async function linksOf(fctx: Context<AppContext>, note: Note): Promise<{ href: string; mediaType: string | null }[]> {
+  const links: { href: string; mediaType: string | null }[] = [];
+  for await (const tag of note.getTags({ documentLoader: fctx.documentLoader, contextLoader: fctx.contextLoader, suppressError: true })) {
+    if (tag instanceof Link && tag.href) links.push({ href: tag.href.href, mediaType: tag.mediaType ?? null });
+  }
+  return links;
 }
 
 /** A Note's source, when it carries one (Lemmy's Markdown). */

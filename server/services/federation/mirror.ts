@@ -1,0 +1,258 @@
+/**
+ * Daf to Daf, what comes in (docs/federation.md §7): a gloss published by a group elsewhere that a
+ * group here follows becomes a gloss of a read-only layer here, on the text this server holds that
+ * is the same text (the same Sefaria ref in the same language, or a version with the same
+ * SHA-256), anchored by the selectors of its W3C annotation through the same ladder as an import.
+ * Its edits and deletion follow it. Nothing of it is published again from here: its author is a
+ * remote account, and `federablePost` leaves out what remote accounts wrote.
+ */
+import { z } from 'zod';
+import { contextLength, type Segment } from '../../../schema/anchoring/index.ts';
+import { maxQuoteLength } from '../../../schema/api.ts';
+import { CodePointIndex } from '../../../schema/code-points.ts';
+import { incomingAnnotationShape, readAnnotation, type AnnotationRequest } from '../../../schema/w3c.ts';
+import type { DB, LayerRow, TextRow } from '../../storage/database.ts';
+import * as following from '../../storage/federation-following.ts';
+import * as store from '../../storage/federation.ts';
+import * as glosses from '../../storage/glosses.ts';
+import { findGroupById, findMembership } from '../../storage/groups.ts';
+import { indexItem } from '../../storage/search-index.ts';
+import * as texts from '../../storage/texts.ts';
+import { findUserById } from '../../storage/users.ts';
+import { resolveImported } from '../../work/index.ts';
+import { toViewer } from '../auth.ts';
+import { parseBody, type ParsedBody } from '../bodies.ts';
+import type { AppContext } from '../context.ts';
+import { deleteGloss, selectorsJson, updateGloss } from '../glosses.ts';
+import { toAnchorRow } from '../reanchor.ts';
+import { slugify, uniqueSlug } from '../slugs.ts';
+import { textVersion } from '../texts.ts';
+import { write } from '../write.ts';
+import type { RemoteActor } from './inbound.ts';
+
+/** Fetches a document elsewhere (Fedify's loader: signed where needed, never a private address unless allowed). */
+export type Loader = (url: string) => Promise<unknown>;
+
+/** A text as the Daf it lives on describes it (`GET /api/texts/:slug`): what matching needs. */
+const textIdentityShape = z.looseObject({
+  title: z.string().max(500),
+  language: z.string().max(35),
+  sefariaRef: z.string().max(500).nullish(),
+  version: z.looseObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/).nullish() }),
+});
+const containerShape = z.looseObject({ label: z.string().max(500).optional() });
+
+/** What a followed group's Note carries, read from its annotation and the documents it names. */
+export interface FollowedGloss {
+  /** The group elsewhere (the Note's `audience`). */
+  group: string;
+  /** The Note's id there, and its author. */
+  uri: string;
+  author: RemoteActor;
+  annotation: AnnotationRequest;
+  /** The layer's W3C container there, and its name. */
+  container: string;
+  layerName: string;
+  text: { title: string; language: string; sefariaRef: string | null; sha256: string | null };
+}
+
+/** Why a followed group's gloss was not stored here, or `stored`. */
+export type MirrorOutcome = 'stored' | 'duplicate' | 'no_text' | 'not_anchored' | 'banned' | 'invalid';
+
+/** The annotation a Note links (its FEP-e232 Link tag), read; null when it has none on its own server. */
+export async function readLinkedAnnotation(load: Loader, noteUri: URL, links: { href: string; mediaType: string | null }[]): Promise<{ url: string; annotation: AnnotationRequest } | null> {
+  const link = links.find((l) => l.mediaType?.includes('anno.jsonld') && new URL(l.href).origin === noteUri.origin);
+  if (!link) return null;
+  const parsed = incomingAnnotationShape.safeParse(await load(link.href));
+  if (!parsed.success) return null;
+  return { url: link.href, annotation: readAnnotation(parsed.data) };
+}
+
+/**
+ * What a Note from a followed group names, fetched from its server: the annotation's container
+ * (the layer's name) and the text (how to match it). Only a gloss on a text comes in: a gloss on a
+ * gloss, and anything pointing off its own server, is null.
+ */
+export async function readFollowedGloss(
+  load: Loader,
+  note: { uri: URL; group: URL; author: RemoteActor; annotationUrl: string; annotation: AnnotationRequest },
+): Promise<FollowedGloss | null> {
+  const origin = note.uri.origin;
+  const source = safeUrl(note.annotation.source);
+  const textSlug = source && source.origin === origin ? /^\/t\/([^/]+)$/.exec(source.pathname)?.[1] : undefined;
+  const container = /^(.*\/annotations\/[^/]+\/[^/]+\/)[0-9]+$/.exec(note.annotationUrl)?.[1];
+  if (!textSlug || !container) return null;
+  const [described, collection] = await Promise.all([load(`${origin}/api/texts/${textSlug}`), load(container)]);
+  const text = textIdentityShape.safeParse(described);
+  if (!text.success) return null;
+  const label = containerShape.safeParse(collection);
+  return {
+    group: note.group.href,
+    uri: note.uri.href,
+    author: note.author,
+    annotation: note.annotation,
+    container,
+    layerName: (label.success && label.data.label) || decodeURIComponent(container.split('/').at(-2) ?? 'layer'),
+    text: { title: text.data.title, language: text.data.language, sefariaRef: text.data.sefariaRef ?? null, sha256: text.data.version.sha256 ?? null },
+  };
+}
+
+function safeUrl(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+/** Stores a followed group's gloss in each group here that follows it and holds its text. */
+export async function receiveFollowedGloss(ctx: AppContext, gloss: FollowedGloss): Promise<MirrorOutcome[]> {
+  const outcomes: MirrorOutcome[] = [];
+  const body = safeBody(gloss.annotation);
+  const exact = gloss.annotation.exact;
+  if (body === null || !exact || exact.length > maxQuoteLength) return ['invalid'];
+  for (const row of await following.followersHereOf(ctx.db, gloss.group)) {
+    const [text] = await texts.textsMatching(ctx.db, gloss.text, row.group_id);
+    if (!text) {
+      outcomes.push('no_text');
+      continue;
+    }
+    outcomes.push(await mirrorInto(ctx, row, text, gloss, body, exact));
+  }
+  return outcomes;
+}
+
+/** The annotation's body as a gloss body, or null when it will not parse. */
+function safeBody(req: AnnotationRequest): ParsedBody | null {
+  try {
+    return parseBody(req.body, { allowEmpty: req.motivation === 'highlighting' });
+  } catch {
+    return null;
+  }
+}
+
+async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: TextRow, gloss: FollowedGloss, body: ParsedBody, exact: string): Promise<MirrorOutcome> {
+  // Anchored before the transaction (a long text may take a worker's time), then checked unchanged.
+  const planned = await textVersion(ctx.db, text);
+  const req = gloss.annotation;
+  const span = codeUnitSpan(req, planned.projection);
+  const wanted = { exact, prefix: req.prefix.slice(-contextLength), suffix: req.suffix.slice(0, contextLength), start: span?.start ?? null, end: span?.end ?? null, segment: req.segment };
+  const [anchor] = await resolveImported(planned.projection, JSON.parse(planned.segments) as Segment[], [wanted]);
+  if (anchor.status === 'orphan') return 'not_anchored';
+  return write(ctx, async ({ trx, now, event }) => {
+    const current = (await texts.findTextById(trx, text.id))!;
+    if (current.current_version !== planned.number) return 'not_anchored';
+    const group = await findGroupById(trx, row.group_id);
+    if (!group) return 'invalid';
+    const layer = await mirrorLayerOf(trx, row, text, gloss, now);
+    if ((await following.glossesByRemoteUri(trx, gloss.uri)).some((g) => g.layer_id === layer.id)) return 'duplicate';
+    const author = await store.upsertRemoteUser(trx, { actor_uri: gloss.author.uri, handle: gloss.author.handle, display_name: gloss.author.name, profile_url: gloss.author.profileUrl }, now);
+    if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return 'banned';
+    const selectors =
+      anchor.start !== null && anchor.status !== 'segment'
+        ? selectorsJson(planned.projection, anchor.start, anchor.end, JSON.parse(planned.segments) as Segment[])
+        : JSON.stringify({ exact, prefix: wanted.prefix, suffix: wanted.suffix, start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
+    const inserted = await glosses.insertGloss(trx, {
+      layer_id: layer.id,
+      text_id: text.id,
+      target_gloss_id: null,
+      target_version: planned.number,
+      selectors,
+      body_doc: body.json,
+      body_text: body.text,
+      body_revision: 1,
+      author_id: author.id,
+      motivation: req.motivation === 'highlighting' || req.motivation === 'questioning' ? req.motivation : 'commenting',
+      status: group.premoderation === 1 ? 'pending' : 'active',
+      created_at: now,
+      updated_at: now,
+      remote_uri: gloss.uri,
+    });
+    await glosses.upsertAnchors(trx, [toAnchorRow(inserted.id, planned.number, anchor, planned.projection)]);
+    await indexItem(trx, { kind: 'gloss', itemId: inserted.id, textId: text.id, layerId: layer.id, body: body.text });
+    await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify({ slug: layer.slug, imported: 1 }) });
+    return 'stored';
+  });
+}
+
+/** The UTF-16 span of the annotation's TextPositionSelector in `target`, or null. */
+function codeUnitSpan(req: AnnotationRequest, target: string): { start: number; end: number } | null {
+  if (req.cpStart === null || req.cpEnd === null) return null;
+  const index = new CodePointIndex(target);
+  if (req.cpStart < 0 || req.cpEnd < req.cpStart || req.cpEnd > index.length) return null;
+  return { start: index.toCodeUnits(req.cpStart), end: index.toCodeUnits(req.cpEnd) };
+}
+
+/**
+ * The group's layer on `text` that mirrors the container elsewhere, made the first time one of
+ * its glosses arrives: public as the group is, replies closed (its owners may open them to their
+ * members: a discussion here of a reading there), never publishing.
+ */
+async function mirrorLayerOf(trx: DB, row: following.FollowingRow, text: TextRow, gloss: FollowedGloss, now: string): Promise<LayerRow> {
+  const found = await following.mirrorLayer(trx, row.group_id, gloss.container);
+  if (found) return found;
+  const group = (await findGroupById(trx, row.group_id))!;
+  const name = `${gloss.layerName} (${row.handle})`.slice(0, 120);
+  const slug = await uniqueSlug(slugify(`${gloss.layerName}-${new URL(gloss.container).hostname}`, 'followed'), (s) => following.layerSlugTaken(trx, text.id, s));
+  return following.insertMirrorLayer(trx, {
+    text_id: text.id,
+    slug,
+    name,
+    description: `Followed from ${row.name}, ${row.handle}: their glosses on "${gloss.text.title}", read-only here.`.slice(0, 1000),
+    color: '#5f6b7a',
+    owner_id: group.created_by,
+    group_id: group.id,
+    visibility: group.visibility === 'public' ? 'public' : 'group',
+    write_policy: 'moderators',
+    reply_policy: 'nobody',
+    license: null,
+    attribution: row.handle,
+    created_at: now,
+    remote_uri: gloss.container,
+  });
+}
+
+/**
+ * The mirrored glosses of `uri` that `actorUri` may change, each with its author as a viewer: its
+ * author elsewhere, or the followed group it came through (a group sends the Delete of a post
+ * whose author or whose row is gone), on its own server only.
+ */
+async function mirroredBy(ctx: AppContext, actorUri: string, uri: string) {
+  const rows = (await following.glossesByRemoteUri(ctx.db, uri)).filter((g) => g.status !== 'deleted');
+  if (rows.length === 0) return [];
+  const user = await store.remoteUserByActor(ctx.db, actorUri);
+  const sameServer = new URL(actorUri).origin === new URL(uri).origin;
+  const byGroup = sameServer && (await following.followersHereOf(ctx.db, actorUri)).length > 0;
+  const out = [];
+  for (const gloss of rows) {
+    if (gloss.author_id !== user?.id && !byGroup) continue;
+    const author = await findUserById(ctx.db, gloss.author_id);
+    if (author) out.push({ gloss, viewer: await toViewer(ctx.db, author) });
+  }
+  return out;
+}
+
+/** Its author edited a followed gloss there: its words change here (the annotation read again). */
+export async function receiveFollowedEdit(ctx: AppContext, actorUri: string, uri: string, annotation: AnnotationRequest): Promise<number> {
+  const body = safeBody(annotation);
+  if (body === null) return 0;
+  let changed = 0;
+  for (const { gloss, viewer } of await mirroredBy(ctx, actorUri, uri)) {
+    if (gloss.body_text === body.text) continue;
+    await updateGloss(ctx, viewer, gloss.id, { body: annotation.body });
+    changed++;
+  }
+  return changed;
+}
+
+/** A followed gloss was deleted there (or hidden, or stopped being published): it goes here too. */
+export async function receiveFollowedDeletion(ctx: AppContext, actorUri: string, uri: string): Promise<number> {
+  const found = await mirroredBy(ctx, actorUri, uri);
+  for (const { gloss, viewer } of found) await deleteGloss(ctx, viewer, gloss.id);
+  return found.length;
+}
+
+/** Whether a Note id has mirrored glosses here. */
+export async function isMirrored(db: DB, uri: string): Promise<boolean> {
+  return (await following.glossesByRemoteUri(db, uri)).length > 0;
+}
