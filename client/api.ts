@@ -147,6 +147,17 @@ export interface GroupFields {
  */
 export type GroupSettings = Partial<GroupFields> & { federated?: boolean };
 
+/** A group on another Daf server that a group follows (docs/federation.md §7). */
+export interface FollowedGroup {
+  actor: string;
+  /** `name@host`. */
+  handle: string;
+  name: string;
+  /** Pending until that group accepts. */
+  state: 'pending' | 'accepted';
+  since: string;
+}
+
 /** A new text (`POST /api/texts`), as the browser sends it: content as a string (a Word document in base64). */
 export interface NewText {
   title: string;
@@ -247,6 +258,9 @@ export const api = {
   unbanMember: (slug: string, handle: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/members/${enc(handle)}/ban`),
   /** A page of the group's audit log, newest first (owners and moderators). */
   audit: (slug: string, offset = 0) => request<{ entries: AuditEntry[] }>('GET', `/api/groups/${enc(slug)}/audit?offset=${offset}`),
+  following: (slug: string) => request<{ following: FollowedGroup[] }>('GET', `/api/groups/${enc(slug)}/following`),
+  follow: (slug: string, actor: string) => request<{ following: FollowedGroup }>('POST', `/api/groups/${enc(slug)}/following`, { actor }),
+  unfollow: (slug: string, actor: string) => request<null>('DELETE', `/api/groups/${enc(slug)}/following?actor=${enc(actor)}`),
   invitations: (slug: string) => request<{ invitations: Invitation[] }>('GET', `/api/groups/${enc(slug)}/invitations`),
   createInvitation: (slug: string, input: { expiresInHours?: number; maxUses?: number; handle?: string }) =>
     request<NewInvitation>('POST', `/api/groups/${enc(slug)}/invitations`, input),

@@ -78,6 +78,10 @@ export function auditSentence(e: AuditEntry): string {
       return `${actor} set the reading plan, on “${e.reason ?? ''}”.`;
     case 'plan.removed':
       return `${actor} removed the reading plan.`;
+    case 'following.added':
+      return `${actor} followed ${e.reason ?? 'a group elsewhere'}.`;
+    case 'following.removed':
+      return `${actor} stopped following ${e.reason ?? 'a group elsewhere'}.`;
   }
   const [, deed] = e.action.split('.');
   const verbs: Record<string, string> = { approved: 'approved', hidden: 'hid', restored: 'restored', deleted: 'deleted', flagged: 'flagged' };
@@ -86,7 +90,7 @@ export function auditSentence(e: AuditEntry): string {
 }
 
 /** Whether the entry's `reason` is a reason a person wrote (not a role or the changed settings). */
-const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created', 'plan.set'].includes(e.action);
+const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created', 'plan.set', 'following.added', 'following.removed'].includes(e.action);
 
 /**
  * A group's audit log, for its owners and moderators: every change of membership, of the

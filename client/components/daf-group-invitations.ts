@@ -2,7 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { api, type Invitation, type NewInvitation } from '../api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText } from '../group-facts.ts';
-import { groupStyles } from './group-styles.ts';
+import { groupStyles, inlineFormStyles } from './group-styles.ts';
 
 /** How long a new invitation lives unless the moderator says otherwise: a week. */
 const defaultDays = 7;
@@ -24,19 +24,8 @@ function invitationState(inv: Invitation, now: number): 'revoked' | 'expired' | 
 export class DafGroupInvitations extends LitElement {
   static override styles = [
     groupStyles,
+    inlineFormStyles,
     css`
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: 0.75rem;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        font-size: 0.85rem;
-      }
       input[type='number'] {
         inline-size: 7rem;
       }

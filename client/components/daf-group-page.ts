@@ -20,6 +20,7 @@ import type { DafGroupAudit } from './daf-group-audit.ts';
 import './daf-group-invitations.ts';
 import './daf-group-members.ts';
 import './daf-group-settings.ts';
+import './daf-group-following.ts';
 import './daf-layer-form.ts';
 import './daf-moderation-queue.ts';
 import type { DafModerationQueue } from './daf-moderation-queue.ts';
@@ -304,6 +305,7 @@ export class DafGroupPage extends LitElement {
         ${role ? html`<daf-group-members slug=${g.slug} .viewerRole=${role}></daf-group-members>` : nothing}
         ${moderator ? html`<daf-group-invitations slug=${g.slug}></daf-group-invitations>` : nothing}
         ${role === 'owner' ? html`<daf-group-settings slug=${g.slug} .group=${g}></daf-group-settings>` : nothing}
+        ${role === 'owner' ? html`<daf-group-following slug=${g.slug} ?federated=${g.federated && g.visibility === 'public'}></daf-group-following>` : nothing}
         ${moderator ? html`<daf-group-audit slug=${g.slug} .group=${g}></daf-group-audit>` : nothing}`,
       )}
       <daf-confirm></daf-confirm>

@@ -88,3 +88,19 @@ export const groupPageFrame = css`
     margin: 0 0 0.5rem;
   }
 `;
+
+/** A form of a few fields side by side, each label above its field, wrapping on a narrow screen (invitations, following). */
+export const inlineFormStyles = css`
+  form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 0.75rem;
+  }
+  label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    font-size: 0.85rem;
+  }
+`;
