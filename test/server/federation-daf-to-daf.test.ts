@@ -175,6 +175,30 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     await until(async () => (await mirrored(layer.slug)).length === 0, 'the deletion');
   });
 
+  it('follows back: a group there follows the group here, and what it had published comes in from its outbox', async () => {
+    await ok(ben.request('POST', '/api/texts/pirkei-avot/layers', { name: 'Ours', slug: 'ours', visibility: 'public', group: 'reading-room' }));
+    await ok(ben.request('PATCH', '/api/texts/pirkei-avot/layers/ours', { federation: 'publish' }), 200);
+    const before = (await ok(ben.request('POST', '/api/texts/pirkei-avot/layers/ours/glosses', { target: { exact: 'דָן אֶת כָּל הָאָדָם' }, body: { markdown: 'Judge everyone *favourably*.' } }))) as { id: number };
+    const written = (await ok(ben.request('GET', `/api/glosses/${before.id}`), 200)) as { created: string };
+    await settleFederation(follower.daf);
+    const res = await ada.request('POST', '/api/groups/avot-circle/following', { actor: `${follower.base}/ap/actors/group.reading-room` });
+    expect(res.status).toBe(202);
+    const layer = await until(async () => {
+      const { layers } = (await ok(ada.request('GET', '/api/texts/avot/layers'), 200)) as { layers: { slug: string; followedFrom?: string }[] };
+      return layers.find((l) => l.followedFrom === `${follower.base}/annotations/pirkei-avot/ours/`);
+    }, 'the layer read from the outbox');
+    const { glosses } = (await ok(ada.request('GET', `/api/texts/avot/layers/${layer.slug}/glosses`), 200)) as { glosses: { body: { text: string }; created: string; anchor: { status: string; exact: string } }[] };
+    expect(glosses).toHaveLength(1);
+    expect(glosses[0]).toMatchObject({ body: { text: 'Judge everyone favourably.' }, anchor: { status: 'exact', exact: 'דָן אֶת כָּל הָאָדָם' } });
+    // It keeps when it was written there.
+    expect(glosses[0].created).toBe(written.created);
+    // What a server mirrors it never publishes again: the gloss here from there went nowhere.
+    await settleFederation(origin.daf);
+    const mirroredIds = (await origin.daf.database.db.selectFrom('gloss').select('id').where('remote_uri', 'is not', null).execute()).map((g) => g.id);
+    expect(mirroredIds).toHaveLength(1);
+    expect(await origin.daf.database.db.selectFrom('fed_object').selectAll().where('item_kind', '=', 'gloss').where('item_id', 'in', mirroredIds).execute()).toEqual([]);
+  });
+
   it('matches a text by its Sefaria ref and language when the words differ, and anchors by the quote', async () => {
     await ok(ada.request('POST', '/api/texts', { title: 'Avot 1', slug: 'avot-en', language: 'en', format: 'markdown', content: 'Joshua ben Perachiah said: Make for yourself a teacher, and acquire for yourself a friend.' }));
     await ok(ada.request('POST', '/api/texts/avot-en/layers', { name: 'English study', slug: 'study-en', visibility: 'public', group: 'avot-circle' }));

@@ -16,7 +16,6 @@ import {
   Flag,
   Follow,
   Group,
-  Link,
   Note,
   Reject,
   Person,
@@ -24,7 +23,6 @@ import {
   Update,
   createFederation,
   getDocumentLoader,
-  type Actor,
   type Context,
   type AuthenticatedDocumentLoaderFactory,
   type DocumentLoaderFactory,
@@ -38,9 +36,10 @@ import { acceptFollowing, deleteFollowing, followersHereOf } from '../../storage
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
-import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteBody, type RemoteActor } from './inbound.ts';
+import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteActor, remoteBody } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
-import { isMirrored, readFollowedGloss, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, receiveFollowedGloss, type Loader } from './mirror.ts';
+import { backfill, fromFollowedGroup, linksOf, mirrorNote } from './followed-notes.ts';
+import { isMirrored, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, type Loader } from './mirror.ts';
 import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
 import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
@@ -284,9 +283,10 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       if (group) await deleteFollower(fctx.data.db, group.id, undo.actorId.href);
     })
     .on(Accept, async (fctx, accept) => {
-      // Only the Follow this server sent, named by its id, from the group it was sent to.
+      // Only the Follow this server sent, named by its id, from the group it was sent to; then
+      // what that group published lately comes in from its outbox.
       if (!accept.actorId || !accept.objectId) return;
-      await acceptFollowing(fctx.data.db, accept.actorId.href, accept.objectId.href);
+      if (await acceptFollowing(fctx.data.db, accept.actorId.href, accept.objectId.href)) await backfill(fctx, fresh, accept.actorId);
     })
     .on(Reject, async (fctx, reject) => {
       if (!reject.actorId || !reject.objectId) return;
@@ -299,12 +299,7 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       if (!(note instanceof Note) || !note.id || !create.actorId || note.attributionId?.href !== create.actorId.href) return;
       if (await fromFollowedGroup(fctx, note)) {
         const actor = await create.getActor(fctx);
-        if (!actor?.id || actor.id.href !== create.actorId.href) return;
-        const linked = await readLinkedAnnotation(fresh, note.id, await linksOf(fctx, note));
-        if (!linked) return;
-        const load: Loader = async (url) => (await fctx.documentLoader(url)).document;
-        const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId!, author: remoteActor(actor), annotationUrl: linked.url, annotation: linked.annotation });
-        if (gloss) await receiveFollowedGloss(fctx.data, gloss);
+        if (actor?.id && actor.id.href === create.actorId.href) await mirrorNote(fctx, fresh, note, actor);
         return;
       }
       const answers = localPostOf(fctx, note.replyTargetId);
@@ -405,38 +400,8 @@ function localPostOf(fctx: Context<AppContext>, id: URL | null): { kind: 'gloss'
   return key === null ? null : { kind: key.kind, id: key.id };
 }
 
-/**
- * Whether a Note comes from a group some group here follows: its `audience` is that group, and
- * the Note and its author are on that group's server.
- */
-async function fromFollowedGroup(fctx: Context<AppContext>, note: Note): Promise<boolean> {
-  const group = note.audienceId;
-  if (!group || !note.id || note.id.origin !== group.origin || note.attributionId?.origin !== group.origin) return false;
-  return (await followersHereOf(fctx.data.db, group.href)).length > 0;
-}
-
-/** A Note's Link tags (FEP-e232), as given in it: nothing is fetched. */
-async function linksOf(fctx: Context<AppContext>, note: Note): Promise<{ href: string; mediaType: string | null }[]> {
-  const links: { href: string; mediaType: string | null }[] = [];
-  for await (const tag of note.getTags({ documentLoader: fctx.documentLoader, contextLoader: fctx.contextLoader, suppressError: true })) {
-    if (tag instanceof Link && tag.href) links.push({ href: tag.href.href, mediaType: tag.mediaType ?? null });
-  }
-  return links;
-}
-
 /** A Note's source, when it carries one (Lemmy's Markdown). */
 function sourceOf(note: Note): { content: string; mediaType: string | null } | null {
   const source = note.source;
   return source?.content ? { content: source.content.toString(), mediaType: source.mediaType ?? null } : null;
-}
-
-/** How a person elsewhere is shown here: `name@host`, their name, their page there. */
-export function remoteActor(actor: Actor): RemoteActor {
-  const uri = actor.id!;
-  const name = (actor.preferredUsername?.toString() ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64) || 'someone';
-  // Only a web address becomes a link on the page: never `javascript:` or the like.
-  const given = actor.url instanceof URL ? actor.url : (actor.url?.href ?? null);
-  const url = given !== null && (given.protocol === 'https:' || given.protocol === 'http:') ? given.href : null;
-  const shown = actor.name?.toString().trim().slice(0, 100);
-  return { uri: uri.href, handle: `${name}@${uri.host}`, name: shown || `${name}@${uri.host}`, profileUrl: url ?? uri.href };
 }

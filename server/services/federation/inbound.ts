@@ -7,6 +7,7 @@
  * addressed there only to followers or to people named is never shown to anyone but the group's
  * moderators.
  */
+import type { Actor } from '@fedify/fedify';
 import { maxBodyLength } from '../../../schema/api.ts';
 import { markdownToDoc } from '../../../schema/import/markdown.ts';
 import { plainToDoc } from '../../../schema/import/plain.ts';
@@ -178,4 +179,15 @@ export async function receiveFlag(ctx: AppContext, actor: RemoteActor, post: { k
     if (err instanceof AppError && err.status < 500) return false;
     throw err;
   }
+}
+
+/** How a person elsewhere is shown here: `name@host`, their name, their page there. */
+export function remoteActor(actor: Actor): RemoteActor {
+  const uri = actor.id!;
+  const name = (actor.preferredUsername?.toString() ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64) || 'someone';
+  // Only a web address becomes a link on the page: never `javascript:` or the like.
+  const given = actor.url instanceof URL ? actor.url : (actor.url?.href ?? null);
+  const url = given !== null && (given.protocol === 'https:' || given.protocol === 'http:') ? given.href : null;
+  const shown = actor.name?.toString().trim().slice(0, 100);
+  return { uri: uri.href, handle: `${name}@${uri.host}`, name: shown || `${name}@${uri.host}`, profileUrl: url ?? uri.href };
 }

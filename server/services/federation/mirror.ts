@@ -46,8 +46,9 @@ const containerShape = z.looseObject({ label: z.string().max(500).optional() });
 export interface FollowedGloss {
   /** The group elsewhere (the Note's `audience`). */
   group: string;
-  /** The Note's id there, and its author. */
+  /** The Note's id there, its author, and when it was published there (ISO; null if unsaid). */
   uri: string;
+  published: string | null;
   author: RemoteActor;
   annotation: AnnotationRequest;
   /** The layer's W3C container there, and its name. */
@@ -75,7 +76,7 @@ export async function readLinkedAnnotation(load: Loader, noteUri: URL, links: { 
  */
 export async function readFollowedGloss(
   load: Loader,
-  note: { uri: URL; group: URL; author: RemoteActor; annotationUrl: string; annotation: AnnotationRequest },
+  note: { uri: URL; group: URL; author: RemoteActor; published: string | null; annotationUrl: string; annotation: AnnotationRequest },
 ): Promise<FollowedGloss | null> {
   const origin = note.uri.origin;
   const source = safeUrl(note.annotation.source);
@@ -89,6 +90,7 @@ export async function readFollowedGloss(
   return {
     group: note.group.href,
     uri: note.uri.href,
+    published: note.published,
     author: note.author,
     annotation: note.annotation,
     container,
@@ -152,6 +154,8 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: Te
       anchor.start !== null && anchor.status !== 'segment'
         ? selectorsJson(planned.projection, anchor.start, anchor.end, JSON.parse(planned.segments) as Segment[])
         : JSON.stringify({ exact, prefix: wanted.prefix, suffix: wanted.suffix, start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
+    // When it was written there, if that is known and not ahead of this server's clock.
+    const written = gloss.published !== null && !Number.isNaN(Date.parse(gloss.published)) && gloss.published < now ? new Date(gloss.published).toISOString() : now;
     const inserted = await glosses.insertGloss(trx, {
       layer_id: layer.id,
       text_id: text.id,
@@ -164,8 +168,8 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: Te
       author_id: author.id,
       motivation: req.motivation === 'highlighting' || req.motivation === 'questioning' ? req.motivation : 'commenting',
       status: group.premoderation === 1 ? 'pending' : 'active',
-      created_at: now,
-      updated_at: now,
+      created_at: written,
+      updated_at: written,
       remote_uri: gloss.uri,
     });
     await glosses.upsertAnchors(trx, [toAnchorRow(inserted.id, planned.number, anchor, planned.projection)]);
