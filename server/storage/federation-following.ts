@@ -2,7 +2,7 @@
  * SQL for Daf to Daf (docs/federation.md §7): the groups elsewhere a group here follows, the
  * layers that mirror theirs, and the glosses those layers hold. Returns rows; no rules here.
  */
-import type { DB, FedFollowingTable, GlossRow, LayerRow, NewRow } from './database.ts';
+import type { DB, FedFollowingTable, GlossRow, LayerRow, NewRow, ReplyRow } from './database.ts';
 
 export type FollowingRow = FedFollowingTable;
 
@@ -56,4 +56,16 @@ export async function layerSlugTaken(db: DB, textId: number, slug: string): Prom
 /** The glosses here whose Note elsewhere is `uri` (one per following group). */
 export async function glossesByRemoteUri(db: DB, uri: string): Promise<GlossRow[]> {
   return db.selectFrom('gloss').selectAll().where('remote_uri', '=', uri).orderBy('id').execute();
+}
+
+/** The replies here whose Note elsewhere is `uri`, in threads of mirrored glosses (one per following group). */
+export async function mirroredRepliesByRemoteUri(db: DB, uri: string): Promise<ReplyRow[]> {
+  return db
+    .selectFrom('reply')
+    .innerJoin('gloss', 'gloss.id', 'reply.gloss_id')
+    .selectAll('reply')
+    .where('reply.remote_uri', '=', uri)
+    .where('gloss.remote_uri', 'is not', null)
+    .orderBy('reply.id')
+    .execute();
 }

@@ -59,7 +59,7 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     return layers.find((l) => l.followedFrom !== undefined);
   };
   const mirrored = async (slug: string) =>
-    ((await ok(ben.request('GET', `/api/texts/pirkei-avot/layers/${slug}/glosses`), 200)) as { glosses: { id: number; body: { text?: string }; author: { handle: string; profile?: string }; anchor: { status: string; exact: string | null } }[] }).glosses;
+    ((await ok(ben.request('GET', `/api/texts/pirkei-avot/layers/${slug}/glosses`), 200)) as { glosses: { id: number; body: { text?: string } | null; author: { handle: string; profile?: string }; anchor: { status: string; exact: string | null } }[] }).glosses;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-d2d-'));
@@ -143,7 +143,7 @@ describe(`Daf to Daf on ${testDialect}`, () => {
       return g.length ? g : null;
     }, 'the mirrored gloss');
     expect(gloss.anchor).toMatchObject({ status: 'exact', exact: 'וּקְנֵה לְךָ חָבֵר' });
-    expect(gloss.body.text).toBe('Acquire a friend: study is done in pairs.');
+    expect(gloss.body?.text).toBe('Acquire a friend: study is done in pairs.');
     expect(gloss.author.handle).toBe(`ada@127.0.0.1:${new URL(origin.base).port}`);
     const row = await follower.daf.database.db.selectFrom('gloss').select(['remote_uri', 'body_doc']).where('id', '=', gloss.id).executeTakeFirstOrThrow();
     expect(row.remote_uri).toBe(`${origin.base}/ap/notes/g${made.id}`);
@@ -152,6 +152,30 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     // Nothing came to the text that is not the same, nor to the group that does not follow.
     const other = (await ok(ben.request('GET', '/api/texts/other/layers'), 200)) as { layers: unknown[] };
     expect(other.layers).toEqual([]);
+  });
+
+  it("shows the thread there in the mirrored gloss's thread here, replies to replies too, and follows their edits and deletions", async () => {
+    const layer = (await mirrorLayer())!;
+    const [mirror] = await mirrored(layer.slug);
+    const remoteId = Number(/g([0-9]+)$/.exec((await follower.daf.database.db.selectFrom('gloss').select('remote_uri').where('id', '=', mirror.id).executeTakeFirstOrThrow()).remote_uri!)![1]);
+    const first = (await ok(ada.request('POST', `/api/glosses/${remoteId}/replies`, { body: { markdown: 'And a friend *disagrees* with you.' } }))) as { id: number };
+    await ok(ada.request('POST', `/api/glosses/${remoteId}/replies`, { parent: first.id, body: { markdown: 'Which is the point.' } }));
+    type Thread = { replies: { id: number; parent: number | null; body: { text: string } | null; author: { handle: string } | null }[] };
+    const thread = await until(async () => {
+      const got = (await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as Thread;
+      return got.replies.length === 2 ? got.replies : null;
+    }, 'the thread');
+    const [one, two] = thread;
+    expect(one).toMatchObject({ parent: null, body: { text: 'And a friend disagrees with you.' }, author: { handle: `ada@127.0.0.1:${new URL(origin.base).port}` } });
+    expect(two).toMatchObject({ parent: one.id, body: { text: 'Which is the point.' } });
+    // The emphasis came through: a Daf's Note carries its words as Markdown.
+    const stored = await follower.daf.database.db.selectFrom('reply').select('body_doc').where('id', '=', one.id).executeTakeFirstOrThrow();
+    expect(stored.body_doc).toContain('"em"');
+    await ok(ada.request('PATCH', `/api/replies/${first.id}`, { body: { markdown: 'A friend who disagrees.' } }), 200);
+    await until(async () => ((await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as Thread).replies[0]?.body?.text === 'A friend who disagrees.', 'the reply\'s edit');
+    const second = (await ok(ada.request('GET', `/api/glosses/${remoteId}`), 200)) as Thread;
+    await ok(ada.request('DELETE', `/api/replies/${second.replies[1].id}`), 200);
+    await until(async () => ((await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as Thread).replies.length === 1, 'the reply\'s deletion');
   });
 
   it('keeps the layer read-only here: no gloss from here, and it never publishes', async () => {
@@ -170,9 +194,14 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     const [before] = await mirrored(layer.slug);
     const remoteId = Number(/g([0-9]+)$/.exec((await follower.daf.database.db.selectFrom('gloss').select('remote_uri').where('id', '=', before.id).executeTakeFirstOrThrow()).remote_uri!)![1]);
     await ok(ada.request('PATCH', `/api/glosses/${remoteId}`, { body: { markdown: 'Acquire a friend, and judge everyone favourably.' } }), 200);
-    await until(async () => (await mirrored(layer.slug))[0]?.body.text === 'Acquire a friend, and judge everyone favourably.', 'the edit');
+    await until(async () => (await mirrored(layer.slug))[0]?.body?.text === 'Acquire a friend, and judge everyone favourably.', 'the edit');
     await ok(ada.request('DELETE', `/api/glosses/${remoteId}`), 200);
-    await until(async () => (await mirrored(layer.slug)).length === 0, 'the deletion');
+    // Its thread was answered: a tombstone there, and here (or nothing, once the reply went too).
+    await until(async () => {
+      const row = await follower.daf.database.db.selectFrom('gloss').select('status').where('id', '=', before.id).executeTakeFirst();
+      return row === undefined || row.status === 'deleted';
+    }, 'the deletion');
+    expect((await mirrored(layer.slug)).every((g) => g.body === null)).toBe(true);
   });
 
   it('follows back: a group there follows the group here, and what it had published comes in from its outbox', async () => {
@@ -233,7 +262,7 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     await settleFederation(origin.daf);
     await settleFederation(follower.daf);
     const layer = (await mirrorLayer())!;
-    expect(await mirrored(layer.slug)).toEqual([]);
+    expect((await mirrored(layer.slug)).filter((g) => g.body !== null)).toEqual([]);
     const again = await ben.request('DELETE', `/api/groups/reading-room/following?actor=${encodeURIComponent(originGroup)}`);
     expect(again.status).toBe(404);
   });

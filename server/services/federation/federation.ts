@@ -36,10 +36,10 @@ import { acceptFollowing, deleteFollowing, followersHereOf } from '../../storage
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
-import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteActor, remoteBody } from './inbound.ts';
+import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteActor, remoteBody, sourceOf } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
 import { backfill, fromFollowedGroup, linksOf, mirrorNote } from './followed-notes.ts';
-import { isMirrored, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, type Loader } from './mirror.ts';
+import { isMirrored, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, receiveFollowedReplyEdit, type Loader } from './mirror.ts';
 import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
 import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
@@ -319,7 +319,9 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
         return;
       }
       const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
-      if (body !== null) await receiveReplyEdit(fctx.data, update.actorId.href, note.id.href, body);
+      if (body === null) return;
+      if (await receiveFollowedReplyEdit(fctx.data, update.actorId.href, note.id.href, body)) return;
+      await receiveReplyEdit(fctx.data, update.actorId.href, note.id.href, body);
     })
     .on(Delete, async (fctx, del) => {
       // The object is usually a Tombstone or a bare id: only its id is read, never fetched.
@@ -400,8 +402,3 @@ function localPostOf(fctx: Context<AppContext>, id: URL | null): { kind: 'gloss'
   return key === null ? null : { kind: key.kind, id: key.id };
 }
 
-/** A Note's source, when it carries one (Lemmy's Markdown). */
-function sourceOf(note: Note): { content: string; mediaType: string | null } | null {
-  const source = note.source;
-  return source?.content ? { content: source.content.toString(), mediaType: source.mediaType ?? null } : null;
-}

@@ -6,8 +6,8 @@
 import { Create, Group, Link, Note, traverseCollection, type Actor, type Context } from '@fedify/fedify';
 import { followersHereOf } from '../../storage/federation-following.ts';
 import type { AppContext } from '../context.ts';
-import { remoteActor } from './inbound.ts';
-import { readFollowedGloss, readLinkedAnnotation, receiveFollowedGloss, type Loader } from './mirror.ts';
+import { remoteActor, remoteBody, sourceOf } from './inbound.ts';
+import { readFollowedGloss, readLinkedAnnotation, receiveFollowedGloss, receiveFollowedReply, type Loader } from './mirror.ts';
 
 /** How many of a followed group's latest posts are read from its outbox when it accepts. */
 export const backfillLimit = 200;
@@ -31,19 +31,31 @@ export async function linksOf(fctx: Context<AppContext>, note: Note): Promise<{ 
   return links;
 }
 
-/** Reads a followed group's Note by `author` (its annotation `fresh`, the rest through the cache) into the mirror layers here. */
+/**
+ * Reads a followed group's Note by `author` into the mirror layers here: a gloss (its annotation
+ * read `fresh`, the rest through the cache), or a reply in the thread of a gloss mirrored here.
+ * A gloss on a gloss is passed over.
+ */
 export async function mirrorNote(fctx: Context<AppContext>, fresh: Loader, note: Note, author: Actor): Promise<void> {
   if (!note.id || !note.audienceId) return;
-  const linked = await readLinkedAnnotation(fresh, note.id, await linksOf(fctx, note));
+  const links = await linksOf(fctx, note);
+  const published = note.published ? new Date(note.published.epochMilliseconds).toISOString() : null;
+  if (note.replyTargetId) {
+    if (links.some((l) => l.mediaType?.includes('anno.jsonld'))) return;
+    const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
+    if (body) await receiveFollowedReply(fctx.data, { uri: note.id.href, author: remoteActor(author), published, answers: note.replyTargetId.href, body });
+    return;
+  }
+  const linked = await readLinkedAnnotation(fresh, note.id, links);
   if (!linked) return;
   const load: Loader = async (url) => (await fctx.documentLoader(url)).document;
-  const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId, author: remoteActor(author), published: note.published ? new Date(note.published.epochMilliseconds).toISOString() : null, annotationUrl: linked.url, annotation: linked.annotation });
+  const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId, author: remoteActor(author), published, annotationUrl: linked.url, annotation: linked.annotation });
   if (gloss) await receiveFollowedGloss(fctx.data, gloss);
 }
 
 /**
  * What a group published before it was followed: the newest `backfillLimit` items of its outbox,
- * read from its own server, each a Create of a Note taken in as if delivered (the same checks:
+ * read from its own server, oldest first, each a Create of a Note taken in as if delivered (the same checks:
  * its audience is the group, it and its author are on the group's server). A failure is logged
  * and ends the reading; the follow stands.
  */
@@ -54,12 +66,15 @@ export async function backfill(fctx: Context<AppContext>, fresh: Loader, groupUr
     if (!(group instanceof Group) || group.id?.href !== groupUri.href) return 0;
     const outbox = await group.getOutbox(fctx);
     if (!outbox) return 0;
-    let seen = 0;
+    // Newest first there; taken oldest first here, so a reply finds the gloss it answers.
+    const creates: Create[] = [];
     for await (const item of traverseCollection(outbox, { documentLoader: fctx.documentLoader, contextLoader: fctx.contextLoader, suppressError: true })) {
-      if (++seen > backfillLimit) break;
-      if (!(item instanceof Create) || item.id?.origin !== groupUri.origin) continue;
+      if (creates.length >= backfillLimit) break;
+      if (item instanceof Create && item.id?.origin === groupUri.origin) creates.push(item);
+    }
+    for (const item of creates.reverse()) {
       const note = await item.getObject(fctx);
-      if (!(note instanceof Note) || note.replyTargetId || !(await fromFollowedGroup(fctx, note))) continue;
+      if (!(note instanceof Note) || !(await fromFollowedGroup(fctx, note))) continue;
       const author = await item.getActor(fctx);
       if (!author?.id || author.id.href !== note.attributionId?.href) continue;
       await mirrorNote(fctx, fresh, note, author);

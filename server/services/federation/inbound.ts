@@ -7,7 +7,7 @@
  * addressed there only to followers or to people named is never shown to anyone but the group's
  * moderators.
  */
-import type { Actor } from '@fedify/fedify';
+import type { Actor, Note } from '@fedify/fedify';
 import { maxBodyLength } from '../../../schema/api.ts';
 import { markdownToDoc } from '../../../schema/import/markdown.ts';
 import { plainToDoc } from '../../../schema/import/plain.ts';
@@ -190,4 +190,10 @@ export function remoteActor(actor: Actor): RemoteActor {
   const url = given !== null && (given.protocol === 'https:' || given.protocol === 'http:') ? given.href : null;
   const shown = actor.name?.toString().trim().slice(0, 100);
   return { uri: uri.href, handle: `${name}@${uri.host}`, name: shown || `${name}@${uri.host}`, profileUrl: url ?? uri.href };
+}
+
+/** A Note's source, when it carries one (Lemmy's Markdown). */
+export function sourceOf(note: Note): { content: string; mediaType: string | null } | null {
+  const source = note.source;
+  return source?.content ? { content: source.content.toString(), mediaType: source.mediaType ?? null } : null;
 }

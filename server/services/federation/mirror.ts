@@ -16,6 +16,8 @@ import * as following from '../../storage/federation-following.ts';
 import * as store from '../../storage/federation.ts';
 import * as glosses from '../../storage/glosses.ts';
 import { findGroupById, findMembership } from '../../storage/groups.ts';
+import { replyJson } from '../../storage/gloss-listing.ts';
+import { findLayerById } from '../../storage/layers.ts';
 import { indexItem } from '../../storage/search-index.ts';
 import * as texts from '../../storage/texts.ts';
 import { findUserById } from '../../storage/users.ts';
@@ -23,7 +25,9 @@ import { resolveImported } from '../../work/index.ts';
 import { toViewer } from '../auth.ts';
 import { parseBody, type ParsedBody } from '../bodies.ts';
 import type { AppContext } from '../context.ts';
+import type { Viewer } from '../policy.ts';
 import { deleteGloss, selectorsJson, updateGloss } from '../glosses.ts';
+import { deleteReply, updateReply } from '../replies.ts';
 import { toAnchorRow } from '../reanchor.ts';
 import { slugify, uniqueSlug } from '../slugs.ts';
 import { textVersion } from '../texts.ts';
@@ -154,8 +158,7 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: Te
       anchor.start !== null && anchor.status !== 'segment'
         ? selectorsJson(planned.projection, anchor.start, anchor.end, JSON.parse(planned.segments) as Segment[])
         : JSON.stringify({ exact, prefix: wanted.prefix, suffix: wanted.suffix, start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
-    // When it was written there, if that is known and not ahead of this server's clock.
-    const written = gloss.published !== null && !Number.isNaN(Date.parse(gloss.published)) && gloss.published < now ? new Date(gloss.published).toISOString() : now;
+    const written = writtenAt(gloss.published, now);
     const inserted = await glosses.insertGloss(trx, {
       layer_id: layer.id,
       text_id: text.id,
@@ -223,17 +226,111 @@ async function mirrorLayerOf(trx: DB, row: following.FollowingRow, text: TextRow
  */
 async function mirroredBy(ctx: AppContext, actorUri: string, uri: string) {
   const rows = (await following.glossesByRemoteUri(ctx.db, uri)).filter((g) => g.status !== 'deleted');
+  return (await asAuthors(ctx, actorUri, uri, rows)).map(({ row, viewer }) => ({ gloss: row, viewer }));
+}
+
+/** Those of `rows` (copies here of the post `uri` elsewhere) that `actorUri` may change, each with its author as a viewer. */
+async function asAuthors<T extends { author_id: number }>(ctx: AppContext, actorUri: string, uri: string, rows: T[]) {
   if (rows.length === 0) return [];
+  const may = await actingFor(ctx, actorUri, uri);
+  const out: { row: T; viewer: Viewer }[] = [];
+  for (const row of rows) {
+    if (!may(row.author_id)) continue;
+    const author = await findUserById(ctx.db, row.author_id);
+    if (author) out.push({ row, viewer: await toViewer(ctx.db, author) });
+  }
+  return out;
+}
+
+/** A reply in a followed group's thread, as it came: what it answers there (a Note's id), its words. */
+export interface FollowedReply {
+  uri: string;
+  author: RemoteActor;
+  published: string | null;
+  answers: string;
+  body: { json: string; text: string };
+}
+
+/**
+ * Stores a reply written in a followed group's thread in each mirror of that thread here: under
+ * the mirrored gloss it answers, or under the mirrored reply. One it answers that is not here
+ * (not mirrored, or deleted) takes nothing.
+ */
+export async function receiveFollowedReply(ctx: AppContext, incoming: FollowedReply): Promise<number> {
+  const parents = [
+    ...(await following.glossesByRemoteUri(ctx.db, incoming.answers)).map((g) => ({ glossId: g.id, parentId: null as number | null })),
+    ...(await following.mirroredRepliesByRemoteUri(ctx.db, incoming.answers)).map((r) => ({ glossId: r.gloss_id, parentId: r.id as number | null })),
+  ];
+  let stored = 0;
+  for (const parent of parents) {
+    const done = await write(ctx, async (w) => {
+      const { trx, now, event } = w;
+      if ((await following.mirroredRepliesByRemoteUri(trx, incoming.uri)).some((r) => r.gloss_id === parent.glossId)) return false;
+      const gloss = await glosses.findGloss(trx, parent.glossId);
+      if (!gloss || gloss.status === 'deleted') return false;
+      const layer = (await findLayerById(trx, gloss.layer_id))!;
+      const group = layer.group_id === null ? undefined : await findGroupById(trx, layer.group_id);
+      if (!group) return false;
+      const author = await store.upsertRemoteUser(trx, { actor_uri: incoming.author.uri, handle: incoming.author.handle, display_name: incoming.author.name, profile_url: incoming.author.profileUrl }, now);
+      if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return false;
+      const written = writtenAt(incoming.published, now);
+      const reply = await glosses.insertReply(trx, {
+        gloss_id: gloss.id,
+        parent_id: parent.parentId,
+        author_id: author.id,
+        body_doc: incoming.body.json,
+        body_text: incoming.body.text,
+        status: group.premoderation === 1 ? 'pending' : 'active',
+        moderation_note: null,
+        hidden_with: null,
+        hidden_from: null,
+        stance: null,
+        created_at: written,
+        updated_at: written,
+        remote_uri: incoming.uri,
+        remote_audience: 'public',
+      });
+      await indexItem(trx, { kind: 'reply', itemId: reply.id, textId: gloss.text_id, layerId: layer.id, body: incoming.body.text });
+      await event({ textId: gloss.text_id, layerIds: [layer.id], kind: 'reply.created', payload: (await replyJson(trx, reply.id)) ?? '{}', item: { kind: 'reply', id: reply.id } });
+      return true;
+    });
+    if (done) stored++;
+  }
+  return stored;
+}
+
+/** When a post was written there, if that is known and not ahead of this server's clock; else now. */
+function writtenAt(published: string | null, now: string): string {
+  return published !== null && !Number.isNaN(Date.parse(published)) && published < now ? new Date(published).toISOString() : now;
+}
+
+/** Its author edited a reply in a followed thread there: its words change in each mirror here. */
+export async function receiveFollowedReplyEdit(ctx: AppContext, actorUri: string, uri: string, body: { json: string; text: string }): Promise<number> {
+  let changed = 0;
+  for (const { reply, viewer } of await mirroredRepliesBy(ctx, actorUri, uri)) {
+    if (reply.body_text === body.text) continue;
+    await updateReply(ctx, viewer, reply.id, { body: { doc: JSON.parse(body.json) as Record<string, unknown> } });
+    changed++;
+  }
+  return changed;
+}
+
+/** The mirrored replies of `uri` that `actorUri` may change, each with its author as a viewer. */
+async function mirroredRepliesBy(ctx: AppContext, actorUri: string, uri: string) {
+  const rows = (await following.mirroredRepliesByRemoteUri(ctx.db, uri)).filter((r) => r.status !== 'deleted');
+  return (await asAuthors(ctx, actorUri, uri, rows)).map(({ row, viewer }) => ({ reply: row, viewer }));
+}
+
+/**
+ * Whom `actorUri` may act for on the post `uri`: its author elsewhere acts for themselves; the
+ * followed group it came through, on its own server, acts for any of its authors (it sends the
+ * Delete of a post whose author or whose row is gone).
+ */
+async function actingFor(ctx: AppContext, actorUri: string, uri: string): Promise<(authorId: number) => boolean> {
   const user = await store.remoteUserByActor(ctx.db, actorUri);
   const sameServer = new URL(actorUri).origin === new URL(uri).origin;
   const byGroup = sameServer && (await following.followersHereOf(ctx.db, actorUri)).length > 0;
-  const out = [];
-  for (const gloss of rows) {
-    if (gloss.author_id !== user?.id && !byGroup) continue;
-    const author = await findUserById(ctx.db, gloss.author_id);
-    if (author) out.push({ gloss, viewer: await toViewer(ctx.db, author) });
-  }
-  return out;
+  return (authorId) => byGroup || authorId === user?.id;
 }
 
 /** Its author edited a followed gloss there: its words change here (the annotation read again). */
@@ -253,7 +350,9 @@ export async function receiveFollowedEdit(ctx: AppContext, actorUri: string, uri
 export async function receiveFollowedDeletion(ctx: AppContext, actorUri: string, uri: string): Promise<number> {
   const found = await mirroredBy(ctx, actorUri, uri);
   for (const { gloss, viewer } of found) await deleteGloss(ctx, viewer, gloss.id);
-  return found.length;
+  const replies = await mirroredRepliesBy(ctx, actorUri, uri);
+  for (const { reply, viewer } of replies) await deleteReply(ctx, viewer, reply.id);
+  return found.length + replies.length;
 }
 
 /** Whether a Note id has mirrored glosses here. */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Link, Note, PUBLIC_COLLECTION, Source } from '@fedify/fedify';
 import { Temporal } from '@js-temporal/polyfill';
-import { DafUrls } from '../../../schema/w3c.ts';
+import { bodyToMarkdown, DafUrls } from '../../../schema/w3c.ts';
 import { escapeHtml } from '../../escape-html.ts';
 import type { FederablePostRow } from '../../storage/federation.ts';
 import { bodyHtml } from '../body-html.ts';
@@ -87,7 +87,8 @@ export function postNote(row: FederablePostRow, urls: ApUrls, revision: number, 
     attribution: urls.actor(userActor(row.author_handle)),
     audience: urls.actor(group),
     content: noteHtml(row, urls),
-    source: new Source({ content: row.body_text, mediaType: 'text/plain' }),
+    // Its words as Markdown, which Lemmy and another Daf read with their emphasis and links.
+    source: new Source({ content: bodyToMarkdown(JSON.parse(row.body_doc)), mediaType: 'text/markdown' }),
     url: new URL(onPage),
     to: PUBLIC_COLLECTION,
     cc: urls.followers(group),

@@ -6,6 +6,8 @@
  *   servers match a text by either; existing versions get theirs here.
  * - `layer.remote_uri`: for a layer that mirrors a layer elsewhere, that layer's W3C container;
  *   `gloss.remote_uri`: for a gloss of such a layer, the id of its Note there (once a layer).
+ * - `reply.remote_uri` is unique per thread instead of overall: a followed group's reply shows in
+ *   the mirror of its gloss in each group here that follows it.
  * - `fed_following`: the groups elsewhere a group here follows, and whether they accepted.
  * Frozen: never import the app's types here.
  */
@@ -29,6 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('layer_remote_uri').unique().on('layer').columns(['remote_uri', 'group_id']).execute();
   await db.schema.alterTable('gloss').addColumn('remote_uri', 'text').execute();
   await db.schema.createIndex('gloss_remote_uri').unique().on('gloss').columns(['remote_uri', 'layer_id']).execute();
+  await db.schema.dropIndex('reply_remote_uri').execute();
+  await db.schema.createIndex('reply_remote_uri').unique().on('reply').columns(['remote_uri', 'gloss_id']).execute();
   await db.schema
     .createTable('fed_following')
     .addColumn('group_id', 'integer', (c) => c.notNull().references('reading_group.id').onDelete('cascade'))
@@ -46,6 +50,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('fed_following').execute();
+  await db.schema.dropIndex('reply_remote_uri').execute();
+  await db.schema.createIndex('reply_remote_uri').unique().on('reply').column('remote_uri').execute();
   await db.schema.dropIndex('gloss_remote_uri').execute();
   await db.schema.alterTable('gloss').dropColumn('remote_uri').execute();
   await db.schema.dropIndex('layer_remote_uri').execute();
