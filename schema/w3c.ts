@@ -299,7 +299,7 @@ export interface AnnotationRequest {
  * characters is not enough: `1. `, `2) `, `+ ` start lists, `===` under a line makes a heading,
  * and `&amp;` is decoded as an entity.
  */
-function escapeMarkdown(text: string, options: { keepEntities?: boolean } = {}): string {
+export function escapeMarkdown(text: string, options: { keepEntities?: boolean } = {}): string {
   const escape = (s: string) => s.replace(/[!-/:-@[-`{-~]/g, '\\$&');
   if (!options.keepEntities) return escape(text);
   let out = '';

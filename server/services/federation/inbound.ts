@@ -10,8 +10,7 @@
 import type { Actor, Note } from '@fedify/fedify';
 import { maxBodyLength } from '../../../schema/api.ts';
 import { markdownToDoc } from '../../../schema/import/markdown.ts';
-import { plainToDoc } from '../../../schema/import/plain.ts';
-import { decodeEntities } from '../../../schema/import/sefaria-html.ts';
+import { remoteHtmlToMarkdown } from '../../../schema/import/remote-html.ts';
 import { Projection } from '../../../schema/projection.ts';
 import { AppError } from '../../errors.ts';
 import type { RemoteAudience } from '../../storage/database.ts';
@@ -43,23 +42,14 @@ export function audienceOf(to: readonly URL[], cc: readonly URL[], followers: UR
 }
 
 /**
- * A post's words from elsewhere as a gloss-schema body. Markdown source (Lemmy sends it) is
- * parsed as Markdown; otherwise the HTML is reduced to its words, paragraph by paragraph: no
- * markup from elsewhere reaches the page, only text through the schema's own parser.
+ * A post's words from elsewhere as a gloss-schema body. Markdown source (Lemmy and Daf send it) is
+ * parsed as Markdown; otherwise the HTML is read for its paragraphs, line breaks, emphasis and
+ * links (schema/import/remote-html.ts), every other tag dropped: no markup from elsewhere
+ * reaches the page, only Markdown through the schema's own parser.
  */
 export function remoteBody(html: string, source: { content: string; mediaType: string | null } | null): { json: string; text: string } | null {
-  let doc;
-  if (source && source.mediaType === 'text/markdown' && source.content.trim()) {
-    doc = markdownToDoc(source.content.slice(0, maxBodyLength), 'gloss');
-  } else {
-    const words = decodeEntities(
-      html
-        .replace(/<br\s*\/?>/gi, '\n')
-        .replace(/<\/(p|blockquote|li|h[1-6]|div|pre)>/gi, '\n\n')
-        .replace(/<[^>]*>/g, ''),
-    ).slice(0, maxBodyLength);
-    doc = plainToDoc(words, 'gloss');
-  }
+  const markdown = source && source.mediaType === 'text/markdown' && source.content.trim() ? source.content : remoteHtmlToMarkdown(html);
+  const doc = markdownToDoc(markdown.slice(0, maxBodyLength), 'gloss');
   const text = new Projection(doc).text;
   if (text.trim() === '') return null;
   return { json: JSON.stringify(doc.toJSON()), text };
