@@ -490,6 +490,14 @@ export interface FedObjectTable {
   /** 1 once a Delete went out. */
   deleted: ColumnType<number, number | undefined, number>;
   updated_at: string;
+  /**
+   * For a reply written here in a followed group's thread (docs/federation.md §7): the group there
+   * it was sent to, and its inbox. Null for what went to the group's followers.
+   */
+  sent_to: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_inbox: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The local actor (`user.HANDLE`) that sent its Create: who sends its Delete once the row is gone. */
+  sent_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 /** How far a reader of the event log has got, and which process holds it for how long. */
 export interface FedCursorTable {

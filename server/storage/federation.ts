@@ -145,7 +145,7 @@ export async function savePublished(db: DB, row: PublishedRow): Promise<void> {
     .insertInto('fed_object')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['item_kind', 'item_id']).doUpdateSet({ group_id: row.group_id, revision: row.revision, digest: row.digest, deleted: row.deleted, updated_at: row.updated_at }),
+      oc.columns(['item_kind', 'item_id']).doUpdateSet({ group_id: row.group_id, revision: row.revision, digest: row.digest, deleted: row.deleted, updated_at: row.updated_at, sent_to: row.sent_to, sent_inbox: row.sent_inbox, sent_by: row.sent_by }),
     )
     .execute();
 }
@@ -249,6 +249,53 @@ export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number)
       'r.created_at',
       'r.updated_at',
       ...place,
+    ])
+    .executeTakeFirst();
+}
+
+/** A reply written here in the thread of a followed group's gloss, as it would be sent there. */
+export interface FederableAnswerRow extends FederablePostRow {
+  /** The Note there it answers: the reply it answers, if that came from there, else the gloss. */
+  answers_uri: string;
+  /** The W3C container there that the layer mirrors: whose server it goes to. */
+  layer_remote_uri: string;
+}
+
+/**
+ * The reply `id` if it may go back to the server of the followed group whose thread it is in
+ * (docs/federation.md §7): a visitor may read it, it was written here, its gloss and layer mirror
+ * that group's, and its own group is public and federated (its author's actor exists, and the
+ * group's page shows it). Undefined otherwise.
+ */
+export async function federableAnswer(db: DB, id: number): Promise<FederableAnswerRow | undefined> {
+  const { replies } = readablePublishedPosts(db, null);
+  return replies
+    .innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
+    .leftJoin('reply as pr', 'pr.id', 'r.parent_id')
+    .where('rg.visibility', '=', 'public')
+    .where('rg.federated', '=', 1)
+    .where('l.remote_uri', 'is not', null)
+    .where('g.remote_uri', 'is not', null)
+    .where('u.actor_uri', 'is', null)
+    .where('r.id', '=', id)
+    .select([
+      sql<'reply'>`'reply'`.as('kind'),
+      'r.id as id',
+      'r.gloss_id',
+      sql<number | null>`NULL`.as('target_gloss_id'),
+      'r.parent_id as parent_reply_id',
+      sql<string | null>`NULL`.as('selectors'),
+      'r.body_doc',
+      'r.body_text',
+      sql<string | null>`NULL`.as('attribution'),
+      'r.created_at',
+      'r.updated_at',
+      ...authorAndPlace,
+      'l.federation as layer_federation',
+      'rg.id as group_id',
+      'rg.slug as group_slug',
+      sql<string>`coalesce(pr.remote_uri, g.remote_uri)`.as('answers_uri'),
+      sql<string>`l.remote_uri`.as('layer_remote_uri'),
     ])
     .executeTakeFirst();
 }

@@ -178,6 +178,27 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     await until(async () => ((await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as Thread).replies.length === 1, 'the reply\'s deletion');
   });
 
+  it('sends a reply written here in a followed thread back there, once its owners open the thread to members, with its edit and deletion', async () => {
+    const layer = (await mirrorLayer())!;
+    const [mirror] = await mirrored(layer.slug);
+    const remoteId = Number(/g([0-9]+)$/.exec((await follower.daf.database.db.selectFrom('gloss').select('remote_uri').where('id', '=', mirror.id).executeTakeFirstOrThrow()).remote_uri!)![1]);
+    // Closed until its owners open it; the layer there takes replies from elsewhere.
+    const closed = await ben.request('POST', `/api/glosses/${mirror.id}/replies`, { body: { markdown: 'Too early.' } });
+    expect(closed.status).toBe(403);
+    await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { replyPolicy: 'members' }), 200);
+    await ok(ada.request('PATCH', '/api/texts/avot/layers/study', { federation: 'publish+replies' }), 200);
+    const mine = (await ok(ben.request('POST', `/api/glosses/${mirror.id}/replies`, { body: { markdown: 'From Boston: *agreed*.' } }))) as { id: number };
+    type Thread = { replies: { body: { text: string } | null; author: { handle: string; profile?: string } | null }[] };
+    const there = async () => ((await ok(ada.request('GET', `/api/glosses/${remoteId}`), 200)) as Thread).replies.filter((r) => r.author?.handle.startsWith('ben@'));
+    const [answer] = await until(async () => ((await there()).length === 1 ? there() : null), 'the answer there');
+    expect(answer).toMatchObject({ body: { text: 'From Boston: agreed.' }, author: { handle: `ben@127.0.0.1:${new URL(follower.base).port}`, profile: `${follower.base}/u/ben` } });
+    await ok(ben.request('PATCH', `/api/replies/${mine.id}`, { body: { markdown: 'From Boston: agreed, mostly.' } }), 200);
+    await until(async () => (await there())[0]?.body?.text === 'From Boston: agreed, mostly.', 'the edit there');
+    await ok(ben.request('DELETE', `/api/replies/${mine.id}`), 200);
+    await until(async () => (await there()).length === 0, 'the deletion there');
+    await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { replyPolicy: 'nobody' }), 200);
+  });
+
   it('keeps the layer read-only here: no gloss from here, and it never publishes', async () => {
     const layer = (await mirrorLayer())!;
     const write = await ben.request('POST', `/api/texts/pirkei-avot/layers/${layer.slug}/glosses`, { target: { exact: 'רַב' }, body: { markdown: 'Mine' } });

@@ -163,6 +163,19 @@ describe(`federation on ${testDialect}`, () => {
     expect((await fetch(noteId, { headers: { accept: as2 } })).status).toBe(404);
   });
 
+  it('sends the Delete of a gloss its author deleted outright from the author, whom servers take it from', async () => {
+    const id = await gloss('study', 'עֲשֵׂה לְךָ רַב', 'Soon gone.');
+    await settle();
+    const noteId = `http://${host}/ap/notes/g${id}`;
+    await peer.waitFor((d) => d.type === 'Create' && d.json.object?.id === noteId);
+    await ok(ada.request('DELETE', `/api/glosses/${id}`), 200);
+    // Nothing hangs beneath it: its row is gone, and the author is known only from what was sent.
+    expect(await daf.database.db.selectFrom('gloss').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+    await settle();
+    const del = await peer.waitFor((d) => d.type === 'Delete' && d.actor === `http://${host}/ap/actors/user.ada` && JSON.stringify(d.json.object).includes(noteId));
+    expect(del.json.object.id ?? del.json.object).toBe(noteId);
+  });
+
   /** Gloss `id`'s thread as `who` sees it. */
   async function thread(id: number, who: Client | null = null): Promise<{ author: { handle: string; name: string } | null; status: string; body: { text: string } | null }[]> {
     const res = await (who ?? new Client(daf.url)).request('GET', `/api/glosses/${id}`);

@@ -31,7 +31,7 @@ import {
   type MessageQueue,
 } from '@fedify/fedify';
 import type { DB } from '../../storage/database.ts';
-import { deleteFollower, federablePost, followerCount, followersOf, nodeUsage, publishedCountOfGroup, publishedOfGroup, upsertFollower } from '../../storage/federation.ts';
+import { deleteFollower, federableAnswer, federablePost, followerCount, followersOf, nodeUsage, publishedCountOfGroup, publishedOfGroup, upsertFollower } from '../../storage/federation.ts';
 import { acceptFollowing, deleteFollowing, followersHereOf } from '../../storage/federation-following.ts';
 import { findGroupBySlug } from '../../storage/groups.ts';
 import { findUserByHandle } from '../../storage/users.ts';
@@ -229,10 +229,13 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     const note = parseNoteKey(key);
     if (note === null) return null;
     const row = await federablePost(fctx.data.db, note.kind, note.id);
-    if (!row) return null;
+    // A reply here in a followed group's thread answers there (docs/federation.md §7).
+    const answer = row === undefined && note.kind === 'reply' ? await federableAnswer(fctx.data.db, note.id) : undefined;
+    const post = row ?? answer;
+    if (!post) return null;
     // Only the revision now current answers: an older one was deleted where it went.
-    if (note.revision !== ((await publishedRevision(fctx.data.db, note.kind, row.id)) ?? 1)) return null;
-    return postNote(row, urls, note.revision, await inReplyToOf(fctx.data.db, row, urls));
+    if (note.revision !== ((await publishedRevision(fctx.data.db, note.kind, post.id)) ?? 1)) return null;
+    return postNote(post, urls, note.revision, answer ? new URL(answer.answers_uri) : await inReplyToOf(fctx.data.db, post, urls));
   });
 
   federation
@@ -297,13 +300,14 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
     .on(Create, async (fctx, create) => {
       const note = await create.getObject(fctx);
       if (!(note instanceof Note) || !note.id || !create.actorId || note.attributionId?.href !== create.actorId.href) return;
-      if (await fromFollowedGroup(fctx, note)) {
+      // A reply to a post of this server; else, perhaps, a post of a group followed from here.
+      const answers = localPostOf(fctx, note.replyTargetId);
+      if (answers === null) {
+        if (!(await fromFollowedGroup(fctx, note))) return;
         const actor = await create.getActor(fctx);
         if (actor?.id && actor.id.href === create.actorId.href) await mirrorNote(fctx, fresh, note, actor);
         return;
       }
-      const answers = localPostOf(fctx, note.replyTargetId);
-      if (answers === null) return;
       const actor = await create.getActor(fctx);
       if (!actor?.id || actor.id.href !== create.actorId.href) return;
       const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { Announce, Create, Delete, PUBLIC_COLLECTION, Tombstone, Update, signObject, type Activity, type Context, type Note, type Recipient } from '@fedify/fedify';
 import * as store from '../../storage/federation.ts';
+import { followingOf } from '../../storage/federation-following.ts';
 import type { AppContext } from '../context.ts';
 import type { DafFederation } from './federation.ts';
 import { inReplyToOf } from './threading.ts';
@@ -151,15 +152,29 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
   const published = await store.publishedObject(ctx.db, kind, id);
   const context = fed.federation.createContext(new URL(`${fed.urls.base}/`), ctx);
   const at = ctx.clock().toISOString();
+  // A reply written here in a followed group's thread goes back to that group's server instead.
+  const answer = row === undefined && kind === 'reply' ? await store.federableAnswer(ctx.db, id) : undefined;
+  if (answer !== undefined) {
+    await reconcileAnswer(context, fed, answer, published, at);
+    return;
+  }
 
   if (row === undefined) {
     if (!published || published.deleted === 1) return;
     const group = await store.groupSlugOf(ctx.db, published.group_id);
     const noteId = fed.urls.note(kind, id, published.revision);
+    // Its author sends it (servers take a Delete only from the author): by the row, or, once the
+    // row is gone, by whom the Create went from; else the group.
     const handle = await store.liveAuthorHandle(ctx.db, kind, id);
-    let sender = handle !== null ? userActor(handle) : group !== undefined ? groupActor(group) : null;
-    // Nobody left to sign it (the author's account deleted, and the group no longer federating): it cannot be sent.
-    if (sender !== null && (await context.getActorKeyPairs(sender)).length === 0) sender = null;
+    const candidates = [handle !== null ? userActor(handle) : null, published.sent_by, group !== undefined ? groupActor(group) : null];
+    let sender: string | null = null;
+    for (const candidate of candidates) {
+      // Nobody left to sign it (the author's account deleted, and the group no longer federating): it cannot be sent.
+      if (candidate !== null && (await context.getActorKeyPairs(candidate)).length > 0) {
+        sender = candidate;
+        break;
+      }
+    }
     if (sender !== null) {
       const del = new Delete({
         id: new URL(`${noteId.href}#delete`),
@@ -167,7 +182,11 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
         object: new Tombstone({ id: noteId }),
         to: PUBLIC_COLLECTION,
       });
-      await deliver(context, fed, published.group_id, group, sender, del);
+      if (published.sent_to !== null && published.sent_inbox !== null) {
+        await sendSigned(context, sender, [{ id: new URL(published.sent_to), inboxId: new URL(published.sent_inbox), endpoints: null }], del);
+      } else {
+        await deliver(context, fed, published.group_id, group, sender, del);
+      }
     }
     await store.savePublished(ctx.db, { ...published, deleted: 1, updated_at: at });
     return;
@@ -186,7 +205,7 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
       cc: note.ccId,
     });
     await deliver(context, fed, row.group_id, row.group_slug, author, update);
-    await store.savePublished(ctx.db, { ...published, digest, group_id: row.group_id, updated_at: at });
+    await store.savePublished(ctx.db, { ...published, digest, group_id: row.group_id, updated_at: at, sent_to: null, sent_inbox: null, sent_by: author });
     return;
   }
   const revision = published ? published.revision + 1 : 1;
@@ -202,7 +221,46 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
   // Only a gloss on the text is boosted on its own: replies boosted into timelines read as noise.
   const boost = row.kind === 'gloss' && row.target_gloss_id === null ? note : null;
   await deliver(context, fed, row.group_id, row.group_slug, author, create, boost);
-  await store.savePublished(ctx.db, { item_kind: kind, item_id: id, group_id: row.group_id, revision, digest, deleted: 0, updated_at: at });
+  await store.savePublished(ctx.db, { item_kind: kind, item_id: id, group_id: row.group_id, revision, digest, deleted: 0, updated_at: at, sent_to: null, sent_inbox: null, sent_by: author });
+}
+
+/**
+ * A reply written here in a followed group's thread, brought in line there: sent from its author
+ * to that group (whose server takes it into the thread if its layer takes replies from
+ * elsewhere), `inReplyTo` what it answers there. Create, Update on an edit; the Delete is sent by
+ * `reconcileOne` to where this went. Nothing goes while the group here no longer follows there.
+ */
+async function reconcileAnswer(context: Context<AppContext>, fed: DafFederation, row: store.FederableAnswerRow, published: store.PublishedRow | undefined, at: string): Promise<void> {
+  const origin = new URL(row.layer_remote_uri).origin;
+  const followed = (await followingOf(context.data.db, row.group_id)).find((f) => new URL(f.actor_uri).origin === origin);
+  if (!followed) return;
+  const to: Recipient[] = [{ id: new URL(followed.actor_uri), inboxId: new URL(followed.inbox_uri), endpoints: null }];
+  const digest = noteDigest(row, fed.urls);
+  const author = userActor(row.author_handle);
+  const live = published !== undefined && published.deleted === 0;
+  if (live && published.digest === digest) return;
+  const revision = live ? published.revision : published ? published.revision + 1 : 1;
+  const note = postNote(row, fed.urls, revision, new URL(row.answers_uri));
+  const Kind = live ? Update : Create;
+  const activity = new Kind({
+    id: new URL(`${note.id!.href}#${live ? `update-${digest.slice(0, 16)}` : 'create'}`),
+    actor: fed.urls.actor(author),
+    object: note,
+    to: note.toId,
+    cc: new URL(followed.actor_uri),
+    published: live ? null : note.published,
+  });
+  await sendSigned(context, author, to, activity);
+  await store.savePublished(context.data.db, { item_kind: 'reply', item_id: row.id, group_id: row.group_id, revision, digest, deleted: 0, updated_at: at, sent_to: followed.actor_uri, sent_inbox: followed.inbox_uri, sent_by: author });
+}
+
+/** Sends `activity` from `sender` to `recipients`, with the sender's integrity proof (FEP-8b32). */
+async function sendSigned(context: Context<AppContext>, sender: string, recipients: Recipient[], activity: Activity): Promise<Activity> {
+  const keys = await context.getActorKeyPairs(sender);
+  const proofKey = keys.find((k) => k.privateKey.algorithm.name === 'Ed25519');
+  const signed = proofKey ? await signObject(activity, proofKey.privateKey, proofKey.keyId, { contextLoader: context.contextLoader }) : activity;
+  await context.sendActivity({ identifier: sender }, recipients, signed, { preferSharedInbox: true });
+  return signed;
 }
 
 /**
@@ -227,10 +285,7 @@ async function deliver(
     recipients.push({ id: new URL(r.actor_uri), inboxId: new URL(r.inbox_uri), endpoints: r.shared_inbox_uri ? { sharedInbox: new URL(r.shared_inbox_uri) } : null });
   }
   if (recipients.length === 0) return;
-  const keys = await context.getActorKeyPairs(sender);
-  const proofKey = keys.find((k) => k.privateKey.algorithm.name === 'Ed25519');
-  const signed = proofKey ? await signObject(activity, proofKey.privateKey, proofKey.keyId, { contextLoader: context.contextLoader }) : activity;
-  await context.sendActivity({ identifier: sender }, recipients, signed, { preferSharedInbox: true });
+  const signed = await sendSigned(context, sender, recipients, activity);
   if (groupSlug === undefined) return;
   const group = groupActor(groupSlug);
   // A group that no longer federates has no actor to announce with: its members' Deletes go alone.

@@ -9,6 +9,10 @@
  * - `reply.remote_uri` is unique per thread instead of overall: a followed group's reply shows in
  *   the mirror of its gloss in each group here that follows it.
  * - `fed_following`: the groups elsewhere a group here follows, and whether they accepted.
+ * - `fed_object.sent_to`, `sent_inbox`: for a reply written here in the thread of a followed
+ *   group's gloss, the group there it was sent to, and its inbox (null: the group's followers);
+ *   `fed_object.sent_by`: the local actor that sent its Create, who sends its Delete when the
+ *   row is gone (servers take a Delete only from the author).
  * Frozen: never import the app's types here.
  */
 import { createHash } from 'node:crypto';
@@ -46,9 +50,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('fed_following_pk', ['group_id', 'actor_uri'])
     .execute();
   await db.schema.createIndex('fed_following_actor').on('fed_following').column('actor_uri').execute();
+  await db.schema.alterTable('fed_object').addColumn('sent_to', 'text').execute();
+  await db.schema.alterTable('fed_object').addColumn('sent_inbox', 'text').execute();
+  await db.schema.alterTable('fed_object').addColumn('sent_by', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('fed_object').dropColumn('sent_by').execute();
+  await db.schema.alterTable('fed_object').dropColumn('sent_inbox').execute();
+  await db.schema.alterTable('fed_object').dropColumn('sent_to').execute();
   await db.schema.dropTable('fed_following').execute();
   await db.schema.dropIndex('reply_remote_uri').execute();
   await db.schema.createIndex('reply_remote_uri').unique().on('reply').column('remote_uri').execute();
