@@ -198,7 +198,7 @@ export interface FederablePostRow extends FeedPostRow {
  * Undefined otherwise. The only door to what federation sends and serves.
  */
 export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number): Promise<FederablePostRow | undefined> {
-  const { glosses, replies } = readablePublishedPosts(db, null);
+  const { glosses } = readablePublishedPosts(db, null);
   const place = [
     ...authorAndPlace,
     'l.federation as layer_federation',
@@ -229,28 +229,38 @@ export async function federablePost(db: DB, kind: 'gloss' | 'reply', id: number)
       ])
       .executeTakeFirst();
   }
-  return replies
-    .innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
-    .where('rg.visibility', '=', 'public')
-    .where('rg.federated', '=', 1)
+  return localRepliesInFederatedGroups(db)
     .where('l.federation', '!=', 'off')
-    .where('u.actor_uri', 'is', null)
     .where('r.id', '=', id)
     .select([
-      sql<'reply'>`'reply'`.as('kind'),
-      'r.id as id',
-      'r.gloss_id',
-      sql<number | null>`NULL`.as('target_gloss_id'),
-      'r.parent_id as parent_reply_id',
-      sql<string | null>`NULL`.as('selectors'),
-      'r.body_doc',
-      'r.body_text',
-      sql<string | null>`NULL`.as('attribution'),
-      'r.created_at',
-      'r.updated_at',
+      ...replyColumns,
       ...place,
     ])
     .executeTakeFirst();
+}
+
+/** A reply's columns, as its Note is made of them. */
+const replyColumns = [
+  sql<'reply'>`'reply'`.as('kind'),
+  'r.id as id',
+  'r.gloss_id',
+  sql<number | null>`NULL`.as('target_gloss_id'),
+  'r.parent_id as parent_reply_id',
+  sql<string | null>`NULL`.as('selectors'),
+  'r.body_doc',
+  'r.body_text',
+  sql<string | null>`NULL`.as('attribution'),
+  'r.created_at',
+  'r.updated_at',
+] as const;
+
+/** Replies a visitor may read, written here, in layers of public, federated groups (`rg`). */
+function localRepliesInFederatedGroups(db: DB) {
+  return readablePublishedPosts(db, null)
+    .replies.innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
+    .where('rg.visibility', '=', 'public')
+    .where('rg.federated', '=', 1)
+    .where('u.actor_uri', 'is', null);
 }
 
 /** A reply written here in the thread of a followed group's gloss, as it would be sent there. */
@@ -268,28 +278,13 @@ export interface FederableAnswerRow extends FederablePostRow {
  * group's page shows it). Undefined otherwise.
  */
 export async function federableAnswer(db: DB, id: number): Promise<FederableAnswerRow | undefined> {
-  const { replies } = readablePublishedPosts(db, null);
-  return replies
-    .innerJoin('reading_group as rg', 'rg.id', 'l.group_id')
+  return localRepliesInFederatedGroups(db)
     .leftJoin('reply as pr', 'pr.id', 'r.parent_id')
-    .where('rg.visibility', '=', 'public')
-    .where('rg.federated', '=', 1)
     .where('l.remote_uri', 'is not', null)
     .where('g.remote_uri', 'is not', null)
-    .where('u.actor_uri', 'is', null)
     .where('r.id', '=', id)
     .select([
-      sql<'reply'>`'reply'`.as('kind'),
-      'r.id as id',
-      'r.gloss_id',
-      sql<number | null>`NULL`.as('target_gloss_id'),
-      'r.parent_id as parent_reply_id',
-      sql<string | null>`NULL`.as('selectors'),
-      'r.body_doc',
-      'r.body_text',
-      sql<string | null>`NULL`.as('attribution'),
-      'r.created_at',
-      'r.updated_at',
+      ...replyColumns,
       ...authorAndPlace,
       'l.federation as layer_federation',
       'rg.id as group_id',
