@@ -196,7 +196,15 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     await until(async () => (await there())[0]?.body?.text === 'From Boston: agreed, mostly.', 'the edit there');
     await ok(ben.request('DELETE', `/api/replies/${mine.id}`), 200);
     await until(async () => (await there()).length === 0, 'the deletion there');
-    await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { replyPolicy: 'nobody' }), 200);
+    // Nothing a visitor here may not read goes: not from a layer closed to the group's members.
+    await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { visibility: 'group' }), 200);
+    const closedReply = (await ok(ben.request('POST', `/api/glosses/${mirror.id}/replies`, { body: { markdown: 'Among ourselves only.' } }))) as { id: number };
+    await settleFederation(follower.daf);
+    await settleFederation(origin.daf);
+    expect(await there()).toEqual([]);
+    expect(await follower.daf.database.db.selectFrom('fed_object').selectAll().where('item_kind', '=', 'reply').where('item_id', '=', closedReply.id).execute()).toEqual([]);
+    await ok(ben.request('DELETE', `/api/replies/${closedReply.id}`), 200);
+    await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { visibility: 'public', replyPolicy: 'nobody' }), 200);
   });
 
   it('keeps the layer read-only here: no gloss from here, and it never publishes', async () => {
