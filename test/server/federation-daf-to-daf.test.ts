@@ -279,6 +279,19 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     // The words are where the quote is here, not at the offsets they had there: found by the quote.
     expect(gloss.anchor).toMatchObject({ start: 72, end: 101, exact: 'acquire for yourself a friend' });
     expect(['exact', 'moved']).toContain(gloss.anchor.status);
+
+    // A gloss on that gloss there is a gloss on its mirror here, anchored in its words.
+    const { glosses: theirs } = (await ok(ada.request('GET', '/api/texts/avot-en/layers/study-en/glosses'), 200)) as { glosses: { id: number }[] };
+    await ok(ada.request('POST', '/api/texts/avot-en/layers/study-en/glosses', { target: { gloss: theirs[0].id, exact: 'a friend to argue with' }, body: { markdown: 'Argue *for the sake of Heaven*.' } }));
+    type Listed = { id: number; target: { gloss: number | null }; body: { text: string } | null; anchor: { status: string; exact: string | null } };
+    const both = await until(async () => {
+      const { glosses } = (await ok(ben.request('GET', `/api/texts/avot-english/layers/${layers[0].slug}/glosses`), 200)) as { glosses: Listed[] };
+      return glosses.length === 2 ? glosses : null;
+    }, 'the gloss on the gloss');
+    const onText = both.find((g) => g.target.gloss === null)!;
+    const onGloss = both.find((g) => g.target.gloss !== null)!;
+    expect(onGloss.target.gloss).toBe(onText.id);
+    expect(onGloss).toMatchObject({ body: { text: 'Argue for the sake of Heaven.' }, anchor: { status: 'exact', exact: 'a friend to argue with' } });
   });
 
   it('stops following: the Follow is undone there, and nothing more comes', async () => {

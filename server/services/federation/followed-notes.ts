@@ -33,15 +33,14 @@ export async function linksOf(fctx: Context<AppContext>, note: Note): Promise<{ 
 
 /**
  * Reads a followed group's Note by `author` into the mirror layers here: a gloss (its annotation
- * read `fresh`, the rest through the cache), or a reply in the thread of a gloss mirrored here.
- * A gloss on a gloss is passed over.
+ * read `fresh`, the rest through the cache) on a text or on a gloss mirrored here, or a reply in
+ * the thread of a gloss mirrored here.
  */
 export async function mirrorNote(fctx: Context<AppContext>, fresh: Loader, note: Note, author: Actor): Promise<void> {
   if (!note.id || !note.audienceId) return;
   const links = await linksOf(fctx, note);
   const published = note.published ? new Date(note.published.epochMilliseconds).toISOString() : null;
-  if (note.replyTargetId) {
-    if (links.some((l) => l.mediaType?.includes('anno.jsonld'))) return;
+  if (note.replyTargetId && !links.some((l) => l.mediaType?.includes('anno.jsonld'))) {
     const body = remoteBody(note.content?.toString() ?? '', sourceOf(note));
     if (body) await receiveFollowedReply(fctx.data, { uri: note.id.href, author: remoteActor(author), published, answers: note.replyTargetId.href, body });
     return;
@@ -49,7 +48,7 @@ export async function mirrorNote(fctx: Context<AppContext>, fresh: Loader, note:
   const linked = await readLinkedAnnotation(fresh, note.id, links);
   if (!linked) return;
   const load: Loader = async (url) => (await fctx.documentLoader(url)).document;
-  const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId, author: remoteActor(author), published, annotationUrl: linked.url, annotation: linked.annotation });
+  const gloss = await readFollowedGloss(load, { uri: note.id, group: note.audienceId, author: remoteActor(author), published, replyTo: note.replyTargetId, annotationUrl: linked.url, annotation: linked.annotation });
   if (gloss) await receiveFollowedGloss(fctx.data, gloss);
 }
 

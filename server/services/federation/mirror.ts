@@ -11,7 +11,7 @@ import { contextLength, type Segment } from '../../../schema/anchoring/index.ts'
 import { maxQuoteLength } from '../../../schema/api.ts';
 import { CodePointIndex } from '../../../schema/code-points.ts';
 import { incomingAnnotationShape, readAnnotation, type AnnotationRequest } from '../../../schema/w3c.ts';
-import type { DB, LayerRow, TextRow } from '../../storage/database.ts';
+import type { DB, GlossRow, LayerRow, TextRow } from '../../storage/database.ts';
 import * as following from '../../storage/federation-following.ts';
 import * as store from '../../storage/federation.ts';
 import * as glosses from '../../storage/glosses.ts';
@@ -58,7 +58,8 @@ export interface FollowedGloss {
   /** The layer's W3C container there, and its name. */
   container: string;
   layerName: string;
-  text: { title: string; language: string; sefariaRef: string | null; sha256: string | null };
+  /** What it is on: a text, as its server describes it, or a gloss there (its Note's id), mirrored here. */
+  on: { text: { title: string; language: string; sefariaRef: string | null; sha256: string | null } } | { gloss: string };
 }
 
 /** Why a followed group's gloss was not stored here, or `stored`. */
@@ -75,21 +76,29 @@ export async function readLinkedAnnotation(load: Loader, noteUri: URL, links: { 
 
 /**
  * What a Note from a followed group names, fetched from its server: the annotation's container
- * (the layer's name) and the text (how to match it). Only a gloss on a text comes in: a gloss on a
- * gloss, and anything pointing off its own server, is null.
+ * (the layer's name) and what it is on: the text (how to match it), or, for a gloss on a gloss,
+ * the gloss it answers (`replyTo`, its Note's id). Anything pointing off its own server is null.
  */
 export async function readFollowedGloss(
   load: Loader,
-  note: { uri: URL; group: URL; author: RemoteActor; published: string | null; annotationUrl: string; annotation: AnnotationRequest },
+  note: { uri: URL; group: URL; author: RemoteActor; published: string | null; replyTo: URL | null; annotationUrl: string; annotation: AnnotationRequest },
 ): Promise<FollowedGloss | null> {
   const origin = note.uri.origin;
   const source = safeUrl(note.annotation.source);
-  const textSlug = source && source.origin === origin ? /^\/t\/([^/]+)$/.exec(source.pathname)?.[1] : undefined;
   const container = /^(.*\/annotations\/[^/]+\/[^/]+\/)[0-9]+$/.exec(note.annotationUrl)?.[1];
-  if (!textSlug || !container) return null;
-  const [described, collection] = await Promise.all([load(`${origin}/api/texts/${textSlug}`), load(container)]);
-  const text = textIdentityShape.safeParse(described);
-  if (!text.success) return null;
+  if (!source || source.origin !== origin || !container) return null;
+  const textSlug = /^\/t\/([^/]+)$/.exec(source.pathname)?.[1];
+  const onGloss = /^\/annotations\/[^/]+\/[^/]+\/[0-9]+$/.test(source.pathname) && note.replyTo?.origin === origin;
+  if (!textSlug && !onGloss) return null;
+  const [described, collection] = await Promise.all([textSlug ? load(`${origin}/api/texts/${textSlug}`) : null, load(container)]);
+  let on: FollowedGloss['on'];
+  if (textSlug) {
+    const text = textIdentityShape.safeParse(described);
+    if (!text.success) return null;
+    on = { text: { title: text.data.title, language: text.data.language, sefariaRef: text.data.sefariaRef ?? null, sha256: text.data.version.sha256 ?? null } };
+  } else {
+    on = { gloss: note.replyTo!.href };
+  }
   const label = containerShape.safeParse(collection);
   return {
     group: note.group.href,
@@ -99,7 +108,7 @@ export async function readFollowedGloss(
     annotation: note.annotation,
     container,
     layerName: (label.success && label.data.label) || decodeURIComponent(container.split('/').at(-2) ?? 'layer'),
-    text: { title: text.data.title, language: text.data.language, sefariaRef: text.data.sefariaRef ?? null, sha256: text.data.version.sha256 ?? null },
+    on,
   };
 }
 
@@ -111,21 +120,38 @@ function safeUrl(s: string): URL | null {
   }
 }
 
-/** Stores a followed group's gloss in each group here that follows it and holds its text. */
+/**
+ * Stores a followed group's gloss in each group here that follows it and holds what it is on:
+ * the same text, or the mirror of the gloss it comments on.
+ */
 export async function receiveFollowedGloss(ctx: AppContext, gloss: FollowedGloss): Promise<MirrorOutcome[]> {
   const outcomes: MirrorOutcome[] = [];
   const body = safeBody(gloss.annotation);
   const exact = gloss.annotation.exact;
   if (body === null || !exact || exact.length > maxQuoteLength) return ['invalid'];
+  const parents = 'gloss' in gloss.on ? await following.glossesByRemoteUri(ctx.db, gloss.on.gloss) : [];
   for (const row of await following.followersHereOf(ctx.db, gloss.group)) {
-    const [text] = await texts.textsMatching(ctx.db, gloss.text, row.group_id);
-    if (!text) {
-      outcomes.push('no_text');
-      continue;
+    let target: MirrorTarget | undefined;
+    if ('text' in gloss.on) {
+      const [text] = await texts.textsMatching(ctx.db, gloss.on.text, row.group_id);
+      if (text) target = { text, parent: null };
+    } else {
+      for (const parent of parents) {
+        if ((await findLayerById(ctx.db, parent.layer_id))?.group_id === row.group_id && parent.status !== 'deleted') {
+          target = { text: (await texts.findTextById(ctx.db, parent.text_id))!, parent };
+          break;
+        }
+      }
     }
-    outcomes.push(await mirrorInto(ctx, row, text, gloss, body, exact));
+    outcomes.push(target ? await mirrorInto(ctx, row, target, gloss, body, exact) : 'no_text');
   }
   return outcomes;
+}
+
+/** Where a mirrored gloss goes: on the text, or on `parent`, a mirrored gloss on it. */
+interface MirrorTarget {
+  text: TextRow;
+  parent: GlossRow | null;
 }
 
 /** The annotation's body as a gloss body, or null when it will not parse. */
@@ -137,17 +163,26 @@ function safeBody(req: AnnotationRequest): ParsedBody | null {
   }
 }
 
-async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: TextRow, gloss: FollowedGloss, body: ParsedBody, exact: string): Promise<MirrorOutcome> {
-  // Anchored before the transaction (a long text may take a worker's time), then checked unchanged.
-  const planned = await textVersion(ctx.db, text);
+async function mirrorInto(ctx: AppContext, row: following.FollowingRow, target: MirrorTarget, gloss: FollowedGloss, body: ParsedBody, exact: string): Promise<MirrorOutcome> {
+  const { text, parent } = target;
+  // Anchored before the transaction (a long text may take a worker's time), then checked unchanged:
+  // in the text's current version, or in the body of the gloss it comments on.
+  const version = parent === null ? await textVersion(ctx.db, text) : null;
+  const planned = version
+    ? { projection: version.projection, segments: JSON.parse(version.segments) as Segment[], number: version.number }
+    : { projection: parent!.body_text, segments: [] as Segment[], number: parent!.body_revision };
   const req = gloss.annotation;
   const span = codeUnitSpan(req, planned.projection);
   const wanted = { exact, prefix: req.prefix.slice(-contextLength), suffix: req.suffix.slice(0, contextLength), start: span?.start ?? null, end: span?.end ?? null, segment: req.segment };
-  const [anchor] = await resolveImported(planned.projection, JSON.parse(planned.segments) as Segment[], [wanted]);
+  const [anchor] = await resolveImported(planned.projection, planned.segments, [wanted]);
   if (anchor.status === 'orphan') return 'not_anchored';
   return write(ctx, async ({ trx, now, event }) => {
-    const current = (await texts.findTextById(trx, text.id))!;
-    if (current.current_version !== planned.number) return 'not_anchored';
+    if (parent === null) {
+      if ((await texts.findTextById(trx, text.id))!.current_version !== planned.number) return 'not_anchored';
+    } else {
+      const current = await glosses.findGloss(trx, parent.id);
+      if (!current || current.status === 'deleted' || current.body_revision !== planned.number) return 'not_anchored';
+    }
     const group = await findGroupById(trx, row.group_id);
     if (!group) return 'invalid';
     const layer = await mirrorLayerOf(trx, row, text, gloss, now);
@@ -156,13 +191,13 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, text: Te
     if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return 'banned';
     const selectors =
       anchor.start !== null && anchor.status !== 'segment'
-        ? selectorsJson(planned.projection, anchor.start, anchor.end, JSON.parse(planned.segments) as Segment[])
+        ? selectorsJson(planned.projection, anchor.start, anchor.end, planned.segments)
         : JSON.stringify({ exact, prefix: wanted.prefix, suffix: wanted.suffix, start: span?.start ?? 0, end: span?.end ?? 0, segment: req.segment });
     const written = writtenAt(gloss.published, now);
     const inserted = await glosses.insertGloss(trx, {
       layer_id: layer.id,
       text_id: text.id,
-      target_gloss_id: null,
+      target_gloss_id: parent?.id ?? null,
       target_version: planned.number,
       selectors,
       body_doc: body.json,
@@ -205,7 +240,7 @@ async function mirrorLayerOf(trx: DB, row: following.FollowingRow, text: TextRow
     text_id: text.id,
     slug,
     name,
-    description: `Followed from ${row.name}, ${row.handle}: their glosses on "${gloss.text.title}", read-only here.`.slice(0, 1000),
+    description: `Followed from ${row.name}, ${row.handle}: their glosses on "${text.title}", read-only here.`.slice(0, 1000),
     color: '#5f6b7a',
     owner_id: group.created_by,
     group_id: group.id,
