@@ -485,6 +485,9 @@ export const groupPageShape = groupShape.extend({
       description: z.string(),
       color: z.string(),
       visibility: visibilityShape,
+      replyPolicy: replyPolicyShape,
+      /** For a layer mirroring a group on another Daf: that layer's W3C container (docs/federation.md §7). */
+      followedFrom: z.string().optional(),
       text: groupTextShape,
     }),
   ),

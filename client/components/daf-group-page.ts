@@ -68,6 +68,14 @@ export class DafGroupPage extends LitElement {
       .standing {
         margin: 1rem 0 0.75rem;
       }
+      .answer-toggle {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        font-family: system-ui, sans-serif;
+        font-size: 0.85rem;
+        margin-block-start: 0.25rem;
+      }
       .join daf-account {
         justify-content: flex-start;
       }
@@ -117,6 +125,8 @@ export class DafGroupPage extends LitElement {
   private readonly session = new SessionController(this);
   /** Joining and leaving. */
   private readonly actions = new ActionController(this);
+  /** Opening and closing answers in a followed layer. */
+  private readonly layerActions = new ActionController(this);
   /** Whom and which group the page was loaded for; undefined before the first load. */
   private loadedFor: string | undefined;
   /** Counts loads so that an answer overtaken by a newer request is dropped. */
@@ -249,6 +259,26 @@ export class DafGroupPage extends LitElement {
     </div>`;
   }
 
+  /**
+   * For an owner, on a layer followed from another Daf: whether the group's members may answer in
+   * its threads. Their replies go back into the thread there (docs/federation.md §7).
+   */
+  private answerToggle(g: Group, l: Group['layers'][number]) {
+    const open = l.replyPolicy === 'members';
+    const change = async (event: Event) => {
+      const box = event.target as HTMLInputElement;
+      const done = await this.layerActions.run(async () => {
+        await api.updateLayer(l.text.slug, l.slug, { replyPolicy: box.checked ? 'members' : 'nobody' });
+        return box.checked ? `Members may answer in “${l.name}”: their replies go to the group there.` : `“${l.name}” takes no answers now.`;
+      });
+      if (done) await this.load();
+      else box.checked = open;
+    };
+    return html`<label class="check answer-toggle"
+      ><input type="checkbox" .checked=${open} ?disabled=${this.layerActions.busy} @change=${change} />Members may answer in its threads (their replies go to the group there)</label
+    >`;
+  }
+
   private readingSection(g: Group) {
     if (g.texts.length === 0 && g.layers.length === 0) {
       return html`<p class="empty">${g.membership?.state === 'active' ? 'The group has no texts or layers yet.' : 'Nothing of this group is open to you yet.'}</p>`;
@@ -267,6 +297,7 @@ export class DafGroupPage extends LitElement {
           >
           <span class="meta">A ${l.visibility === 'private' ? 'notebook' : 'layer'} on <span lang=${l.text.language} dir=${l.text.direction}>${l.text.title}</span>${l.visibility === 'group' ? ' · members only' : l.visibility === 'private' ? ' · each member sees their own notes' : ''}</span>
           ${l.description ? html`<p class="layer-description" dir=${textDirection(l.description)}>${l.description}</p>` : nothing}
+          ${l.followedFrom !== undefined && g.membership?.state === 'active' && g.membership.role === 'owner' ? this.answerToggle(g, l) : nothing}
         </li>`,
       )}
     </ul>`;
@@ -292,7 +323,7 @@ export class DafGroupPage extends LitElement {
       ${keyed(who, html`<daf-reading-plan slug=${g.slug} ?hasPlan=${g.hasPlan} ?canEdit=${moderator} .texts=${planTexts(g)}></daf-reading-plan>`)}
       <section aria-labelledby="reading-heading">
         <h2 id="reading-heading">Where the group reads</h2>
-        ${this.readingSection(g)}
+        ${this.readingSection(g)} ${this.layerActions.regions()}
         ${moderator
           ? html`<p class="new-layer"><a class="button" href="/t/new?group=${encodeURIComponent(g.slug)}">Add a text</a></p>
               <button type="button" aria-expanded=${this.layerForm ? 'true' : 'false'} @click=${() => (this.layerForm = !this.layerForm)}>New layer…</button>

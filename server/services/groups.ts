@@ -167,6 +167,9 @@ export async function getGroup(ctx: AppContext, viewer: Viewer | null, slug: str
       description: l.description,
       color: l.color,
       visibility: l.visibility,
+      replyPolicy: l.reply_policy,
+      // A layer mirroring a group on another Daf: that layer's W3C container (docs/federation.md §7).
+      ...(l.remote_uri === null ? {} : { followedFrom: l.remote_uri }),
       text: { slug: l.text_slug, title: l.text_title, language: l.text_language, direction: l.text_direction },
     })),
   };

@@ -54,7 +54,7 @@ export async function listVisibleGroupLayers(db: DB, viewer: Viewer | null, grou
   return db
     .selectFrom('layer as l')
     .innerJoin('text as t', 't.id', 'l.text_id')
-    .select(['l.slug', 'l.name', 'l.description', 'l.color', 'l.visibility', 't.slug as text_slug', 't.title as text_title', 't.language as text_language', 't.direction as text_direction'])
+    .select(['l.slug', 'l.name', 'l.description', 'l.color', 'l.visibility', 'l.reply_policy', 'l.remote_uri', 't.slug as text_slug', 't.title as text_title', 't.language as text_language', 't.direction as text_direction'])
     .where('l.group_id', '=', groupId)
     .where(layerVisibleSql(viewer))
     .orderBy('l.id')

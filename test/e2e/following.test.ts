@@ -105,5 +105,16 @@ describe('following a group on another Daf, in the browser', () => {
     await expect.poll(() => chip.count()).toBe(1);
     await expect.poll(() => page.getByText('A fence guards what is precious').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(screenshotDir, 'following-text-page.png') });
+
+    // The owner opens the followed layer's threads to the group's members, from the group page.
+    await page.goto(`${here.url}/g/boston`);
+    const toggle = page.locator('daf-group-page .answer-toggle input');
+    await expect.poll(() => toggle.count()).toBe(1);
+    await toggle.check();
+    await expect.poll(() => page.locator('daf-group-page').getByText('Members may answer in “Jerusalem readings').count()).toBeGreaterThan(0);
+    const { layers } = (await new HttpClient(here.url).get('/api/texts/pirkei-avot-en/layers')).body as { layers: { followedFrom?: string; replyPolicy: string }[] };
+    expect(layers.find((l) => l.followedFrom)?.replyPolicy).toBe('members');
+    await page.locator('daf-group-page #reading-heading').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshotDir, 'following-answers-open.png') });
   });
 });

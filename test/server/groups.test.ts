@@ -659,7 +659,7 @@ describe('reading groups', () => {
         expect(outside.layers).not.toContain(`${text}/layered-inner`);
       }
       const open = ((await out.get(`/api/groups/${slug}`)).body.layers as any[]).find((l) => l.slug === 'layered-open');
-      expect(open).toEqual({ slug: 'layered-open', name: 'Open notes', description: 'For all.', color: expect.any(String), visibility: 'public', text: { slug: text, title: 'River', language: 'en', direction: 'ltr' } });
+      expect(open).toEqual({ slug: 'layered-open', name: 'Open notes', description: 'For all.', color: expect.any(String), visibility: 'public', replyPolicy: 'signed_in', text: { slug: text, title: 'River', language: 'en', direction: 'ltr' } });
     });
 
     it('keeps a notebook: each member sees and counts only their own entries', async () => {
