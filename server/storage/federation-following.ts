@@ -33,9 +33,15 @@ export async function deleteFollowing(db: DB, groupId: number, actorUri: string)
   return Number(r.numDeletedRows) > 0;
 }
 
-/** Marks the follow whose id the Accept names as accepted; false if there is none from that actor. */
+/** Marks the pending follow whose id the Accept names as accepted; false if there is none from that actor (or it was accepted already). */
 export async function acceptFollowing(db: DB, actorUri: string, followUri: string): Promise<boolean> {
-  const r = await db.updateTable('fed_following').set({ state: 'accepted' }).where('actor_uri', '=', actorUri).where('follow_uri', '=', followUri).executeTakeFirst();
+  const r = await db
+    .updateTable('fed_following')
+    .set({ state: 'accepted' })
+    .where('actor_uri', '=', actorUri)
+    .where('follow_uri', '=', followUri)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -68,4 +74,9 @@ export async function mirroredRepliesByRemoteUri(db: DB, uri: string): Promise<R
     .where('gloss.remote_uri', 'is not', null)
     .orderBy('reply.id')
     .execute();
+}
+
+/** Whether group `groupId` follows the actor (pending or accepted). */
+export async function follows(db: DB, groupId: number, actorUri: string): Promise<boolean> {
+  return (await findFollowing(db, groupId, actorUri)) !== undefined;
 }

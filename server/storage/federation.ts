@@ -381,13 +381,19 @@ export async function remoteUserByActor(db: DB, actorUri: string) {
 }
 
 /** A reply that came from elsewhere, by its Note's id there. */
+/** The id elsewhere of reply `id`, when it came from elsewhere; else null. */
+export async function replyRemoteUri(db: DB, id: number): Promise<string | null> {
+  return (await db.selectFrom('reply').select('remote_uri').where('id', '=', id).executeTakeFirst())?.remote_uri ?? null;
+}
+
 export async function replyByRemoteUri(db: DB, uri: string) {
   return db.selectFrom('reply').selectAll().where('remote_uri', '=', uri).executeTakeFirst();
 }
 
 /** A group's posts now published (not deleted there), newest first, a page at a time after `afterKey` (`updated_at|kind|id`). */
 export async function publishedOfGroup(db: DB, groupId: number, limit: number, before: { updated_at: string; item_kind: string; item_id: number } | null) {
-  let query = db.selectFrom('fed_object').selectAll().where('group_id', '=', groupId).where('deleted', '=', 0);
+  // Answers sent into threads elsewhere (`sent_to`) are not the group's own posts.
+  let query = db.selectFrom('fed_object').selectAll().where('group_id', '=', groupId).where('deleted', '=', 0).where('sent_to', 'is', null);
   if (before !== null) {
     query = query.where((eb) =>
       eb.or([
@@ -401,7 +407,13 @@ export async function publishedOfGroup(db: DB, groupId: number, limit: number, b
 }
 
 export async function publishedCountOfGroup(db: DB, groupId: number): Promise<number> {
-  const row = await db.selectFrom('fed_object').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).where('deleted', '=', 0).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('fed_object')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .where('deleted', '=', 0)
+    .where('sent_to', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

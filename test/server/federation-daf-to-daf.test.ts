@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 import { answered as ok, Client } from '../helpers/sse-client.ts';
-import { freePort } from '../helpers/fedi-peer.ts';
+import { Create, Note, PUBLIC_COLLECTION } from '@fedify/fedify';
+import { FediPeer, freePort } from '../helpers/fedi-peer.ts';
 import { settleFederation } from '../helpers/fed-queue.ts';
 
 const content = 'עֲשֵׂה לְךָ רַב וּקְנֵה לְךָ חָבֵר, וֶהֱוֵי דָן אֶת כָּל הָאָדָם לְכַף זְכוּת';
@@ -192,6 +193,14 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     const there = async () => ((await ok(ada.request('GET', `/api/glosses/${remoteId}`), 200)) as Thread).replies.filter((r) => r.author?.handle.startsWith('ben@'));
     const [answer] = await until(async () => ((await there()).length === 1 ? there() : null), 'the answer there');
     expect(answer).toMatchObject({ body: { text: 'From Boston: agreed.' }, author: { handle: `ben@127.0.0.1:${new URL(follower.base).port}`, profile: `${follower.base}/u/ben` } });
+    // Answered there, the answer comes back here under the reply it answers.
+    const answered = ((await ok(ada.request('GET', `/api/glosses/${remoteId}`), 200)) as { replies: { id: number; author: { handle: string } | null }[] }).replies.find((r) => r.author?.handle.startsWith('ben@'))!;
+    await ok(ada.request('POST', `/api/glosses/${remoteId}/replies`, { parent: answered.id, body: { markdown: 'Mostly? Say more.' } }));
+    const back = await until(async () => {
+      const { replies } = (await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as { replies: { parent: number | null; body: { text: string } | null }[] };
+      return replies.find((r) => r.body?.text === 'Mostly? Say more.');
+    }, 'the answer to the answer');
+    expect(back.parent).toBe(mine.id);
     await ok(ben.request('PATCH', `/api/replies/${mine.id}`, { body: { markdown: 'From Boston: agreed, mostly.' } }), 200);
     await until(async () => (await there())[0]?.body?.text === 'From Boston: agreed, mostly.', 'the edit there');
     await ok(ben.request('DELETE', `/api/replies/${mine.id}`), 200);
@@ -205,6 +214,32 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     expect(await follower.daf.database.db.selectFrom('fed_object').selectAll().where('item_kind', '=', 'reply').where('item_id', '=', closedReply.id).execute()).toEqual([]);
     await ok(ben.request('DELETE', `/api/replies/${closedReply.id}`), 200);
     await ok(ben.request('PATCH', `/api/texts/pirkei-avot/layers/${layer.slug}`, { visibility: 'public', replyPolicy: 'nobody' }), 200);
+  });
+
+  it('takes no post into a mirrored thread from any server but the one it mirrors, even from a group followed here', async () => {
+    const layer = (await mirrorLayer())!;
+    const [mirror] = await mirrored(layer.slug);
+    const theirNote = (await follower.daf.database.db.selectFrom('gloss').select('remote_uri').where('id', '=', mirror.id).executeTakeFirstOrThrow()).remote_uri!;
+    const before = ((await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as { replies: unknown[] }).replies.length;
+    const evil = await FediPeer.start();
+    try {
+      // Another group here follows "a group" on the evil server (its actor stands in for one).
+      const quiet = await follower.daf.database.db.selectFrom('reading_group').select('id').where('slug', '=', 'quiet-room').executeTakeFirstOrThrow();
+      await follower.daf.database.db
+        .insertInto('fed_following')
+        .values({ group_id: quiet.id, actor_uri: evil.alice.href, inbox_uri: `${evil.alice.href}/inbox`, handle: 'alice@evil', name: 'Evil', follow_uri: `${follower.base}/x#follow`, state: 'accepted', created_at: new Date().toISOString() })
+        .execute();
+      for (const [n, replyTo] of [[1, theirNote], [2, `${theirNote}#not-there`]] as const) {
+        const note = new Note({ id: new URL(`${evil.alice.href}/notes/${n}`), attribution: evil.alice, audience: evil.alice, content: '<p>Injected</p>', replyTarget: new URL(replyTo), to: PUBLIC_COLLECTION });
+        await evil.send(`${follower.base}/ap/inbox`, new Create({ id: new URL(`${note.id!.href}/activity`), actor: evil.alice, object: note, to: PUBLIC_COLLECTION }));
+      }
+      await settleFederation(follower.daf);
+      expect(((await ok(ben.request('GET', `/api/glosses/${mirror.id}`), 200)) as { replies: unknown[] }).replies).toHaveLength(before);
+      expect(await follower.daf.database.db.selectFrom('reply').select('id').where('remote_uri', 'like', `${evil.url}%`).execute()).toEqual([]);
+    } finally {
+      await follower.daf.database.db.deleteFrom('fed_following').where('actor_uri', '=', evil.alice.href).execute();
+      await evil.close();
+    }
   });
 
   it('keeps the layer read-only here: no gloss from here, and it never publishes', async () => {

@@ -38,7 +38,7 @@ import { findUserByHandle } from '../../storage/users.ts';
 import type { AppContext } from '../context.ts';
 import { audienceOf, receiveFlag, receiveReply, receiveReplyDeletion, receiveReplyEdit, remoteActor, remoteBody, sourceOf } from './inbound.ts';
 import { keyPairsOf } from './keys.ts';
-import { backfill, fromFollowedGroup, linksOf, mirrorNote } from './followed-notes.ts';
+import { answerToAnswer, backfill, fromFollowedGroup, linksOf, mirrorNote } from './followed-notes.ts';
 import { isMirrored, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, receiveFollowedReplyEdit, type Loader } from './mirror.ts';
 import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
@@ -302,10 +302,14 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
       if (!(note instanceof Note) || !note.id || !create.actorId || note.attributionId?.href !== create.actorId.href) return;
       // A reply to a post of this server; else, perhaps, a post of a group followed from here.
       const answers = localPostOf(fctx, note.replyTargetId);
-      if (answers === null) {
+      if (answers === null || (answers.kind === 'reply' && (await federableAnswer(fctx.data.db, answers.id)))) {
+        // A post of a group followed from here: on a text, on a gloss, or in a thread, perhaps
+        // answering a reply a member here sent into that thread.
         if (!(await fromFollowedGroup(fctx, note))) return;
         const actor = await create.getActor(fctx);
-        if (actor?.id && actor.id.href === create.actorId.href) await mirrorNote(fctx, fresh, note, actor);
+        if (!actor?.id || actor.id.href !== create.actorId.href) return;
+        if (answers === null) await mirrorNote(fctx, fresh, note, actor);
+        else await answerToAnswer(fctx, note, actor, answers.id);
         return;
       }
       const actor = await create.getActor(fctx);

@@ -33,6 +33,7 @@ import { slugify, uniqueSlug } from '../slugs.ts';
 import { textVersion } from '../texts.ts';
 import { write } from '../write.ts';
 import type { RemoteActor } from './inbound.ts';
+import { AppError } from '../../errors.ts';
 
 /** Fetches a document elsewhere (Fedify's loader: signed where needed, never a private address unless allowed). */
 export type Loader = (url: string) => Promise<unknown>;
@@ -133,11 +134,14 @@ export async function receiveFollowedGloss(ctx: AppContext, gloss: FollowedGloss
   for (const row of await following.followersHereOf(ctx.db, gloss.group)) {
     let target: MirrorTarget | undefined;
     if ('text' in gloss.on) {
-      const [text] = await texts.textsMatching(ctx.db, gloss.on.text, row.group_id);
+      // Once a layer mirrors that container, its glosses stay on its text.
+      const mirror = await following.mirrorLayer(ctx.db, row.group_id, gloss.container);
+      const [text] = mirror ? [await texts.findTextById(ctx.db, mirror.text_id)] : await texts.textsMatching(ctx.db, gloss.on.text, row.group_id);
       if (text) target = { text, parent: null };
     } else {
       for (const parent of parents) {
-        if ((await findLayerById(ctx.db, parent.layer_id))?.group_id === row.group_id && parent.status !== 'deleted') {
+        const layer = await findLayerById(ctx.db, parent.layer_id);
+        if (layer && layer.group_id === row.group_id && fromServerOf(layer, gloss.uri) && parent.status !== 'deleted') {
           target = { text: (await texts.findTextById(ctx.db, parent.text_id))!, parent };
           break;
         }
@@ -279,6 +283,8 @@ async function asAuthors<T extends { author_id: number }>(ctx: AppContext, actor
 
 /** A reply in a followed group's thread, as it came: what it answers there (a Note's id), its words. */
 export interface FollowedReply {
+  /** The followed group it came through (the Note's `audience`). */
+  group: string;
   uri: string;
   author: RemoteActor;
   published: string | null;
@@ -296,6 +302,15 @@ export async function receiveFollowedReply(ctx: AppContext, incoming: FollowedRe
     ...(await following.glossesByRemoteUri(ctx.db, incoming.answers)).map((g) => ({ glossId: g.id, parentId: null as number | null })),
     ...(await following.mirroredRepliesByRemoteUri(ctx.db, incoming.answers)).map((r) => ({ glossId: r.gloss_id, parentId: r.id as number | null })),
   ];
+  return storeFollowedReply(ctx, incoming, parents);
+}
+
+/**
+ * Stores the reply under each of `parents` (a mirrored gloss's thread, under a reply or not)
+ * that is in a layer mirroring the reply's own server, of a group here that follows the group it
+ * came through: no server writes into another's threads.
+ */
+export async function storeFollowedReply(ctx: AppContext, incoming: FollowedReply, parents: { glossId: number; parentId: number | null }[]): Promise<number> {
   let stored = 0;
   for (const parent of parents) {
     const done = await write(ctx, async (w) => {
@@ -305,7 +320,7 @@ export async function receiveFollowedReply(ctx: AppContext, incoming: FollowedRe
       if (!gloss || gloss.status === 'deleted') return false;
       const layer = (await findLayerById(trx, gloss.layer_id))!;
       const group = layer.group_id === null ? undefined : await findGroupById(trx, layer.group_id);
-      if (!group) return false;
+      if (!group || !fromServerOf(layer, incoming.uri) || !(await following.follows(trx, group.id, incoming.group))) return false;
       const author = await store.upsertRemoteUser(trx, { actor_uri: incoming.author.uri, handle: incoming.author.handle, display_name: incoming.author.name, profile_url: incoming.author.profileUrl }, now);
       if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return false;
       const written = writtenAt(incoming.published, now);
@@ -334,20 +349,38 @@ export async function receiveFollowedReply(ctx: AppContext, incoming: FollowedRe
   return stored;
 }
 
+/**
+ * Runs a change of a mirrored post as its author; true when this server refuses it (a moderator
+ * hid the copy here, the author is banned here): the copy stays as it is, and that is no failure.
+ */
+async function refusedHere(change: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await change();
+    return false;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return true;
+    throw err;
+  }
+}
+
+/** Whether `layer` mirrors a layer on the server of `uri`. */
+function fromServerOf(layer: LayerRow, uri: string): boolean {
+  return layer.remote_uri !== null && new URL(layer.remote_uri).origin === new URL(uri).origin;
+}
+
 /** When a post was written there, if that is known and not ahead of this server's clock; else now. */
 function writtenAt(published: string | null, now: string): string {
   return published !== null && !Number.isNaN(Date.parse(published)) && published < now ? new Date(published).toISOString() : now;
 }
 
-/** Its author edited a reply in a followed thread there: its words change in each mirror here. */
+/** Its author edited a reply in a followed thread there: its words change in each mirror here. How many copies there are. */
 export async function receiveFollowedReplyEdit(ctx: AppContext, actorUri: string, uri: string, body: { json: string; text: string }): Promise<number> {
-  let changed = 0;
-  for (const { reply, viewer } of await mirroredRepliesBy(ctx, actorUri, uri)) {
+  const copies = await mirroredRepliesBy(ctx, actorUri, uri);
+  for (const { reply, viewer } of copies) {
     if (reply.body_text === body.text) continue;
-    await updateReply(ctx, viewer, reply.id, { body: { doc: JSON.parse(body.json) as Record<string, unknown> } });
-    changed++;
+    await refusedHere(() => updateReply(ctx, viewer, reply.id, { body: { doc: JSON.parse(body.json) as Record<string, unknown> } }));
   }
-  return changed;
+  return copies.length;
 }
 
 /** The mirrored replies of `uri` that `actorUri` may change, each with its author as a viewer. */
@@ -375,7 +408,7 @@ export async function receiveFollowedEdit(ctx: AppContext, actorUri: string, uri
   let changed = 0;
   for (const { gloss, viewer } of await mirroredBy(ctx, actorUri, uri)) {
     if (gloss.body_text === body.text) continue;
-    await updateGloss(ctx, viewer, gloss.id, { body: annotation.body });
+    if (await refusedHere(() => updateGloss(ctx, viewer, gloss.id, { body: annotation.body }))) continue;
     changed++;
   }
   return changed;
@@ -384,9 +417,9 @@ export async function receiveFollowedEdit(ctx: AppContext, actorUri: string, uri
 /** A followed gloss was deleted there (or hidden, or stopped being published): it goes here too. */
 export async function receiveFollowedDeletion(ctx: AppContext, actorUri: string, uri: string): Promise<number> {
   const found = await mirroredBy(ctx, actorUri, uri);
-  for (const { gloss, viewer } of found) await deleteGloss(ctx, viewer, gloss.id);
+  for (const { gloss, viewer } of found) await refusedHere(() => deleteGloss(ctx, viewer, gloss.id));
   const replies = await mirroredRepliesBy(ctx, actorUri, uri);
-  for (const { reply, viewer } of replies) await deleteReply(ctx, viewer, reply.id);
+  for (const { reply, viewer } of replies) await refusedHere(() => deleteReply(ctx, viewer, reply.id));
   return found.length + replies.length;
 }
 

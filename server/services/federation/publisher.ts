@@ -232,7 +232,7 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
  */
 async function reconcileAnswer(context: Context<AppContext>, fed: DafFederation, row: store.FederableAnswerRow, published: store.PublishedRow | undefined, at: string): Promise<void> {
   const origin = new URL(row.layer_remote_uri).origin;
-  const followed = (await followingOf(context.data.db, row.group_id)).find((f) => new URL(f.actor_uri).origin === origin);
+  const followed = (await followingOf(context.data.db, row.group_id)).find((f) => f.state === 'accepted' && new URL(f.actor_uri).origin === origin);
   if (!followed) return;
   const to: Recipient[] = [{ id: new URL(followed.actor_uri), inboxId: new URL(followed.inbox_uri), endpoints: null }];
   const digest = noteDigest(row, fed.urls);

@@ -1,9 +1,9 @@
 /**
  * How published posts thread where they go: the revision of each post's Note now published,
- * and the Note a post answers (`inReplyTo`).
+ * and the Note a post answers (`inReplyTo`), which for a reply from elsewhere is its Note there.
  */
 import type { DB } from '../../storage/database.ts';
-import { publishedObject } from '../../storage/federation.ts';
+import { publishedObject, replyRemoteUri } from '../../storage/federation.ts';
 import type { ApUrls } from './notes.ts';
 
 /** The revision of a post's Note now published, or null when none ever was. */
@@ -21,6 +21,11 @@ export async function inReplyToOf(
     if (row.target_gloss_id === null) return null;
     return urls.note('gloss', row.target_gloss_id, (await publishedRevision(db, 'gloss', row.target_gloss_id)) ?? 1);
   }
-  if (row.parent_reply_id !== null) return urls.note('reply', row.parent_reply_id, (await publishedRevision(db, 'reply', row.parent_reply_id)) ?? 1);
+  if (row.parent_reply_id !== null) {
+    // A reply from elsewhere is answered where it lives: its Note there.
+    const remote = await replyRemoteUri(db, row.parent_reply_id);
+    if (remote !== null) return new URL(remote);
+    return urls.note('reply', row.parent_reply_id, (await publishedRevision(db, 'reply', row.parent_reply_id)) ?? 1);
+  }
   return urls.note('gloss', row.gloss_id, (await publishedRevision(db, 'gloss', row.gloss_id)) ?? 1);
 }
