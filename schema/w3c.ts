@@ -360,3 +360,14 @@ export function readAnnotation(a: IncomingAnnotation): AnnotationRequest {
   }
   return out;
 }
+
+/**
+ * The UTF-16 span in `targetText` of an annotation's TextPositionSelector (counted in code points),
+ * or null when it has none or it does not fit the text.
+ */
+export function codeUnitSpan(req: AnnotationRequest, targetText: string): { start: number; end: number } | null {
+  if (req.cpStart === null || req.cpEnd === null) return null;
+  const index = new CodePointIndex(targetText);
+  if (req.cpStart < 0 || req.cpEnd < req.cpStart || req.cpEnd > index.length) return null;
+  return { start: index.toCodeUnits(req.cpStart), end: index.toCodeUnits(req.cpEnd) };
+}

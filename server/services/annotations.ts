@@ -5,8 +5,8 @@
  */
 import { contextLength, type Segment } from '../../schema/anchoring/index.ts';
 import { maxQuoteLength, maxSegmentRefLength, motivationShape } from '../../schema/api.ts';
-import { CodePointIndex } from '../../schema/code-points.ts';
 import {
+  codeUnitSpan,
   DafUrls,
   incomingAnnotationShape,
   readAnnotation,
@@ -104,14 +104,6 @@ export async function createFromAnnotation(
  */
 function isStance(req: AnnotationRequest): boolean {
   return req.motivation === 'assessing' && req.exact === null;
-}
-
-/** The UTF-16 span of an annotation's TextPositionSelector, or null if it has none that fits. */
-function codeUnitSpan(req: AnnotationRequest, targetText: string): { start: number; end: number } | null {
-  if (req.cpStart === null || req.cpEnd === null) return null;
-  const index = new CodePointIndex(targetText);
-  if (req.cpStart < 0 || req.cpEnd < req.cpStart || req.cpEnd > index.length) return null;
-  return { start: index.toCodeUnits(req.cpStart), end: index.toCodeUnits(req.cpEnd) };
 }
 
 /** Replaces an annotation's body and motivation (its target stays: glosses do not move by PUT). */

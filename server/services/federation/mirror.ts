@@ -9,8 +9,7 @@
 import { z } from 'zod';
 import { contextLength, type Segment } from '../../../schema/anchoring/index.ts';
 import { maxQuoteLength } from '../../../schema/api.ts';
-import { CodePointIndex } from '../../../schema/code-points.ts';
-import { incomingAnnotationShape, readAnnotation, type AnnotationRequest } from '../../../schema/w3c.ts';
+import { codeUnitSpan, incomingAnnotationShape, readAnnotation, type AnnotationRequest } from '../../../schema/w3c.ts';
 import type { DB, GlossRow, LayerRow, TextRow } from '../../storage/database.ts';
 import * as following from '../../storage/federation-following.ts';
 import * as store from '../../storage/federation.ts';
@@ -219,14 +218,6 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, target: 
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify({ slug: layer.slug, imported: 1 }) });
     return 'stored';
   });
-}
-
-/** The UTF-16 span of the annotation's TextPositionSelector in `target`, or null. */
-function codeUnitSpan(req: AnnotationRequest, target: string): { start: number; end: number } | null {
-  if (req.cpStart === null || req.cpEnd === null) return null;
-  const index = new CodePointIndex(target);
-  if (req.cpStart < 0 || req.cpEnd < req.cpStart || req.cpEnd > index.length) return null;
-  return { start: index.toCodeUnits(req.cpStart), end: index.toCodeUnits(req.cpEnd) };
 }
 
 /**
