@@ -12,6 +12,7 @@ import { decisionsJson, glossJson, glossListingJson } from '../storage/gloss-lis
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
+import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
 import type { AppContext } from './context.ts';
@@ -283,6 +284,8 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
       await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'gloss.deleted', kind: 'gloss', itemId: id, subjectId: gloss.author_id }, now);
     }
     const tombstone = await glosses.glossHasDependents(trx, id);
+    // A copy of a post elsewhere stays deleted here when its Note comes again (docs/federation.md §6).
+    if (gloss.remote_uri !== null) await rememberRemoved(trx, layer.id, gloss.remote_uri, now);
     if (tombstone) {
       await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: now });
     } else {

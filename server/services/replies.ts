@@ -7,6 +7,7 @@ import { AppError, bannedFromGroup, notFound } from '../errors.ts';
 import { glossJson, replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
+import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
@@ -92,6 +93,8 @@ export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
     }
     if (reply.status === 'deleted') throw new AppError('reply_deleted', 409, `Reply ${id} was deleted already`);
     const tombstone = await glosses.replyHasChildren(trx, id);
+    // A reply from elsewhere stays deleted here when its Note comes again (docs/federation.md §6).
+    if (reply.remote_uri !== null) await rememberRemoved(trx, layer.id, reply.remote_uri, now);
     if (tombstone) {
       await glosses.updateReply(trx, id, {
         status: 'deleted',

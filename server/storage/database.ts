@@ -477,6 +477,12 @@ export interface FedFollowingTable {
   state: 'pending' | 'accepted';
   created_at: string;
 }
+/** A Note from elsewhere deleted here from a layer: it never comes back into it (docs/federation.md §6). */
+export interface FedRemovedTable {
+  layer_id: number;
+  remote_uri: string;
+  removed_at: string;
+}
 /** What was last published of a gloss or reply (docs/federation.md §5). */
 export interface FedObjectTable {
   item_kind: 'gloss' | 'reply';
@@ -536,6 +542,7 @@ export interface Database {
   fed_key: FedKeyTable;
   fed_follower: FedFollowerTable;
   fed_following: FedFollowingTable;
+  fed_removed: FedRemovedTable;
   fed_object: FedObjectTable;
   fed_cursor: FedCursorTable;
   /** The FTS5 full-text index (SQLite); see storage/search-index.ts. */

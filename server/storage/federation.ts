@@ -386,6 +386,20 @@ export async function replyRemoteUri(db: DB, id: number): Promise<string | null>
   return (await db.selectFrom('reply').select('remote_uri').where('id', '=', id).executeTakeFirst())?.remote_uri ?? null;
 }
 
+/** Remembers that the Note `uri` from elsewhere was deleted from the layer here, so it never comes back into it. */
+export async function rememberRemoved(db: DB, layerId: number, uri: string, now: string): Promise<void> {
+  await db
+    .insertInto('fed_removed')
+    .values({ layer_id: layerId, remote_uri: uri, removed_at: now })
+    .onConflict((oc) => oc.columns(['layer_id', 'remote_uri']).doNothing())
+    .execute();
+}
+
+/** Whether the Note `uri` from elsewhere was deleted from the layer here. */
+export async function wasRemoved(db: DB, layerId: number, uri: string): Promise<boolean> {
+  return (await db.selectFrom('fed_removed').select('layer_id').where('layer_id', '=', layerId).where('remote_uri', '=', uri).executeTakeFirst()) !== undefined;
+}
+
 export async function replyByRemoteUri(db: DB, uri: string) {
   return db.selectFrom('reply').selectAll().where('remote_uri', '=', uri).executeTakeFirst();
 }

@@ -32,6 +32,7 @@ import * as sharedLimits from './migrations/2026_12_07_116_shared_limits.ts';
 import * as federation from './migrations/2026_12_07_117_federation.ts';
 import * as remotePeople from './migrations/2026_12_07_118_remote_people.ts';
 import * as dafToDaf from './migrations/2026_12_07_119_daf_to_daf.ts';
+import * as fedRemoved from './migrations/2026_12_07_120_fed_removed.ts';
 import * as postgresBaseline from './postgres/baseline.ts';
 import type { DialectName } from './open-database.ts';
 
@@ -70,6 +71,7 @@ const shared: Record<string, Migration> = {
   '2026_12_07_117_federation': federation,
   '2026_12_07_118_remote_people': remotePeople,
   '2026_12_07_119_daf_to_daf': dafToDaf,
+  '2026_12_07_120_fed_removed': fedRemoved,
 };
 
 /** Every migration a database of the dialect runs, by name. */

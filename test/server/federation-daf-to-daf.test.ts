@@ -329,6 +329,28 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     expect(onGloss).toMatchObject({ body: { text: 'Argue for the sake of Heaven.' }, anchor: { status: 'exact', exact: 'a friend to argue with' } });
   });
 
+  it('takes back nothing a moderator here deleted, not when following again reads the outbox there, while what was written meanwhile comes in', async () => {
+    type Listed = { id: number; target: { gloss: number | null }; body: { text: string } | null };
+    const slug = (await ok(ben.request('GET', '/api/texts/avot-english/layers'), 200)) as { layers: { slug: string }[] };
+    const layerSlug = slug.layers[0].slug;
+    const listed = async () => ((await ok(ben.request('GET', `/api/texts/avot-english/layers/${layerSlug}/glosses`), 200)) as { glosses: Listed[] }).glosses;
+    const onGloss = (await listed()).find((g) => g.target.gloss !== null)!;
+    // Ben owns the group here: he moderates its mirror. Nothing hangs under it, so its row goes.
+    await ok(ben.request('DELETE', `/api/glosses/${onGloss.id}`), 200);
+    expect((await listed()).map((g) => g.body?.text)).toEqual(['Not a teacher only: a friend to argue with.']);
+    const unfollowed = await ben.request('DELETE', `/api/groups/reading-room/following?actor=${encodeURIComponent(originGroup)}`);
+    expect(unfollowed.status).toBe(204);
+    await until(async () => (await origin.daf.database.db.selectFrom('fed_follower').selectAll().where('actor_uri', 'like', `${follower.base}%`).execute()).length === 0, 'the Undo');
+    await ok(ada.request('POST', '/api/texts/avot-en/layers/study-en/glosses', { target: { exact: 'acquire for yourself a friend' }, body: { markdown: 'Written while nobody there followed.' } }));
+    await settleFederation(origin.daf);
+    expect((await ben.request('POST', '/api/groups/reading-room/following', { actor: originGroup })).status).toBe(202);
+    const after = await until(async () => {
+      const got = await listed();
+      return got.some((g) => g.body?.text === 'Written while nobody there followed.') ? got : null;
+    }, 'the outbox read again');
+    expect(after.map((g) => g.body?.text).sort()).toEqual(['Not a teacher only: a friend to argue with.', 'Written while nobody there followed.']);
+  });
+
   it('stops following: the Follow is undone there, and nothing more comes', async () => {
     const res = await ben.request('DELETE', `/api/groups/reading-room/following?actor=${encodeURIComponent(originGroup)}`);
     expect(res.status).toBe(204);

@@ -176,6 +176,26 @@ describe(`real payloads from elsewhere, replayed on ${testDialect}`, () => {
       expect(await remoteReplies(replied)).toEqual([]);
     });
 
+    it('takes back nothing deleted here: the same Note delivered again under another activity id (a retry, a relay) stays out', async () => {
+      const again = await gloss('Judge everyone favourably.');
+      const create = recorded(createId);
+      create.object.inReplyTo = note(again);
+      // Another Note of felix's (the one above was deleted there), first delivered here.
+      create.object.id = `${create.object.id}1`;
+      create.id = `${create.object.id}/activity`;
+      await replay(inboxes.shared(), create);
+      const [reply] = await thread(again);
+      expect(reply).toMatchObject({ status: 'active', author: { handle: 'felix@mastodon.madrid' } });
+      const [row] = await daf.database.db.selectFrom('reply').select('id').where('gloss_id', '=', again).execute();
+      // A moderator here (the group's owner) deletes it: answered by nobody, its row goes.
+      await ok(ada.request('DELETE', `/api/replies/${row.id}`), 200);
+      expect(await remoteReplies(again)).toEqual([]);
+      create.id = `${create.object.id}/activity#again`;
+      await replay(inboxes.shared(), create);
+      expect(await thread(again)).toEqual([]);
+      expect(await remoteReplies(again)).toEqual([]);
+    });
+
     it('flags each post a Flag from the instance actor names into the moderation queue, passing over the account it names', async () => {
       const [one, two] = [await gloss('First of two.'), await gloss('Second of two.')];
       const flag = recorded('https://activitypub.academy/ccb4f39a-506a-490e-9a8c-71831c7713a4');

@@ -96,6 +96,7 @@ export async function receiveReply(ctx: AppContext, incoming: IncomingReply): Pr
     if (target.layer_federation !== 'publish+replies') return 'replies_closed';
     const { gloss, text, layer } = await readableGloss(trx, null, target.gloss_id);
     if (gloss.status !== 'active' || layer.reply_policy === 'nobody') return 'thread_closed';
+    if (await store.wasRemoved(trx, layer.id, incoming.uri)) return 'duplicate';
     const author = await store.upsertRemoteUser(
       trx,
       { actor_uri: incoming.actor.uri, handle: incoming.actor.handle, display_name: incoming.actor.name, profile_url: incoming.actor.profileUrl },

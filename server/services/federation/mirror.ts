@@ -190,6 +190,7 @@ async function mirrorInto(ctx: AppContext, row: following.FollowingRow, target: 
     if (!group) return 'invalid';
     const layer = await mirrorLayerOf(trx, row, text, gloss, now);
     if ((await following.glossesByRemoteUri(trx, gloss.uri)).some((g) => g.layer_id === layer.id)) return 'duplicate';
+    if (await store.wasRemoved(trx, layer.id, gloss.uri)) return 'duplicate';
     const author = await store.upsertRemoteUser(trx, { actor_uri: gloss.author.uri, handle: gloss.author.handle, display_name: gloss.author.name, profile_url: gloss.author.profileUrl }, now);
     if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return 'banned';
     const selectors =
@@ -312,6 +313,7 @@ export async function storeFollowedReply(ctx: AppContext, incoming: FollowedRepl
       const layer = (await findLayerById(trx, gloss.layer_id))!;
       const group = layer.group_id === null ? undefined : await findGroupById(trx, layer.group_id);
       if (!group || !fromServerOf(layer, incoming.uri) || !(await following.follows(trx, group.id, incoming.group))) return false;
+      if (await store.wasRemoved(trx, layer.id, incoming.uri)) return false;
       const author = await store.upsertRemoteUser(trx, { actor_uri: incoming.author.uri, handle: incoming.author.handle, display_name: incoming.author.name, profile_url: incoming.author.profileUrl }, now);
       if ((await findMembership(trx, group.id, author.id))?.state === 'banned') return false;
       const written = writtenAt(incoming.published, now);
