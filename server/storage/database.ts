@@ -160,6 +160,8 @@ export interface LayerTable {
    * W3C container. Such a layer is read-only here; null for every layer of this server's own.
    */
   remote_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  /** For such a layer, the actor of the followed group it came through (null if made before that was kept). */
+  remote_group: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type LayerRow = Selectable<LayerTable>;
 

@@ -269,6 +269,8 @@ export interface FederableAnswerRow extends FederablePostRow {
   answers_uri: string;
   /** The W3C container there that the layer mirrors: whose server it goes to. */
   layer_remote_uri: string;
+  /** The followed group there whose layer it mirrors (null for a mirror made before that was kept). */
+  layer_remote_group: string | null;
 }
 
 /**
@@ -291,6 +293,7 @@ export async function federableAnswer(db: DB, id: number): Promise<FederableAnsw
       'rg.slug as group_slug',
       sql<string>`coalesce(pr.remote_uri, g.remote_uri)`.as('answers_uri'),
       sql<string>`l.remote_uri`.as('layer_remote_uri'),
+      'l.remote_group as layer_remote_group',
     ])
     .executeTakeFirst();
 }

@@ -33,6 +33,7 @@ import * as federation from './migrations/2026_12_07_117_federation.ts';
 import * as remotePeople from './migrations/2026_12_07_118_remote_people.ts';
 import * as dafToDaf from './migrations/2026_12_07_119_daf_to_daf.ts';
 import * as fedRemoved from './migrations/2026_12_07_120_fed_removed.ts';
+import * as mirrorGroup from './migrations/2026_12_07_121_mirror_group.ts';
 import * as postgresBaseline from './postgres/baseline.ts';
 import type { DialectName } from './open-database.ts';
 
@@ -72,6 +73,7 @@ const shared: Record<string, Migration> = {
   '2026_12_07_118_remote_people': remotePeople,
   '2026_12_07_119_daf_to_daf': dafToDaf,
   '2026_12_07_120_fed_removed': fedRemoved,
+  '2026_12_07_121_mirror_group': mirrorGroup,
 };
 
 /** Every migration a database of the dialect runs, by name. */

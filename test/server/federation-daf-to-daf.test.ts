@@ -351,12 +351,45 @@ describe(`Daf to Daf on ${testDialect}`, () => {
     expect(after.map((g) => g.body?.text).sort()).toEqual(['Not a teacher only: a friend to argue with.', 'Written while nobody there followed.']);
   });
 
+  it('sends an answer to the group whose layer the thread mirrors, when a group here follows two groups on that server', async () => {
+    // A second group there, followed after the first: the first accepted follow on that server is not the one.
+    await ok(ada.request('POST', '/api/groups', { slug: 'avot-second', name: 'Avot Second', visibility: 'public', joinPolicy: 'open' }));
+    await ok(ada.request('PATCH', '/api/groups/avot-second', { federated: true }), 200);
+    await ok(ada.request('POST', '/api/texts/avot-en/layers', { name: 'Second reading', slug: 'second', visibility: 'public', group: 'avot-second' }));
+    await ok(ada.request('PATCH', '/api/texts/avot-en/layers/second', { federation: 'publish+replies' }), 200);
+    const second = `${origin.base}/ap/actors/group.avot-second`;
+    expect((await ben.request('POST', '/api/groups/reading-room/following', { actor: second })).status).toBe(202);
+    await until(async () => {
+      const { following } = (await ok(ben.request('GET', '/api/groups/reading-room/following'), 200)) as { following: { actor: string; state: string }[] };
+      return following.find((f) => f.actor === second)?.state === 'accepted';
+    }, 'the second Accept');
+    const theirs = (await ok(ada.request('POST', '/api/texts/avot-en/layers/second/glosses', { target: { exact: 'acquire for yourself a friend' }, body: { markdown: 'The second group reads it otherwise.' } }))) as { id: number };
+    const layer = await until(async () => {
+      const { layers } = (await ok(ben.request('GET', '/api/texts/avot-english/layers'), 200)) as { layers: { slug: string; followedFrom?: string }[] };
+      return layers.find((l) => l.followedFrom === `${origin.base}/annotations/avot-en/second/`);
+    }, 'the second mirror');
+    const [mirror] = await until(async () => {
+      const { glosses } = (await ok(ben.request('GET', `/api/texts/avot-english/layers/${layer.slug}/glosses`), 200)) as { glosses: { id: number }[] };
+      return glosses.length ? glosses : null;
+    }, 'the second group\'s gloss');
+    await ok(ben.request('PATCH', `/api/texts/avot-english/layers/${layer.slug}`, { replyPolicy: 'members' }), 200);
+    const mine = (await ok(ben.request('POST', `/api/glosses/${mirror.id}/replies`, { body: { markdown: 'Which group is this for?' } }))) as { id: number };
+    const sent = await until(
+      async () => follower.daf.database.db.selectFrom('fed_object').select(['sent_to', 'sent_inbox']).where('item_kind', '=', 'reply').where('item_id', '=', mine.id).executeTakeFirst(),
+      'the answer sent',
+    );
+    expect(sent).toEqual({ sent_to: second, sent_inbox: `${second}/inbox` });
+    await until(async () => ((await ok(ada.request('GET', `/api/glosses/${theirs.id}`), 200)) as { replies: unknown[] }).replies.length === 1, 'the answer there');
+  });
+
   it('stops following: the Follow is undone there, and nothing more comes', async () => {
     const res = await ben.request('DELETE', `/api/groups/reading-room/following?actor=${encodeURIComponent(originGroup)}`);
     expect(res.status).toBe(204);
-    await until(async () => (await origin.daf.database.db.selectFrom('fed_follower').selectAll().execute()).length === 0, 'the Undo');
-    const { following } = (await ok(ben.request('GET', '/api/groups/reading-room/following'), 200)) as { following: unknown[] };
-    expect(following).toEqual([]);
+    const circleFollowers = () =>
+      origin.daf.database.db.selectFrom('fed_follower').innerJoin('reading_group', 'reading_group.id', 'fed_follower.group_id').select('fed_follower.actor_uri').where('reading_group.slug', '=', 'avot-circle').execute();
+    await until(async () => (await circleFollowers()).length === 0, 'the Undo');
+    const { following } = (await ok(ben.request('GET', '/api/groups/reading-room/following'), 200)) as { following: { actor: string }[] };
+    expect(following.map((f) => f.actor)).toEqual([`${origin.base}/ap/actors/group.avot-second`]);
     await ok(ada.request('POST', '/api/texts/avot/layers/study/glosses', { target: { exact: 'עֲשֵׂה לְךָ רַב' }, body: { markdown: 'After the unfollow' } }));
     await settleFederation(origin.daf);
     await settleFederation(follower.daf);

@@ -247,6 +247,7 @@ async function mirrorLayerOf(trx: DB, row: following.FollowingRow, text: TextRow
     attribution: row.handle,
     created_at: now,
     remote_uri: gloss.container,
+    remote_group: row.actor_uri,
   });
 }
 

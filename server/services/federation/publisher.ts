@@ -231,8 +231,11 @@ async function reconcileOne(ctx: AppContext, fed: DafFederation, kind: 'gloss' |
  * `reconcileOne` to where this went. Nothing goes while the group here no longer follows there.
  */
 async function reconcileAnswer(context: Context<AppContext>, fed: DafFederation, row: store.FederableAnswerRow, published: store.PublishedRow | undefined, at: string): Promise<void> {
+  // The group whose layer the thread mirrors; for a mirror made before that was kept, a group on its server.
   const origin = new URL(row.layer_remote_uri).origin;
-  const followed = (await followingOf(context.data.db, row.group_id)).find((f) => f.state === 'accepted' && new URL(f.actor_uri).origin === origin);
+  const followed = (await followingOf(context.data.db, row.group_id)).find(
+    (f) => f.state === 'accepted' && (row.layer_remote_group !== null ? f.actor_uri === row.layer_remote_group : new URL(f.actor_uri).origin === origin),
+  );
   if (!followed) return;
   const to: Recipient[] = [{ id: new URL(followed.actor_uri), inboxId: new URL(followed.inbox_uri), endpoints: null }];
   const digest = noteDigest(row, fed.urls);
