@@ -1,11 +1,12 @@
 /**
  * A server elsewhere, for federation tests: a small Fedify instance on loopback with one person
  * (`alice`), which signs what it sends and records every activity delivered to it, each checked
- * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf. The
+ * by Fedify against its sender's key. It plays the part a Mastodon server plays for Daf, or,
+ * with `groups` and `documents`, a Daf whose group is followed (its outbox written by the test). The
  * federation benchmark (test/bench/federation.ts) starts it with many people, who all follow.
  */
 import { serve } from '@hono/node-server';
-import { Activity, Create, Endpoints, Follow, MemoryKvStore, Note, PUBLIC_COLLECTION, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
+import { Activity, Create, Endpoints, Follow, Group, MemoryKvStore, Note, PUBLIC_COLLECTION, Person, Undo, createFederation, generateCryptoKeyPair, type Federation } from '@fedify/fedify';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 
@@ -33,6 +34,13 @@ export interface PeerOptions {
    * bits, seconds each to make on a busy machine, too slow for a benchmark with many people.
    */
   keys?: CryptoKeyPair[];
+  /**
+   * Groups (FEP-1b12 `Group` actors under /users/), by identifier, each with its outbox: pages of
+   * activities, newest first, read when asked (a test may fill them once it knows the peer's URL).
+   */
+  groups?: Record<string, { outbox: Activity[][] }>;
+  /** JSON documents served at these paths (what Fedify does not answer): annotations, a text's API. */
+  documents?: Map<string, unknown>;
 }
 
 export class FediPeer {
@@ -57,6 +65,19 @@ export class FediPeer {
     for (const who of options.people ?? []) people[who] ??= { name: who };
     federation
       .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+        if (options.groups?.[identifier]) {
+          const pairs = await ctx.getActorKeyPairs(identifier);
+          return new Group({
+            id: ctx.getActorUri(identifier),
+            preferredUsername: identifier,
+            name: `Group ${identifier}`,
+            inbox: ctx.getInboxUri(identifier),
+            outbox: ctx.getOutboxUri(identifier),
+            endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+            publicKey: pairs[0]?.cryptographicKey,
+            assertionMethods: pairs.map((p) => p.multikey),
+          });
+        }
         const person = people[identifier];
         if (!person) return null;
         const pairs = await ctx.getActorKeyPairs(identifier);
@@ -73,11 +94,20 @@ export class FediPeer {
         });
       })
       .setKeyPairsDispatcher(async (_ctx, identifier) => {
-        if (!people[identifier]) return [];
+        if (!people[identifier] && !options.groups?.[identifier]) return [];
         if (options.keys) return options.keys;
         if (!keys.has(identifier)) keys.set(identifier, Promise.all([generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), generateCryptoKeyPair('Ed25519')]));
         return keys.get(identifier)!;
       });
+    federation
+      .setOutboxDispatcher('/users/{identifier}/outbox', (_ctx, identifier, cursor) => {
+        const pages = options.groups?.[identifier]?.outbox;
+        if (!pages) return null;
+        if (cursor === null) return { items: [] };
+        const at = Number(cursor);
+        return { items: pages[at] ?? [], nextCursor: at + 1 < pages.length ? String(at + 1) : null };
+      })
+      .setFirstCursor(() => '0');
     let peer: FediPeer | null = null;
     federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Activity, async (ctx, activity) => {
       const json = options.json === false ? {} : ((await activity.toJsonLd({ contextLoader: ctx.contextLoader })) as Record<string, any>);
@@ -87,7 +117,12 @@ export class FediPeer {
       options.onDelivery?.(delivery);
     });
     const server = await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: (request) => federation.fetch(request, { contextData: undefined }), port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+      const documents = options.documents ?? new Map<string, unknown>();
+      const onNotFound = (request: Request) => {
+        const doc = documents.get(new URL(request.url).pathname);
+        return doc === undefined ? new Response('Not found', { status: 404 }) : Response.json(doc, { headers: { 'Content-Type': 'application/ld+json' } });
+      };
+      const s = serve({ fetch: (request) => federation.fetch(request, { contextData: undefined, onNotFound }), port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
     });
     peer = new FediPeer(url, federation, server);
     return peer;
