@@ -24,6 +24,7 @@ import { deleteUnsubscribeLinksOf } from '../storage/digests.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
+import { forgetDeletedWords } from './glosses.ts';
 import { write } from './write.ts';
 
 const emptyBody = '{"type":"doc","content":[{"type":"paragraph"}]}';
@@ -63,6 +64,8 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
       reply: { status: 'deleted', body_doc: emptyBody, body_text: '', updated_at: now },
       gloss: { status: 'deleted', body_doc: emptyBody, body_text: '', attribution: null, updated_at: now },
     });
+    // Glosses on theirs that stay as tombstones lose their quotes of the words that went.
+    await forgetDeletedWords({ trx, event }, posts.filter((p) => p.kind === 'gloss' && p.tombstone).map((p) => p.id));
     // Each removal is recorded (replies, then glosses, newest first): a live reader's page drops
     // it. A tombstone already there is nothing new.
     for (const post of posts) {

@@ -12,6 +12,7 @@ import { decisionsJson, glossJson, glossListingJson } from '../storage/gloss-lis
 import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
+import { findTextById } from '../storage/texts.ts';
 import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
@@ -25,7 +26,7 @@ import { readableLayer } from './layers.ts';
 import { readableText, textVersion } from './texts.ts';
 import { locateTarget } from '../work/index.ts';
 import { notifyEdited, notifyWritten } from './notifications.ts';
-import { write } from './write.ts';
+import { write, type Write } from './write.ts';
 import { readSince } from '../storage/read-state.ts';
 
 /** An empty gloss-schema document: what a tombstone keeps of its body. */
@@ -288,6 +289,7 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
     if (gloss.remote_uri !== null) await rememberRemoved(trx, layer.id, gloss.remote_uri, now);
     if (tombstone) {
       await glosses.updateGloss(trx, id, { status: 'deleted', body_doc: emptyBodyJson, body_text: '', updated_at: now });
+      await forgetDeletedWords({ trx, event }, [id]);
     } else {
       await glosses.deleteGlossRow(trx, id);
     }
@@ -300,6 +302,19 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
     });
     return { tombstone };
   });
+}
+
+/**
+ * The glosses on the deleted glosses `ids` lose their quotes of the words that went (their own
+ * words and places stay), and each one's event says so: a live page, a replay of the log, and
+ * the federation publisher all see it without them.
+ */
+export async function forgetDeletedWords(w: Pick<Write, 'trx' | 'event'>, ids: number[]): Promise<void> {
+  for (const child of await glosses.forgetQuotesOn(w.trx, ids)) {
+    const text = (await findTextById(w.trx, child.text_id))!;
+    const json = await glossJsonById(w.trx, text, child.id, null, true);
+    if (json !== null) await w.event({ textId: text.id, layerIds: [child.layer_id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id: child.id } });
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 /** SQL for glosses, their anchors and their replies. Returns rows; no rules here. */
 import type { Viewer } from '../viewer.ts';
 import { glossVisibleSql, layerVisibleSql } from './visibility-sql.ts';
+import { sql } from 'kysely';
 import type { AnchorRow, DB, GlossRow, NewRow, ReplyRow } from './database.ts';
+import { dialectOf } from './dialect.ts';
 
 /** Rows per multi-row INSERT: well under SQLite's bound-parameter limit. */
 const insertChunk = 500;
@@ -21,6 +23,31 @@ export async function updateGloss(db: DB, id: number, changes: Partial<Omit<Glos
 export async function deleteGlossRow(db: DB, id: number): Promise<void> {
   await db.deleteFrom('anchor').where('gloss_id', '=', id).execute();
   await db.deleteFrom('gloss').where('id', '=', id).execute();
+}
+
+/**
+ * Takes the words of deleted glosses out of the glosses on them, in a fixed number of statements
+ * (per 500 parents): each child's quote (`exact`, `prefix`, `suffix`; its position stays) and its
+ * anchors' anchored words. Returns the children that are not tombstones themselves, whose events
+ * must carry them as they now are.
+ */
+export async function forgetQuotesOn(db: DB, parentIds: number[]): Promise<{ id: number; text_id: number; layer_id: number }[]> {
+  const emptied =
+    dialectOf(db) === 'sqlite'
+      ? sql<string>`json_set(selectors, '$.exact', '', '$.prefix', '', '$.suffix', '')`
+      : sql<string>`(selectors::jsonb || '{"exact":"","prefix":"","suffix":""}'::jsonb)::text`;
+  const live: { id: number; text_id: number; layer_id: number }[] = [];
+  for (let i = 0; i < parentIds.length; i += insertChunk) {
+    const parents = parentIds.slice(i, i + insertChunk);
+    await db.updateTable('gloss').set({ selectors: emptied }).where('target_gloss_id', 'in', parents).execute();
+    await db
+      .updateTable('anchor')
+      .set({ exact: null })
+      .where('gloss_id', 'in', db.selectFrom('gloss').select('id').where('target_gloss_id', 'in', parents))
+      .execute();
+    live.push(...(await db.selectFrom('gloss').select(['id', 'text_id', 'layer_id']).where('target_gloss_id', 'in', parents).where('status', '<>', 'deleted').orderBy('id').execute()));
+  }
+  return live;
 }
 
 /** Whether anything hangs beneath a gloss: replies, or glosses on it. */

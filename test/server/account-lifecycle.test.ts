@@ -154,6 +154,9 @@ describe('a person’s page, sessions, export and deletion', () => {
       // Bob's gloss with an answer from Ada; a private text of Ada's; a token of hers.
       const bobsLayer = await createLayer(bob, text, { name: 'Bob’s readings' });
       const bobsGloss = (await writeGloss(bob, text, bobsLayer, { exact: 'One who learns' }, 'Bob on learning.')).id;
+      // Bob's gloss on her open gloss, quoting her words.
+      const onHers = (await bob.post(`/api/texts/${text}/layers/${bobsLayer}/glosses`, { target: { gloss: g.open, exact: 'Zoma’s question' }, body: { markdown: 'Bob on her question.' } })).body;
+      expect(onHers.anchor).toMatchObject({ status: 'exact', exact: 'Zoma’s question' });
       expect((await ada.post(`/api/glosses/${bobsGloss}/replies`, { body: { markdown: 'Ada’s words to go.' } })).status).toBe(201);
       const secret = await createText(ada, { title: 'Diary', content: 'A private diary of study.', visibility: 'private' });
       const token = (await ada.post('/api/tokens', { name: 'script' })).body.token as string;
@@ -191,7 +194,9 @@ describe('a person’s page, sessions, export and deletion', () => {
       const bobs = listed.find((x) => x.id === bobsGloss)!;
       expect(bobs.replies).toEqual([]);
       expect(listed.some((x) => x.id === g.circle)).toBe(false);
-      expect(JSON.stringify(listed)).not.toMatch(/Ada answers|Ada’s words|Ben Zoma/);
+      expect(JSON.stringify(listed)).not.toMatch(/Ada answers|Ada’s words|Ben Zoma|Zoma’s question/);
+      // Bob's gloss on hers stays, without her words in its quote.
+      expect(listed.find((x) => x.id === onHers.id)).toMatchObject({ body: { text: 'Bob on her question.' }, target: { gloss: g.open, exact: '' } });
       // Her public text stays for the others who wrote on it; her private one is gone.
       expect((await bob.get(`/api/texts/${text}`)).status).toBe(200);
       const diary = await t.database.db.selectFrom('text').select('id').where('slug', '=', secret).executeTakeFirst();

@@ -269,6 +269,25 @@ describe('glosses', () => {
       expect(row.body_text).toBe('');
     });
 
+    it("takes a deleted gloss's words out of the quotes of the glosses on it, wherever they are shown", async () => {
+      const parent = await writeGloss(ada, slug, notes, { exact: 'God said' }, 'A hidden meaning inside.');
+      const child = (await post(bob, open, { target: { gloss: parent.id, exact: 'hidden meaning' }, body: { markdown: 'Bob on it.' } })).body;
+      expect(child.anchor).toMatchObject({ status: 'exact', exact: 'hidden meaning' });
+      expect((await ada.delete(`/api/glosses/${parent.id}`)).body).toEqual({ tombstone: true });
+      const shown = (await bob.get(`/api/glosses/${child.id}`)).body;
+      expect(shown.body.text).toBe('Bob on it.');
+      expect(shown.target).toMatchObject({ gloss: parent.id, exact: '', prefix: '', suffix: '' });
+      expect(shown.anchor?.exact ?? null).toBeNull();
+      const listed = (await t.visitor().get(`/api/texts/${slug}/glosses`)).body.glosses.find((x: any) => x.id === child.id);
+      const annotation = await t.visitor().get(`/annotations/${slug}/${open}/${child.id}`);
+      expect(annotation.status).toBe(200);
+      const stored = await t.database.db.selectFrom('gloss').select('selectors').where('id', '=', child.id).executeTakeFirstOrThrow();
+      const anchors = await t.database.db.selectFrom('anchor').select('exact').where('gloss_id', '=', child.id).execute();
+      // The newest event of the child (what a replay shows of it) has the quote gone too.
+      const events = await t.database.db.selectFrom('event').select('payload').where('item_kind', '=', 'gloss').where('item_id', '=', child.id).orderBy('id', 'desc').limit(1).execute();
+      for (const where of [JSON.stringify(listed), annotation.text, stored.selectors, JSON.stringify(anchors), events[0].payload]) expect(where).not.toMatch(/hidden|meaning/);
+    });
+
     it('removes a gloss with nothing beneath it outright', async () => {
       const g = await writeGloss(ada, slug, notes, { exact: 'God said' }, 'Short-lived.');
       const res = await ada.delete(`/api/glosses/${g.id}`);
