@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { api, type AuditEntry, type Group, type GroupSettings } from '../api.ts';
+import type { UpdateLayerInput } from '../../schema/api.ts';
 import { ActionController } from '../controllers/action-controller.ts';
 import { dateText, withArticle } from '../group-facts.ts';
 import { textDirection } from '../layout/text-direction.ts';
@@ -32,6 +33,30 @@ function settingsWords(json: string | null): string[] {
   if (changes.trustAfter !== undefined) words.push(`trust after ${changes.trustAfter} approved ${changes.trustAfter === 1 ? 'post' : 'posts'}`);
   if (changes.federated !== undefined) words.push(`federation ${changes.federated ? 'on' : 'off'}`);
   return words;
+}
+
+const layerVisibilityWords: Record<string, string> = { public: 'everyone who can read the text', group: 'the group’s members', private: 'each member their own notes' };
+const layerPolicyWords: Record<string, string> = { members: 'the group’s members', moderators: 'its owners and moderators', signed_in: 'anyone signed in', nobody: 'nobody', owner: 'its owner' };
+const federationWords: Record<string, string> = { off: 'kept here', publish: 'published elsewhere', 'publish+replies': 'published elsewhere, taking replies' };
+
+/** The layer a `layer.updated` entry names (by the name it had), and its changes in words. */
+function layerChangeWords(json: string | null): { layer: string; words: string[] } {
+  let c: UpdateLayerInput & { layer?: string };
+  try {
+    c = JSON.parse(json ?? '{}') as UpdateLayerInput & { layer?: string };
+  } catch {
+    return { layer: '', words: [] };
+  }
+  const words: string[] = [];
+  if (c.name !== undefined && c.name !== c.layer) words.push(`the name to “${c.name}”`);
+  if (c.description !== undefined) words.push(c.description ? 'the description' : 'the description to nothing');
+  if (c.color !== undefined) words.push('the colour');
+  if (c.visibility !== undefined) words.push(`seen by ${layerVisibilityWords[c.visibility] ?? c.visibility}`);
+  if (c.writePolicy !== undefined) words.push(`written by ${layerPolicyWords[c.writePolicy] ?? c.writePolicy}`);
+  if (c.replyPolicy !== undefined) words.push(`replies from ${layerPolicyWords[c.replyPolicy] ?? c.replyPolicy}`);
+  if (c.federation !== undefined) words.push(federationWords[c.federation] ?? c.federation);
+  if (c.readFirst !== undefined) words.push(`read first ${c.readFirst ? 'on' : 'off'}`);
+  return { layer: c.layer ?? '', words };
 }
 
 /** A post named from its author: "@pnina’s gloss no. 12", "their own reply no. 3". */
@@ -72,6 +97,10 @@ export function auditSentence(e: AuditEntry): string {
       return `${actor} joined through an invitation.`;
     case 'layer.created':
       return `${actor} made the layer “${e.reason ?? ''}”.`;
+    case 'layer.updated': {
+      const { layer, words } = layerChangeWords(e.reason);
+      return words.length ? `${actor} changed the layer “${layer}”: ${words.join(', ')}.` : `${actor} changed the layer “${layer}”.`;
+    }
     case 'text.created':
       return `${actor} added the text “${e.reason ?? ''}”.`;
     case 'plan.set':
@@ -90,7 +119,7 @@ export function auditSentence(e: AuditEntry): string {
 }
 
 /** Whether the entry's `reason` is a reason a person wrote (not a role or the changed settings). */
-const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'text.created', 'plan.set', 'following.added', 'following.removed'].includes(e.action);
+const hasReason = (e: AuditEntry) => e.reason !== null && !['member.role', 'group.updated', 'layer.created', 'layer.updated', 'text.created', 'plan.set', 'following.added', 'following.removed'].includes(e.action);
 
 /**
  * A group's audit log, for its owners and moderators: every change of membership, of the

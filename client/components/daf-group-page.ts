@@ -22,6 +22,7 @@ import './daf-group-members.ts';
 import './daf-group-settings.ts';
 import './daf-group-following.ts';
 import './daf-layer-form.ts';
+import './daf-layer-settings.ts';
 import './daf-moderation-queue.ts';
 import type { DafModerationQueue } from './daf-moderation-queue.ts';
 import './daf-reading-plan.ts';
@@ -68,6 +69,10 @@ export class DafGroupPage extends LitElement {
       .standing {
         margin: 1rem 0 0.75rem;
       }
+      button.layer-settings {
+        font-size: 0.8rem;
+        margin-block-start: 0.25rem;
+      }
       .answer-toggle {
         display: flex;
         align-items: center;
@@ -111,6 +116,7 @@ export class DafGroupPage extends LitElement {
     group: { state: true },
     loadError: { state: true },
     layerForm: { state: true },
+    settingsOf: { state: true },
   };
 
   /** The group's slug, from the URL. */
@@ -121,6 +127,8 @@ export class DafGroupPage extends LitElement {
   declare loadError: string;
   /** The new-layer form is open (owners and moderators). */
   declare layerForm: boolean;
+  /** The layer whose settings are open (`TEXT/LAYER`), or null. */
+  declare settingsOf: string | null;
 
   private readonly session = new SessionController(this);
   /** Joining and leaving. */
@@ -138,7 +146,9 @@ export class DafGroupPage extends LitElement {
     this.group = null;
     this.loadError = '';
     this.layerForm = false;
+    this.settingsOf = null;
     this.addEventListener('daf-group-changed', () => void this.load());
+    this.addEventListener('daf-layer-settings-closed', () => (this.settingsOf = null));
     // Something the log records was done, and the group itself did not change: the log alone reads again.
     this.addEventListener('daf-audit-changed', () => void this.renderRoot.querySelector<DafGroupAudit>('daf-group-audit')?.refresh());
   }
@@ -279,6 +289,17 @@ export class DafGroupPage extends LitElement {
     >`;
   }
 
+  /** An owner's controls on a layer: its settings, and, on a layer followed from another Daf, the answer toggle. */
+  private ownerControls(g: Group, l: Group['layers'][number]) {
+    const key = `${l.text.slug}/${l.slug}`;
+    const open = this.settingsOf === key;
+    return html`${l.followedFrom !== undefined ? this.answerToggle(g, l) : nothing}
+      <button type="button" class="layer-settings" aria-expanded=${open ? 'true' : 'false'} aria-label=${`Settings of “${l.name}”`} @click=${() => (this.settingsOf = open ? null : key)}>
+        Settings…
+      </button>
+      ${open ? keyed(key, html`<daf-layer-settings text=${l.text.slug} layer=${l.slug} ?groupFederated=${g.federated && g.visibility === 'public'}></daf-layer-settings>`) : nothing}`;
+  }
+
   private readingSection(g: Group) {
     if (g.texts.length === 0 && g.layers.length === 0) {
       return html`<p class="empty">${g.membership?.state === 'active' ? 'The group has no texts or layers yet.' : 'Nothing of this group is open to you yet.'}</p>`;
@@ -297,7 +318,7 @@ export class DafGroupPage extends LitElement {
           >
           <span class="meta">A ${l.visibility === 'private' ? 'notebook' : 'layer'} on <span lang=${l.text.language} dir=${l.text.direction}>${l.text.title}</span>${l.visibility === 'group' ? ' · members only' : l.visibility === 'private' ? ' · each member sees their own notes' : ''}</span>
           ${l.description ? html`<p class="layer-description" dir=${textDirection(l.description)}>${l.description}</p>` : nothing}
-          ${l.followedFrom !== undefined && g.membership?.state === 'active' && g.membership.role === 'owner' ? this.answerToggle(g, l) : nothing}
+          ${g.membership?.state === 'active' && g.membership.role === 'owner' ? this.ownerControls(g, l) : nothing}
         </li>`,
       )}
     </ul>`;

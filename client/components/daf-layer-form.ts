@@ -4,6 +4,7 @@ import { ApiError, api, type GroupSummary, type Layer, type TextSummary } from '
 import { ActionController } from '../controllers/action-controller.ts';
 import { groupFormStyles } from './group-form.ts';
 import { groupStyles } from './group-styles.ts';
+import { formPolicies, layerPolicyFields, newLayerPolicies } from './layer-fields.ts';
 import { slugFromName } from '../slug-from-name.ts';
 
 /** What the form sends (`POST /api/texts/:slug/layers` with a group). */
@@ -100,21 +101,19 @@ export class DafLayerForm extends LitElement {
     // The address is made from the name, so that a second layer of the same name is refused
     // (beside the name) rather than made under an address with a number.
     const slug = slugFromName(name);
+    const { federation, readFirst, ...policies } = { ...newLayerPolicies, ...formPolicies(form) };
     const input: GroupLayerInput = {
       name,
       ...(slug ? { slug } : {}),
       group: this.group || String(data.get('group')),
-      visibility: data.get('visibility') as GroupLayerInput['visibility'],
-      writePolicy: data.get('writePolicy') as GroupLayerInput['writePolicy'],
-      replyPolicy: data.get('replyPolicy') as GroupLayerInput['replyPolicy'],
-      ...(data.get('readFirst') ? { readFirst: true } : {}),
+      ...policies,
+      ...(readFirst ? { readFirst: true } : {}),
       ...(description ? { description } : {}),
       ...(this.ownColor ? { color: String(data.get('color')) } : {}),
     };
     let layer: Layer | undefined;
     await this.actions.run(async () => {
       layer = await api.createLayer(text, input);
-      const federation = data.get('federation') as Layer['federation'];
       if (federation !== 'off') layer = await api.updateLayer(text, layer.slug, { federation });
       return `The layer “${layer.name}” is made.`;
     });
@@ -172,41 +171,7 @@ export class DafLayerForm extends LitElement {
         <input name="name" required maxlength="120" aria-invalid=${this.invalid('name') ? 'true' : 'false'} aria-describedby=${this.invalid('name') ? 'name-error' : nothing} />
         ${this.errorFor('name')}
       </label>
-      <label
-        >Who sees it
-        <select name="visibility">
-          <option value="group" selected>The group’s members</option>
-          <option value="public">Everyone who can read the text</option>
-          <option value="private">Each member their own notes (a notebook)</option>
-        </select>
-      </label>
-      <label
-        >Who writes glosses
-        <select name="writePolicy">
-          <option value="members" selected>The group’s members</option>
-          <option value="moderators">Its owners and moderators only</option>
-        </select>
-      </label>
-      <label
-        >Who replies
-        <select name="replyPolicy">
-          <option value="members" selected>The group’s members</option>
-          <option value="signed_in">Anyone signed in who can see it</option>
-          <option value="nobody">Nobody</option>
-        </select>
-      </label>
-      <label
-        >Other servers
-        <select name="federation" aria-describedby="federation-hint">
-          <option value="off" selected>Keep it here</option>
-          <option value="publish">Publish its public glosses to the group’s followers elsewhere</option>
-          <option value="publish+replies">Publish them, and take replies from elsewhere</option>
-        </select>
-        <span class="hint" id="federation-hint">For a group others may follow (its settings say); only what anyone may read ever leaves.</span>
-      </label>
-      <label class="check"
-        ><input type="checkbox" name="readFirst" />Read first: a member sees the others’ glosses only once they have written their own (moderators see all)</label
-      >
+      ${layerPolicyFields(newLayerPolicies)}
       <fieldset>
         <legend>Colour</legend>
         <label class="check"><input type="radio" name="color-choice" .checked=${!this.ownColor} @change=${() => (this.ownColor = false)} />One Daf picks, not used on the text</label>

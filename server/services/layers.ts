@@ -181,7 +181,7 @@ export async function createLayer(ctx: AppContext, viewer: Viewer, textSlug: str
  * is opening a group's notebook that holds other members' entries (409 `notebook_has_entries`).
  */
 export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: string, layerSlug: string, input: UpdateLayerInput) {
-  return write(ctx, async ({ trx, event }) => {
+  return write(ctx, async ({ trx, now, event }) => {
     const { text, layer } = await readableLayer(trx, viewer, textSlug, layerSlug);
     if (!canManageLayer(viewer, layer)) throw new AppError('forbidden', 403, 'Only the owner of a layer may change it');
     if (layer.remote_uri !== null && input.federation !== undefined && input.federation !== 'off') {
@@ -228,6 +228,10 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     });
     const json = layerJson(next);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
+    // A group's log tells which of its layers changed (by the name it had) and what was asked of it.
+    if (layer.group_id !== null) {
+      await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'layer.updated', reason: JSON.stringify({ layer: layer.name, ...input }) }, now);
+    }
     return presentLayer(trx, viewer, text, layer.id);
   });
 }

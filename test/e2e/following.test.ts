@@ -19,6 +19,8 @@ import { seriousViolations } from './axe.ts';
 import { screenshotDir, useChromium, usePages } from './browser.ts';
 
 const password = 'a long passphrase';
+/** How long to wait for what asks the other server first. */
+const askingElsewhere = { timeout: 15_000 };
 
 describe('following a group on another Daf, in the browser', () => {
   const browser = useChromium();
@@ -82,7 +84,8 @@ describe('following a group on another Daf, in the browser', () => {
     await expect.poll(() => following.locator('input[name="actor"]').count()).toBe(1);
     await following.locator('input[name="actor"]').fill(`${origin.url}/ap/actors/group.avot-jerusalem`);
     await following.getByRole('button', { name: 'Follow' }).click();
-    await expect.poll(() => following.locator('[role="status"]').textContent()).toContain('Asked to follow Avot in Jerusalem');
+    // The follow looks the group up on its server before it answers: longer than a poll's second on a busy machine.
+    await expect.poll(() => following.locator('[role="status"]').textContent(), askingElsewhere).toContain('Asked to follow Avot in Jerusalem');
     await expect.poll(() => following.locator('ul.following > li').textContent()).toContain('Waiting for them to accept');
     await settle();
     await page.reload();
@@ -116,5 +119,15 @@ describe('following a group on another Daf, in the browser', () => {
     expect(layers.find((l) => l.followedFrom)?.replyPolicy).toBe('members');
     await page.locator('daf-group-page #reading-heading').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(screenshotDir, 'following-answers-open.png') });
+
+    // Its settings hold only what is the group's here: no one here writes in it, and it publishes nothing.
+    await page.locator('daf-group-page button.layer-settings').click();
+    const settings = page.locator('daf-layer-settings form');
+    await expect.poll(() => settings.locator('input[name=name]').count()).toBe(1);
+    expect(await settings.locator('select[name=writePolicy], select[name=federation], input[name=readFirst]').count()).toBe(0);
+    expect(await settings.locator('select[name=replyPolicy]').inputValue()).toBe('members');
+    await settings.getByLabel('Name').fill('Jerusalem, followed');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('daf-layer-settings [role=status]').textContent()).toBe('Saved the settings of “Jerusalem, followed”.');
   });
 });

@@ -175,6 +175,18 @@ describe('federation settings', () => {
       expect((await otis.patch(`/api/texts/${text}/layers/otis-reads`, { federation: 'publish' })).body.federation).toBe('publish');
     });
 
+    it("is recorded in the group's audit log with the layer's name, as every change of a group layer is, and not for a person's own layer", async () => {
+      expect((await olga.patch(`/api/texts/${text}/layers/study-notes`, { federation: 'publish+replies', name: 'Study notes, sent out' })).status).toBe(200);
+      const entries = (await mark.get('/api/groups/open-study/audit')).body.entries as { action: string; actor: string; reason: string }[];
+      const entry = entries.find((e) => e.action === 'layer.updated')!;
+      expect(entry.actor).toBe('olga');
+      expect(JSON.parse(entry.reason)).toEqual({ layer: 'Study notes', federation: 'publish+replies', name: 'Study notes, sent out' });
+      const rows = await t.database.db.selectFrom('audit_log').select('group_id').where('action', '=', 'layer.updated').execute();
+      expect((await olga.patch(`/api/texts/${text}/layers/diary`, { description: 'Mine.' })).status).toBe(200);
+      expect(await t.database.db.selectFrom('audit_log').select('group_id').where('action', '=', 'layer.updated').execute()).toHaveLength(rows.length);
+      expect((await olga.patch(`/api/texts/${text}/layers/study-notes`, { name: 'Study notes', federation: 'publish' })).status).toBe(200);
+    });
+
     it('is stored whatever the layer’s visibility', async () => {
       for (const slug of ['study-circle', 'diary']) {
         const res = await olga.patch(`/api/texts/${text}/layers/${slug}`, { federation: 'publish' });
