@@ -53,9 +53,14 @@ export function groupFields(g: Omit<GroupFields, 'description'> & { description:
 export const groupFormStyles = css`
       form {
         display: grid;
+        /* One column no wider than the form: a long option must not push it past a phone's edge. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.9rem;
         max-inline-size: 32rem;
         margin-block-start: 0.75rem;
+      }
+      select {
+        max-inline-size: 100%;
       }
       label {
         display: flex;
