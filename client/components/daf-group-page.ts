@@ -148,7 +148,7 @@ export class DafGroupPage extends LitElement {
     this.layerForm = false;
     this.settingsOf = null;
     this.addEventListener('daf-group-changed', () => void this.load());
-    this.addEventListener('daf-layer-settings-closed', () => (this.settingsOf = null));
+    this.addEventListener('daf-layer-settings-closed', () => void this.closeSettings());
     // Something the log records was done, and the group itself did not change: the log alone reads again.
     this.addEventListener('daf-audit-changed', () => void this.renderRoot.querySelector<DafGroupAudit>('daf-group-audit')?.refresh());
   }
@@ -289,12 +289,27 @@ export class DafGroupPage extends LitElement {
     >`;
   }
 
+  /** Closes the open layer settings, and gives the focus back to the button that opened them. */
+  private async closeSettings() {
+    const key = this.settingsOf;
+    this.settingsOf = null;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>(`button.layer-settings[data-layer="${CSS.escape(key ?? '')}"]`)?.focus();
+  }
+
   /** An owner's controls on a layer: its settings, and, on a layer followed from another Daf, the answer toggle. */
   private ownerControls(g: Group, l: Group['layers'][number]) {
     const key = `${l.text.slug}/${l.slug}`;
     const open = this.settingsOf === key;
     return html`${l.followedFrom !== undefined ? this.answerToggle(g, l) : nothing}
-      <button type="button" class="layer-settings" aria-expanded=${open ? 'true' : 'false'} aria-label=${`Settings of “${l.name}”`} @click=${() => (this.settingsOf = open ? null : key)}>
+      <button
+        type="button"
+        class="layer-settings"
+        data-layer=${key}
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-label=${`Settings of “${l.name}”`}
+        @click=${() => (this.settingsOf = open ? null : key)}
+      >
         Settings…
       </button>
       ${open ? keyed(key, html`<daf-layer-settings text=${l.text.slug} layer=${l.slug} ?groupFederated=${g.federated && g.visibility === 'public'}></daf-layer-settings>`) : nothing}`;

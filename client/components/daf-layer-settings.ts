@@ -10,7 +10,7 @@ import { formPolicies, layerPolicyFields } from './layer-fields.ts';
  * A group layer's settings, changed by the group's owners on its page: its name, description and
  * colour, who sees it, who writes and who replies, whether its public glosses go to the group's
  * followers elsewhere, and read first. A layer followed from another Daf keeps only what is the
- * group's here: its name, colour, who sees it and whether members answer in its threads. The
+ * group's here: its name, description, colour, who sees it and whether members answer in its threads. The
  * layer is read when the form opens; only what changed is sent (`PATCH`), and the server judges
  * it: its message shows under the form. Saved, it fires `daf-group-changed`, so the group page
  * reads its layers again.
@@ -74,7 +74,10 @@ export class DafLayerSettings extends LitElement {
     };
     const changed: UpdateLayerInput = {};
     for (const [key, value] of Object.entries(asked) as [keyof UpdateLayerInput, unknown][]) {
-      if (value !== l[key as keyof Layer]) (changed as Record<string, unknown>)[key] = value;
+      const was = l[key as keyof Layer];
+      // A colour picker answers in lower case; the API may have stored "#A1B2C3".
+      const same = key === 'color' ? String(value).toLowerCase() === String(was).toLowerCase() : value === was;
+      if (!same) (changed as Record<string, unknown>)[key] = value;
     }
     return changed;
   }

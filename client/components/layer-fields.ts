@@ -15,40 +15,39 @@ export const newLayerPolicies: LayerPolicies = { visibility: 'group', writePolic
 
 /** The fields, filled with `l`'s settings; `mirror` for a layer followed from another Daf; `federationHint` instead of the general one. */
 export function layerPolicyFields(l: LayerPolicies, { mirror = false, federationHint }: { mirror?: boolean; federationHint?: string } = {}) {
+  // Each option says whether it is chosen: a select's `.value`, set before Lit adds the options
+  // that only some layers have, would match none and fall back to the first, silently.
+  const option = (value: string, chosen: string, words: string) => html`<option value=${value} ?selected=${value === chosen}>${words}</option>`;
   return html`
     <label
       >Who sees it
-      <select name="visibility" .value=${l.visibility}>
-        <option value="group">The group’s members</option>
-        <option value="public">Everyone who can read the text</option>
-        ${mirror ? nothing : html`<option value="private">Each member their own notes (a notebook)</option>`}
+      <select name="visibility">
+        ${option('group', l.visibility, 'The group’s members')} ${option('public', l.visibility, 'Everyone who can read the text')}
+        ${mirror ? nothing : option('private', l.visibility, 'Each member their own notes (a notebook)')}
       </select>
     </label>
     ${mirror
       ? nothing
       : html`<label
           >Who writes glosses
-          <select name="writePolicy" .value=${l.writePolicy}>
-            <option value="members">The group’s members</option>
-            <option value="moderators">Its owners and moderators only</option>
+          <select name="writePolicy">
+            ${option('members', l.writePolicy, 'The group’s members')} ${option('moderators', l.writePolicy, 'Its owners and moderators only')}
           </select>
         </label>`}
     <label
       >Who replies
-      <select name="replyPolicy" .value=${l.replyPolicy}>
-        <option value="members">The group’s members${mirror ? ' (their replies go to the group there)' : ''}</option>
-        ${mirror ? nothing : html`<option value="signed_in">Anyone signed in who can see it</option>`}
-        <option value="nobody">Nobody</option>
+      <select name="replyPolicy">
+        ${option('members', l.replyPolicy, `The group’s members${mirror ? ' (their replies go to the group there)' : ''}`)}
+        ${mirror ? nothing : option('signed_in', l.replyPolicy, 'Anyone signed in who can see it')} ${option('nobody', l.replyPolicy, 'Nobody')}
       </select>
     </label>
     ${mirror
       ? nothing
       : html`<label
             >Other servers
-            <select name="federation" aria-describedby="federation-hint" .value=${l.federation}>
-              <option value="off">Keep it here</option>
-              <option value="publish">Publish its public glosses to the group’s followers elsewhere</option>
-              <option value="publish+replies">Publish them, and take replies from elsewhere</option>
+            <select name="federation" aria-describedby="federation-hint">
+              ${option('off', l.federation, 'Keep it here')} ${option('publish', l.federation, 'Publish its public glosses to the group’s followers elsewhere')}
+              ${option('publish+replies', l.federation, 'Publish them, and take replies from elsewhere')}
             </select>
             <span class="hint" id="federation-hint">${federationHint ?? 'For a group others may follow (its settings say); only what anyone may read ever leaves.'}</span>
           </label>

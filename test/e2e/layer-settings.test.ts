@@ -101,10 +101,33 @@ describe('a group layer’s settings in the browser', () => {
     await expect.poll(() => page.locator('daf-layer-settings [role=alert]').textContent()).toContain('comment on this layer');
     expect(await layerNow()).toMatchObject({ readFirst: false });
 
-    // Closed, the button says so.
+    // Closed, the button says so, and has the focus back.
     await form.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => page.locator('daf-layer-settings').count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Settings of “Thursday readings”' }).getAttribute('aria-expanded')).toBe('false');
+    const again = page.getByRole('button', { name: 'Settings of “Thursday readings”' });
+    expect(await again.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => again.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+  });
+
+  it('shows a notebook and a layer open to anyone signed in as they are, and a rename keeps them so', async () => {
+    expect((await rivka.post('/api/texts/pirkei-avot-en/layers', { name: 'Our notebooks', slug: 'notebooks', group: slug, visibility: 'private' })).status).toBe(201);
+    expect((await rivka.post('/api/texts/pirkei-avot-en/layers', { name: 'Open questions', slug: 'questions', group: slug, visibility: 'public', replyPolicy: 'signed_in' })).status).toBe(201);
+    const page = await signedIn('rivka');
+    for (const [name, renamed, field, value] of [
+      ['Our notebooks', 'Our own notebooks', 'visibility', 'private'],
+      ['Open questions', 'Questions for all', 'replyPolicy', 'signed_in'],
+    ]) {
+      await page.getByRole('button', { name: `Settings of “${name}”` }).click();
+      const form = page.locator('daf-layer-settings form');
+      await expect.poll(() => form.locator('input[name=name]').inputValue()).toBe(name);
+      expect(await form.locator(`select[name=${field}]`).inputValue()).toBe(value);
+      await form.getByLabel('Name').fill(renamed);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.locator('daf-layer-settings [role=status]').textContent()).toBe(`Saved the settings of “${renamed}”.`);
+      await form.getByRole('button', { name: 'Close' }).click();
+      const { layers } = (await rivka.get('/api/texts/pirkei-avot-en/layers')).body as { layers: Record<string, unknown>[] };
+      expect(layers.find((l) => l.name === renamed)).toMatchObject({ [field]: value });
+    }
   });
 
   it('gives a member who is no owner no settings to open', async () => {
