@@ -42,14 +42,7 @@ export interface NewEvent {
  * the commit.
  */
 export async function recordEvent(db: DB, event: NewEvent, createdAt: string): Promise<void> {
-  // A gloss's event carries the gloss without its thread: the event is replayed for as long as the
-  // gloss is visible, so a reply copied into it would outlive a later hiding or deleting of that
-  // reply. Replies travel in their own reply.* events, each filtered as the reply is.
-  let payload = event.payload;
-  if (event.item?.kind === 'gloss') {
-    const { replies: _thread, ...gloss } = JSON.parse(payload) as Record<string, unknown>;
-    payload = JSON.stringify(gloss);
-  }
+  const payload = storedPayload(event);
   await store.insertEvent(db, {
     text_id: event.textId,
     layer_ids: JSON.stringify(event.layerIds),
@@ -59,6 +52,18 @@ export async function recordEvent(db: DB, event: NewEvent, createdAt: string): P
     item_id: event.item?.id ?? null,
     created_at: createdAt,
   });
+}
+
+/**
+ * What an event stores of its payload. A gloss's event carries the gloss without its thread: the
+ * event is replayed for as long as the gloss is visible, so a reply copied into it would outlive a
+ * later hiding or deleting of that reply. Replies travel in their own reply.* events, each
+ * filtered as the reply is.
+ */
+export function storedPayload(event: Pick<NewEvent, 'payload' | 'item'>): string {
+  if (event.item?.kind !== 'gloss') return event.payload;
+  const { replies: _thread, ...gloss } = JSON.parse(event.payload) as Record<string, unknown>;
+  return JSON.stringify(gloss);
 }
 
 /** Most events sent in one catch-up read. */

@@ -13,6 +13,8 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
 import { findTextById } from '../storage/texts.ts';
+import { dropEventsOf, rewriteEventsOf } from '../storage/events.ts';
+import { storedPayload } from './events.ts';
 import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import { parseBody } from './bodies.ts';
@@ -294,6 +296,8 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
       await glosses.deleteGlossRow(trx, id);
     }
     await removeItem(trx, 'gloss', id);
+    // The events that carried its words go with them (a replay already passed over them).
+    await dropEventsOf(trx, 'gloss', id);
     await event({
       textId: text.id,
       layerIds: [layer.id],
@@ -313,7 +317,11 @@ export async function forgetDeletedWords(w: Pick<Write, 'trx' | 'event'>, ids: n
   for (const child of await glosses.forgetQuotesOn(w.trx, ids)) {
     const text = (await findTextById(w.trx, child.text_id))!;
     const json = await glossJsonById(w.trx, text, child.id, null, true);
-    if (json !== null) await w.event({ textId: text.id, layerIds: [child.layer_id], kind: 'gloss.updated', payload: json, item: { kind: 'gloss', id: child.id } });
+    if (json === null) continue;
+    const event = { textId: text.id, layerIds: [child.layer_id], kind: 'gloss.updated' as const, payload: json, item: { kind: 'gloss' as const, id: child.id } };
+    // Its earlier events quoted the words too: they carry it as it now is.
+    await rewriteEventsOf(w.trx, child.id, storedPayload(event));
+    await w.event(event);
   }
 }
 

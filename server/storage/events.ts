@@ -20,6 +20,16 @@ export async function announce(db: DB, textIds: Iterable<number>, userIds: Itera
   if (dialectOf(db) === 'postgres') await postgres.announce(db, textIds, userIds);
 }
 
+/** Drops the events that carried a post's words (its creation and changes): it was deleted. */
+export async function dropEventsOf(db: DB, kind: 'gloss' | 'reply', id: number): Promise<void> {
+  await db.deleteFrom('event').where('item_kind', '=', kind).where('item_id', '=', id).execute();
+}
+
+/** Gives every event of a gloss `payload`: what it carried is no longer to be told (docs/data-model.md). */
+export async function rewriteEventsOf(db: DB, glossId: number, payload: string): Promise<void> {
+  await db.updateTable('event').set({ payload }).where('item_kind', '=', 'gloss').where('item_id', '=', glossId).execute();
+}
+
 /** Events of a text after `afterId`, oldest first, at most `limit`. */
 export async function eventsAfter(db: DB, textId: number, afterId: number, limit: number): Promise<EventRow[]> {
   return db

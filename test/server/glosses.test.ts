@@ -267,6 +267,10 @@ describe('glosses', () => {
       // The words are gone from the database too, not only from the answer.
       const row = await t.database.db.selectFrom('gloss').select('body_text').where('id', '=', g.id).executeTakeFirstOrThrow();
       expect(row.body_text).toBe('');
+      // And from the event log, which carried them when it was written.
+      const events = await t.database.db.selectFrom('event').select('payload').where('text_id', '=', (await t.database.db.selectFrom('gloss').select('text_id').where('id', '=', g.id).executeTakeFirstOrThrow()).text_id).execute();
+      expect(events.length).toBeGreaterThan(0);
+      expect(JSON.stringify(events)).not.toContain('To be deleted.');
     });
 
     it("takes a deleted gloss's words out of the quotes of the glosses on it, wherever they are shown", async () => {
@@ -283,9 +287,10 @@ describe('glosses', () => {
       expect(annotation.status).toBe(200);
       const stored = await t.database.db.selectFrom('gloss').select('selectors').where('id', '=', child.id).executeTakeFirstOrThrow();
       const anchors = await t.database.db.selectFrom('anchor').select('exact').where('gloss_id', '=', child.id).execute();
-      // The newest event of the child (what a replay shows of it) has the quote gone too.
-      const events = await t.database.db.selectFrom('event').select('payload').where('item_kind', '=', 'gloss').where('item_id', '=', child.id).orderBy('id', 'desc').limit(1).execute();
-      for (const where of [JSON.stringify(listed), annotation.text, stored.selectors, JSON.stringify(anchors), events[0].payload]) expect(where).not.toMatch(/hidden|meaning/);
+      // No event holds the words any more: the child's carry it as it now is, the parent's that carried them are gone.
+      const events = await t.database.db.selectFrom('event').select(['item_id', 'payload']).where('item_kind', '=', 'gloss').where('item_id', 'in', [parent.id, child.id]).execute();
+      expect(events.filter((e) => e.item_id === child.id).length).toBeGreaterThan(1);
+      for (const where of [JSON.stringify(listed), annotation.text, stored.selectors, JSON.stringify(anchors), JSON.stringify(events)]) expect(where).not.toMatch(/hidden|meaning/);
     });
 
     it('removes a gloss with nothing beneath it outright', async () => {
