@@ -13,7 +13,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
 import { findTextById } from '../storage/texts.ts';
-import { dropEventsOf, rewriteEventsOf } from '../storage/events.ts';
+import { dropEventsOf, lockText, rewriteEventsOf } from '../storage/events.ts';
 import { storedPayload } from './events.ts';
 import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
@@ -160,6 +160,8 @@ export async function createGloss(
   const span = await locateTarget(planned.where.text, input.target, viewer.id);
   return write(ctx, async (w) => {
     const { trx, now, event } = w;
+    // A gloss on a gloss: that gloss is not being deleted meanwhile.
+    if (input.target.gloss !== undefined) await lockText(trx, planned.text.id);
     const { text, layer, where, targetGlossId } = await newGlossTarget(trx, viewer, textSlug, layerSlug, input.target.gloss);
     checkUnchanged(planned.where.version, where.version);
     const { text: targetText, segments, version } = where;
@@ -280,7 +282,9 @@ export async function updateGloss(ctx: AppContext, viewer: Viewer, id: number, i
  */
 export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): Promise<{ tombstone: boolean }> {
   return write(ctx, async ({ trx, now, event }) => {
-    const { gloss, text, layer } = await readableGloss(trx, viewer, id);
+    const found = await readableGloss(trx, viewer, id);
+    // Nothing is written on it meanwhile: what hangs beneath it is decided, then it goes.
+    const { gloss, text, layer } = (await lockText(trx, found.text.id)) ? await readableGloss(trx, viewer, id) : found;
     if (!canDeletePost(viewer, layer, gloss)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a gloss');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${id} was deleted already`);
     if (gloss.author_id !== viewer.id && layer.group_id !== null) {

@@ -8,7 +8,7 @@ import { glossJson, replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { rememberRemoved } from '../storage/federation.ts';
-import { dropEventsOf } from '../storage/events.ts';
+import { dropEventsOf, lockText } from '../storage/events.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
@@ -31,7 +31,9 @@ export async function createReply(ctx: AppContext, viewer: Viewer, glossId: numb
   const body = parseBody(input.body);
   return write(ctx, async (w) => {
     const { trx, now, event } = w;
-    const { gloss, text, layer } = await readableGloss(trx, viewer, glossId);
+    // What it answers is not being deleted meanwhile.
+    const found = await readableGloss(trx, viewer, glossId);
+    const { gloss, text, layer } = (await lockText(trx, found.text.id)) ? await readableGloss(trx, viewer, glossId) : found;
     if (!canReply(viewer, text, layer)) throw new AppError('forbidden', 403, 'You may not reply here');
     if (gloss.status === 'deleted') throw new AppError('gloss_deleted', 409, `Gloss ${glossId} was deleted; its thread is closed`);
     if (gloss.status !== 'active') throw new AppError('gloss_not_active', 409, `Gloss ${glossId} is ${gloss.status}; its thread is closed`);
@@ -87,7 +89,9 @@ export async function updateReply(ctx: AppContext, viewer: Viewer, id: number, i
 /** Deletes a reply (author only); one with answers beneath it becomes a tombstone. */
 export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
   return write(ctx, async ({ trx, now, event }) => {
-    const { reply, text, layer } = await readableReply(trx, viewer, id);
+    // Nothing answers it meanwhile: what hangs beneath it is decided, then it goes.
+    const found = await readableReply(trx, viewer, id);
+    const { reply, text, layer } = (await lockText(trx, found.text.id)) ? await readableReply(trx, viewer, id) : found;
     if (!canDeletePost(viewer, layer, reply)) throw new AppError('forbidden', 403, 'Only the author or a moderator may delete a reply');
     if (reply.author_id !== viewer.id && layer.group_id !== null) {
       await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'reply.deleted', kind: 'reply', itemId: id, subjectId: reply.author_id }, now);

@@ -13,6 +13,18 @@ export async function insertEvent(db: DB, row: NewRow<'event'>): Promise<EventRo
 }
 
 /**
+ * Takes the text's event lock now, before a write reads what it decides on, not only when it
+ * appends its event (PostgreSQL; SQLite has one writer): deleting a post and answering it are
+ * then decided one after the other, never both on the same old state (docs/postgres.md §6).
+ * True when it took the lock: what was read before it must be read again.
+ */
+export async function lockText(db: DB, textId: number): Promise<boolean> {
+  if (dialectOf(db) !== 'postgres') return false;
+  await postgres.lockTextEvents(db, textId);
+  return true;
+}
+
+/**
  * Tells the other processes on the same database, when the transaction commits, of new events of
  * these texts and new notifications of these people (PostgreSQL; SQLite's processes poll).
  */
