@@ -21,6 +21,7 @@ import * as users from '../storage/users.ts';
 import { deleteNotificationsOf } from '../storage/notifications.ts';
 import { deleteReadStateOf } from '../storage/read-state.ts';
 import { deleteUnsubscribeLinksOf } from '../storage/digests.ts';
+import { lockText } from '../storage/events.ts';
 import { checkPassword } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Viewer } from './policy.ts';
@@ -58,6 +59,9 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     // of theirs stays only where someone else's answer hangs beneath it, at any depth, so their
     // own answers to themselves go too (as a one-by-one delete, deepest first, would leave it).
     const posts = await erase.postsToErase(trx, userId);
+    // Every text it will write events to is locked first, in one order (by id): two deletions at
+    // once, each over the same texts, wait for each other instead of deadlocking (docs/postgres.md §6).
+    for (const textId of [...new Set(posts.map((p) => p.text_id))].sort((a, b) => a - b)) await lockText(trx, textId);
     // The events that carried their words (a created or updated gloss or reply) are dropped, and so
     // are their search entries.
     await erase.erasePostsOf(trx, userId, {

@@ -3,7 +3,8 @@
  * deleted as a reply to it is written. Whichever comes first wins, and the other is answered as
  * it would be after it: the answer is refused (409 or 422) and the post is gone, or the answer
  * stands and the post stays as a tombstone. Never a 500 (on PostgreSQL, without the text's lock,
- * the two transactions met in a foreign key), and never an answer hanging from nothing.
+ * the two transactions met in a foreign key), and never an answer hanging from nothing. And two
+ * accounts deleted at once over the same texts, in the other order: both go (they deadlocked).
  */
 import { describe, expect, it } from 'vitest';
 import { createLayer, createText, useTestApp, writeGloss } from '../helpers/test-app.ts';
@@ -55,6 +56,25 @@ describe('deleting a post while it is answered', () => {
         expect([404, 409, 422], answer.text).toContain(answer.status);
         expect(row).toBeUndefined();
       }
+    }
+  });
+});
+
+describe('two accounts deleted at once', () => {
+  const t = useTestApp();
+
+  it('both go, though each wrote on the same two texts in the other order', async () => {
+    for (let round = 0; round < 12; round++) {
+      const [x, y, owner] = await Promise.all([t.signup(`x${round}`), t.signup(`y${round}`), t.signup(`o${round}`)]);
+      const [one, two] = [await createText(owner, { title: `One ${round}`, content: 'The first text.' }), await createText(owner, { title: `Two ${round}`, content: 'The second text.' })];
+      const [l1, l2] = [await createLayer(owner, one, { name: 'Open', writePolicy: 'signed_in' }), await createLayer(owner, two, { name: 'Open', writePolicy: 'signed_in' })];
+      // Deletion takes a person's posts newest first: x's come text two, then one; y's one, then two.
+      await writeGloss(x, one, l1, { exact: 'first' }, 'x on one.');
+      await writeGloss(y, two, l2, { exact: 'second' }, 'y on two.');
+      await writeGloss(x, two, l2, { exact: 'second' }, 'x on two.');
+      await writeGloss(y, one, l1, { exact: 'first' }, 'y on one.');
+      const gone = await Promise.all([x, y].map((c) => c.request('DELETE', '/api/me', { password: 'correct horse battery' })));
+      expect(gone.map((r) => r.status), gone.map((r) => r.text).join(' | ')).toEqual([200, 200]);
     }
   });
 });
