@@ -4,7 +4,7 @@
  *  - each of their replies and glosses is deleted, or, when others' replies or glosses hang
  *    beneath it, becomes a tombstone (no words, no author) that keeps the thread in its place —
  *    the rule a single delete follows; deepest first, so their own answers to themselves go too;
- *  - the events that carried their words are dropped, and live readers are told of each removal;
+ *  - the events that carried their words are emptied, and live readers are told of each removal;
  *  - their private texts and private notebooks, which nobody else can read, are deleted whole;
  *    texts and layers others can read (and may have written in) stay, owned by the emptied account;
  *  - they leave every group; sessions and tokens end;
@@ -62,8 +62,8 @@ export async function eraseAccount(ctx: AppContext, userId: number) {
     // Every text it will write events to is locked first, in one order (by id): two deletions at
     // once, each over the same texts, wait for each other instead of deadlocking (docs/postgres.md §6).
     for (const textId of [...new Set(posts.map((p) => p.text_id))].sort((a, b) => a - b)) await lockText(trx, textId);
-    // The events that carried their words (a created or updated gloss or reply) are dropped, and so
-    // are their search entries.
+    // The events that carried their words (a created or updated gloss or reply) are emptied, and
+    // their search entries go.
     await erase.erasePostsOf(trx, userId, {
       reply: { status: 'deleted', body_doc: emptyBody, body_text: '', updated_at: now },
       gloss: { status: 'deleted', body_doc: emptyBody, body_text: '', attribution: null, updated_at: now },

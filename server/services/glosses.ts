@@ -13,7 +13,7 @@ import * as glosses from '../storage/glosses.ts';
 import * as layers from '../storage/layers.ts';
 import * as stances from '../storage/stances.ts';
 import { findTextById } from '../storage/texts.ts';
-import { dropEventsOf, lockText, rewriteEventsOf } from '../storage/events.ts';
+import { blankEventsOf, lockText, rewriteEventsOf } from '../storage/events.ts';
 import { storedPayload } from './events.ts';
 import { rememberRemoved } from '../storage/federation.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
@@ -300,8 +300,8 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
       await glosses.deleteGlossRow(trx, id);
     }
     await removeItem(trx, 'gloss', id);
-    // The events that carried its words go with them (a replay already passed over them).
-    await dropEventsOf(trx, 'gloss', id);
+    // The events that carried its words carry nothing now (a replay already passed over them).
+    await blankEventsOf(trx, 'gloss', id);
     await event({
       textId: text.id,
       layerIds: [layer.id],

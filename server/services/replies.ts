@@ -8,7 +8,7 @@ import { glossJson, replyJson } from '../storage/gloss-listing.ts';
 import type { DB } from '../storage/database.ts';
 import * as glosses from '../storage/glosses.ts';
 import { rememberRemoved } from '../storage/federation.ts';
-import { dropEventsOf, lockText } from '../storage/events.ts';
+import { blankEventsOf, lockText } from '../storage/events.ts';
 import { indexItem, removeItem } from '../storage/search-index.ts';
 import type { BodyInput } from '../../schema/api.ts';
 import { parseBody } from './bodies.ts';
@@ -111,8 +111,8 @@ export async function deleteReply(ctx: AppContext, viewer: Viewer, id: number) {
       await glosses.deleteReplyRow(trx, id);
     }
     await removeItem(trx, 'reply', id);
-    // The events that carried its words go with them (a replay already passed over them).
-    await dropEventsOf(trx, 'reply', id);
+    // The events that carried its words carry nothing now (a replay already passed over them).
+    await blankEventsOf(trx, 'reply', id);
     await event({
       textId: text.id,
       layerIds: [layer.id],

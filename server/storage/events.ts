@@ -32,9 +32,13 @@ export async function announce(db: DB, textIds: Iterable<number>, userIds: Itera
   if (dialectOf(db) === 'postgres') await postgres.announce(db, textIds, userIds);
 }
 
-/** Drops the events that carried a post's words (its creation and changes): it was deleted. */
-export async function dropEventsOf(db: DB, kind: 'gloss' | 'reply', id: number): Promise<void> {
-  await db.deleteFrom('event').where('item_kind', '=', kind).where('item_id', '=', id).execute();
+/**
+ * Empties the events that carried a post's words (its creation and changes): it was deleted. The
+ * rows stay, so the log keeps its ids without a gap (the publisher takes a gap for a transaction
+ * still open, and waits); no reader is shown them, since their post is gone or a tombstone.
+ */
+export async function blankEventsOf(db: DB, kind: 'gloss' | 'reply', id: number): Promise<void> {
+  await db.updateTable('event').set({ payload: '{}' }).where('item_kind', '=', kind).where('item_id', '=', id).execute();
 }
 
 /** Gives every event of a gloss `payload`: what it carried is no longer to be told (docs/data-model.md). */
