@@ -318,8 +318,11 @@ export async function deleteGloss(ctx: AppContext, viewer: Viewer, id: number): 
  * the federation publisher all see it without them.
  */
 export async function forgetDeletedWords(w: Pick<Write, 'trx' | 'event'>, ids: number[]): Promise<void> {
+  // Glosses on glosses of one text are on that text: each text is read once.
+  const texts = new Map<number, TextRow>();
   for (const child of await glosses.forgetQuotesOn(w.trx, ids)) {
-    const text = (await findTextById(w.trx, child.text_id))!;
+    const text = texts.get(child.text_id) ?? (await findTextById(w.trx, child.text_id))!;
+    texts.set(text.id, text);
     const json = await glossJsonById(w.trx, text, child.id, null, true);
     if (json === null) continue;
     const event = { textId: text.id, layerIds: [child.layer_id], kind: 'gloss.updated' as const, payload: json, item: { kind: 'gloss' as const, id: child.id } };

@@ -230,7 +230,7 @@ export async function updateLayer(ctx: AppContext, viewer: Viewer, textSlug: str
     const before = layerJson(layer);
     await event({ textId: text.id, layerIds: [layer.id], kind: 'layer.updated', payload: JSON.stringify(json) });
     // A group's log tells which of its layers changed (by the name it had) and what changed; nothing, if nothing did.
-    const changed = Object.fromEntries(Object.entries(layerJson(next)).filter(([key, value]) => key in input && value !== (before as Record<string, unknown>)[key]));
+    const changed = Object.fromEntries(Object.entries(json).filter(([key, value]) => key in input && value !== (before as Record<string, unknown>)[key]));
     if (layer.group_id !== null && Object.keys(changed).length > 0) {
       await recordAudit(trx, { groupId: layer.group_id, actorId: viewer.id, action: 'layer.updated', reason: JSON.stringify({ layer: layer.name, ...changed }) }, now);
     }
