@@ -283,6 +283,7 @@ export const api = {
   /** A layer of one's own (`visibility` public or private), or of a group one curates (`group`). */
   // The server answers the layer without `you` (routes/texts.ts); its creator may do everything in it.
   createLayer: (slug: string, input: CreateLayerInput) => request<Layer>('POST', `/api/texts/${enc(slug)}/layers`, input),
+  layer: (slug: string, layer: string) => request<Layer>('GET', `/api/texts/${enc(slug)}/layers/${enc(layer)}`),
   updateLayer: (slug: string, layer: string, input: UpdateLayerInput) => request<Layer>('PATCH', `/api/texts/${enc(slug)}/layers/${enc(layer)}`, input),
   createGloss: (slug: string, layer: string, input: { target: GlossTarget; body: Body; motivation?: string }) =>
     request<Gloss>('POST', `/api/texts/${enc(slug)}/layers/${enc(layer)}/glosses`, input),

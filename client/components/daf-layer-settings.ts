@@ -56,10 +56,7 @@ export class DafLayerSettings extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     void this.actions.run(async () => {
-      const { layers } = await api.layers(this.text);
-      const found = layers.find((l) => l.slug === this.layer);
-      if (!found) throw new Error('This layer is no longer there.');
-      this.current = found;
+      this.current = await api.layer(this.text, this.layer);
     });
   }
 
