@@ -236,6 +236,7 @@ describe('the check of the contract, on a real app', () => {
       '/api/texts',
       `/api/texts/${text}`,
       `/api/texts/${text}/layers`,
+      `/api/texts/${text}/layers/notes`,
       `/api/texts/${text}/parallels`,
       `/api/texts/${text}/glosses`,
       `/api/texts/${text}/passage?ref=&layer=notes`,

@@ -2,6 +2,7 @@
  * Fedify's store and queue kept in Daf's database (docs/federation.md §3): values lapse when
  * their time is up and are swept; a queued message is handled once even with two listeners on
  * two connections, waits out its delay, and comes back after its handler fails, never lost.
+ * Remote documents are cached there, but not the JSON-LD contexts Fedify holds in memory.
  * Runs on either dialect.
  */
 import fs from 'node:fs';
@@ -9,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Temporal } from '@js-temporal/polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseKvStore, DatabaseMessageQueue } from '../../server/services/federation/stores.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cachedDocumentLoaderFactory, DatabaseKvStore, DatabaseMessageQueue } from '../../server/services/federation/stores.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 
@@ -99,5 +102,33 @@ describe(`federation's store and queue in a ${testDialect} database`, () => {
     stop.abort();
     await listening;
     expect(handled.sort()).toEqual(['flaky', 'later']);
+  });
+
+  it('caches a remote document for a while, and never the contexts Fedify holds in memory', async () => {
+    let served = 0;
+    const server = http.createServer((_req, res) => {
+      served++;
+      res.writeHead(200, { 'content-type': 'application/activity+json' }).end(JSON.stringify({ id: 'x', type: 'Person', name: `Alice ${served}` }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const kvRows = async () => (await one.db.selectFrom('fed_kv').select('key').execute()).map((r) => r.key).sort();
+      const before = await kvRows();
+      const load = cachedDocumentLoaderFactory(new DatabaseKvStore(one.db), true)();
+      // Each context an activity names is read from memory: reading one writes nothing, so an
+      // unsigned activity the inbox refuses stores nothing either, however long since the last.
+      for (const url of ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1', 'https://w3id.org/security/data-integrity/v1', 'https://w3id.org/security/multikey/v1']) {
+        expect(((await load(url)).document as { '@context': unknown })['@context'], url).toBeDefined();
+      }
+      expect(await kvRows()).toEqual(before);
+      // A remote document is fetched once, then read from the store.
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/users/alice`;
+      expect(((await load(url)).document as { name: string }).name).toBe('Alice 1');
+      expect(((await load(url)).document as { name: string }).name).toBe('Alice 1');
+      expect(served).toBe(1);
+      expect(await kvRows()).toEqual([...before, JSON.stringify(['_fedify', 'remoteDocument', url])].sort());
+    } finally {
+      server.close();
+    }
   });
 });

@@ -42,7 +42,7 @@ import { answerToAnswer, backfill, fromFollowedGroup, linksOf, mirrorNote } from
 import { isMirrored, readLinkedAnnotation, receiveFollowedDeletion, receiveFollowedEdit, receiveFollowedReplyEdit, type Loader } from './mirror.ts';
 import { isPublicDestination } from './public-address.ts';
 import { ApUrls, groupActor, parseNoteKey, postNote, userActor } from './notes.ts';
-import { DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
+import { cachedDocumentLoaderFactory, DatabaseKvStore, DatabaseMessageQueue } from './stores.ts';
 import { inReplyToOf, publishedRevision } from './threading.ts';
 
 export interface FederationSettings {
@@ -57,8 +57,9 @@ export interface FederationSettings {
   kv?: KvStore;
   queue?: MessageQueue;
   /**
-   * How remote documents and JSON-LD contexts are fetched; Fedify's own (over HTTP, cached in
-   * the store) by default. Tests serve recorded documents through them, and fail on any other fetch.
+   * How remote documents and JSON-LD contexts are fetched; over HTTP, cached in the store
+   * (`cachedDocumentLoaderFactory`) by default. Tests serve recorded documents through them,
+   * and fail on any other fetch.
    */
   documentLoaderFactory?: DocumentLoaderFactory;
   contextLoaderFactory?: DocumentLoaderFactory;
@@ -136,14 +137,16 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
   // A followed gloss's annotation is read fresh, never from the cache: an Update must see the edit.
   const freshLoader = (settings.documentLoaderFactory ?? getDocumentLoader)({ allowPrivateAddress: settings.allowPrivateAddress });
   const fresh: Loader = async (url) => (await freshLoader(url)).document;
+  const kv = settings.kv ?? new DatabaseKvStore(ctx.db);
+  const allowPrivateAddress = settings.authenticatedDocumentLoaderFactory ? false : settings.allowPrivateAddress;
   const federation = createFederation<AppContext>({
-    kv: settings.kv ?? new DatabaseKvStore(ctx.db),
+    kv,
     queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log),
     origin: urls.base,
-    allowPrivateAddress: settings.authenticatedDocumentLoaderFactory ? false : settings.allowPrivateAddress,
+    allowPrivateAddress,
     manuallyStartQueue: true,
     ...(settings.authenticatedDocumentLoaderFactory ? { authenticatedDocumentLoaderFactory: settings.authenticatedDocumentLoaderFactory } : {}),
-    ...(settings.documentLoaderFactory ? { documentLoaderFactory: settings.documentLoaderFactory } : {}),
+    documentLoaderFactory: settings.documentLoaderFactory ?? cachedDocumentLoaderFactory(kv, allowPrivateAddress),
     ...(settings.contextLoaderFactory ? { contextLoaderFactory: settings.contextLoaderFactory } : {}),
   });
 

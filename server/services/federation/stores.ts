@@ -4,7 +4,8 @@
  * only in a process's memory.
  */
 import { randomUUID } from 'node:crypto';
-import type { KvKey, KvStore, KvStoreSetOptions, MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
+import { getDocumentLoader, kvCache } from '@fedify/fedify';
+import type { DocumentLoaderFactory, KvKey, KvStore, KvStoreSetOptions, MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
 import type { DB } from '../../storage/database.ts';
 import * as store from '../../storage/federation.ts';
 
@@ -42,6 +43,34 @@ export class DatabaseKvStore implements KvStore {
   async delete(key: KvKey): Promise<void> {
     await store.kvDelete(this.db, JSON.stringify(key));
   }
+}
+
+/**
+ * The JSON-LD contexts Fedify's loader answers from memory (its preloaded contexts), which are
+ * those activities name. Caching them in the store would only write a row again each time the
+ * cache lapses, on whatever activity came next, an unsigned one the inbox refuses included.
+ */
+const contextsInMemory = new Set([
+  'https://www.w3.org/ns/activitystreams',
+  'https://w3id.org/security/v1',
+  'https://w3id.org/security/data-integrity/v1',
+  'https://www.w3.org/ns/did/v1',
+  'https://w3id.org/security/multikey/v1',
+  'https://purl.archive.org/socialweb/webfinger',
+  'http://schema.org/',
+]);
+
+/**
+ * How Daf fetches remote documents and contexts: as Fedify does by default (over HTTP, each kept
+ * in the store for five minutes, under Fedify's own keys), except the contexts it holds in memory.
+ * `allowPrivateAddress` is the federation's, which a caller of the factory may override.
+ */
+export function cachedDocumentLoaderFactory(kv: KvStore, allowPrivateAddress: boolean): DocumentLoaderFactory {
+  return (options) => {
+    const plain = getDocumentLoader({ allowPrivateAddress: options?.allowPrivateAddress ?? allowPrivateAddress, userAgent: options?.userAgent });
+    const cached = kvCache({ loader: plain, kv, prefix: ['_fedify', 'remoteDocument'] });
+    return (url) => (contextsInMemory.has(url) ? plain(url) : cached(url));
+  };
 }
 
 /** How long a worker holds a message before another may take it (a crashed worker's message comes back then). */
