@@ -137,7 +137,7 @@ export async function startServer(options: {
    * Federate over ActivityPub (docs/federation.md); needs `baseUrl`. Off when unset. Tests may
    * give the document and context loaders (served from recorded documents, offline).
    */
-  federation?: Pick<FederationSettings, 'documentLoaderFactory' | 'contextLoaderFactory' | 'authenticatedDocumentLoaderFactory'> & { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
+  federation?: Pick<FederationSettings, 'documentLoaderFactory' | 'contextLoaderFactory' | 'authenticatedDocumentLoaderFactory' | 'queueWorkers'> & { allowPrivateAddress?: boolean; inboxMaxBytes?: number };
 }): Promise<RunningServer> {
   if (options.federation && options.baseUrl === undefined) throw new Error('Federation needs a base URL: the public origin every id is made from');
   const log = options.log ?? (() => {});
@@ -163,6 +163,7 @@ export async function startServer(options: {
         documentLoaderFactory: options.federation.documentLoaderFactory,
         contextLoaderFactory: options.federation.contextLoaderFactory,
         authenticatedDocumentLoaderFactory: options.federation.authenticatedDocumentLoaderFactory,
+        queueWorkers: options.federation.queueWorkers,
       })
     : null;
   const queueStop = new AbortController();

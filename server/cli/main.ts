@@ -68,6 +68,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: (args
       'pg-pool-max': { type: 'string' },
       federation: { type: 'boolean' },
       'inbox-max-bytes': { type: 'string' },
+      'federation-workers': { type: 'string' },
     },
     run: serveCommand,
   },

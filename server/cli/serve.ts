@@ -1,6 +1,7 @@
 /** `daf serve`: serve Daf, loading the demo into an empty database. */
 import { startServer } from '../main.ts';
 import { digestCheckMs } from '../services/digests.ts';
+import { defaultQueueWorkers } from '../services/federation/stores.ts';
 import { defaultQuotas, mebibyte } from '../services/quotas.ts';
 import { shownLocation } from '../storage/open-database.ts';
 import { defaultInboxMaxBytes } from '../routes/federation.ts';
@@ -39,6 +40,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     console.error('Warning: DAF_FEDERATION_ALLOW_PRIVATE is set: this server will fetch from and deliver to loopback and private addresses. Use it only for tests or a closed network.');
   }
   const inboxMaxBytes = countOption(values, 'inbox-max-bytes', 'DAF_INBOX_MAX_BYTES', defaultInboxMaxBytes);
+  const queueWorkers = countOption(values, 'federation-workers', 'DAF_FEDERATION_WORKERS', defaultQueueWorkers);
   const warning = hostWarning(host, baseUrl);
   if (warning) console.error(warning);
   const server = await startServer({
@@ -53,7 +55,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
     },
     demo: !values['no-demo'],
     limitStore,
-    federation: federation ? { allowPrivateAddress: allowPrivate, inboxMaxBytes } : undefined,
+    federation: federation ? { allowPrivateAddress: allowPrivate, inboxMaxBytes, queueWorkers } : undefined,
     database: {
       poolMax: countOption(values, 'pg-pool-max', 'DAF_PG_POOL_MAX', 10),
       migrate: migrate === 'auto',

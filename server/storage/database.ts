@@ -446,6 +446,8 @@ export interface FedQueueTable {
   /** A worker holds it until then (ms since 1970); 0 when nobody does. */
   leased_until: ColumnType<number, number | undefined, number>;
   created_at: number;
+  /** Messages of one lane are handed out one at a time, in order (a delivery's inbox, a sender's server). */
+  lane: ColumnType<string, string | undefined, string>;
 }
 /** A local actor's key pair, generated once: `owner` is `group:ID`, `user:ID` or `app`. */
 export interface FedKeyTable {

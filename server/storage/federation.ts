@@ -39,29 +39,44 @@ export async function kvSweep(db: DB, now: number): Promise<number> {
 
 // ---- Fedify's message queue ----
 
-export async function enqueueMessages(db: DB, messages: { id: string; message: string; notBefore: number }[], now: number): Promise<void> {
+export async function enqueueMessages(db: DB, messages: { id: string; message: string; lane: string; notBefore: number }[], now: number): Promise<void> {
   if (messages.length === 0) return;
   await db
     .insertInto('fed_queue')
-    .values(messages.map((m) => ({ id: m.id, message: m.message, not_before: m.notBefore, created_at: now })))
+    .values(messages.map((m) => ({ id: m.id, message: m.message, lane: m.lane, not_before: m.notBefore, created_at: now })))
     .execute();
 }
 
+/** The first key of the advisory lock that hands out the queue's messages one lease at a time on PostgreSQL. */
+const queueLockClass = 0x0db0;
+
 /**
- * Takes the oldest message due by `now` that nobody holds, and holds it until `leaseUntil`;
- * null when there is none. Two processes never take the same message: PostgreSQL skips rows
- * another transaction has locked, and SQLite runs one writer at a time.
+ * Takes the oldest message due by `now` that nobody holds, of a lane in which nobody holds one,
+ * and holds it until `leaseUntil`; null when there is none. So a lane's messages are handled one
+ * at a time, in the order they were queued (a retry, due later, goes behind). Two workers never
+ * take the same message, nor two of one lane: PostgreSQL hands out one lease at a time under an
+ * advisory lock, and SQLite runs one writer at a time. A lease that lapsed (its worker died)
+ * frees its lane.
  */
 export async function leaseMessage(db: DB, now: number, leaseUntil: number): Promise<{ id: string; message: string } | null> {
-  const lock = dialectOf(db) === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-  const result = await sql<{ id: string; message: string }>`
-    UPDATE fed_queue SET leased_until = ${leaseUntil}
-    WHERE id = (
-      SELECT id FROM fed_queue WHERE not_before <= ${now} AND leased_until < ${now}
-      ORDER BY not_before, created_at LIMIT 1 ${lock}
-    )
-    RETURNING id, message`.execute(db);
-  return result.rows[0] ?? null;
+  const lease = async (q: DB) => {
+    const result = await sql<{ id: string; message: string }>`
+      UPDATE fed_queue SET leased_until = ${leaseUntil}
+      WHERE id = (
+        SELECT q.id FROM fed_queue q
+        WHERE q.not_before <= ${now} AND q.leased_until < ${now}
+          AND NOT EXISTS (SELECT 1 FROM fed_queue busy WHERE busy.lane = q.lane AND busy.leased_until >= ${now})
+        ORDER BY q.not_before, q.created_at, q.id LIMIT 1
+      )
+      RETURNING id, message`.execute(q);
+    return result.rows[0] ?? null;
+  };
+  // One statement is atomic on SQLite; PostgreSQL's lock makes the look and the lease one step.
+  if (dialectOf(db) !== 'postgres') return lease(db);
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${queueLockClass}, 0)`.execute(trx);
+    return lease(trx);
+  });
 }
 
 /** A message handled: it is gone. */

@@ -34,6 +34,7 @@ import * as remotePeople from './migrations/2026_12_07_118_remote_people.ts';
 import * as dafToDaf from './migrations/2026_12_07_119_daf_to_daf.ts';
 import * as fedRemoved from './migrations/2026_12_07_120_fed_removed.ts';
 import * as mirrorGroup from './migrations/2026_12_07_121_mirror_group.ts';
+import * as fedQueueLanes from './migrations/2026_12_07_122_fed_queue_lanes.ts';
 import * as postgresBaseline from './postgres/baseline.ts';
 import type { DialectName } from './open-database.ts';
 
@@ -74,6 +75,7 @@ const shared: Record<string, Migration> = {
   '2026_12_07_119_daf_to_daf': dafToDaf,
   '2026_12_07_120_fed_removed': fedRemoved,
   '2026_12_07_121_mirror_group': mirrorGroup,
+  '2026_12_07_122_fed_queue_lanes': fedQueueLanes,
 };
 
 /** Every migration a database of the dialect runs, by name. */

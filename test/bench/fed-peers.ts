@@ -7,8 +7,10 @@
  * over the IPC channel:
  *
  *   parent → child  { kind: 'follow', actor }       every person of every peer follows `actor`
+ *                   { kind: 'delay', ms }            each peer answers each delivery `ms` late from now on
  *   child → parent  { kind: 'ready', urls }          the peers are serving
  *                   { kind: 'followed' }             every Follow was taken (answered 2xx)
+ *                   { kind: 'delayed' }              the delay is set
  *                   { kind: 'delivery', peer, type, object }
  *                   { kind: 'error', message }
  *
@@ -21,6 +23,7 @@ import { FediPeer } from '../helpers/fedi-peer.ts';
 export type PeerMessage =
   | { kind: 'ready'; urls: string[] }
   | { kind: 'followed' }
+  | { kind: 'delayed' }
   | { kind: 'delivery'; peer: number; type: string; object: string | null }
   | { kind: 'error'; message: string };
 
@@ -33,11 +36,19 @@ const people = Array.from({ length: peopleCount }, (_, i) => `reader${i}`);
 // of 4,096 bits takes minutes of a busy machine, and what is measured is Daf's side.
 const keys = [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')];
 const peers: FediPeer[] = [];
+let delayMs = 0;
 for (let p = 0; p < peerCount; p++) {
-  peers.push(await FediPeer.start({ people, json: false, keys, onDelivery: (d) => tell({ kind: 'delivery', peer: p, type: d.type, object: d.object ?? null }) }));
+  peers.push(
+    await FediPeer.start({ people, json: false, keys, inboxDelayMs: () => delayMs, onDelivery: (d) => tell({ kind: 'delivery', peer: p, type: d.type, object: d.object ?? null }) }),
+  );
 }
 
-process.on('message', (message: { kind: 'follow'; actor: string }) => {
+process.on('message', (message: { kind: 'follow'; actor: string } | { kind: 'delay'; ms: number }) => {
+  if (message.kind === 'delay') {
+    delayMs = message.ms;
+    tell({ kind: 'delayed' });
+    return;
+  }
   if (message.kind !== 'follow') return;
   // The peers side by side, each one's people one after another (each Follow is sent at once and answered 202).
   const following = peers.map(async (peer) => {

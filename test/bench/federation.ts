@@ -26,6 +26,10 @@
  *    first request until every peer has every Create and both Announces of each (3,000
  *    deliveries); the deliveries per second that makes, and the CPU per delivery of the server
  *    and of the peers.
+ * 4. Far servers: the peers answer each delivery 100 ms late, as servers across the world would;
+ *    the federated server is started again on its database with one queue worker, then with the
+ *    default, and takes a burst of 20 glosses (300 deliveries) each time. The figure is the
+ *    deliveries a second with the default ÷ with one.
  *
  * Arrivals are stamped in this process when the peers' child reports them over IPC (well under a
  * millisecond while this process waits). `-- fed` runs on SQLite files, `-- fed-pg` on throwaway
@@ -43,6 +47,7 @@ import type { PeerMessage } from './fed-peers.ts';
 import { formatMs, median, quantile, report, round, spread } from './measure.ts';
 import { throwawayDatabase } from './pg-database.ts';
 import { procCpuMs, requireBuiltServer, startServerProcess, stopServerProcess } from './server-process.ts';
+import { defaultQueueWorkers } from '../../server/services/federation/stores.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -57,6 +62,8 @@ export const fedSetup = {
   ratio: { runs: 50, block: 10 },
   delivery: { warmup: 2, writes: 20 },
   burst: 200,
+  /** 4. Far servers: each delivery answered this late, and the glosses of each of the two bursts. */
+  far: { delayMs: 100, burst: 20 },
   /** How long the benchmark waits for deliveries before it gives up, in milliseconds. */
   timeoutMs: 240_000,
 };
@@ -85,6 +92,10 @@ export interface FedResult {
   /** CPU per delivery in the burst: the federated server's, and the peers'. */
   burstServerCpuMs: number;
   burstPeersCpuMs: number;
+  /** Far servers: a burst's deliveries a second with one queue worker, and with the default. */
+  farOneWorkerPerS: number;
+  farWorkersPerS: number;
+  farWorkersRatio: number;
 }
 
 /**
@@ -185,6 +196,19 @@ class Peers {
       else if (m.kind === 'error') fleet.followed?.(new Error(m.message));
     });
     return fleet;
+  }
+
+  /** Each peer answers each delivery `ms` late from now on, as a server far away would. */
+  delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = (m: PeerMessage) => {
+        if (m.kind !== 'delayed') return;
+        this.child.off('message', set);
+        resolve();
+      };
+      this.child.on('message', set);
+      this.child.send({ kind: 'delay', ms });
+    });
   }
 
   /** Every person of every peer follows `actor`; resolves when every Follow was taken. */
@@ -370,6 +394,42 @@ async function burst(on: World, peers: Peers, receipts: Receipts, log: (line: st
   };
 }
 
+/**
+ * 4. Far servers: the peers answer each delivery `fedSetup.far.delayMs` late, and the federated
+ * server, started again on its database by `restart` with a number of queue workers, takes a
+ * burst of glosses with one worker, then with the default (`defaultQueueWorkers`). Deliveries
+ * to one inbox go one at a time, in order, whatever the workers: with 5 servers, at most 5 at once.
+ */
+async function farBursts(restart: (workers: number) => Promise<World>, peers: Peers, receipts: Receipts, log: (line: string) => void) {
+  await peers.delay(fedSetup.far.delayMs);
+  const perS: Record<number, number> = {};
+  try {
+    let n = 30_000;
+    for (const workers of [1, defaultQueueWorkers]) {
+      const world = await restart(workers);
+      const ids: number[] = [];
+      const started = performance.now();
+      const writers = world.writers.length;
+      await Promise.all(
+        world.writers.map(async (_, w) => {
+          for (let k = w; k < fedSetup.far.burst; k += writers) ids.push((await writeGloss(world, n + k)).id);
+        }),
+      );
+      n += fedSetup.far.burst;
+      await receipts.delivered(ids);
+      const all = ids.flatMap((id) => activities.flatMap((kind) => receipts.times(id, kind) as number[]));
+      const took = Math.max(...all) - started;
+      perS[workers] = all.length / (took / 1000);
+      log(`  ${workers} queue worker${workers === 1 ? '' : 's'}: ${fedSetup.far.burst} glosses, ${all.length} deliveries each answered ${fedSetup.far.delayMs} ms late, all after ${formatMs(took)}: ${round(perS[workers], 1)} a second`);
+    }
+  } finally {
+    await peers.delay(0);
+  }
+  const one = perS[1];
+  const many = perS[defaultQueueWorkers];
+  return { farOneWorkerPerS: one, farWorkersPerS: many, farWorkersRatio: many / one };
+}
+
 /** Runs the measurements on a federated server on `databases.on` and one with federation off on `databases.off`. */
 async function runOn(peers: Peers, databases: { on: string; off: string }, log: (line: string) => void): Promise<FedResult> {
   const port = await freePort();
@@ -382,11 +442,13 @@ async function runOn(peers: Peers, databases: { on: string; off: string }, log: 
     return value;
   };
   try {
-    const onServer = await startServerProcess(databases.on, {
-      port,
-      args: ['--federation', '--base-url', base],
-      env: { DAF_FEDERATION_ALLOW_PRIVATE: '1' },
-    });
+    const startOn = (workers: number) =>
+      startServerProcess(databases.on, {
+        port,
+        args: ['--federation', '--base-url', base, '--federation-workers', String(workers)],
+        env: { DAF_FEDERATION_ALLOW_PRIVATE: '1' },
+      });
+    const onServer = await startOn(defaultQueueWorkers);
     children.push(onServer.child);
     const offServer = await startServerProcess(databases.off);
     children.push(offServer.child);
@@ -409,7 +471,15 @@ async function runOn(peers: Peers, databases: { on: string; off: string }, log: 
     const ratio = await phase(() => writeRatio(on, off, receipts, log));
     const delivery = await phase(() => deliveryLatency(on, off, receipts, log));
     const many = await phase(() => burst(on, peers, receipts, log));
-    return { ...first, ...ratio, ...delivery, ...many };
+    let running = on.child;
+    const restart = async (workers: number): Promise<World> => {
+      await stopServerProcess(running);
+      const again = await startOn(workers);
+      children.push((running = again.child));
+      return { ...again, writers: on.writers };
+    };
+    const far = await phase(() => farBursts(restart, peers, receipts, log));
+    return { ...first, ...ratio, ...delivery, ...many, ...far };
   } finally {
     peers.receipts = null;
     for (const child of children) await stopServerProcess(child);
@@ -436,6 +506,11 @@ function reportRun(prefix: string, r: FedResult): void {
     `${round(r.burstS, 1)} s`,
     `${fedSetup.burst} glosses written as fast as ${fedSetup.writers} writers go (${round(r.burstWritesS, 1)} s), until all 5 servers have every Create and both Announces: ` +
       `${round(r.burstDeliveriesPerS, 0)} deliveries a second`,
+  );
+  report(
+    `${prefix}_far_workers_ratio`,
+    `${round(r.farWorkersRatio)}×`,
+    `deliveries a second to 5 servers that each answer ${fedSetup.far.delayMs} ms late, ${fedSetup.far.burst} glosses in a burst: with ${defaultQueueWorkers} queue workers (${round(r.farWorkersPerS, 1)}) ÷ with one (${round(r.farOneWorkerPerS, 1)})`,
   );
 }
 

@@ -189,6 +189,9 @@ const fedFigures = (prefix: string, r: FedResult): Record<string, number> => ({
   [`${prefix}_burst_deliveries_per_s`]: round(r.burstDeliveriesPerS, 0),
   [`${prefix}_burst_server_cpu_ms`]: round(r.burstServerCpuMs, 1),
   [`${prefix}_burst_peers_cpu_ms`]: round(r.burstPeersCpuMs, 1),
+  [`${prefix}_far_workers_ratio`]: round(r.farWorkersRatio),
+  [`${prefix}_far_one_worker_per_s`]: round(r.farOneWorkerPerS, 1),
+  [`${prefix}_far_workers_per_s`]: round(r.farWorkersPerS, 1),
 });
 
 if (!only || only === 'fed') {

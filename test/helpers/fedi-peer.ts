@@ -41,6 +41,11 @@ export interface PeerOptions {
   groups?: Record<string, { outbox: Activity[][] }>;
   /** JSON documents served at these paths (what Fedify does not answer): annotations, a text's API. */
   documents?: Map<string, unknown>;
+  /**
+   * How long each POST (a delivery to an inbox) waits before it is read and answered, in
+   * milliseconds, asked afresh for each: a server across the world, where loopback answers at once.
+   */
+  inboxDelayMs?: () => number;
 }
 
 export class FediPeer {
@@ -122,7 +127,12 @@ export class FediPeer {
         const doc = documents.get(new URL(request.url).pathname);
         return doc === undefined ? new Response('Not found', { status: 404 }) : Response.json(doc, { headers: { 'Content-Type': 'application/ld+json' } });
       };
-      const s = serve({ fetch: (request) => federation.fetch(request, { contextData: undefined, onNotFound }), port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+      const fetch = async (request: Request) => {
+        const delay = request.method === 'POST' ? (options.inboxDelayMs?.() ?? 0) : 0;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        return federation.fetch(request, { contextData: undefined, onNotFound });
+      };
+      const s = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
     });
     peer = new FediPeer(url, federation, server);
     return peer;

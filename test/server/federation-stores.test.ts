@@ -2,7 +2,8 @@
  * Fedify's store and queue kept in Daf's database (docs/federation.md §3): values lapse when
  * their time is up and are swept; a queued message is handled once even with two listeners on
  * two connections, waits out its delay, and comes back after its handler fails, never lost.
- * Remote documents are cached there, but not the JSON-LD contexts Fedify holds in memory.
+ * Messages of different lanes (inboxes, senders) are handled side by side, those of one lane one
+ * at a time and in order. Remote documents are cached there, but not the JSON-LD contexts Fedify holds in memory.
  * Runs on either dialect.
  */
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cachedDocumentLoaderFactory, DatabaseKvStore, DatabaseMessageQueue } from '../../server/services/federation/stores.ts';
+import { cachedDocumentLoaderFactory, DatabaseKvStore, DatabaseMessageQueue, laneOf } from '../../server/services/federation/stores.ts';
 import { openDatabase, type OpenDatabase } from '../../server/storage/open-database.ts';
 import { newTestDatabase, testDialect } from '../helpers/test-database.ts';
 
@@ -74,9 +75,48 @@ describe(`federation's store and queue in a ${testDialect} database`, () => {
     expect(Number(n)).toBe(0);
   });
 
+  it('handles the messages of different lanes side by side, and those of one lane one at a time, in order', async () => {
+    // Deliveries to three inboxes, five each, queued in turn; each takes 40 ms, as a far server's answer would.
+    const inboxes = ['https://a.example/inbox', 'https://b.example/inbox', 'https://c.example/inbox'];
+    const messages = Array.from({ length: 15 }, (_, n) => ({ type: 'outbox', inbox: inboxes[n % 3], n }));
+    const running = new Map<string, number>();
+    const order = new Map<string, number[]>();
+    let atOnce = 0;
+    let overlaps = 0;
+    const handle = async (m: { inbox: string; n: number }) => {
+      if (running.has(m.inbox)) overlaps++;
+      running.set(m.inbox, m.n);
+      atOnce = Math.max(atOnce, running.size);
+      await new Promise((r) => setTimeout(r, 40));
+      running.delete(m.inbox);
+      order.set(m.inbox, [...(order.get(m.inbox) ?? []), m.n]);
+    };
+    const stop = new AbortController();
+    // Two processes' queues on two connections, four listeners each.
+    const queues = [new DatabaseMessageQueue(one.db, log, { workers: 4 }), new DatabaseMessageQueue(two.db, log, { workers: 4 })];
+    for (const m of messages) await queues[m.n % 2].enqueue(m);
+    const listening = queues.map((q) => q.listen(handle, { signal: stop.signal }));
+    for (let i = 0; i < 400 && [...order.values()].flat().length < 15; i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    await Promise.all(listening);
+    expect(overlaps).toBe(0);
+    expect(atOnce).toBeGreaterThan(1);
+    for (const [k, inbox] of inboxes.entries()) expect(order.get(inbox), inbox).toEqual([0, 1, 2, 3, 4].map((i) => i * 3 + k));
+  });
+
+  it('names the lane of each of Fedify\'s messages', () => {
+    expect(laneOf({ type: 'outbox', inbox: 'https://a.example/inbox', activity: {} })).toBe('outbox https://a.example/inbox');
+    // What one server sends is taken in order, whoever of it sent it.
+    expect(laneOf({ type: 'inbox', activity: { type: 'Create', actor: 'https://a.example/u/1' } })).toBe('inbox https://a.example');
+    expect(laneOf({ type: 'inbox', activity: { type: 'Announce', actor: { id: 'https://a.example:8443/g/2' } } })).toBe('inbox https://a.example:8443');
+    expect(laneOf({ type: 'inbox', activity: { type: 'Create', actor: 'not a url' } })).toBe('inbox ');
+    expect(laneOf({ type: 'fanout', inboxes: {} })).toBe('fanout');
+    expect(laneOf(null)).toBe('');
+  });
+
   it('holds a delayed message until its time, and brings back one whose handler failed', async () => {
     let now = 5_000_000_000;
-    const queue = new DatabaseMessageQueue(one.db, log, () => now);
+    const queue = new DatabaseMessageQueue(one.db, log, { now: () => now });
     const handled: string[] = [];
     let fail = true;
     const stop = new AbortController();

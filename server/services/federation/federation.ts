@@ -56,6 +56,8 @@ export interface FederationSettings {
   /** Fedify's stores; Daf's database by default. */
   kv?: KvStore;
   queue?: MessageQueue;
+  /** How many of the queue's messages each process handles at once (8 by default). */
+  queueWorkers?: number;
   /**
    * How remote documents and JSON-LD contexts are fetched; over HTTP, cached in the store
    * (`cachedDocumentLoaderFactory`) by default. Tests serve recorded documents through them,
@@ -141,7 +143,7 @@ export function createDafFederation(ctx: AppContext, settings: FederationSetting
   const allowPrivateAddress = settings.authenticatedDocumentLoaderFactory ? false : settings.allowPrivateAddress;
   const federation = createFederation<AppContext>({
     kv,
-    queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log),
+    queue: settings.queue ?? new DatabaseMessageQueue(ctx.db, ctx.log, { workers: settings.queueWorkers }),
     origin: urls.base,
     allowPrivateAddress,
     manuallyStartQueue: true,

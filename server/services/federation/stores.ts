@@ -79,20 +79,53 @@ const leaseMs = 5 * 60 * 1000;
 const retryMs = 60 * 1000;
 /** How often an idle listener looks for due messages when nothing wakes it. */
 const pollMs = 1000;
+/** How many messages a process handles at once by default (`DAF_FEDERATION_WORKERS`). */
+export const defaultQueueWorkers = 8;
+
+/**
+ * The lane of one of Fedify's messages, within which messages are handled one at a time and in
+ * order: a delivery's inbox (so a server receives a Note's Create before its Update and Delete);
+ * an activity received, the server of its sender (a followed group's server sends a Note's
+ * Create from its author and the group's Announce of it together: taken side by side, both
+ * would mirror it); and one lane for all the fan-outs (each only queues deliveries, in the
+ * order the activities were sent).
+ */
+export function laneOf(message: unknown): string {
+  const m = (message ?? {}) as { type?: unknown; inbox?: unknown; activity?: { actor?: unknown } };
+  if (m.type === 'outbox' && typeof m.inbox === 'string') return `outbox ${m.inbox}`;
+  if (m.type === 'inbox') {
+    const actor = m.activity?.actor;
+    const id = typeof actor === 'string' ? actor : (actor as { id?: unknown } | undefined)?.id;
+    return `inbox ${typeof id === 'string' && URL.canParse(id) ? new URL(id).origin : ''}`;
+  }
+  return typeof m.type === 'string' ? m.type : '';
+}
+
+/** Ids that sort in the order this process queued them, for messages queued in the same millisecond. */
+let queued = 0;
+const nextId = (): string => `${(queued++).toString(36).padStart(10, '0')}-${randomUUID()}`;
 
 /**
  * A Fedify message queue over the `fed_queue` table. A message is leased, handled, and only
- * then deleted, so a crash loses nothing (it is handled again once the lease lapses). An
- * enqueue in this process wakes its listeners at once; other processes find it on their next look.
+ * then deleted, so a crash loses nothing (it is handled again once the lease lapses). Each
+ * process runs `workers` listeners side by side, so a delivery waiting on a far server's answer
+ * does not hold up the deliveries to others; messages of one lane (`laneOf`) still go one at a
+ * time, in order. An enqueue in this process wakes its listeners at once; other processes find
+ * it on their next look.
  */
 export class DatabaseMessageQueue implements MessageQueue {
   #wake = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly workers: number;
 
   constructor(
     private readonly db: DB,
     private readonly log: (line: string) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { now?: () => number; workers?: number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.workers = Math.max(1, Math.floor(options.workers ?? defaultQueueWorkers));
+  }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
     await this.enqueueMany([message], options);
@@ -103,14 +136,19 @@ export class DatabaseMessageQueue implements MessageQueue {
     const delay = options?.delay ? Math.max(0, options.delay.total('millisecond')) : 0;
     await store.enqueueMessages(
       this.db,
-      messages.map((m) => ({ id: randomUUID(), message: JSON.stringify(m), notBefore: now + delay })),
+      messages.map((m) => ({ id: nextId(), message: JSON.stringify(m), lane: laneOf(m), notBefore: now + delay })),
       now,
     );
     for (const wake of this.#wake) wake();
   }
 
+  /** Handles messages as they come due, `workers` at a time, until `options.signal` aborts. */
   async listen(handler: (message: any) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
-    const signal = options?.signal;
+    await Promise.all(Array.from({ length: this.workers }, () => this.#work(handler, options?.signal)));
+  }
+
+  /** One listener: takes a message, handles it, and takes the next; waits when there is none. */
+  async #work(handler: (message: any) => Promise<void> | void, signal: AbortSignal | undefined): Promise<void> {
     while (!signal?.aborted) {
       const now = this.now();
       let leased: { id: string; message: string } | null = null;
