@@ -189,6 +189,11 @@ export async function leaseCursor(db: DB, name: string, holder: string, now: num
   return taken ? Number(taken.last_event_id) : null;
 }
 
+/** Gives the cursor up, if `holder` holds it: another process may take it at once. */
+export async function releaseCursor(db: DB, name: string, holder: string): Promise<void> {
+  await db.updateTable('fed_cursor').set({ holder: null, leased_until: 0 }).where('name', '=', name).where('holder', '=', holder).execute();
+}
+
 /** Moves the cursor on, if `holder` still holds it. */
 export async function advanceCursor(db: DB, name: string, holder: string, lastEventId: number): Promise<void> {
   await db.updateTable('fed_cursor').set({ last_event_id: lastEventId }).where('name', '=', name).where('holder', '=', holder).execute();

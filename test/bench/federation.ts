@@ -34,7 +34,7 @@
  * Arrivals are stamped in this process when the peers' child reports them over IPC (well under a
  * millisecond while this process waits). `-- fed` runs on SQLite files, `-- fed-pg` on throwaway
  * databases of `DAF_BENCH_PG_URL`. With `DAF_BENCH_CPU_PROF=DIR`, both servers and the peers
- * write CPU profiles there.
+ * write CPU profiles there; with `DAF_BENCH_FED_WORKERS=N`, phases 1 to 3 run with N queue workers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -448,7 +448,8 @@ async function runOn(peers: Peers, databases: { on: string; off: string }, log: 
         args: ['--federation', '--base-url', base, '--federation-workers', String(workers)],
         env: { DAF_FEDERATION_ALLOW_PRIVATE: '1' },
       });
-    const onServer = await startOn(defaultQueueWorkers);
+    // DAF_BENCH_FED_WORKERS=N: phases 1 to 3 with N queue workers instead of the default.
+    const onServer = await startOn(Number(process.env.DAF_BENCH_FED_WORKERS) || defaultQueueWorkers);
     children.push(onServer.child);
     const offServer = await startServerProcess(databases.off);
     children.push(offServer.child);

@@ -2,7 +2,8 @@
  * Federation with two processes on one database (docs/federation.md §3, §5): both serve the same
  * actors with the same stored keys, both run Fedify's queue and the publisher, and still each
  * gloss reaches a follower once: the publisher's cursor is held by one process at a time and a
- * queued delivery is leased by one worker.
+ * queued delivery is leased by one worker. A process that stops hands the cursor on at once: a
+ * restart (a deploy) does not hold publishing up for the lease's 30 s.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -46,18 +47,24 @@ describe(`federation from two processes on one ${testDialect} database`, () => {
   let proxy: { close(): Promise<void> };
   let peer: FediPeer;
   let base: string;
+  let location: string;
+  /** Where the proxy sends requests: the serving processes' ports. */
+  const targets: number[] = [];
+  let ada: Client;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daf-federation-processes-'));
     const made = await newTestDatabase(dir);
     drop = made.drop;
+    location = made.location;
     // Both answer for one public origin, behind a proxy that alternates between them.
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 2; i++) {
       servers.push(await startServer({ dbPath: made.location, port: 0, demo: false, baseUrl: base, federation: { allowPrivateAddress: true } }));
     }
-    proxy = await roundRobin(port, servers.map((s) => s.port));
+    targets.push(...servers.map((s) => s.port));
+    proxy = await roundRobin(port, targets);
     peer = await FediPeer.start();
   });
 
@@ -80,7 +87,7 @@ describe(`federation from two processes on one ${testDialect} database`, () => {
   }
 
   it('serves the same actor and keys from both, and delivers each of twenty glosses, written through both, once', async () => {
-    const ada = new Client(base);
+    ada = new Client(base);
     await federatedCircle(ada, 'publish');
 
     // Two requests in a row through the proxy: one to each process.
@@ -103,5 +110,19 @@ describe(`federation from two processes on one ${testDialect} database`, () => {
     const announces = peer.deliveries.filter((d) => d.type === 'Announce');
     expect(new Set(announces.map((d) => d.id)).size).toBe(announces.length);
     expect(announces).toHaveLength(40);
+  });
+
+  it('publishes at once from a process started after both stopped, without waiting out the lease of the one that held the log', async () => {
+    for (const s of servers.splice(0)) await s.close();
+    servers.push(await startServer({ dbPath: location, port: 0, demo: false, baseUrl: base, federation: { allowPrivateAddress: true } }));
+    targets.splice(0, targets.length, servers[0].port);
+    const made = await ok(ada.request('POST', '/api/texts/light/layers/notes/glosses', { target: { exact: 'light' }, body: { markdown: 'After the restart' } }));
+    const id = (made as { id: number }).id;
+    // One pass reads the log: the cursor is free (the processes gave it back as they stopped), so
+    // the gloss is published now, not once the old lease lapses.
+    await servers[0].publisher!.pass();
+    const published = await servers[0].database.db.selectFrom('fed_object').select('item_id').where('item_kind', '=', 'gloss').where('item_id', '=', id).execute();
+    expect(published).toHaveLength(1);
+    await peer.waitFor((d) => d.type === 'Create' && d.json.object?.id === `${base}/ap/notes/g${id}`);
   });
 });

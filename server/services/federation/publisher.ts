@@ -74,6 +74,9 @@ export function startPublisher(ctx: AppContext, fed: DafFederation, pollMs = 200
       clearInterval(timer);
       unsubscribe();
       await running;
+      // Given back, so that a process started next (a restart, a deploy) publishes at once
+      // instead of waiting out the lease.
+      await store.releaseCursor(ctx.db, cursorName, holder).catch((err: Error) => ctx.log(`federation publisher: could not give the log up: ${err.message}`));
     },
   };
 }
