@@ -1,7 +1,7 @@
 /** `daf serve`: serve Daf, loading the demo into an empty database. */
 import { startServer } from '../main.ts';
 import { digestCheckMs } from '../services/digests.ts';
-import { defaultQueueWorkers } from '../services/federation/stores.ts';
+import { defaultQueueWorkers, maxQueueWorkers } from '../services/federation/stores.ts';
 import { defaultQuotas, mebibyte } from '../services/quotas.ts';
 import { shownLocation } from '../storage/open-database.ts';
 import { defaultInboxMaxBytes } from '../routes/federation.ts';
@@ -41,6 +41,7 @@ export async function serveCommand({ values, db }: { values: Record<string, unkn
   }
   const inboxMaxBytes = countOption(values, 'inbox-max-bytes', 'DAF_INBOX_MAX_BYTES', defaultInboxMaxBytes);
   const queueWorkers = countOption(values, 'federation-workers', 'DAF_FEDERATION_WORKERS', defaultQueueWorkers);
+  if (queueWorkers > maxQueueWorkers) throw new UsageError(`--federation-workers (or DAF_FEDERATION_WORKERS) is at most ${maxQueueWorkers}, not ${queueWorkers}`);
   const warning = hostWarning(host, baseUrl);
   if (warning) console.error(warning);
   const server = await startServer({

@@ -264,6 +264,16 @@ describe('the daf command line', { timeout: 90_000 }, () => {
     expect(JSON.parse((await run(['migrate', ...db])).stdout).ran).toEqual([]);
   });
 
+  it('refuses to serve with no queue worker or more than 64, before it opens the database', async () => {
+    const db = await database('workers.db');
+    for (const workers of ['0', '65']) {
+      const r = await run(['serve', '--port', '0', '--federation', '--base-url', 'http://127.0.0.1:9', '--federation-workers', workers, ...databaseArgs(db)]);
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toContain('--federation-workers');
+      expect(r.stdout).not.toContain('Daf is serving');
+    }
+  });
+
   it.each([
     ['from source (daf)', 'server/cli/daf.js'],
     ['built (npm start)', 'dist/server/daf.js'],

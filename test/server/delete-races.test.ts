@@ -7,9 +7,23 @@
  * accounts deleted at once over the same texts, in the other order: both go (they deadlocked).
  */
 import { describe, expect, it } from 'vitest';
-import { createLayer, createText, useTestApp, writeGloss } from '../helpers/test-app.ts';
+import { createLayer, createText, useTestApp, writeGloss, type TestResponse } from '../helpers/test-app.ts';
 
 const rounds = 12;
+
+/**
+ * The two outcomes a race may have: the answer stands and the post it answers stays as a
+ * tombstone (`row`, its status now), or the answer is refused and the post is gone.
+ */
+function expectOneOutcome(deleted: TestResponse, answer: TestResponse, row: { status: string } | undefined): void {
+  if (answer.status === 201) {
+    expect(deleted.body).toEqual({ tombstone: true });
+    expect(row).toEqual({ status: 'deleted' });
+  } else {
+    expect([404, 409, 422], answer.text).toContain(answer.status);
+    expect(row).toBeUndefined();
+  }
+}
 
 describe('deleting a post while it is answered', () => {
   const t = useTestApp();
@@ -26,13 +40,7 @@ describe('deleting a post while it is answered', () => {
       ]);
       expect(deleted.status, deleted.text).toBe(200);
       const row = await t.database.db.selectFrom('gloss').select('status').where('id', '=', parent.id).executeTakeFirst();
-      if (child.status === 201) {
-        expect(deleted.body).toEqual({ tombstone: true });
-        expect(row).toEqual({ status: 'deleted' });
-      } else {
-        expect([404, 409, 422], child.text).toContain(child.status);
-        expect(row).toBeUndefined();
-      }
+      expectOneOutcome(deleted, child, row);
     }
   });
 
@@ -49,13 +57,7 @@ describe('deleting a post while it is answered', () => {
       ]);
       expect(deleted.status, deleted.text).toBe(200);
       const row = await t.database.db.selectFrom('reply').select('status').where('id', '=', parent.id).executeTakeFirst();
-      if (answer.status === 201) {
-        expect(deleted.body).toEqual({ tombstone: true });
-        expect(row).toEqual({ status: 'deleted' });
-      } else {
-        expect([404, 409, 422], answer.text).toContain(answer.status);
-        expect(row).toBeUndefined();
-      }
+      expectOneOutcome(deleted, answer, row);
     }
   });
 });

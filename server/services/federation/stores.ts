@@ -81,6 +81,8 @@ const retryMs = 60 * 1000;
 const pollMs = 1000;
 /** How many messages a process handles at once by default (`DAF_FEDERATION_WORKERS`). */
 export const defaultQueueWorkers = 8;
+/** The most `--federation-workers` accepts: each worker may hold a database connection while it leases. */
+export const maxQueueWorkers = 64;
 
 /**
  * The lane of one of Fedify's messages, within which messages are handled one at a time and in
